@@ -1,0 +1,3 @@
+from backoffice.cli.main import main
+
+raise SystemExit(main())

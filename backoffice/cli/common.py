@@ -1,0 +1,52 @@
+"""What every subcommand shares: opening the database, reporting errors in one sentence."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlalchemy import exc
+
+from backoffice.config import resolve_database_url
+from backoffice.db import Database, DatabaseProblem, translate_error
+from backoffice.i18n import tr
+from backoffice.services.errors import ServiceError
+
+EXIT_REFUSED = 1  # the operation was refused (bad input, permission, conflict)
+EXIT_DATABASE = 2  # the database cannot be used
+
+
+def open_database(args: argparse.Namespace, *, check_schema: bool = True) -> Database:
+    database = Database(resolve_database_url(args.database))
+    if check_schema:
+        database.check_schema()
+    return database
+
+
+def run_reporting_errors(
+    command: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """Run a subcommand; a failure becomes one sentence on stderr and a non-zero exit."""
+    url = getattr(args, "database", None) or resolve_database_url(None)
+    try:
+        return command(args)
+    except DatabaseProblem as problem:
+        print(tr("Error: {message}", message=problem.message), file=sys.stderr)
+        return EXIT_DATABASE
+    except ServiceError as error:
+        print(tr("Refused: {message}", message=error.message), file=sys.stderr)
+        return EXIT_REFUSED
+    except exc.SQLAlchemyError as error:
+        problem = translate_error(error, url)
+        print(tr("Error: {message}", message=problem.message), file=sys.stderr)
+        return EXIT_DATABASE
+    except KeyboardInterrupt:
+        print(tr("Interrupted: nothing was saved by the unfinished step."), file=sys.stderr)
+        return 130
+
+
+def print_progress(fraction: float, message: str) -> None:
+    print(f"\r[{fraction:>4.0%}] {message}\033[K", end="", file=sys.stderr, flush=True)
+    if fraction >= 1:
+        print(file=sys.stderr)

@@ -1,0 +1,78 @@
+"""``backoffice demo [--members N] [--seed S] [--reset]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from backoffice.cli.common import EXIT_REFUSED, open_database, print_progress
+from backoffice.i18n import tr
+from backoffice.services.permissions import role_label
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    demo = subparsers.add_parser("demo", help=tr("fill an empty database with demo data"))
+    demo.add_argument(
+        "--members",
+        type=int,
+        default=400,
+        metavar="N",
+        help=tr("number of member companies (default: 400)"),
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        metavar="S",
+        help=tr("random seed: the same seed gives the same data"),
+    )
+    demo.add_argument(
+        "--reset",
+        action="store_true",
+        help=tr("erase the database first (everything in it is lost)"),
+    )
+    demo.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    demo.set_defaults(run=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from backoffice.demo.generate import DemoOptions, DemoRefused, generate
+
+    if args.members < 1:
+        print(tr("The number of members must be at least 1."))
+        return EXIT_REFUSED
+    database = open_database(args, check_schema=False)
+    if args.reset:
+        database = database.erase()
+    database.upgrade()
+    try:
+        summary = generate(
+            database,
+            DemoOptions(members=args.members, seed=args.seed),
+            None if args.quiet else print_progress,
+        )
+    except DemoRefused as refusal:
+        print(refusal.message)
+        return EXIT_REFUSED
+    print(
+        tr(
+            "Demo database ready in {seconds:.1f} s: {where}",
+            seconds=summary.seconds,
+            where=database.description(),
+        )
+    )
+    print(
+        tr(
+            "{members} members, {employees} employees, {invoices} invoices.",
+            members=summary.counts.get("members", 0),
+            employees=summary.counts.get("employees", 0),
+            invoices=summary.counts.get("invoices", 0),
+        )
+    )
+    print(tr("Staff logins (password: {password}):", password=summary.staff_password))
+    for login, role in summary.staff:
+        print(f"  {login:<12} {role_label(role)}")
+    print(
+        tr("Portal password of every member account: {password}", password=summary.portal_password)
+    )
+    print(tr("Locked portal accounts: {codes}", codes=", ".join(summary.locked_accounts)))
+    return 0

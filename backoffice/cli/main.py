@@ -1,0 +1,70 @@
+"""Entry point of the ``backoffice`` command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from backoffice import __version__
+from backoffice.i18n import set_language, terminal_language, tr
+
+# Each module adds its subcommands with ``register(subparsers)``; a subcommand sets
+# ``run(args) -> int`` as its default.
+COMMAND_MODULES = (
+    "backoffice.cli.db_commands",
+    "backoffice.cli.demo_command",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backoffice",
+        description=tr(
+            "Back-office of the occupational health service. "
+            "Without a command, opens the application."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"backoffice {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=tr(
+            "database URL (default: BACKOFFICE_DATABASE_URL, then the workstation's "
+            "settings, then the embedded SQLite file)"
+        ),
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help=tr(
+            "open and close the main window offscreen on a temporary "
+            "database, then exit (smoke test of an installation)"
+        ),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    set_language(terminal_language())
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_check:
+        from backoffice.cli.gui import self_check
+
+        return self_check()
+    if args.command is None:
+        from backoffice.cli.gui import open_application
+
+        return open_application(args.database)
+    from backoffice.cli.common import run_reporting_errors
+
+    return run_reporting_errors(args.run, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""Engines, sessions, migrations, and database problems explained in one sentence.
+
+One :class:`Database` per process. Every unit of work gets its own session
+(``with database.session() as session``); writes use :meth:`Database.transaction`, which on
+SQLite starts with ``BEGIN IMMEDIATE`` so that two writers queue instead of failing half way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from backoffice.config import with_keyring_password
+from backoffice.i18n import tr
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseProblem(Exception):
+    """A database that cannot be used, with a sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadDatabaseUrl(DatabaseProblem):
+    pass
+
+
+class DatabaseUnreachable(DatabaseProblem):
+    pass
+
+
+class SchemaTooNew(DatabaseProblem):
+    pass
+
+
+class SchemaOutdated(DatabaseProblem):
+    pass
+
+
+class DatabaseReadOnly(DatabaseProblem):
+    pass
+
+
+def parse_url(url_text: str) -> URL:
+    try:
+        url = with_keyring_password(url_text)
+    except exc.ArgumentError as error:
+        raise BadDatabaseUrl(
+            tr("The database address {url} is not valid.", url=repr(url_text))
+        ) from error
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise BadDatabaseUrl(
+            tr(
+                "Only SQLite and PostgreSQL databases are supported, not {backend}.",
+                backend=url.get_backend_name(),
+            )
+        )
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: object) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")  # type: ignore[attr-defined]
+        connection.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
+
+
+def make_engine(url_text: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
+    url = parse_url(url_text)
+    if url.get_backend_name() == "sqlite":
+        database = url.database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=10,
+        connect_args={"connect_timeout": 5, "application_name": "backoffice"},
+    )
+
+
+def describe(url: URL | str) -> str:
+    """A short, password-free description for the status bar and messages."""
+    url = make_url(url) if isinstance(url, str) else url
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite · {url.database}"
+    return f"PostgreSQL · {url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def translate_error(error: BaseException, url: URL | str) -> DatabaseProblem:
+    """The sentence a user reads for a low-level database failure."""
+    where = describe(url)
+    text = str(error).lower()
+    if isinstance(error, DatabaseProblem):
+        return error
+    if "readonly" in text or "read-only" in text or "attempt to write a readonly" in text:
+        return DatabaseReadOnly(
+            tr("The database {where} is read-only: nothing can be saved.", where=where)
+        )
+    if "unable to open database" in text:
+        return DatabaseUnreachable(tr("The database file {where} cannot be opened.", where=where))
+    if "file is not a database" in text:
+        return BadDatabaseUrl(tr("The file {where} is not a database.", where=where))
+    if isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return DatabaseUnreachable(
+            tr(
+                "The database server {where} cannot be reached; check the network and the server.",
+                where=where,
+            )
+        )
+    return DatabaseProblem(
+        tr("The database {where} reported an error: {error}", where=where, error=error)
+    )
+
+
+class Database:
+    """An engine and the sessions made from it."""
+
+    def __init__(self, url_text: str, *, pool_size: int = 5, echo: bool = False) -> None:
+        self.url_text = url_text
+        self.engine = make_engine(url_text, pool_size=pool_size, echo=echo)
+        self.url = self.engine.url
+        self._reads = sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writes = sessionmaker(writer, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.backend == "postgresql"
+
+    def description(self) -> str:
+        return describe(self.url)
+
+    def session(self) -> Session:
+        """A session for reading (and writing, when the caller commits itself)."""
+        return self._reads()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back whole on error."""
+        with self._writes() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def erase(self) -> Database:
+        """Delete everything (the SQLite file, or PostgreSQL's ``public`` schema) and return
+        a fresh handle on the now empty database."""
+        self.dispose()
+        if self.backend == "sqlite":
+            database = self.url.database
+            if database and database != ":memory:":
+                for suffix in ("", "-wal", "-shm"):
+                    Path(database + suffix).unlink(missing_ok=True)
+        else:
+            try:
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                    connection.exec_driver_sql("CREATE SCHEMA public")
+            except exc.SQLAlchemyError as error:
+                raise translate_error(error, self.url) from error
+            self.dispose()
+        return Database(self.url_text)
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False))
+        return config
+
+    def head_revision(self) -> str:
+        return ScriptDirectory.from_config(self.alembic_config()).get_current_head() or ""
+
+    def current_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except exc.SQLAlchemyError as error:
+            raise translate_error(error, self.url) from error
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Bring the schema to the latest revision; returns (before, after). Idempotent."""
+        from alembic import command
+
+        self.check_not_newer()
+        before = self.current_revision()
+        config = self.alembic_config()
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except exc.SQLAlchemyError as error:
+            raise translate_error(error, self.url) from error
+        return before, self.head_revision()
+
+    def check_not_newer(self) -> None:
+        current = self.current_revision()
+        if current is None:
+            return
+        scripts = ScriptDirectory.from_config(self.alembic_config())
+        try:
+            scripts.get_revision(current)
+        except Exception as error:  # alembic raises ResolutionError / CommandError
+            raise SchemaTooNew(
+                tr(
+                    "The database {where} was made by a newer version of the back-office "
+                    "(schema {revision}); install the newer version.",
+                    where=self.description(),
+                    revision=current,
+                )
+            ) from error
+
+    def check_schema(self) -> None:
+        """Refuse a database that is not exactly at our schema revision."""
+        self.check_not_newer()
+        current, head = self.current_revision(), self.head_revision()
+        if current != head:
+            raise SchemaOutdated(
+                tr(
+                    "The database {where} is not up to date (schema {current}, expected {head}): "
+                    "run \u201cbackoffice db upgrade\u201d.",
+                    where=self.description(),
+                    current=current or "-",
+                    head=head,
+                )
+            )

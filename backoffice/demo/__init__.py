@@ -1,0 +1,1 @@
+"""A realistic French demo database, at any scale (``backoffice demo --members N``)."""

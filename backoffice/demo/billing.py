@@ -1,0 +1,316 @@
+"""Three years of invoices, schedules and payments, computed with the billing rules."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from backoffice import clock
+from backoffice.demo.bulk import BulkWriter
+from backoffice.demo.members import MemberFacts
+from backoffice.models.employees import FollowUpCategory
+from backoffice.services.billing import pricing, schedule
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    """One year's tariff as the generator needs it."""
+
+    year: int
+    tariff_id: int
+    campaign_id: int
+    prices: pricing.Prices
+    issue_on: date
+    due_dates: list[date]
+    minimum_instalment_cents: int
+
+
+@dataclass
+class BillingIds:
+    invoice: int
+    instalment: int
+    payment: int
+
+
+@dataclass
+class BillingTotals:
+    invoices_per_year: dict[int, int] = field(default_factory=dict)
+    ttc_per_year: dict[int, int] = field(default_factory=dict)
+    undeclared_member_ids: list[int] = field(default_factory=list)
+
+
+class BillingHistory:
+    def __init__(
+        self,
+        rng: random.Random,
+        today: date,
+        plans: list[YearPlan],
+        ids: BillingIds,
+        billing_staff_id: int,
+    ) -> None:
+        self.rng = rng
+        self.today = today
+        self.plans = plans
+        self.ids = ids
+        self.staff_id = billing_staff_id
+        self.totals = BillingTotals()
+        self.current_year = max(plan.year for plan in plans)
+
+    def bill(self, writer: BulkWriter, member: MemberFacts) -> None:
+        profile = self._profile(member)
+        for plan in self.plans:
+            if not self._billable(member, plan):
+                continue
+            if plan.year == self.current_year and self.rng.random() < 0.06:
+                self.totals.undeclared_member_ids.append(member.id)
+                continue
+            counted_on = max(date(plan.year, 1, 1), member.joined_on)
+            headcounts = member.headcounts_on(counted_on)
+            self._declaration(writer, member, plan, headcounts)
+            self._invoice(writer, member, plan, headcounts, profile)
+
+    def _billable(self, member: MemberFacts, plan: YearPlan) -> bool:
+        if member.joined_on > plan.issue_on:
+            return False
+        return member.ceased_on is None or member.ceased_on.year > plan.year
+
+    def _profile(self, member: MemberFacts) -> str:
+        draw = self.rng.random()
+        if member.mandate_signed_on:
+            return "rejected" if draw < 0.03 else "good"
+        if draw < 0.08:
+            return "late"
+        if draw < 0.11:
+            return "bad"
+        if draw < 0.13:
+            return "partial"
+        return "overpaid" if draw < 0.14 else "good"
+
+    def _declaration(
+        self,
+        writer: BulkWriter,
+        member: MemberFacts,
+        plan: YearPlan,
+        counts: dict[FollowUpCategory, int],
+    ) -> None:
+        declared_on = date(plan.year, 1, self.rng.randint(5, 31))
+        writer.add(
+            "workforce_declarations",
+            {
+                "member_id": member.id,
+                "year": plan.year,
+                "headcount_si": counts[FollowUpCategory.SI],
+                "headcount_sia": counts[FollowUpCategory.SIA],
+                "headcount_sir": counts[FollowUpCategory.SIR],
+                "declared_at": clock.at_local(declared_on, time(10, 30)),
+                "source": "portal",
+                "declared_by_account_id": member.account_id,
+                "declared_by_staff_id": None,
+                "version": 1,
+            },
+        )
+
+    def _invoice(
+        self,
+        writer: BulkWriter,
+        member: MemberFacts,
+        plan: YearPlan,
+        counts: dict[FollowUpCategory, int],
+        profile: str,
+    ) -> None:
+        direct_debit = bool(member.mandate_signed_on and member.mandate_signed_on < plan.issue_on)
+        amounts = pricing.annual_contribution(plan.prices, counts, direct_debit)
+        invoice_id = self.ids.invoice
+        self.ids.invoice += 1
+        sequence = self.totals.invoices_per_year.get(plan.year, 0) + 1
+        self.totals.invoices_per_year[plan.year] = sequence
+        self.totals.ttc_per_year[plan.year] = (
+            self.totals.ttc_per_year.get(plan.year, 0) + amounts.total_ttc_cents
+        )
+        writer.add(
+            "invoices",
+            {
+                "id": invoice_id,
+                "number": f"FA-{plan.year}-{sequence:06d}",
+                "kind": "annual",
+                "member_id": member.id,
+                "year": plan.year,
+                "period_label": f"Année {plan.year}",
+                "period_start": date(plan.year, 1, 1),
+                "period_end": date(plan.year, 12, 31),
+                "issued_on": plan.issue_on,
+                "issued_at": clock.at_local(plan.issue_on, time(9)),
+                "issued_by_id": self.staff_id,
+                "campaign_id": plan.campaign_id,
+                "tariff_id": plan.tariff_id,
+                "appointment_id": None,
+                "total_ht_cents": amounts.total_ht_cents,
+                "discount_cents": amounts.discount_cents,
+                "discount_rate_bp": amounts.discount_rate_bp,
+                "vat_rate_bp": amounts.vat_rate_bp,
+                "vat_cents": amounts.vat_cents,
+                "total_ttc_cents": amounts.total_ttc_cents,
+                "pays_by_direct_debit": direct_debit,
+                "billing_name": member.name,
+                "billing_address_line1": member.address.line1,
+                "billing_address_line2": member.address.line2,
+                "billing_postcode": member.address.postcode,
+                "billing_city": member.address.city,
+            },
+        )
+        for position, line in enumerate(amounts.lines, start=1):
+            writer.add(
+                "invoice_lines",
+                {
+                    "invoice_id": invoice_id,
+                    "position": position,
+                    "label": line.label,
+                    "category": line.category.value if line.category else None,
+                    "quantity": line.quantity,
+                    "unit_price_cents": line.unit_price_cents,
+                    "amount_cents": line.amount_cents,
+                },
+            )
+        parts = schedule.plan(
+            amounts.total_ttc_cents, plan.due_dates, plan.minimum_instalment_cents
+        )
+        for position, (due_on, amount) in enumerate(parts, start=1):
+            is_last = position == len(parts)
+            self._instalment(
+                writer,
+                member,
+                plan,
+                invoice_id,
+                position,
+                due_on,
+                amount,
+                profile,
+                direct_debit,
+                is_last,
+            )
+
+    def _instalment(
+        self,
+        writer: BulkWriter,
+        member: MemberFacts,
+        plan: YearPlan,
+        invoice_id: int,
+        position: int,
+        due_on: date,
+        amount: int,
+        profile: str,
+        direct_debit: bool,
+        is_last: bool,
+    ) -> None:
+        instalment_id = self.ids.instalment
+        self.ids.instalment += 1
+        paid = self._paid_share(plan, due_on, amount, profile, is_last)
+        rejected = (
+            direct_debit
+            and profile == "rejected"
+            and due_on < self.today
+            and plan.year == self.current_year
+            and paid == 0
+        )
+        sent = direct_debit and due_on < self.today
+        writer.add(
+            "instalments",
+            {
+                "id": instalment_id,
+                "invoice_id": invoice_id,
+                "position": position,
+                "due_on": due_on,
+                "amount_cents": amount,
+                "paid_cents": paid,
+                "credited_cents": 0,
+                "superseded_at": None,
+                "sepa_state": "rejected" if rejected else ("sent" if sent else "none"),
+                "prenotification_id": None,
+                "collection_id": None,
+                "end_to_end_id": f"HIST{instalment_id}" if sent else None,
+                "rejection_code": "AM04" if rejected else None,
+                "card_payment_reference": None,
+                "version": 1,
+            },
+        )
+        if sent and member.mandate_row is not None:
+            row = member.mandate_row
+            row["first_collected_on"] = row["first_collected_on"] or due_on
+            row["last_collected_on"] = due_on
+        if paid:
+            extra = self.rng.randint(1000, 5000) if profile == "overpaid" and is_last else 0
+            self._payment(
+                writer, member, invoice_id, instalment_id, due_on, paid, extra, direct_debit
+            )
+        elif due_on < self.today - timedelta(days=30):
+            writer.add(
+                "payment_reminders",
+                {
+                    "instalment_id": instalment_id,
+                    "level": 1,
+                    "sent_on": due_on + timedelta(days=30),
+                    "sent_by_id": self.staff_id,
+                    "amount_due_cents": amount,
+                },
+            )
+
+    def _paid_share(
+        self, plan: YearPlan, due_on: date, amount: int, profile: str, is_last: bool
+    ) -> int:
+        if due_on >= self.today:
+            return 0
+        if plan.year < self.current_year:
+            unpaid = profile == "bad" and plan.year == self.current_year - 1 and is_last
+            return 0 if unpaid else amount
+        if profile in ("late", "bad", "rejected"):
+            return 0
+        if profile == "partial":
+            return amount // 2
+        return amount
+
+    def _payment(
+        self,
+        writer: BulkWriter,
+        member: MemberFacts,
+        invoice_id: int,
+        instalment_id: int,
+        due_on: date,
+        paid: int,
+        extra: int,
+        direct_debit: bool,
+    ) -> None:
+        payment_id = self.ids.payment
+        self.ids.payment += 1
+        method = (
+            "direct_debit"
+            if direct_debit
+            else self.rng.choice(["transfer", "transfer", "cheque", "card"])
+        )
+        received_on = due_on if direct_debit else due_on - timedelta(days=self.rng.randint(-5, 12))
+        writer.add(
+            "payments",
+            {
+                "id": payment_id,
+                "member_id": member.id,
+                "invoice_id": invoice_id,
+                "method": method,
+                "amount_cents": paid + extra,
+                "received_on": received_on,
+                "reference": f"CHQ {self.rng.randrange(10**6, 10**7)}"
+                if method == "cheque"
+                else (f"VIR {member.code}" if method == "transfer" else None),
+                "recorded_at": clock.at_local(received_on + timedelta(days=1), time(11)),
+                "recorded_by_id": self.staff_id,
+                "collection_id": None,
+                "version": 1,
+            },
+        )
+        writer.add(
+            "payment_allocations",
+            {
+                "payment_id": payment_id,
+                "instalment_id": instalment_id,
+                "amount_cents": paid,
+            },
+        )

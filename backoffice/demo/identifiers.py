@@ -1,0 +1,32 @@
+"""Valid French identifiers for the demo: SIRET (Luhn), IBAN with its RIB key, RUM."""
+
+from __future__ import annotations
+
+import random
+
+from schwifty import IBAN
+from stdnum import luhn
+
+from backoffice.demo.data import BANKS
+
+
+def siret(rng: random.Random) -> str:
+    """A SIRET whose SIREN and whole number both pass the Luhn check."""
+    siren_body = f"{rng.randrange(10_000_000, 99_999_999)}"
+    siren = siren_body + luhn.calc_check_digit(siren_body)
+    nic_body = f"{siren}{rng.randrange(1, 99):04d}"
+    return nic_body + luhn.calc_check_digit(nic_body)
+
+
+def bank_account(rng: random.Random) -> tuple[str, str]:
+    """(IBAN, BIC) of a real French bank; schwifty computes the RIB key and the BIC."""
+    bank_code, branch = rng.choice(BANKS)
+    account = f"{rng.randrange(0, 10**11):011d}"
+    iban = IBAN.generate("FR", bank_code=bank_code + branch, account_code=account)
+    bic = iban.bic
+    return iban.compact, str(bic)[:8] if bic and str(bic).endswith("XXX") else str(bic)
+
+
+def mandate_reference(member_code: str, sequence: int = 1) -> str:
+    """RUM (référence unique de mandat): at most 35 characters, unique per mandate."""
+    return f"STRV-{member_code}-{sequence:03d}"

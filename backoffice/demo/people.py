@@ -1,0 +1,57 @@
+"""Names and addresses for the demo, drawn from Faker's French pools once, then reused
+(drawing a million names through Faker itself would dominate the generation time)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from faker import Faker
+
+from backoffice.demo.data import ADDRESS_EXTRAS, STREET_KINDS, STREET_NAMES, TOWNS
+
+
+@dataclass(frozen=True)
+class NamePools:
+    female_first: list[str]
+    male_first: list[str]
+    last: list[str]
+
+    @classmethod
+    def build(cls, seed: int) -> NamePools:
+        faker = Faker("fr_FR")
+        faker.seed_instance(seed)
+        return cls(
+            female_first=sorted({faker.first_name_female() for _ in range(600)}),
+            male_first=sorted({faker.first_name_male() for _ in range(600)}),
+            last=sorted({faker.last_name() for _ in range(1500)}),
+        )
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str
+    line2: str | None
+    postcode: str
+    city: str
+
+
+def address(rng: random.Random) -> Address:
+    postcode, city = rng.choice(TOWNS)
+    line1 = f"{rng.randint(1, 180)} {rng.choice(STREET_KINDS)} {rng.choice(STREET_NAMES)}"
+    return Address(line1, rng.choice(ADDRESS_EXTRAS) or None, postcode, city)
+
+
+def phone(rng: random.Random) -> str:
+    prefix = rng.choice(["03 89", "03 88", "06", "07", "03 29"])
+    digits = 8 if len(prefix) == 2 else 6
+    number = f"{rng.randrange(10**digits):0{digits}d}"
+    return prefix + " " + " ".join(number[i : i + 2] for i in range(0, digits, 2))
+
+
+def email_for(name: str, domain_hint: str) -> str:
+    from backoffice.text import fold
+
+    local = "".join(ch for ch in fold(name).replace(" ", ".") if ch.isalnum() or ch == ".")
+    domain = "".join(ch for ch in fold(domain_hint) if ch.isalnum())[:20] or "entreprise"
+    return f"{local.strip('.')}@{domain}.fr"

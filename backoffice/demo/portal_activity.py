@@ -1,0 +1,364 @@
+"""What the portal has been doing lately, replayed through the portal simulator:
+changes submitted in the last days (every kind, a duplicate, a conflict, some out of
+period), late workforce declarations, appointment and cancellation requests, accounting
+firms, and accounts locked by repeated failed logins."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.demo import identifiers
+from backoffice.demo.agenda import EmployeePool
+from backoffice.demo.data import JOBS, TOWNS
+from backoffice.demo.members import RISK_CATEGORY
+from backoffice.demo.people import NamePools, address, email_for, phone
+from backoffice.models import (
+    AccountingFirm,
+    AccountKind,
+    Appointment,
+    ChangeKind,
+    Employee,
+    FirmAccess,
+    Member,
+    MemberStatus,
+    PortalAccount,
+)
+from backoffice.models.employees import FollowUpCategory, highest_category
+from backoffice.portal import simulator
+from backoffice.services import audit
+
+WRONG_PASSWORD = "mauvais-mot-de-passe"
+
+
+class PortalActivity:
+    def __init__(
+        self,
+        session: Session,
+        rng: random.Random,
+        pools: NamePools,
+        today: date,
+        portal_hash: str,
+        staff_id: int,
+    ) -> None:
+        self.session = session
+        self.rng = rng
+        self.pools = pools
+        self.today = today
+        self.portal_hash = portal_hash
+        self.staff_id = staff_id
+        self.active_codes = list(
+            session.scalars(
+                select(Member.member_code)
+                .where(Member.status == MemberStatus.ACTIVE)
+                .order_by(Member.id)
+            )
+        )
+
+    def recent(self, days: int = 10) -> datetime:
+        day = self.today - timedelta(days=self.rng.randint(0, days))
+        moment = clock.at_local(day, time(self.rng.randint(7, 21), self.rng.randrange(60)))
+        return min(moment, clock.now() - timedelta(minutes=self.rng.randint(5, 600)))
+
+    # -- member changes -------------------------------------------------------------------
+
+    def submit_changes(self, count: int) -> int:
+        kinds = list(ChangeKind)
+        made = 0
+        for index in range(count):
+            code = self.rng.choice(self.active_codes)
+            kind = kinds[index % len(kinds)]
+            if self._submit(kind, code) is not None:
+                made += 1
+        return made
+
+    def _submit(
+        self, kind: ChangeKind, code: str, *, at: datetime | None = None, login: str | None = None
+    ) -> object | None:
+        member = self.session.scalar(select(Member).where(Member.member_code == code))
+        assert member is not None
+        employee = self._employee_of(member.id)
+        values: dict[str, object]
+        employee_id = None
+        if kind == ChangeKind.COMPANY_RECORD:
+            values = self._company_values(member)
+        elif kind == ChangeKind.SITUATION:
+            values = {
+                "situation": self.rng.choice(["cessation", "no_employees"]),
+                "situation_date": self.today + timedelta(days=self.rng.randint(5, 60)),
+            }
+        elif kind == ChangeKind.SEPA_OPT_IN:
+            iban, bic = identifiers.bank_account(self.rng)
+            values = {"iban": iban, "bic": bic, "email": email_for("compta", member.legal_name)}
+        elif kind == ChangeKind.EMPLOYEE_ADDED:
+            values = self._new_employee_values()
+        elif employee is None:
+            return None
+        elif kind == ChangeKind.EMPLOYEE_EXITED:
+            employee_id = employee.id
+            values = {
+                "exited_on": self.today - timedelta(days=self.rng.randint(0, 20)),
+                "exit_reason": self.rng.choice(
+                    ["Démission", "Fin de CDD", "Rupture conventionnelle", "Retraite"]
+                ),
+            }
+        else:
+            employee_id = employee.id
+            pcs, job, _weight, risks = self.rng.choice(JOBS)
+            values = {
+                "pcs_code": pcs,
+                "job_title": job,
+                "risk_factors": list(risks),
+                "follow_up_category": _category(risks).value,
+            }
+        return simulator.submit_change(
+            self.session,
+            login or code,
+            kind,
+            values,
+            member_code=code,
+            employee_id=employee_id,
+            submitted_at=at or self.recent(),
+            comment="Merci de prendre en compte ce changement."
+            if self.rng.random() < 0.2
+            else None,
+        )
+
+    def _company_values(self, member: Member) -> dict[str, object]:
+        variant = self.rng.randrange(5)
+        if variant == 0:
+            place = address(self.rng)
+            return {
+                "address_line1": place.line1,
+                "address_line2": place.line2,
+                "postcode": place.postcode,
+                "city": place.city,
+            }
+        if variant == 1:
+            return {"phone": phone(self.rng)}
+        if variant == 2:
+            name = f"{self.rng.choice(self.pools.female_first)} {self.rng.choice(self.pools.last)}"
+            return {"contact_name": name, "email": email_for(name, member.legal_name)}
+        if variant == 3:
+            return {"billing_email": email_for("factures", member.legal_name)}
+        postcode, city = self.rng.choice(TOWNS)
+        return {
+            "billing_name": member.legal_name,
+            "billing_address_line1": "BP 42",
+            "billing_postcode": postcode,
+            "billing_city": city,
+        }
+
+    def _new_employee_values(self) -> dict[str, object]:
+        female = self.rng.random() < 0.5
+        pcs, job, _weight, risks = self.rng.choice(JOBS)
+        return {
+            "civility": "Mme" if female else "M.",
+            "last_name": self.rng.choice(self.pools.last),
+            "first_name": self.rng.choice(
+                self.pools.female_first if female else self.pools.male_first
+            ),
+            "birth_date": date(
+                self.rng.randint(1965, 2005), self.rng.randint(1, 12), self.rng.randint(1, 28)
+            ),
+            "pcs_code": pcs,
+            "job_title": job,
+            "hired_on": self.today - timedelta(days=self.rng.randint(0, 15)),
+            "risk_factors": list(risks),
+            "follow_up_category": _category(risks).value,
+        }
+
+    def _employee_of(self, member_id: int) -> Employee | None:
+        return self.session.scalar(
+            select(Employee)
+            .where(Employee.member_id == member_id, Employee.exited_on.is_(None))
+            .order_by(Employee.id)
+            .limit(1)
+        )
+
+    def special_cases(self) -> None:
+        """A duplicate, a conflict with a staff edit, and employee requests sent in January
+        while 'Mes salariés' was closed."""
+        code = self.rng.choice(self.active_codes)
+        values = {"phone": "03 89 00 00 00"}
+        for _ in range(2):
+            simulator.submit_change(
+                self.session, code, ChangeKind.COMPANY_RECORD, values, submitted_at=self.recent(3)
+            )
+        member = self.session.scalar(
+            select(Member).where(Member.member_code == self.rng.choice(self.active_codes))
+        )
+        assert member is not None
+        simulator.submit_change(
+            self.session,
+            member.member_code,
+            ChangeKind.COMPANY_RECORD,
+            {"email": "nouvelle.adresse@exemple.fr"},
+            submitted_at=self.recent(4),
+        )
+        before = member.email
+        member.email = "accueil@" + (member.email or "exemple.fr").split("@")[-1]
+        audit.record(
+            self.session,
+            "staff:gestion",
+            "member.edit",
+            "member",
+            member.id,
+            member_id=member.id,
+            before={"email": before},
+            after={"email": member.email},
+        )
+        january = clock.at_local(date(self.today.year, 1, 12), time(9, 40))
+        for kind in (ChangeKind.EMPLOYEE_ADDED, ChangeKind.EMPLOYEE_EXITED):
+            self._submit(kind, self.rng.choice(self.active_codes), at=january)
+
+    # -- declarations, firms, accounts ------------------------------------------------------
+
+    def late_declarations(self, member_ids: list[int]) -> int:
+        declared = 0
+        for member_id in member_ids[: len(member_ids) // 2]:
+            member = self.session.get(Member, member_id)
+            if member is None or member.status != MemberStatus.ACTIVE:
+                continue
+            simulator.declare_workforce(
+                self.session,
+                member.member_code,
+                self.today.year,
+                self.rng.randint(0, 12),
+                self.rng.randint(0, 3),
+                self.rng.randint(0, 4),
+                declared_at=self.recent(6),
+            )
+            declared += 1
+        return declared
+
+    def accounting_firms(self, count: int) -> list[str]:
+        logins = []
+        for number in range(1, count + 1):
+            name = f"Cabinet {self.rng.choice(self.pools.last)} Expertise Comptable"
+            place = address(self.rng)
+            firm = AccountingFirm(
+                code=f"CAB{number:04d}",
+                name=name,
+                siret=identifiers.siret(self.rng),
+                contact_name=f"{self.rng.choice(self.pools.male_first)} "
+                f"{self.rng.choice(self.pools.last)}",
+                email=email_for("contact", name),
+                phone=phone(self.rng),
+                address_line1=place.line1,
+                postcode=place.postcode,
+                city=place.city,
+            )
+            self.session.add(firm)
+            self.session.flush()
+            self.session.add(
+                PortalAccount(
+                    login=firm.code,
+                    kind=AccountKind.FIRM,
+                    firm_id=firm.id,
+                    password_hash=self.portal_hash,
+                    must_change_password=False,
+                    recovery_email=firm.email,
+                    last_login_at=self.recent(20),
+                )
+            )
+            clients = self.rng.sample(
+                self.active_codes, k=min(len(self.active_codes), self.rng.randint(4, 25))
+            )
+            for code in clients:
+                member_id = self.session.scalar(select(Member.id).where(Member.member_code == code))
+                self.session.add(
+                    FirmAccess(
+                        firm_id=firm.id,
+                        member_id=member_id,
+                        consent_on=self.today - timedelta(days=self.rng.randint(30, 1500)),
+                        granted_at=clock.now() - timedelta(days=self.rng.randint(30, 1500)),
+                        granted_by_id=self.staff_id,
+                    )
+                )
+            self.session.flush()
+            logins.append(firm.code)
+            # Firms submit on behalf of their clients, too.
+            self._submit(ChangeKind.EMPLOYEE_ADDED, clients[0], login=firm.code)
+        return logins
+
+    def lock_accounts(self, count: int) -> list[str]:
+        codes = self.rng.sample(self.active_codes, k=min(count, len(self.active_codes)))
+        rule = simulator.LockRule.of(self.session)
+        for code in codes:
+            start = clock.now() - timedelta(hours=self.rng.randint(1, 72))
+            for attempt in range(rule.max_failures):
+                simulator.log_in(
+                    self.session,
+                    code,
+                    WRONG_PASSWORD,
+                    at=start + timedelta(minutes=2 * attempt),
+                    source_address=f"82.64.{self.rng.randrange(256)}.{self.rng.randrange(256)}",
+                )
+        return codes
+
+    # -- appointments ---------------------------------------------------------------------
+
+    def appointment_requests(self, pool: EmployeePool, count: int) -> int:
+        made = 0
+        for _member_id, login, employee in pool.new_hires[:count]:
+            simulator.request_appointment(
+                self.session,
+                login,
+                employee.id,
+                "examen_sir" if employee.category == FollowUpCategory.SIR else "vip_embauche",
+                wished_from=self.today + timedelta(days=2),
+                wished_to=self.today + timedelta(days=21),
+                comment="Nouvelle embauche",
+                submitted_at=self.recent(5),
+            )
+            made += 1
+        for _ in range(max(2, count // 3)):
+            centre = self.rng.choice(list(pool.by_centre))
+            member_id, _centre, employee = self.rng.choice(pool.by_centre[centre])
+            code = self.session.scalar(select(Member.member_code).where(Member.id == member_id))
+            simulator.request_appointment(
+                self.session,
+                code,
+                employee.id,
+                self.rng.choice(["periodique", "reprise", "demande"]),
+                wished_from=self.today + timedelta(days=3),
+                wished_to=self.today + timedelta(days=30),
+                comment=self.rng.choice([None, "Plutôt le matin", "Reprise après arrêt maladie"]),
+                submitted_at=self.recent(7),
+            )
+            made += 1
+        return made
+
+    def cancellation_requests(self, count: int) -> int:
+        upcoming = self.session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.status == "confirmed",
+                Appointment.starts_at > clock.now() + timedelta(days=1),
+            )
+            .order_by(Appointment.starts_at)
+            .limit(count * 3)
+        ).all()
+        made = 0
+        for appointment in self.rng.sample(upcoming, k=min(count, len(upcoming))):
+            code = self.session.scalar(
+                select(Member.member_code).where(Member.id == appointment.member_id)
+            )
+            simulator.request_cancellation(
+                self.session,
+                code,
+                appointment.id,
+                comment="Salarié en déplacement ce jour-là",
+                submitted_at=self.recent(2),
+            )
+            made += 1
+        return made
+
+
+def _category(risks: tuple[str, ...]) -> FollowUpCategory:
+    return highest_category([RISK_CATEGORY[risk] for risk in risks])

@@ -1,0 +1,124 @@
+"""SQLAlchemy models: the database shared with the members' portal.
+
+Importing this package registers every table on ``Base.metadata``.
+"""
+
+from backoffice.models.appointments import (
+    ACTIVE_APPOINTMENT_STATUSES,
+    AgendaBlock,
+    Appointment,
+    AppointmentRequest,
+    AppointmentStatus,
+    RequestKind,
+    RequestStatus,
+    VisitType,
+)
+from backoffice.models.audit import AuditEvent
+from backoffice.models.base import Base
+from backoffice.models.care_network import (
+    CentreOpeningHours,
+    ConsultationSession,
+    HealthProfessional,
+    ProfessionalKind,
+    VisitCentre,
+)
+from backoffice.models.change_requests import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeRequestField,
+    ChangeStatus,
+    FieldDecision,
+)
+from backoffice.models.declarations import DeclarationSource, WorkforceDeclaration
+from backoffice.models.documents import Document, DocumentTheme
+from backoffice.models.employees import (
+    Employee,
+    EmployeeOrigin,
+    EmployeeRiskFactor,
+    FollowUpCategory,
+    RiskFactor,
+)
+from backoffice.models.invoices import (
+    BillingCampaign,
+    CreditNote,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    NumberCounter,
+    SepaState,
+)
+from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, Member, MemberStatus
+from backoffice.models.payments import Payment, PaymentAllocation, PaymentMethod, PaymentReminder
+from backoffice.models.portal_accounts import (
+    AccountingFirm,
+    AccountKind,
+    FirmAccess,
+    LoginAttempt,
+    PortalAccount,
+)
+from backoffice.models.sepa import MandateStatus, SepaCollection, SepaMandate, SepaPrenotification
+from backoffice.models.settings import Setting
+from backoffice.models.staff import Role, StaffUser
+from backoffice.models.tariffs import Tariff, TariffInstalmentDate
+
+__all__ = [
+    "ACTIVE_APPOINTMENT_STATUSES",
+    "PORTAL_EDITABLE_MEMBER_FIELDS",
+    "AccountKind",
+    "AccountingFirm",
+    "AgendaBlock",
+    "Appointment",
+    "AppointmentRequest",
+    "AppointmentStatus",
+    "AuditEvent",
+    "Base",
+    "BillingCampaign",
+    "CentreOpeningHours",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeRequestField",
+    "ChangeStatus",
+    "ConsultationSession",
+    "CreditNote",
+    "DeclarationSource",
+    "Document",
+    "DocumentTheme",
+    "Employee",
+    "EmployeeOrigin",
+    "EmployeeRiskFactor",
+    "FieldDecision",
+    "FirmAccess",
+    "FollowUpCategory",
+    "HealthProfessional",
+    "Instalment",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "LoginAttempt",
+    "MandateStatus",
+    "Member",
+    "MemberStatus",
+    "NumberCounter",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMethod",
+    "PaymentReminder",
+    "PortalAccount",
+    "ProfessionalKind",
+    "RequestKind",
+    "RequestStatus",
+    "RiskFactor",
+    "Role",
+    "SepaCollection",
+    "SepaMandate",
+    "SepaPrenotification",
+    "SepaState",
+    "Setting",
+    "StaffUser",
+    "Tariff",
+    "TariffInstalmentDate",
+    "VisitCentre",
+    "VisitType",
+    "WorkforceDeclaration",
+]

@@ -1,0 +1,64 @@
+"""Exact money.
+
+The database stores integer cents (columns ending in ``_cents``); code works with
+:class:`~decimal.Decimal` quantised to the cent. Floats never hold an amount.
+Rates are stored in basis points (``2000`` = 20 %, ``150`` = 1.5 %).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, format_decimal, parse_decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+BASIS_POINTS = Decimal(10000)
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def to_cents(amount: Decimal) -> int:
+    """``amount`` in integer cents; refuses amounts with fractions of a cent."""
+    quantised = amount.quantize(CENT)
+    if quantised != amount:
+        raise ValueError(f"{amount} has fractions of a cent")
+    return int(quantised * 100)
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    """Commercial rounding to the cent (half away from zero), as invoices do."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def apply_rate(amount_cents: int, rate_bp: int) -> int:
+    """``amount × rate`` in cents, rounded half up: VAT, discounts."""
+    exact = Decimal(amount_cents) * Decimal(rate_bp) / BASIS_POINTS
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_eur(cents: int, locale: str = "fr_FR") -> str:
+    """``145822`` → ``1 458,22 €`` (French grouping and sign placement)."""
+    return format_currency(from_cents(cents), "EUR", locale=locale)
+
+
+def format_rate(rate_bp: int, locale: str = "fr_FR") -> str:
+    """``150`` → ``1,5 %``."""
+    return format_decimal(Decimal(rate_bp) / 100, locale=locale) + "\u00a0%"
+
+
+def parse_eur(text: str, locale: str = "fr_FR") -> int:
+    """Parse an amount typed by a user (``1 458,22``, ``1458.22 €``) into cents."""
+    cleaned = text.replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not cleaned:
+        raise ValueError("empty amount")
+    try:
+        value = parse_decimal(cleaned, locale=locale, strict=False)
+    except Exception as error:  # babel raises its own NumberFormatError
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValueError(f"not an amount: {text!r}") from error
+    return to_cents(Decimal(value))

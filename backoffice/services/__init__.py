@@ -1,0 +1,3 @@
+"""Domain operations. Plain Python: each takes a session and the acting staff member,
+checks the permission, does the work, and leaves the commit to the caller's unit of work.
+No Qt here."""

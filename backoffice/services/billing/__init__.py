@@ -1,0 +1,1 @@
+"""Billing: tariffs, invoices, instalment schedules, payments, credit notes."""

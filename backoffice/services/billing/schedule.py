@@ -1,0 +1,41 @@
+"""Splitting an amount into instalments (*échéances*), exactly to the cent.
+
+The rule: every instalment gets the total divided by their number, rounded down to the
+cent, and the cents left over go to the **first** instalment. 1 458,22 € in three gives
+486,08 € + 486,07 € + 486,07 €, the portal's schedule in ``shared/seeds``. An amount too
+small to split sensibly (an instalment below the tariff's minimum) is split into fewer
+instalments, down to one, on the earliest due dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def split(total_cents: int, count: int) -> list[int]:
+    """``total_cents`` in ``count`` parts summing exactly to it; the remainder goes first."""
+    if count < 1:
+        raise ValueError("at least one instalment")
+    if total_cents < 0:
+        raise ValueError("a negative amount is not split")
+    base, remainder = divmod(total_cents, count)
+    return [base + remainder, *([base] * (count - 1))]
+
+
+def sensible_count(total_cents: int, wanted: int, minimum_instalment_cents: int) -> int:
+    """How many instalments ``total_cents`` supports, each at least the minimum."""
+    if minimum_instalment_cents <= 0:
+        return max(1, wanted)
+    return max(1, min(wanted, total_cents // minimum_instalment_cents))
+
+
+def plan(
+    total_cents: int, due_dates: list[date], minimum_instalment_cents: int = 0
+) -> list[tuple[date, int]]:
+    """The schedule of an invoice: (due date, amount) pairs over the plan's dates."""
+    if not due_dates:
+        raise ValueError("a plan needs at least one due date")
+    if any(later <= earlier for earlier, later in zip(due_dates, due_dates[1:], strict=False)):
+        raise ValueError("due dates must be increasing")
+    count = sensible_count(total_cents, len(due_dates), minimum_instalment_cents)
+    return list(zip(due_dates[:count], split(total_cents, count), strict=True))

@@ -1,0 +1,168 @@
+"""Service-wide settings, stored in the ``settings`` table and shared with the portal.
+
+Each key has a default here; a row exists only once someone changed it. Keys read by the
+portal are marked ``shared_with_portal`` and listed in ``docs/schema.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backoffice.models.settings import Setting
+from backoffice.services import audit
+from backoffice.services.errors import ValidationFailed
+from backoffice.services.permissions import Actor, Permission, require
+
+
+@dataclass(frozen=True)
+class SettingKey:
+    key: str
+    default: Any
+    description: str
+    shared_with_portal: bool = False
+
+
+KEYS: dict[str, SettingKey] = {
+    key.key: key
+    for key in (
+        SettingKey(
+            "service.identity",
+            {
+                "name": "Santé au Travail Rhin-Vosges",
+                "address_line1": "12 rue de la Sinne",
+                "address_line2": "",
+                "postcode": "68100",
+                "city": "Mulhouse",
+                "phone": "03 89 36 30 15",
+                "email": "contact@sante-travail-rv.fr",
+                "website": "www.sante-travail-rv.fr",
+                "siret": "77564972400047",
+                "vat_number": "FR46775649724",
+                "assistance_phone": "03 26 48 42 13",
+                "assistance_email": "assistance.portail@sante-travail-rv.fr",
+                "portal_url": "https://portail.sante-travail-rv.fr",
+            },
+            "Name, address and contacts printed on every letter and invoice.",
+        ),
+        SettingKey(
+            "portal.lock_rule",
+            {"max_failures": 5, "window_minutes": 30},
+            "The portal locks an account after max_failures failed logins within window_minutes.",
+            shared_with_portal=True,
+        ),
+        SettingKey(
+            "portal.temporary_password_days",
+            30,
+            "Days a temporary password sent by letter stays valid.",
+            shared_with_portal=True,
+        ),
+        SettingKey(
+            "portal.employees_lock_period",
+            {"start": "01-01", "end": "01-31"},
+            "Period (MM-DD) when 'Mes salariés' is closed for the annual declaration.",
+            shared_with_portal=True,
+        ),
+        SettingKey(
+            "changes.effective_delay_days",
+            1,
+            "Days between the approval of a portal change and its effect (1: the next day).",
+        ),
+        SettingKey(
+            "billing.default_instalment_plan",
+            ["03-15", "05-15", "07-15"],
+            "Due dates (MM-DD) proposed for a new year's tariff.",
+        ),
+        SettingKey(
+            "billing.payment_terms",
+            "Paiement à réception ou selon l'échéancier ci-dessus. Pas d'escompte pour "
+            "paiement anticipé.",
+            "Payment terms printed on invoices.",
+        ),
+        SettingKey(
+            "billing.late_interest_rate",
+            "taux d'intérêt appliqué par la BCE à son opération de refinancement la plus "
+            "récente majoré de 10 points",
+            "Late payment interest mention printed on invoices.",
+        ),
+        SettingKey(
+            "sepa.creditor",
+            {
+                "name": "SANTE AU TRAVAIL RHIN-VOSGES",
+                "creditor_id": "FR72ZZZ123456",
+                "iban": "FR7630006000011234567890189",
+                "bic": "AGRIFRPP",
+                "street": "12 rue de la Sinne",
+                "postcode": "68100",
+                "town": "Mulhouse",
+                "country": "FR",
+            },
+            "The service's SEPA creditor identity (ICS) and the account debits are paid into.",
+        ),
+        SettingKey("sepa.prenotification_days", 14, "Minimum notice before a direct debit."),
+        SettingKey("sepa.schema", "pain.008.001.08", "pain.008 version sent to the bank."),
+        SettingKey(
+            "appointments.cancellation_notice_hours",
+            48,
+            "A cancellation asked less than this many hours before the visit is too late.",
+            shared_with_portal=True,
+        ),
+        SettingKey(
+            "appointments.periodic_interval_months",
+            {"si": 60, "sia": 36, "sir": 24},
+            "Months between periodic visits, per follow-up category.",
+        ),
+        SettingKey(
+            "convocation.texts",
+            {
+                "what_to_bring": "Merci de vous munir de cette convocation, d'une pièce "
+                "d'identité, de votre carnet de vaccination, de vos lunettes ou lentilles "
+                "et de la liste de vos traitements en cours.",
+                "how_to_cancel": "En cas d'empêchement, votre employeur doit demander "
+                "l'annulation depuis l'espace adhérent au moins 48 heures à l'avance. Toute "
+                "absence non excusée pourra être facturée.",
+            },
+            "Texts printed on convocation letters.",
+        ),
+    )
+}
+
+
+def get(session: Session, key: str) -> Any:
+    """The value of ``key`` (its default when never set)."""
+    stored = session.get(Setting, key)
+    return stored.value if stored is not None else KEYS[key].default
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    values = {key: spec.default for key, spec in KEYS.items()}
+    for row in session.scalars(select(Setting)):
+        if row.key in values:
+            values[row.key] = row.value
+    return values
+
+
+def put(session: Session, actor: Actor, key: str, value: Any) -> None:
+    require(actor, Permission.SETTINGS_MANAGE)
+    if key not in KEYS:
+        raise ValidationFailed.single(key, f"unknown setting {key}")
+    stored = session.get(Setting, key)
+    before = stored.value if stored is not None else KEYS[key].default
+    if stored is None:
+        session.add(Setting(key=key, value=value, updated_by_id=actor.staff_id))
+    else:
+        stored.value = value
+        stored.updated_by_id = actor.staff_id
+    audit.record(
+        session,
+        actor,
+        "settings.change",
+        "setting",
+        None,
+        summary=key,
+        before={"value": before},
+        after={"value": value},
+    )
