@@ -69,6 +69,8 @@ def parse_url(url_text: str) -> URL:
         )
     if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
         url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "sqlite" and url.get_driver_name() != "pysqlite":
+        raise BadDatabaseUrl(tr("The database address {url} is not valid.", url=repr(url_text)))
     return url
 
 

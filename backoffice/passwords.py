@@ -14,14 +14,18 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 # RFC 9106 "second recommended option": Argon2id, 64 MiB, 3 passes, 4 lanes.
 _hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
+# For generated demo data and tests only: the same format at a cost a demo of thousands
+# of accounts can afford. Such hashes are upgraded at the next successful staff login.
+_light_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # No look-alikes: no 0/O/o, 1/l/I, 5/S, 2/Z, 8/B.
 TEMPORARY_PASSWORD_ALPHABET = "ACDEFGHJKLMNPQRTUVWXYabcdefghijkmnpqrstuvwxyz34679"
 TEMPORARY_PASSWORD_LENGTH = 12  # ≈ 67 bits of entropy
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, *, light: bool = False) -> str:
+    """Argon2id PHC string of ``password``; ``light`` only for demo data and tests."""
+    return (_light_hasher if light else _hasher).hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -5,19 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import exc
-
-from backoffice.config import resolve_database_url
-from backoffice.db import Database, DatabaseProblem, translate_error
 from backoffice.i18n import tr
-from backoffice.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from backoffice.db import Database
+
+# Command modules import only this module, argparse and i18n at start-up; the database
+# layer is imported when a command runs (``backoffice --version`` stays fast).
 
 EXIT_REFUSED = 1  # the operation was refused (bad input, permission, conflict)
 EXIT_DATABASE = 2  # the database cannot be used
 
 
 def open_database(args: argparse.Namespace, *, check_schema: bool = True) -> Database:
+    from backoffice.config import resolve_database_url
+    from backoffice.db import Database
+
     database = Database(resolve_database_url(args.database))
     if check_schema:
         database.check_schema()
@@ -28,6 +33,12 @@ def run_reporting_errors(
     command: Callable[[argparse.Namespace], int], args: argparse.Namespace
 ) -> int:
     """Run a subcommand; a failure becomes one sentence on stderr and a non-zero exit."""
+    from sqlalchemy import exc
+
+    from backoffice.config import resolve_database_url
+    from backoffice.db import DatabaseProblem, translate_error
+    from backoffice.services.errors import ServiceError
+
     url = getattr(args, "database", None) or resolve_database_url(None)
     try:
         return command(args)

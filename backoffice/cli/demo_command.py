@@ -6,7 +6,6 @@ import argparse
 
 from backoffice.cli.common import EXIT_REFUSED, open_database, print_progress
 from backoffice.i18n import tr
-from backoffice.services.permissions import role_label
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from backoffice.demo.generate import DemoOptions, DemoRefused, generate
+    from backoffice.services.permissions import role_label
 
     if args.members < 1:
         print(tr("The number of members must be at least 1."))

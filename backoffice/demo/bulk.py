@@ -25,8 +25,58 @@ class BulkWriter:
         for table in Base.metadata.sorted_tables:
             rows = self.rows.pop(table.name, None)
             if rows:
-                self.connection.execute(insert(table), rows)
+                self._insert(table, rows)
                 self.counts[table.name] += len(rows)
+
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """The driver's bulk path — ``COPY`` on PostgreSQL, ``executemany`` on SQLite —
+        with values passed through the columns' own bind processors (UTC instants, enums,
+        dates), so that rows are stored exactly as the ORM stores them."""
+        dialect = self.connection.dialect
+        names = list(rows[0])
+        processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+        if dialect.name == "postgresql":
+            self._copy(table, names, processors, rows)
+            return
+        statement = insert(table).compile(dialect=dialect, column_keys=names)
+        positional = dialect.paramstyle in ("qmark", "numeric", "format")
+        sql = str(statement)
+        if positional:
+            order = statement.positiontup or names
+            index = [names.index(name) for name in order]
+            processors = [processors[i] for i in index]
+            values = [[row[names[i]] for i in index] for row in rows]
+        else:
+            values = [[row[name] for name in names] for row in rows]
+        for column, process in enumerate(processors):
+            if process is not None:
+                for value_row in values:
+                    value_row[column] = process(value_row[column])
+        if positional:
+            self.connection.exec_driver_sql(sql, [tuple(row) for row in values])
+        else:
+            self.connection.exec_driver_sql(
+                sql, [dict(zip(names, row, strict=True)) for row in values]
+            )
+
+    def _copy(
+        self, table: Table, names: list[str], processors: list[Any], rows: list[dict[str, Any]]
+    ) -> None:
+        raw = self.connection.connection.driver_connection
+        columns = ", ".join(names)
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(
+                f"COPY {table.name} ({columns}) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(
+                    [
+                        process(row[name]) if process else row[name]
+                        for name, process in zip(names, processors, strict=True)
+                    ]
+                )
 
     def next_id(self, table: Table) -> int:
         return (self.connection.scalar(select(func.max(table.c.id))) or 0) + 1

@@ -114,7 +114,7 @@ def generate(
         member_rows.RISK_CATEGORY.update(
             {risk.code: risk.category for risk in session.scalars(select(RiskFactor))}
         )
-    portal_hash = passwords.hash_password(PORTAL_PASSWORD)
+    portal_hash = passwords.hash_password(PORTAL_PASSWORD, light=True)
     pool = EmployeePool(capacity=3000, rng=rng)
     with database.transaction() as session:
         writer = BulkWriter(session.connection())
@@ -228,7 +228,7 @@ def _portal_activity(
 
 
 def _staff(session: Session) -> dict[str, int]:
-    password_hash = passwords.hash_password(STAFF_PASSWORD)
+    password_hash = passwords.hash_password(STAFF_PASSWORD, light=True)
     ids = {}
     for login, role, name in DEMO_STAFF:
         user = StaffUser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -15,9 +16,21 @@ from backoffice.models.employees import FollowUpCategory
 from backoffice.models.members import member_search_text
 
 RISK_CATEGORY: dict[str, FollowUpCategory] = {}  # filled from the database by the generator
-_RANK = {FollowUpCategory.SI: 0, FollowUpCategory.SIA: 1, FollowUpCategory.SIR: 2}
 
-_JOB_WEIGHTS = [job[2] for job in JOBS]
+_JOB_CUMULATIVE = list(itertools.accumulate(job[2] for job in JOBS))
+_BIRTH_FIRST = date(1960, 1, 1).toordinal()
+_BIRTH_SPAN = date(2006, 12, 31).toordinal() - _BIRTH_FIRST
+
+
+def _category_of(risks: list[str]) -> FollowUpCategory:
+    category = FollowUpCategory.SI
+    for risk in risks:
+        found = RISK_CATEGORY[risk]
+        if found == FollowUpCategory.SIR:
+            return found
+        category = found
+    return category
+
 
 # (share of members, smallest, largest workforce): mostly small firms, a few large ones.
 WORKFORCE_BANDS = [
@@ -202,69 +215,79 @@ class MemberFactory:
             mandate_signed_on=None,
         )
         count = employee_count if employee_count is not None else workforce_size(rng)
-        for offset in range(count):
-            facts.employees.append(self._employee(writer, facts, employee_id + offset))
+        self._employees(writer, facts, employee_id, count)
         self._portal_account(writer, facts, contact)
         if ceased_on is None and rng.random() < 0.3:
             facts.mandate_row = self._mandate(writer, facts, mandate_id)
             facts.mandate_signed_on = facts.mandate_row["signed_on"]  # type: ignore[assignment]
         return facts
 
-    def _employee(self, writer: BulkWriter, member: MemberFacts, employee_id: int) -> EmployeeFacts:
+    def _employees(
+        self, writer: BulkWriter, member: MemberFacts, first_id: int, count: int
+    ) -> None:
+        """``count`` employees, drawn in batches (a million of them must stay cheap)."""
         rng = self.rng
-        female = rng.random() < 0.45
-        first = rng.choice(self.pools.female_first if female else self.pools.male_first)
-        pcs, job, _weight, likely = rng.choices(JOBS, weights=_JOB_WEIGHTS)[0]
-        risks = [risk for risk in likely if rng.random() < 0.7]
-        if rng.random() < 0.05:
-            risks.append(rng.choice(SIA_RISKS))
-        risks = sorted(set(risks))
-        category = max(
-            (RISK_CATEGORY[r] for r in risks), key=_RANK.__getitem__, default=FollowUpCategory.SI
-        )
+        jobs = rng.choices(JOBS, cum_weights=_JOB_CUMULATIVE, k=count)
+        last_names = rng.choices(self.pools.last, k=count)
         end = member.ceased_on or self.today
-        from_portal = member.ceased_on is None and rng.random() < 0.03
-        if from_portal:
-            hired_on = random_day(
-                rng, max(member.joined_on, self.today - timedelta(days=45)), self.today
+        hire_span = (end - member.joined_on).days + 1
+        recent_start = max(member.joined_on, self.today - timedelta(days=45))
+        recent_span = (self.today - recent_start).days + 1
+        for offset, (job, last_name) in enumerate(zip(jobs, last_names, strict=True)):
+            employee_id = first_id + offset
+            female = rng.random() < 0.45
+            pcs, title, _weight, likely = job
+            risks = [risk for risk in likely if rng.random() < 0.7]
+            if rng.random() < 0.05:
+                risks.append(SIA_RISKS[int(rng.random() * len(SIA_RISKS))])
+            category = _category_of(risks)
+            from_portal = member.ceased_on is None and rng.random() < 0.03
+            if from_portal:
+                hired_on = recent_start + timedelta(days=int(rng.random() * recent_span))
+            else:
+                hired_on = member.joined_on + timedelta(days=int(rng.random() * hire_span))
+            exited_on = member.ceased_on
+            if exited_on is None and not from_portal and rng.random() < 0.08:
+                exited_on = hired_on + timedelta(
+                    days=int(rng.random() * ((self.today - hired_on).days + 1))
+                )
+            visit_start = max(hired_on, self.today - timedelta(days=1900))
+            last_visit = (
+                visit_start
+                + timedelta(days=int(rng.random() * ((self.today - visit_start).days + 1)))
+                if rng.random() < 0.7
+                else None
             )
-        else:
-            hired_on = random_day(rng, member.joined_on, end)
-        exited_on = member.ceased_on
-        if exited_on is None and not from_portal and rng.random() < 0.08:
-            exited_on = random_day(rng, hired_on, self.today)
-        last_visit = (
-            random_day(rng, max(hired_on, self.today - timedelta(days=1900)), self.today)
-            if rng.random() < 0.7
-            else None
-        )
-        writer.add(
-            "employees",
-            {
-                "id": employee_id,
-                "member_id": member.id,
-                "civility": "Mme" if female else "M.",
-                "last_name": rng.choice(self.pools.last),
-                "first_name": first,
-                "birth_date": date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28)),
-                "pcs_code": pcs,
-                "job_title": job,
-                "follow_up_category": category.value,
-                "hired_on": hired_on,
-                "exited_on": exited_on,
-                "exit_reason": "Fin de contrat"
-                if exited_on and not member.ceased_on
-                else ("Cessation d'activité" if exited_on else None),
-                "origin": "portal" if from_portal else "backoffice",
-                "last_visit_on": last_visit,
-                "version": 1,
-                "created_at": self.now,
-                "updated_at": self.now,
-            },
-        )
-        for risk in risks:
-            writer.add("employee_risk_factors", {"employee_id": employee_id, "risk_code": risk})
-        return EmployeeFacts(employee_id, category, hired_on, exited_on, from_portal)
+            firsts = self.pools.female_first if female else self.pools.male_first
+            writer.add(
+                "employees",
+                {
+                    "id": employee_id,
+                    "member_id": member.id,
+                    "civility": "Mme" if female else "M.",
+                    "last_name": last_name,
+                    "first_name": firsts[int(rng.random() * len(firsts))],
+                    "birth_date": date.fromordinal(_BIRTH_FIRST + int(rng.random() * _BIRTH_SPAN)),
+                    "pcs_code": pcs,
+                    "job_title": title,
+                    "follow_up_category": category.value,
+                    "hired_on": hired_on,
+                    "exited_on": exited_on,
+                    "exit_reason": None
+                    if exited_on is None
+                    else ("Cessation d'activité" if member.ceased_on else "Fin de contrat"),
+                    "origin": "portal" if from_portal else "backoffice",
+                    "last_visit_on": last_visit,
+                    "version": 1,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                },
+            )
+            for risk in set(risks):
+                writer.add("employee_risk_factors", {"employee_id": employee_id, "risk_code": risk})
+            member.employees.append(
+                EmployeeFacts(employee_id, category, hired_on, exited_on, from_portal)
+            )
 
     def _portal_account(self, writer: BulkWriter, member: MemberFacts, contact: str) -> None:
         rng = self.rng

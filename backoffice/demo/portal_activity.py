@@ -74,7 +74,14 @@ class PortalActivity:
             kind = kinds[index % len(kinds)]
             if self._submit(kind, code) is not None:
                 made += 1
+            self._lighten(index)
         return made
+
+    def _lighten(self, index: int) -> None:
+        """Keep the session small: every flush scans what it holds."""
+        if index % 50 == 49:
+            self.session.flush()
+            self.session.expunge_all()
 
     def _submit(
         self, kind: ChangeKind, code: str, *, at: datetime | None = None, login: str | None = None
@@ -284,6 +291,7 @@ class PortalActivity:
             logins.append(firm.code)
             # Firms submit on behalf of their clients, too.
             self._submit(ChangeKind.EMPLOYEE_ADDED, clients[0], login=firm.code)
+            self._lighten(number)
         return logins
 
     def lock_accounts(self, count: int) -> list[str]:

@@ -9,6 +9,7 @@ instalments, down to one, on the earliest due dates.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 
@@ -35,7 +36,7 @@ def plan(
     """The schedule of an invoice: (due date, amount) pairs over the plan's dates."""
     if not due_dates:
         raise ValueError("a plan needs at least one due date")
-    if any(later <= earlier for earlier, later in zip(due_dates, due_dates[1:], strict=False)):
+    if any(later <= earlier for earlier, later in itertools.pairwise(due_dates)):
         raise ValueError("due dates must be increasing")
     count = sensible_count(total_cents, len(due_dates), minimum_instalment_cents)
     return list(zip(due_dates[:count], split(total_cents, count), strict=True))

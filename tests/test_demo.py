@@ -1,0 +1,116 @@
+"""The demo database: realistic, consistent, and relative to today."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from schwifty import IBAN
+from sqlalchemy import func, select
+from stdnum.fr import siret
+
+from backoffice import clock
+from backoffice.db import Database
+from backoffice.demo.generate import DemoOptions, DemoRefused, generate
+from backoffice.models import (
+    Appointment,
+    AppointmentRequest,
+    ChangeKind,
+    ChangeRequest,
+    Employee,
+    Instalment,
+    Invoice,
+    Member,
+    NumberCounter,
+    PortalAccount,
+    SepaMandate,
+    StaffUser,
+)
+
+
+@pytest.fixture
+def demo(database: Database) -> Database:
+    generate(database, DemoOptions(members=60, seed=7))
+    return database
+
+
+def test_demo_is_consistent(demo: Database) -> None:
+    today = clock.today()
+    with demo.session() as session:
+        assert session.scalar(select(func.count()).select_from(Member)) == 60
+        assert {user.role.value for user in session.scalars(select(StaffUser))} == {
+            "administrator",
+            "administrative",
+            "billing",
+            "medical_assistant",
+            "read_only",
+        }
+        assert all(siret.is_valid(code) for code in session.scalars(select(Member.siret)))
+        for mandate in session.scalars(select(SepaMandate)):
+            assert IBAN(mandate.iban).bic.compact[:8] == mandate.bic[:8]
+            assert len(mandate.rum) <= 35
+        # Every invoice's schedule adds up to its total, to the cent.
+        sums = dict(
+            session.execute(
+                select(Instalment.invoice_id, func.sum(Instalment.amount_cents)).group_by(
+                    Instalment.invoice_id
+                )
+            ).all()
+        )
+        for invoice in session.scalars(select(Invoice)):
+            assert sums[invoice.id] == invoice.total_ttc_cents
+        # Invoice numbers are continuous per year and match the counters.
+        for counter in session.scalars(select(NumberCounter)):
+            year = counter.series.split("-")[1]
+            numbers = sorted(
+                int(n.rsplit("-", 1)[1])
+                for n in session.scalars(
+                    select(Invoice.number).where(Invoice.number.like(f"FA-{year}-%"))
+                )
+            )
+            assert numbers == list(range(1, counter.last_number + 1))
+        # Relative to today: overdue and coming instalments, coming appointments.
+        assert session.scalar(
+            select(func.count())
+            .select_from(Instalment)
+            .where(Instalment.due_on < today, Instalment.paid_cents < Instalment.amount_cents)
+        )
+        assert session.scalar(
+            select(func.count()).select_from(Instalment).where(Instalment.due_on >= today)
+        )
+        assert session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(Appointment.starts_at > clock.now(), Appointment.status == "confirmed")
+        )
+        kinds = Counter(session.scalars(select(ChangeRequest.kind)))
+        assert set(kinds) == set(ChangeKind)
+        assert session.scalar(select(func.count()).select_from(AppointmentRequest))
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(PortalAccount)
+                .where(PortalAccount.locked_at.is_not(None))
+            )
+            >= 1
+        )
+        assert session.scalar(
+            select(func.count()).select_from(Employee).where(Employee.exited_on.is_not(None))
+        )
+
+
+def test_demo_refuses_a_database_with_members(demo: Database) -> None:
+    with pytest.raises(DemoRefused):
+        generate(demo, DemoOptions(members=5))
+    with demo.session() as session:
+        assert session.scalar(select(func.count()).select_from(Member)) == 60
+
+
+def test_same_seed_same_members(sqlite_database: Database, tmp_path: object) -> None:
+    generate(sqlite_database, DemoOptions(members=15, seed=3))
+    other = Database(f"sqlite:///{tmp_path}/other.sqlite3")  # type: ignore[str-bytes-safe]
+    other.upgrade()
+    generate(other, DemoOptions(members=15, seed=3))
+    query = select(Member.member_code, Member.legal_name, Member.siret).order_by(Member.id)
+    with sqlite_database.session() as first, other.session() as second:
+        assert first.execute(query).all() == second.execute(query).all()

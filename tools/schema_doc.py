@@ -1,0 +1,183 @@
+"""Write ``docs/schema.md``, the database contract with the members' portal, from the models.
+
+    python tools/schema_doc.py          # rewrite docs/schema.md
+    python tools/schema_doc.py --check  # exit 1 when docs/schema.md is out of date
+
+A test runs the check, so the document always matches the models (which a test keeps
+equal to the migrations).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sqlalchemy import CheckConstraint, Column, Table, UniqueConstraint
+
+import backoffice.models  # noqa: F401 - registers every table
+from backoffice.models.base import Base
+from backoffice.models.change_requests import SITUATIONS, SUBMITTABLE_FIELDS
+from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS
+from backoffice.services.settings import KEYS
+
+TARGET = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+
+INTRODUCTION = """\
+# Database schema — the contract with the members' portal
+
+*Generated from the models by `python tools/schema_doc.py`; do not edit by hand.*
+
+The back-office and the members' portal share one database (PostgreSQL in production,
+SQLite for a single workstation and the tests). Alembic migrations
+(`backoffice/migrations/`) create and evolve it: run `backoffice db upgrade`.
+
+## Conventions every writer follows
+
+- **Money** is stored in integer cents, in columns ending in `_cents`; never a float.
+  Rates are in basis points (`_bp`: `2000` = 20 %, `150` = 1.5 %).
+- **Instants** are UTC (`timestamptz` on PostgreSQL); business dates (`_on`) are dates of
+  the service's time zone, Europe/Paris.
+- **Optimistic locking**: a table with a `version` column is updated with
+  `SET version = version + 1 ... WHERE id = :id AND version = :seen`; an update that
+  matches no row lost a race and must re-read. The portal follows the same rule.
+- **Enumerations** are lower-case strings restricted by a CHECK constraint.
+- **Who writes what**: each table says its writer — `portal`, `backoffice` or `both`;
+  a column that differs from its table says so. The portal never writes a `backoffice`
+  column; staff act on portal data only through the review screens.
+- **Passwords** of portal accounts (`portal_accounts.password_hash`) are Argon2id hashes in
+  PHC string format, e.g. `$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>`; any Argon2
+  library verifies them (argon2-cffi: `PasswordHasher().verify(hash, password)`). A
+  temporary password sent by letter sets `must_change_password` and
+  `temporary_password_expires_at`; the portal's first-login form clears both and sets
+  `recovery_email`. No password is ever stored or logged in clear.
+- **Account locking**: the portal records every attempt in `portal_login_attempts`,
+  increments `failed_attempt_count`, and sets `locked_at` and `lock_reason` when the
+  failures within the window reach the limit of the `portal.lock_rule` setting below.
+  Only the back-office clears a lock ("Débloquer").
+- **Change requests**: the portal never edits `members` or `employees`: it inserts a
+  `change_requests` row (status `pending`) and one `change_request_fields` row per field,
+  with the value it displayed (`shown_value`) and the value typed (`submitted_value`), as
+  text (dates `YYYY-MM-DD`, lists comma-separated). The fields it may submit are listed
+  below. Staff decide per field; approved fields take effect on `effective_on`.
+- **Live refresh**: on PostgreSQL, every statement on a watched table sends
+  `NOTIFY backoffice_changes, '<table>'` (a trigger does it; writers need do nothing).
+"""
+
+
+def writer_of(item: Column | Table, default: str = "") -> str:
+    return str(item.info.get("writer", default))
+
+
+def constraint_lines(table: Table) -> list[str]:
+    lines = []
+    for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+        if isinstance(constraint, CheckConstraint):
+            lines.append(f"- check `{constraint.name}`: `{constraint.sqltext}`")
+        elif isinstance(constraint, UniqueConstraint):
+            columns = ", ".join(column.name for column in constraint.columns)
+            lines.append(f"- unique ({columns})")
+    for index in sorted(table.indexes, key=lambda i: str(i.name)):
+        if index.unique:
+            where = index.dialect_options["postgresql"].get("where")
+            columns = ", ".join(column.name for column in index.columns)
+            condition = f" where `{where}`" if where is not None else ""
+            lines.append(f"- unique ({columns}){condition}")
+    return lines
+
+
+def column_type(column: Column) -> str:
+    try:
+        rendered = str(column.type.compile())
+    except Exception:  # a dialect-specific type (JSON variant): name it plainly
+        rendered = type(column.type).__name__.upper()
+    return rendered.replace("VARCHAR", "varchar").replace("INTEGER", "integer")
+
+
+def note_of(table: Table, column: Column) -> str:
+    note = str(column.info.get("note", ""))
+    if table.name == "members" and not column.primary_key and column.name != "version":
+        portal = (
+            "editable on the portal, through a change request"
+            if column.name in PORTAL_EDITABLE_MEMBER_FIELDS
+            else "greyed on the portal"
+        )
+        note = f"{note}; {portal}" if note else portal
+    return note
+
+
+def table_section(table: Table) -> str:
+    table_writer = writer_of(table)
+    out = [
+        f"### `{table.name}`",
+        "",
+        f"{table.info.get('doc', '')} Written by: **{table_writer}**.",
+        "",
+        "| column | type | null | references | written by | note |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for column in table.columns:
+        references = ", ".join(f"`{fk.target_fullname}`" for fk in column.foreign_keys)
+        writer = writer_of(column, table_writer)
+        shown = writer if writer != table_writer else ""
+        key = " (key)" if column.primary_key else ""
+        out.append(
+            f"| `{column.name}`{key} | {column_type(column)} | {'yes' if column.nullable else ''}"
+            f" | {references} | {shown} | {note_of(table, column)} |"
+        )
+    constraints = constraint_lines(table)
+    if constraints:
+        out += ["", *constraints]
+    return "\n".join(out) + "\n"
+
+
+def render() -> str:
+    parts = [
+        INTRODUCTION,
+        "## Settings shared with the portal",
+        "",
+        "Rows of the `settings` table (key → JSON value); absent keys take the default.",
+        "",
+        "| key | default | meaning |",
+        "| --- | --- | --- |",
+    ]
+    for key in KEYS.values():
+        if key.shared_with_portal:
+            parts.append(f"| `{key.key}` | `{key.default}` | {key.description} |")
+    parts += [
+        "",
+        "## Fields the portal may submit in a change request",
+        "",
+        "| kind | fields |",
+        "| --- | --- |",
+    ]
+    for kind, fields in SUBMITTABLE_FIELDS.items():
+        parts.append(f"| `{kind.value}` | {', '.join(f'`{name}`' for name in fields)} |")
+    parts += [
+        "",
+        f"`situation` takes one of: {', '.join(f'`{s}`' for s in SITUATIONS)}; "
+        "`risk_factors` is a comma-separated list of `risk_factors.code`.",
+        "",
+        "## Tables",
+        "",
+    ]
+    for table in sorted(Base.metadata.sorted_tables, key=lambda t: t.name):
+        parts.append(table_section(table))
+    return "\n".join(parts)
+
+
+def main() -> int:
+    text = render()
+    if "--check" in sys.argv:
+        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+        if current != text:
+            print("docs/schema.md is out of date: run python tools/schema_doc.py")
+            return 1
+        return 0
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    TARGET.write_text(text, encoding="utf-8")
+    print(f"wrote {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
