@@ -66,9 +66,7 @@ class BulkWriter:
         columns = ", ".join(names)
         with (
             raw.cursor() as cursor,
-            cursor.copy(
-                f"COPY {table.name} ({columns}) FROM STDIN"
-            ) as copy,
+            cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(

@@ -29,4 +29,6 @@ def bank_account(rng: random.Random) -> tuple[str, str]:
 
 def mandate_reference(member_code: str, sequence: int = 1) -> str:
     """RUM (référence unique de mandat): at most 35 characters, unique per mandate."""
-    return f"STRV-{member_code}-{sequence:03d}"
+    from backoffice.services.sepa.mandates import rum_for
+
+    return rum_for(member_code, sequence)

@@ -40,6 +40,11 @@ class Payment(Versioned, Base):
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     collection_id: Mapped[int | None] = mapped_column(ForeignKey("sepa_collections.id"))
+    # A bounced cheque or a returned direct debit: the payment stays, reversed; its
+    # allocations no longer count and the instalments are unpaid again.
+    reversed_at: Mapped[datetime | None]
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    reversal_reason: Mapped[str | None] = mapped_column(String(200))
 
     allocations: Mapped[list[PaymentAllocation]] = relationship(
         back_populates="payment", cascade="all, delete-orphan"

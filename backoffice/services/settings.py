@@ -6,15 +6,18 @@ portal are marked ``shared_with_portal`` and listed in ``docs/schema.md``.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backoffice.i18n import tr
 from backoffice.models.settings import Setting
 from backoffice.services import audit
-from backoffice.services.errors import ValidationFailed
+from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
 
@@ -143,6 +146,51 @@ def get_all(session: Session) -> dict[str, Any]:
         if row.key in values:
             values[row.key] = row.value
     return values
+
+
+def problems(key: str, value: Any) -> list[FieldError]:
+    """What is wrong with a value before it is stored (French sentences)."""
+    from backoffice.services import validation
+
+    errors: list[FieldError] = []
+    if key == "sepa.creditor":
+        for field, message in (
+            (
+                "creditor_id",
+                validation.check_creditor_id(
+                    tr("Creditor identifier (ICS)"), value.get("creditor_id")
+                ),
+            ),
+            ("iban", validation.check_iban(tr("Creditor IBAN"), value.get("iban"))),
+            ("bic", validation.check_bic(tr("Creditor BIC"), value.get("bic"), value.get("iban"))),
+            ("name", validation.check_required(tr("Creditor name"), value.get("name"))),
+        ):
+            if message:
+                errors.append(FieldError(field, message))
+    elif key == "billing.default_instalment_plan":
+        try:
+            days = [date.fromisoformat(f"2000-{item}") for item in value]
+        except (TypeError, ValueError):
+            return [FieldError(key, tr("The instalment plan needs dates as day/month."))]
+        if not days or any(b <= a for a, b in itertools.pairwise(days)):
+            errors.append(FieldError(key, tr("The instalment dates must be increasing.")))
+    elif isinstance(KEYS[key].default, int) and (not isinstance(value, int) or value < 0):
+        errors.append(
+            FieldError(key, tr("The value of {key} must be a positive whole number.", key=key))
+        )
+    return errors
+
+
+def put_many(session: Session, actor: Actor, values: dict[str, Any]) -> list[str]:
+    """Store several settings at once, all or nothing; returns the keys that changed."""
+    require(actor, Permission.SETTINGS_MANAGE)
+    errors = [error for key, value in values.items() for error in problems(key, value)]
+    if errors:
+        raise ValidationFailed(errors)
+    changed = [key for key, value in values.items() if get(session, key) != value]
+    for key in changed:
+        put(session, actor, key, values[key])
+    return changed
 
 
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:

@@ -1454,8 +1454,16 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("collection_id", sa.Integer(), nullable=True),
+        sa.Column("reversed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reversed_by_id", sa.Integer(), nullable=True),
+        sa.Column("reversal_reason", sa.String(length=200), nullable=True),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.CheckConstraint("amount_cents > 0", name=op.f("ck_payments_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["reversed_by_id"],
+            ["staff_users.id"],
+            name=op.f("fk_payments_reversed_by_id_staff_users"),
+        ),
         sa.ForeignKeyConstraint(
             ["collection_id"],
             ["sepa_collections.id"],

@@ -1,0 +1,15 @@
+"""Opening the application from the command line (Qt is imported only here)."""
+
+from __future__ import annotations
+
+
+def open_application(database_url: str | None) -> int:
+    from backoffice.views.app import run
+
+    return run(database_url)
+
+
+def self_check() -> int:
+    from backoffice.views.app import self_check as check
+
+    return check()

@@ -1,0 +1,237 @@
+"""``Operation``: run a service call in the background, Anki's ``CollectionOp`` style::
+
+    Operation(context, self, lambda session: approve(session, context.actor, request_id),
+              label=tr("Approving…")).success(self.show_result).run()
+
+The work gets its own session: committed when it returns (``writes=True``), rolled back
+otherwise. It must return plain data (dataclasses, tuples), never ORM objects. On the GUI
+thread: ``success`` gets the result; errors become French dialogs (or ``failure``); a
+conflict with another writer offers to reload (``conflict``); a lost connection offers to
+retry, the form keeping what the user typed; long work shows a cancellable progress
+dialog after a short delay. What the work wrote is announced on the change bus.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+from sqlalchemy.orm import Session
+
+from backoffice.i18n import tr
+from backoffice.ops import errors as error_dialogs
+from backoffice.ops.context import AppContext
+from backoffice.services.progress import Cancelled, Progress
+from backoffice.services.tracking import touched
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PROGRESS_DELAY_MS = 400
+
+
+class _Signals(QObject):
+    finished = Signal(object, object)  # result, touched
+    failed = Signal(object, str)  # exception, formatted traceback
+    progressed = Signal(int, int, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, operation: Operation[Any]) -> None:
+        super().__init__()
+        self.operation = operation
+        self.signals = operation._signals
+
+    def run(self) -> None:
+        operation = self.operation
+        try:
+            result, changed = operation.execute()
+        except BaseException as error:
+            self.signals.failed.emit(error, traceback.format_exc())
+        else:
+            self.signals.finished.emit(result, changed)
+
+
+class Operation(QObject, Generic[T]):
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None,
+        work: Callable[..., T],
+        *,
+        label: str | None = None,
+        writes: bool = True,
+        cancellable: bool = False,
+    ) -> None:
+        super().__init__(None)  # owned by the context while it runs, not by the widget
+        self.context = context
+        self.parent_widget = parent
+        self.work = work
+        self.label = label or tr("Working…")
+        self.writes = writes
+        self.cancellable = cancellable
+        self.progress = Progress(self._relay_progress)
+        self._takes_progress = len(inspect.signature(work).parameters) >= 2
+        self._on_success: Callable[[T], None] | None = None
+        self._on_failure: Callable[[BaseException], bool | None] | None = None
+        self._on_conflict: Callable[[], None] | None = None
+        self._on_finally: Callable[[], None] | None = None
+        self._signals = _Signals()
+        self._signals.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self._signals.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self._dialog: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+
+    # -- fluent configuration -------------------------------------------------------------
+
+    def success(self, callback: Callable[[T], None]) -> Operation[T]:
+        self._on_success = callback
+        return self
+
+    def failure(self, callback: Callable[[BaseException], bool | None]) -> Operation[T]:
+        """``callback`` handles an error; returning True also shows the default dialog."""
+        self._on_failure = callback
+        return self
+
+    def conflict(self, reload: Callable[[], None]) -> Operation[T]:
+        self._on_conflict = reload
+        return self
+
+    def finally_(self, callback: Callable[[], None]) -> Operation[T]:
+        self._on_finally = callback
+        return self
+
+    def run(self) -> Operation[T]:
+        self.context.keep(self)
+        if self.parent_widget is not None:
+            self._timer = QTimer(self)
+            self._timer.setSingleShot(True)
+            self._timer.timeout.connect(self._show_progress)
+            self._timer.start(PROGRESS_DELAY_MS)
+        self.context.pool.start(_Job(self))
+        return self
+
+    # -- in the worker thread -------------------------------------------------------------
+
+    def execute(self) -> tuple[T, dict[str, set[int]]]:
+        database = self.context.database
+        arguments: tuple[Any, ...]
+        if self.writes:
+            with database.transaction() as session:
+                arguments = (session, self.progress) if self._takes_progress else (session,)
+                result = self.work(*arguments)
+                session.flush()
+                changed = dict(touched(session))
+            return result, changed
+        with database.session() as session:
+            arguments = (session, self.progress) if self._takes_progress else (session,)
+            try:
+                return self.work(*arguments), {}
+            finally:
+                session.rollback()
+
+    def _relay_progress(self, done: int, total: int, message: str) -> None:
+        self._signals.progressed.emit(done, total, message)
+
+    # -- back on the GUI thread -----------------------------------------------------------
+
+    def _show_progress(self) -> None:
+        if self._dialog is not None or self.parent_widget is None:
+            return
+        dialog = QProgressDialog(
+            self.label, tr("Cancel") if self.cancellable else "", 0, 0, self.parent_widget
+        )
+        dialog.setWindowTitle(tr("Please wait"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        if self.cancellable:
+            dialog.canceled.connect(self.progress.cancel)
+        else:
+            dialog.setCancelButton(None)
+        dialog.show()
+        self._dialog = dialog
+
+    def _progressed(self, done: int, total: int, message: str) -> None:
+        if self._dialog is None:
+            return
+        self._dialog.setMaximum(max(total, 1))
+        self._dialog.setValue(min(done, total))
+        if message:
+            self._dialog.setLabelText(message)
+
+    def _close_progress(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.reset()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+    def _widget_alive(self) -> bool:
+        """False once the widget that asked was closed: its callbacks must not run."""
+        return self.parent_widget is None or shiboken6.isValid(self.parent_widget)
+
+    def _finished(self, result: T, changed: dict[str, set[int]]) -> None:
+        self._close_progress()
+        try:
+            self.context.bus.announce(changed)
+            if self._on_success is not None and self._widget_alive():
+                self._on_success(result)
+        finally:
+            self._done()
+
+    def _failed(self, error: BaseException, details: str) -> None:
+        self._close_progress()
+        try:
+            if isinstance(error, Cancelled) or not self._widget_alive():
+                return
+            if self._on_failure is not None and not self._on_failure(error):
+                return
+            outcome = error_dialogs.show(
+                self.parent_widget, error, details, can_reload=self._on_conflict is not None
+            )
+            if outcome == error_dialogs.Choice.RELOAD and self._on_conflict is not None:
+                self._on_conflict()
+            elif outcome == error_dialogs.Choice.RETRY:
+                self._retry()
+                return
+        finally:
+            self._done()
+
+    def _retry(self) -> None:
+        again = Operation(
+            self.context,
+            self.parent_widget,
+            self.work,
+            label=self.label,
+            writes=self.writes,
+            cancellable=self.cancellable,
+        )
+        again._on_success, again._on_failure = self._on_success, self._on_failure
+        again._on_conflict, again._on_finally = self._on_conflict, self._on_finally
+        self.context.release(self)
+        again.run()
+
+    def _done(self) -> None:
+        if self._on_finally is not None:
+            self._on_finally()
+        self.context.release(self)
+        self.deleteLater()
+
+
+def run_query(
+    context: AppContext,
+    parent: QWidget | None,
+    work: Callable[[Session], T],
+    on_result: Callable[[T], None],
+) -> Operation[T]:
+    """A read in the background (no transaction to commit, no progress dialog)."""
+    operation: Operation[T] = Operation(context, None, work, writes=False)
+    operation.parent_widget = parent  # for error dialogs only: no progress for reads
+    return operation.success(on_result).run()

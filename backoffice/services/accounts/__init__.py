@@ -1,0 +1,1 @@
+"""Portal accounts: unblock, reset access with a letter, accounting firms."""

@@ -1,0 +1,1 @@
+"""Appointments: requests from the portal, the agenda, convocations, outcomes."""

@@ -1,0 +1,79 @@
+"""The fields of a member's record: their French label, their type, and their checks.
+
+Shared by the member page (staff edits) and the review of portal changes, so that a field
+is named and checked the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from backoffice.i18n import tr
+from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS
+from backoffice.services import validation
+
+Check = Callable[[str, object], str | None]
+
+
+@dataclass(frozen=True)
+class MemberField:
+    name: str
+    label: str
+    kind: type = str  # str or date
+    required: bool = False
+    check: Check | None = None
+
+    @property
+    def portal_editable(self) -> bool:
+        return self.name in PORTAL_EDITABLE_MEMBER_FIELDS
+
+
+def member_fields() -> dict[str, MemberField]:
+    """Every staff-editable field of ``members``, in the order of the form."""
+    fields = [
+        MemberField("legal_name", tr("Legal name"), required=True),
+        MemberField("trade_name", tr("Trade name")),
+        MemberField("siret", tr("SIRET"), required=True, check=validation.check_siret),
+        MemberField("naf_code", tr("APE code"), check=validation.check_naf),
+        MemberField("joined_on", tr("Joined on"), kind=date, required=True),
+        MemberField("activity_started_on", tr("Activity started on"), kind=date),
+        MemberField("address_line1", tr("Address"), required=True),
+        MemberField("address_line2", tr("Address (continued)")),
+        MemberField("postcode", tr("Postcode"), required=True, check=validation.check_postcode),
+        MemberField("city", tr("City"), required=True),
+        MemberField("contact_name", tr("Contact")),
+        MemberField("phone", tr("Phone"), check=validation.check_phone),
+        MemberField("email", tr("Email"), check=validation.check_email),
+        MemberField("billing_name", tr("Billing name")),
+        MemberField("billing_address_line1", tr("Billing address")),
+        MemberField("billing_address_line2", tr("Billing address (continued)")),
+        MemberField("billing_postcode", tr("Billing postcode"), check=validation.check_postcode),
+        MemberField("billing_city", tr("Billing city")),
+        MemberField("billing_email", tr("Billing email"), check=validation.check_email),
+        MemberField("convocation_contact_name", tr("Convocation contact")),
+        MemberField("convocation_address_line1", tr("Convocation address")),
+        MemberField("convocation_address_line2", tr("Convocation address (continued)")),
+        MemberField(
+            "convocation_postcode", tr("Convocation postcode"), check=validation.check_postcode
+        ),
+        MemberField("convocation_city", tr("Convocation city")),
+        MemberField("convocation_phone", tr("Convocation phone"), check=validation.check_phone),
+        MemberField("convocation_email", tr("Convocation email"), check=validation.check_email),
+    ]
+    return {field.name: field for field in fields}
+
+
+def field_errors(values: dict[str, object]) -> list[tuple[str, str]]:
+    """(field, sentence) for every value that fails its checks."""
+    definitions = member_fields()
+    errors = []
+    for name, value in values.items():
+        field = definitions[name]
+        message = validation.check_required(field.label, value) if field.required else None
+        if message is None and field.check is not None and value not in (None, ""):
+            message = field.check(field.label, value)
+        if message:
+            errors.append((name, message))
+    return errors

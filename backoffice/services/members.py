@@ -1,0 +1,436 @@
+"""Members: the searchable list, a member's record and its staff edits.
+
+The list is filtered and sorted in SQL (never a proxy model over every row): a search
+returns the ordered ids, and the rows of the visible part are fetched on demand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.i18n import tr
+from backoffice.models import (
+    AuditEvent,
+    Employee,
+    Instalment,
+    Invoice,
+    MandateStatus,
+    Member,
+    MemberStatus,
+    SepaMandate,
+    VisitCentre,
+)
+from backoffice.models.care_network import HealthProfessional
+from backoffice.models.employees import EmployeeOrigin, EmployeeRiskFactor, FollowUpCategory
+from backoffice.services import audit
+from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backoffice.services.member_fields import field_errors, member_fields
+from backoffice.services.permissions import Actor, Permission, require
+from backoffice.text import fold
+
+SORT_COLUMNS = {
+    "member_code": Member.member_code,
+    "legal_name": Member.legal_name,
+    "siret": Member.siret,
+    "postcode": Member.postcode,
+    "city": Member.city,
+    "status": Member.status,
+    "joined_on": Member.joined_on,
+}
+
+
+@dataclass(frozen=True)
+class MemberQuery:
+    text: str = ""
+    status: MemberStatus | None = None
+    sepa: bool | None = None  # True: with an active mandate; False: without
+    centre_id: int | None = None
+    overdue_only: bool = False
+    sort: str = "legal_name"
+    descending: bool = False
+
+
+def overdue_condition(member_id: ColumnElement[int], today: date) -> ColumnElement[bool]:
+    """The member has an instalment past its due date and not settled."""
+    return exists().where(
+        Invoice.member_id == member_id,
+        Instalment.invoice_id == Invoice.id,
+        Instalment.due_on < today,
+        Instalment.superseded_at.is_(None),
+        Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
+    )
+
+
+def _like_token(token: str) -> str:
+    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_member_ids(session: Session, actor: Actor, query: MemberQuery) -> list[int]:
+    require(actor, Permission.MEMBERS_VIEW)
+    statement = select(Member.id)
+    for token in fold(query.text).split():
+        statement = statement.where(Member.search_text.like(_like_token(token), escape="\\"))
+    if query.status is not None:
+        statement = statement.where(Member.status == query.status)
+    if query.centre_id is not None:
+        statement = statement.where(Member.visit_centre_id == query.centre_id)
+    if query.sepa is not None:
+        has_mandate = exists().where(
+            SepaMandate.member_id == Member.id, SepaMandate.status == MandateStatus.ACTIVE
+        )
+        statement = statement.where(has_mandate if query.sepa else ~has_mandate)
+    if query.overdue_only:
+        statement = statement.where(overdue_condition(Member.id, clock.today()))
+    column = SORT_COLUMNS.get(query.sort, Member.legal_name)
+    ordering = column.desc() if query.descending else column.asc()
+    statement = statement.order_by(ordering, Member.id.desc() if query.descending else Member.id)
+    return list(session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    member_code: str
+    legal_name: str
+    trade_name: str | None
+    siret: str
+    postcode: str
+    city: str
+    status: MemberStatus
+    centre: str | None
+    sepa: bool
+    employees: int
+    overdue: bool
+
+
+def member_rows(session: Session, actor: Actor, ids: list[int]) -> list[MemberRow]:
+    """The rows of ``ids`` (a page of the list), in the same order."""
+    require(actor, Permission.MEMBERS_VIEW)
+    if not ids:
+        return []
+    today = clock.today()
+    members = session.execute(
+        select(Member, VisitCentre.name).outerjoin(VisitCentre).where(Member.id.in_(ids))
+    ).all()
+    counts = dict(
+        session.execute(
+            select(Employee.member_id, func.count())
+            .where(Employee.member_id.in_(ids), Employee.exited_on.is_(None))
+            .group_by(Employee.member_id)
+        ).all()
+    )
+    sepa = set(
+        session.scalars(
+            select(SepaMandate.member_id).where(
+                SepaMandate.member_id.in_(ids), SepaMandate.status == MandateStatus.ACTIVE
+            )
+        )
+    )
+    overdue = set(
+        session.scalars(
+            select(Member.id).where(Member.id.in_(ids), overdue_condition(Member.id, today))
+        )
+    )
+    by_id = {
+        member.id: MemberRow(
+            member.id,
+            member.member_code,
+            member.legal_name,
+            member.trade_name,
+            member.siret,
+            member.postcode,
+            member.city,
+            member.status,
+            centre,
+            member.id in sepa,
+            counts.get(member.id, 0),
+            member.id in overdue,
+        )
+        for member, centre in members
+    }
+    return [by_id[member_id] for member_id in ids if member_id in by_id]
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    label: str
+
+
+def centre_choices(session: Session) -> list[Choice]:
+    return [
+        Choice(centre.id, centre.name)
+        for centre in session.scalars(select(VisitCentre).order_by(VisitCentre.name))
+    ]
+
+
+def professional_choices(session: Session) -> list[Choice]:
+    return [
+        Choice(p.id, p.display_name)
+        for p in session.scalars(
+            select(HealthProfessional)
+            .where(HealthProfessional.is_active)
+            .order_by(HealthProfessional.last_name)
+        )
+    ]
+
+
+# -- one member ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MandateSummary:
+    rum: str
+    iban: str
+    bic: str
+    signed_on: date
+
+
+@dataclass(frozen=True)
+class MemberDetail:
+    id: int
+    member_code: str
+    version: int
+    status: MemberStatus
+    ceased_on: date | None
+    has_employees: bool
+    values: dict[str, object]  # the editable fields, by name
+    visit_centre_id: int | None
+    referent_professional_id: int | None
+    centre_name: str | None
+    referent_name: str | None
+    mandate: MandateSummary | None
+    updated_at: datetime
+
+
+def member_detail(session: Session, actor: Actor, member_id: int) -> MemberDetail:
+    require(actor, Permission.MEMBERS_VIEW)
+    return _detail(session, _member(session, member_id))
+
+
+def _member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(tr("This member no longer exists."))
+    return member
+
+
+def _detail(session: Session, member: Member) -> MemberDetail:
+    mandate = session.scalar(
+        select(SepaMandate).where(
+            SepaMandate.member_id == member.id, SepaMandate.status == MandateStatus.ACTIVE
+        )
+    )
+    return MemberDetail(
+        id=member.id,
+        member_code=member.member_code,
+        version=member.version,
+        status=member.status,
+        ceased_on=member.ceased_on,
+        has_employees=member.has_employees,
+        values={name: getattr(member, name) for name in member_fields()},
+        visit_centre_id=member.visit_centre_id,
+        referent_professional_id=member.referent_professional_id,
+        centre_name=member.visit_centre.name if member.visit_centre else None,
+        referent_name=member.referent_professional.display_name
+        if member.referent_professional
+        else None,
+        mandate=MandateSummary(mandate.rum, mandate.iban, mandate.bic, mandate.signed_on)
+        if mandate
+        else None,
+        updated_at=member.updated_at,
+    )
+
+
+class MemberConflict(Conflict):
+    """The record changed since the form was opened; ``current`` is what it is now."""
+
+    def __init__(self, current: MemberDetail) -> None:
+        super().__init__(
+            tr(
+                "This member's record was changed by someone else (a colleague or "
+                "an approved portal change) since you opened it. Compare your "
+                "values with the current ones before saving again."
+            )
+        )
+        self.current = current
+
+
+ASSIGNMENT_FIELDS = ("visit_centre_id", "referent_professional_id")
+
+
+def update_member(
+    session: Session, actor: Actor, member_id: int, expected_version: int, values: dict[str, object]
+) -> MemberDetail:
+    """Save a staff edit of the record (greyed portal fields included). Refused whole when
+    a value is invalid, or when someone else changed the record since ``expected_version``."""
+    require(actor, Permission.MEMBERS_EDIT)
+    member = _member(session, member_id)
+    if member.version != expected_version:
+        raise MemberConflict(_detail(session, member))
+    editable = set(member_fields()) | set(ASSIGNMENT_FIELDS)
+    unknown = set(values) - editable
+    if unknown:
+        raise ValidationFailed(
+            [
+                FieldError(name, tr("{field} cannot be edited here.", field=name))
+                for name in sorted(unknown)
+            ]
+        )
+    cleaned = {
+        name: (value.strip() or None) if isinstance(value, str) else value
+        for name, value in values.items()
+    }
+    errors = field_errors({k: v for k, v in cleaned.items() if k not in ASSIGNMENT_FIELDS})
+    if errors:
+        raise ValidationFailed([FieldError(name, message) for name, message in errors])
+    before = audit.snapshot(member, list(cleaned))
+    for name, value in cleaned.items():
+        setattr(member, name, value)
+    session.flush()
+    changed_before, changed_after = audit.changed_fields(
+        before, audit.snapshot(member, list(cleaned))
+    )
+    if changed_after:
+        audit.record(
+            session,
+            actor,
+            "member.edit",
+            "member",
+            member.id,
+            member_id=member.id,
+            summary=tr("Record edited by staff"),
+            before=changed_before,
+            after=changed_after,
+        )
+    session.expire(member)
+    return _detail(session, member)
+
+
+# -- employees, history --------------------------------------------------------------------
+
+
+class EmployeeState(StrEnum):
+    """The portal's colours: white (complete), green (added), red (exited)."""
+
+    COMPLETE = "complete"
+    ADDED = "added"
+    EXITED = "exited"
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    id: int
+    civility: str | None
+    last_name: str
+    first_name: str
+    birth_date: date | None
+    pcs_code: str | None
+    job_title: str | None
+    category: FollowUpCategory
+    risks: tuple[str, ...]
+    hired_on: date
+    exited_on: date | None
+    last_visit_on: date | None
+    state: EmployeeState = field(default=EmployeeState.COMPLETE)
+
+
+def employee_state(
+    origin: EmployeeOrigin, hired_on: date, exited_on: date | None, today: date
+) -> EmployeeState:
+    if exited_on is not None:
+        return EmployeeState.EXITED
+    if origin == EmployeeOrigin.PORTAL and hired_on.year == today.year:
+        return EmployeeState.ADDED  # declared on the portal since the last annual declaration
+    return EmployeeState.COMPLETE
+
+
+def member_employees(session: Session, actor: Actor, member_id: int) -> list[EmployeeRow]:
+    require(actor, Permission.MEMBERS_VIEW)
+    today = clock.today()
+    risks: dict[int, list[str]] = defaultdict(list)
+    for employee_id, code in session.execute(
+        select(EmployeeRiskFactor.employee_id, EmployeeRiskFactor.risk_code)
+        .join(Employee)
+        .where(Employee.member_id == member_id)
+    ):
+        risks[employee_id].append(code)
+    columns = (
+        Employee.id,
+        Employee.civility,
+        Employee.last_name,
+        Employee.first_name,
+        Employee.birth_date,
+        Employee.pcs_code,
+        Employee.job_title,
+        Employee.follow_up_category,
+        Employee.hired_on,
+        Employee.exited_on,
+        Employee.last_visit_on,
+        Employee.origin,
+    )
+    rows = session.execute(
+        select(*columns)
+        .where(Employee.member_id == member_id)
+        .order_by(Employee.last_name, Employee.first_name)
+    )
+    return [
+        EmployeeRow(
+            row.id,
+            row.civility,
+            row.last_name,
+            row.first_name,
+            row.birth_date,
+            row.pcs_code,
+            row.job_title,
+            row.follow_up_category,
+            tuple(sorted(risks.get(row.id, ()))),
+            row.hired_on,
+            row.exited_on,
+            row.last_visit_on,
+            employee_state(row.origin, row.hired_on, row.exited_on, today),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    occurred_at: datetime
+    actor: str
+    action: str
+    summary: str | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+
+
+def member_history(
+    session: Session, actor: Actor, member_id: int, limit: int = 500
+) -> list[HistoryRow]:
+    require(actor, Permission.AUDIT_VIEW)
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.member_id == member_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        HistoryRow(e.occurred_at, e.actor, e.action, e.summary, e.before, e.after) for e in events
+    ]
+
+
+def search_members(
+    session: Session, actor: Actor, query: MemberQuery, first_page: int = 200
+) -> tuple[list[int], list[MemberRow]]:
+    """The ordered ids of the matching members, and the rows of the first page: one round
+    trip for what the list shows first."""
+    ids = search_member_ids(session, actor, query)
+    return ids, member_rows(session, actor, ids[:first_page])

@@ -1,0 +1,129 @@
+"""Checks of identifiers and contact details typed by staff or submitted on the portal.
+
+Each check returns ``None`` when the value is fine, otherwise a French sentence naming the
+field and the reason. The libraries do the real work: python-stdnum (SIRET, NAF, SEPA
+creditor identifier), schwifty (IBAN with its French RIB key, BIC and its bank).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.eu import at_02
+from stdnum.fr import siret as siret_number
+
+from backoffice.i18n import tr
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_POSTCODE = re.compile(r"^(\d{5})$")
+_PHONE = re.compile(r"^\+?[\d .()-]{6,20}$")
+_NAF = re.compile(r"^\d{2}\.?\d{2}[A-Z]$")
+
+
+def check_siret(label: str, value: str | None) -> str | None:
+    if not value:
+        return tr("{field}: the SIRET number is required.", field=label)
+    compact = value.replace(" ", "")
+    if not siret_number.is_valid(compact):
+        return tr(
+            "{field}: {value} is not a valid SIRET number (14 digits, checksum).",
+            field=label,
+            value=value,
+        )
+    return None
+
+
+def check_postcode(label: str, value: str | None) -> str | None:
+    if value and not _POSTCODE.match(value.strip()):
+        return tr("{field}: {value} is not a French postcode (5 digits).", field=label, value=value)
+    return None
+
+
+def check_email(label: str, value: str | None) -> str | None:
+    if value and not _EMAIL.match(value.strip()):
+        return tr("{field}: {value} is not an email address.", field=label, value=value)
+    return None
+
+
+def check_phone(label: str, value: str | None) -> str | None:
+    if value and not _PHONE.match(value.strip()):
+        return tr("{field}: {value} is not a phone number.", field=label, value=value)
+    return None
+
+
+def check_naf(label: str, value: str | None) -> str | None:
+    if value and not _NAF.match(value.strip().upper()):
+        return tr("{field}: {value} is not an APE/NAF code (e.g. 4332A).", field=label, value=value)
+    return None
+
+
+def check_required(label: str, value: object) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return tr("{field} is required.", field=label)
+    return None
+
+
+def check_date_order(
+    earlier_label: str, earlier: date | None, later_label: str, later: date | None
+) -> str | None:
+    if earlier and later and later < earlier:
+        return tr(
+            "{later} ({later_date}) cannot be before {earlier} ({earlier_date}).",
+            later=later_label,
+            later_date=later.strftime("%d/%m/%Y"),
+            earlier=earlier_label,
+            earlier_date=earlier.strftime("%d/%m/%Y"),
+        )
+    return None
+
+
+def check_iban(label: str, value: str | None) -> str | None:
+    """Checksum, length, and for a French IBAN the RIB key (schwifty checks them all)."""
+    if not value:
+        return tr("{field}: the IBAN is required.", field=label)
+    try:
+        IBAN(value)
+    except SchwiftyException as error:
+        reason = str(error).lower()
+        if "national" in reason or "bban" in reason:
+            return tr("{field}: the RIB key of {value} is wrong.", field=label, value=value)
+        return tr(
+            "{field}: {value} is not a valid IBAN (checksum or length).", field=label, value=value
+        )
+    return None
+
+
+def check_bic(label: str, value: str | None, iban: str | None = None) -> str | None:
+    """A well-formed BIC, and when the IBAN is known, the BIC of the IBAN's bank."""
+    if not value:
+        return tr("{field}: the BIC is required.", field=label)
+    try:
+        bic = BIC(value)
+    except SchwiftyException:
+        return tr("{field}: {value} is not a valid BIC.", field=label, value=value)
+    if iban:
+        try:
+            expected = IBAN(iban).bic
+        except SchwiftyException:
+            return None  # the IBAN's own error is reported
+        if expected is not None and expected.compact[:8] != bic.compact[:8]:
+            return tr(
+                "{field}: {value} is not the BIC of the IBAN's bank ({expected}).",
+                field=label,
+                value=value,
+                expected=expected.compact,
+            )
+    return None
+
+
+def check_creditor_id(label: str, value: str | None) -> str | None:
+    if not value or not at_02.is_valid(value.replace(" ", "")):
+        return tr(
+            "{field}: {value} is not a valid SEPA creditor identifier (ICS).",
+            field=label,
+            value=value or "",
+        )
+    return None

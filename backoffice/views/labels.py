@@ -1,0 +1,41 @@
+"""French labels of the domain's enumerations, for every view."""
+
+from __future__ import annotations
+
+from backoffice.i18n import tr
+from backoffice.models import AppointmentStatus, FollowUpCategory, InvoiceKind
+from backoffice.services.billing.queries import InstalmentStatus
+
+
+def category(value: FollowUpCategory) -> str:
+    return value.value.upper()
+
+
+def invoice_kind(kind: InvoiceKind) -> str:
+    return {
+        InvoiceKind.ANNUAL: tr("Annual contribution"),
+        InvoiceKind.REGULARISATION: tr("Regularisation"),
+        InvoiceKind.JOINING_FEE: tr("Joining fee"),
+        InvoiceKind.QUARTERLY: tr("Quarterly contribution"),
+        InvoiceKind.NO_SHOW: tr("Missed appointment"),
+    }[kind]
+
+
+def instalment_status(status: InstalmentStatus) -> str:
+    return {
+        InstalmentStatus.PAID: tr("Paid"),
+        InstalmentStatus.DUE: tr("Due"),
+        InstalmentStatus.OVERDUE: tr("Overdue"),
+        InstalmentStatus.PARTIAL: tr("Partly paid"),
+        InstalmentStatus.CANCELLED: tr("Cancelled"),
+    }[status]
+
+
+def appointment_status(status: AppointmentStatus) -> str:
+    return {
+        AppointmentStatus.CONFIRMED: tr("Confirmed"),
+        AppointmentStatus.CANCELLED: tr("Cancelled"),
+        AppointmentStatus.ATTENDED: tr("Attended"),
+        AppointmentStatus.ABSENT: tr("Absent"),
+        AppointmentStatus.EXCUSED: tr("Excused"),
+    }[status]

@@ -1,0 +1,230 @@
+"""Logging in, creating the first administrator, and changing one's own password.
+
+"Remember me" keeps the password in the system keyring (never in a settings file); only
+the login and the choice are kept in the workstation's settings.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation
+from backoffice.services import staff
+from backoffice.services.errors import ServiceError
+from backoffice.services.permissions import Actor
+
+log = logging.getLogger(__name__)
+KEYRING_SERVICE = "backoffice-staff"
+
+
+def _keyring_user(context: AppContext, login: str) -> str:
+    return f"{login}@{context.database.description()}"
+
+
+def remembered_password(context: AppContext, login: str) -> str | None:
+    import keyring
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _keyring_user(context, login))
+    except Exception:
+        return None
+
+
+def remember_password(context: AppContext, login: str, password: str | None) -> bool:
+    import keyring
+
+    try:
+        if password is None:
+            keyring.delete_password(KEYRING_SERVICE, _keyring_user(context, login))
+        else:
+            keyring.set_password(KEYRING_SERVICE, _keyring_user(context, login), password)
+    except Exception as error:
+        log.info("keyring unavailable: %s", error)
+        return False
+    return True
+
+
+class _FormDialog(QDialog):
+    """A small form with an error line and OK / Cancel; subclasses define ``submit``."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(title)
+        self.setMinimumWidth(380)
+        self.layout_ = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        self.layout_.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_.addWidget(self.buttons)
+
+    def password_field(self) -> QLineEdit:
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        return field
+
+    def busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+
+    def refuse(self, error: BaseException) -> bool:
+        """Show a service's refusal in the form (the typed values stay); others go on."""
+        self.busy(False)
+        if isinstance(error, ServiceError):
+            self.error.setText(error.message)
+            return False
+        return True
+
+
+class LoginDialog(_FormDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent, tr("Log in"))
+        self.actor: Actor | None = None
+        self.must_change_password = False
+        intro = QLabel(tr("Back-office — {database}", database=context.database.description()))
+        intro.setWordWrap(True)
+        self.layout_.insertWidget(0, intro)
+        self.login = QLineEdit()
+        self.password = self.password_field()
+        self.remember = QCheckBox(tr("Remember me on this workstation"))
+        self.form.addRow(tr("Login"), self.login)
+        self.form.addRow(tr("Password"), self.password)
+        self.form.addRow("", self.remember)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Log in"))
+        settings = QSettings()
+        last = str(settings.value("login/last", "") or "")
+        self.login.setText(last)
+        if last and settings.value("login/remember", False, type=bool):
+            self.remember.setChecked(True)
+            self.password.setText(remembered_password(context, last) or "")
+        (self.password if last else self.login).setFocus()
+
+    def submit(self) -> None:
+        login, password = self.login.text().strip(), self.password.text()
+        if not login or not password:
+            self.error.setText(tr("Type your login and your password."))
+            return
+        self.busy(True)
+        self.error.setText(tr("Checking…"))
+        Operation(
+            self.context,
+            self,
+            lambda session: staff.authenticate(session, login, password),
+            label=tr("Checking your password…"),
+        ).success(lambda result: self._answered(result, login, password)).failure(self.refuse).run()
+
+    def _answered(self, result: staff.LoginResult, login: str, password: str) -> None:
+        self.busy(False)
+        if result.actor is None:
+            self.error.setText(result.message)
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        settings = QSettings()
+        settings.setValue("login/last", login)
+        settings.setValue("login/remember", self.remember.isChecked())
+        remember_password(self.context, login, password if self.remember.isChecked() else None)
+        self.actor = result.actor
+        self.must_change_password = result.must_change_password
+        self.accept()
+
+
+class FirstAdministratorDialog(_FormDialog):
+    """First start on an empty database: create the first administrator."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent, tr("Create the first administrator"))
+        self.actor: Actor | None = None
+        intro = QLabel(
+            tr(
+                "This database has no staff account yet. Create the administrator "
+                "account; other accounts are then created in Administration."
+            )
+        )
+        intro.setWordWrap(True)
+        self.layout_.insertWidget(0, intro)
+        self.full_name = QLineEdit()
+        self.login = QLineEdit()
+        self.password = self.password_field()
+        self.confirmation = self.password_field()
+        self.form.addRow(tr("Full name"), self.full_name)
+        self.form.addRow(tr("Login"), self.login)
+        self.form.addRow(tr("Password"), self.password)
+        self.form.addRow(tr("Password again"), self.confirmation)
+
+    def submit(self) -> None:
+        if self.password.text() != self.confirmation.text():
+            self.error.setText(tr("The two passwords differ."))
+            return
+        login, name, password = self.login.text(), self.full_name.text(), self.password.text()
+        self.busy(True)
+        Operation(
+            self.context,
+            self,
+            lambda session: staff.create_first_administrator(session, login, name, password),
+        ).success(self._created).failure(self.refuse).run()
+
+    def _created(self, actor: Actor) -> None:
+        self.actor = actor
+        self.accept()
+
+
+class ChangePasswordDialog(_FormDialog):
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, forced: bool = False
+    ) -> None:
+        super().__init__(context, parent, tr("Change my password"))
+        if forced:
+            notice = QLabel(
+                tr("Your password was set by an administrator: choose your own before going on.")
+            )
+            notice.setWordWrap(True)
+            self.layout_.insertWidget(0, notice)
+        self.current = self.password_field()
+        self.new = self.password_field()
+        self.confirmation = self.password_field()
+        self.form.addRow(tr("Current password"), self.current)
+        self.form.addRow(tr("New password"), self.new)
+        self.form.addRow(tr("New password again"), self.confirmation)
+        self.form.addRow(
+            "", QLabel(tr("At least {count} characters.", count=staff.MIN_PASSWORD_LENGTH))
+        )
+
+    def submit(self) -> None:
+        if self.new.text() != self.confirmation.text():
+            self.error.setText(tr("The two new passwords differ."))
+            return
+        actor, current, new = self.context.actor, self.current.text(), self.new.text()
+        self.busy(True)
+        Operation(
+            self.context,
+            self,
+            lambda session: staff.change_own_password(session, actor, current, new),
+        ).success(lambda _none: self._changed(new)).failure(self.refuse).run()
+
+    def _changed(self, password: str) -> None:
+        login = self.context.actor.login
+        if QSettings().value("login/remember", False, type=bool):
+            remember_password(self.context, login, password)
+        self.accept()

@@ -1,0 +1,133 @@
+"""The member's record as a form: every field, greyed portal fields marked, and the
+values read back typed (dates parsed) for the service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from backoffice.i18n import tr
+from backoffice.services.member_fields import MemberField, member_fields
+from backoffice.services.members import Choice, MemberDetail
+from backoffice.views import formatting
+
+GREYED_STYLE = "QLabel { color: #6b4f00; }"
+
+
+def display(value: object) -> str:
+    if isinstance(value, date):
+        return formatting.day(value)
+    return "" if value is None else str(value)
+
+
+class MemberForm(QWidget):
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields: dict[str, MemberField] = member_fields()
+        self.inputs: dict[str, QLineEdit] = {}
+        self.loaded: MemberDetail | None = None
+        form = QFormLayout(self)
+        self.identity = QLabel()
+        form.addRow(tr("Member"), self.identity)
+        for name, field in self.fields.items():
+            line = QLineEdit()
+            line.setObjectName(name)
+            if field.kind is date:
+                line.setPlaceholderText(tr("dd/mm/yyyy"))
+            line.textEdited.connect(lambda _text: self.edited.emit())
+            label = QLabel(field.label + ("" if field.portal_editable else " ◆"))
+            if not field.portal_editable:
+                label.setStyleSheet(GREYED_STYLE)
+                label.setToolTip(tr("Greyed on the portal: only the service can change it."))
+            self.inputs[name] = line
+            form.addRow(label, line)
+        self.centre = QComboBox()
+        self.referent = QComboBox()
+        for combo in (self.centre, self.referent):
+            combo.addItem("—", None)
+            combo.currentIndexChanged.connect(lambda _index: self.edited.emit())
+        form.addRow(tr("Visit centre"), self.centre)
+        form.addRow(tr("Referent doctor"), self.referent)
+        legend = QLabel(tr("◆ greyed on the portal: members cannot change these fields."))
+        legend.setStyleSheet("color: #6b4f00")
+        form.addRow("", legend)
+
+    def set_choices(self, centres: list[Choice], professionals: list[Choice]) -> None:
+        for combo, choices in ((self.centre, centres), (self.referent, professionals)):
+            combo.blockSignals(True)
+            for choice in choices:
+                combo.addItem(choice.label, choice.id)
+            combo.blockSignals(False)
+        if self.loaded is not None:
+            self._select_assignments(self.loaded)
+
+    def load(self, detail: MemberDetail) -> None:
+        self.loaded = detail
+        status = (
+            tr("active")
+            if detail.status.value == "active"
+            else tr("ceased on {date}", date=formatting.day(detail.ceased_on))
+        )
+        mandate = (
+            tr(" · direct debit, mandate {rum}", rum=detail.mandate.rum) if detail.mandate else ""
+        )
+        self.identity.setText(f"<b>{detail.member_code}</b> · {status}{mandate}")
+        for name, line in self.inputs.items():
+            line.setText(display(detail.values.get(name)))
+            line.setStyleSheet("")
+        self._select_assignments(detail)
+
+    def _select_assignments(self, detail: MemberDetail) -> None:
+        for combo, value in (
+            (self.centre, detail.visit_centre_id),
+            (self.referent, detail.referent_professional_id),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+
+    def values(self) -> tuple[dict[str, object], list[str]]:
+        """The typed values, and the fields whose text is not a valid date."""
+        values: dict[str, object] = {}
+        bad_dates = []
+        for name, line in self.inputs.items():
+            text = line.text().strip()
+            if self.fields[name].kind is date:
+                try:
+                    values[name] = formatting.parse_day(text)
+                except ValueError:
+                    bad_dates.append(name)
+            else:
+                values[name] = text or None
+        values["visit_centre_id"] = self.centre.currentData()
+        values["referent_professional_id"] = self.referent.currentData()
+        return values, bad_dates
+
+    def changed_values(self) -> dict[str, object]:
+        """Only what differs from the loaded record (what the save sends)."""
+        if self.loaded is None:
+            return {}
+        values, _bad = self.values()
+        original = dict(self.loaded.values)
+        original["visit_centre_id"] = self.loaded.visit_centre_id
+        original["referent_professional_id"] = self.loaded.referent_professional_id
+        return {
+            name: value
+            for name, value in values.items()
+            if (original.get(name) or None) != (value or None)
+        }
+
+    def mark_errors(self, names: list[str]) -> None:
+        for name, line in self.inputs.items():
+            line.setStyleSheet("QLineEdit { border: 2px solid #b00020; }" if name in names else "")
+        if names and names[0] in self.inputs:
+            self.inputs[names[0]].setFocus()
+
+    def label_of(self, name: str) -> str:
+        if name in self.fields:
+            return self.fields[name].label
+        return tr("Visit centre") if name == "visit_centre_id" else tr("Referent doctor")

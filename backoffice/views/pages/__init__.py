@@ -1,0 +1,63 @@
+"""The sections of the main window, in the order staff think of them.
+
+A page is a ``Page`` subclass, imported when first shown (start-up stays fast). Its
+``permission`` decides whether the role sees it at all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStyle
+
+from backoffice.i18n import tr
+from backoffice.services.permissions import Permission
+
+Icon = QStyle.StandardPixmap
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: Callable[[], str]
+    icon: QStyle.StandardPixmap
+    permission: Permission | None
+    target: str  # "module:Class"
+
+    def load(self) -> type:
+        module_name, class_name = self.target.split(":")
+        return getattr(importlib.import_module(module_name), class_name)
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "dashboard",
+        lambda: tr("Dashboard"),
+        Icon.SP_ComputerIcon,
+        None,
+        "backoffice.views.pages.dashboard:DashboardPage",
+    ),
+    PageSpec(
+        "members",
+        lambda: tr("Members"),
+        Icon.SP_DirHomeIcon,
+        Permission.MEMBERS_VIEW,
+        "backoffice.views.pages.members:MembersPage",
+    ),
+    PageSpec(
+        "documents",
+        lambda: tr("Documents"),
+        Icon.SP_FileDialogDetailedView,
+        Permission.DOCUMENTS_VIEW,
+        "backoffice.views.pages.documents:DocumentsPage",
+    ),
+    PageSpec(
+        "administration",
+        lambda: tr("Administration"),
+        Icon.SP_FileDialogInfoView,
+        Permission.STAFF_MANAGE,
+        "backoffice.views.pages.administration:AdministrationPage",
+    ),
+]

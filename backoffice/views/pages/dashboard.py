@@ -1,0 +1,124 @@
+"""Tableau de bord: the live counts of every queue, each a click away from it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from backoffice.i18n import tr
+from backoffice.ops.context import AppContext, concerns
+from backoffice.ops.operation import run_query
+from backoffice.services import dashboard
+from backoffice.services.tracking import Touched
+from backoffice.views import formatting
+from backoffice.views.pages.base import Page
+
+WATCHED = (
+    "change_requests",
+    "appointment_requests",
+    "portal_accounts",
+    "instalments",
+    "payments",
+    "payment_allocations",
+    "credit_notes",
+    "invoices",
+)
+FALLBACK_REFRESH_MS = 60_000
+
+
+class CountCard(QPushButton):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.setMinimumSize(240, 110)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet(
+            "QPushButton { text-align: left; padding: 14px; border: 1px solid #c8ced8;"
+            " border-radius: 8px; background: #f7f9fc; font-size: 13px; }"
+            " QPushButton:hover { background: #e9f0fb; border-color: #5b8def; }"
+        )
+        self.show_count(None)
+
+    def show_count(self, count: int | None, detail: str = "") -> None:
+        number = "…" if count is None else str(count)
+        suffix = f"\n{detail}" if detail else ""
+        self.setText(f"{number}\n{self.title}{suffix}")
+        font = self.font()
+        font.setPointSize(12)
+        self.setFont(font)
+
+
+class DashboardPage(Page):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        layout = QVBoxLayout(self)
+        heading = QLabel(tr("Good day, {name}", name=context.actor.full_name))
+        heading.setStyleSheet("font-size: 18px; font-weight: 600; margin: 8px 0;")
+        layout.addWidget(heading)
+        grid = QGridLayout()
+        layout.addLayout(grid)
+        layout.addStretch()
+        self.cards = {
+            "changes": CountCard(tr("changes waiting for review")),
+            "appointments": CountCard(tr("appointment requests waiting")),
+            "accounts": CountCard(tr("locked portal accounts")),
+            "billing": CountCard(tr("overdue instalments")),
+        }
+        targets = {
+            "changes": ("changes", {}),
+            "appointments": ("appointments", {"tab": "requests"}),
+            "accounts": ("accounts", {"filter": "locked"}),
+            "billing": ("billing", {"tab": "overdue"}),
+        }
+        for position, (key, card) in enumerate(self.cards.items()):
+            grid.addWidget(card, position // 2, position % 2)
+            page, options = targets[key]
+            card.clicked.connect(
+                lambda _checked=False, p=page, o=options: self.navigate_to.emit(p, o)
+            )
+            card.setVisible(False)
+        self.updated = QLabel()
+        self.updated.setStyleSheet("color: #667085")
+        layout.addWidget(self.updated)
+        context.bus.changed.connect(self._on_changed)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(FALLBACK_REFRESH_MS)
+        self._loading = False
+
+    def activated(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        actor = self.context.actor
+        run_query(
+            self.context, self, lambda session: dashboard.counts(session, actor), self._show
+        ).finally_(self._loaded)
+
+    def _loaded(self) -> None:
+        self._loading = False
+
+    def _on_changed(self, touched: Touched) -> None:
+        if concerns(touched, *WATCHED):
+            self.refresh()
+
+    def _show(self, counts: dashboard.DashboardCounts) -> None:
+        values = {
+            "changes": (counts.changes_waiting, ""),
+            "appointments": (counts.appointment_requests_waiting, ""),
+            "accounts": (counts.locked_accounts, ""),
+            "billing": (counts.overdue_instalments, formatting.amount(counts.overdue_cents)),
+        }
+        for key, (count, detail) in values.items():
+            card = self.cards[key]
+            card.setVisible(count is not None)
+            if count is not None:
+                card.show_count(count, detail)
+        from backoffice import clock
+
+        self.updated.setText(
+            tr("Updated at {time}", time=clock.local(clock.now()).strftime("%H:%M:%S"))
+        )

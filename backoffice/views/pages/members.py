@@ -1,0 +1,206 @@
+"""Adhérents: the list of all members (search as you type, filters, sorting in SQL), and
+the members opened in tabs beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import ntr, tr
+from backoffice.models.members import MemberStatus
+from backoffice.ops.context import ALL_TABLES, AppContext
+from backoffice.ops.operation import run_query
+from backoffice.services import members as member_service
+from backoffice.services.members import MemberQuery, MemberRow
+from backoffice.services.tracking import Touched
+from backoffice.views.member_list_model import MemberListModel
+from backoffice.views.pages.base import Page
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+ROW_TABLES = ("members", "employees", "sepa_mandates", "instalments", "payments")
+
+
+class MembersPage(Page):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.sort_key, self.descending = "legal_name", False
+        self._sequence = 0
+        self._loaded = False
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_list(), tr("List"))
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        QShortcut(QKeySequence("Ctrl+W"), self).activated.connect(
+            lambda: self.close_tab(self.tabs.currentIndex())
+        )
+        context.bus.changed.connect(self._on_changed)
+        self._centres_loaded = False
+
+    def _build_list(self) -> QWidget:
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        bar = QHBoxLayout()
+        self.search = SearchBox(tr("Name, member code, SIRET, city or postcode…"))
+        self.search.search.connect(lambda _text: self.run_search())
+        bar.addWidget(self.search, 3)
+        self.status = QComboBox()
+        self.status.addItem(tr("All statuses"), None)
+        self.status.addItem(tr("Active"), MemberStatus.ACTIVE)
+        self.status.addItem(tr("Ceased"), MemberStatus.CEASED)
+        self.sepa = QComboBox()
+        self.sepa.addItem(tr("Direct debit or not"), None)
+        self.sepa.addItem(tr("With direct debit"), True)
+        self.sepa.addItem(tr("Without direct debit"), False)
+        self.centre = QComboBox()
+        self.centre.addItem(tr("All centres"), None)
+        self.overdue = QCheckBox(tr("With overdue invoices"))
+        for combo in (self.status, self.sepa, self.centre):
+            combo.currentIndexChanged.connect(lambda _index: self.run_search())
+            bar.addWidget(combo, 1)
+        self.overdue.toggled.connect(lambda _checked: self.run_search())
+        bar.addWidget(self.overdue)
+        layout.addLayout(bar)
+        self.model = MemberListModel(self._fetch_rows, self)
+        self.model.sort_requested.connect(self._sort)
+        self.table = DataTable("members")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.restore_layout()
+        self.table.activated_row.connect(self._open_row)
+        layout.addWidget(self.table)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        return widget
+
+    # -- page interface -------------------------------------------------------------------
+
+    def activated(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self._load_centres()
+            self.run_search()
+
+    def refresh(self) -> None:
+        self.run_search()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open(self, options: dict[str, Any]) -> None:
+        if "member_id" in options:
+            self.open_member(int(options["member_id"]))
+
+    # -- list -----------------------------------------------------------------------------
+
+    def current_query(self) -> MemberQuery:
+        return MemberQuery(
+            text=self.search.text(),
+            status=self.status.currentData(),
+            sepa=self.sepa.currentData(),
+            centre_id=self.centre.currentData(),
+            overdue_only=self.overdue.isChecked(),
+            sort=self.sort_key,
+            descending=self.descending,
+        )
+
+    def run_search(self) -> None:
+        self._sequence += 1
+        sequence, query, actor = self._sequence, self.current_query(), self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: member_service.search_members(session, actor, query),
+            lambda result: self._show(sequence, *result),
+        )
+
+    def _show(self, sequence: int, ids: list[int], rows: list[MemberRow]) -> None:
+        if sequence != self._sequence:
+            return  # an older search answered after a newer one was asked
+        self.model.set_result(ids, rows)
+        self.count.setText(ntr("{count} member", "{count} members", len(ids)))
+
+    def _fetch_rows(self, ids: list[int]) -> None:
+        actor = self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: member_service.member_rows(session, actor, ids),
+            self.model.add_rows,
+        )
+
+    def _sort(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        self.run_search()
+
+    def _load_centres(self) -> None:
+        run_query(self.context, self, member_service.centre_choices, self._show_centres)
+
+    def _show_centres(self, choices: list[member_service.Choice]) -> None:
+        for choice in choices:
+            self.centre.addItem(choice.label, choice.id)
+
+    def _on_changed(self, touched: Touched) -> None:
+        if not self._loaded:
+            return
+        if ALL_TABLES in touched or any(
+            touched.get(t) == set() for t in ROW_TABLES if t in touched
+        ):
+            self.run_search()  # unknown rows changed: search again
+        elif "members" in touched:
+            stale = self.model.forget(touched["members"])
+            if stale:
+                self._fetch_rows(stale)
+
+    # -- member tabs ----------------------------------------------------------------------
+
+    def _open_row(self, row: int) -> None:
+        member_id = self.model.member_id(row)
+        if member_id is not None:
+            self.open_member(member_id)
+
+    def open_member(self, member_id: int) -> None:
+        from backoffice.views.member_view import MemberView
+
+        for index in range(1, self.tabs.count()):
+            view = self.tabs.widget(index)
+            if isinstance(view, MemberView) and view.member_id == member_id:
+                self.tabs.setCurrentIndex(index)
+                return
+        row = next((r for r in self.model.cache.values() if r.id == member_id), None)
+        view = MemberView(self.context, member_id, self)
+        view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
+        index = self.tabs.addTab(view, row.member_code if row else tr("Member"))
+        self.tabs.setCurrentIndex(index)
+
+    def _retitle(self, view: QWidget, title: str) -> None:
+        index = self.tabs.indexOf(view)
+        if index > 0:
+            self.tabs.setTabText(index, title)
+
+    def close_tab(self, index: int) -> None:
+        if index <= 0:
+            return
+        view = self.tabs.widget(index)
+        if hasattr(view, "can_close") and not view.can_close():
+            return
+        self.tabs.removeTab(index)
+        view.deleteLater()

@@ -1,0 +1,79 @@
+"""Small dialogs: confirm a destructive action, ask a reason, tell the result."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import tr
+
+
+def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
+    """Ask before a destructive action; the action is named on the button, No is default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(question)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is go
+
+
+def inform(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.information(parent, title, message)
+
+
+class ReasonDialog(QDialog):
+    """Ask for a reason (e.g. shown to the member on the portal); required unless optional."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        prompt: str,
+        *,
+        required: bool = True,
+        initial: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.required = required
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt))
+        self.text = QPlainTextEdit(initial)
+        self.text.setTabChangesFocus(True)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        layout.addWidget(self.error)
+
+    def _accept(self) -> None:
+        if self.required and not self.reason():
+            self.error.setText(tr("A reason is required."))
+            return
+        self.accept()
+
+    def reason(self) -> str:
+        return self.text.toPlainText().strip()
+
+
+def ask_reason(
+    parent: QWidget | None, title: str, prompt: str, *, required: bool = True, initial: str = ""
+) -> str | None:
+    dialog = ReasonDialog(parent, title, prompt, required=required, initial=initial)
+    return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,88 @@
+"""A table view set up the way staff expect it: sortable, whole-row selection, keyboard
+friendly, and its column layout remembered between sessions (QSettings)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from backoffice.views.widgets.rows_model import SORT_ROLE, RowsModel
+
+
+class DataTable(QTableView):
+    """``activated_row`` fires on double-click and Enter with the model row."""
+
+    activated_row = Signal(int)
+
+    def __init__(self, layout_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_key = layout_key
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self.save_layout)
+        header.sectionMoved.connect(self.save_layout)
+        header.sortIndicatorChanged.connect(self.save_layout)
+        self.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self._restoring = False
+
+    def set_rows_model(self, model: RowsModel) -> QSortFilterProxyModel:
+        """Show an in-memory model, sortable through a proxy on the columns' sort keys."""
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(model)
+        proxy.setSortRole(SORT_ROLE)
+        proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setModel(proxy)
+        self.restore_layout()
+        return proxy
+
+    def source_row(self, view_row: int) -> int:
+        model = self.model()
+        if isinstance(model, QSortFilterProxyModel):
+            return model.mapToSource(model.index(view_row, 0)).row()
+        return view_row
+
+    def selected_source_rows(self) -> list[int]:
+        rows = (
+            {index.row() for index in self.selectionModel().selectedRows()}
+            if self.selectionModel()
+            else set()
+        )
+        return sorted(self.source_row(row) for row in rows)
+
+    def current_source_row(self) -> int | None:
+        index = self.currentIndex()
+        return self.source_row(index.row()) if index.isValid() else None
+
+    def _activate(self, view_row: int) -> None:
+        if view_row >= 0:
+            self.activated_row.emit(self.source_row(view_row))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._activate(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    # -- remembered layout ----------------------------------------------------------------
+
+    def save_layout(self) -> None:
+        if not self._restoring and self.model() is not None:
+            QSettings().setValue(f"tables/{self.layout_key}", self.horizontalHeader().saveState())
+
+    def restore_layout(self) -> None:
+        state = QSettings().value(f"tables/{self.layout_key}")
+        if state is not None:
+            self._restoring = True
+            try:
+                self.horizontalHeader().restoreState(state)
+            finally:
+                self._restoring = False
