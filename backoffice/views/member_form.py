@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from backoffice.i18n import tr
 from backoffice.services.member_fields import MemberField, member_fields
@@ -14,6 +22,33 @@ from backoffice.services.members import Choice, MemberDetail
 from backoffice.views import formatting
 
 GREYED_STYLE = "QLabel { color: #6b4f00; }"
+
+
+def sections() -> list[tuple[str, str]]:
+    return [
+        ("identity", tr("Identification")),
+        ("address", tr("Address and contacts")),
+        ("billing", tr("Billing")),
+        ("convocation", tr("Convocations")),
+        ("assignment", tr("Follow-up")),
+    ]
+
+
+def section_of(name: str) -> str:
+    if name.startswith("billing_"):
+        return "billing"
+    if name.startswith("convocation_"):
+        return "convocation"
+    if name in (
+        "legal_name",
+        "trade_name",
+        "siret",
+        "naf_code",
+        "joined_on",
+        "activity_started_on",
+    ):
+        return "identity"
+    return "address"
 
 
 def display(value: object) -> str:
@@ -30,31 +65,43 @@ class MemberForm(QWidget):
         self.fields: dict[str, MemberField] = member_fields()
         self.inputs: dict[str, QLineEdit] = {}
         self.loaded: MemberDetail | None = None
-        form = QFormLayout(self)
+        grid = QGridLayout(self)
         self.identity = QLabel()
-        form.addRow(tr("Member"), self.identity)
+        grid.addWidget(self.identity, 0, 0, 1, 2)
+        forms = {}
+        for position, (key, title) in enumerate(sections()):
+            box = QGroupBox(title)
+            forms[key] = QFormLayout(box)
+            grid.addWidget(box, 1 + position // 2, position % 2)
         for name, field in self.fields.items():
-            line = QLineEdit()
-            line.setObjectName(name)
-            if field.kind is date:
-                line.setPlaceholderText(tr("dd/mm/yyyy"))
-            line.textEdited.connect(lambda _text: self.edited.emit())
-            label = QLabel(field.label + ("" if field.portal_editable else " ◆"))
-            if not field.portal_editable:
-                label.setStyleSheet(GREYED_STYLE)
-                label.setToolTip(tr("Greyed on the portal: only the service can change it."))
-            self.inputs[name] = line
-            form.addRow(label, line)
+            forms[section_of(name)].addRow(self._label(field), self._input(name, field))
         self.centre = QComboBox()
         self.referent = QComboBox()
         for combo in (self.centre, self.referent):
             combo.addItem("—", None)
             combo.currentIndexChanged.connect(lambda _index: self.edited.emit())
-        form.addRow(tr("Visit centre"), self.centre)
-        form.addRow(tr("Referent doctor"), self.referent)
+        forms["assignment"].addRow(tr("Visit centre"), self.centre)
+        forms["assignment"].addRow(tr("Referent doctor"), self.referent)
         legend = QLabel(tr("◆ greyed on the portal: members cannot change these fields."))
         legend.setStyleSheet("color: #6b4f00")
-        form.addRow("", legend)
+        grid.addWidget(legend, 1 + (len(sections()) + 1) // 2, 0, 1, 2)
+        grid.setRowStretch(grid.rowCount(), 1)
+
+    def _label(self, field: MemberField) -> QLabel:
+        label = QLabel(field.label + ("" if field.portal_editable else " ◆"))
+        if not field.portal_editable:
+            label.setStyleSheet(GREYED_STYLE)
+            label.setToolTip(tr("Greyed on the portal: only the service can change it."))
+        return label
+
+    def _input(self, name: str, field: MemberField) -> QLineEdit:
+        line = QLineEdit()
+        line.setObjectName(name)
+        if field.kind is date:
+            line.setPlaceholderText(tr("dd/mm/yyyy"))
+        line.textEdited.connect(lambda _text: self.edited.emit())
+        self.inputs[name] = line
+        return line
 
     def set_choices(self, centres: list[Choice], professionals: list[Choice]) -> None:
         for combo, choices in ((self.centre, centres), (self.referent, professionals)):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext, concerns
 from backoffice.ops.operation import run_query
@@ -26,26 +28,47 @@ WATCHED = (
 FALLBACK_REFRESH_MS = 60_000
 
 
-class CountCard(QPushButton):
+class CountCard(QFrame):
+    """A queue's count, big, with what it counts; a click (or Enter) opens the queue."""
+
+    clicked = Signal()
+
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = title
-        self.setMinimumSize(240, 110)
+        self.setObjectName("card")
+        self.setMinimumSize(260, 120)
+        self.setMaximumHeight(150)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setStyleSheet(
-            "QPushButton { text-align: left; padding: 14px; border: 1px solid #c8ced8;"
-            " border-radius: 8px; background: #f7f9fc; font-size: 13px; }"
-            " QPushButton:hover { background: #e9f0fb; border-color: #5b8def; }"
+            "QFrame#card { border: 1px solid #c8ced8; border-radius: 10px; background: #f7f9fc; }"
+            " QFrame#card:hover, QFrame#card:focus { background: #e9f0fb; border-color: #5b8def; }"
         )
-        self.show_count(None)
+        layout = QVBoxLayout(self)
+        self.number = QLabel("…")
+        self.number.setStyleSheet("font-size: 30px; font-weight: 700; color: #1f4e79;")
+        self.title = QLabel(title)
+        self.title.setStyleSheet("font-size: 13px;")
+        self.detail = QLabel()
+        self.detail.setStyleSheet("font-size: 12px; color: #555;")
+        for label in (self.number, self.title, self.detail):
+            layout.addWidget(label)
+        layout.addStretch()
 
     def show_count(self, count: int | None, detail: str = "") -> None:
-        number = "…" if count is None else str(count)
-        suffix = f"\n{detail}" if detail else ""
-        self.setText(f"{number}\n{self.title}{suffix}")
-        font = self.font()
-        font.setPointSize(12)
-        self.setFont(font)
+        self.number.setText("…" if count is None else str(count))
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+        else:
+            super().keyPressEvent(event)
 
 
 class DashboardPage(Page):
@@ -117,8 +140,6 @@ class DashboardPage(Page):
             card.setVisible(count is not None)
             if count is not None:
                 card.show_count(count, detail)
-        from backoffice import clock
-
         self.updated.setText(
             tr("Updated at {time}", time=clock.local(clock.now()).strftime("%H:%M:%S"))
         )

@@ -82,7 +82,7 @@ class MembersPage(Page):
         self.table = DataTable("members")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        self.table.restore_layout()
+        self.table.restore_layout([70, 300, 120, 70, 150, 200, 80, 50, 70, 70])
         self.table.activated_row.connect(self._open_row)
         layout.addWidget(self.table)
         self.count = QLabel()

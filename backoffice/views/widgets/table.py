@@ -78,8 +78,14 @@ class DataTable(QTableView):
         if not self._restoring and self.model() is not None:
             QSettings().setValue(f"tables/{self.layout_key}", self.horizontalHeader().saveState())
 
-    def restore_layout(self) -> None:
+    def restore_layout(self, default_widths: list[int] | None = None) -> None:
+        """The columns as the user left them, or ``default_widths`` the first time."""
         state = QSettings().value(f"tables/{self.layout_key}")
+        if state is None and default_widths:
+            self._restoring = True
+            for column, width in enumerate(default_widths):
+                self.setColumnWidth(column, width)
+            self._restoring = False
         if state is not None:
             self._restoring = True
             try:
