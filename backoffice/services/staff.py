@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock, passwords
@@ -20,6 +20,7 @@ from backoffice.services import audit
 from backoffice.services.actors import actor_of
 from backoffice.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.tracking import mark_touched
 
 FREE_ATTEMPTS = 3
 LOCK_AFTER = 10
@@ -70,21 +71,33 @@ def authenticate(session: Session, login: str, password: str) -> LoginResult:
         )
     if not passwords.verify_password(user.password_hash, password):
         return _failed(session, user, now, unknown)
-    user.failed_login_count = 0
-    user.last_failed_login_at = None
-    user.last_login_at = now
+    bookkeeping: dict[str, object] = {
+        "failed_login_count": 0,
+        "last_failed_login_at": None,
+        "last_login_at": now,
+    }
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+        bookkeeping["password_hash"] = passwords.hash_password(password)
+    _note(session, user, bookkeeping)
     audit.record(session, f"staff:{user.login}", "staff.login", "staff_user", user.id)
     return LoginResult(actor_of(user), must_change_password=user.must_change_password)
 
 
+def _note(session: Session, user: StaffUser, values: dict[str, object]) -> None:
+    """Login bookkeeping, without a new version: an administrator editing the account at
+    the same time must not be told that someone else changed it."""
+    table = StaffUser.__table__
+    session.execute(update(table).where(table.c.id == user.id).values(**values))
+    mark_touched(session, "staff_users", {user.id})
+
+
 def _failed(session: Session, user: StaffUser, now: datetime, message: str) -> LoginResult:
-    user.failed_login_count += 1
-    user.last_failed_login_at = now
+    failures = user.failed_login_count + 1
+    values: dict[str, object] = {"failed_login_count": failures, "last_failed_login_at": now}
     audit.record(session, f"staff:{user.login}", "staff.login_failed", "staff_user", user.id)
-    if user.failed_login_count >= LOCK_AFTER:
-        user.locked_at = now
+    if failures >= LOCK_AFTER:
+        values["locked_at"] = now
+        _note(session, user, values)
         audit.record(session, "system", "staff.locked", "staff_user", user.id)
         return LoginResult(
             None,
@@ -93,7 +106,8 @@ def _failed(session: Session, user: StaffUser, now: datetime, message: str) -> L
                 "attempts: an administrator must unlock it."
             ),
         )
-    return LoginResult(None, message, retry_after=delay_after(user.failed_login_count))
+    _note(session, user, values)
+    return LoginResult(None, message, retry_after=delay_after(failures))
 
 
 def _remaining_wait(user: StaffUser, now: datetime) -> int:
@@ -236,9 +250,9 @@ def update_staff(
 ) -> StaffRow:
     require(actor, Permission.STAFF_MANAGE)
     user = _user(session, staff_id)
-    _expect_version(user, expected_version)
     if user.id == actor.staff_id and (role not in (None, Role.ADMINISTRATOR) or is_active is False):
         raise PermissionDenied(tr("You cannot remove your own administrator rights."))
+    _expect_version(user, expected_version)
     before = audit.snapshot(user, ["role", "full_name", "email", "is_active"])
     if role is not None:
         user.role = role
