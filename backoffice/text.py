@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-
 # Ligatures that Unicode does not decompose: "Œuvre" must match "oeuvre".
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 

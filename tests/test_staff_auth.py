@@ -30,12 +30,15 @@ def test_login_succeeds_and_is_audited(database: Database, actors: dict[str, Act
         assert user.last_login_at is not None
         # A light (demo) hash is upgraded to the standard cost at the first login.
         assert not passwords.needs_rehash(user.password_hash)
-        assert session.scalar(select(AuditEvent.action).where(
-            AuditEvent.action == "staff.login")) == "staff.login"
+        assert (
+            session.scalar(select(AuditEvent.action).where(AuditEvent.action == "staff.login"))
+            == "staff.login"
+        )
 
 
-def test_unknown_login_and_wrong_password_read_the_same(database: Database,
-                                                        actors: dict[str, Actor]) -> None:
+def test_unknown_login_and_wrong_password_read_the_same(
+    database: Database, actors: dict[str, Actor]
+) -> None:
     assert login(database, "nobody", "x").message == login(database, "billing", "x").message
     assert login(database, "billing", "x").actor is None
 
@@ -44,14 +47,13 @@ def test_failures_slow_down_then_lock(database: Database, actors: dict[str, Acto
     start = clock.now()
     for attempt in range(staff.FREE_ATTEMPTS):
         with clock.frozen(start + timedelta(seconds=attempt)):
-            assert login(database, "billing", "wrong").retry_after == staff.delay_after(
-                attempt + 1)
+            assert login(database, "billing", "wrong").retry_after == staff.delay_after(attempt + 1)
     last_failure = start + timedelta(seconds=staff.FREE_ATTEMPTS - 1)
     with clock.frozen(last_failure + timedelta(milliseconds=500)):
         refused = login(database, "billing", STAFF_PASSWORD)  # even the right password waits
         assert refused.actor is None and "réessayez dans" in refused.message
     moment = start + timedelta(seconds=100)
-    for attempt in range(staff.FREE_ATTEMPTS, staff.LOCK_AFTER):
+    for _attempt in range(staff.FREE_ATTEMPTS, staff.LOCK_AFTER):
         moment += timedelta(seconds=staff.MAX_DELAY_SECONDS + 1)
         with clock.frozen(moment):
             last = login(database, "billing", "wrong")
@@ -88,8 +90,9 @@ def test_first_administrator_only_on_an_empty_database(database: Database) -> No
 def test_administrators_manage_accounts(database: Database, actors: dict[str, Actor]) -> None:
     admin = actors["administrator"]
     with database.transaction() as session:
-        row, temporary = staff.create_staff(session, admin, "nouvelle", "Nouvelle Recrue",
-                                            Role.MEDICAL_ASSISTANT)
+        row, temporary = staff.create_staff(
+            session, admin, "nouvelle", "Nouvelle Recrue", Role.MEDICAL_ASSISTANT
+        )
     result = login(database, "nouvelle", temporary)
     assert result.actor is not None and result.must_change_password
     with database.transaction() as session, pytest.raises(ValidationFailed):

@@ -63,13 +63,19 @@ class _Watcher(QThread):
                     self.noticed.emit(tables)
 
     def _poll(self) -> None:
-        with self.database.engine.connect() as connection:
-            seen = connection.exec_driver_sql("PRAGMA data_version").scalar()
+        # A driver connection outside any transaction: inside one, SQLite's snapshot (and
+        # so data_version) would never move.
+        connection = self.database.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            seen = cursor.execute("PRAGMA data_version").fetchone()[0]
             while not self._stop.wait(SQLITE_POLL_SECONDS):
-                version = connection.exec_driver_sql("PRAGMA data_version").scalar()
+                version = cursor.execute("PRAGMA data_version").fetchone()[0]
                 if version != seen:
                     seen = version
                     self.noticed.emit({ALL_TABLES})
+        finally:
+            connection.close()
 
 
 class LiveRefresh(QObject):

@@ -35,6 +35,7 @@ class ConflictDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Changed by someone else"))
         self.resolution = Resolution.CONTINUE
+        self.rows = rows
         layout = QVBoxLayout(self)
         text = QLabel(message)
         text.setWordWrap(True)

@@ -1,0 +1,143 @@
+"""The members list (model checked, search, sort, open) and a member's page (edit, refusal
+keeping what was typed, conflict with another writer resolved explicitly)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from backoffice.db import Database
+from backoffice.models import Member
+from backoffice.ops.context import AppContext
+from backoffice.services import members as member_service
+from backoffice.services.permissions import Actor
+from backoffice.views.conflict_dialog import ConflictDialog, Resolution
+from backoffice.views.member_view import MemberView
+from backoffice.views.pages.members import MembersPage
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from tests import factories
+from tests.gui.conftest import idle
+
+
+@pytest.fixture
+def forty_members(sqlite_database: Database) -> list[int]:
+    with sqlite_database.transaction() as session:
+        ids = [
+            factories.member(session, legal_name=f"ENTREPRISE {n:02d} É", city=city).id
+            for n, city in zip(range(40), ["Colmar", "Mulhouse"] * 20, strict=True)
+        ]
+        for member_id in ids[:3]:
+            factories.employee(session, member_id)
+        return ids
+
+
+def test_members_list_searches_sorts_and_opens(
+    qtbot: QtBot, qtmodeltester: object, context: AppContext, forty_members: list[int]
+) -> None:
+    page = MembersPage(context)
+    qtbot.addWidget(page)
+    page.activated()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 40, timeout=10000)
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+    assert page.count.text() == "40 adhérents"
+    page.search.setText("entreprise COLMAR")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 20, timeout=10000)
+    assert all(page.model.data(page.model.index(row, 4)) == "Colmar" for row in range(20))
+    page.search.setText("")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 40, timeout=10000)
+    first = page.model.data(page.model.index(0, 1))
+    page.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    page.model.sort(1, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(39, 1)) == first, timeout=10000)
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert page.tabs.count() == 2
+    view = page.tabs.widget(1)
+    assert isinstance(view, MemberView)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10000)
+    qtbot.waitUntil(idle(context))
+
+
+def test_member_edit_saves_and_refusal_keeps_typing(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext, forty_members: list[int]
+) -> None:
+    member_id = forty_members[0]
+    view = MemberView(context, member_id)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10000)
+    assert view.employees.rowCount() == 1
+    assert not view.save_button.isEnabled()
+    view.form.inputs["siret"].setText("12345678901234")
+    view.form.inputs["siret"].textEdited.emit("x")
+    view.save()
+    qtbot.waitUntil(lambda: "SIRET" in view.errors.text(), timeout=10000)
+    assert view.form.inputs["siret"].text() == "12345678901234"  # kept
+    view.form.inputs["siret"].setText("73282932000074")
+    view.form.inputs["city"].setText("Guebwiller")
+    view.form.inputs["city"].textEdited.emit("x")
+    view.save()
+    qtbot.waitUntil(
+        lambda: view.detail is not None and view.detail.values["city"] == "Guebwiller",
+        timeout=10000,
+    )
+    with sqlite_database.session() as session:
+        assert session.get(Member, member_id).city == "Guebwiller"
+    qtbot.waitUntil(idle(context))
+
+
+def test_member_edit_conflict_is_shown_and_resolved(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    sqlite_database: Database,
+    context: AppContext,
+    gui_actors: dict[str, Actor],
+    forty_members: list[int],
+) -> None:
+    member_id = forty_members[1]
+    view = MemberView(context, member_id)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10000)
+    with sqlite_database.transaction() as session:  # a colleague saves meanwhile
+        version = session.get(Member, member_id).version
+        member_service.update_member(
+            session, gui_actors["administrative"], member_id, version, {"phone": "03 89 99 99 99"}
+        )
+    shown: list[list[tuple[str, str, str, str]]] = []
+
+    def choose(dialog: ConflictDialog) -> int:
+        shown.append(dialog.rows)
+        dialog.resolution = Resolution.KEEP_MINE
+        return 1
+
+    monkeypatch.setattr(ConflictDialog, "exec", choose)
+    view.blockSignals(True)  # the live refresh would reload the form under our feet
+    view.form.inputs["city"].setText("Thann")
+    view.form.inputs["city"].textEdited.emit("x")
+    view.save()
+    qtbot.waitUntil(
+        lambda: bool(shown) and view.detail is not None and view.detail.values["city"] == "Thann",
+        timeout=10000,
+    )
+    rows = {label: (mine, current) for label, _opened, mine, current in shown[0]}
+    assert rows["Ville"] == ("Thann", "Mulhouse")
+    assert rows["Téléphone"] == ("03 89 00 00 00", "03 89 99 99 99")
+    with sqlite_database.session() as session:
+        member = session.get(Member, member_id)
+        assert (member.city, member.phone) == ("Thann", "03 89 99 99 99")
+    qtbot.waitUntil(idle(context))
+
+
+def test_rows_model_passes_the_model_tester(qtmodeltester: object) -> None:
+    model: RowsModel[tuple[str, int]] = RowsModel(
+        [
+            Column("Nom", lambda r: r[0]),
+            Column("N", lambda r: str(r[1]), lambda r: r[1], align_right=True),
+        ],
+        key=lambda r: r[0],
+    )
+    model.set_rows([("b", 2), ("a", 1), ("c", 3)])
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    model.replace_rows([("a", 10)])
+    assert model.data(model.index(1, 1)) == "10"

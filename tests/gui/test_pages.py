@@ -1,0 +1,125 @@
+"""Settings, documents, administration; the installed application's self-check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from backoffice.db import Database
+from backoffice.models import Role
+from backoffice.ops.context import AppContext
+from backoffice.services import documents, settings
+from backoffice.services.permissions import Actor
+from backoffice.views.pages.administration import AdministrationPage, StaffDialog
+from backoffice.views.pages.documents import DocumentsPage
+from backoffice.views.settings_dialog import SettingsDialog
+from tests.gui.conftest import idle
+
+
+def test_settings_refuse_a_bad_creditor_and_save_a_good_one(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext
+) -> None:
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.values), timeout=10000)
+    dialog.creditor["creditor_id"].setText("FR00ZZZ000000")
+    dialog.save()
+    qtbot.waitUntil(lambda: "ICS" in dialog.error.text(), timeout=10000)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    dialog.creditor["creditor_id"].setText("FR72ZZZ123456")
+    dialog.notice_days.setValue(16)
+    dialog.plan.setText("15/02, 15/06, 15/10")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+    with sqlite_database.session() as session:
+        assert settings.get(session, "sepa.prenotification_days") == 16
+        assert settings.get(session, "billing.default_instalment_plan") == [
+            "02-15",
+            "06-15",
+            "10-15",
+        ]
+
+
+def test_settings_are_read_only_below_administrator(qtbot: QtBot, make_context: object) -> None:
+    context = make_context(Role.BILLING)  # type: ignore[operator]
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    assert not dialog.tabs.widget(2).isEnabled()
+    qtbot.waitUntil(idle(context))
+
+
+def test_documents_page_lists_and_publishes(
+    qtbot: QtBot,
+    qtmodeltester: object,
+    sqlite_database: Database,
+    context: AppContext,
+    gui_actors: dict[str, Actor],
+) -> None:
+    with sqlite_database.transaction() as session:
+        theme = documents.themes(session, gui_actors["administrator"])[0]
+        documents.add_document(
+            session,
+            gui_actors["administrator"],
+            theme.id,
+            "Statuts",
+            "statuts.pdf",
+            "application/pdf",
+            b"%PDF-1.4 statuts",
+        )
+    page = DocumentsPage(context)
+    qtbot.addWidget(page)
+    page.activated()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+    page.table.setCurrentIndex(page.table.model().index(0, 0))
+    page.toggle_published()
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == 1 and page.model.row_at(0).published, timeout=10000
+    )
+    qtbot.waitUntil(idle(context))
+
+
+def test_administration_creates_an_account_and_shows_its_password_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, context: AppContext
+) -> None:
+    page = AdministrationPage(context)
+    qtbot.addWidget(page)
+    page.activated()
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(Role), timeout=10000)
+
+    def fill(dialog: StaffDialog) -> int:
+        dialog.login.setText("nouvelle")
+        dialog.full_name.setText("Nouvelle Assistante")
+        dialog.role.setCurrentIndex(dialog.role.findData(Role.MEDICAL_ASSISTANT))
+        return QDialog.DialogCode.Accepted
+
+    told: list[str] = []
+    monkeypatch.setattr(StaffDialog, "exec", fill)
+    monkeypatch.setattr(
+        "backoffice.views.pages.administration.inform",
+        lambda _parent, _title, message: told.append(message),
+    )
+    page.create()
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(Role) + 1 and bool(told), timeout=10000)
+    assert "nouvelle" in told[0] and "une seule fois" in told[0]
+    qtbot.waitUntil(idle(context))
+
+
+@pytest.mark.slow
+def test_self_check_opens_and_closes_the_main_window(tmp_path: object) -> None:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "backoffice", "--self-check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "pages" in result.stdout
