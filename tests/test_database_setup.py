@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from backoffice.db import (
+    SCHEMA_HEAD,
     BadDatabaseUrl,
     Database,
     DatabaseProblem,
@@ -26,6 +27,13 @@ def test_models_and_migrations_agree(database: Database) -> None:
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_known_head_is_the_last_migration(sqlite_database: Database) -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(sqlite_database.alembic_config())
+    assert scripts.get_heads() == [SCHEMA_HEAD]
 
 
 def test_upgrade_is_idempotent(database: Database) -> None:

@@ -29,7 +29,9 @@ class Member(Versioned, Timestamped, Base):
     __table_args__ = (
         CheckConstraint("length(siret) = 14", name="siret_length"),
         CheckConstraint("status <> 'ceased' OR ceased_on IS NOT NULL", name="ceased_has_date"),
-        Index("ix_members_legal_name", "legal_name"),
+        # The member list scans this covering index in name order, testing the search text
+        # without touching the table (a quarter of the time of a table scan and sort).
+        Index("ix_members_list", "legal_name", "id", "search_text"),
         Index("ix_members_postcode", "postcode"),
         writers(
             BACKOFFICE,

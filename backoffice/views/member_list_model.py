@@ -17,7 +17,7 @@ from backoffice.i18n import tr
 from backoffice.models.members import MemberStatus
 from backoffice.services.members import MemberRow
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex
 RowFetcher = Callable[[list[int]], None]
 OVERDUE_COLOUR = QColor("#fde8e8")
@@ -59,7 +59,7 @@ class MemberListModel(QAbstractTableModel):
         self.ids = ids
         self.position = {member_id: row for row, member_id in enumerate(ids)}
         self.cache = {row.id: row for row in first_rows}
-        self.requested_pages = {0} if first_rows else set()
+        self.requested_pages = set()
         self.endResetModel()
 
     def add_rows(self, rows: list[MemberRow]) -> None:
@@ -138,4 +138,10 @@ class MemberListModel(QAbstractTableModel):
         if page in self.requested_pages:
             return
         self.requested_pages.add(page)
-        self.fetch_rows(self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+        missing = [
+            member_id
+            for member_id in self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            if member_id not in self.cache
+        ]
+        if missing:
+            self.fetch_rows(missing)

@@ -481,7 +481,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("member_code", name=op.f("uq_members_member_code")),
     )
     with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.create_index("ix_members_legal_name", ["legal_name"], unique=False)
+        batch_op.create_index("ix_members_list", ["legal_name", "id", "search_text"], unique=False)
         batch_op.create_index("ix_members_postcode", ["postcode"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_members_referent_professional_id"),
@@ -1798,7 +1798,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_members_status"))
         batch_op.drop_index(batch_op.f("ix_members_referent_professional_id"))
         batch_op.drop_index("ix_members_postcode")
-        batch_op.drop_index("ix_members_legal_name")
+        batch_op.drop_index("ix_members_list")
 
     op.drop_table("members")
     with op.batch_alter_table("documents", schema=None) as batch_op:

@@ -149,7 +149,8 @@ class MembersPage(Page):
 
     def _sort(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
-        self.run_search()
+        if self._loaded:  # the view asks once when the model is set: nothing to show yet
+            self.run_search()
 
     def _load_centres(self) -> None:
         run_query(self.context, self, member_service.centre_choices, self._show_centres)

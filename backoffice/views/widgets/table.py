@@ -24,6 +24,8 @@ class DataTable(QTableView):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(24)
+        # Fixed row heights: with tens of thousands of rows, Qt then never measures them.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionsMovable(True)
