@@ -103,16 +103,16 @@ def measure(context: Context, backend: str, app: QApplication) -> None:
     page.show()
     # First page: time from the answer of the search to the painted rows.
     shown: list[float] = []
-    original = page._show  # noqa: SLF001 - the benchmark times the real method
+    original = page._show
 
     def timed_show(sequence: int, ids: list[int], rows: list[object]) -> None:
         start = time.perf_counter()
         original(sequence, ids, rows)
         page.table.viewport().repaint()
-        if sequence == page._sequence:  # noqa: SLF001 - a stale answer is not shown
+        if sequence == page._sequence:
             shown.append(time.perf_counter() - start)
 
-    page._show = timed_show  # type: ignore[method-assign]  # noqa: SLF001
+    page._show = timed_show  # type: ignore[method-assign]
     page.activated()
     wait(app, lambda: bool(shown))
     context.add(
