@@ -118,6 +118,7 @@ def self_check() -> int:
     """Open and close the main window offscreen on a temporary database: every page of
     the administrator is shown once. Exit code 0 when all went well."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's size hints
     with tempfile.TemporaryDirectory() as folder:
         os.environ["BACKOFFICE_CONFIG_DIR"] = folder
         app = application()
