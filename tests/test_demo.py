@@ -6,17 +6,19 @@ from collections import Counter
 
 import pytest
 from schwifty import IBAN
-from sqlalchemy import func, select
+from sqlalchemy import exc, func, select
 from stdnum.fr import siret
 
 from backoffice import clock
 from backoffice.db import Database
+from backoffice.demo.bulk import BulkWriter
 from backoffice.demo.generate import DemoOptions, DemoRefused, generate
 from backoffice.models import (
     Appointment,
     AppointmentRequest,
     ChangeKind,
     ChangeRequest,
+    DocumentTheme,
     Employee,
     Instalment,
     Invoice,
@@ -29,7 +31,8 @@ from backoffice.models import (
 
 
 @pytest.fixture
-def demo(database: Database) -> Database:
+def demo(database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    monkeypatch.setattr("backoffice.demo.generate.CHUNK", 25)  # the background writer works
     generate(database, DemoOptions(members=60, seed=7))
     return database
 
@@ -114,3 +117,24 @@ def test_same_seed_same_members(sqlite_database: Database, tmp_path: object) -> 
     query = select(Member.member_code, Member.legal_name, Member.siret).order_by(Member.id)
     with sqlite_database.session() as first, other.session() as second:
         assert first.execute(query).all() == second.execute(query).all()
+
+
+def test_background_writer_writes_every_chunk_and_reports_errors(database: Database) -> None:
+    with database.transaction() as session:
+        writer = BulkWriter(session.connection())
+        for chunk in range(3):
+            for number in range(10):
+                writer.add("document_themes", {"name": f"thème {chunk}-{number}", "position": 100})
+            writer.flush(background=True)
+        writer.drain()
+        assert (
+            session.scalar(
+                select(func.count()).select_from(DocumentTheme).where(DocumentTheme.position == 100)
+            )
+            == 30
+        )
+    with pytest.raises(exc.IntegrityError), database.transaction() as session:
+        writer = BulkWriter(session.connection())
+        writer.add("document_themes", {"name": "thème 0-0", "position": 1})  # duplicate name
+        writer.flush(background=True)
+        writer.drain()

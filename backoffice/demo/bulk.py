@@ -2,28 +2,74 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Table, exc, func, insert, select, text
 
 from backoffice.models import Base
 
+Batch = dict[str, list[dict[str, Any]]]
+
 
 class BulkWriter:
-    """Buffers rows per table and writes them in foreign-key order with ``executemany``."""
+    """Buffers rows per table and writes them in foreign-key order.
+
+    ``flush(background=True)`` hands the buffered rows to a writer thread and returns at
+    once: Python generates the next chunk while the database ingests this one (the
+    driver releases the GIL while the server works). At most one chunk waits, so memory
+    stays bounded. ``drain()`` waits for the writer; it runs before any other use of the
+    connection, and re-raises the writer's error.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.rows: Batch = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
+        self._queue: queue.Queue[Batch | None] = queue.Queue(maxsize=1)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def add(self, table: str, row: dict[str, Any]) -> None:
         self.rows[table].append(row)
 
-    def flush(self) -> None:
+    def flush(self, *, background: bool = False) -> None:
+        batch, self.rows = self.rows, defaultdict(list)
+        if not background:
+            self.drain()
+            self._write(batch)
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
+            self._thread.start()
+        self._raise_error()
+        self._queue.put(batch)
+
+    def drain(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        self._raise_error()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._write(batch)
+                except BaseException as error:
+                    self._error = error
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _write(self, batch: Batch) -> None:
         for table in Base.metadata.sorted_tables:
-            rows = self.rows.pop(table.name, None)
+            rows = batch.get(table.name)
             if rows:
                 self._insert(table, rows)
                 self.counts[table.name] += len(rows)
@@ -62,21 +108,24 @@ class BulkWriter:
     def _copy(
         self, table: Table, names: list[str], processors: list[Any], rows: list[dict[str, Any]]
     ) -> None:
+        import psycopg
+
         raw = self.connection.connection.driver_connection
-        columns = ", ".join(names)
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(
-                    [
-                        process(row[name]) if process else row[name]
-                        for name, process in zip(names, processors, strict=True)
-                    ]
-                )
+        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(
+                        [
+                            process(row[name]) if process else row[name]
+                            for name, process in zip(names, processors, strict=True)
+                        ]
+                    )
+        except psycopg.Error as error:  # as SQLAlchemy would raise it (IntegrityError...)
+            raise exc.DBAPIError.instance(statement, None, error, psycopg.Error) from error
 
     def next_id(self, table: Table) -> int:
+        self.drain()
         return (self.connection.scalar(select(func.max(table.c.id))) or 0) + 1
 
 

@@ -200,7 +200,7 @@ def _bulk_members(
         billing.bill(writer, facts)
         pool.offer(facts, facts.code)
         if (index + 1) % CHUNK == 0:
-            writer.flush()
+            writer.flush(background=True)
             report(
                 0.8 * (index + 1) / options.members, tr("{count} members written", count=index + 1)
             )
