@@ -7,7 +7,6 @@ handed to whoever prints it and never stored. French text, as posted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -18,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer
 
 from backoffice.reports.pdf import (
+    FONT,
     FONT_BOLD,
     PostalAddress,
     ServiceIdentity,
@@ -26,7 +26,6 @@ from backoffice.reports.pdf import (
     letter_opening,
     long_french_date,
     render,
-    render_many,
     styles,
     table,
 )
@@ -51,17 +50,7 @@ class AccessLetter:
 
 
 def access_letter_pdf(letter: AccessLetter) -> bytes:
-    return render(letter.identity, _title(letter), story(letter), footer_note=_footer(letter))
-
-
-def access_letters_pdf(
-    letters: Sequence[AccessLetter], on_each: Callable[[int], None] | None = None
-) -> bytes:
-    """Several letters in one PDF (a batch of new members), one per page."""
-    identity = letters[0].identity
-    return render_many(
-        identity, "Accès à l'espace adhérent", [story(item) for item in letters], on_each
-    )
+    return render(letter.identity, _title(letter), story(letter))
 
 
 def story(letter: AccessLetter) -> list[Flowable]:
@@ -78,31 +67,23 @@ def story(letter: AccessLetter) -> list[Flowable]:
     )
     flowables += [
         Paragraph("Madame, Monsieur,", body),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
         Paragraph(escape(_introduction(letter)), body),
-        Spacer(1, 4 * mm),
+        Spacer(1, 3 * mm),
         _credentials(letter),
-        Spacer(1, 5 * mm),
         Paragraph("Lors de votre première connexion", styles()["heading"]),
         _first_login_steps(letter),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
         Paragraph(escape(_validity(letter)), body),
         Spacer(1, 2 * mm),
-        Paragraph(
-            "Pour votre sécurité, ce mot de passe n'est connu que de vous : nos services ne "
-            "le conservent pas et ne vous le demanderont jamais. Détruisez ce courrier après "
-            "votre première connexion.",
-            body,
-        ),
-        Spacer(1, 4 * mm),
         _assistance(letter),
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
         Paragraph(
             "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations "
             "distinguées.",
             body,
         ),
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
         Paragraph(f"Le service administratif<br/>{escape(identity.name)}", body),
     ]
     return flowables
@@ -114,10 +95,6 @@ def _title(letter: AccessLetter) -> str:
     if letter.is_firm:
         return "Vos accès à l'espace mandataire / cabinet comptable"
     return "Vos accès à l'espace adhérent"
-
-
-def _footer(letter: AccessLetter) -> str:
-    return f"Courrier d'accès · {letter.login}"
 
 
 def _introduction(letter: AccessLetter) -> str:
@@ -149,9 +126,10 @@ def _credentials(letter: AccessLetter) -> Flowable:
     )
     code_label = "Code utilisateur (code cabinet)" if letter.is_firm else "Code utilisateur"
     code_note = "" if letter.is_firm else " (votre numéro d'adhérent)"
+    code = f'<font name="{FONT_BOLD}" size="14">{escape(letter.login)}</font>{code_note}'
     rows = [
         ["Adresse de l'espace", Paragraph(escape(letter.identity.portal_url), styles()["body"])],
-        [code_label, Paragraph(f"{escape(letter.login)}{code_note}", emphasis)],
+        [code_label, Paragraph(code, ParagraphStyle("code", parent=emphasis, fontName=FONT))],
         ["Mot de passe provisoire", Paragraph(escape(letter.temporary_password), emphasis)],
         ["Valable jusqu'au", f"{french_date(letter.valid_until)} inclus"],
     ]
@@ -166,9 +144,10 @@ def _credentials(letter: AccessLetter) -> Flowable:
     return KeepTogether(
         [
             credentials,
+            Spacer(1, 1 * mm),
             Paragraph(
-                "Le mot de passe respecte les majuscules et les minuscules ; il ne contient ni "
-                "le chiffre 0 ni la lettre O, ni le chiffre 1 ni les lettres l et I.",
+                "Respectez les majuscules et les minuscules. Le mot de passe ne contient ni "
+                "zéro ni lettre O, ni chiffre 1 ni lettres I et l.",
                 styles()["small"],
             ),
         ]
@@ -177,10 +156,13 @@ def _credentials(letter: AccessLetter) -> Flowable:
 
 def _first_login_steps(letter: AccessLetter) -> Flowable:
     body = styles()["body"]
+    where = f"Rendez-vous sur {letter.identity.portal_url}"
+    if letter.is_firm:
+        where += ", choisissez « J'utilise une connexion mandataire / cabinet comptable »"
     who = "votre code cabinet" if letter.is_firm else "votre numéro d'adhérent"
     steps = [
-        f"Rendez-vous sur {letter.identity.portal_url} et saisissez {who} comme code "
-        "utilisateur, puis le mot de passe provisoire ci-dessus.",
+        f"{where} et saisissez {who} comme code utilisateur, puis le mot de passe provisoire "
+        "ci-dessus.",
         "Choisissez votre nouveau mot de passe personnel, de 6 caractères au minimum, et "
         "saisissez-le une seconde fois pour le valider.",
         "Indiquez une adresse e-mail valide, deux fois : elle servira à récupérer votre mot "
@@ -199,8 +181,9 @@ def _validity(letter: AccessLetter) -> str:
     return (
         f"Ce mot de passe provisoire est valable jusqu'au {french_date(letter.valid_until)} "
         "inclus. Passé ce délai, ou si votre espace est bloqué après plusieurs erreurs de "
-        "saisie (« votre espace a été bloqué »), contactez le service administratif : il vous "
-        "enverra un nouveau courrier."
+        "saisie, contactez le service administratif : il vous enverra un nouveau courrier. "
+        "Nos services ne conservent pas ce mot de passe et ne vous le demanderont jamais ; "
+        "détruisez ce courrier après votre première connexion."
     )
 
 

@@ -226,17 +226,16 @@ def _grant(
         granted_by_id=actor.staff_id,
     )
     session.add(access)
+    # Read before the flush: a failed flush rolls back and expires every object.
+    refusal = tr(
+        "{firm} was given access to member {code} by someone else meanwhile; nothing was saved.",
+        firm=firm.name,
+        code=member.member_code,
+    )
     try:
         session.flush()
     except exc.IntegrityError as error:  # a colleague granted the same pair meanwhile
-        raise Conflict(
-            tr(
-                "{firm} was given access to member {code} by someone else meanwhile; "
-                "nothing was saved.",
-                firm=firm.name,
-                code=member.member_code,
-            )
-        ) from error
+        raise Conflict(refusal) from error
     audit.record(
         session,
         actor,
