@@ -4,7 +4,6 @@ terminal, as the staff member named by ``--as``, with the same rules and audit t
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from backoffice.cli.common import open_database
@@ -77,7 +76,7 @@ def run_reset(args: argparse.Namespace) -> int:
     with database.transaction() as session:
         actor = actor_for_login(session, args.as_login)
         sent = reset_member_access(session, actor, args.member_code)
-        write_private(target, access_letter_pdf(sent.letter))
+        write_letter(target, access_letter_pdf(sent.letter))
     print(
         tr(
             "New temporary password for {login} ({holder}), valid until {date}: the letter is "
@@ -91,13 +90,11 @@ def run_reset(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_private(path: Path, content: bytes) -> None:
-    """Write a file only its owner can read (it holds a password)."""
+def write_letter(path: Path, content: bytes) -> None:
+    from backoffice.private_files import write_private
+
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        path.chmod(0o600)  # an existing file keeps its mode through O_TRUNC
+        write_private(path, content)  # it holds a password: its owner only reads it
     except OSError as error:
         raise _letter_refused(
             tr("{path} cannot be written ({reason}).", path=path, reason=error.strerror)

@@ -24,6 +24,7 @@ from backoffice.models import (
 )
 from backoffice.services.accounts import lookup
 from backoffice.services.accounts.access import postal_address
+from backoffice.services.accounts.firms import FirmInput
 from backoffice.services.members import HistoryRow
 from backoffice.services.permissions import Actor, Permission, allows, require
 from backoffice.text import fold
@@ -333,7 +334,7 @@ class Holder:
     phone: str | None
     ceased_on: date | None
     firm_version: int | None  # a firm's record, for editing it
-    firm_siret: str | None
+    firm: FirmInput | None
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,7 @@ def _holder(account: PortalAccount) -> Holder:
             firm.phone,
             None,
             firm.version,
-            firm.siret,
+            FirmInput(**{name: getattr(firm, name) for name in FirmInput.__dataclass_fields__}),
         )
     member = account.member
     assert member is not None  # a CHECK constraint ties every account to its owner
