@@ -138,8 +138,9 @@ class AccountDetailPanel(QWidget):
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.unblock_button = self._button(row, tr("Unblock… (Ctrl+D)"), self.unblock)
-        self.reset_button = self._button(
-            row, tr("Reset access and print a letter… (Ctrl+R)"), self.reset
+        self.reset_button = self._button(row, tr("Reset access… (Ctrl+R)"), self.reset)
+        self.reset_button.setToolTip(
+            tr("A new temporary password, printed in a letter to post to the holder.")
         )
         self.recovery_button = self._button(row, tr("Recovery email…"), self.recovery_email)
         self.edit_firm_button = self._button(row, tr("Edit the firm…"), self.edit_firm)
@@ -173,6 +174,7 @@ class AccountDetailPanel(QWidget):
             key=lambda r: r.id,
         )
         self.grants_table.set_rows_model(self.grants)
+        self.grants_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         grants_layout.addWidget(self.grants_table)
         grant_buttons = QHBoxLayout()
         self.grant_button = self._button(

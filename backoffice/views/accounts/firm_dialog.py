@@ -44,6 +44,7 @@ class FirmDialog(OperationDialog):
         super().__init__(
             parent, context, tr("New accounting firm") if creating else tr("Accounting firm")
         )
+        self.setMinimumWidth(560)
         self.firm_id = firm_id
         self.version = current.firm_version if current else None
         form = QFormLayout()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 from sqlalchemy.orm import Session
@@ -79,6 +79,9 @@ class GrantDialog(OperationDialog):
         )
         self.table = DataTable("accounts_grant_chosen")
         self.table.set_rows_model(self.chosen)
+        for column, width in enumerate((70, 300, 200)):
+            self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.layout_.addWidget(self.table, 2)
         remove = QPushButton(tr("Remove from the list"))
         remove.clicked.connect(self.remove_selected)

@@ -57,9 +57,11 @@ class LetterDialog(QDialog):
         self.letter = letter
         self.handled = False  # saved or opened: the password reaches the member
         self.setWindowTitle(tr("Access letter"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self._headline()))
+        headline = QLabel(self._headline())
+        headline.setWordWrap(True)
+        layout.addWidget(headline)
         self.password = QLineEdit(sent.temporary_password)
         self.password.setReadOnly(True)
         font = QFont("monospace")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from backoffice.i18n import ntr, tr
@@ -46,6 +46,9 @@ class MemberPicker(QWidget):
         )
         self.table = DataTable("accounts_member_picker")
         self.table.set_rows_model(self.model)
+        for column, width in enumerate((70, 300, 200)):
+            self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # as the search answers
         self.table.activated_row.connect(lambda row: self.picked.emit(self.model.row_at(row)))
         layout.addWidget(self.table)
         self.count = QLabel()
