@@ -24,7 +24,8 @@ from backoffice.services.accounts import firms
 from backoffice.services.accounts.firms import GrantInput
 from backoffice.services.accounts.queries import AccountFilter
 from backoffice.services.permissions import Actor
-from backoffice.views.accounts import letter_dialog, page as page_module
+from backoffice.views.accounts import letter_dialog
+from backoffice.views.accounts import page as page_module
 from backoffice.views.accounts.firm_dialog import FirmDialog
 from backoffice.views.accounts.grant_dialog import GrantDialog
 from backoffice.views.accounts.letter_dialog import LetterDialog

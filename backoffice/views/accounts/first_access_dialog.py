@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
@@ -21,14 +21,12 @@ class FirstAccessDialog(OperationDialog):
     def __init__(self, parent: QWidget | None, context: AppContext) -> None:
         super().__init__(parent, context, tr("First access of a new member"))
         self.resize(700, 480)
-        intro = QLabel(
+        self.add_intro(
             tr(
                 "Find the new member: its portal account is created (its login is its member "
                 "code) with a temporary password, printed in the welcome letter."
             )
         )
-        intro.setWordWrap(True)
-        self.layout_.addWidget(intro)
         self.picker = MemberPicker(context)
         self.picker.picked.connect(lambda _member: self.submit())
         self.layout_.addWidget(self.picker)

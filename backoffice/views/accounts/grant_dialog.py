@@ -41,14 +41,12 @@ class GrantDialog(OperationDialog):
         super().__init__(parent, context, tr("Give {firm} access to members", firm=firm_name))
         self.firm_id = firm_id
         self.resize(760, 620)
-        intro = QLabel(
+        self.add_intro(
             tr(
                 "Find each member that agreed, set the date of its consent, and add it "
                 "(Enter or double click). The firm then acts for them on the portal."
             )
         )
-        intro.setWordWrap(True)
-        self.layout_.addWidget(intro)
         self.picker = MemberPicker(context)
         self.picker.picked.connect(self.add)
         self.layout_.addWidget(self.picker, 3)

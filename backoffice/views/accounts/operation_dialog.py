@@ -35,6 +35,11 @@ class OperationDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
+    def add_intro(self, text: str) -> None:
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        self.layout_.addWidget(intro)
+
     def finish_layout(self, ok_text: str) -> None:
         """Call once the subclass added its widgets: errors and buttons go last."""
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)

@@ -28,6 +28,7 @@ class HasId(Protocol):
 
 
 Row = TypeVar("Row", bound=HasId)
+RowFetcher = Callable[[list[int]], None]  # asks for the rows of these ids, in the background
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[Row]):
     def __init__(
         self,
         columns: Sequence[LazyColumn[Row]],
-        fetch_rows: Callable[[list[int]], None],
+        fetch_rows: RowFetcher,
         *,
         background: Callable[[Row], QColor | None] | None = None,
         parent: Any = None,
@@ -114,8 +115,6 @@ class LazyRowsModel(QAbstractTableModel, Generic[Row]):
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.text(row) or None
         if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
             colour = self._background(row)
             return QBrush(colour) if colour is not None else None
