@@ -330,3 +330,33 @@ def test_read_only_staff_see_the_console_but_no_action(
             )
         )
         assert len(panel.attempts.rows) == 5
+
+
+def test_after_an_unblock_the_account_stays_shown_and_acted_upon(
+    qtbot: QtBot,
+    console: AccountsPage,
+    seeded: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In the locked filter, the unblocked account leaves the list at the next refresh;
+    the account shown beside must not silently become the next locked one."""
+    console.open({"filter": "locked"})
+    wait_for_rows(qtbot, console, 2)
+    second = console.model.row_at(1).login
+    console.table.selectRow(1)
+    wait_for_detail(qtbot, console, second)
+    monkeypatch.setattr(page_module, "ask_reason", lambda *_a, **_k: "")
+    console.unblock_selected()
+    qtbot.waitUntil(lambda: not console.detail.detail.row.locked, timeout=WAIT_MS)
+    console.refresh()  # as the live refresh does when the portal or a colleague writes
+    wait_for_rows(qtbot, console, 1)
+    assert console.model.row_at(0).login != second
+    console.context.wait_for_background_work()
+    qtbot.wait(200)
+    assert console.detail.detail.row.login == second
+    reset: list[str] = []
+    monkeypatch.setattr(
+        page_module, "confirm", lambda _parent, _title, question, _action: reset.append(question)
+    )
+    console.reset_selected()
+    assert second in reset[0]

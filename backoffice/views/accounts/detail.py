@@ -3,6 +3,8 @@ its lock, who acts for whom, its history, and the buttons acting on it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import AccountKind
 from backoffice.services.accounts.queries import AccountDetail, AttemptRow, GrantRow
@@ -135,17 +138,20 @@ class AccountDetailPanel(QWidget):
             ("recovery", tr("Recovery email")),
         ]
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.unblock_button = self._button(row, tr("Unblock… (Ctrl+D)"), self.unblock)
-        self.reset_button = self._button(row, tr("Reset access… (Ctrl+R)"), self.reset)
+    def _buttons(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        first, second = QHBoxLayout(), QHBoxLayout()
+        self.unblock_button = self._button(first, tr("Unblock… (Ctrl+D)"), self.unblock)
+        self.reset_button = self._button(first, tr("Reset access… (Ctrl+R)"), self.reset)
         self.reset_button.setToolTip(
             tr("A new temporary password, printed in a letter to post to the holder.")
         )
-        self.recovery_button = self._button(row, tr("Recovery email…"), self.recovery_email)
-        self.edit_firm_button = self._button(row, tr("Edit the firm…"), self.edit_firm)
-        row.addStretch()
-        return row
+        self.recovery_button = self._button(second, tr("Recovery email…"), self.recovery_email)
+        self.edit_firm_button = self._button(second, tr("Edit the firm…"), self.edit_firm)
+        for row in (first, second):
+            row.addStretch()
+            rows.addLayout(row)
+        return rows
 
     def _button(self, row: QHBoxLayout, text: str, signal: Signal) -> QPushButton:
         button = QPushButton(text)
@@ -175,6 +181,8 @@ class AccountDetailPanel(QWidget):
         )
         self.grants_table.set_rows_model(self.grants)
         self.grants_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((70, 200, 85, 120, 110)):
+            self.grants_table.setColumnWidth(column, width)
         grants_layout.addWidget(self.grants_table)
         grant_buttons = QHBoxLayout()
         self.grant_button = self._button(
@@ -286,7 +294,13 @@ def _password_text(detail: AccountDetail) -> str:
         return tr("no access sent yet")
     if not row.must_change_password:
         return tr("chosen by the holder")
-    until = formatting.moment(row.temporary_password_expires_at)
+    expiry = row.temporary_password_expires_at
+    if expiry is None:
+        return tr("to change at the first login")
+    last_day = formatting.day(clock.local(expiry - timedelta(seconds=1)).date())
     if row.temporary_expired:
-        return tr("temporary, expired on {when}: send a new letter", when=until)
-    return tr("temporary (letter sent), to change at the first login before {when}", when=until)
+        return tr("temporary, expired after {date}: send a new letter", date=last_day)
+    return tr(
+        "temporary (letter sent), valid until {date} included, to change at the first login",
+        date=last_day,
+    )

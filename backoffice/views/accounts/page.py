@@ -80,6 +80,7 @@ class AccountsPage(Page):
         super().__init__(context, parent)
         self.sort_key, self.descending = "holder", False
         self._sequence = self._detail_sequence = 0
+        self._shown_id: int | None = None  # the account shown beside the list
         self._loaded = False
         self.can_manage = context.allows(Permission.ACCOUNTS_MANAGE)
         layout = QVBoxLayout(self)
@@ -136,7 +137,7 @@ class AccountsPage(Page):
         self.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
         self.table.restore_layout()
         self.table.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self.load_detail()
+            lambda current, _previous: self._row_chosen(current.row())
         )
         return self.table
 
@@ -170,7 +171,7 @@ class AccountsPage(Page):
             self.run_search()
 
     def refresh(self) -> None:
-        self.run_search()
+        self.run_search(refreshing=True)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -199,27 +200,39 @@ class AccountsPage(Page):
             descending=self.descending,
         )
 
-    def run_search(self) -> None:
+    def run_search(self, *, refreshing: bool = False) -> None:
+        """A new search (typed, filtered, sorted), or a ``refreshing`` one after a change."""
         self._sequence += 1
         sequence, query, actor = self._sequence, self.current_query(), self.context.actor
-        keep = self.selected()
+        keep, sticky = self._shown_id, refreshing
         run_query(
             self.context,
             self,
             lambda session: queries.search_accounts(session, actor, query),
-            lambda result: self._show(sequence, *result, keep.id if keep else None),
+            lambda result: self._show(sequence, *result, keep, sticky),
         )
 
     def _show(
-        self, sequence: int, ids: list[int], rows: list[AccountRow], keep: int | None
+        self,
+        sequence: int,
+        ids: list[int],
+        rows: list[AccountRow],
+        keep: int | None,
+        sticky: bool,
     ) -> None:
+        """A new result. On a refresh, the account shown beside stays shown even when it
+        no longer matches (just unblocked, in the locked filter): actions keep acting on
+        it, never on whichever account took its place in the list."""
         if sequence != self._sequence:
             return  # an older search answered after a newer one was asked
         self.model.set_result(ids, rows)
         self.count.setText(ntr("{count} account", "{count} accounts", len(ids)))
         position = self.model.position.get(keep) if keep is not None else None
+        if position is None and sticky and keep is not None:
+            self.load_detail(keep)
+            return
         if position is None and ids:
-            position = 0  # the first account is shown at once (the dashboard's locked one)
+            position = 0  # the first account at once (the dashboard's locked one)
         if position is not None:
             index = self.model.index(position, 0)
             self.table.selectionModel().setCurrentIndex(
@@ -229,7 +242,7 @@ class AccountsPage(Page):
             )
             self.table.scrollTo(index)
         else:
-            self.load_detail()
+            self.load_detail(None)
 
     def _fetch_rows(self, ids: list[int]) -> None:
         actor = self.context.actor
@@ -244,10 +257,6 @@ class AccountsPage(Page):
         self.sort_key, self.descending = key, descending
         self.run_search()
 
-    def selected(self) -> AccountRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
-
     def _on_changed(self, touched: Touched) -> None:
         if not self._loaded or not concerns(touched, *WATCHED):
             return
@@ -256,20 +265,25 @@ class AccountsPage(Page):
             touched.get(table) == set() for table in WATCHED if table in touched
         )
         if unknown or concerns(touched, "firm_member_access", "accounting_firms"):
-            self.run_search()  # rows may enter or leave the result
+            self.run_search(refreshing=True)  # rows may enter or leave the result
             return
         if accounts:
             stale = self.model.forget(accounts)
             if stale:
                 self._fetch_rows(stale)
-        self.load_detail()
+        self.load_detail(self._shown_id)
 
     # -- the selected account -------------------------------------------------------------
 
-    def load_detail(self) -> None:
+    def _row_chosen(self, row: int) -> None:
+        account_id = self.model.id_at(row)
+        if account_id is not None:  # an emptied list keeps the account shown beside it
+            self.load_detail(account_id)
+
+    def load_detail(self, account_id: int | None) -> None:
         self._detail_sequence += 1
-        sequence, row, actor = self._detail_sequence, self.selected(), self.context.actor
-        account_id = row.id if row else self.model.id_at(self.table.currentIndex().row())
+        sequence, actor = self._detail_sequence, self.context.actor
+        self._shown_id = account_id
         if account_id is None:
             self.detail.show_detail(None)
             return
@@ -290,9 +304,7 @@ class AccountsPage(Page):
     # -- actions --------------------------------------------------------------------------
 
     def _run(self, work: Callable[[Session], Any], label: str, done: Callable[[Any], None]) -> None:
-        Operation(self.context, self, work, label=label).success(done).conflict(
-            self.run_search
-        ).run()
+        Operation(self.context, self, work, label=label).success(done).conflict(self.refresh).run()
 
     def unblock_selected(self) -> None:
         shown = self._shown()
