@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.db import Database
 from backoffice.models import AuditEvent, LoginAttempt
 from backoffice.portal import simulator
 from backoffice.portal.simulator import LoginOutcome
-from backoffice.services.accounts import unblock
+from backoffice.services.accounts import rules, unblock
 from backoffice.services.errors import Conflict, PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
 from tests import accounts_support as support
@@ -107,3 +110,33 @@ def test_unblock_refuses_an_account_changed_since_it_was_shown(
                 session, actors["administrative"], account.id, expected_version=seen
             )
         assert account.locked_at is not None
+
+
+def test_the_lock_rule_an_administrator_sets_is_the_one_the_portal_applies(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    with database.transaction() as session:
+        assert rules.portal_rules(session, actors["read_only"]) == rules.PortalRules(5, 30, 30)
+        with pytest.raises(PermissionDenied):
+            rules.set_portal_rules(session, actors["administrative"], rules.PortalRules(3, 10, 15))
+        with pytest.raises(ValidationFailed) as refused:
+            rules.set_portal_rules(session, actors["administrator"], rules.PortalRules(1, 0, 400))
+        assert {error.field for error in refused.value.errors} == {
+            "max_failures",
+            "window_minutes",
+            "temporary_days",
+        }
+        assert "en dehors des valeurs acceptées (3 à 20)" in refused.value.message
+        assert rules.portal_rules(session, actors["read_only"]).max_failures == 5
+        rules.set_portal_rules(session, actors["administrator"], rules.PortalRules(3, 10, 15))
+        member, account = support.member_with_account(session)
+        start = clock.now() - timedelta(minutes=5)
+        outcomes = [
+            simulator.log_in(session, member.member_code, "faux", at=start + timedelta(minutes=i))
+            for i in range(3)
+        ]
+        assert outcomes[-1] == LoginOutcome.LOCKED
+        assert account.lock_reason == "3 échecs de connexion en moins de 10 minutes"
+        assert "3 échecs de connexion en moins de 10 minutes" in rules.describe(
+            rules.portal_rules(session, actors["read_only"])
+        )

@@ -30,6 +30,7 @@ from backoffice.views.accounts.firm_dialog import FirmDialog
 from backoffice.views.accounts.grant_dialog import GrantDialog
 from backoffice.views.accounts.letter_dialog import LetterDialog
 from backoffice.views.accounts.page import AccountsPage
+from backoffice.views.accounts.rules_dialog import RulesDialog
 from tests import accounts_support as support
 from tests import factories
 
@@ -360,3 +361,21 @@ def test_after_an_unblock_the_account_stays_shown_and_acted_upon(
     )
     console.reset_selected()
     assert second in reset[0]
+
+
+def test_an_administrator_changes_the_portal_rules_from_the_console(
+    qtbot: QtBot, database: Database, actors: dict[str, Actor], seeded: dict[str, str]
+) -> None:
+    for page in make_page(qtbot, database, actors["administrator"]):
+        page.activated()
+        qtbot.waitUntil(lambda p=page: "5 échecs" in p.rules_text.text(), timeout=WAIT_MS)
+        assert not page.rules_button.isHidden()
+        dialog = RulesDialog(page, page.context, page.rules)
+        qtbot.addWidget(dialog)
+        dialog.spins["max_failures"].setValue(4)
+        dialog.spins["temporary_days"].setValue(15)
+        dialog.submit()
+        qtbot.waitUntil(lambda p=page: "4 échecs" in p.rules_text.text(), timeout=WAIT_MS)
+        assert "15 jours" in page.rules_text.text()
+    for page in make_page(qtbot, database, actors["administrative"]):
+        assert page.rules_button.isHidden()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import ALL_TABLES, AppContext, concerns
 from backoffice.ops.operation import Operation, run_query
-from backoffice.services.accounts import access, firms, queries, unblock
+from backoffice.services.accounts import access, firms, queries, rules, unblock
 from backoffice.services.accounts.queries import (
     AccountDetail,
     AccountFilter,
@@ -33,6 +33,7 @@ from backoffice.services.accounts.queries import (
     AccountRow,
     GrantRow,
 )
+from backoffice.services.accounts.rules import PortalRules
 from backoffice.services.permissions import Permission
 from backoffice.services.tracking import Touched
 from backoffice.views import formatting
@@ -43,6 +44,7 @@ from backoffice.views.accounts.first_access_dialog import FirstAccessDialog
 from backoffice.views.accounts.grant_dialog import GrantDialog
 from backoffice.views.accounts.letter_dialog import LetterDialog, with_letter
 from backoffice.views.accounts.recovery_dialog import RecoveryEmailDialog
+from backoffice.views.accounts.rules_dialog import RulesDialog
 from backoffice.views.pages.base import Page
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.lazy_rows_model import LazyColumn, LazyRowsModel
@@ -85,6 +87,7 @@ class AccountsPage(Page):
         self.can_manage = context.allows(Permission.ACCOUNTS_MANAGE)
         layout = QVBoxLayout(self)
         layout.addLayout(self._bar())
+        layout.addLayout(self._rules_bar())
         splitter = QSplitter()
         splitter.addWidget(self._list())
         self.detail = AccountDetailPanel(self.can_manage)
@@ -124,6 +127,33 @@ class AccountsPage(Page):
             button.setVisible(self.can_manage)
             bar.addWidget(button)
         return bar
+
+    def _rules_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.rules_text = QLabel()
+        self.rules_text.setStyleSheet("color: #555")
+        bar.addWidget(self.rules_text)
+        bar.addStretch()
+        self.rules_button = QPushButton(tr("Portal rules…"))
+        self.rules_button.setVisible(self.context.allows(Permission.SETTINGS_MANAGE))
+        self.rules_button.clicked.connect(self.edit_rules)
+        bar.addWidget(self.rules_button)
+        self.rules: PortalRules | None = None
+        return bar
+
+    def load_rules(self) -> None:
+        actor = self.context.actor
+        run_query(
+            self.context, self, lambda session: rules.portal_rules(session, actor), self._show_rules
+        )
+
+    def _show_rules(self, current: PortalRules) -> None:
+        self.rules = current
+        self.rules_text.setText(rules.describe(current))
+
+    def edit_rules(self) -> None:
+        if self.rules is not None:
+            RulesDialog(self, self.context, self.rules).exec()
 
     def _list(self) -> QWidget:
         self.model: LazyRowsModel[AccountRow] = LazyRowsModel(
@@ -169,6 +199,8 @@ class AccountsPage(Page):
         if not self._loaded:
             self._loaded = True
             self.run_search()
+        if self.rules is None:
+            self.load_rules()
 
     def refresh(self) -> None:
         self.run_search(refreshing=True)
@@ -258,6 +290,8 @@ class AccountsPage(Page):
         self.run_search()
 
     def _on_changed(self, touched: Touched) -> None:
+        if concerns(touched, "settings"):
+            self.load_rules()
         if not self._loaded or not concerns(touched, *WATCHED):
             return
         accounts = touched.get("portal_accounts")
