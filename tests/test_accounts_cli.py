@@ -122,3 +122,30 @@ def test_a_letter_that_cannot_be_written_changes_nothing(
     assert "Rien n'a été modifié" in capsys.readouterr().err
     after = account_of(database, locked_code)
     assert (after.version, after.password_hash) == (before.version, before.password_hash)
+
+
+def test_a_failure_after_the_letter_is_written_takes_the_letter_away(
+    database: Database,
+    locked_code: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backoffice.cli import accounts_command
+    from backoffice.services.errors import Conflict
+
+    real_write = accounts_command.write_letter
+
+    def write_then_lose_a_race(path: Path, content: bytes) -> None:
+        real_write(path, content)
+        raise Conflict("modifié entre-temps")
+
+    monkeypatch.setattr(accounts_command, "write_letter", write_then_lose_a_race)
+    before = account_of(database, locked_code)
+    letter = tmp_path / "courrier.pdf"
+    assert (
+        cli(database, "reset", locked_code, "--as", "administrative", "--letter", str(letter)) == 1
+    )
+    assert "modifié entre-temps" in capsys.readouterr().err
+    assert not letter.exists()
+    assert account_of(database, locked_code).password_hash == before.password_hash

@@ -72,11 +72,19 @@ def run_reset(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         raise _letter_refused(tr("the folder {folder} does not exist.", folder=target.parent))
     database = open_database(args)
-    # The letter is written before the commit: no new password without its letter.
-    with database.transaction() as session:
-        actor = actor_for_login(session, args.as_login)
-        sent = reset_member_access(session, actor, args.member_code)
-        write_letter(target, access_letter_pdf(sent.letter))
+    # The letter is written before the commit: no new password without its letter, and a
+    # commit that fails takes the letter (and its now useless password) away.
+    writing = False
+    try:
+        with database.transaction() as session:
+            actor = actor_for_login(session, args.as_login)
+            sent = reset_member_access(session, actor, args.member_code)
+            writing = True
+            write_letter(target, access_letter_pdf(sent.letter))
+    except BaseException:
+        if writing and target.is_file():
+            target.unlink()
+        raise
     print(
         tr(
             "New temporary password for {login} ({holder}), valid until {date}: the letter is "
