@@ -24,7 +24,7 @@ from backoffice.services.accounts import firms
 from backoffice.services.accounts.firms import GrantInput
 from backoffice.services.accounts.queries import AccountFilter
 from backoffice.services.permissions import Actor
-from backoffice.views.accounts import letter_dialog
+from backoffice.views.accounts import letter_dialog, texts
 from backoffice.views.accounts import page as page_module
 from backoffice.views.accounts.firm_dialog import FirmDialog
 from backoffice.views.accounts.grant_dialog import GrantDialog
@@ -165,7 +165,10 @@ def test_unblock_from_the_console_with_a_note(
     )
     assert asked == [f"Débloquer le compte {seeded['locked']}"]
     assert "débloqué" in console.message.text()
-    assert console.detail.history.rows[0].summary == "Appel du gérant"
+    event = console.detail.history.rows[0]
+    assert event.summary == "Appel du gérant"
+    assert "tentatives échouées : 5" in texts.audit_values(event.before)
+    assert "bloqué le : —" in texts.audit_values(event.after)
     qtbot.waitUntil(lambda: console.model.row_at(0).failed_attempt_count == 0, timeout=WAIT_MS)
     with database.session() as session:
         account = session.scalar(

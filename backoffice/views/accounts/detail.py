@@ -23,7 +23,6 @@ from backoffice.services.accounts.queries import AccountDetail, AttemptRow, Gran
 from backoffice.services.members import HistoryRow
 from backoffice.views import formatting
 from backoffice.views.accounts import texts
-from backoffice.views.member_view import _pairs
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -71,8 +70,8 @@ def history_columns() -> list[Column[HistoryRow]]:
         Column(tr("Who"), lambda r: r.actor),
         Column(tr("Action"), lambda r: action_label(r.action)),
         Column(tr("Note"), lambda r: r.summary or ""),
-        Column(tr("Before"), lambda r: _pairs(r.before)),
-        Column(tr("After"), lambda r: _pairs(r.after)),
+        Column(tr("Before"), lambda r: texts.audit_values(r.before)),
+        Column(tr("After"), lambda r: texts.audit_values(r.after)),
     ]
 
 
