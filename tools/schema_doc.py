@@ -45,15 +45,27 @@ SQLite for a single workstation and the tests). Alembic migrations
   a column that differs from its table says so. The portal never writes a `backoffice`
   column; staff act on portal data only through the review screens.
 - **Passwords** of portal accounts (`portal_accounts.password_hash`) are Argon2id hashes in
-  PHC string format, e.g. `$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>`; any Argon2
-  library verifies them (argon2-cffi: `PasswordHasher().verify(hash, password)`). A
-  temporary password sent by letter sets `must_change_password` and
-  `temporary_password_expires_at`; the portal's first-login form clears both and sets
-  `recovery_email`. No password is ever stored or logged in clear.
-- **Account locking**: the portal records every attempt in `portal_login_attempts`,
-  increments `failed_attempt_count`, and sets `locked_at` and `lock_reason` when the
-  failures within the window reach the limit of the `portal.lock_rule` setting below.
-  Only the back-office clears a lock ("Débloquer").
+  PHC string format, `$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>` (RFC 9106: 64 MiB,
+  3 passes, 4 lanes, 16-byte salt, 32-byte hash, both unpadded base64); the string carries
+  its parameters, so any Argon2 library verifies it (argon2-cffi:
+  `PasswordHasher().verify(hash, password)`; PHP: `password_verify`). `NULL` means no
+  access was sent yet: no password opens the account. A temporary password sent by letter
+  (12 characters drawn with a CSPRNG from an alphabet without look-alikes) sets
+  `must_change_password` and `temporary_password_expires_at` (the end of its last valid day,
+  `portal.temporary_password_days` after the letter); past that instant the portal refuses
+  it. The portal's first-login form (a new password of 6 characters or more, and a recovery
+  email) clears both and sets `recovery_email`. No password is ever stored or logged in
+  clear, by either program.
+- **Account locking**: the portal records every attempt in `portal_login_attempts`. On a
+  failure it increments `failed_attempt_count`, and locks the account (`locked_at`,
+  `lock_reason`) when the last `max_failures` failures *since the counter was reset* all
+  fall within `window_minutes` (the `portal.lock_rule` setting below), i.e. when
+  `failed_attempt_count >= max_failures` and the `max_failures`-th most recent failed
+  attempt is later than now minus the window. A successful login resets the counter to 0;
+  so do the back-office's unblock ("Débloquer", which also clears `locked_at` and
+  `lock_reason`) and a new access letter: failures from before an unblock never count
+  again. A locked account refuses every password, the right one included, and each try is
+  still recorded. Only the back-office clears a lock.
 - **Change requests**: the portal never edits `members` or `employees`: it inserts a
   `change_requests` row (status `pending`) and one `change_request_fields` row per field,
   with the value it displayed (`shown_value`) and the value typed (`submitted_value`), as

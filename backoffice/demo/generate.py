@@ -225,6 +225,7 @@ def _portal_activity(
     )
     summary.counts["cancellation_requests"] = activity.cancellation_requests(min(3 * scale, 200))
     summary.locked_accounts = activity.lock_accounts(min(4 + scale, 15))
+    activity.pending_access(min(3 * scale, 30))
 
 
 def _staff(session: Session) -> dict[str, int]:

@@ -309,6 +309,24 @@ class PortalActivity:
                 )
         return codes
 
+    def pending_access(self, count: int) -> None:
+        """The newest members still await their first access letter; a few older letters
+        were never used and their temporary password expired."""
+        unused = (
+            select(PortalAccount)
+            .join(Member, PortalAccount.member_id == Member.id)
+            .where(PortalAccount.last_login_at.is_(None), PortalAccount.locked_at.is_(None))
+            .order_by(Member.joined_on.desc(), Member.id)
+            .limit(2 * count)
+        )
+        for position, account in enumerate(self.session.scalars(unused)):
+            account.recovery_email = None
+            if position < count:
+                account.password_hash = None  # no letter sent yet
+            else:
+                account.temporary_password_expires_at = clock.now() - timedelta(days=position)
+        self.session.flush()
+
     # -- appointments ---------------------------------------------------------------------
 
     def appointment_requests(self, pool: EmployeePool, count: int) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock, passwords
@@ -289,6 +289,22 @@ class LockRule:
         value = settings_service.get(session, "portal.lock_rule")
         return cls(int(value["max_failures"]), int(value["window_minutes"]))
 
+    def reached(self, session: Session, found: PortalAccount, moment: datetime) -> bool:
+        """Whether the last ``max_failures`` failures since the counter was last reset (a
+        successful login, an unblock, a new letter) all fall within the window: failures
+        from before an unblock never count again."""
+        if found.failed_attempt_count < self.max_failures:
+            return False
+        oldest_counted = session.scalar(
+            select(LoginAttempt.attempted_at)
+            .where(LoginAttempt.account_id == found.id, LoginAttempt.succeeded.is_(False))
+            .order_by(LoginAttempt.attempted_at.desc())
+            .offset(self.max_failures - 1)
+            .limit(1)
+        )
+        window_start = moment - timedelta(minutes=self.window_minutes)
+        return oldest_counted is not None and oldest_counted > window_start
+
 
 def log_in(
     session: Session,
@@ -310,23 +326,11 @@ def log_in(
     if not passwords.verify_password(found.password_hash, password):
         _record_attempt(session, found, moment, False, source_address)
         rule = LockRule.of(session)
-        recent = (
-            session.scalar(
-                select(func.count())
-                .select_from(LoginAttempt)
-                .where(
-                    LoginAttempt.account_id == found.id,
-                    LoginAttempt.succeeded.is_(False),
-                    LoginAttempt.attempted_at > moment - timedelta(minutes=rule.window_minutes),
-                )
-            )
-            or 0
-        )
         found.failed_attempt_count += 1
-        if recent >= rule.max_failures:
+        if rule.reached(session, found, moment):
             found.locked_at = moment
             found.lock_reason = (
-                f"{recent} échecs de connexion en moins de {rule.window_minutes} minutes"
+                f"{rule.max_failures} échecs de connexion en moins de {rule.window_minutes} minutes"
             )
             session.flush()
             return LoginOutcome.LOCKED

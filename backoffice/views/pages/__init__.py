@@ -47,6 +47,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.pages.members:MembersPage",
     ),
     PageSpec(
+        "accounts",
+        lambda: tr("Portal accounts"),
+        Icon.SP_DriveNetIcon,
+        Permission.ACCOUNTS_VIEW,
+        "backoffice.views.accounts.page:AccountsPage",
+    ),
+    PageSpec(
         "documents",
         lambda: tr("Documents"),
         Icon.SP_FileDialogDetailedView,

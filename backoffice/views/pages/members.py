@@ -174,7 +174,7 @@ class MembersPage(Page):
     # -- member tabs ----------------------------------------------------------------------
 
     def _open_row(self, row: int) -> None:
-        member_id = self.model.member_id(row)
+        member_id = self.model.id_at(row)
         if member_id is not None:
             self.open_member(member_id)
 

@@ -1,0 +1,1 @@
+"""Comptes portail: the console of the members' portal accounts and accounting firms."""

@@ -1,0 +1,148 @@
+"""The one screen that shows a temporary password: with its letter to save or print.
+
+The password is in the letter and on this screen only. The letter is written where the
+user chooses, or, to print it at once, in a private folder of this session (readable by
+its owner only) that is deleted when the application quits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import tr
+from backoffice.private_files import write_private
+from backoffice.reports.accounts_letter import LetterKind, access_letter_pdf
+from backoffice.services.accounts.access import AccessSent
+from backoffice.views import formatting
+from backoffice.views.widgets.dialogs import confirm, inform
+
+
+@cache
+def private_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="backoffice-letters-"))  # mode 0700
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def with_letter(sent: AccessSent) -> tuple[AccessSent, bytes]:
+    """The access and its letter's PDF, rendered in the operation's worker thread."""
+    return sent, access_letter_pdf(sent.letter)
+
+
+def letter_file_name(sent: AccessSent) -> str:
+    return f"acces-portail-{sent.login}.pdf"
+
+
+class LetterDialog(QDialog):
+    def __init__(self, parent: QWidget | None, sent: AccessSent, letter: bytes) -> None:
+        super().__init__(parent)
+        self.sent = sent
+        self.letter = letter
+        self.handled = False  # saved or opened: the password reaches the member
+        self.setWindowTitle(tr("Access letter"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        headline = QLabel(self._headline())
+        headline.setWordWrap(True)
+        layout.addWidget(headline)
+        self.password = QLineEdit(sent.temporary_password)
+        self.password.setReadOnly(True)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(18)
+        font.setBold(True)
+        self.password.setFont(font)
+        layout.addWidget(self.password)
+        note = QLabel(
+            tr(
+                "It is shown only this once and is not kept anywhere but in the letter. "
+                "Print the letter and post it to the address it shows."
+            )
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox()
+        save = QPushButton(tr("Save the letter…"))
+        save.clicked.connect(lambda _checked=False: self.save_letter())
+        open_button = QPushButton(tr("Open the letter to print"))
+        open_button.setDefault(True)
+        open_button.clicked.connect(self.open_letter)
+        buttons.addButton(open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(save, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _headline(self) -> str:
+        valid = formatting.day(self.sent.letter.valid_until)
+        if self.sent.kind == LetterKind.FIRST_ACCESS:
+            return tr(
+                "First access of {login} ({holder}), valid until {date}. Temporary password:",
+                login=self.sent.login,
+                holder=self.sent.holder,
+                date=valid,
+            )
+        return tr(
+            "New temporary password of {login} ({holder}), valid until {date}:",
+            login=self.sent.login,
+            holder=self.sent.holder,
+            date=valid,
+        )
+
+    def save_letter(self, target: str | None = None) -> bool:
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self, tr("Save the letter"), letter_file_name(self.sent), tr("PDF (*.pdf)")
+            )
+        if not target:
+            return False
+        if not self._write(Path(target)):
+            return False
+        inform(self, tr("Letter saved"), tr("Saved in {path}.", path=target))
+        return True
+
+    def open_letter(self) -> Path | None:
+        path = private_folder() / letter_file_name(self.sent)
+        if not self._write(path):
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def _write(self, path: Path) -> bool:
+        try:
+            write_private(path, self.letter)
+        except OSError as error:
+            reason = tr("{path} cannot be written ({reason}).", path=path, reason=error.strerror)
+            inform(self, tr("Letter not written"), reason)
+            return False
+        self.handled = True
+        return True
+
+    def reject(self) -> None:
+        if self.handled or confirm(
+            self,
+            tr("Letter not printed"),
+            tr(
+                "The letter was neither saved nor opened: once this window is closed, the "
+                "temporary password is lost and the access must be reset again. Close anyway?"
+            ),
+            tr("Close without the letter"),
+        ):
+            super().reject()

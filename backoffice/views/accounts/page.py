@@ -1,0 +1,455 @@
+"""Comptes portail: every portal account (members and accounting firms), searched and
+filtered in SQL, with the selected one beside the list; unblock, reset with a letter, first
+access of a new member, firms and their access to members."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from backoffice.i18n import ntr, tr
+from backoffice.ops.context import ALL_TABLES, AppContext, concerns
+from backoffice.ops.operation import Operation, run_query
+from backoffice.services.accounts import access, firms, queries, rules, unblock
+from backoffice.services.accounts.queries import (
+    AccountDetail,
+    AccountFilter,
+    AccountQuery,
+    AccountRow,
+    GrantRow,
+)
+from backoffice.services.accounts.rules import PortalRules
+from backoffice.services.permissions import Permission
+from backoffice.services.tracking import Touched
+from backoffice.views import formatting
+from backoffice.views.accounts import texts
+from backoffice.views.accounts.detail import AccountDetailPanel
+from backoffice.views.accounts.firm_dialog import FirmDialog
+from backoffice.views.accounts.first_access_dialog import FirstAccessDialog
+from backoffice.views.accounts.grant_dialog import GrantDialog
+from backoffice.views.accounts.letter_dialog import LetterDialog, with_letter
+from backoffice.views.accounts.recovery_dialog import RecoveryEmailDialog
+from backoffice.views.accounts.rules_dialog import RulesDialog
+from backoffice.views.pages.base import Page
+from backoffice.views.widgets.dialogs import ask_reason, confirm
+from backoffice.views.widgets.lazy_rows_model import LazyColumn, LazyRowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+WATCHED = (
+    "portal_accounts",
+    "portal_login_attempts",
+    "firm_member_access",
+    "accounting_firms",
+    "members",
+)
+DEFAULT_WIDTHS = [75, 80, 250, 170, 170, 120, 60, 120, 220]
+
+
+def columns() -> list[LazyColumn[AccountRow]]:
+    return [
+        LazyColumn(tr("Login"), lambda r: r.login, "login"),
+        LazyColumn(tr("Type"), lambda r: texts.short_kind(r.kind)),
+        LazyColumn(tr("Member or firm"), lambda r: r.holder, "holder"),
+        LazyColumn(tr("State"), texts.state),
+        LazyColumn(tr("Who acts for whom"), texts.acts_for),
+        LazyColumn(tr("Locked since"), lambda r: formatting.moment(r.locked_at), "locked_at"),
+        LazyColumn(
+            tr("Failures"), lambda r: str(r.failed_attempt_count), "failed_attempt_count", True
+        ),
+        LazyColumn(tr("Last login"), lambda r: formatting.moment(r.last_login_at), "last_login_at"),
+        LazyColumn(tr("Recovery email"), lambda r: r.recovery_email or ""),
+    ]
+
+
+class AccountsPage(Page):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.sort_key, self.descending = "holder", False
+        self._sequence = self._detail_sequence = 0
+        self._shown_id: int | None = None  # the account shown beside the list
+        self._loaded = False
+        self.can_manage = context.allows(Permission.ACCOUNTS_MANAGE)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._bar())
+        layout.addLayout(self._rules_bar())
+        splitter = QSplitter()
+        splitter.addWidget(self._list())
+        self.detail = AccountDetailPanel(self.can_manage)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.detail)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 660])
+        layout.addWidget(splitter, 1)
+        footer = QHBoxLayout()
+        self.count = QLabel()
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #1f6f3f")
+        footer.addWidget(self.count)
+        footer.addStretch()
+        footer.addWidget(self.message)
+        layout.addLayout(footer)
+        self._connect_actions()
+        context.bus.changed.connect(self._on_changed)
+
+    def _bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.search = SearchBox(tr("Member code, name, city, firm, login or recovery email…"))
+        self.search.search.connect(lambda _text: self.run_search())
+        bar.addWidget(self.search, 3)
+        self.filter = QComboBox()
+        for value in AccountFilter:
+            self.filter.addItem(texts.filter_label(value), value)
+        self.filter.currentIndexChanged.connect(lambda _index: self.run_search())
+        bar.addWidget(self.filter, 1)
+        self.first_access_button = QPushButton(tr("First access of a new member…"))
+        self.new_firm_button = QPushButton(tr("New accounting firm… (Ctrl+N)"))
+        for button in (self.first_access_button, self.new_firm_button):
+            button.setVisible(self.can_manage)
+            bar.addWidget(button)
+        return bar
+
+    def _rules_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.rules_text = QLabel()
+        self.rules_text.setStyleSheet("color: #555")
+        bar.addWidget(self.rules_text)
+        bar.addStretch()
+        self.rules_button = QPushButton(tr("Portal rules…"))
+        self.rules_button.setVisible(self.context.allows(Permission.SETTINGS_MANAGE))
+        self.rules_button.clicked.connect(self.edit_rules)
+        bar.addWidget(self.rules_button)
+        self.rules: PortalRules | None = None
+        return bar
+
+    def load_rules(self) -> None:
+        actor = self.context.actor
+        run_query(
+            self.context, self, lambda session: rules.portal_rules(session, actor), self._show_rules
+        )
+
+    def _show_rules(self, current: PortalRules) -> None:
+        self.rules = current
+        self.rules_text.setText(rules.describe(current))
+
+    def edit_rules(self) -> None:
+        if self.rules is not None:
+            RulesDialog(self, self.context, self.rules).exec()
+
+    def _list(self) -> QWidget:
+        self.model: LazyRowsModel[AccountRow] = LazyRowsModel(
+            columns(), self._fetch_rows, background=texts.colour, parent=self
+        )
+        self.model.sort_requested.connect(self._sort)
+        self.table = DataTable("portal_accounts")
+        self.table.setModel(self.model)
+        for column, width in enumerate(DEFAULT_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
+        self.table.restore_layout()
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._row_chosen(current.row())
+        )
+        return self.table
+
+    def _connect_actions(self) -> None:
+        panel = self.detail
+        panel.unblock.connect(self.unblock_selected)
+        panel.reset.connect(self.reset_selected)
+        panel.recovery_email.connect(self.change_recovery_email)
+        panel.edit_firm.connect(self.edit_firm)
+        panel.grant.connect(self.grant_access)
+        panel.revoke.connect(self.revoke_access)
+        self.first_access_button.clicked.connect(self.first_access)
+        self.new_firm_button.clicked.connect(self.new_firm)
+        if not self.can_manage:
+            return
+        for keys, action in (
+            ("Ctrl+D", self.unblock_selected),
+            ("Ctrl+R", self.reset_selected),
+            ("Ctrl+G", self.grant_access),
+            ("Ctrl+N", self.new_firm),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+
+    # -- page interface -------------------------------------------------------------------
+
+    def activated(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.run_search()
+        if self.rules is None:
+            self.load_rules()
+
+    def refresh(self) -> None:
+        self.run_search(refreshing=True)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open(self, options: dict[str, Any]) -> None:
+        """``{"filter": "locked"}`` (the dashboard's card), ``{"search": "100030"}``."""
+        self._loaded = True
+        if "search" in options:
+            self.search.blockSignals(True)
+            self.search.setText(str(options["search"]))
+            self.search.blockSignals(False)
+        chosen = AccountFilter(options.get("filter", AccountFilter.ALL))
+        self.filter.blockSignals(True)
+        self.filter.setCurrentIndex(self.filter.findData(chosen))
+        self.filter.blockSignals(False)
+        self.run_search()
+
+    # -- the list -------------------------------------------------------------------------
+
+    def current_query(self) -> AccountQuery:
+        return AccountQuery(
+            text=self.search.text(),
+            filter=self.filter.currentData(),
+            sort=self.sort_key,
+            descending=self.descending,
+        )
+
+    def run_search(self, *, refreshing: bool = False) -> None:
+        """A new search (typed, filtered, sorted), or a ``refreshing`` one after a change."""
+        self._sequence += 1
+        sequence, query, actor = self._sequence, self.current_query(), self.context.actor
+        keep, sticky = self._shown_id, refreshing
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.search_accounts(session, actor, query),
+            lambda result: self._show(sequence, *result, keep, sticky),
+        )
+
+    def _show(
+        self,
+        sequence: int,
+        ids: list[int],
+        rows: list[AccountRow],
+        keep: int | None,
+        sticky: bool,
+    ) -> None:
+        """A new result. On a refresh, the account shown beside stays shown even when it
+        no longer matches (just unblocked, in the locked filter): actions keep acting on
+        it, never on whichever account took its place in the list."""
+        if sequence != self._sequence:
+            return  # an older search answered after a newer one was asked
+        self.model.set_result(ids, rows)
+        self.count.setText(ntr("{count} account", "{count} accounts", len(ids)))
+        position = self.model.position.get(keep) if keep is not None else None
+        if position is None and sticky and keep is not None:
+            self.load_detail(keep)
+            return
+        if position is None and ids:
+            position = 0  # the first account at once (the dashboard's locked one)
+        if position is not None:
+            index = self.model.index(position, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        else:
+            self.load_detail(None)
+
+    def _fetch_rows(self, ids: list[int]) -> None:
+        actor = self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.account_rows(session, actor, ids),
+            self.model.add_rows,
+        )
+
+    def _sort(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        self.run_search()
+
+    def _on_changed(self, touched: Touched) -> None:
+        if concerns(touched, "settings"):
+            self.load_rules()
+        if not self._loaded or not concerns(touched, *WATCHED):
+            return
+        accounts = touched.get("portal_accounts")
+        unknown = ALL_TABLES in touched or any(
+            touched.get(table) == set() for table in WATCHED if table in touched
+        )
+        if unknown or concerns(touched, "firm_member_access", "accounting_firms"):
+            self.run_search(refreshing=True)  # rows may enter or leave the result
+            return
+        if accounts:
+            stale = self.model.forget(accounts)
+            if stale:
+                self._fetch_rows(stale)
+        self.load_detail(self._shown_id)
+
+    # -- the selected account -------------------------------------------------------------
+
+    def _row_chosen(self, row: int) -> None:
+        account_id = self.model.id_at(row)
+        if account_id is not None:  # an emptied list keeps the account shown beside it
+            self.load_detail(account_id)
+
+    def load_detail(self, account_id: int | None) -> None:
+        self._detail_sequence += 1
+        sequence, actor = self._detail_sequence, self.context.actor
+        self._shown_id = account_id
+        if account_id is None:
+            self.detail.show_detail(None)
+            return
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.account_detail(session, actor, account_id),
+            lambda detail: self._show_detail(sequence, detail),
+        )
+
+    def _show_detail(self, sequence: int, detail: AccountDetail) -> None:
+        if sequence == self._detail_sequence:
+            self.detail.show_detail(detail)
+
+    def _shown(self) -> AccountDetail | None:
+        return self.detail.detail
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _run(self, work: Callable[[Session], Any], label: str, done: Callable[[Any], None]) -> None:
+        Operation(self.context, self, work, label=label).success(done).conflict(self.refresh).run()
+
+    def unblock_selected(self) -> None:
+        shown = self._shown()
+        if shown is None or not shown.row.locked:
+            return
+        row = shown.row
+        note = ask_reason(
+            self,
+            tr("Unblock the account {login}", login=row.login),
+            tr(
+                "Unblock the portal account of {holder}? The failed attempts are cleared and "
+                "the current password works again.\n\nNote for the history (optional):",
+                holder=row.holder,
+            ),
+            required=False,
+        )
+        if note is None:
+            return
+        actor = self.context.actor
+        self._run(
+            lambda session: unblock.unblock_account(
+                session, actor, row.id, note=note, expected_version=row.version
+            ),
+            tr("Unblocking…"),
+            lambda done: self.message.setText(
+                tr(
+                    "Account {login} unblocked; {count} failed attempts cleared.",
+                    login=done.login,
+                    count=done.failures_cleared,
+                )
+            ),
+        )
+
+    def reset_selected(self) -> None:
+        shown = self._shown()
+        if shown is None or not shown.row.is_active:
+            return
+        row = shown.row
+        if not confirm(
+            self,
+            tr("Reset the access"),
+            tr(
+                "Reset the access of {login} ({holder})? Its current password stops working "
+                "at once; a temporary password is printed in a letter to post to:\n\n{address}",
+                login=row.login,
+                holder=row.holder,
+                address="\n".join(shown.holder.address),
+            ),
+            tr("Reset and print the letter"),
+        ):
+            return
+        actor = self.context.actor
+        self._run(
+            lambda session: with_letter(
+                access.reset_access(session, actor, row.id, expected_version=row.version)
+            ),
+            tr("Preparing the letter…"),
+            self.show_letter,
+        )
+
+    def show_letter(self, result: tuple[access.AccessSent, bytes]) -> None:
+        sent = result[0]
+        self.message.setText(tr("Temporary password of {login} sent by letter.", login=sent.login))
+        LetterDialog(self, *result).exec()
+
+    def change_recovery_email(self) -> None:
+        shown = self._shown()
+        if shown is not None:
+            RecoveryEmailDialog(self, self.context, shown.row).exec()
+
+    def first_access(self) -> None:
+        dialog = FirstAccessDialog(self, self.context)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.show_letter(dialog.result)
+            self.open({"search": dialog.result[0].login})
+
+    def new_firm(self) -> None:
+        dialog = FirmDialog(self, self.context)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.show_letter(dialog.result)
+            self.open({"search": dialog.result[0].login})
+
+    def edit_firm(self) -> None:
+        shown = self._shown()
+        if shown is not None and shown.row.firm_id is not None:
+            FirmDialog(self, self.context, shown.row.firm_id, shown.holder).exec()
+
+    def grant_access(self) -> None:
+        shown = self._shown()
+        if shown is not None and shown.row.firm_id is not None:
+            GrantDialog(self, self.context, shown.row.firm_id, shown.holder.name).exec()
+
+    def revoke_access(self, grant: GrantRow) -> None:
+        reason = ask_reason(
+            self,
+            tr("Revoke an access"),
+            tr(
+                "Revoke the access of {firm} to member {code} ({name})? The firm can no "
+                "longer act for this member on the portal; the grant stays in the history."
+                "\n\nReason (optional):",
+                firm=grant.firm_name,
+                code=grant.member_code,
+                name=grant.member_name,
+            ),
+            required=False,
+        )
+        if reason is None:
+            return
+        actor = self.context.actor
+        self._run(
+            lambda session: firms.revoke_access(session, actor, grant.id, reason),
+            tr("Revoking…"),
+            lambda _none: None,
+        )
