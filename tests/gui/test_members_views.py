@@ -141,3 +141,15 @@ def test_rows_model_passes_the_model_tester(qtmodeltester: object) -> None:
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     model.replace_rows([("a", 10)])
     assert model.data(model.index(1, 1)) == "10"
+
+
+def test_a_table_is_sorted_as_its_header_says_from_the_start(qtbot: QtBot) -> None:
+    from backoffice.views.widgets.table import DataTable
+
+    model: RowsModel[tuple[str, int]] = RowsModel([Column("Nom", lambda r: r[0])])
+    table = DataTable("sorted_from_start")
+    qtbot.addWidget(table)
+    table.set_rows_model(model)
+    model.set_rows([("b", 2), ("c", 3), ("a", 1)])
+    shown = [table.model().index(row, 0).data() for row in range(3)]
+    assert shown in (["a", "b", "c"], ["c", "b", "a"])

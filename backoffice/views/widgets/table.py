@@ -44,6 +44,10 @@ class DataTable(QTableView):
         proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setModel(proxy)
         self.restore_layout()
+        # The header shows a sort indicator from the start: make the rows follow it (the
+        # proxy then keeps them sorted as they change).
+        header = self.horizontalHeader()
+        proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return proxy
 
     def source_row(self, view_row: int) -> int:
