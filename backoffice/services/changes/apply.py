@@ -1,0 +1,487 @@
+"""Approved changes applied to the records on their effective date (« pris en compte le
+lendemain »): ``backoffice changes apply-due`` every night, or at once when no delay is
+configured.
+
+Idempotent: a request is applied once (``applied_at``), its rows locked while it is
+(PostgreSQL ``FOR UPDATE``, with ``SKIP LOCKED`` so that two runs share the work instead
+of repeating it). A field whose record value changed after the approval (a staff edit) is
+left as it is and said so: the later decision wins, nothing is overwritten silently. Each
+request applies whole or not at all (a savepoint each); one that fails is reported and
+retried by the next run. Company records, the bulk of the work, are written with one
+UPDATE per batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.i18n import tr
+from backoffice.models import (
+    ChangeKind,
+    ChangeRequest,
+    Employee,
+    EmployeeOrigin,
+    EmployeeRiskFactor,
+    Member,
+    MemberStatus,
+    StaffUser,
+)
+from backoffice.models.change_requests import encode_value
+from backoffice.models.members import member_search_text
+from backoffice.services import audit
+from backoffice.services.actors import actor_of
+from backoffice.services.changes import effects
+from backoffice.services.changes import fields as catalogue
+from backoffice.services.changes.assessment import same
+from backoffice.services.changes.facts import (
+    CHUNK,
+    DECIDED_APPROVED,
+    RequestFacts,
+    chunks,
+    load_requests,
+)
+from backoffice.services.changes.records import Records, current_text, load_records
+from backoffice.services.errors import ServiceError
+from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.progress import Progress, silent
+from backoffice.services.sepa.mandates import create_mandate
+from backoffice.services.tracking import mark_touched
+
+Doer = Actor | None  # None: the nightly job ("system" in the audit trail)
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    applied: tuple[int, ...]
+    notes: tuple[tuple[int, str], ...]  # fields left as they were, and why
+    failed: tuple[tuple[int, str], ...]  # requests that could not apply (retried next run)
+
+
+@dataclass
+class _Report:
+    applied: list[int] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+    def merge(self, other: _Report) -> None:
+        self.applied += other.applied
+        self.notes += other.notes
+        self.failed += other.failed
+
+
+def due_request_ids(session: Session) -> list[int]:
+    """Approved requests whose effective date has come and which are not applied yet;
+    rows another run is applying right now are skipped (PostgreSQL)."""
+    return list(
+        session.scalars(
+            select(ChangeRequest.id)
+            .where(
+                ChangeRequest.status.in_(DECIDED_APPROVED),
+                ChangeRequest.applied_at.is_(None),
+                ChangeRequest.effective_on <= clock.today(),
+            )
+            .order_by(ChangeRequest.id)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def apply_due(session: Session, actor: Doer, progress: Progress | None = None) -> ApplyReport:
+    """Apply every approved change whose effective date has come (the nightly job)."""
+    if actor is not None:
+        require(actor, Permission.CHANGES_REVIEW)
+    return apply_requests(session, actor, due_request_ids(session), progress)
+
+
+def apply_requests(
+    session: Session, actor: Doer, request_ids: Collection[int], progress: Progress | None = None
+) -> ApplyReport:
+    progress = progress or silent()
+    report = _Report()
+    ordered = sorted(set(request_ids))
+    for number, part in enumerate(chunks(ordered, CHUNK)):
+        progress.check()
+        requests = load_requests(session, part, lock=True)
+        ready = sorted(
+            (r for r in requests.values() if r.status in DECIDED_APPROVED and not r.applied_at),
+            key=lambda r: (r.effective_on, r.reviewed_at, r.id),
+        )
+        records = load_records(session, ready, lock_members=True, with_scheduled=False)
+        done = _Report()
+        _apply_company(
+            session, actor, [r for r in ready if r.kind == ChangeKind.COMPANY_RECORD], records, done
+        )
+        session.expire_all()  # ORM copies of the members just updated are stale
+        for request in ready:
+            if request.kind != ChangeKind.COMPANY_RECORD:
+                _guarded(session, actor, request, records, done, APPLIERS[request.kind])
+        _mark_applied(session, done.applied)
+        report.merge(done)
+        finished = min(len(ordered), (number + 1) * CHUNK)
+        progress.step(
+            finished,
+            len(ordered),
+            tr("{done} of {total} changes applied", done=finished, total=len(ordered)),
+        )
+    return ApplyReport(tuple(report.applied), tuple(report.notes), tuple(report.failed))
+
+
+Applier = Callable[[Session, Doer, RequestFacts, Records, _Report], None]
+
+
+def _guarded(
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    records: Records,
+    report: _Report,
+    applier: Applier,
+) -> None:
+    """Apply one request in a savepoint: whole, or not at all (reported)."""
+    attempt = _Report()
+    try:
+        with session.begin_nested():
+            applier(session, actor, request, records, attempt)
+    except (ServiceError, SQLAlchemyError) as error:
+        message = error.message if isinstance(error, ServiceError) else str(error).splitlines()[0]
+        report.failed.append(
+            (
+                request.id,
+                tr("Request {id} could not be applied: {error}", id=request.id, error=message),
+            )
+        )
+        return
+    report.merge(attempt)
+
+
+def _mark_applied(session: Session, ids: list[int]) -> None:
+    if not ids:
+        return
+    session.execute(
+        update(ChangeRequest)
+        .where(ChangeRequest.id.in_(ids), ChangeRequest.applied_at.is_(None))
+        .values(applied_at=clock.now(), version=ChangeRequest.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    mark_touched(session, "change_requests", set(ids))
+
+
+def _fresh_values(
+    request: RequestFacts, current: Callable[[str], str | None], report: _Report
+) -> dict[str, Any]:
+    """The approved values to write, typed; a field whose record value changed since the
+    approval is left out, and noted."""
+    values = {}
+    for approved in request.approved_fields:
+        spec = catalogue.spec_of(request.kind, approved.name)
+        now = current(approved.name)
+        if not same(now, approved.value_at_review) and not same(now, approved.submitted):
+            report.notes.append(
+                (
+                    request.id,
+                    tr(
+                        "Request {id}: {field} was left as it is: it changed after the approval "
+                        "(now “{value}”).",
+                        id=request.id,
+                        field=spec.label,
+                        value=now or "",
+                    ),
+                )
+            )
+            continue
+        values[approved.name] = catalogue.decode(spec, approved.submitted)
+    return values
+
+
+def _applied_audit(
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    extra: str = "",
+) -> None:
+    summary = tr(
+        "{kind} applied (request {id})", kind=catalogue.kind_label(request.kind), id=request.id
+    )
+    audit.record(
+        session,
+        actor,
+        "change.apply",
+        "change_request",
+        request.id,
+        member_id=request.member_id,
+        summary=summary + (f" — {extra}" if extra else ""),
+        before=before,
+        after=after,
+    )
+
+
+def _gone(request: RequestFacts, report: _Report) -> None:
+    """The record is gone: nothing to apply; the request is closed all the same."""
+    report.notes.append(
+        (
+            request.id,
+            tr(
+                "Request {id}: nothing applied, its member or employee no longer exists.",
+                id=request.id,
+            ),
+        )
+    )
+    report.applied.append(request.id)
+
+
+# -- company records: one UPDATE per batch ------------------------------------------------------
+
+
+def _apply_company(
+    session: Session, actor: Doer, requests: list[RequestFacts], records: Records, report: _Report
+) -> None:
+    if not requests:
+        return
+    attempt = _Report()
+    try:
+        with session.begin_nested():
+            _company_batch(session, actor, requests, records, attempt)
+    except SQLAlchemyError:  # one bad row: apply them one by one to find it
+        for request in requests:
+            _guarded(
+                session,
+                actor,
+                request,
+                records,
+                report,
+                lambda s, a, r, rec, rep: _company_batch(s, a, [r], rec, rep),
+            )
+        return
+    report.merge(attempt)
+
+
+def _company_batch(
+    session: Session, actor: Doer, requests: list[RequestFacts], records: Records, report: _Report
+) -> None:
+    changed: dict[int, dict[str, Any]] = defaultdict(dict)  # member → final values
+    for request in requests:
+        member = records.members.get(request.member_id or 0)
+        if member is None:
+            _gone(request, report)
+            continue
+        values = _fresh_values(request, lambda name, m=member: encode_value(m.get(name)), report)
+        if values:
+            before = {name: member.get(name) for name in values}
+            member.update(values)  # later requests of the batch see this one applied
+            changed[member["id"]].update(values)
+            _applied_audit(session, actor, request, before, values)
+        report.applied.append(request.id)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for member_id, values in changed.items():
+        member = records.members[member_id]
+        row = {f"v_{name}": value for name, value in values.items()}
+        row["b_id"] = member_id
+        row["b_search"] = member_search_text(
+            member["member_code"],
+            member["legal_name"],
+            member["trade_name"],
+            member["siret"],
+            member["postcode"],
+            member["city"],
+        )
+        groups[tuple(sorted(values))].append(row)
+    members, now = Member.__table__, clock.now()
+    for names, rows in groups.items():
+        session.execute(
+            update(members)
+            .where(members.c.id == bindparam("b_id"))
+            .values(
+                {
+                    **{name: bindparam(f"v_{name}") for name in names},
+                    "search_text": bindparam("b_search"),
+                    "updated_at": now,
+                    "version": members.c.version + 1,
+                }
+            ),
+            rows,
+        )
+    mark_touched(session, "members", set(changed))
+
+
+# -- the other kinds: one request at a time ----------------------------------------------------
+
+
+def _apply_situation(
+    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+) -> None:
+    member = session.get(Member, request.member_id) if request.member_id else None
+    if member is None:
+        _gone(request, report)
+        return
+    values = _fresh_values(request, lambda name: current_text(records, request, name), report)
+    on = values.get("situation_date")
+    if "situation" not in values or on is None:
+        report.applied.append(request.id)
+        return
+    before = audit.snapshot(member, ["status", "ceased_on", "has_employees"])
+    if values["situation"] == "cessation":
+        member.status, member.ceased_on = MemberStatus.CEASED, on
+        reason = effects.CESSATION_REASON
+    else:
+        reason = effects.NO_EMPLOYEES_REASON
+    member.has_employees = False
+    exited = effects.exit_employees(session, actor, member.id, on, reason)
+    cancelled = effects.cancel_appointments(
+        session, actor, effects.future_appointments(on, member_id=member.id), reason
+    )
+    session.flush()
+    after = audit.snapshot(member, ["status", "ceased_on", "has_employees"])
+    extra = tr(
+        "{employees} employees exited, {appointments} appointments cancelled",
+        employees=len(exited),
+        appointments=len(cancelled),
+    )
+    _applied_audit(session, actor, request, before, after, extra)
+    report.applied.append(request.id)
+
+
+def _mandate_actor(session: Session, actor: Doer, request: RequestFacts) -> Actor:
+    """The mandate is created on behalf of whoever approved the opt-in."""
+    if actor is not None:
+        return actor
+    reviewer = session.get(StaffUser, request.reviewed_by_id)
+    if reviewer is None:
+        raise ServiceError(tr("The staff member who approved it no longer exists."))
+    return actor_of(reviewer)
+
+
+def _apply_sepa(
+    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+) -> None:
+    member = session.get(Member, request.member_id) if request.member_id else None
+    if member is None:
+        _gone(request, report)
+        return
+    values = _fresh_values(request, lambda name: current_text(records, request, name), report)
+    if "iban" in values and "bic" in values:
+        mandate = create_mandate(
+            session,
+            _mandate_actor(session, actor, request),
+            member.id,
+            values["iban"],
+            values["bic"],
+            signed_on=clock.local(request.submitted_at).date(),
+            email=values.get("email") or member.billing_email or member.email,
+            change_request_id=request.id,
+            permission=Permission.CHANGES_REVIEW,
+        )
+        _applied_audit(session, actor, request, {}, {"rum": mandate.rum, "iban": mandate.iban})
+    report.applied.append(request.id)
+
+
+def _categories(records: Records) -> dict[str, Any]:
+    return {code: category for code, (_label, category) in records.risks.items()}
+
+
+def _apply_added(
+    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+) -> None:
+    member = session.get(Member, request.member_id) if request.member_id else None
+    if member is None:
+        _gone(request, report)
+        return
+    values = _fresh_values(request, lambda _name: None, report)
+    codes = values.pop("risk_factors", [])
+    values["follow_up_category"] = catalogue.recorded_category(
+        values.get("follow_up_category"), codes, _categories(records)
+    )
+    employee = Employee(member_id=member.id, origin=EmployeeOrigin.PORTAL, **values)
+    employee.risk_factors = [EmployeeRiskFactor(risk_code=code) for code in codes]
+    session.add(employee)
+    member.has_employees = True
+    session.flush()
+    session.execute(
+        update(ChangeRequest)
+        .where(ChangeRequest.id == request.id)
+        .values(employee_id=employee.id)
+        .execution_options(synchronize_session=False)
+    )
+    _applied_audit(
+        session, actor, request, {}, {**values, "risk_factors": codes, "employee_id": employee.id}
+    )
+    report.applied.append(request.id)
+
+
+def _employee_text(employee: Employee, name: str) -> str | None:
+    return encode_value(employee.risk_codes if name == "risk_factors" else getattr(employee, name))
+
+
+def _apply_exited(
+    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+) -> None:
+    employee = session.get(Employee, request.employee_id) if request.employee_id else None
+    if employee is None:
+        _gone(request, report)
+        return
+    values = _fresh_values(request, lambda name: _employee_text(employee, name), report)
+    before = audit.snapshot(employee, list(values))
+    for name, value in values.items():
+        setattr(employee, name, value)
+    cancelled = []
+    if "exited_on" in values:
+        cancelled = effects.cancel_appointments(
+            session,
+            actor,
+            effects.future_appointments(values["exited_on"], employee_id=employee.id),
+            effects.EXIT_REASON,
+        )
+    session.flush()
+    extra = tr("{count} appointments cancelled", count=len(cancelled)) if cancelled else ""
+    _applied_audit(session, actor, request, before, audit.snapshot(employee, list(values)), extra)
+    report.applied.append(request.id)
+
+
+def _apply_updated(
+    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+) -> None:
+    employee = session.get(Employee, request.employee_id) if request.employee_id else None
+    if employee is None:
+        _gone(request, report)
+        return
+    values = _fresh_values(request, lambda name: _employee_text(employee, name), report)
+    names = ["pcs_code", "job_title", "follow_up_category"]
+    before = {**audit.snapshot(employee, names), "risk_factors": employee.risk_codes}
+    for name in ("pcs_code", "job_title"):
+        if name in values:
+            setattr(employee, name, values[name])
+    if "risk_factors" in values:
+        wanted = set(values["risk_factors"])
+        employee.risk_factors = [link for link in employee.risk_factors if link.risk_code in wanted]
+        present = {link.risk_code for link in employee.risk_factors}
+        employee.risk_factors += [EmployeeRiskFactor(risk_code=c) for c in sorted(wanted - present)]
+    if "risk_factors" in values or "follow_up_category" in values:
+        declared = values.get("follow_up_category") or employee.follow_up_category.value
+        employee.follow_up_category = catalogue.recorded_category(
+            declared,
+            sorted({link.risk_code for link in employee.risk_factors}),
+            _categories(records),
+        )
+    session.flush()
+    after = {**audit.snapshot(employee, names), "risk_factors": employee.risk_codes}
+    changed_before, changed_after = audit.changed_fields(before, after)
+    _applied_audit(session, actor, request, changed_before, changed_after)
+    report.applied.append(request.id)
+
+
+APPLIERS: dict[ChangeKind, Applier] = {
+    ChangeKind.SITUATION: _apply_situation,
+    ChangeKind.SEPA_OPT_IN: _apply_sepa,
+    ChangeKind.EMPLOYEE_ADDED: _apply_added,
+    ChangeKind.EMPLOYEE_EXITED: _apply_exited,
+    ChangeKind.EMPLOYEE_UPDATED: _apply_updated,
+}

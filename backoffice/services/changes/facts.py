@@ -1,0 +1,142 @@
+"""Change requests read as plain data, many at a time (the queue, bulk approval and the
+nightly application handle thousands), optionally locked against concurrent reviewers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from backoffice.models import ChangeKind, ChangeRequest, ChangeRequestField, ChangeStatus
+from backoffice.models.change_requests import FieldDecision
+
+# A request still "in flight": waiting for review, or approved and not yet applied.
+IN_FLIGHT = (ChangeStatus.PENDING, ChangeStatus.APPROVED, ChangeStatus.PARTIALLY_APPROVED)
+DECIDED_APPROVED = (ChangeStatus.APPROVED, ChangeStatus.PARTIALLY_APPROVED)
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    id: int
+    name: str
+    shown: str | None
+    submitted: str | None
+    decision: FieldDecision
+    reason: str | None
+    value_at_review: str | None
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    id: int
+    kind: ChangeKind
+    status: ChangeStatus
+    member_id: int | None
+    member_code: str
+    employee_id: int | None
+    employee_label: str | None
+    submitted_at: datetime
+    submitted_by_account_id: int | None
+    member_version_seen: int | None
+    comment: str | None
+    fingerprint: str
+    duplicate_of_id: int | None
+    claimed_by_id: int | None
+    claimed_at: datetime | None
+    reviewed_by_id: int | None
+    reviewed_at: datetime | None
+    rejection_reason: str | None
+    effective_on: date | None
+    applied_at: datetime | None
+    version: int
+    fields: tuple[FieldFacts, ...]
+
+    def field(self, name: str) -> FieldFacts | None:
+        return next((field for field in self.fields if field.name == name), None)
+
+    @property
+    def approved_fields(self) -> tuple[FieldFacts, ...]:
+        return tuple(f for f in self.fields if f.decision == FieldDecision.APPROVED)
+
+
+_REQUEST_COLUMNS = [
+    getattr(ChangeRequest, name) for name in RequestFacts.__dataclass_fields__ if name != "fields"
+]
+_FIELD_COLUMNS = (
+    ChangeRequestField.request_id,
+    ChangeRequestField.id,
+    ChangeRequestField.field_name,
+    ChangeRequestField.shown_value,
+    ChangeRequestField.submitted_value,
+    ChangeRequestField.decision,
+    ChangeRequestField.decision_reason,
+    ChangeRequestField.value_at_review,
+)
+
+
+def chunks(ids: list, size: int = CHUNK) -> list[list]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def load_requests(
+    session: Session, ids: Collection[int], *, lock: bool = False
+) -> dict[int, RequestFacts]:
+    """The requests ``ids`` with their fields. ``lock`` takes their rows for the rest of the
+    transaction (PostgreSQL ``FOR UPDATE``, in id order so that two reviewers never
+    deadlock; SQLite's write transaction is already exclusive)."""
+    found: dict[int, RequestFacts] = {}
+    for part in chunks(sorted(set(ids))):
+        statement = select(*_REQUEST_COLUMNS).where(ChangeRequest.id.in_(part))
+        if lock:
+            statement = statement.order_by(ChangeRequest.id).with_for_update()
+        rows = session.execute(statement).all()
+        fields: dict[int, list[FieldFacts]] = defaultdict(list)
+        for row in session.execute(
+            select(*_FIELD_COLUMNS)
+            .where(ChangeRequestField.request_id.in_(part))
+            .order_by(ChangeRequestField.request_id, ChangeRequestField.position)
+        ):
+            fields[row[0]].append(FieldFacts(*row[1:]))
+        for row in rows:
+            found[row.id] = RequestFacts(*row, fields=tuple(fields[row.id]))
+    return found
+
+
+class Submitted(Protocol):
+    id: int
+    fingerprint: str
+    submitted_at: datetime
+
+
+def twins(session: Session, requests: Collection[Submitted]) -> dict[int, int]:
+    """Request id → the earlier request it repeats (same member, kind, employee and values),
+    when that one is still in flight: the member submitted the same change twice."""
+    earliest: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    in_flight = select(
+        ChangeRequest.fingerprint, ChangeRequest.submitted_at, ChangeRequest.id
+    ).where(
+        ChangeRequest.status.in_(IN_FLIGHT),
+        or_(ChangeRequest.status == ChangeStatus.PENDING, ChangeRequest.applied_at.is_(None)),
+    )
+    fingerprints = sorted({request.fingerprint for request in requests})
+    # A long list (the whole queue) reads every request in flight at once.
+    parts = (
+        [in_flight]
+        if len(fingerprints) > CHUNK
+        else [in_flight.where(ChangeRequest.fingerprint.in_(part)) for part in chunks(fingerprints)]
+    )
+    for statement in parts:
+        for fingerprint, submitted_at, request_id in session.execute(statement):
+            earliest[fingerprint].append((submitted_at, request_id))
+    repeats = {}
+    for request in requests:
+        first = min(earliest.get(request.fingerprint, []), default=None)
+        if first is not None and first < (request.submitted_at, request.id):
+            repeats[request.id] = first[1]
+    return repeats
