@@ -126,8 +126,8 @@ def test_a_field_edited_after_the_approval_is_left_as_it_is(
     assert report.notes == (
         (
             request_id,
-            f"Demande {request_id} : {tr('Phone')} laissé tel quel : il a changé après l'approbation "
-            "(maintenant « 03 89 77 77 77 »).",
+            f"Demande {request_id} : {tr('Phone')} laissé tel quel : il a changé après "
+            "l'approbation (maintenant « 03 89 77 77 77 »).",
         ),
     )
     with database.session() as session:

@@ -8,12 +8,13 @@ here. Checks return a French sentence naming the field, or None.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from backoffice.i18n import tr
+from backoffice.i18n import language, tr
 from backoffice.models import ChangeKind, Employee, Member
 from backoffice.models.change_requests import SITUATIONS, SUBMITTABLE_FIELDS
 from backoffice.models.employees import FollowUpCategory, highest_category
@@ -175,6 +176,12 @@ def _other_specs(kind: ChangeKind) -> dict[str, FieldSpec]:
 
 def specs(kind: ChangeKind) -> dict[str, FieldSpec]:
     """The fields of ``kind`` the portal may submit, in the portal's order."""
+    return _specs(kind, language())
+
+
+@functools.cache
+def _specs(kind: ChangeKind, _language: str) -> dict[str, FieldSpec]:
+    """Built once per language: labels are translated, checks looked up."""
     if kind == ChangeKind.COMPANY_RECORD:
         known = _member_specs()
     elif kind in EMPLOYEE_KINDS:
