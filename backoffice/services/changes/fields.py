@@ -232,6 +232,8 @@ def display(spec: FieldSpec, text: str | None, risk_labels: dict[str, str]) -> s
         return str(value).upper()
     if spec.name == "situation":
         return situation_label(str(value))
+    if spec.name == "iban":
+        return " ".join(str(value)[start : start + 4] for start in range(0, len(str(value)), 4))
     return str(value)
 
 

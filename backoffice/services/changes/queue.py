@@ -65,7 +65,7 @@ class QueueRow:
     duplicate_of: int | None
     missing: bool
     record_changed: bool
-    held_by: str | None  # who is reviewing it now
+    held_by: str | None  # the colleague reviewing it now
     has_comment: bool
     fingerprint: str
 
@@ -95,6 +95,7 @@ def _statement() -> Select:
             ChangeRequest.fingerprint,
             ChangeRequest.comment,
             ChangeRequest.claimed_at,
+            ChangeRequest.claimed_by_id,
             Member.legal_name,
             Member.trade_name,
             Member.version,
@@ -127,7 +128,7 @@ def pending_queue(
         statement = statement.where(
             ChangeRequest.submitted_at < clock.start_of_local_day(newest_day)
         )
-    rows = _rows(session, session.execute(statement).all())
+    rows = _rows(session, actor, session.execute(statement).all())
     if query.flag is not None:
         rows = [row for row in rows if query.flag in row.flags]
     return rows
@@ -139,7 +140,7 @@ def queue_rows(session: Session, actor: Actor, ids: Collection[int]) -> list[Que
     found = []
     for part in chunks(sorted(ids)):
         found += session.execute(_statement().where(ChangeRequest.id.in_(part))).all()
-    return _rows(session, found)
+    return _rows(session, actor, found)
 
 
 def _field_labels(session: Session, rows: list) -> dict[int, str]:
@@ -168,7 +169,7 @@ def _field_labels(session: Session, rows: list) -> dict[int, str]:
     return {request_id: ", ".join(found) for request_id, found in names.items()}
 
 
-def _rows(session: Session, rows: list) -> list[QueueRow]:
+def _rows(session: Session, actor: Actor, rows: list) -> list[QueueRow]:
     today, now = clock.today(), clock.now()
     period = timing.lock_period(session)
     repeats = twins(session, rows)
@@ -200,7 +201,9 @@ def _rows(session: Session, rows: list) -> list[QueueRow]:
                     and row.member_version_seen is not None
                     and row.version > row.member_version_seen
                 ),
-                held_by=row.holder if claims.is_fresh(row.claimed_at, now) else None,
+                held_by=row.holder
+                if claims.is_fresh(row.claimed_at, now) and row.claimed_by_id != actor.staff_id
+                else None,
                 has_comment=bool(row.comment),
                 fingerprint=row.fingerprint,
             )

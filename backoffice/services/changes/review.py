@@ -89,7 +89,7 @@ def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDeta
         fields=assessment.fields,
         warnings=tuple(_warnings(session, assessment, holder, member)),
         consequences=tuple(consequences(session, assessment, records))
-        if request.status == ChangeStatus.PENDING
+        if request.status == ChangeStatus.PENDING and assessment.refusal is None
         else (),
         effective_on=request.effective_on or assessment.effective_on,
         refusal=assessment.refusal,
