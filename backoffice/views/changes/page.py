@@ -98,7 +98,7 @@ class ChangesPage(Page):
         for flag in QueueFlag:
             self.flag.addItem(flag_label(flag), flag)
         for combo in (self.kind, self.age, self.flag):
-            combo.currentIndexChanged.connect(lambda _index: self.load())
+            combo.currentIndexChanged.connect(lambda _index: self.load(same_filter=False))
             bar.addWidget(combo)
         self.search = SearchBox(tr("Member, employee, field…"))
         self.search.search.connect(self._filter_text)
@@ -187,7 +187,8 @@ class ChangesPage(Page):
             flag=self.flag.currentData(),
         )
 
-    def load(self) -> None:
+    def load(self, *, same_filter: bool = True) -> None:
+        """Read the queue again; after a new filter, start from its first request."""
         self._loaded = True
         self._sequence += 1
         sequence, actor, query = self._sequence, self.context.actor, self.current_filter()
@@ -195,27 +196,30 @@ class ChangesPage(Page):
             self.context,
             self,
             lambda session: queue.pending_queue(session, actor, query),
-            lambda rows: self._show_rows(sequence, rows),
+            lambda rows: self._show_rows(sequence, rows, same_filter),
         )
 
-    def _show_rows(self, sequence: int, rows: list[QueueRow]) -> None:
+    def _show_rows(self, sequence: int, rows: list[QueueRow], same_filter: bool) -> None:
         if sequence != self._sequence:
             return
-        keep = self._wanted_id or self.current_id()
+        keep = self._wanted_id or (self.current_id() if same_filter else None)
         self.model.set_rows(rows)
         self._update_count()
+        self._reselect(keep)
+        self._resume_row = None
+        self._wanted_id = None
+
+    def _reselect(self, keep: int | None) -> None:
         if self._resume_row is not None and self.proxy.rowCount():
             self._select_view_row(min(self._resume_row, self.proxy.rowCount() - 1))
         elif keep is not None and self._select_id(keep):
-            pass
+            return
         elif keep is not None and keep == self.panel.request_id:
             self.panel.reload()  # decided elsewhere while on screen: say so, stay on it
         elif self.proxy.rowCount():
             self._select_view_row(0)
         else:
             self.panel.show_request(None)
-        self._resume_row = None
-        self._wanted_id = None
 
     def _filter_text(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
