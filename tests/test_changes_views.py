@@ -344,3 +344,43 @@ def test_the_member_page_shows_what_is_coming(
     qtbot.waitUntil(lambda: not banner.isHidden())
     tomorrow = (clock.today() + timedelta(days=1)).strftime("%d/%m/%Y")
     assert f"Le {tomorrow} : " in banner.text() and "Colmar" in banner.text()
+
+
+def test_the_queue_sorts_by_any_column_and_filters_as_you_type(
+    qtbot, qtmodeltester, sqlite_database: Database, contexts
+) -> None:
+    with sqlite_database.transaction() as session:
+        zeta = support.member(session, legal_name="ZÉNITH TOITURES", trade_name=None)
+        alpha = support.member(session, legal_name="ALPHA PEINTURE", trade_name=None)
+        first = support.submit(
+            session,
+            zeta,
+            ChangeKind.COMPANY_RECORD,
+            {"phone": "0389000030"},
+            at=support.days_ago(3),
+        )
+        second = support.submit(
+            session,
+            alpha,
+            ChangeKind.COMPANY_RECORD,
+            {"phone": "0389000031"},
+            at=support.days_ago(1),
+        )
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    qtmodeltester.check(page.proxy)
+    assert shown_ids(page) == [first, second]  # oldest first
+    member_column = 1  # "<member code> — <name>": ZÉNITH was created first
+    header = page.table.horizontalHeader()
+    header.setSortIndicator(member_column, Qt.SortOrder.DescendingOrder)
+    assert shown_ids(page) == [second, first]
+    assert page.model.sorted_by == (member_column, Qt.SortOrder.DescendingOrder)
+    page.load()  # a reload keeps the order the reviewer chose
+    qtbot.waitUntil(idle(context))
+    assert shown_ids(page) == [second, first]
+    header.setSortIndicator(member_column, Qt.SortOrder.AscendingOrder)
+    assert shown_ids(page) == [first, second]
+    page.search.setText("alpha")
+    page.search.returnPressed.emit()
+    assert shown_ids(page) == [second]
+    assert page.count.text() == "1 affichées sur 2 demandes en attente"

@@ -27,7 +27,7 @@ from backoffice.services.changes.records import Records, current_text, load_reco
 SHOWN_KINDS = (ChangeKind.COMPANY_RECORD, ChangeKind.EMPLOYEE_EXITED, ChangeKind.EMPLOYEE_UPDATED)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built by the thousand in bulk approval: slots, not frozen
 class FieldAssessment:
     name: str
     label: str
@@ -45,7 +45,7 @@ class FieldAssessment:
     reason: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Assessment:
     request: RequestFacts
     fields: tuple[FieldAssessment, ...]

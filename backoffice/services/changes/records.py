@@ -101,9 +101,11 @@ def load_records(
     member_ids = sorted({r.member_id for r in requests if r.member_id is not None})
     employee_ids = sorted({r.employee_id for r in requests if r.employee_id is not None})
     records = Records()
+    session.flush()  # then read on the connection: no ORM overhead per row
+    execute = session.connection().execute
     records.risks = {
         code: (label, category)
-        for code, label, category in session.execute(
+        for code, label, category in execute(
             select(RiskFactor.code, RiskFactor.label, RiskFactor.category)
         )
     }
@@ -112,9 +114,9 @@ def load_records(
         statement = select(*member_columns).where(Member.id.in_(part))
         if lock_members:
             statement = statement.order_by(Member.id).with_for_update()
-        for row in session.execute(statement):
+        for row in execute(statement):
             records.members[row.id] = dict(row._mapping)
-        for row in session.execute(
+        for row in execute(
             select(SepaMandate.member_id, SepaMandate.rum, SepaMandate.iban, SepaMandate.bic)
             .add_columns(SepaMandate.email)
             .where(SepaMandate.member_id.in_(part), SepaMandate.status == MandateStatus.ACTIVE)

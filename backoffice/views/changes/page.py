@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,13 +35,11 @@ from backoffice.views.changes.queue_columns import (
     SUBMITTED_COLUMN,
     WIDTHS,
     flag_label,
-    queue_columns,
-    row_colour,
 )
+from backoffice.views.changes.queue_model import FilterOnlyProxy, QueueModel
 from backoffice.views.changes.review_panel import ReviewPanel
 from backoffice.views.pages.base import Page
 from backoffice.views.widgets.dialogs import confirm, inform
-from backoffice.views.widgets.rows_model import RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -112,14 +110,13 @@ class ChangesPage(Page):
         return bar
 
     def _queue(self) -> QWidget:
-        self.model: RowsModel[QueueRow] = RowsModel(
-            queue_columns(), background=row_colour, key=lambda row: row.id
-        )
+        self.model = QueueModel(self)
         self.table = DataTable("changes_queue")
         self.table.setObjectName("changes_queue")
-        self.proxy: QSortFilterProxyModel = self.table.set_rows_model(self.model)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = FilterOnlyProxy(self.table)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.restore_layout()
         if QSettings().value("tables/changes_queue") is None:  # first use: oldest first
             self.table.sortByColumn(SUBMITTED_COLUMN, Qt.SortOrder.AscendingOrder)
             for column, width in enumerate(WIDTHS):
@@ -203,6 +200,8 @@ class ChangesPage(Page):
         if sequence != self._sequence:
             return
         keep = self._wanted_id or (self.current_id() if same_filter else None)
+        header = self.table.horizontalHeader()
+        self.model.sorted_by = (header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.model.set_rows(rows)
         self._update_count()
         self._reselect(keep)
