@@ -45,6 +45,7 @@ from backoffice.services.changes.facts import (
     CHUNK,
     DECIDED_APPROVED,
     RequestFacts,
+    among,
     chunks,
     load_requests,
 )
@@ -167,7 +168,7 @@ def _mark_applied(session: Session, ids: list[int]) -> None:
         return
     session.execute(
         update(ChangeRequest)
-        .where(ChangeRequest.id.in_(ids), ChangeRequest.applied_at.is_(None))
+        .where(among(session, ChangeRequest.id, ids), ChangeRequest.applied_at.is_(None))
         .values(applied_at=clock.now(), version=ChangeRequest.version + 1)
         .execution_options(synchronize_session=False)
     )

@@ -35,14 +35,23 @@ class FieldAssessment:
     current: str | None  # what the record holds now
     submitted: str | None
     expected: str | None  # what the record should hold when the change applies
-    current_display: str
-    submitted_display: str
     changes: bool  # the submitted value differs from the record's
     conflict: str | None  # changed since the request: approving needs a confirmation
     problem: str | None  # the value cannot be approved
     note: str | None  # for information
     decision: FieldDecision
     reason: str | None
+    spec: catalogue.FieldSpec
+    risk_labels: dict[str, str]
+
+    # Shown on the review screen only: worked out when asked (bulk approval never asks).
+    @property
+    def current_display(self) -> str:
+        return catalogue.display(self.spec, self.current, self.risk_labels)
+
+    @property
+    def submitted_display(self) -> str:
+        return catalogue.display(self.spec, self.submitted, self.risk_labels)
 
 
 @dataclass(slots=True)
@@ -167,14 +176,14 @@ def _assess_field(
         current=current,
         submitted=field.submitted,
         expected=expected,
-        current_display=catalogue.display(spec, current, labels),
-        submitted_display=catalogue.display(spec, field.submitted, labels),
         changes=changes,
         conflict=conflict,
         problem=problem,
         note=_category_note(request, field, records) if not problem else None,
         decision=field.decision,
         reason=field.reason,
+        spec=spec,
+        risk_labels=labels,
     )
 
 

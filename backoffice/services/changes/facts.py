@@ -7,9 +7,10 @@ from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from backoffice.models import ChangeKind, ChangeRequest, ChangeRequestField, ChangeStatus
@@ -78,6 +79,14 @@ _FIELD_COLUMNS = (
 )
 
 
+def among(session: Session, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL one array parameter (``= ANY``), which the driver
+    parses once, rather than hundreds of placeholders in a query parsed every time."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
+
+
 def chunks(ids: list, size: int = CHUNK) -> list[list]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
@@ -92,14 +101,14 @@ def load_requests(
     session.flush()  # then read on the connection: no ORM overhead per row
     connection = session.connection()
     for part in chunks(sorted(set(ids))):
-        statement = select(*_REQUEST_COLUMNS).where(ChangeRequest.id.in_(part))
+        statement = select(*_REQUEST_COLUMNS).where(among(session, ChangeRequest.id, part))
         if lock:
             statement = statement.order_by(ChangeRequest.id).with_for_update()
         rows = connection.execute(statement).all()
         fields: dict[int, list[FieldFacts]] = defaultdict(list)
         for row in connection.execute(
             select(*_FIELD_COLUMNS)
-            .where(ChangeRequestField.request_id.in_(part))
+            .where(among(session, ChangeRequestField.request_id, part))
             .order_by(ChangeRequestField.request_id, ChangeRequestField.position)
         ):
             fields[row[0]].append(FieldFacts(*row[1:]))
@@ -133,7 +142,7 @@ def twins(
         in_flight = or_(ChangeRequest.status == ChangeStatus.PENDING, and_(*approved_waiting))
         fingerprints = sorted({request.fingerprint for request in requests})
         statements = [
-            candidates.where(in_flight, ChangeRequest.fingerprint.in_(part))
+            candidates.where(in_flight, among(session, ChangeRequest.fingerprint, part))
             for part in chunks(fingerprints)
         ]
     earliest: dict[str, tuple[datetime, int]] = {}

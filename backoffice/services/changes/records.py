@@ -30,7 +30,7 @@ from backoffice.models import (
 )
 from backoffice.models.change_requests import FieldDecision, encode_value
 from backoffice.models.employees import FollowUpCategory
-from backoffice.services.changes.facts import DECIDED_APPROVED, RequestFacts, chunks
+from backoffice.services.changes.facts import DECIDED_APPROVED, RequestFacts, among, chunks
 
 MEMBER_COLUMNS = (
     "id",
@@ -85,10 +85,7 @@ class Records:
     mandates: dict[int, MandateFacts] = field(default_factory=dict)
     risks: dict[str, tuple[str, FollowUpCategory]] = field(default_factory=dict)
     scheduled: dict[TargetKey, Scheduled] = field(default_factory=dict)
-
-    @property
-    def risk_labels(self) -> dict[str, str]:
-        return {code: label for code, (label, _category) in self.risks.items()}
+    risk_labels: dict[str, str] = field(default_factory=dict)
 
 
 def load_records(
@@ -109,9 +106,10 @@ def load_records(
             select(RiskFactor.code, RiskFactor.label, RiskFactor.category)
         )
     }
+    records.risk_labels = {code: label for code, (label, _category) in records.risks.items()}
     member_columns = [getattr(Member, name) for name in MEMBER_COLUMNS]
     for part in chunks(member_ids):
-        statement = select(*member_columns).where(Member.id.in_(part))
+        statement = select(*member_columns).where(among(session, Member.id, part))
         if lock_members:
             statement = statement.order_by(Member.id).with_for_update()
         for row in execute(statement):
@@ -119,7 +117,10 @@ def load_records(
         for row in execute(
             select(SepaMandate.member_id, SepaMandate.rum, SepaMandate.iban, SepaMandate.bic)
             .add_columns(SepaMandate.email)
-            .where(SepaMandate.member_id.in_(part), SepaMandate.status == MandateStatus.ACTIVE)
+            .where(
+                among(session, SepaMandate.member_id, part),
+                SepaMandate.status == MandateStatus.ACTIVE,
+            )
         ):
             records.mandates[row[0]] = MandateFacts(*row[1:])
     _load_employees(session, employee_ids, records)
@@ -131,11 +132,11 @@ def load_records(
 def _load_employees(session: Session, employee_ids: list[int], records: Records) -> None:
     columns = [getattr(Employee, name) for name in EMPLOYEE_COLUMNS]
     for part in chunks(employee_ids):
-        for row in session.execute(select(*columns).where(Employee.id.in_(part))):
+        for row in session.execute(select(*columns).where(among(session, Employee.id, part))):
             records.employees[row.id] = dict(row._mapping, risk_factors=[])
         for employee_id, code in session.execute(
             select(EmployeeRiskFactor.employee_id, EmployeeRiskFactor.risk_code).where(
-                EmployeeRiskFactor.employee_id.in_(part)
+                among(session, EmployeeRiskFactor.employee_id, part)
             )
         ):
             records.employees[employee_id]["risk_factors"].append(code)
@@ -157,7 +158,7 @@ def _load_scheduled(
             )
             .join(ChangeRequestField)
             .where(
-                ChangeRequest.member_id.in_(part),
+                among(session, ChangeRequest.member_id, part),
                 ChangeRequest.status.in_(DECIDED_APPROVED),
                 ChangeRequest.applied_at.is_(None),
                 ChangeRequestField.decision == FieldDecision.APPROVED,
