@@ -135,3 +135,12 @@ def audit_actions(database: Database, entity_id: int) -> list[str]:
                 .order_by(AuditEvent.id)
             )
         )
+
+
+def one_request(
+    database: Database, kind: ChangeKind, values: dict[str, object], **member_fields: Any
+) -> tuple[Member, int]:
+    """A new member (with ``member_fields``) and one request submitted for it."""
+    with database.transaction() as session:
+        owner = member(session, **member_fields)
+        return owner, submit(session, owner, kind, values)

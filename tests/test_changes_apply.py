@@ -58,19 +58,16 @@ def count(database: Database, statement: object) -> int:
 def test_a_company_change_applies_the_next_day_once(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {
-                "postcode": "68000",
-                "city": "Colmar",
-                "address_line1": "8 rue Vauban",
-                "address_line2": None,
-            },
-        )
+    owner, request_id = support.one_request(
+        database,
+        ChangeKind.COMPANY_RECORD,
+        {
+            "postcode": "68000",
+            "city": "Colmar",
+            "address_line1": "8 rue Vauban",
+            "address_line2": None,
+        },
+    )
     reviewer = actors["administrative"]
     approve(database, reviewer, request_id)
     assert apply_due(database).applied == ()  # not before its date
@@ -106,14 +103,11 @@ def test_a_company_change_applies_the_next_day_once(
 def test_a_field_edited_after_the_approval_is_left_as_it_is(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "03 89 01 01 01", "contact_name": "Anne Roth"},
-        )
+    owner, request_id = support.one_request(
+        database,
+        ChangeKind.COMPANY_RECORD,
+        {"phone": "03 89 01 01 01", "contact_name": "Anne Roth"},
+    )
     approve(database, actors["administrative"], request_id)
     with database.transaction() as session:  # staff change the phone before the effective date
         member = session.get(Member, owner.id)
@@ -273,24 +267,22 @@ def test_a_sepa_opt_in_creates_the_mandate(database: Database, actors: dict[str,
 def test_a_new_hire_joins_with_the_category_its_risks_require(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session, has_employees=False)
-        request_id = support.submit(
-            session,
-            owner,
-            ChangeKind.EMPLOYEE_ADDED,
-            {
-                "civility": "M.",
-                "last_name": "Schwartz",
-                "first_name": "Hugo",
-                "birth_date": date(1990, 4, 2),
-                "pcs_code": "632a",
-                "job_title": "Couvreur",
-                "hired_on": clock.today() - timedelta(days=3),
-                "risk_factors": ["amiante", "travail_nuit"],
-                "follow_up_category": "sia",  # a stale page: amiante requires SIR
-            },
-        )
+    owner, request_id = support.one_request(
+        database,
+        ChangeKind.EMPLOYEE_ADDED,
+        {
+            "civility": "M.",
+            "last_name": "Schwartz",
+            "first_name": "Hugo",
+            "birth_date": date(1990, 4, 2),
+            "pcs_code": "632a",
+            "job_title": "Couvreur",
+            "hired_on": clock.today() - timedelta(days=3),
+            "risk_factors": ["amiante", "travail_nuit"],
+            "follow_up_category": "sia",
+        },
+        has_employees=False,
+    )
     reviewer = actors["administrative"]
     with database.session() as session:
         from backoffice.services.changes import review
@@ -415,11 +407,9 @@ def test_the_command_is_idempotent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("BACKOFFICE_LANG", "fr")
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session, owner, ChangeKind.COMPANY_RECORD, {"phone": "03 89 55 55 55"}
-        )
+    owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"phone": "03 89 55 55 55"}
+    )
     approve(database, actors["administrative"], request_id)
     url = database.url.render_as_string(hide_password=False)
     with later(1):

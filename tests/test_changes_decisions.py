@@ -47,9 +47,7 @@ def fields_of(database: Database, request_id: int) -> dict[str, ChangeRequestFie
 def test_approving_records_the_decision_and_the_next_day(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(session, owner, ChangeKind.COMPANY_RECORD, ADDRESS)
+    owner, request_id = support.one_request(database, ChangeKind.COMPANY_RECORD, ADDRESS)
     reviewer = actors["administrative"]
     with database.transaction() as session:
         outcome = decisions.approve_all(session, reviewer, request_id)
@@ -77,14 +75,11 @@ def test_approving_records_the_decision_and_the_next_day(
 def test_approving_some_fields_and_rejecting_others(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "03 89 12 12 12", "contact_name": "Jean Roth"},
-        )
+    _owner, request_id = support.one_request(
+        database,
+        ChangeKind.COMPANY_RECORD,
+        {"phone": "03 89 12 12 12", "contact_name": "Jean Roth"},
+    )
     with database.transaction() as session:
         outcome = decisions.approve(
             session,
@@ -111,10 +106,9 @@ def test_approving_some_fields_and_rejecting_others(
 def test_rejecting_needs_a_reason_the_member_will_see(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        request_id = support.submit(
-            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "0389000006"}
-        )
+    _owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"phone": "0389000006"}
+    )
     with database.transaction() as session, pytest.raises(ValidationFailed) as caught:
         decisions.reject(session, actors["administrative"], request_id, "  ")
     assert (
@@ -134,11 +128,12 @@ def test_rejecting_needs_a_reason_the_member_will_see(
 def test_a_field_changed_since_the_request_needs_an_explicit_choice(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session, email="ancien@exemple.fr")
-        request_id = support.submit(
-            session, owner, ChangeKind.COMPANY_RECORD, {"email": "nouveau@exemple.fr"}
-        )
+    owner, request_id = support.one_request(
+        database,
+        ChangeKind.COMPANY_RECORD,
+        {"email": "nouveau@exemple.fr"},
+        email="ancien@exemple.fr",
+    )
     with database.transaction() as session:  # a colleague edits the record meanwhile
         member = session.get(Member, owner.id)
         member_service.update_member(
@@ -300,10 +295,9 @@ def test_a_request_whose_employee_is_gone_can_only_be_rejected(
 def test_a_request_decided_meanwhile_is_not_decided_again(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        request_id = support.submit(
-            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "0389000008"}
-        )
+    _owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"phone": "0389000008"}
+    )
     with database.transaction() as session:
         decisions.approve_all(session, actors["administrator"], request_id)
     with database.transaction() as session, pytest.raises(Conflict) as caught:
@@ -318,11 +312,9 @@ def test_a_request_decided_meanwhile_is_not_decided_again(
 def test_the_second_reviewer_sees_who_holds_the_request(
     database: Database, actors: dict[str, Actor]
 ) -> None:
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session, owner, ChangeKind.COMPANY_RECORD, {"phone": "0389000009"}
-        )
+    _owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"phone": "0389000009"}
+    )
     first, second = actors["administrative"], actors["administrator"]
     with database.transaction() as session:
         assert review.open_for_review(session, first, request_id).holder is None
@@ -343,10 +335,9 @@ def test_the_second_reviewer_sees_who_holds_the_request(
 
 
 def test_a_stale_claim_lapses(database: Database, actors: dict[str, Actor]) -> None:
-    with database.transaction() as session:
-        request_id = support.submit(
-            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "0389000010"}
-        )
+    _owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"phone": "0389000010"}
+    )
     with (
         clock.frozen(clock.now() - timedelta(minutes=claims.CLAIM_MINUTES + 1)),
         database.transaction() as session,
@@ -357,10 +348,9 @@ def test_a_stale_claim_lapses(database: Database, actors: dict[str, Actor]) -> N
 
 
 def test_only_reviewers_decide(database: Database, actors: dict[str, Actor]) -> None:
-    with database.transaction() as session:
-        request_id = support.submit(
-            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "0389000011"}
-        )
+    _owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"phone": "0389000011"}
+    )
     for role in ("billing", "read_only", "medical_assistant"):
         with database.transaction() as session, pytest.raises(PermissionDenied):
             decisions.approve_all(session, actors[role], request_id)

@@ -172,11 +172,9 @@ def test_requests_whose_member_or_employee_is_gone_are_flagged(
 
 
 def test_record_changed_and_held_flags(database: Database, actors: dict[str, Actor]) -> None:
-    with database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session, owner, ChangeKind.COMPANY_RECORD, {"email": "rh@exemple.fr"}
-        )
+    owner, request_id = support.one_request(
+        database, ChangeKind.COMPANY_RECORD, {"email": "rh@exemple.fr"}
+    )
     with database.transaction() as session:
         session.scalar(select(Member).where(Member.id == owner.id)).phone = "03 89 99 99 99"
     with database.transaction() as session:

@@ -177,8 +177,7 @@ def test_invalid_values_are_refused_with_a_sentence(
     field: str,
     sentence,
 ) -> None:
-    with database.transaction() as session:
-        request_id = support.submit(session, support.member(session), kind, values)
+    _owner, request_id = support.one_request(database, kind, values)
     error = refused(database, actors["administrative"], request_id)
     assert [(item.field, item.message) for item in error.errors] == [(field, sentence())]
     with database.session() as session:  # the review screen shows it before any click

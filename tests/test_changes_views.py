@@ -188,11 +188,12 @@ def test_a_conflict_waits_for_an_explicit_choice(
     contexts,
     staff,
 ) -> None:
-    with sqlite_database.transaction() as session:
-        owner = support.member(session, email="ancien@exemple.fr")
-        request_id = support.submit(
-            session, owner, ChangeKind.COMPANY_RECORD, {"email": "nouveau@exemple.fr"}
-        )
+    owner, request_id = support.one_request(
+        sqlite_database,
+        ChangeKind.COMPANY_RECORD,
+        {"email": "nouveau@exemple.fr"},
+        email="ancien@exemple.fr",
+    )
     with sqlite_database.transaction() as session:
         version = session.get(Member, owner.id).version
         member_service.update_member(
@@ -228,10 +229,9 @@ def test_the_second_reviewer_sees_who_holds_it_and_may_take_over(
     staff,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with sqlite_database.transaction() as session:
-        request_id = support.submit(
-            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "0389000020"}
-        )
+    _owner, request_id = support.one_request(
+        sqlite_database, ChangeKind.COMPANY_RECORD, {"phone": "0389000020"}
+    )
     with sqlite_database.transaction() as session:
         claims.claim(session, staff["administrative"], request_id)
     context = contexts(Role.ADMINISTRATOR)
@@ -299,10 +299,9 @@ def test_bulk_approval_of_the_selection(
 
 
 def test_readers_see_but_do_not_decide(qtbot, sqlite_database: Database, contexts) -> None:
-    with sqlite_database.transaction() as session:
-        request_id = support.submit(
-            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "0389000021"}
-        )
+    _owner, request_id = support.one_request(
+        sqlite_database, ChangeKind.COMPANY_RECORD, {"phone": "0389000021"}
+    )
     page = open_page(qtbot, contexts(Role.BILLING))
     assert page.panel.detail is not None and page.panel.detail.id == request_id
     assert not page.panel.approve_button.isVisible() and not page.bulk_button.isVisible()
@@ -320,19 +319,16 @@ def test_the_member_page_shows_what_is_coming(
     from backoffice.views.changes.member_banner import ScheduledChangesBanner
     from backoffice.views.member_view import MemberView
 
-    with sqlite_database.transaction() as session:
-        owner = support.member(session)
-        request_id = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {
-                "city": "Colmar",
-                "postcode": "68000",
-                "address_line1": "2 rue Rapp",
-                "address_line2": None,
-            },
-        )
+    owner, request_id = support.one_request(
+        sqlite_database,
+        ChangeKind.COMPANY_RECORD,
+        {
+            "city": "Colmar",
+            "postcode": "68000",
+            "address_line1": "2 rue Rapp",
+            "address_line2": None,
+        },
+    )
     context = contexts(Role.MEDICAL_ASSISTANT)  # anyone who sees the member sees it
     view = MemberView(context, owner.id)
     qtbot.addWidget(view)

@@ -123,7 +123,7 @@ def apply_requests(
         session.expire_all()  # ORM copies of the members just updated are stale
         for request in ready:
             if request.kind != ChangeKind.COMPANY_RECORD:
-                _guarded(session, actor, request, records, done, APPLIERS[request.kind])
+                _guarded(session, actor, request, records, done, _apply_one)
         _mark_applied(session, done.applied)
         report.merge(done)
         finished = min(len(ordered), (number + 1) * CHUNK)
@@ -318,12 +318,13 @@ def _company_batch(
 
 
 def _apply_situation(
-    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    member: Member,
+    records: Records,
+    report: _Report,
 ) -> None:
-    member = session.get(Member, request.member_id) if request.member_id else None
-    if member is None:
-        _gone(request, report)
-        return
     values = _fresh_values(request, lambda name: current_text(records, request, name), report)
     on = values.get("situation_date")
     if "situation" not in values or on is None:
@@ -362,12 +363,13 @@ def _mandate_actor(session: Session, actor: Doer, request: RequestFacts) -> Acto
 
 
 def _apply_sepa(
-    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    member: Member,
+    records: Records,
+    report: _Report,
 ) -> None:
-    member = session.get(Member, request.member_id) if request.member_id else None
-    if member is None:
-        _gone(request, report)
-        return
     values = _fresh_values(request, lambda name: current_text(records, request, name), report)
     if "iban" in values and "bic" in values:
         mandate = create_mandate(
@@ -390,12 +392,13 @@ def _categories(records: Records) -> dict[str, Any]:
 
 
 def _apply_added(
-    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    member: Member,
+    records: Records,
+    report: _Report,
 ) -> None:
-    member = session.get(Member, request.member_id) if request.member_id else None
-    if member is None:
-        _gone(request, report)
-        return
     values = _fresh_values(request, lambda _name: None, report)
     codes = values.pop("risk_factors", [])
     values["follow_up_category"] = catalogue.recorded_category(
@@ -423,12 +426,13 @@ def _employee_text(employee: Employee, name: str) -> str | None:
 
 
 def _apply_exited(
-    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    employee: Employee,
+    records: Records,
+    report: _Report,
 ) -> None:
-    employee = session.get(Employee, request.employee_id) if request.employee_id else None
-    if employee is None:
-        _gone(request, report)
-        return
     values = _fresh_values(request, lambda name: _employee_text(employee, name), report)
     before = audit.snapshot(employee, list(values))
     for name, value in values.items():
@@ -448,12 +452,13 @@ def _apply_exited(
 
 
 def _apply_updated(
-    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+    session: Session,
+    actor: Doer,
+    request: RequestFacts,
+    employee: Employee,
+    records: Records,
+    report: _Report,
 ) -> None:
-    employee = session.get(Employee, request.employee_id) if request.employee_id else None
-    if employee is None:
-        _gone(request, report)
-        return
     values = _fresh_values(request, lambda name: _employee_text(employee, name), report)
     names = ["pcs_code", "job_title", "follow_up_category"]
     before = {**audit.snapshot(employee, names), "risk_factors": employee.risk_codes}
@@ -479,7 +484,22 @@ def _apply_updated(
     report.applied.append(request.id)
 
 
-APPLIERS: dict[ChangeKind, Applier] = {
+def _apply_one(
+    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
+) -> None:
+    """Apply a request to the member or employee it concerns, if it still exists."""
+    on_employee = request.kind in (ChangeKind.EMPLOYEE_EXITED, ChangeKind.EMPLOYEE_UPDATED)
+    model, target_id = (
+        (Employee, request.employee_id) if on_employee else (Member, request.member_id)
+    )
+    target = session.get(model, target_id) if target_id else None
+    if target is None:
+        _gone(request, report)
+        return
+    APPLIERS[request.kind](session, actor, request, target, records, report)
+
+
+APPLIERS: dict[ChangeKind, Callable[..., None]] = {
     ChangeKind.SITUATION: _apply_situation,
     ChangeKind.SEPA_OPT_IN: _apply_sepa,
     ChangeKind.EMPLOYEE_ADDED: _apply_added,

@@ -11,21 +11,20 @@ from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr
-from backoffice.models import ChangeKind, FollowUpCategory, Tariff, VisitType
+from backoffice.models import (
+    PORTAL_EDITABLE_MEMBER_FIELDS,
+    ChangeKind,
+    FollowUpCategory,
+    Tariff,
+    VisitType,
+)
 from backoffice.money import format_rate
 from backoffice.services.changes import effects
 from backoffice.services.changes import fields as catalogue
 from backoffice.services.changes.assessment import Assessment
 from backoffice.services.changes.records import Records
 
-BILLING_FIELDS = {
-    "billing_name",
-    "billing_address_line1",
-    "billing_address_line2",
-    "billing_postcode",
-    "billing_city",
-    "billing_email",
-}
+BILLING_FIELDS = {name for name in PORTAL_EDITABLE_MEMBER_FIELDS if name.startswith("billing_")}
 
 
 def _day(value: date) -> str:

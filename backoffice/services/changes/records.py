@@ -28,7 +28,7 @@ from backoffice.models import (
     RiskFactor,
     SepaMandate,
 )
-from backoffice.models.change_requests import FieldDecision, encode_value
+from backoffice.models.change_requests import SUBMITTABLE_FIELDS, FieldDecision, encode_value
 from backoffice.models.employees import FollowUpCategory
 from backoffice.services.changes.facts import DECIDED_APPROVED, RequestFacts, among, chunks
 
@@ -47,16 +47,8 @@ MEMBER_COLUMNS = (
 EMPLOYEE_COLUMNS = (
     "id",
     "member_id",
-    "civility",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "pcs_code",
-    "job_title",
-    "follow_up_category",
-    "hired_on",
-    "exited_on",
-    "exit_reason",
+    *(name for name in SUBMITTABLE_FIELDS[ChangeKind.EMPLOYEE_ADDED] if name != "risk_factors"),
+    *SUBMITTABLE_FIELDS[ChangeKind.EMPLOYEE_EXITED],
 )
 TargetKey = tuple[str, int, str]  # ("member" | "employee" | "situation" | "mandate", id, field)
 
