@@ -291,3 +291,21 @@ def test_a_greyed_field_sent_by_the_portal_can_only_be_rejected(
     assert outcome.status == ChangeStatus.PARTIALLY_APPROVED
     with database.session() as session:
         assert session.get(Member, owner.id).siret == "73282932000074"
+
+
+def test_an_invalid_iban_leaves_only_the_rejection(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    _owner, request_id = support.one_request(
+        database, ChangeKind.SEPA_OPT_IN, {"iban": iban_with_wrong_rib_key(), "bic": support.BIC}
+    )
+    with database.session() as session:
+        detail = review.review_detail(session, actors["administrative"], request_id)
+    problem = tr(
+        "{field}: the RIB key of {value} is wrong.", field="IBAN", value=iban_with_wrong_rib_key()
+    )
+    assert detail.blocking == f"{problem} Cette demande ne peut qu'être rejetée."
+    assert detail.warnings == (detail.blocking,) and detail.consequences == ()
+    with database.transaction() as session:
+        decisions.reject(session, actors["administrative"], request_id, detail.blocking)
+    assert support.status_of(database, request_id).rejection_reason == detail.blocking

@@ -239,7 +239,8 @@ def test_the_second_reviewer_sees_who_holds_it_and_may_take_over(
     panel = page.panel
     assert panel.detail.holder is not None
     assert "Agent administrative examine cette demande depuis le" in panel.warnings.text()
-    assert not panel.approve_button.isEnabled() and panel.take_over_button.isVisible()
+    assert not panel.approve_button.isEnabled()
+    assert panel.take_over_button.isVisible() and panel.take_over_button.isEnabled()
     assert page.model.row_at(0).held_by == "Agent administrative"
     monkeypatch.setattr(review_panel, "confirm", lambda *_a, **_k: True)
     qtbot.keyClick(page.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)

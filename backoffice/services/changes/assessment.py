@@ -81,6 +81,18 @@ class Assessment:
         return None
 
     @property
+    def blocking(self) -> str | None:
+        """Why the request cannot be approved at all: the refusal above, or an invalid
+        value in a field it cannot do without (an IBAN, a hiring date...)."""
+        if self.refusal:
+            return self.refusal
+        core = catalogue.CORE_FIELDS.get(self.request.kind, ())
+        problem = next((f.problem for f in self.fields if f.problem and f.name in core), None)
+        if problem:
+            return tr("{problem} This request can only be rejected.", problem=problem)
+        return None
+
+    @property
     def simple(self) -> bool:
         """A company-record change without conflict or error: safe to approve in bulk."""
         return (

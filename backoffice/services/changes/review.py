@@ -45,7 +45,8 @@ class ReviewDetail:
     warnings: tuple[str, ...]
     consequences: tuple[str, ...]
     effective_on: date
-    refusal: str | None  # why it can only be rejected
+    refusal: str | None  # why it can only be rejected (or closed as a duplicate)
+    blocking: str | None  # why it cannot be approved (the refusal, or an invalid key value)
     duplicate_of: int | None
     holder: claims.Holder | None  # a colleague reviewing it now
     decided: str | None  # for a request already decided: by whom, when, with what effect
@@ -89,10 +90,11 @@ def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDeta
         fields=assessment.fields,
         warnings=tuple(_warnings(session, assessment, holder, member)),
         consequences=tuple(consequences(session, assessment, records))
-        if request.status == ChangeStatus.PENDING and assessment.refusal is None
+        if request.status == ChangeStatus.PENDING and assessment.blocking is None
         else (),
         effective_on=request.effective_on or assessment.effective_on,
         refusal=assessment.refusal,
+        blocking=assessment.blocking,
         duplicate_of=assessment.duplicate_of,
         holder=holder,
         decided=None
@@ -128,8 +130,8 @@ def _warnings(
     found = []
     if holder is not None:
         found.append(claims.held_message(holder))
-    if assessment.refusal:
-        found.append(assessment.refusal)
+    if assessment.blocking:
+        found.append(assessment.blocking)
     if assessment.out_of_period:
         (start_month, start_day), (end_month, end_day) = timing.lock_period(session)
         found.append(

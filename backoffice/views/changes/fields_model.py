@@ -47,6 +47,7 @@ class ReviewFieldsModel(QAbstractTableModel):
     def load(
         self, fields: tuple[FieldAssessment, ...], *, editable: bool, refusal: str | None
     ) -> None:
+        """``refusal``: why the request can only be rejected (every field starts rejected)."""
         self.beginResetModel()
         self.fields = list(fields)
         self.editable = editable

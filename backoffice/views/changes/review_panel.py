@@ -156,18 +156,19 @@ class ReviewPanel(QWidget):
             self._held_by_me = detail.id
         self.detail = detail
         editable = self.can_review and detail.pending and detail.holder is None
-        self.model.load(detail.fields, editable=editable, refusal=detail.refusal)
+        self.model.load(detail.fields, editable=editable, refusal=detail.blocking)
         self.table.fit_height()
         self.header.setText(_header(detail))
         self._set_warnings(detail.warnings)
         self.consequences.setText(_consequences(detail))
         self.consequences.setVisible(True)
         self.errors.clear()
-        self.approve_button.setEnabled(editable and detail.refusal is None)
+        self.approve_button.setEnabled(editable and detail.blocking is None)
         self.reject_button.setEnabled(editable)
         self.duplicate_button.setEnabled(editable and detail.duplicate_of is not None)
         self.duplicate_button.setVisible(self.can_review and detail.duplicate_of is not None)
         self.take_over_button.setVisible(self.can_review and detail.holder is not None)
+        self.take_over_button.setEnabled(detail.pending and detail.holder is not None)
 
     def _show_nothing(self) -> None:
         self.detail = None
@@ -191,8 +192,8 @@ class ReviewPanel(QWidget):
         """Approve the ticked fields and reject the others (asking their reason once)."""
         if self.detail is None or not self.reject_button.isEnabled():
             return
-        if self.detail.refusal:
-            self.errors.setText(self.detail.refusal)
+        if self.detail.blocking:
+            self.errors.setText(self.detail.blocking)
             return
         undecided = self.model.undecided()
         if undecided:
@@ -266,7 +267,7 @@ class ReviewPanel(QWidget):
             self,
             tr("Reject the request"),
             tr("Reason for the rejection (the member reads it on the portal):"),
-            initial=self.detail.refusal or "",
+            initial=self.detail.blocking or "",
         )
         if reason is None:
             return
