@@ -309,3 +309,14 @@ def test_an_invalid_iban_leaves_only_the_rejection(
     with database.transaction() as session:
         decisions.reject(session, actors["administrative"], request_id, detail.blocking)
     assert support.status_of(database, request_id).rejection_reason == detail.blocking
+
+
+def test_a_new_hire_without_a_hiring_date_can_only_be_rejected(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    _owner, request_id = support.one_request(
+        database, ChangeKind.EMPLOYEE_ADDED, {"last_name": "Roth", "first_name": "Paul"}
+    )
+    error = refused(database, actors["administrative"], request_id)
+    expected = "Date d'embauche manque dans la demande. Cette demande ne peut qu'être rejetée."
+    assert [(item.field, item.message) for item in error.errors] == [("request", expected)]

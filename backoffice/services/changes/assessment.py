@@ -88,6 +88,12 @@ class Assessment:
             return self.refusal
         core = catalogue.CORE_FIELDS.get(self.request.kind, ())
         problem = next((f.problem for f in self.fields if f.problem and f.name in core), None)
+        absent = [name for name in core if name not in {f.name for f in self.fields}]
+        if problem is None and absent:
+            problem = tr(
+                "{field} is missing from the request.",
+                field=catalogue.spec_of(self.request.kind, absent[0]).label,
+            )
         if problem:
             return tr("{problem} This request can only be rejected.", problem=problem)
         return None

@@ -324,6 +324,8 @@ def _choice_errors(assessment: Assessment, choices: dict[str, FieldChoice]) -> l
             )
     if errors:
         return errors
+    if approving and assessment.blocking:  # a field the request cannot do without is absent
+        return [FieldError("request", assessment.blocking)]
     present = {item.name: item for item in assessment.fields}
     for group in catalogue.GROUPS.get(kind, ()):
         members = [name for name in group if name in present]
