@@ -381,3 +381,20 @@ def test_the_queue_sorts_by_any_column_and_filters_as_you_type(
     page.search.returnPressed.emit()
     assert shown_ids(page) == [second]
     assert page.count.text() == "1 affichées sur 2 demandes en attente"
+
+
+def test_leaving_the_page_lets_go_of_the_request(
+    qtbot, sqlite_database: Database, contexts, staff
+) -> None:
+    _owner, request_id = support.one_request(
+        sqlite_database, ChangeKind.COMPANY_RECORD, {"phone": "0389000040"}
+    )
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    holder = staff["administrative"].staff_id
+    assert support.status_of(sqlite_database, request_id).claimed_by_id == holder
+    page.hide()
+    qtbot.waitUntil(lambda: support.status_of(sqlite_database, request_id).claimed_by_id is None)
+    page.show()
+    qtbot.waitUntil(lambda: support.status_of(sqlite_database, request_id).claimed_by_id == holder)
+    qtbot.waitUntil(idle(context))

@@ -105,6 +105,8 @@ def apply_due(session: Session, actor: Doer, progress: Progress | None = None) -
 def apply_requests(
     session: Session, actor: Doer, request_ids: Collection[int], progress: Progress | None = None
 ) -> ApplyReport:
+    """Apply the approved requests among ``request_ids`` not applied yet. The callers (the
+    approval, ``apply_due``) have checked the permission."""
     progress = progress or silent()
     report = _Report()
     ordered = sorted(set(request_ids))
@@ -407,6 +409,7 @@ def _apply_added(
     employee = Employee(member_id=member.id, origin=EmployeeOrigin.PORTAL, **values)
     employee.risk_factors = [EmployeeRiskFactor(risk_code=code) for code in codes]
     session.add(employee)
+    before = {"has_employees": False} if not member.has_employees else {}
     member.has_employees = True
     session.flush()
     session.execute(
@@ -415,8 +418,9 @@ def _apply_added(
         .values(employee_id=employee.id)
         .execution_options(synchronize_session=False)
     )
+    after = {**values, "risk_factors": codes, "employee_id": employee.id}
     _applied_audit(
-        session, actor, request, {}, {**values, "risk_factors": codes, "employee_id": employee.id}
+        session, actor, request, before, after | ({"has_employees": True} if before else {})
     )
     report.applied.append(request.id)
 

@@ -106,6 +106,7 @@ def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDeta
 def open_for_review(session: Session, actor: Actor, request_id: int) -> ReviewDetail:
     """The review screen's opening: a reviewer takes the request (unless a colleague holds
     it, whom the detail then names); a viewer only reads it."""
+    require(actor, Permission.CHANGES_VIEW)
     if allows(actor.role, Permission.CHANGES_REVIEW):
         with contextlib.suppress(Conflict):  # decided meanwhile: the detail says by whom
             claims.claim(session, actor, request_id)

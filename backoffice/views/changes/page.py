@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -155,6 +155,16 @@ class ChangesPage(Page):
             shortcut.activated.connect(handler)
 
     # -- page interface ---------------------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the page lets go of the request under review: colleagues may take it."""
+        self.panel.show_request(None)
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._loaded:
+            self._open_current()
 
     def activated(self) -> None:
         if not self._loaded:
