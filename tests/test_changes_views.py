@@ -398,3 +398,33 @@ def test_leaving_the_page_lets_go_of_the_request(
     page.show()
     qtbot.waitUntil(lambda: support.status_of(sqlite_database, request_id).claimed_by_id == holder)
     qtbot.waitUntil(idle(context))
+
+
+def test_a_refused_approval_keeps_the_reviewers_choices(
+    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address = {
+        "address_line1": "5 rue Rapp",
+        "address_line2": None,
+        "postcode": "68000",
+        "city": "Colmar",
+    }
+    _owner, request_id = support.one_request(sqlite_database, ChangeKind.COMPANY_RECORD, address)
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    panel = page.panel
+    city = next(row for row, field in enumerate(panel.model.fields) if field.name == "city")
+    panel.model.setData(
+        panel.model.index(city, DECISION), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+    )
+    monkeypatch.setattr(review_panel, "ask_reason", lambda *_a, **_k: "Ville inconnue.")
+    panel.approve()  # half an address: the service refuses it
+    qtbot.waitUntil(lambda: panel.errors.text() != "")
+    qtbot.waitUntil(idle(context))
+    assert panel.errors.text().endswith("approuvez-les ou rejetez-les ensemble.")
+    assert (
+        panel.model.choices[city] == Choice.REJECT
+        and panel.model.reasons[city] == "Ville inconnue."
+    )
+    assert panel.approve_button.isEnabled()
+    assert status(sqlite_database, request_id) == ChangeStatus.PENDING

@@ -163,6 +163,10 @@ class ReviewPanel(QWidget):
         self.consequences.setText(_consequences(detail))
         self.consequences.setVisible(True)
         self.errors.clear()
+        self._enable_buttons(detail)
+
+    def _enable_buttons(self, detail: ReviewDetail) -> None:
+        editable = self.can_review and detail.pending and detail.holder is None
         self.approve_button.setEnabled(editable and detail.blocking is None)
         self.reject_button.setEnabled(editable)
         self.duplicate_button.setEnabled(editable and detail.duplicate_of is not None)
@@ -332,13 +336,10 @@ class ReviewPanel(QWidget):
         if isinstance(error, ValidationFailed):
             self.errors.setText(error.message)
             self.model.mark({item.field for item in error.errors})
-            self._restore_buttons()
+            if self.detail is not None:  # the reviewer's ticks and reasons stay as they were
+                self._enable_buttons(self.detail)
             return False
         return True  # the standard dialog (a colleague decided, connection lost...)
-
-    def _restore_buttons(self) -> None:
-        if self.detail is not None:
-            self._loaded(self._sequence, self.detail, claimed=False)
 
     def _reload_after_conflict(self) -> None:
         self.reload()
