@@ -4,7 +4,7 @@ close a repeated request as a duplicate, approve many simple requests at once.
 A decision takes the request's row lock (PostgreSQL ``FOR UPDATE``; SQLite's write
 transaction is exclusive) and re-reads its status under it: of two reviewers deciding at
 the same moment, the second finds it decided and is told by whom; nothing is written
-twice. Decisions are written with one statement per table for a whole batch, so that
+twice. Decisions are checked and written by ``plans``, a whole batch at once, so that
 approving a thousand requests costs little more than the bare updates. An approval
 records the effective date; the change applies then (``apply``), or at once when the
 delay is zero.
@@ -13,35 +13,26 @@ delay is zero.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import tr
-from backoffice.models import ChangeRequest, ChangeRequestField, ChangeStatus, StaffUser
+from backoffice.models import ChangeStatus, StaffUser
 from backoffice.models.change_requests import FieldDecision
-from backoffice.services import audit
 from backoffice.services.changes import apply, claims
-from backoffice.services.changes import fields as catalogue
-from backoffice.services.changes.assessment import Assessment, FieldAssessment, assess_many
+from backoffice.services.changes.assessment import Assessment, assess_many
 from backoffice.services.changes.facts import RequestFacts, chunks, load_requests
+from backoffice.services.changes.plans import FieldChoice, Plan, make_plan, write
 from backoffice.services.changes.review import decision_summary
-from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backoffice.services.errors import Conflict, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
-from backoffice.services.tracking import mark_touched
 
 BULK_CHUNK = 250
-
-
-@dataclass(frozen=True)
-class FieldChoice:
-    approve: bool
-    reason: str | None = None  # shown to the member when the field is rejected
-    confirm_conflict: bool = False  # approve over a value that changed since the request
 
 
 @dataclass(frozen=True)
@@ -61,21 +52,6 @@ class BulkOutcome:
     effective_on: date | None
 
 
-@dataclass
-class _Plan:
-    assessment: Assessment
-    status: ChangeStatus
-    fields: dict[str, tuple[FieldDecision, str | None, str | None]]  # decision, reason, value
-    effective_on: date | None = None
-    reason: str | None = None
-    duplicate_of: int | None = None
-    approved: list[FieldAssessment] = field(default_factory=list)
-
-    @property
-    def request(self) -> RequestFacts:
-        return self.assessment.request
-
-
 # -- single requests -------------------------------------------------------------------------
 
 
@@ -87,8 +63,8 @@ def approve(
     approved value is invalid, or a conflict is approved without confirmation."""
     require(actor, Permission.CHANGES_REVIEW)
     assessment = _assess_locked(session, actor, request_id)
-    plan = _plan(assessment, choices)
-    _write(session, actor, [plan])
+    plan = make_plan(assessment, choices)
+    write(session, actor, [plan])
     applied = _apply_if_due(session, actor, [plan])
     return _outcome(plan, applied)
 
@@ -113,8 +89,8 @@ def reject(session: Session, actor: Actor, request_id: int, reason: str) -> Deci
         )
     assessment = _assess_locked(session, actor, request_id)
     choices = {f.name: FieldChoice(approve=False, reason=reason.strip()) for f in assessment.fields}
-    plan = _plan(assessment, choices)
-    _write(session, actor, [plan])
+    plan = make_plan(assessment, choices)
+    write(session, actor, [plan])
     return _outcome(plan, applied=False)
 
 
@@ -131,9 +107,9 @@ def close_as_duplicate(session: Session, actor: Actor, request_id: int) -> Decis
         "Request already received (request {id}): it is processed once.",
         id=assessment.duplicate_of,
     )
-    plan = _plan(assessment, {f.name: FieldChoice(False, reason) for f in assessment.fields})
+    plan = make_plan(assessment, {f.name: FieldChoice(False, reason) for f in assessment.fields})
     plan.status, plan.duplicate_of = ChangeStatus.DUPLICATE, assessment.duplicate_of
-    _write(session, actor, [plan])
+    write(session, actor, [plan])
     return _outcome(plan, applied=False)
 
 
@@ -189,7 +165,7 @@ def approve_many(
     for done, part in enumerate(chunks(ordered, BULK_CHUNK)):
         progress.check()
         plans = _bulk_plans(session, actor, part, skipped)
-        _write(session, actor, plans)
+        write(session, actor, plans)
         _apply_if_due(session, actor, plans)
         approved += [plan.request.id for plan in plans]
         effective_on = effective_on or next((p.effective_on for p in plans), None)
@@ -204,7 +180,7 @@ def approve_many(
 
 def _bulk_plans(
     session: Session, actor: Actor, ids: list[int], skipped: list[tuple[int, str]]
-) -> list[_Plan]:
+) -> list[Plan]:
     requests = load_requests(session, ids, lock=True)
     holders = {r.claimed_by_id for r in requests.values() if r.claimed_by_id}
     names = dict(
@@ -232,7 +208,7 @@ def _bulk_plans(
             skipped.append((request_id, why))
         else:
             all_fields = {f.name: FieldChoice(approve=True) for f in assessment.fields}
-            plans.append(_plan(assessment, all_fields))
+            plans.append(make_plan(assessment, all_fields))
     return plans
 
 
@@ -249,211 +225,7 @@ def _not_simple(assessment: Assessment) -> str | None:
     return tr("Only company-record changes are approved in bulk: review this one on its own.")
 
 
-# -- the plan: what to write, checked whole before anything is written ---------------------------
-
-
-def _plan(assessment: Assessment, choices: dict[str, FieldChoice]) -> _Plan:
-    errors = _choice_errors(assessment, choices)
-    if errors:
-        raise ValidationFailed(errors)
-    decided: dict[str, tuple[FieldDecision, str | None, str | None]] = {}
-    approved = []
-    for item in assessment.fields:
-        choice = choices[item.name]
-        if choice.approve:
-            decided[item.name] = (FieldDecision.APPROVED, None, item.expected)
-            approved.append(item)
-        else:
-            decided[item.name] = (
-                FieldDecision.REJECTED,
-                (choice.reason or "").strip(),
-                item.current,
-            )
-    reasons = list(dict.fromkeys(reason for d, reason, _v in decided.values() if reason))
-    if not approved:
-        status = ChangeStatus.REJECTED
-    elif len(approved) < len(assessment.fields):
-        status = ChangeStatus.PARTIALLY_APPROVED
-    else:
-        status = ChangeStatus.APPROVED
-    return _Plan(
-        assessment,
-        status,
-        decided,
-        effective_on=assessment.effective_on if approved else None,
-        reason="; ".join(reasons) or None,
-        approved=approved,
-    )
-
-
-def _choice_errors(assessment: Assessment, choices: dict[str, FieldChoice]) -> list[FieldError]:
-    kind = assessment.request.kind
-    errors = []
-    approving = any(choice.approve for choice in choices.values())
-    if approving and assessment.refusal:
-        return [FieldError("request", assessment.refusal)]
-    for item in assessment.fields:
-        choice = choices.get(item.name)
-        if choice is None:
-            errors.append(
-                FieldError(item.name, tr("{field}: approve or reject it.", field=item.label))
-            )
-        elif choice.approve and item.problem:
-            errors.append(FieldError(item.name, item.problem))
-        elif choice.approve and item.conflict and not choice.confirm_conflict:
-            errors.append(
-                FieldError(
-                    item.name,
-                    tr(
-                        "{field}: {conflict} Confirm that the submitted value replaces it, or "
-                        "reject it.",
-                        field=item.label,
-                        conflict=item.conflict,
-                    ),
-                )
-            )
-        elif not choice.approve and not (choice.reason or "").strip():
-            errors.append(
-                FieldError(
-                    item.name,
-                    tr(
-                        "{field}: give the reason shown to the member for rejecting it.",
-                        field=item.label,
-                    ),
-                )
-            )
-    if errors:
-        return errors
-    if approving and assessment.blocking:  # a field the request cannot do without is absent
-        return [FieldError("request", assessment.blocking)]
-    present = {item.name: item for item in assessment.fields}
-    for group in catalogue.GROUPS.get(kind, ()):
-        members = [name for name in group if name in present]
-        if len({choices[name].approve for name in members}) > 1:
-            errors.append(
-                FieldError(
-                    members[0],
-                    tr(
-                        "{fields}: approve or reject them together.",
-                        fields=", ".join(present[name].label for name in members),
-                    ),
-                )
-            )
-    for name in catalogue.CORE_FIELDS.get(kind, ()):
-        if approving and name in present and not choices[name].approve:
-            errors.append(
-                FieldError(
-                    name,
-                    tr(
-                        "{field} is needed to approve this request: approve it, or reject the "
-                        "whole request.",
-                        field=present[name].label,
-                    ),
-                )
-            )
-    return errors
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-
-def _write(session: Session, actor: Actor, plans: list[_Plan]) -> None:
-    """The decisions of ``plans``: one UPDATE per table for the batch, one audit event per
-    request."""
-    if not plans:
-        return
-    now = clock.now()
-    requests = ChangeRequest.__table__
-    result = session.execute(
-        update(requests)
-        .where(requests.c.id == bindparam("b_id"), requests.c.status == ChangeStatus.PENDING)
-        .values(
-            status=bindparam("b_status"),
-            effective_on=bindparam("b_effective_on"),
-            rejection_reason=bindparam("b_reason"),
-            duplicate_of_id=bindparam("b_duplicate_of"),
-            reviewed_by_id=actor.staff_id,
-            reviewed_at=now,
-            claimed_by_id=None,
-            claimed_at=None,
-            version=requests.c.version + 1,
-        ),
-        [
-            {
-                "b_id": plan.request.id,
-                "b_status": plan.status,
-                "b_effective_on": plan.effective_on,
-                "b_reason": plan.reason,
-                "b_duplicate_of": plan.duplicate_of,
-            }
-            for plan in plans
-        ],
-    )
-    if session.bind.dialect.supports_sane_multi_rowcount and result.rowcount != len(plans):  # type: ignore[union-attr]
-        raise Conflict(tr("Another reviewer decided on some of these requests at the same time."))
-    fields = ChangeRequestField.__table__
-    session.execute(
-        update(fields)
-        .where(fields.c.id == bindparam("b_id"))
-        .values(
-            decision=bindparam("b_decision"),
-            decision_reason=bindparam("b_reason"),
-            value_at_review=bindparam("b_value"),
-        ),
-        [
-            {"b_id": facts.id, "b_decision": decision, "b_reason": reason, "b_value": value}
-            for plan in plans
-            for facts in plan.request.fields
-            for decision, reason, value in [plan.fields[facts.name]]
-        ],
-    )
-    mark_touched(session, "change_requests", {plan.request.id for plan in plans})
-    for plan in plans:
-        _audit(session, actor, plan)
-
-
-def _audit(session: Session, actor: Actor, plan: _Plan) -> None:
-    request, kind_label = plan.request, catalogue.kind_label(plan.request.kind)
-    rejected = [item for item in plan.assessment.fields if item not in plan.approved]
-    if plan.status == ChangeStatus.DUPLICATE:
-        action = "change.duplicate"
-        summary = tr("{kind}: duplicate of request {id}", kind=kind_label, id=plan.duplicate_of)
-    elif plan.status == ChangeStatus.REJECTED:
-        action = "change.reject"
-        summary = tr(
-            "{kind} rejected ({fields}): {reason}",
-            kind=kind_label,
-            fields=", ".join(item.label for item in rejected),
-            reason=plan.reason or "",
-        )
-    else:
-        action = "change.approve"
-        summary = tr(
-            "{kind} approved (request {id}), effective on {date}",
-            kind=kind_label,
-            id=request.id,
-            date=plan.effective_on.strftime("%d/%m/%Y") if plan.effective_on else "",
-        )
-        if rejected:
-            summary += " — " + tr(
-                "rejected: {fields} ({reason})",
-                fields=", ".join(item.label for item in rejected),
-                reason=plan.reason or "",
-            )
-    audit.record(
-        session,
-        actor,
-        action,
-        "change_request",
-        request.id,
-        member_id=request.member_id,
-        summary=summary,
-        before={item.name: item.current for item in plan.approved} or None,
-        after={item.name: item.submitted for item in plan.approved} or None,
-    )
-
-
-def _apply_if_due(session: Session, actor: Actor, plans: list[_Plan]) -> bool:
+def _apply_if_due(session: Session, actor: Actor, plans: list[Plan]) -> bool:
     """With no delay configured, an approved change applies at once."""
     today = clock.today()
     due = [p.request.id for p in plans if p.effective_on is not None and p.effective_on <= today]
@@ -462,7 +234,7 @@ def _apply_if_due(session: Session, actor: Actor, plans: list[_Plan]) -> bool:
     return bool(due)
 
 
-def _outcome(plan: _Plan, applied: bool) -> DecisionOutcome:
+def _outcome(plan: Plan, applied: bool) -> DecisionOutcome:
     return DecisionOutcome(
         plan.request.id,
         plan.status,

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from backoffice.i18n import tr
 from backoffice.models.change_requests import FieldDecision
 from backoffice.services.changes.assessment import FieldAssessment
-from backoffice.services.changes.decisions import FieldChoice
+from backoffice.services.changes.plans import FieldChoice
 
 Index = QModelIndex | QPersistentModelIndex
 CHANGED = QColor("#fff4ce")  # the submitted value differs from the record

@@ -8,7 +8,7 @@ from backoffice.i18n import tr
 from backoffice.services.changes.fields import kind_label
 from backoffice.services.changes.queue import QueueFlag, QueueRow
 from backoffice.views import formatting
-from backoffice.views.changes.review_panel import age_text
+from backoffice.views.changes.review_text import age_text
 from backoffice.views.widgets.rows_model import Column
 
 MISSING = QColor("#f8d0d0")

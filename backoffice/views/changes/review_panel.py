@@ -7,29 +7,33 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from backoffice.i18n import ntr, tr
-from backoffice.models import ChangeKind, ChangeStatus
+from backoffice.i18n import tr
+from backoffice.models import ChangeKind
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation, run_query
 from backoffice.services.changes import claims, decisions, review
 from backoffice.services.changes.decisions import DecisionOutcome
-from backoffice.services.changes.fields import kind_label
 from backoffice.services.changes.review import ReviewDetail
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
-from backoffice.views import formatting
 from backoffice.views.changes.fields_model import Choice, ReviewFieldsModel
+from backoffice.views.changes.fields_table import FieldsTable
+from backoffice.views.changes.review_text import (
+    consequences_text,
+    header_text,
+    outcome_message,
+    rich_label,
+)
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 
 WARNING_STYLE = "background: #fff1d6; border: 1px solid #e0b060; padding: 6px; border-radius: 4px;"
@@ -55,10 +59,10 @@ class ReviewPanel(QWidget):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
-        self.warnings = _label(WARNING_STYLE)
+        self.warnings = rich_label(WARNING_STYLE)
         layout.addWidget(self.warnings)
         self.model = ReviewFieldsModel(self)
-        self.table = _FieldsTable()
+        self.table = FieldsTable()
         self.table.setModel(self.model)
         self.table.setObjectName("review_fields")
         self.table.verticalHeader().setVisible(False)
@@ -72,9 +76,9 @@ class ReviewPanel(QWidget):
         edit.activated.connect(lambda: self.edit_reason(self.table.currentIndex().row()))
         self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.fit_height())
         layout.addWidget(self.table)
-        self.consequences = _label("padding: 4px;")
+        self.consequences = rich_label("padding: 4px;")
         layout.addWidget(self.consequences)
-        self.errors = _label("color: #b00020;")
+        self.errors = rich_label("color: #b00020;")
         layout.addWidget(self.errors)
         layout.addStretch()
         layout.addLayout(self._buttons())
@@ -158,9 +162,9 @@ class ReviewPanel(QWidget):
         editable = self.can_review and detail.pending and detail.holder is None
         self.model.load(detail.fields, editable=editable, refusal=detail.blocking)
         self.table.fit_height()
-        self.header.setText(_header(detail))
+        self.header.setText(header_text(detail))
         self._set_warnings(detail.warnings)
-        self.consequences.setText(_consequences(detail))
+        self.consequences.setText(consequences_text(detail))
         self.consequences.setVisible(True)
         self.errors.clear()
         self._enable_buttons(detail)
@@ -344,95 +348,3 @@ class ReviewPanel(QWidget):
     def _reload_after_conflict(self) -> None:
         self.reload()
         self.stale.emit()
-
-
-class _FieldsTable(QTableView):
-    """The fields table: fixed decision and label columns; the values share what is left
-    with the remark, which gets the most (it holds sentences)."""
-
-    FIXED = (110, 130)
-    SHARES = (0.28, 0.28, 0.44)  # current value, submitted value, remark
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        rest = max(self.viewport().width() - sum(self.FIXED), 240)
-        widths = [*self.FIXED, *(int(rest * share) for share in self.SHARES)]
-        for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
-
-    def fit_height(self) -> None:
-        """As tall as its rows (the consequences follow right below), up to a limit."""
-        self.resizeRowsToContents()
-        rows = sum(self.rowHeight(row) for row in range(self.model().rowCount()))
-        height = self.horizontalHeader().height() + rows + 2 * self.frameWidth() + 2
-        self.setFixedHeight(min(max(height, 80), 520))
-
-
-def outcome_message(outcome: DecisionOutcome) -> str:
-    day = formatting.day(outcome.effective_on)
-    if outcome.status == ChangeStatus.DUPLICATE:
-        return tr("Request {id} closed as a duplicate.", id=outcome.request_id)
-    if outcome.status == ChangeStatus.REJECTED:
-        return tr(
-            "Request {id} rejected; the member reads the reason on the portal.",
-            id=outcome.request_id,
-        )
-    if outcome.applied:
-        return tr("Request {id} approved and applied.", id=outcome.request_id)
-    if outcome.status == ChangeStatus.PARTIALLY_APPROVED:
-        return ntr(
-            "Request {id} partly approved ({count} field rejected); effective on {date}.",
-            "Request {id} partly approved ({count} fields rejected); effective on {date}.",
-            len(outcome.rejected),
-            id=outcome.request_id,
-            date=day,
-        )
-    return tr("Request {id} approved; effective on {date}.", id=outcome.request_id, date=day)
-
-
-def _label(style: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setStyleSheet(style)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _header(detail: ReviewDetail) -> str:
-    who = html.escape(f"{detail.member_code} — {detail.member_name}".rstrip(" —"))
-    title = tr("Request {id}", id=detail.id)
-    lines = [
-        f"<span style='font-size: 15px; font-weight: 600;'>{html.escape(title)} · "
-        f"{html.escape(kind_label(detail.kind))}</span>",
-        f"<b>{who}</b>",
-    ]
-    if detail.employee_label:
-        lines.append(html.escape(tr("Employee: {name}", name=detail.employee_label)))
-    lines.append(
-        html.escape(
-            tr(
-                "Sent on {when} by {who} ({age}).",
-                when=formatting.moment(detail.submitted_at),
-                who=detail.submitted_by,
-                age=age_text(detail.age_days),
-            )
-        )
-    )
-    if detail.comment:
-        lines.append(f"<i>« {html.escape(detail.comment)} »</i>")
-    return "<br>".join(lines)
-
-
-def _consequences(detail: ReviewDetail) -> str:
-    if detail.decided:
-        return html.escape(detail.decided)
-    if not detail.consequences:
-        return ""
-    items = "".join(f"<li>{html.escape(item)}</li>" for item in detail.consequences)
-    title = tr("If approved (effective on {date}):", date=formatting.day(detail.effective_on))
-    return f"<b>{html.escape(title)}</b><ul style='margin: 2px 0;'>{items}</ul>"
-
-
-def age_text(days: int) -> str:
-    return tr("today") if days == 0 else ntr("{count} day", "{count} days", days)
