@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -78,6 +78,36 @@ class _Report:
         self.failed += other.failed
 
 
+@dataclass
+class _Run:
+    """What each step of an application works with."""
+
+    session: Session
+    actor: Doer
+    records: Records
+    report: _Report
+
+    def attempt(self) -> _Run:
+        """The same, reporting apart (kept only if the attempt succeeds)."""
+        return replace(self, report=_Report())
+
+    def audit(self, request: RequestFacts, before: dict, after: dict, extra: str = "") -> None:
+        summary = tr(
+            "{kind} applied (request {id})", kind=catalogue.kind_label(request.kind), id=request.id
+        )
+        audit.record(
+            self.session,
+            self.actor,
+            "change.apply",
+            "change_request",
+            request.id,
+            member_id=request.member_id,
+            summary=summary + (f" — {extra}" if extra else ""),
+            before=before,
+            after=after,
+        )
+
+
 def due_request_ids(session: Session) -> list[int]:
     """Approved requests whose effective date has come and which are not applied yet;
     rows another run is applying right now are skipped (PostgreSQL)."""
@@ -118,16 +148,14 @@ def apply_requests(
             key=lambda r: (r.effective_on, r.reviewed_at, r.id),
         )
         records = load_records(session, ready, lock_members=True, with_scheduled=False)
-        done = _Report()
-        _apply_company(
-            session, actor, [r for r in ready if r.kind == ChangeKind.COMPANY_RECORD], records, done
-        )
+        run = _Run(session, actor, records, _Report())
+        _apply_company(run, [r for r in ready if r.kind == ChangeKind.COMPANY_RECORD])
         session.expire_all()  # ORM copies of the members just updated are stale
         for request in ready:
             if request.kind != ChangeKind.COMPANY_RECORD:
-                _guarded(session, actor, request, records, done, _apply_one)
-        _mark_applied(session, done.applied)
-        report.merge(done)
+                _guarded(run, request, _apply_one)
+        _mark_applied(session, run.report.applied)
+        report.merge(run.report)
         finished = min(len(ordered), (number + 1) * CHUNK)
         progress.step(
             finished,
@@ -137,32 +165,24 @@ def apply_requests(
     return ApplyReport(tuple(report.applied), tuple(report.notes), tuple(report.failed))
 
 
-Applier = Callable[[Session, Doer, RequestFacts, Records, _Report], None]
-
-
 def _guarded(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    records: Records,
-    report: _Report,
-    applier: Applier,
+    run: _Run, request: RequestFacts, applier: Callable[[_Run, RequestFacts], None]
 ) -> None:
     """Apply one request in a savepoint: whole, or not at all (reported)."""
-    attempt = _Report()
+    attempt = run.attempt()
     try:
-        with session.begin_nested():
-            applier(session, actor, request, records, attempt)
+        with run.session.begin_nested():
+            applier(attempt, request)
     except (ServiceError, SQLAlchemyError) as error:
         message = error.message if isinstance(error, ServiceError) else str(error).splitlines()[0]
-        report.failed.append(
+        run.report.failed.append(
             (
                 request.id,
                 tr("Request {id} could not be applied: {error}", id=request.id, error=message),
             )
         )
         return
-    report.merge(attempt)
+    run.report.merge(attempt.report)
 
 
 def _mark_applied(session: Session, ids: list[int]) -> None:
@@ -204,30 +224,6 @@ def _fresh_values(
     return values
 
 
-def _applied_audit(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    extra: str = "",
-) -> None:
-    summary = tr(
-        "{kind} applied (request {id})", kind=catalogue.kind_label(request.kind), id=request.id
-    )
-    audit.record(
-        session,
-        actor,
-        "change.apply",
-        "change_request",
-        request.id,
-        member_id=request.member_id,
-        summary=summary + (f" — {extra}" if extra else ""),
-        before=before,
-        after=after,
-    )
-
-
 def _gone(request: RequestFacts, report: _Report) -> None:
     """The record is gone: nothing to apply; the request is closed all the same."""
     report.notes.append(
@@ -245,48 +241,39 @@ def _gone(request: RequestFacts, report: _Report) -> None:
 # -- company records: one UPDATE per batch ------------------------------------------------------
 
 
-def _apply_company(
-    session: Session, actor: Doer, requests: list[RequestFacts], records: Records, report: _Report
-) -> None:
+def _apply_company(run: _Run, requests: list[RequestFacts]) -> None:
     if not requests:
         return
-    attempt = _Report()
+    attempt = run.attempt()
     try:
-        with session.begin_nested():
-            _company_batch(session, actor, requests, records, attempt)
+        with run.session.begin_nested():
+            _company_batch(attempt, requests)
     except SQLAlchemyError:  # one bad row: apply them one by one to find it
         for request in requests:
-            _guarded(
-                session,
-                actor,
-                request,
-                records,
-                report,
-                lambda s, a, r, rec, rep: _company_batch(s, a, [r], rec, rep),
-            )
+            _guarded(run, request, lambda each, one: _company_batch(each, [one]))
         return
-    report.merge(attempt)
+    run.report.merge(attempt.report)
 
 
-def _company_batch(
-    session: Session, actor: Doer, requests: list[RequestFacts], records: Records, report: _Report
-) -> None:
+def _company_batch(run: _Run, requests: list[RequestFacts]) -> None:
     changed: dict[int, dict[str, Any]] = defaultdict(dict)  # member → final values
     for request in requests:
-        member = records.members.get(request.member_id or 0)
+        member = run.records.members.get(request.member_id or 0)
         if member is None:
-            _gone(request, report)
+            _gone(request, run.report)
             continue
-        values = _fresh_values(request, lambda name, m=member: encode_value(m.get(name)), report)
+        values = _fresh_values(
+            request, lambda name, m=member: encode_value(m.get(name)), run.report
+        )
         if values:
             before = {name: member.get(name) for name in values}
             member.update(values)  # later requests of the batch see this one applied
             changed[member["id"]].update(values)
-            _applied_audit(session, actor, request, before, values)
-        report.applied.append(request.id)
+            run.audit(request, before, values)
+        run.report.applied.append(request.id)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for member_id, values in changed.items():
-        member = records.members[member_id]
+        member = run.records.members[member_id]
         row = {f"v_{name}": value for name, value in values.items()}
         row["b_id"] = member_id
         row["b_search"] = member_search_text(
@@ -300,7 +287,7 @@ def _company_batch(
         groups[tuple(sorted(values))].append(row)
     members, now = Member.__table__, clock.now()
     for names, rows in groups.items():
-        session.execute(
+        run.session.execute(
             update(members)
             .where(members.c.id == bindparam("b_id"))
             .values(
@@ -313,24 +300,19 @@ def _company_batch(
             ),
             rows,
         )
-    mark_touched(session, "members", set(changed))
+    mark_touched(run.session, "members", set(changed))
 
 
 # -- the other kinds: one request at a time ----------------------------------------------------
 
 
-def _apply_situation(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    member: Member,
-    records: Records,
-    report: _Report,
-) -> None:
-    values = _fresh_values(request, lambda name: current_text(records, request, name), report)
+def _apply_situation(run: _Run, request: RequestFacts, member: Member) -> None:
+    values = _fresh_values(
+        request, lambda name: current_text(run.records, request, name), run.report
+    )
     on = values.get("situation_date")
     if "situation" not in values or on is None:
-        report.applied.append(request.id)
+        run.report.applied.append(request.id)
         return
     before = audit.snapshot(member, ["status", "ceased_on", "has_employees"])
     if values["situation"] == "cessation":
@@ -339,19 +321,19 @@ def _apply_situation(
     else:
         reason = effects.NO_EMPLOYEES_REASON
     member.has_employees = False
-    exited = effects.exit_employees(session, actor, member.id, on, reason)
+    exited = effects.exit_employees(run.session, run.actor, member.id, on, reason)
     cancelled = effects.cancel_appointments(
-        session, actor, effects.future_appointments(on, member_id=member.id), reason
+        run.session, run.actor, effects.future_appointments(on, member_id=member.id), reason
     )
-    session.flush()
+    run.session.flush()
     after = audit.snapshot(member, ["status", "ceased_on", "has_employees"])
     extra = tr(
         "{employees} employees exited, {appointments} appointments cancelled",
         employees=len(exited),
         appointments=len(cancelled),
     )
-    _applied_audit(session, actor, request, before, after, extra)
-    report.applied.append(request.id)
+    run.audit(request, before, after, extra)
+    run.report.applied.append(request.id)
 
 
 def _mandate_actor(session: Session, actor: Doer, request: RequestFacts) -> Actor:
@@ -364,19 +346,14 @@ def _mandate_actor(session: Session, actor: Doer, request: RequestFacts) -> Acto
     return actor_of(reviewer)
 
 
-def _apply_sepa(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    member: Member,
-    records: Records,
-    report: _Report,
-) -> None:
-    values = _fresh_values(request, lambda name: current_text(records, request, name), report)
+def _apply_sepa(run: _Run, request: RequestFacts, member: Member) -> None:
+    values = _fresh_values(
+        request, lambda name: current_text(run.records, request, name), run.report
+    )
     if "iban" in values and "bic" in values:
         mandate = create_mandate(
-            session,
-            _mandate_actor(session, actor, request),
+            run.session,
+            _mandate_actor(run.session, run.actor, request),
             member.id,
             values["iban"],
             values["bic"],
@@ -385,85 +362,62 @@ def _apply_sepa(
             change_request_id=request.id,
             permission=Permission.CHANGES_REVIEW,
         )
-        _applied_audit(session, actor, request, {}, {"rum": mandate.rum, "iban": mandate.iban})
-    report.applied.append(request.id)
+        run.audit(request, {}, {"rum": mandate.rum, "iban": mandate.iban})
+    run.report.applied.append(request.id)
 
 
 def _categories(records: Records) -> dict[str, Any]:
     return {code: category for code, (_label, category) in records.risks.items()}
 
 
-def _apply_added(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    member: Member,
-    records: Records,
-    report: _Report,
-) -> None:
-    values = _fresh_values(request, lambda _name: None, report)
+def _apply_added(run: _Run, request: RequestFacts, member: Member) -> None:
+    values = _fresh_values(request, lambda _name: None, run.report)
     codes = values.pop("risk_factors", [])
     values["follow_up_category"] = catalogue.recorded_category(
-        values.get("follow_up_category"), codes, _categories(records)
+        values.get("follow_up_category"), codes, _categories(run.records)
     )
     employee = Employee(member_id=member.id, origin=EmployeeOrigin.PORTAL, **values)
     employee.risk_factors = [EmployeeRiskFactor(risk_code=code) for code in codes]
-    session.add(employee)
+    run.session.add(employee)
     before = {"has_employees": False} if not member.has_employees else {}
     member.has_employees = True
-    session.flush()
-    session.execute(
+    run.session.flush()
+    run.session.execute(
         update(ChangeRequest)
         .where(ChangeRequest.id == request.id)
         .values(employee_id=employee.id)
         .execution_options(synchronize_session=False)
     )
     after = {**values, "risk_factors": codes, "employee_id": employee.id}
-    _applied_audit(
-        session, actor, request, before, after | ({"has_employees": True} if before else {})
-    )
-    report.applied.append(request.id)
+    run.audit(request, before, after | ({"has_employees": True} if before else {}))
+    run.report.applied.append(request.id)
 
 
 def _employee_text(employee: Employee, name: str) -> str | None:
     return encode_value(employee.risk_codes if name == "risk_factors" else getattr(employee, name))
 
 
-def _apply_exited(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    employee: Employee,
-    records: Records,
-    report: _Report,
-) -> None:
-    values = _fresh_values(request, lambda name: _employee_text(employee, name), report)
+def _apply_exited(run: _Run, request: RequestFacts, employee: Employee) -> None:
+    values = _fresh_values(request, lambda name: _employee_text(employee, name), run.report)
     before = audit.snapshot(employee, list(values))
     for name, value in values.items():
         setattr(employee, name, value)
     cancelled = []
     if "exited_on" in values:
         cancelled = effects.cancel_appointments(
-            session,
-            actor,
+            run.session,
+            run.actor,
             effects.future_appointments(values["exited_on"], employee_id=employee.id),
             effects.EXIT_REASON,
         )
-    session.flush()
+    run.session.flush()
     extra = tr("{count} appointments cancelled", count=len(cancelled)) if cancelled else ""
-    _applied_audit(session, actor, request, before, audit.snapshot(employee, list(values)), extra)
-    report.applied.append(request.id)
+    run.audit(request, before, audit.snapshot(employee, list(values)), extra)
+    run.report.applied.append(request.id)
 
 
-def _apply_updated(
-    session: Session,
-    actor: Doer,
-    request: RequestFacts,
-    employee: Employee,
-    records: Records,
-    report: _Report,
-) -> None:
-    values = _fresh_values(request, lambda name: _employee_text(employee, name), report)
+def _apply_updated(run: _Run, request: RequestFacts, employee: Employee) -> None:
+    values = _fresh_values(request, lambda name: _employee_text(employee, name), run.report)
     names = ["pcs_code", "job_title", "follow_up_category"]
     before = {**audit.snapshot(employee, names), "risk_factors": employee.risk_codes}
     for name in ("pcs_code", "job_title"):
@@ -479,28 +433,26 @@ def _apply_updated(
         employee.follow_up_category = catalogue.recorded_category(
             declared,
             sorted({link.risk_code for link in employee.risk_factors}),
-            _categories(records),
+            _categories(run.records),
         )
-    session.flush()
+    run.session.flush()
     after = {**audit.snapshot(employee, names), "risk_factors": employee.risk_codes}
     changed_before, changed_after = audit.changed_fields(before, after)
-    _applied_audit(session, actor, request, changed_before, changed_after)
-    report.applied.append(request.id)
+    run.audit(request, changed_before, changed_after)
+    run.report.applied.append(request.id)
 
 
-def _apply_one(
-    session: Session, actor: Doer, request: RequestFacts, records: Records, report: _Report
-) -> None:
+def _apply_one(run: _Run, request: RequestFacts) -> None:
     """Apply a request to the member or employee it concerns, if it still exists."""
     on_employee = request.kind in (ChangeKind.EMPLOYEE_EXITED, ChangeKind.EMPLOYEE_UPDATED)
     model, target_id = (
         (Employee, request.employee_id) if on_employee else (Member, request.member_id)
     )
-    target = session.get(model, target_id) if target_id else None
+    target = run.session.get(model, target_id) if target_id else None
     if target is None:
-        _gone(request, report)
+        _gone(request, run.report)
         return
-    APPLIERS[request.kind](session, actor, request, target, records, report)
+    APPLIERS[request.kind](run, request, target)
 
 
 APPLIERS: dict[ChangeKind, Callable[..., None]] = {
