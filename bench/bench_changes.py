@@ -167,7 +167,7 @@ def _queue(context: Context, database: Database, backend: str) -> None:
             assert len(cursor.fetchall()) >= QUEUE_SIZE
             cursor.close()
 
-        seconds, baseline = _best(5, open_queue), _best(5, raw_select)
+        seconds, baseline = _best(9, open_queue), _best(9, raw_select)
         session.rollback()
     context.add(
         Result(
