@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "backoffice.cli.db_commands",
     "backoffice.cli.demo_command",
     "backoffice.cli.accounts_command",
+    "backoffice.cli.changes_command",
 )
 
 

@@ -27,6 +27,17 @@ def bank_account(rng: random.Random) -> tuple[str, str]:
     return iban.compact, str(bic)[:8] if bic and str(bic).endswith("XXX") else str(bic)
 
 
+def iban_with_wrong_rib_key(rng: random.Random) -> str:
+    """A French IBAN whose own check digits are right but whose RIB key is not (a typing
+    error the IBAN checksum alone does not catch)."""
+    bban = f"30004{rng.randrange(10**5):05d}{rng.randrange(10**11):011d}"
+    right = IBAN.generate("FR", bank_code=bban[:10], account_code=bban[10:]).bban
+    key = (int(str(right)[-2:]) + 1) % 97 or 1
+    wrong = f"{str(right)[:-2]}{key:02d}"
+    digits = "".join(str(int(char, 36)) for char in wrong + "FR00")
+    return f"FR{98 - int(digits) % 97:02d}{wrong}"
+
+
 def mandate_reference(member_code: str, sequence: int = 1) -> str:
     """RUM (référence unique de mandat): at most 35 characters, unique per mandate."""
     from backoffice.services.sepa.mandates import rum_for

@@ -222,6 +222,32 @@ class PortalActivity:
         january = clock.at_local(date(self.today.year, 1, 12), time(9, 40))
         for kind in (ChangeKind.EMPLOYEE_ADDED, ChangeKind.EMPLOYEE_EXITED):
             self._submit(kind, self.rng.choice(self.active_codes), at=january)
+        self._requests_to_reject(member)
+
+    def _requests_to_reject(self, member: Member) -> None:
+        """An update of an employee removed since (entered twice by mistake), and an opt-in
+        whose IBAN has a wrong RIB key: the review can only reject them."""
+        mistake = Employee(
+            member_id=member.id, last_name="Doublon", first_name="Saisie", hired_on=self.today
+        )
+        self.session.add(mistake)
+        self.session.flush()
+        simulator.submit_change(
+            self.session,
+            member.member_code,
+            ChangeKind.EMPLOYEE_UPDATED,
+            {"job_title": "Magasinier"},
+            employee_id=mistake.id,
+            submitted_at=self.recent(2),
+        )
+        self.session.delete(mistake)
+        simulator.submit_change(
+            self.session,
+            self.rng.choice(self.active_codes),
+            ChangeKind.SEPA_OPT_IN,
+            {"iban": identifiers.iban_with_wrong_rib_key(self.rng), "bic": "BNPAFRPP"},
+            submitted_at=self.recent(2),
+        )
 
     # -- declarations, firms, accounts ------------------------------------------------------
 

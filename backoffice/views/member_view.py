@@ -32,6 +32,7 @@ from backoffice.services.members import EmployeeRow, EmployeeState, HistoryRow, 
 from backoffice.services.permissions import Permission
 from backoffice.services.tracking import Touched
 from backoffice.views import formatting, labels
+from backoffice.views.changes.member_banner import ScheduledChangesBanner
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
 from backoffice.views.member_form import MemberForm, display
 from backoffice.views.widgets.dialogs import confirm
@@ -115,6 +116,7 @@ class MemberView(QWidget):
     def _record_tab(self) -> QWidget:
         widget = QWidget()
         layout = QVBoxLayout(widget)
+        layout.addWidget(ScheduledChangesBanner(self.context, self.member_id))
         self.form = MemberForm()
         self.form.edited.connect(self._edited)
         scroll = QScrollArea()

@@ -47,6 +47,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.pages.members:MembersPage",
     ),
     PageSpec(
+        "changes",
+        lambda: tr("Changes to review"),
+        Icon.SP_FileDialogContentsView,
+        Permission.CHANGES_VIEW,
+        "backoffice.views.changes.page:ChangesPage",
+    ),
+    PageSpec(
         "accounts",
         lambda: tr("Portal accounts"),
         Icon.SP_DriveNetIcon,

@@ -1,0 +1,1 @@
+"""The review of the changes members submit on the portal (« Modifications à valider »)."""
