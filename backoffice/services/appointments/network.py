@@ -1,0 +1,64 @@
+"""What the care-network screens share: weekday names, version checks, and the
+appointments to come that a change of hours or sessions would strand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.i18n import tr
+from backoffice.models import Appointment, AppointmentStatus
+from backoffice.services.appointments.periods import Period, WeeklyHours, within_hours
+from backoffice.services.appointments.rules import describe
+from backoffice.services.errors import Conflict
+
+
+def weekday_name(weekday: int) -> str:
+    return (
+        tr("Monday"),
+        tr("Tuesday"),
+        tr("Wednesday"),
+        tr("Thursday"),
+        tr("Friday"),
+        tr("Saturday"),
+        tr("Sunday"),
+    )[weekday]
+
+
+def require_version(current: int, expected: int | None) -> None:
+    if expected is not None and current != expected:
+        raise Conflict(
+            tr("Someone else changed this record since you opened it; reload it and try again.")
+        )
+
+
+def future_appointments(
+    session: Session, *, centre_id: int | None = None, professional_id: int | None = None
+) -> list[Appointment]:
+    """Confirmed appointments to come, in time order, of a centre or a professional."""
+    statement = select(Appointment).where(
+        Appointment.status == AppointmentStatus.CONFIRMED, Appointment.starts_at > clock.now()
+    )
+    if centre_id is not None:
+        statement = statement.where(Appointment.centre_id == centre_id)
+    if professional_id is not None:
+        statement = statement.where(Appointment.professional_id == professional_id)
+    return list(session.scalars(statement.order_by(Appointment.starts_at)))
+
+
+def outside(
+    appointments: list[Appointment],
+    hours: tuple[WeeklyHours, ...] | Callable[[Appointment], tuple[WeeklyHours, ...]],
+) -> list[str]:
+    """The appointments (described) that do not fit in ``hours`` (or in the hours the
+    callable gives for each appointment)."""
+    stranded = []
+    for appointment in appointments:
+        period = Period(appointment.starts_at, appointment.ends_at)
+        allowed = hours(appointment) if callable(hours) else hours
+        if not within_hours(period, allowed):
+            stranded.append(describe(period))
+    return stranded
