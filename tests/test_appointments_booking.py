@@ -250,9 +250,12 @@ def test_an_appointment_that_took_place_cannot_be_cancelled(
         world.employee.id,
         SlotChoice(world.doctor.id, world.centre.id, at(TUESDAY, 9)),
     )
-    with clock.frozen(NOW + timedelta(days=1, hours=1)):
-        with database.transaction() as session, pytest.raises(ValidationFailed) as refused:
-            booking.cancel_appointment(session, assistant, row.id, row.version, "Trop tard")
+    with (
+        clock.frozen(NOW + timedelta(days=1, hours=1)),
+        database.transaction() as session,
+        pytest.raises(ValidationFailed) as refused,
+    ):
+        booking.cancel_appointment(session, assistant, row.id, row.version, "Trop tard")
     assert "absent ou excusé" in refused.value.message
     with database.session() as session:
         assert session.get(Appointment, row.id).status == AppointmentStatus.CONFIRMED

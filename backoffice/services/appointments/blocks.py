@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.models import (
     AgendaBlock,
     Appointment,
@@ -77,10 +77,11 @@ def _errors(
         errors.append(
             FieldError(
                 "starts_at",
-                tr(
+                ntr(
+                    "Period: an appointment is booked in it (on {when}); move or cancel it first.",
                     "Period: {count} appointments are booked in it (the first on {when}); move "
                     "or cancel them first.",
-                    count=len(booked),
+                    len(booked),
                     when=describe(Period(booked[0].starts_at, booked[0].ends_at)),
                 ),
             )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.models import CentreOpeningHours, ConsultationSession, Member, VisitCentre
 from backoffice.services import audit
 from backoffice.services.appointments.network import (
@@ -219,10 +219,12 @@ def _booked_errors(session: Session, centre: VisitCentre, values: CentreValues) 
         return [
             FieldError(
                 "is_active",
-                tr(
+                ntr(
+                    "Active: an appointment to come is booked at this centre; move or cancel "
+                    "it before closing the centre.",
                     "Active: {count} appointments to come are booked at this centre; move or "
                     "cancel them before closing it.",
-                    count=len(booked),
+                    len(booked),
                 ),
             )
         ]
@@ -231,10 +233,11 @@ def _booked_errors(session: Session, centre: VisitCentre, values: CentreValues) 
         return [
             FieldError(
                 "opening",
-                tr(
+                ntr(
+                    "Opening hours: an appointment to come would fall outside them (on {when}).",
                     "Opening hours: {count} appointments to come would fall outside them "
                     "(the first on {when}).",
-                    count=len(stranded),
+                    len(stranded),
                     when=stranded[0],
                 ),
             )

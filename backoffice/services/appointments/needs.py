@@ -9,7 +9,7 @@ the appointments, so that they stay fast with a million employees.
 from __future__ import annotations
 
 import enum
-import heapq
+import itertools
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -189,12 +189,13 @@ def employees_needing_visit(session: Session, actor: Actor, query: NeedQuery) ->
         statements = [_periodic(query, c, months[c.value]) for c in categories]
     total = sum(_count(session, statement) for statement in statements)
     results = [session.execute(statement.limit(query.limit)).all() for statement in statements]
-    rows = [
-        _row(query.kind, employee, member, centre, referent, months)
-        for employee, member, centre, referent in heapq.merge(
-            *results, key=lambda found: _due_on(query.kind, found[0], months)
-        )
-    ][: query.limit]
+    rows = sorted(
+        (
+            _row(query.kind, employee, member, centre, referent, months)
+            for employee, member, centre, referent in itertools.chain(*results)
+        ),
+        key=lambda row: (row.due_on, row.employee),
+    )[: query.limit]
     pending = _pending_requests(session, [row.employee_id for row in rows])
     rows = [replace(row, request_pending=row.employee_id in pending) for row in rows]
     return NeedList(rows, total, months)

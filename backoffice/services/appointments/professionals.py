@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.models import (
     ConsultationSession,
     HealthProfessional,
@@ -260,10 +260,12 @@ def _stranding_errors(
             errors.append(
                 FieldError(
                     "is_active",
-                    tr(
+                    ntr(
+                        "Active: an appointment to come is booked with this professional; "
+                        "move or cancel it first.",
                         "Active: {count} appointments to come are booked with this "
                         "professional; move or cancel them first.",
-                        count=len(booked),
+                        len(booked),
                     ),
                 )
             )
@@ -276,10 +278,12 @@ def _stranding_errors(
             errors.append(
                 FieldError(
                     "is_active",
-                    tr(
+                    ntr(
+                        "Active: this professional is the referent of a member; give it "
+                        "another referent first.",
                         "Active: this professional is the referent of {count} members; "
                         "give them another referent first.",
-                        count=referent_of,
+                        referent_of,
                     ),
                 )
             )
@@ -294,10 +298,11 @@ def _stranding_errors(
         errors.append(
             FieldError(
                 "sessions",
-                tr(
+                ntr(
+                    "Sessions: an appointment to come would fall outside them (on {when}).",
                     "Sessions: {count} appointments to come would fall outside them "
                     "(the first on {when}).",
-                    count=len(stranded),
+                    len(stranded),
                     when=stranded[0],
                 ),
             )

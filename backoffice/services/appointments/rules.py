@@ -136,7 +136,8 @@ def party_errors(parties: Parties, period: Period) -> list[FieldError]:
             FieldError(
                 "professional",
                 tr(
-                    "Professional: the visit “{visit}” is done by a doctor, and {professional} is not one.",
+                    "Professional: the visit “{visit}” is done by a doctor, and {professional} "
+                    "is not one.",
                     visit=parties.visit_type.label,
                     professional=parties.professional.display_name,
                 ),
