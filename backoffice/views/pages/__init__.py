@@ -47,6 +47,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.pages.members:MembersPage",
     ),
     PageSpec(
+        "appointments",
+        lambda: tr("Appointments"),
+        Icon.SP_FileDialogContentsView,
+        Permission.APPOINTMENTS_VIEW,
+        "backoffice.views.appointments.page:AppointmentsPage",
+    ),
+    PageSpec(
         "documents",
         lambda: tr("Documents"),
         Icon.SP_FileDialogDetailedView,
