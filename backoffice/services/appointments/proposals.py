@@ -54,6 +54,7 @@ class Proposals:
     duration_minutes: int
     slots: list[ProposedSlot]
     note: str = ""  # why the defaults were not the referent's, when they were not
+    limited: bool = False  # more free slots exist than the ones returned
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,9 @@ def propose_slots(session: Session, actor: Actor, search: SlotSearch) -> Proposa
     found = _find(session, ids, centre_id, first, last, employee.id, visit_type, search)
     if not found and professional_id is not None and search.professional_id is None:
         note = tr("The referent professional has no free slot at this centre in the period.")
+    limited = len(found) >= search.limit
     return Proposals(
-        professional_id, centre_id, first, last, visit_type.duration_minutes, found, note
+        professional_id, centre_id, first, last, visit_type.duration_minutes, found, note, limited
     )
 
 

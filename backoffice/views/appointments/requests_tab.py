@@ -98,6 +98,40 @@ def background(row: RequestRow) -> QColor | None:
     return CLAIMED if row.claimed_by else None
 
 
+ACCEPT, REFUSE = "accept", "refuse"
+
+
+def cancellation_decision(parent: QWidget, row: RequestRow) -> str | None:
+    """Show the appointment the member wants to cancel and whether the request came in
+    time; ``ACCEPT``, ``REFUSE`` or None (closed)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(tr("Cancellation request"))
+    box.setIcon(QMessageBox.Icon.Warning if row.late else QMessageBox.Icon.Question)
+    text = tr(
+        "{member} asks to cancel the appointment of {employee} on {when} with {professional} "
+        "({centre}). The request came {notice}.",
+        member=row.member_name,
+        employee=row.employee,
+        when=formatting.moment(row.appointment_starts_at),
+        professional=row.appointment_professional,
+        centre=row.appointment_centre,
+        notice=notice(row) or "",
+    )
+    if row.comment:
+        text += "\n\n" + tr("Comment: {comment}", comment=row.comment)
+    box.setText(text)
+    accept = box.addButton(
+        tr("Accept as an exception") if row.late else tr("Accept: free the slot"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    refuse = box.addButton(tr("Refuse…"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(tr("Close"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(refuse if row.late else accept)
+    box.exec()
+    clicked = box.clickedButton()
+    return ACCEPT if clicked is accept else REFUSE if clicked is refuse else None
+
+
 class RequestsTab(QWidget):
     open_member = Signal(int)
     changed = Signal()  # something was answered: the other tabs reload
@@ -281,31 +315,8 @@ class RequestsTab(QWidget):
         return True
 
     def _cancellation(self, row: RequestRow) -> bool:
-        box = QMessageBox(self)
-        box.setWindowTitle(tr("Cancellation request"))
-        box.setIcon(QMessageBox.Icon.Warning if row.late else QMessageBox.Icon.Question)
-        text = tr(
-            "{member} asks to cancel the appointment of {employee} on {when} with {professional} "
-            "({centre}). The request came {notice}.",
-            member=row.member_name,
-            employee=row.employee,
-            when=formatting.moment(row.appointment_starts_at),
-            professional=row.appointment_professional,
-            centre=row.appointment_centre,
-            notice=notice(row) or "",
-        )
-        if row.comment:
-            text += "\n\n" + tr("Comment: {comment}", comment=row.comment)
-        box.setText(text)
-        accept = box.addButton(
-            tr("Accept as an exception") if row.late else tr("Accept: free the slot"),
-            QMessageBox.ButtonRole.AcceptRole,
-        )
-        refuse = box.addButton(tr("Refuse…"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("Close"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(refuse if row.late else accept)
-        box.exec()
-        if box.clickedButton() is accept:
+        decision = cancellation_decision(self, row)
+        if decision == ACCEPT:
             actor = self.context.actor
             write(
                 self.context,
@@ -317,7 +328,7 @@ class RequestsTab(QWidget):
                 self._answered,
             )
             return True
-        if box.clickedButton() is refuse:
+        if decision == REFUSE:
             return self._refuse(row)
         return False
 

@@ -185,13 +185,22 @@ class SlotDialog(QDialog):
         fit_columns(self.table)
         self.note.setText(proposals.note)
         self.note.setVisible(bool(proposals.note))
+        dates = {
+            "first": proposals.first_day.strftime("%d/%m/%Y"),
+            "last": proposals.last_day.strftime("%d/%m/%Y"),
+        }
         self.count.setText(
-            ntr(
+            tr(
+                "The first {count} free slots from {first} to {last}",
+                count=len(proposals.slots),
+                **dates,
+            )
+            if proposals.limited
+            else ntr(
                 "{count} free slot from {first} to {last}",
                 "{count} free slots from {first} to {last}",
                 len(proposals.slots),
-                first=proposals.first_day.strftime("%d/%m/%Y"),
-                last=proposals.last_day.strftime("%d/%m/%Y"),
+                **dates,
             )
         )
         if proposals.slots:
