@@ -10,20 +10,19 @@ from datetime import date, datetime
 from io import BytesIO
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from backoffice.reports.pdf import (
     FONT,
+    AddressBlock,
     PostalAddress,
     ServiceIdentity,
     document_template,
-    escape,
-    letter_opening,
     long_french_date,
     styles,
     table,
 )
+from backoffice.reports.text_lines import TextLines, split_lines
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 LEGAL_NOTE = (
@@ -91,54 +90,50 @@ def details(letter: ConvocationLetter) -> list[tuple[str, str]]:
 
 def wrapped(rows: list[tuple[str, str]], width: float) -> list[tuple[str, str]]:
     """Long values cut into lines that fit the table's value column."""
-    return [
-        (
-            label,
-            "\n".join(
-                line for part in value.split("\n") for line in simpleSplit(part, FONT, 8.5, width)
-            ),
-        )
-        for label, value in rows
-    ]
+    return [(label, "\n".join(split_lines(value, FONT, 8.5, width))) for label, value in rows]
 
 
 def story(letter: ConvocationLetter) -> list[Flowable]:
-    """One letter, on one page."""
+    """One letter, on one page: the address in the envelope's window, the references, the
+    visit, what to bring and how to cancel."""
     style = styles()
-    flowables = letter_opening(
-        letter.recipient,
-        f"{letter.issued_at_city}, le {long_french_date(letter.issued_on)}",
-        [
-            "<b>Objet :</b> convocation à une visite de santé au travail",
-            f"<b>N° adhérent :</b> {escape(letter.member_code)} · "
-            f"<b>Référence :</b> {escape(letter.reference)}",
-        ],
-    )
-    flowables += [
-        Paragraph("Madame, Monsieur,", style["body"]),
+    return [
+        AddressBlock(letter.recipient),
+        Spacer(1, 8 * mm),
+        TextLines(
+            f"{letter.issued_at_city}, le {long_french_date(letter.issued_on)}", style["right"]
+        ),
+        Spacer(1, 4 * mm),
+        TextLines("convocation à une visite de santé au travail", style["body"], "Objet : "),
+        TextLines(
+            f"{letter.member_code} · Référence : {letter.reference}",
+            style["body"],
+            "N° adhérent : ",
+        ),
+        Spacer(1, 5 * mm),
+        TextLines("Madame, Monsieur,", style["body"]),
         Spacer(1, 2 * mm),
-        Paragraph(
+        TextLines(
             "Nous vous prions d'informer votre salarié(e) de la visite ci-dessous et de lui "
             "remettre cette convocation.",
             style["body"],
         ),
         Spacer(1, 4 * mm),
         table(wrapped(details(letter), 124 * mm), (45 * mm, 129 * mm), header=False),
-        Paragraph("À apporter", style["heading"]),
-        Paragraph(escape(letter.what_to_bring), style["body"]),
-        Paragraph("En cas d'empêchement", style["heading"]),
-        Paragraph(escape(letter.how_to_cancel), style["body"]),
+        TextLines("À apporter", style["heading"]),
+        TextLines(letter.what_to_bring, style["body"]),
+        TextLines("En cas d'empêchement", style["heading"]),
+        TextLines(letter.how_to_cancel, style["body"]),
         Spacer(1, 3 * mm),
-        Paragraph(LEGAL_NOTE, style["small"]),
+        TextLines(LEGAL_NOTE, style["small"]),
         Spacer(1, 5 * mm),
-        Paragraph(
+        TextLines(
             "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
             style["body"],
         ),
         Spacer(1, 4 * mm),
-        Paragraph("Le secrétariat médical", style["bold"]),
+        TextLines("Le secrétariat médical", style["bold"]),
     ]
-    return flowables
 
 
 def render_convocations(

@@ -108,32 +108,36 @@ def agenda(session: Session, actor: Actor, query: AgendaQuery) -> AgendaGrid:
     require(actor, Permission.APPOINTMENTS_VIEW)
     days = days_between(query.first_day, query.first_day + timedelta(days=query.days - 1))
     professionals = _professionals(session, query, days)
-    availability = availabilities(session, professionals, days[0], days[-1])
+    availability = availabilities(session, professionals, days[0], days[-1], with_busy=False)
     booked = _appointments(session, query, list(professionals), days)
+    by_column: dict[tuple[int, date], list[AgendaAppointment]] = {}
+    bounds: list[tuple[time, time]] = []  # local hours of each appointment
+    for appointment in booked:
+        starts, ends = clock.local(appointment.starts_at), clock.local(appointment.ends_at)
+        by_column.setdefault((appointment.professional_id, starts.date()), []).append(appointment)
+        bounds.append((starts.time(), ends.time()))
+    booked_days = {day for _professional, day in by_column}
     centres = dict(session.execute(select(VisitCentre.id, VisitCentre.name)).all())
     opening = opening_hours(session)
     if query.days > 1:
         days = [
-            day for day in days if day.weekday() not in WEEKEND or _used(day, availability, booked)
+            day
+            for day in days
+            if day.weekday() not in WEEKEND or _used(day, availability, booked_days)
         ]
     step = _step(availability.values())
-    times = _times(availability.values(), booked, step)
+    times = _times(availability.values(), bounds, step)
     columns = [
         AgendaColumn(day, professional_id, name)
         for day in days
         for professional_id, name in professionals.items()
     ]
-    now = clock.now()
+    layout = _Layout(query, times, step, opening, clock.now())
     cells = [
-        _column_cells(
+        layout.column_cells(
             column,
-            times,
-            step,
             availability[column.professional_id],
-            opening,
-            [a for a in booked if a.professional_id == column.professional_id],
-            query,
-            now,
+            by_column.get((column.professional_id, column.day), []),
         )
         for column in columns
     ]
@@ -216,16 +220,14 @@ def _appointments(
             member_label(row.trade_name, row.legal_name),
             row.visit_type_code,
         )
-        for row in session.execute(statement)
+        for row in session.connection().execute(statement)  # Core rows: no ORM overhead
     ]
 
 
-def _used(
-    day: date, availability: dict[int, Availability], booked: list[AgendaAppointment]
-) -> bool:
-    return any(
+def _used(day: date, availability: dict[int, Availability], booked_days: set[date]) -> bool:
+    return day in booked_days or any(
         hours.weekday == day.weekday() for item in availability.values() for hours in item.sessions
-    ) or any(clock.local(a.starts_at).date() == day for a in booked)
+    )
 
 
 def _step(availability: Iterable[Availability]) -> int:
@@ -239,15 +241,15 @@ def _minutes(moment: time) -> int:
 
 def _times(
     availability: Iterable[Availability],
-    booked: list[AgendaAppointment],
+    booked: list[tuple[time, time]],
     step: int,
 ) -> list[time]:
     """The rows: every ``step`` minutes from the earliest session or appointment to the
     latest, across the columns."""
     starts = [hours.starts for item in availability for hours in item.sessions]
     ends = [hours.ends for item in availability for hours in item.sessions]
-    starts += [clock.local(a.starts_at).time() for a in booked]
-    ends += [clock.local(a.ends_at).time() for a in booked]
+    starts += [start for start, _end in booked]
+    ends += [end for _start, end in booked]
     first = min(starts, default=DEFAULT_HOURS[0])
     last = max(ends, default=DEFAULT_HOURS[1])
     start = _minutes(first) // step * step
@@ -255,55 +257,70 @@ def _times(
     return [time(minute // 60, minute % 60) for minute in range(start, end, step)]
 
 
-def _column_cells(
-    column: AgendaColumn,
-    times: list[time],
-    step: int,
-    availability: Availability,
-    opening: dict[int, tuple[WeeklyHours, ...]],
-    booked: list[AgendaAppointment],
-    query: AgendaQuery,
-    now: datetime,
-) -> list[Cell]:
-    day = column.day
-    sessions = [
-        hours
-        for hours in availability.sessions
-        if hours.weekday == day.weekday()
-        and (query.scope == Scope.PROFESSIONAL or hours.centre_id == query.target_id)
-    ]
-    open_periods = {
-        hours.centre_id: [
-            h.on(day) for h in opening.get(hours.centre_id, ()) if h.weekday == day.weekday()
+class _Layout:
+    """Lays the columns out on the rows; the instants of each day's rows and the opening
+    periods of each centre and day are computed once, not once per column."""
+
+    def __init__(
+        self,
+        query: AgendaQuery,
+        times: list[time],
+        step: int,
+        opening: dict[int, tuple[WeeklyHours, ...]],
+        now: datetime,
+    ) -> None:
+        self.query, self.times, self.step, self.opening, self.now = query, times, step, opening, now
+        self._rows: dict[date, list[Period]] = {}
+        self._open: dict[tuple[int, date], list[Period]] = {}
+
+    def rows(self, day: date) -> list[Period]:
+        if day not in self._rows:
+            length = timedelta(minutes=self.step)
+            starts = [clock.at_local(day, moment) for moment in self.times]
+            self._rows[day] = [Period(start, start + length) for start in starts]
+        return self._rows[day]
+
+    def open_periods(self, centre_id: int, day: date) -> list[Period]:
+        key = (centre_id, day)
+        if key not in self._open:
+            hours = self.opening.get(centre_id, ())
+            self._open[key] = [h.on(day) for h in hours if h.weekday == day.weekday()]
+        return self._open[key]
+
+    def column_cells(
+        self, column: AgendaColumn, availability: Availability, booked: list[AgendaAppointment]
+    ) -> list[Cell]:
+        day, query = column.day, self.query
+        centre_only = query.target_id if query.scope == Scope.CENTRE else None
+        sessions = [
+            (hours.on(day), hours.centre_id)
+            for hours in availability.sessions
+            if hours.weekday == day.weekday() and centre_only in (None, hours.centre_id)
         ]
-        for hours in sessions
-    }
-    session_periods = [(hours.on(day), hours.centre_id) for hours in sessions]
-    todays = [a for a in booked if clock.local(a.starts_at).date() == day]
-    blocks = [
-        b
-        for b in availability.blocks
-        if query.scope == Scope.PROFESSIONAL or b.centre_id in (None, query.target_id)
-    ]
-    cells: list[Cell] = []
-    for moment in times:
-        start = clock.at_local(day, moment)
-        row = Period(start, start + timedelta(minutes=step))
-        cells.append(_cell(row, todays, blocks, session_periods, open_periods, now))
-    return _with_spans(cells)
+        open_periods = {centre: self.open_periods(centre, day) for _period, centre in sessions}
+        blocks = [
+            b
+            for b in availability.blocks
+            if centre_only in (None, b.centre_id) or b.centre_id is None
+        ]
+        rows = self.rows(day)
+        cells = [
+            _cell(row, appointment, blocks, sessions, open_periods, self.now)
+            for row, appointment in zip(rows, _booked_on_rows(rows, booked), strict=True)
+        ]
+        return _with_spans(cells)
 
 
 def _cell(
     row: Period,
-    booked: list[AgendaAppointment],
+    appointment: AgendaAppointment | None,
     blocks: list[BlockedPeriod],
     sessions: list[tuple[Period, int]],
     open_periods: dict[int, list[Period]],
     now: datetime,
 ) -> Cell:
-    for appointment in booked:
-        if appointment.starts_at < row.ends_at and row.starts_at < appointment.ends_at:
-            return Cell(CellKind.BOOKED, row.starts_at, appointment=appointment)
+    if appointment is not None:
+        return Cell(CellKind.BOOKED, row.starts_at, appointment=appointment)
     for block in blocks:
         if block.period.overlaps(row):
             return Cell(CellKind.BLOCKED, row.starts_at, block=block)
@@ -312,6 +329,20 @@ def _cell(
             kind = CellKind.PAST if row.starts_at < now else CellKind.FREE
             return Cell(kind, row.starts_at, centre_id=centre_id)
     return Cell(CellKind.OUTSIDE, row.starts_at)
+
+
+def _booked_on_rows(
+    rows: list[Period], booked: list[AgendaAppointment]
+) -> list[AgendaAppointment | None]:
+    """The appointment over each row (None for none): one sweep over both, in time order."""
+    found: list[AgendaAppointment | None] = []
+    index = 0
+    for row in rows:
+        while index < len(booked) and booked[index].ends_at <= row.starts_at:
+            index += 1
+        current = booked[index] if index < len(booked) else None
+        found.append(current if current is not None and current.starts_at < row.ends_at else None)
+    return found
 
 
 def _with_spans(cells: list[Cell]) -> list[Cell]:

@@ -85,9 +85,11 @@ def availabilities(
     last: date,
     *,
     excluding: int | None = None,
+    with_busy: bool = True,
 ) -> dict[int, Availability]:
     """The availability of each professional between two days (an appointment being
-    moved, ``excluding``, does not count as booked)."""
+    moved, ``excluding``, does not count as booked; ``with_busy=False`` leaves the booked
+    periods out, for a caller that reads the appointments itself)."""
     ids = list(professional_ids)
     sessions: dict[int, list[ConsultationHours]] = defaultdict(list)
     for row in session.scalars(
@@ -112,7 +114,11 @@ def availabilities(
                 block.id, Period(block.starts_at, block.ends_at), block.reason, block.centre_id
             )
         )
-    busy = busy_periods(session, first, last, professional_ids=ids, excluding=excluding)
+    busy = (
+        busy_periods(session, first, last, professional_ids=ids, excluding=excluding)
+        if with_busy
+        else {}
+    )
     return {
         professional_id: Availability(
             professional_id,

@@ -11,19 +11,27 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from backoffice import clock
 from backoffice.i18n import tr
-from backoffice.services.appointments.agenda import AgendaGrid, Cell, CellKind, Scope
+from backoffice.models import AppointmentStatus
+from backoffice.services.appointments.agenda import (
+    AgendaColumn,
+    AgendaGrid,
+    Cell,
+    CellKind,
+    Scope,
+)
 from backoffice.views import labels
 from backoffice.views.appointments.common import COLOURS, hours_text, short_day
 
 Index = QModelIndex | QPersistentModelIndex
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10
 
-_KIND_COLOUR = {
-    CellKind.FREE: COLOURS["free"],
-    CellKind.PAST: COLOURS["past"],
-    CellKind.OUTSIDE: COLOURS["outside"],
-    CellKind.BLOCKED: COLOURS["blocked"],
+_KIND_BRUSH = {
+    CellKind.FREE: QBrush(COLOURS["free"]),
+    CellKind.PAST: QBrush(COLOURS["past"]),
+    CellKind.OUTSIDE: QBrush(COLOURS["outside"]),
+    CellKind.BLOCKED: QBrush(COLOURS["blocked"]),
 }
+_STATUS_BRUSH = {status: QBrush(COLOURS[status]) for status in AppointmentStatus}
 
 
 class AgendaModel(QAbstractTableModel):
@@ -31,6 +39,8 @@ class AgendaModel(QAbstractTableModel):
         super().__init__(parent)
         self.grid: AgendaGrid | None = None
         self.visit_labels: dict[str, str] = {}
+        self._columns: list[str] = []  # header texts, computed once per grid
+        self._rows: list[str] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -38,6 +48,8 @@ class AgendaModel(QAbstractTableModel):
         self.beginResetModel()
         self.grid = grid
         self.visit_labels = visit_labels
+        self._columns = [self._column_title(grid, column) for column in grid.columns]
+        self._rows = [moment.strftime("%H:%M") for moment in grid.times]
         self.endResetModel()
 
     def cell(self, row: int, column: int) -> Cell | None:
@@ -64,12 +76,9 @@ class AgendaModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(cell)
         if role == Qt.ItemDataRole.BackgroundRole:
-            colour = (
-                COLOURS[cell.appointment.status]
-                if cell.appointment is not None
-                else _KIND_COLOUR[cell.kind]
-            )
-            return QBrush(colour)
+            if cell.appointment is not None:
+                return _STATUS_BRUSH[cell.appointment.status]
+            return _KIND_BRUSH[cell.kind]
         if role == Qt.ItemDataRole.FontRole and cell.first and cell.appointment is not None:
             return self._bold
         if role == CELL_ROLE:
@@ -117,21 +126,16 @@ class AgendaModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or self.grid is None:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Vertical:
-            return (
-                self.grid.times[section].strftime("%H:%M")
-                if section < len(self.grid.times)
-                else None
-            )
-        if section >= len(self.grid.columns):
-            return None
-        column = self.grid.columns[section]
-        query = self.grid.query
-        if query.scope == Scope.PROFESSIONAL:
+        titles = self._rows if orientation == Qt.Orientation.Vertical else self._columns
+        return titles[section] if 0 <= section < len(titles) else None
+
+    @staticmethod
+    def _column_title(grid: AgendaGrid, column: AgendaColumn) -> str:
+        if grid.query.scope == Scope.PROFESSIONAL:
             return short_day(column.day)
-        if query.days == 1:
+        if grid.query.days == 1:
             return column.professional
         return f"{short_day(column.day)}\n{column.professional}"
 
