@@ -34,6 +34,7 @@ from backoffice.services.appointments.rules import (
     describe,
     load_parties,
     lock_people,
+    locked,
 )
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
@@ -148,12 +149,7 @@ def book_appointment(
 
 def locked_appointment(session: Session, appointment_id: int, expected_version: int) -> Appointment:
     """The appointment, row-locked, as the user saw it (else :class:`Conflict`)."""
-    appointment = session.scalar(
-        select(Appointment)
-        .where(Appointment.id == appointment_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    appointment = locked(session, Appointment, appointment_id)
     if appointment is None:
         raise NotFound(tr("This appointment no longer exists."))
     if appointment.version != expected_version:

@@ -15,13 +15,15 @@ from backoffice.i18n import ntr, tr
 from backoffice.models import CentreOpeningHours, ConsultationSession, Member, VisitCentre
 from backoffice.services import audit
 from backoffice.services.appointments.network import (
+    apply_values,
+    audit_saved,
     future_appointments,
     outside,
-    require_version,
+    record_to_edit,
     weekday_name,
 )
 from backoffice.services.appointments.periods import WeeklyHours
-from backoffice.services.errors import FieldError, NotFound, ValidationFailed
+from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.validation import (
     check_email,
@@ -166,13 +168,9 @@ def save_centre(
 ) -> CentreRow:
     """Create a centre (``centre_id`` None) or change one, with its opening hours."""
     require(actor, Permission.CARE_NETWORK_MANAGE)
+    centre = record_to_edit(session, VisitCentre, centre_id, expected_version)
     errors = _errors(session, centre_id, values)
-    centre = None
-    if centre_id is not None:
-        centre = session.get(VisitCentre, centre_id)
-        if centre is None:
-            raise NotFound(tr("This centre no longer exists."))
-        require_version(centre.version, expected_version)
+    if centre is not None:
         errors += _booked_errors(session, centre, values)
     if errors:
         raise ValidationFailed(errors)
@@ -180,24 +178,13 @@ def save_centre(
     if centre is None:
         centre = VisitCentre()
         session.add(centre)
-    for name in FIELDS:
-        value = getattr(values, name)
-        setattr(centre, name, value.strip() or None if isinstance(value, str) else value)
+    apply_values(centre, values, FIELDS)
     centre.opening_hours = [
         CentreOpeningHours(weekday=h.weekday, opens_at=h.starts, closes_at=h.ends)
         for h in values.opening
     ]
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "centre.create" if before is None else "centre.edit",
-        "visit_centre",
-        centre.id,
-        summary=centre.name,
-        before=before,
-        after=_snapshot(centre),
-    )
+    audit_saved(session, actor, "centre", centre, before, _snapshot(centre), centre.name)
     return list_centres(session, actor, only=centre.id)[0]
 
 

@@ -22,13 +22,15 @@ from backoffice.services import audit
 from backoffice.services.appointments.availability import opening_hours
 from backoffice.services.appointments.centres import hours_errors
 from backoffice.services.appointments.network import (
+    apply_values,
+    audit_saved,
     future_appointments,
     outside,
-    require_version,
+    record_to_edit,
     weekday_name,
 )
 from backoffice.services.appointments.periods import WeeklyHours, within_hours
-from backoffice.services.errors import FieldError, NotFound, ValidationFailed
+from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.tracking import mark_touched
 from backoffice.services.validation import check_email, check_phone, check_required
@@ -199,13 +201,9 @@ def save_professional(
 ) -> ProfessionalRow:
     """Create a professional (``professional_id`` None) or change one with its sessions."""
     require(actor, Permission.CARE_NETWORK_MANAGE)
+    professional = record_to_edit(session, HealthProfessional, professional_id, expected_version)
     errors = _errors(session, values)
-    professional = None
-    if professional_id is not None:
-        professional = session.get(HealthProfessional, professional_id)
-        if professional is None:
-            raise NotFound(tr("This professional no longer exists."))
-        require_version(professional.version, expected_version)
+    if professional is not None:
         errors += _stranding_errors(session, professional, values)
     if errors:
         raise ValidationFailed(errors)
@@ -213,9 +211,7 @@ def save_professional(
     if professional is None:
         professional = HealthProfessional()
         session.add(professional)
-    for name in FIELDS:
-        value = getattr(values, name)
-        setattr(professional, name, value.strip() or None if isinstance(value, str) else value)
+    apply_values(professional, values, FIELDS)
     professional.sessions = [
         ConsultationSession(
             centre_id=s.centre_id,
@@ -227,15 +223,9 @@ def save_professional(
         for s in values.sessions
     ]
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "professional.create" if before is None else "professional.edit",
-        "health_professional",
-        professional.id,
-        summary=professional.display_name,
-        before=before,
-        after=_snapshot(professional),
+    after = _snapshot(professional)
+    audit_saved(
+        session, actor, "professional", professional, before, after, professional.display_name
     )
     return list_professionals(session, actor, only=professional.id)[0]
 

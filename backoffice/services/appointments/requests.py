@@ -43,6 +43,7 @@ from backoffice.services.appointments.queries import (
     employee_label,
     member_label,
 )
+from backoffice.services.appointments.rules import locked
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -181,18 +182,18 @@ def request_row(session: Session, actor: Actor, request_id: int) -> RequestRow:
 # -- answering ------------------------------------------------------------------------------
 
 
+def _locked(session: Session, request_id: int) -> AppointmentRequest:
+    request = locked(session, AppointmentRequest, request_id)
+    if request is None:
+        raise NotFound(tr("This request no longer exists."))
+    return request
+
+
 def _pending(
     session: Session, request_id: int, expected_version: int, kind: RequestKind | None = None
 ) -> AppointmentRequest:
     """The request, row-locked, still pending and as the user saw it."""
-    request = session.scalar(
-        select(AppointmentRequest)
-        .where(AppointmentRequest.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if request is None:
-        raise NotFound(tr("This request no longer exists."))
+    request = _locked(session, request_id)
     if request.status == RequestStatus.WITHDRAWN:
         raise Conflict(tr("The member withdrew this request on the portal."))
     if request.status != RequestStatus.PENDING:
@@ -349,14 +350,7 @@ def claim_request(
     """Say "I am handling this one" so that colleagues see it in the queue; a colleague's
     recent claim is taken over only when asked."""
     require(actor, Permission.APPOINTMENTS_MANAGE)
-    request = session.scalar(
-        select(AppointmentRequest)
-        .where(AppointmentRequest.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if request is None:
-        raise NotFound(tr("This request no longer exists."))
+    request = _locked(session, request_id)
     if request.status != RequestStatus.PENDING:
         return request_row(session, actor, request.id)
     recent = request.claimed_at is not None and request.claimed_at > clock.now() - timedelta(

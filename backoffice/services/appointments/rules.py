@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
+    AppointmentRequest,
     AppointmentStatus,
     Employee,
     HealthProfessional,
@@ -194,6 +196,20 @@ def check_slot(
         raise ValidationFailed(errors)
 
 
+Row = TypeVar("Row", Appointment, AppointmentRequest)
+
+
+def locked(session: Session, model: type[Row], row_id: int) -> Row | None:
+    """The row read afresh and locked until the end of the transaction (PostgreSQL), so
+    that two workstations deciding on it queue and the second sees the first's decision."""
+    return session.scalar(
+        select(model)
+        .where(model.id == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def lock_people(session: Session, professional_id: int, employee_id: int) -> None:
     """Row locks (PostgreSQL) that make concurrent bookings of the same professional or
     employee wait for each other; always in this order, so that they cannot deadlock.
@@ -206,13 +222,20 @@ def lock_people(session: Session, professional_id: int, employee_id: int) -> Non
     session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
 
 
-def _overlapping(period: Period, excluding: int | None) -> Select:
+def _first_overlap(
+    session: Session, period: Period, excluding: int | None, owner: ColumnElement[bool]
+) -> Appointment | None:
+    """The first active appointment of ``owner`` (a professional, an employee) that
+    overlaps ``period``."""
     statement = select(Appointment).where(
+        owner,
         Appointment.status != AppointmentStatus.CANCELLED,
         Appointment.starts_at < period.ends_at,
         Appointment.ends_at > period.starts_at,
     )
-    return statement.where(Appointment.id != excluding) if excluding is not None else statement
+    if excluding is not None:
+        statement = statement.where(Appointment.id != excluding)
+    return session.scalars(statement.order_by(Appointment.starts_at).limit(1)).first()
 
 
 def check_overlaps(
@@ -221,44 +244,28 @@ def check_overlaps(
     """No other active appointment of the professional or of the employee at that time
     (called with both rows locked)."""
     errors = []
-    taken = session.scalars(
-        _overlapping(period, excluding)
-        .where(Appointment.professional_id == parties.professional.id)
-        .limit(1)
-    ).first()
+    professional, employee = parties.professional, parties.employee
+    taken = _first_overlap(
+        session, period, excluding, Appointment.professional_id == professional.id
+    )
     if taken is not None:
         other = session.get(Employee, taken.employee_id)
-        errors.append(
-            FieldError(
-                "starts_at",
-                tr(
-                    "Time: {professional} already has an appointment on {when} ({employee}).",
-                    professional=parties.professional.display_name,
-                    when=describe(Period(taken.starts_at, taken.ends_at)),
-                    employee=employee_label(other.last_name, other.first_name) if other else "",
-                ),
-            )
+        message = tr(
+            "Time: {professional} already has an appointment on {when} ({employee}).",
+            professional=professional.display_name,
+            when=describe(Period(taken.starts_at, taken.ends_at)),
+            employee=employee_label(other.last_name, other.first_name) if other else "",
         )
-    own = session.scalars(
-        _overlapping(period, excluding)
-        .where(Appointment.employee_id == parties.employee.id)
-        .limit(1)
-    ).first()
+        errors.append(FieldError("starts_at", message))
+    own = _first_overlap(session, period, excluding, Appointment.employee_id == employee.id)
     if own is not None:
         with_whom = session.get(HealthProfessional, own.professional_id)
-        errors.append(
-            FieldError(
-                "employee",
-                tr(
-                    "Employee: {employee} already has an appointment on {when} with "
-                    "{professional}.",
-                    employee=employee_label(
-                        parties.employee.last_name, parties.employee.first_name
-                    ),
-                    when=describe(Period(own.starts_at, own.ends_at)),
-                    professional=with_whom.display_name if with_whom else "",
-                ),
-            )
+        message = tr(
+            "Employee: {employee} already has an appointment on {when} with {professional}.",
+            employee=employee_label(employee.last_name, employee.first_name),
+            when=describe(Period(own.starts_at, own.ends_at)),
+            professional=with_whom.display_name if with_whom else "",
         )
+        errors.append(FieldError("employee", message))
     if errors:
         raise ValidationFailed(errors)

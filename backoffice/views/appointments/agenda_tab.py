@@ -51,8 +51,9 @@ from backoffice.views.appointments.agenda_model import AgendaModel, DaySeparator
 from backoffice.views.appointments.booking_dialog import BookingDialog
 from backoffice.views.appointments.common import (
     COLOURS,
-    centre_combo,
+    add_buttons,
     date_edit,
+    fill_centres,
     fill_professionals,
     growing_combo,
     select_data,
@@ -155,15 +156,15 @@ class AgendaTab(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #8a5300")
         bar.addWidget(self.status)
-        for text, handler, managing in (
-            (tr("Book / actions (Enter)"), self.act, True),
-            (tr("Block…"), self.block, True),
-            (tr("Print the day's convocations"), self.print_day, True),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
-            button.setVisible(self.can_manage or not managing)
-            bar.addWidget(button)
+        add_buttons(
+            bar,
+            (
+                (tr("Book / actions (Enter)"), self.act, True),
+                (tr("Block…"), self.block, True),
+                (tr("Print the day's convocations"), self.print_day, True),
+            ),
+            self.can_manage,
+        )
         return bar
 
     def _shortcuts(self) -> None:
@@ -193,17 +194,10 @@ class AgendaTab(QWidget):
     def _fill_targets(self, *, load: bool = True) -> None:
         if self.choices is None:
             return
-        current = self.target.currentData()
-        self.target.blockSignals(True)
         if self.scope.currentData() == Scope.CENTRE:
-            combo = centre_combo(self.choices)
-            self.target.clear()
-            for index in range(combo.count()):
-                self.target.addItem(combo.itemText(index), combo.itemData(index))
+            fill_centres(self.target, self.choices)
         else:
             fill_professionals(self.target, self.choices)
-        select_data(self.target, current)
-        self.target.blockSignals(False)
         if load:
             self.load()
 

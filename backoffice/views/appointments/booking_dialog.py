@@ -4,19 +4,15 @@ name), choose the kind of visit, book. A refusal is shown in the dialog, which s
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.operation import run_query
 from backoffice.services.appointments import booking
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import (
@@ -25,9 +21,9 @@ from backoffice.services.appointments.choices import (
     search_employees,
 )
 from backoffice.services.appointments.queries import AppointmentRow
-from backoffice.services.errors import ServiceError
 from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import WARNING, day_label, fit_columns, visit_combo
+from backoffice.views.appointments.form_dialog import SavingDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -43,8 +39,8 @@ def employee_columns() -> list[Column[EmployeeChoice]]:
     ]
 
 
-class BookingDialog(QDialog):
-    """``booked`` holds the appointment once booked."""
+class BookingDialog(SavingDialog):
+    """``result_row`` holds the appointment once booked."""
 
     def __init__(
         self,
@@ -53,17 +49,13 @@ class BookingDialog(QDialog):
         choices: NetworkChoices,
         choice: SlotChoice,
     ) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent, tr("Book an appointment"))
         self.choice = choice
-        self.booked: AppointmentRow | None = None
         self._sequence = 0
-        self.setWindowTitle(tr("Book an appointment"))
         self.resize(720, 520)
-        layout = QVBoxLayout(self)
         professional = choices.professional(choice.professional_id)
         centre = choices.centre(choice.centre_id)
-        layout.addWidget(
+        self.form.addRow(
             QLabel(
                 tr(
                     "<b>{day} at {time}</b> with {professional}, {centre}",
@@ -76,33 +68,27 @@ class BookingDialog(QDialog):
         )
         self.search = SearchBox(tr("Employee name, member code or name…"))
         self.search.search.connect(self._search)
-        layout.addWidget(self.search)
+        self.form.addRow(self.search)
         self.model: RowsModel[EmployeeChoice] = RowsModel(
             employee_columns(), background=lambda e: WARNING if e.exited_on else None
         )
         self.table = DataTable("appointment_employee_search")
         self.table.set_rows_model(self.model)
-        self.table.activated_row.connect(lambda _row: self._book())
-        layout.addWidget(self.table)
+        self.table.activated_row.connect(lambda _row: self.save())
+        self.form.addRow(self.table)
         self.count = QLabel()
-        layout.addWidget(self.count)
-        form = QFormLayout()
+        self.form.addRow(self.count)
         self.visit = visit_combo(choices, "periodique")
         self.note = QLineEdit()
         self.note.setPlaceholderText(tr("internal, not shown to the member"))
-        form.addRow(tr("Visit"), self.visit)
-        form.addRow(tr("Note"), self.note)
-        layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.book_button = buttons.addButton(tr("Book"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self._book)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.form.addRow(tr("Visit"), self.visit)
+        self.form.addRow(tr("Note"), self.note)
+        self.finish(True, tr("Book"))
         self.search.setFocus()
+
+    @property
+    def booked(self) -> AppointmentRow | None:
+        return self.result_row
 
     def _search(self, text: str) -> None:
         self._sequence += 1
@@ -123,7 +109,7 @@ class BookingDialog(QDialog):
         if found:
             self.table.selectRow(0)
 
-    def _book(self) -> None:
+    def save(self) -> None:
         row = self.table.current_source_row()
         if row is None:
             self.error.setText(tr("Choose the employee in the list."))
@@ -131,24 +117,9 @@ class BookingDialog(QDialog):
         employee = self.model.row_at(row)
         actor, choice, visit = self.context.actor, self.choice, self.visit.currentData()
         note = self.note.text().strip() or None
-        self.book_button.setEnabled(False)
-        Operation(
-            self.context,
-            self,
+        self.run(
             lambda session: booking.book_appointment(
                 session, actor, employee.id, visit, choice, note=note
             ),
-            label=tr("Booking…"),
-        ).success(self._booked).failure(self._refused).finally_(
-            lambda: self.book_button.setEnabled(True)
-        ).run()
-
-    def _booked(self, row: AppointmentRow) -> None:
-        self.booked = row
-        self.accept()
-
-    def _refused(self, error: BaseException) -> bool:
-        if isinstance(error, ServiceError):
-            self.error.setText(error.message)
-            return False
-        return True
+            tr("Booking…"),
+        )

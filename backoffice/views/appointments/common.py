@@ -3,13 +3,13 @@ centres and professionals, and running a write with the page's usual feedback.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QSettings
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QPushButton, QWidget
 
 from backoffice import clock
 from backoffice.i18n import tr
@@ -94,12 +94,37 @@ def growing_combo() -> QComboBox:
 
 def centre_combo(choices: NetworkChoices, *, everyone: str | None = None) -> QComboBox:
     combo = growing_combo()
+    fill_centres(combo, choices, everyone=everyone)
+    return combo
+
+
+def refill(combo: QComboBox, items: Iterable[tuple[str, Any]], everyone: str | None) -> None:
+    """New items (text, data), keeping the current choice, without a change signal."""
+    current = combo.currentData()
+    blocked = combo.blockSignals(True)
+    combo.clear()
     if everyone is not None:
         combo.addItem(everyone, None)
-    for centre in choices.centres:
-        if centre.is_active:
-            combo.addItem(centre.name, centre.id)
-    return combo
+    for text, data in items:
+        combo.addItem(text, data)
+    select_data(combo, current)
+    combo.blockSignals(blocked)
+
+
+def fill_centres(combo: QComboBox, choices: NetworkChoices, *, everyone: str | None = None) -> None:
+    """The open centres (after ``everyone``, meaning no centre chosen, when given)."""
+    refill(combo, ((c.name, c.id) for c in choices.centres if c.is_active), everyone)
+
+
+def add_buttons(
+    bar: QHBoxLayout, buttons: Sequence[tuple[str, Callable[[], Any], bool]], can_manage: bool
+) -> None:
+    """Buttons (text, handler, needs the right to manage); those the role cannot use hidden."""
+    for text, handler, managing in buttons:
+        button = QPushButton(text)
+        button.clicked.connect(handler)
+        button.setVisible(can_manage or not managing)
+        bar.addWidget(button)
 
 
 def professional_combo(
@@ -118,16 +143,15 @@ def fill_professionals(
     centre_id: int | None = None,
 ) -> None:
     """The active professionals (only those consulting at ``centre_id`` when given)."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    if everyone is not None:
-        combo.addItem(everyone, None)
-    for professional in choices.professionals:
-        if professional.is_active and (centre_id is None or centre_id in professional.centre_ids):
-            combo.addItem(professional.name, professional.id)
-    select_data(combo, current)
-    combo.blockSignals(False)
+    refill(
+        combo,
+        (
+            (p.name, p.id)
+            for p in choices.professionals
+            if p.is_active and (centre_id is None or centre_id in p.centre_ids)
+        ),
+        everyone,
+    )
 
 
 def select_data(combo: QComboBox, value: Any) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +34,9 @@ from backoffice.views import formatting, labels
 from backoffice.views.appointments.actions import AppointmentActions, convocation_file_name
 from backoffice.views.appointments.common import (
     COLOURS,
-    centre_combo,
+    add_buttons,
     date_edit,
+    fill_centres,
     fill_professionals,
     fit_columns,
     growing_combo,
@@ -127,29 +127,24 @@ class AppointmentListTab(QWidget):
         self.count = QLabel()
         bar.addWidget(self.count)
         bar.addStretch()
-        for text, handler, managing in (
-            (tr("Open the member"), self._open_member, False),
-            (tr("Print the convocations (Ctrl+P)"), self.print_selection, True),
-            (tr("Attended"), lambda: self._outcome(AppointmentStatus.ATTENDED), True),
-            (tr("Absent"), lambda: self._outcome(AppointmentStatus.ABSENT), True),
-            (tr("Excused"), lambda: self._outcome(AppointmentStatus.EXCUSED), True),
-            (tr("Move…"), self._move, True),
-            (tr("Cancel…"), self._cancel, True),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
-            button.setVisible(self.can_manage or not managing)
-            bar.addWidget(button)
+        add_buttons(
+            bar,
+            (
+                (tr("Open the member"), self._open_member, False),
+                (tr("Print the convocations (Ctrl+P)"), self.print_selection, True),
+                (tr("Attended"), lambda: self._outcome(AppointmentStatus.ATTENDED), True),
+                (tr("Absent"), lambda: self._outcome(AppointmentStatus.ABSENT), True),
+                (tr("Excused"), lambda: self._outcome(AppointmentStatus.EXCUSED), True),
+                (tr("Move…"), self._move, True),
+                (tr("Cancel…"), self._cancel, True),
+            ),
+            self.can_manage,
+        )
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:
         self.choices = choices
-        self.centre.blockSignals(True)
-        self.centre.clear()
-        source = centre_combo(choices, everyone=tr("All centres"))
-        for index in range(source.count()):
-            self.centre.addItem(source.itemText(index), source.itemData(index))
-        self.centre.blockSignals(False)
+        fill_centres(self.centre, choices, everyone=tr("All centres"))
         fill_professionals(self.professional, choices, everyone=tr("All professionals"))
 
     # -- loading ------------------------------------------------------------------------------

@@ -36,8 +36,10 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import (
     WARNING,
+    add_buttons,
     centre_combo,
     date_edit,
+    fill_centres,
     fit_columns,
     growing_combo,
     professional_combo,
@@ -133,25 +135,20 @@ class NeedsTab(QWidget):
         self.intervals_button.clicked.connect(self.edit_intervals)
         self.intervals_button.setEnabled(self.context.allows(Permission.SETTINGS_MANAGE))
         bar.addWidget(self.intervals_button)
-        for text, handler, managing in (
-            (tr("Open the member"), self._open_member, False),
-            (tr("Book one… (Enter)"), self.book_one, True),
-            (tr("Book the selection…"), self.book_selection, True),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
-            button.setVisible(self.can_manage or not managing)
-            bar.addWidget(button)
+        add_buttons(
+            bar,
+            (
+                (tr("Open the member"), self._open_member, False),
+                (tr("Book one… (Enter)"), self.book_one, True),
+                (tr("Book the selection…"), self.book_selection, True),
+            ),
+            self.can_manage,
+        )
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:
         self.choices = choices
-        self.centre.blockSignals(True)
-        self.centre.clear()
-        source = centre_combo(choices, everyone=tr("All centres"))
-        for index in range(source.count()):
-            self.centre.addItem(source.itemText(index), source.itemData(index))
-        self.centre.blockSignals(False)
+        fill_centres(self.centre, choices, everyone=tr("All centres"))
 
     def _kind_changed(self, *, load: bool = True) -> None:
         self.limit.blockSignals(True)

@@ -4,17 +4,12 @@ the French sentence shown under the form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import time
-from typing import Any
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +23,6 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import tr
 from backoffice.models import ProfessionalKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.appointments import centres, professionals
 from backoffice.services.appointments import visit_types as visits
 from backoffice.services.appointments.centres import CentreRow, CentreValues
@@ -40,8 +34,8 @@ from backoffice.services.appointments.professionals import (
     ProfessionalValues,
     SessionValues,
 )
-from backoffice.services.errors import ServiceError
 from backoffice.views.appointments.common import select_data
+from backoffice.views.appointments.form_dialog import SavingDialog
 
 
 def time_edit(value: time) -> QTimeEdit:
@@ -154,55 +148,6 @@ class PeriodsEditor(QWidget):
         )
 
 
-class SavingDialog(QDialog):
-    """A form that saves through a service and shows its refusal without closing."""
-
-    def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.result_row: Any = None
-        self.setWindowTitle(title)
-        self.layout_ = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
-
-    def finish(self, editable: bool) -> None:
-        self.layout_.addWidget(self.error)
-        if editable:
-            buttons = QDialogButtonBox(
-                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-            )
-        else:  # read-only: the role may look, not change
-            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-            for child in self.findChildren(QWidget):
-                if isinstance(child, QLineEdit | QCheckBox | PeriodsEditor | QComboBox):
-                    child.setEnabled(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.layout_.addWidget(buttons)
-
-    def save(self) -> None:
-        raise NotImplementedError
-
-    def run(self, work: Callable[[Any], Any]) -> None:
-        Operation(self.context, self, work, label=tr("Saving…")).success(self._saved).failure(
-            self._refused
-        ).run()
-
-    def _saved(self, row: Any) -> None:
-        self.result_row = row
-        self.accept()
-
-    def _refused(self, error: BaseException) -> bool:
-        if isinstance(error, ServiceError):
-            self.error.setText(error.message)
-            return False
-        return True
-
-
 def line(value: str | None) -> QLineEdit:
     return QLineEdit(value or "")
 
@@ -214,32 +159,20 @@ class CentreDialog(SavingDialog):
         super().__init__(context, parent, tr("Visit centre") if row else tr("New visit centre"))
         self.row = row
         values = row.values if row else CentreValues("", "", "", "", "")
-        self.inputs = {
-            name: line(getattr(values, name))
-            for name in (
-                "code",
-                "name",
-                "address_line1",
-                "address_line2",
-                "postcode",
-                "city",
-                "phone",
-                "email",
-                "access_notes",
-            )
-        }
-        for name, label in (
-            ("code", tr("Code")),
-            ("name", tr("Name")),
-            ("address_line1", tr("Address")),
-            ("address_line2", tr("Address (continued)")),
-            ("postcode", tr("Postcode")),
-            ("city", tr("City")),
-            ("phone", tr("Phone")),
-            ("email", tr("Email")),
-            ("access_notes", tr("Access (parking, transport…)")),
-        ):
-            self.form.addRow(label, self.inputs[name])
+        self.inputs = self.add_lines(
+            values,
+            (
+                ("code", tr("Code")),
+                ("name", tr("Name")),
+                ("address_line1", tr("Address")),
+                ("address_line2", tr("Address (continued)")),
+                ("postcode", tr("Postcode")),
+                ("city", tr("City")),
+                ("phone", tr("Phone")),
+                ("email", tr("Email")),
+                ("access_notes", tr("Access (parking, transport…)")),
+            ),
+        )
         self.active = QCheckBox(tr("Open (appointments can be booked there)"))
         self.active.setChecked(values.is_active)
         self.form.addRow("", self.active)
@@ -278,30 +211,19 @@ class ProfessionalDialog(SavingDialog):
         self.kind.addItem(tr("Occupational health nurse"), ProfessionalKind.NURSE)
         select_data(self.kind, values.kind)
         self.form.addRow(tr("Profession"), self.kind)
-        self.inputs = {
-            name: line(getattr(values, name))
-            for name in (
-                "title",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "secretary_name",
-                "secretary_phone",
-                "secretary_email",
-            )
-        }
-        for name, label in (
-            ("title", tr("Title (Dr, Mme, M.)")),
-            ("first_name", tr("First name")),
-            ("last_name", tr("Last name")),
-            ("email", tr("Email")),
-            ("phone", tr("Phone")),
-            ("secretary_name", tr("Secretary")),
-            ("secretary_phone", tr("Secretary's phone")),
-            ("secretary_email", tr("Secretary's email")),
-        ):
-            self.form.addRow(label, self.inputs[name])
+        self.inputs = self.add_lines(
+            values,
+            (
+                ("title", tr("Title (Dr, Mme, M.)")),
+                ("first_name", tr("First name")),
+                ("last_name", tr("Last name")),
+                ("email", tr("Email")),
+                ("phone", tr("Phone")),
+                ("secretary_name", tr("Secretary")),
+                ("secretary_phone", tr("Secretary's phone")),
+                ("secretary_email", tr("Secretary's email")),
+            ),
+        )
         self.active = QCheckBox(tr("Consults (can be booked)"))
         self.active.setChecked(values.is_active)
         self.form.addRow("", self.active)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,13 @@ from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.requests import RequestClaimed, RequestRow
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.appointments.common import WARNING, fit_columns, growing_combo, write
+from backoffice.views.appointments.common import (
+    WARNING,
+    add_buttons,
+    fit_columns,
+    growing_combo,
+    write,
+)
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -170,15 +175,15 @@ class RequestsTab(QWidget):
         self.count = QLabel()
         bar.addWidget(self.count)
         bar.addStretch()
-        for text, handler, managing in (
-            (tr("Open the member"), self._open_member, False),
-            (tr("Refuse… (Del)"), self.refuse, True),
-            (tr("Handle… (Enter)"), self.handle, True),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
-            button.setVisible(self.can_manage or not managing)
-            bar.addWidget(button)
+        add_buttons(
+            bar,
+            (
+                (tr("Open the member"), self._open_member, False),
+                (tr("Refuse… (Del)"), self.refuse, True),
+                (tr("Handle… (Enter)"), self.handle, True),
+            ),
+            self.can_manage,
+        )
         return bar
 
     # -- loading ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -220,15 +221,8 @@ class SlotDialog(QDialog):
         self.accept()
 
 
-def pick_slot(
-    context: AppContext,
-    parent: QWidget | None,
-    choices: NetworkChoices,
-    request: SlotRequest,
-    *,
-    title: str,
-    action: str,
-) -> SlotDialog | None:
-    """Show the dialog; the dialog (with ``chosen``) when a slot was picked."""
-    dialog = SlotDialog(context, parent, choices, request, title=title, action=action)
+def pick_slot(*args: Any, **kwargs: Any) -> SlotDialog | None:
+    """Show a :class:`SlotDialog` (same arguments); the dialog, with ``chosen``, when a
+    slot was picked."""
+    dialog = SlotDialog(*args, **kwargs)
     return dialog if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen else None

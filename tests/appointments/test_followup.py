@@ -25,32 +25,7 @@ from backoffice.services.errors import PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
 from backoffice.services.progress import Cancelled, Progress, silent
 from tests import factories
-from tests.appointments_setup import MONDAY, NOW, TUESDAY, Network, at, network, pinned
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
-
-
-@pytest.fixture
-def world(database: Database, actors: dict[str, Actor]) -> Network:
-    with database.transaction() as session:
-        built = network(session)
-        session.expunge_all()
-    return built
-
-
-def book(database: Database, actor: Actor, world: Network, employee_id: int, starts):
-    with database.transaction() as session:
-        return booking.book_appointment(
-            session,
-            actor,
-            employee_id,
-            "periodique",
-            SlotChoice(world.doctor.id, world.centre.id, starts),
-        )
+from tests.appointments.builders import MONDAY, NOW, TUESDAY, Network, at, book
 
 
 def outcome(database: Database, actor: Actor, ids: list[int], status: AppointmentStatus):

@@ -13,38 +13,29 @@ from backoffice.services.appointments.agenda import AgendaQuery, CellKind, Scope
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.errors import PermissionDenied
 from backoffice.services.permissions import Actor
-from tests.appointments_setup import MONDAY, TUESDAY, Network, at, network, pinned
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
+from tests.appointments.builders import MONDAY, TUESDAY, Network, at
 
 
 @pytest.fixture
-def world(database: Database, actors: dict[str, Actor]) -> Network:
+def world(world: Network, database: Database, actors: dict[str, Actor]) -> Network:
+    """Dr Martin blocked on Tuesday 14:00–15:00, and booked at 09:00."""
     with database.transaction() as session:
-        built = network(session)
         session.add(
             AgendaBlock(
-                professional_id=built.doctor.id,
+                professional_id=world.doctor.id,
                 starts_at=at(TUESDAY, 14),
                 ends_at=at(TUESDAY, 15),
                 reason="Réunion CSE",
             )
         )
-        session.flush()
-        session.expunge_all()
-    with database.transaction() as session:
         booking.book_appointment(
             session,
             actors["medical_assistant"],
-            built.employee.id,
+            world.employee.id,
             "periodique",
-            SlotChoice(built.doctor.id, built.centre.id, at(TUESDAY, 9)),
+            SlotChoice(world.doctor.id, world.centre.id, at(TUESDAY, 9)),
         )
-    return built
+    return world
 
 
 def cell_at(grid, column: int, hour: int, minute: int = 0):

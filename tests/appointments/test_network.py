@@ -18,21 +18,7 @@ from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.periods import WeeklyHours
 from backoffice.services.errors import Conflict, PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
-from tests.appointments_setup import MONDAY, TUESDAY, Network, at, network, pinned
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
-
-
-@pytest.fixture
-def world(database: Database, actors: dict[str, Actor]) -> Network:
-    with database.transaction() as session:
-        built = network(session)
-        session.expunge_all()
-    return built
+from tests.appointments.builders import MONDAY, TUESDAY, Network, at
 
 
 def centre_row(database: Database, actor: Actor, centre_id: int) -> centres.CentreRow:

@@ -22,21 +22,7 @@ from backoffice.services.appointments import booking
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.errors import Conflict, PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
-from tests.appointments_setup import MONDAY, NOW, TUESDAY, Network, at, network, pinned
-
-
-@pytest.fixture
-def world(database: Database, actors: dict[str, Actor]) -> Network:
-    with database.transaction() as session:
-        built = network(session)
-        session.expunge_all()
-    return built
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
+from tests.appointments.builders import MONDAY, NOW, TUESDAY, Network, at
 
 
 def book(

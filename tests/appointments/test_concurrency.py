@@ -21,15 +21,9 @@ from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor
 from tests import factories
-from tests.appointments_setup import TUESDAY, Network, at, network, pinned
+from tests.appointments.builders import TUESDAY, Network, at, network
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
 
 
 @pytest.fixture

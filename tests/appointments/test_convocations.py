@@ -19,39 +19,19 @@ from backoffice.services.appointments.convocations import ConvocationSelection
 from backoffice.services.errors import PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
 from backoffice.services.progress import Cancelled, Progress, silent
-from tests.appointments_setup import TUESDAY, Network, at, network, pinned
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
+from tests.appointments.builders import TUESDAY, Network, at, book, network
 
 
 @pytest.fixture
-def world(database: Database, actors: dict[str, Actor]) -> Network:
+def world(world: Network, database: Database) -> Network:
+    """The member has a convocation address; the employee a birth date."""
     with database.transaction() as session:
-        built = network(session)
-        member = session.get(Member, built.member.id)
+        member = session.get(Member, world.member.id)
         member.convocation_address_line1 = "Service RH, 4 allée des Vosges"
         member.convocation_postcode = "68200"
         member.convocation_city = "Mulhouse"
-        employee = session.get(Employee, built.employee.id)
-        employee.birth_date = TUESDAY.replace(year=1990)
-        session.flush()
-        session.expunge_all()
-    return built
-
-
-def book(database: Database, actor: Actor, world: Network, employee_id: int, hour: int, **kw):
-    with database.transaction() as session:
-        return booking.book_appointment(
-            session,
-            actor,
-            employee_id,
-            kw.get("visit", "periodique"),
-            SlotChoice(kw.get("professional", world.doctor.id), world.centre.id, at(TUESDAY, hour)),
-        )
+        session.get(Employee, world.employee.id).birth_date = TUESDAY.replace(year=1990)
+    return world
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -62,7 +42,7 @@ def test_a_convocation_says_who_when_where_and_how(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    row = book(database, assistant, world, world.employee.id, 9)
+    row = book(database, assistant, world, world.employee.id, at(TUESDAY, 9))
     with database.transaction() as session:
         batch = convocations.print_convocations(
             session, assistant, ConvocationSelection(appointment_ids=[row.id]), silent()
@@ -94,8 +74,8 @@ def test_never_for_a_cancelled_appointment(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    kept = book(database, assistant, world, world.employee.id, 9)
-    dropped = book(database, assistant, world, world.colleague.id, 10)
+    kept = book(database, assistant, world, world.employee.id, at(TUESDAY, 9))
+    dropped = book(database, assistant, world, world.colleague.id, at(TUESDAY, 10))
     with database.transaction() as session:
         booking.cancel_appointment(session, assistant, dropped.id, dropped.version, "Congés")
     with database.transaction() as session, pytest.raises(ValidationFailed) as refused:
@@ -119,8 +99,15 @@ def test_a_day_merged_in_one_pdf_with_progress_and_cancel(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    book(database, assistant, world, world.employee.id, 9, professional=world.nurse.id)
-    book(database, assistant, world, world.colleague.id, 9)
+    book(
+        database,
+        assistant,
+        world,
+        world.employee.id,
+        at(TUESDAY, 9),
+        professional_id=world.nurse.id,
+    )
+    book(database, assistant, world, world.colleague.id, at(TUESDAY, 9))
     reports: list[tuple[int, int]] = []
     with database.transaction() as session:
         batch = convocations.print_convocations(

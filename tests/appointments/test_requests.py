@@ -24,23 +24,7 @@ from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.proposals import SlotSearch, propose_slots
 from backoffice.services.errors import Conflict, ValidationFailed
 from backoffice.services.permissions import Actor
-from tests import factories
-from tests.appointments_setup import NOW, TUESDAY, Network, at, network, pinned
-
-
-@pytest.fixture(autouse=True)
-def _now() -> object:
-    with pinned():
-        yield
-
-
-@pytest.fixture
-def world(database: Database, actors: dict[str, Actor]) -> Network:
-    with database.transaction() as session:
-        built = network(session)
-        factories.portal_account(session, built.member)
-        session.expunge_all()
-    return built
+from tests.appointments.builders import NOW, TUESDAY, Network, at, book
 
 
 def ask(database: Database, world: Network, employee_id: int, **kwargs: object) -> int:
@@ -66,24 +50,6 @@ def row(database: Database, actor: Actor, request_id: int) -> requests.RequestRo
         return requests.request_row(session, actor, request_id)
 
 
-def booked(
-    database: Database,
-    actor: Actor,
-    world: Network,
-    employee_id: int,
-    hour: int,
-    day: date = TUESDAY,
-):
-    with database.transaction() as session:
-        return booking.book_appointment(
-            session,
-            actor,
-            employee_id,
-            "periodique",
-            SlotChoice(world.doctor.id, world.centre.id, at(day, hour)),
-        )
-
-
 def test_queue_lists_pending_requests_oldest_first(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
@@ -103,7 +69,7 @@ def test_proposals_are_the_referents_free_slots_in_the_wished_period(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    booked(database, assistant, world, world.colleague.id, 9)
+    book(database, assistant, world, world.colleague.id, at(TUESDAY, 9))
     with database.session() as session:
         proposals = propose_slots(
             session,
@@ -226,7 +192,7 @@ def test_cancellation_on_time_frees_the_slot(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    appointment = booked(database, assistant, world, world.employee.id, 10, date(2027, 3, 4))
+    appointment = book(database, assistant, world, world.employee.id, at(date(2027, 3, 4), 10))
     request_id = ask_cancellation(database, world, appointment.id, NOW - timedelta(hours=1))
     seen = row(database, assistant, request_id)
     assert seen.hours_notice == 74 and not seen.late
@@ -240,7 +206,7 @@ def test_late_cancellation_is_refused_unless_accepted_as_an_exception(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    appointment = booked(database, assistant, world, world.employee.id, 9)
+    appointment = book(database, assistant, world, world.employee.id, at(TUESDAY, 9))
     request_id = ask_cancellation(database, world, appointment.id, NOW)
     seen = row(database, assistant, request_id)
     assert seen.hours_notice == 24 and seen.late  # the setting says 48 hours
@@ -260,7 +226,7 @@ def test_late_cancellation_accepted_as_an_exception_is_audited(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    appointment = booked(database, assistant, world, world.employee.id, 9)
+    appointment = book(database, assistant, world, world.employee.id, at(TUESDAY, 9))
     request_id = ask_cancellation(database, world, appointment.id, NOW)
     seen = row(database, assistant, request_id)
     with database.transaction() as session:
@@ -278,7 +244,7 @@ def test_a_cancellation_after_the_appointment_is_refused(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    appointment = booked(database, assistant, world, world.employee.id, 9)
+    appointment = book(database, assistant, world, world.employee.id, at(TUESDAY, 9))
     after = at(TUESDAY, 11)
     request_id = ask_cancellation(database, world, appointment.id, after)
     with clock.frozen(after):

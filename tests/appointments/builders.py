@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.db import Database
 from backoffice.models import (
     CentreOpeningHours,
     ConsultationSession,
@@ -25,6 +26,10 @@ from backoffice.models import (
     ProfessionalKind,
     VisitCentre,
 )
+from backoffice.services.appointments import booking
+from backoffice.services.appointments.booking import SlotChoice
+from backoffice.services.appointments.queries import AppointmentRow
+from backoffice.services.permissions import Actor
 from tests import factories
 
 NOW = clock.at_local(date(2027, 3, 1), time(9, 0))
@@ -99,6 +104,23 @@ def professional(
     session.add(created)
     session.flush()
     return created
+
+
+def book(
+    database: Database,
+    actor: Actor,
+    world: Network,
+    employee_id: int,
+    starts: datetime,
+    *,
+    visit: str = "periodique",
+    professional_id: int | None = None,
+    centre_id: int | None = None,
+) -> AppointmentRow:
+    """Book through the service (Dr Martin at the main centre unless told otherwise)."""
+    choice = SlotChoice(professional_id or world.doctor.id, centre_id or world.centre.id, starts)
+    with database.transaction() as session:
+        return booking.book_appointment(session, actor, employee_id, visit, choice)
 
 
 def network(session: Session) -> Network:

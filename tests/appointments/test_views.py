@@ -3,7 +3,6 @@ services under them are tested on both backends)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from backoffice.models import (
 )
 from backoffice.ops.context import AppContext
 from backoffice.portal import simulator
-from backoffice.services.appointments import booking
 from backoffice.services.appointments.agenda import CellKind
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import network_choices
@@ -35,15 +33,9 @@ from backoffice.views.appointments.booking_dialog import BookingDialog
 from backoffice.views.appointments.network_dialogs import CentreDialog
 from backoffice.views.appointments.page import AppointmentsPage
 from tests import factories
-from tests.appointments_setup import NOW, TUESDAY, Network, at, network, pinned
+from tests.appointments.builders import NOW, TUESDAY, Network, at, book, network
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def _now() -> Iterator[None]:
-    with pinned():
-        yield
 
 
 @pytest.fixture
@@ -71,17 +63,6 @@ def page(qtbot: Any, sqlite_database: Database, world: tuple[Network, dict[str, 
 def count(database: Database, *conditions: Any) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(Appointment).where(*conditions))
-
-
-def book(database: Database, actor: Actor, net: Network, employee_id: int, hour: int) -> int:
-    with database.transaction() as session:
-        return booking.book_appointment(
-            session,
-            actor,
-            employee_id,
-            "periodique",
-            SlotChoice(net.doctor.id, net.centre.id, at(TUESDAY, hour)),
-        ).id
 
 
 def open_tab(qtbot: Any, page: AppointmentsPage, key: str, **options: Any) -> None:
@@ -157,7 +138,9 @@ def test_refusing_a_late_cancellation_proposes_the_rule(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     net, actors = world
-    appointment_id = book(sqlite_database, actors["medical_assistant"], net, net.employee.id, 9)
+    appointment_id = book(
+        sqlite_database, actors["medical_assistant"], net, net.employee.id, at(TUESDAY, 9)
+    ).id
     with sqlite_database.transaction() as session:
         request_id = simulator.request_cancellation(
             session, net.member.member_code, appointment_id, submitted_at=NOW
@@ -204,7 +187,7 @@ def test_the_agenda_model_and_its_spans(
     qtbot: Any, page: AppointmentsPage, sqlite_database: Database, world: Any, qtmodeltester: Any
 ) -> None:
     net, actors = world
-    book(sqlite_database, actors["medical_assistant"], net, net.employee.id, 9)
+    book(sqlite_database, actors["medical_assistant"], net, net.employee.id, at(TUESDAY, 9))
     tab = agenda_on_tuesday(qtbot, page, net)
     qtmodeltester.check(tab.model)
     grid = tab.model.grid
@@ -220,7 +203,9 @@ def test_moving_an_appointment_with_cut_and_paste(
     qtbot: Any, page: AppointmentsPage, sqlite_database: Database, world: Any
 ) -> None:
     net, actors = world
-    appointment_id = book(sqlite_database, actors["medical_assistant"], net, net.employee.id, 9)
+    appointment_id = book(
+        sqlite_database, actors["medical_assistant"], net, net.employee.id, at(TUESDAY, 9)
+    ).id
     tab = agenda_on_tuesday(qtbot, page, net)
     select_cell(tab, 0, 9)
     tab.cut()
@@ -249,7 +234,7 @@ def test_booking_a_free_slot_finds_the_employee(
     qtbot.addWidget(dialog)
     dialog.search.setText("schmitt")
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
-    dialog._book()
+    dialog.save()
     qtbot.waitUntil(lambda: dialog.booked is not None, timeout=5000)
     assert dialog.booked.employee == "SCHMITT Paul"
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -259,7 +244,7 @@ def test_booking_a_free_slot_finds_the_employee(
     qtbot.addWidget(second)
     second.search.setText("dupont")
     qtbot.waitUntil(lambda: second.model.rowCount() == 1, timeout=5000)
-    second._book()
+    second.save()
     qtbot.waitUntil(lambda: "a déjà un rendez-vous" in second.error.text(), timeout=5000)
     assert second.booked is None
     context.wait_for_background_work()
@@ -278,7 +263,7 @@ def test_printing_the_selected_convocations(
 ) -> None:
     net, actors = world
     for employee_id, hour in ((net.employee.id, 9), (net.colleague.id, 10)):
-        book(sqlite_database, actors["medical_assistant"], net, employee_id, hour)
+        book(sqlite_database, actors["medical_assistant"], net, employee_id, at(TUESDAY, hour))
     target = tmp_path / "convocations.pdf"
     from backoffice.views.appointments import actions
 
@@ -301,8 +286,10 @@ def test_recording_outcomes_of_the_day(
     qtbot: Any, page: AppointmentsPage, sqlite_database: Database, world: Any
 ) -> None:
     net, actors = world
-    first = book(sqlite_database, actors["medical_assistant"], net, net.employee.id, 9)
-    book(sqlite_database, actors["medical_assistant"], net, net.colleague.id, 10)
+    first = book(
+        sqlite_database, actors["medical_assistant"], net, net.employee.id, at(TUESDAY, 9)
+    ).id
+    book(sqlite_database, actors["medical_assistant"], net, net.colleague.id, at(TUESDAY, 10))
     with clock.frozen(at(TUESDAY, 18)):
         open_tab(qtbot, page, "list", status="to_record")
         qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=5000)
