@@ -18,7 +18,7 @@ from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.periods import WeeklyHours
 from backoffice.services.errors import Conflict, PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
-from tests.appointments.builders import MONDAY, TUESDAY, Network, at
+from tests.appointments.builders import MONDAY, TUESDAY, Network, at, book
 
 
 def centre_row(database: Database, actor: Actor, centre_id: int) -> centres.CentreRow:
@@ -68,14 +68,7 @@ def test_hours_that_would_strand_appointments_are_refused(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     admin = actors["administrator"]
-    with database.transaction() as session:
-        booking.book_appointment(
-            session,
-            actors["medical_assistant"],
-            world.employee.id,
-            "periodique",
-            SlotChoice(world.doctor.id, world.centre.id, at(TUESDAY, 16)),
-        )
+    book(database, actors["medical_assistant"], world, world.employee.id, at(TUESDAY, 16))
     current = centre_row(database, admin, world.centre.id)
     mornings = tuple(h for h in current.values.opening if h.starts < time(12))
     with database.transaction() as session, pytest.raises(ValidationFailed) as refused:
@@ -130,14 +123,7 @@ def test_a_referent_with_appointments_cannot_leave_before_they_are_moved(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     admin = actors["administrator"]
-    with database.transaction() as session:
-        booking.book_appointment(
-            session,
-            actors["medical_assistant"],
-            world.employee.id,
-            "periodique",
-            SlotChoice(world.doctor.id, world.centre.id, at(TUESDAY, 9)),
-        )
+    book(database, actors["medical_assistant"], world, world.employee.id, at(TUESDAY, 9))
     current = professional_row(database, admin, world.doctor.id)
     assert current.members == 1
     with database.transaction() as session, pytest.raises(ValidationFailed) as refused:
@@ -196,14 +182,7 @@ def test_blocks_refuse_booked_periods_and_can_be_removed(
     database: Database, actors: dict[str, Actor], world: Network
 ) -> None:
     assistant = actors["medical_assistant"]
-    with database.transaction() as session:
-        booking.book_appointment(
-            session,
-            assistant,
-            world.employee.id,
-            "periodique",
-            SlotChoice(world.doctor.id, world.centre.id, at(TUESDAY, 9)),
-        )
+    book(database, assistant, world, world.employee.id, at(TUESDAY, 9))
     with database.transaction() as session, pytest.raises(ValidationFailed) as refused:
         blocks.add_block(
             session, assistant, world.doctor.id, at(TUESDAY, 8), at(TUESDAY, 12), "Congé"
