@@ -10,19 +10,17 @@ from datetime import date, datetime
 from io import BytesIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, PageBreak
 
+from backoffice.reports.light_flowables import DetailsGrid, TextLines
 from backoffice.reports.pdf import (
-    FONT,
     AddressBlock,
     PostalAddress,
     ServiceIdentity,
     document_template,
     long_french_date,
     styles,
-    table,
 )
-from backoffice.reports.text_lines import TextLines, split_lines
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 LEGAL_NOTE = (
@@ -88,51 +86,41 @@ def details(letter: ConvocationLetter) -> list[tuple[str, str]]:
     return rows
 
 
-def wrapped(rows: list[tuple[str, str]], width: float) -> list[tuple[str, str]]:
-    """Long values cut into lines that fit the table's value column."""
-    return [(label, "\n".join(split_lines(value, FONT, 8.5, width))) for label, value in rows]
-
-
 def story(letter: ConvocationLetter) -> list[Flowable]:
     """One letter, on one page: the address in the envelope's window, the references, the
     visit, what to bring and how to cancel."""
     style = styles()
+    body = style["body"]
     return [
         AddressBlock(letter.recipient),
-        Spacer(1, 8 * mm),
         TextLines(
-            f"{letter.issued_at_city}, le {long_french_date(letter.issued_on)}", style["right"]
+            f"{letter.issued_at_city}, le {long_french_date(letter.issued_on)}",
+            style["right"],
+            space_before=8 * mm,
         ),
-        Spacer(1, 4 * mm),
-        TextLines("convocation à une visite de santé au travail", style["body"], "Objet : "),
         TextLines(
-            f"{letter.member_code} · Référence : {letter.reference}",
-            style["body"],
-            "N° adhérent : ",
+            "convocation à une visite de santé au travail", body, "Objet : ", space_before=4 * mm
         ),
-        Spacer(1, 5 * mm),
-        TextLines("Madame, Monsieur,", style["body"]),
-        Spacer(1, 2 * mm),
+        TextLines(f"{letter.member_code} · Référence : {letter.reference}", body, "N° adhérent : "),
+        TextLines("Madame, Monsieur,", body, space_before=5 * mm),
         TextLines(
             "Nous vous prions d'informer votre salarié(e) de la visite ci-dessous et de lui "
             "remettre cette convocation.",
-            style["body"],
+            body,
+            space_before=2 * mm,
         ),
-        Spacer(1, 4 * mm),
-        table(wrapped(details(letter), 124 * mm), (45 * mm, 129 * mm), header=False),
+        DetailsGrid(details(letter), (45 * mm, 129 * mm), space_before=4 * mm),
         TextLines("À apporter", style["heading"]),
-        TextLines(letter.what_to_bring, style["body"]),
+        TextLines(letter.what_to_bring, body),
         TextLines("En cas d'empêchement", style["heading"]),
-        TextLines(letter.how_to_cancel, style["body"]),
-        Spacer(1, 3 * mm),
-        TextLines(LEGAL_NOTE, style["small"]),
-        Spacer(1, 5 * mm),
+        TextLines(letter.how_to_cancel, body),
+        TextLines(LEGAL_NOTE, style["small"], space_before=3 * mm),
         TextLines(
             "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-            style["body"],
+            body,
+            space_before=5 * mm,
         ),
-        Spacer(1, 4 * mm),
-        TextLines("Le secrétariat médical", style["bold"]),
+        TextLines("Le secrétariat médical", style["bold"], space_before=4 * mm),
     ]
 
 
