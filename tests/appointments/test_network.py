@@ -4,14 +4,16 @@ booked appointments."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from backoffice.db import Database
 from backoffice.models import AuditEvent, Member, ProfessionalKind, VisitType
+from backoffice.services import audit
 from backoffice.services.appointments import blocks, booking, centres, professionals
 from backoffice.services.appointments import visit_types as visits
 from backoffice.services.appointments.booking import SlotChoice
@@ -155,8 +157,20 @@ def test_a_referent_with_appointments_cannot_leave_before_they_are_moved(
         assert event.member_id == world.member.id
 
 
+@pytest.fixture
+def reference_visit_types(database: Database) -> Iterator[None]:
+    """Visit types are reference data, kept between PostgreSQL tests: put them back."""
+    with database.session() as session:
+        kept = [audit.snapshot(visit) for visit in session.scalars(select(VisitType))]
+    yield
+    with database.transaction() as session:
+        session.execute(delete(VisitType).where(VisitType.code.not_in([v["code"] for v in kept])))
+        for values in kept:
+            session.merge(VisitType(**values))
+
+
 def test_visit_types_keep_their_code(
-    database: Database, actors: dict[str, Actor], world: Network
+    database: Database, actors: dict[str, Actor], world: Network, reference_visit_types: None
 ) -> None:
     admin = actors["administrator"]
     with database.session() as session:
