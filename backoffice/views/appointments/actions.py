@@ -57,7 +57,7 @@ class AppointmentActions:
         self.done = done
 
     def _write(self, work: Callable[[Any], Any], label: str) -> None:
-        write(self.context, self.parent, work, label, lambda _result: self.done())
+        write(self.context, self.parent, work, label, lambda _result: self.done(), self.done)
 
     def cancel(self, appointment: AppointmentLike) -> None:
         reason = ask_reason(

@@ -192,12 +192,13 @@ def write(
     work: Callable[..., Any],
     label: str,
     done: Callable[[Any], None] | None = None,
-    failed: Callable[[BaseException], bool | None] | None = None,
+    reload: Callable[[], None] | None = None,
 ) -> None:
-    """Run a service call that writes; ``done`` with its result on success."""
+    """Run a service call that writes; ``done`` with its result on success; when someone
+    else changed the record first, the error dialog offers to ``reload`` the screen."""
     operation = Operation(context, parent, work, label=label)
     if done is not None:
         operation.success(done)
-    if failed is not None:
-        operation.failure(failed)
+    if reload is not None:
+        operation.conflict(reload)
     operation.run()

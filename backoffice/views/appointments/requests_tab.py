@@ -316,6 +316,7 @@ class RequestsTab(QWidget):
             ),
             tr("Booking…"),
             self._answered,
+            self.load,
         )
         return True
 
@@ -331,6 +332,7 @@ class RequestsTab(QWidget):
                 ),
                 tr("Cancelling the appointment…"),
                 self._answered,
+                self.load,
             )
             return True
         if decision == REFUSE:
@@ -376,6 +378,7 @@ class RequestsTab(QWidget):
             ),
             tr("Refusing…"),
             self._answered,
+            self.load,
         )
 
     def _answered(self, _result: object) -> None:
