@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -106,6 +107,7 @@ class SlotDialog(QDialog):
         self.model: RowsModel[ProposedSlot] = RowsModel(slot_columns())
         self.table = DataTable("appointment_slots")
         self.table.set_rows_model(self.model)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the soonest first, always
         self.table.activated_row.connect(lambda _row: self._choose())
         layout.addWidget(self.table)
         self.count = QLabel()
