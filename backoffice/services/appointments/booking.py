@@ -25,6 +25,7 @@ from backoffice.models import (
     RequestStatus,
 )
 from backoffice.services import audit
+from backoffice.services.appointments.decisions import decide
 from backoffice.services.appointments.periods import Period
 from backoffice.services.appointments.queries import AppointmentRow, appointment_row
 from backoffice.services.appointments.rules import (
@@ -245,26 +246,20 @@ def cancel_appointment(
         )
     appointment = locked_appointment(session, appointment_id, expected_version)
     cancel(session, actor, appointment, reason)
-    for request in session.scalars(
+    pending = session.scalars(
         select(AppointmentRequest).where(
             AppointmentRequest.appointment_id == appointment.id,
             AppointmentRequest.kind == RequestKind.CANCELLATION,
             AppointmentRequest.status == RequestStatus.PENDING,
         )
-    ):
-        request.status = RequestStatus.ACCEPTED
-        request.decided_at = clock.now()
-        request.decided_by_id = actor.staff_id
-        audit.record(
+    ).all()
+    for request in pending:
+        decide(
             session,
             actor,
-            "appointment_request.accept",
-            "appointment_request",
-            request.id,
-            member_id=request.member_id,
-            summary=tr("Cancellation request answered by the cancellation of the appointment"),
-            before={"status": RequestStatus.PENDING},
-            after={"status": RequestStatus.ACCEPTED},
+            request,
+            RequestStatus.ACCEPTED,
+            tr("Cancellation request answered by the cancellation of the appointment"),
         )
     return appointment_row(session, actor, appointment.id)
 

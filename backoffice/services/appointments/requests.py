@@ -29,7 +29,6 @@ from backoffice.models import (
     VisitCentre,
     VisitType,
 )
-from backoffice.services import audit
 from backoffice.services import settings as settings_service
 from backoffice.services.appointments.booking import (
     SlotChoice,
@@ -37,6 +36,7 @@ from backoffice.services.appointments.booking import (
     create_appointment,
     locked_appointment,
 )
+from backoffice.services.appointments.decisions import decide
 from backoffice.services.appointments.queries import (
     AppointmentRow,
     appointment_row,
@@ -216,36 +216,6 @@ def _pending(
     return request
 
 
-def _decide(
-    session: Session, actor: Actor, request: AppointmentRequest, status: RequestStatus
-) -> dict[str, object]:
-    before = audit.snapshot(request, ("status", "appointment_id", "refusal_reason"))
-    request.status = status
-    request.decided_at = clock.now()
-    request.decided_by_id = actor.staff_id
-    request.claimed_by_id = None
-    request.claimed_at = None
-    return before
-
-
-def _record(
-    session: Session, actor: Actor, request: AppointmentRequest, before: dict, summary: str
-) -> None:
-    session.flush()
-    action = "accept" if request.status == RequestStatus.ACCEPTED else "refuse"
-    audit.record(
-        session,
-        actor,
-        f"appointment_request.{action}",
-        "appointment_request",
-        request.id,
-        member_id=request.member_id,
-        summary=summary,
-        before=before,
-        after=audit.snapshot(request, ("status", "appointment_id", "refusal_reason")),
-    )
-
-
 def accept_booking_request(
     session: Session,
     actor: Actor,
@@ -271,9 +241,14 @@ def accept_booking_request(
     appointment = create_appointment(
         session, actor, request.employee_id, visit, choice, request_id=request.id
     )
-    before = _decide(session, actor, request, RequestStatus.ACCEPTED)
-    request.appointment_id = appointment.id
-    _record(session, actor, request, before, tr("Booking request validated"))
+    decide(
+        session,
+        actor,
+        request,
+        RequestStatus.ACCEPTED,
+        tr("Booking request validated"),
+        appointment_id=appointment.id,
+    )
     return appointment_row(session, actor, appointment.id)
 
 
@@ -288,9 +263,8 @@ def refuse_request(
             [FieldError("reason", tr("Reason: the member reads it on the portal; it is required."))]
         )
     request = _pending(session, request_id, expected_version)
-    before = _decide(session, actor, request, RequestStatus.REFUSED)
-    request.refusal_reason = reason
-    _record(session, actor, request, before, tr("Request refused: {reason}", reason=reason))
+    summary = tr("Request refused: {reason}", reason=reason)
+    decide(session, actor, request, RequestStatus.REFUSED, summary, refusal_reason=reason)
 
 
 def late_cancellation_reason(session: Session) -> str:
@@ -331,13 +305,12 @@ def accept_cancellation_request(
     assert current is not None
     appointment = locked_appointment(session, current.id, current.version)
     cancel(session, actor, appointment, "Annulation demandée par l'adhérent sur le portail")
-    before = _decide(session, actor, request, RequestStatus.ACCEPTED)
     summary = (
         tr("Late cancellation request accepted as an exception")
         if row.late
         else tr("Cancellation request accepted")
     )
-    _record(session, actor, request, before, summary)
+    decide(session, actor, request, RequestStatus.ACCEPTED, summary)
     return appointment_row(session, actor, appointment.id)
 
 
