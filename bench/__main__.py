@@ -11,7 +11,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench.common import OUT, Context
 
 # Each module has ``run(context)``; later issues add theirs here.
-BENCHMARKS = ("startup", "demo_generation", "members_list", "account_console", "changes")
+BENCHMARKS = (
+    "startup",
+    "demo_generation",
+    "members_list",
+    "account_console",
+    "changes",
+    "appointments",
+)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "backoffice.cli.demo_command",
     "backoffice.cli.accounts_command",
     "backoffice.cli.changes_command",
+    "backoffice.cli.convocations_command",
 )
 
 

@@ -146,9 +146,10 @@ def book_agenda(
     used: set[int] = set()
     attended: list[dict[str, object]] = []
     next_id = first_id
+    blocked = _block_sessions(writer, network, today, assistant_id)
     for day in _business_days(today - timedelta(days=28), today + timedelta(days=14)):
         for professional_id, centre_id, weekday, start, end, step in network.sessions:
-            if weekday != day.weekday():
+            if weekday != day.weekday() or (professional_id, day, start) in blocked:
                 continue
             candidates = pool.by_centre.get(centre_id, [])
             fill = 0.55 if day < today else max(0.15, 0.6 - 0.03 * (day - today).days)
@@ -205,6 +206,37 @@ def book_agenda(
             attended,
         )
     return next_id - first_id
+
+
+BLOCK_REASONS = ("Formation continue", "Réunion de service", "Congé")
+
+
+def _block_sessions(
+    writer: BulkWriter, network: CareNetwork, today: date, assistant_id: int
+) -> set[tuple[int, date, time]]:
+    """A few coming sessions blocked (training, meeting, leave), left free of bookings."""
+    days = _business_days(today + timedelta(days=2), today + timedelta(days=12))
+    blocked: set[tuple[int, date, time]] = set()
+    for index, (professional_id, centre_id, weekday, start, end, _step) in enumerate(
+        network.sessions[::7][:6]
+    ):
+        day = next((d for d in days if d.weekday() == weekday), None)
+        if day is None:
+            continue
+        blocked.add((professional_id, day, start))
+        writer.add(
+            "agenda_blocks",
+            {
+                "id": index + 1,
+                "professional_id": professional_id,
+                "centre_id": centre_id if index % 2 else None,
+                "starts_at": clock.at_local(day, start),
+                "ends_at": clock.at_local(day, end),
+                "reason": BLOCK_REASONS[index % len(BLOCK_REASONS)],
+                "created_by_id": assistant_id,
+            },
+        )
+    return blocked
 
 
 def _business_days(start: date, end: date) -> list[date]:

@@ -142,7 +142,7 @@ class Operation(QObject, Generic[T]):
     # -- back on the GUI thread -----------------------------------------------------------
 
     def _show_progress(self) -> None:
-        if self._dialog is not None or self.parent_widget is None:
+        if self._dialog is not None or not self._widget_alive() or self.parent_widget is None:
             return
         dialog = QProgressDialog(
             self.label, tr("Cancel") if self.cancellable else "", 0, 0, self.parent_widget
@@ -158,7 +158,7 @@ class Operation(QObject, Generic[T]):
         self._dialog = dialog
 
     def _progressed(self, done: int, total: int, message: str) -> None:
-        if self._dialog is None:
+        if self._dialog is None or not shiboken6.isValid(self._dialog):
             return
         self._dialog.setMaximum(max(total, 1))
         self._dialog.setValue(min(done, total))
@@ -168,10 +168,12 @@ class Operation(QObject, Generic[T]):
     def _close_progress(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        if self._dialog is not None:
-            self._dialog.reset()
-            self._dialog.deleteLater()
-            self._dialog = None
+        dialog, self._dialog = self._dialog, None
+        # The dialog is a child of the asking widget: if that widget was closed meanwhile,
+        # Qt already destroyed the dialog and it must not be touched.
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.reset()
+            dialog.deleteLater()
 
     def _widget_alive(self) -> bool:
         """False once the widget that asked was closed: its callbacks must not run."""

@@ -54,6 +54,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.changes.page:ChangesPage",
     ),
     PageSpec(
+        "appointments",
+        lambda: tr("Appointments"),
+        Icon.SP_FileDialogListView,
+        Permission.APPOINTMENTS_VIEW,
+        "backoffice.views.appointments.page:AppointmentsPage",
+    ),
+    PageSpec(
         "accounts",
         lambda: tr("Portal accounts"),
         Icon.SP_DriveNetIcon,

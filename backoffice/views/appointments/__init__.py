@@ -1,0 +1,2 @@
+"""The medical assistants' screens: requests, agenda, appointments, employees to convene,
+care network."""

@@ -1,0 +1,173 @@
+"""What can be done to an appointment, from the agenda or from a list: move it, cancel
+it, record its outcome, print its convocation (or a day's)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from backoffice.i18n import ntr, tr
+from backoffice.models import AppointmentStatus
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation
+from backoffice.services.appointments import booking, outcomes
+from backoffice.services.appointments.booking import SlotChoice
+from backoffice.services.appointments.choices import NetworkChoices
+from backoffice.services.appointments.convocations import (
+    ConvocationSelection,
+    print_convocations,
+)
+from backoffice.services.progress import Progress
+from backoffice.views.appointments.common import slot_text, write
+from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
+from backoffice.views.widgets.dialogs import ask_reason
+
+
+class AppointmentLike(Protocol):
+    id: int
+    version: int
+    starts_at: datetime
+    ends_at: datetime
+    employee_id: int
+    employee: str
+    visit_type_code: str
+    professional_id: int
+    centre_id: int
+
+
+class AppointmentActions:
+    """Bound to a screen: ``done`` reloads it after a change."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget,
+        choices: Callable[[], NetworkChoices | None],
+        done: Callable[[], None],
+    ) -> None:
+        self.context = context
+        self.parent = parent
+        self.choices = choices
+        self.done = done
+
+    def _write(self, work: Callable[[Any], Any], label: str) -> None:
+        write(self.context, self.parent, work, label, lambda _result: self.done(), self.done)
+
+    def cancel(self, appointment: AppointmentLike) -> None:
+        reason = ask_reason(
+            self.parent,
+            tr("Cancel the appointment"),
+            tr(
+                "Cancel the appointment of {employee} on {when}? The slot is freed.\n"
+                "Reason (kept in the history):",
+                employee=appointment.employee,
+                when=slot_text(appointment.starts_at, appointment.ends_at),
+            ),
+        )
+        if reason is None:
+            return
+        actor = self.context.actor
+        self._write(
+            lambda session: booking.cancel_appointment(
+                session, actor, appointment.id, appointment.version, reason
+            ),
+            tr("Cancelling…"),
+        )
+
+    def move(self, appointment: AppointmentLike) -> None:
+        choices = self.choices()
+        if choices is None:
+            return
+        dialog = pick_slot(
+            self.context,
+            self.parent,
+            choices,
+            SlotRequest(
+                appointment.employee_id,
+                appointment.visit_type_code,
+                tr(
+                    "<b>{employee}</b>, now on {when}: choose the new slot.",
+                    employee=appointment.employee,
+                    when=slot_text(appointment.starts_at, appointment.ends_at),
+                ),
+                professional_id=appointment.professional_id,
+                centre_id=appointment.centre_id,
+                excluding=appointment.id,
+            ),
+            title=tr("Move the appointment"),
+            action=tr("Move here"),
+        )
+        if dialog is not None and dialog.chosen is not None:
+            slot = dialog.chosen
+            self.move_to(
+                appointment, SlotChoice(slot.professional_id, slot.centre_id, slot.starts_at)
+            )
+
+    def move_to(self, appointment: AppointmentLike, choice: SlotChoice) -> None:
+        actor = self.context.actor
+        self._write(
+            lambda session: booking.move_appointment(
+                session, actor, appointment.id, appointment.version, choice
+            ),
+            tr("Moving…"),
+        )
+
+    def outcome(self, appointment_ids: list[int], status: AppointmentStatus) -> None:
+        if not appointment_ids:
+            return
+        actor = self.context.actor
+        self._write(
+            lambda session: outcomes.record_outcome(session, actor, appointment_ids, status),
+            tr("Recording the outcome…"),
+        )
+
+    def print(self, selection: ConvocationSelection, name: str) -> None:
+        """Ask where to save, then produce the PDF in the background with progress."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _filter = QFileDialog.getSaveFileName(
+            self.parent,
+            tr("Save the convocations"),
+            str(Path(folder or ".") / name),
+            tr("PDF documents (*.pdf)"),
+        )
+        if not path:
+            return
+        actor = self.context.actor
+
+        def work(session: Any, progress: Progress) -> int:
+            batch = print_convocations(session, actor, selection, progress)
+            Path(path).write_bytes(batch.pdf)
+            return len(batch.appointment_ids)
+
+        Operation(
+            self.context,
+            self.parent,
+            work,
+            label=tr("Printing the convocations…"),
+            cancellable=True,
+        ).success(lambda count: self._printed(path, count)).run()
+
+    def _printed(self, path: str, count: int) -> None:
+        answer = QMessageBox.question(
+            self.parent,
+            tr("Convocations ready"),
+            ntr(
+                "{count} convocation saved in {path}. Open it to print?",
+                "{count} convocations saved in {path}. Open them to print?",
+                count,
+                path=path,
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def convocation_file_name(day: date | None, what: str = "") -> str:
+    stamp = day.isoformat() if day else "selection"
+    return f"convocations-{stamp}{'-' + what if what else ''}.pdf"

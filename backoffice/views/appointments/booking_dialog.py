@@ -1,0 +1,125 @@
+"""Booking a free slot of the agenda: find the employee (by name, member code or member
+name), choose the kind of visit, book. A refusal is shown in the dialog, which stays open."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from backoffice import clock
+from backoffice.i18n import ntr, tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import run_query
+from backoffice.services.appointments import booking
+from backoffice.services.appointments.booking import SlotChoice
+from backoffice.services.appointments.choices import (
+    EmployeeChoice,
+    NetworkChoices,
+    search_employees,
+)
+from backoffice.services.appointments.queries import AppointmentRow
+from backoffice.views import formatting, labels
+from backoffice.views.appointments.common import WARNING, day_label, fit_columns, visit_combo
+from backoffice.views.appointments.form_dialog import SavingDialog
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+
+def employee_columns() -> list[Column[EmployeeChoice]]:
+    return [
+        Column(tr("Employee"), lambda e: e.employee),
+        Column(tr("Member"), lambda e: f"{e.member_code} {e.member_name}"),
+        Column(tr("Follow-up"), lambda e: labels.category(e.category)),
+        Column(tr("Job"), lambda e: e.job_title or ""),
+        Column(tr("Left on"), lambda e: formatting.day(e.exited_on), lambda e: e.exited_on or ""),
+    ]
+
+
+class BookingDialog(SavingDialog):
+    """``result_row`` holds the appointment once booked."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None,
+        choices: NetworkChoices,
+        choice: SlotChoice,
+    ) -> None:
+        super().__init__(context, parent, tr("Book an appointment"))
+        self.choice = choice
+        self._sequence = 0
+        self.resize(720, 520)
+        professional = choices.professional(choice.professional_id)
+        centre = choices.centre(choice.centre_id)
+        self.form.addRow(
+            QLabel(
+                tr(
+                    "<b>{day} at {time}</b> with {professional}, {centre}",
+                    day=day_label(clock.local(choice.starts_at).date()),
+                    time=clock.local(choice.starts_at).strftime("%H:%M"),
+                    professional=professional.name if professional else "",
+                    centre=centre.name if centre else "",
+                )
+            )
+        )
+        self.search = SearchBox(tr("Employee name, member code or name…"))
+        self.search.search.connect(self._search)
+        self.form.addRow(self.search)
+        self.model: RowsModel[EmployeeChoice] = RowsModel(
+            employee_columns(), background=lambda e: WARNING if e.exited_on else None
+        )
+        self.table = DataTable("appointment_employee_search")
+        self.table.set_rows_model(self.model)
+        self.table.activated_row.connect(lambda _row: self.save())
+        self.form.addRow(self.table)
+        self.count = QLabel()
+        self.form.addRow(self.count)
+        self.visit = visit_combo(choices, "periodique")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(tr("internal, not shown to the member"))
+        self.form.addRow(tr("Visit"), self.visit)
+        self.form.addRow(tr("Note"), self.note)
+        self.finish(True, tr("Book"))
+        self.search.setFocus()
+
+    @property
+    def booked(self) -> AppointmentRow | None:
+        return self.result_row
+
+    def _search(self, text: str) -> None:
+        self._sequence += 1
+        sequence, actor = self._sequence, self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: search_employees(session, actor, text),
+            lambda found: self._show(sequence, found),
+        )
+
+    def _show(self, sequence: int, found: list[EmployeeChoice]) -> None:
+        if sequence != self._sequence:
+            return
+        self.model.set_rows(found)
+        fit_columns(self.table)
+        self.count.setText(ntr("{count} employee found", "{count} employees found", len(found)))
+        if found:
+            self.table.selectRow(0)
+
+    def save(self) -> None:
+        row = self.table.current_source_row()
+        if row is None:
+            self.error.setText(tr("Choose the employee in the list."))
+            return
+        employee = self.model.row_at(row)
+        actor, choice, visit = self.context.actor, self.choice, self.visit.currentData()
+        note = self.note.text().strip() or None
+        self.run(
+            lambda session: booking.book_appointment(
+                session, actor, employee.id, visit, choice, note=note
+            ),
+            tr("Booking…"),
+        )

@@ -1,0 +1,292 @@
+"""Réseau de soins: the visit centres (opening hours), the professionals (sessions, the
+members they are the referent of) and the kinds of visit. Administrators edit them;
+everyone who sees the appointments can look."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import ntr, tr
+from backoffice.models import ProfessionalKind
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import run_query
+from backoffice.services.appointments import centres, professionals
+from backoffice.services.appointments import visit_types as visits
+from backoffice.services.appointments.centres import CentreRow
+from backoffice.services.appointments.choices import NetworkChoices
+from backoffice.services.appointments.network import weekday_name
+from backoffice.services.appointments.periods import WeeklyHours
+from backoffice.services.appointments.professionals import ProfessionalRow
+from backoffice.services.permissions import Permission
+from backoffice.views import formatting
+from backoffice.views.appointments.common import (
+    centre_combo,
+    fit_columns,
+    professional_combo,
+    write,
+)
+from backoffice.views.appointments.network_dialogs import (
+    CentreDialog,
+    ProfessionalDialog,
+    VisitTypeDialog,
+)
+from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.table import DataTable
+
+Row = TypeVar("Row")
+
+
+def weekly_text(hours: tuple[WeeklyHours, ...]) -> str:
+    """``lun. 08:00–12:30, 13:30–18:00 · mar. …``, one group per weekday."""
+    days: dict[int, list[str]] = {}
+    for item in hours:
+        days.setdefault(item.weekday, []).append(f"{item.starts:%H:%M}–{item.ends:%H:%M}")
+    return " · ".join(
+        f"{weekday_name(day)[:3]}. {', '.join(periods)}" for day, periods in sorted(days.items())
+    )
+
+
+def centre_columns() -> list[Column[CentreRow]]:
+    return [
+        Column(tr("Code"), lambda r: r.values.code),
+        Column(tr("Name"), lambda r: r.values.name),
+        Column(tr("City"), lambda r: f"{r.values.postcode} {r.values.city}"),
+        Column(tr("Phone"), lambda r: r.values.phone or ""),
+        Column(tr("Opening hours"), lambda r: weekly_text(r.values.opening)),
+        Column(tr("Members"), lambda r: str(r.members), lambda r: r.members, align_right=True),
+        Column(
+            tr("Professionals"),
+            lambda r: str(r.professionals),
+            lambda r: r.professionals,
+            align_right=True,
+        ),
+        Column(tr("Open"), lambda r: formatting.yes_no(r.values.is_active)),
+    ]
+
+
+def professional_columns() -> list[Column[ProfessionalRow]]:
+    return [
+        Column(tr("Name"), lambda r: r.display_name, lambda r: r.values.last_name),
+        Column(
+            tr("Profession"),
+            lambda r: tr("doctor") if r.values.kind == ProfessionalKind.DOCTOR else tr("nurse"),
+        ),
+        Column(tr("Centres"), lambda r: r.centres),
+        Column(
+            tr("Sessions"),
+            lambda r: weekly_text(tuple(s.hours for s in r.values.sessions)),
+        ),
+        Column(
+            tr("Referent of"),
+            lambda r: ntr("{count} member", "{count} members", r.members),
+            lambda r: r.members,
+            align_right=True,
+        ),
+        Column(tr("Secretary"), lambda r: r.values.secretary_name or ""),
+        Column(tr("Active"), lambda r: formatting.yes_no(r.values.is_active)),
+    ]
+
+
+def visit_columns() -> list[Column[visits.VisitTypeRow]]:
+    return [
+        Column(tr("Code"), lambda r: r.code),
+        Column(tr("Label"), lambda r: r.label),
+        Column(
+            tr("Usual length"),
+            lambda r: tr("{minutes} min", minutes=r.duration_minutes),
+            lambda r: r.duration_minutes,
+            align_right=True,
+        ),
+        Column(tr("Hiring visit"), lambda r: formatting.yes_no(r.is_hiring_visit)),
+        Column(tr("Doctor only"), lambda r: formatting.yes_no(r.by_doctor_only)),
+    ]
+
+
+class ListSection(QWidget, Generic[Row]):
+    """A list with its New / Edit buttons (and extra ones)."""
+
+    def __init__(
+        self,
+        key: str,
+        columns: list[Column[Row]],
+        edit: Callable[[Row | None], None],
+        editable: bool,
+        extra: tuple[tuple[str, Callable[[], None]], ...] = (),
+    ) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.model: RowsModel[Row] = RowsModel(columns)
+        self.table = DataTable(key)
+        self.table.set_rows_model(self.model)
+        self.table.activated_row.connect(lambda row: edit(self.model.row_at(row)))
+        layout.addWidget(self.table)
+        bar = QHBoxLayout()
+        self.count = QLabel()
+        bar.addWidget(self.count)
+        bar.addStretch()
+        buttons = [(tr("New…"), lambda: edit(None))] if editable else []
+        buttons.append(
+            (tr("Open… (Enter)") if editable else tr("Look… (Enter)"), self._edit_current)
+        )
+        for text, handler in (*buttons, *extra):
+            button = QPushButton(text)
+            button.clicked.connect(handler)
+            bar.addWidget(button)
+        layout.addLayout(bar)
+        self._edit = edit
+
+    def _edit_current(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._edit(row)
+
+    def selected(self) -> Row | None:
+        row = self.table.current_source_row()
+        return self.model.row_at(row) if row is not None else None
+
+    def show_rows(self, rows: list[Row]) -> None:
+        self.model.set_rows(rows)
+        fit_columns(self.table)
+        self.count.setText(ntr("{count} line", "{count} lines", len(rows)))
+
+
+class NetworkTab(QWidget):
+    changed = Signal()  # the network changed: the other tabs reload their choices
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.choices: NetworkChoices | None = None
+        self.editable = context.allows(Permission.CARE_NETWORK_MANAGE)
+        layout = QVBoxLayout(self)
+        if not self.editable:
+            note = QLabel(tr("Only an administrator can change the care network."))
+            note.setStyleSheet("color: #667085")
+            layout.addWidget(note)
+        tabs = QTabWidget()
+        layout.addWidget(tabs)
+        self.centres: ListSection[CentreRow] = ListSection(
+            "network_centres", centre_columns(), self.edit_centre, self.editable
+        )
+        self.professionals: ListSection[ProfessionalRow] = ListSection(
+            "network_professionals",
+            professional_columns(),
+            self.edit_professional,
+            self.editable,
+            ((tr("Give their members another referent…"), self.reassign),) if self.editable else (),
+        )
+        self.visits: ListSection[visits.VisitTypeRow] = ListSection(
+            "network_visit_types", visit_columns(), self.edit_visit, self.editable
+        )
+        tabs.addTab(self.centres, tr("Visit centres"))
+        tabs.addTab(self.professionals, tr("Professionals"))
+        tabs.addTab(self.visits, tr("Kinds of visit"))
+
+    def set_choices(self, choices: NetworkChoices) -> None:
+        self.choices = choices
+
+    def load(self) -> None:
+        actor = self.context.actor
+
+        def work(session: Any) -> tuple[list, list, list]:
+            return (
+                centres.list_centres(session, actor),
+                professionals.list_professionals(session, actor),
+                visits.list_visit_types(session, actor),
+            )
+
+        run_query(self.context, self, work, self._show)
+
+    def _show(self, result: tuple[list, list, list]) -> None:
+        self.centres.show_rows(result[0])
+        self.professionals.show_rows(result[1])
+        self.visits.show_rows(result[2])
+
+    def _saved(self, dialog: QDialog) -> None:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.load()
+            self.changed.emit()
+
+    def edit_centre(self, row: CentreRow | None) -> None:
+        self._saved(CentreDialog(self.context, self, row, self.editable))
+
+    def edit_professional(self, row: ProfessionalRow | None) -> None:
+        if self.choices is not None:
+            active = [c for c in self.choices.centres if c.is_active]
+            self._saved(ProfessionalDialog(self.context, self, row, active, self.editable))
+
+    def edit_visit(self, row: visits.VisitTypeRow | None) -> None:
+        self._saved(VisitTypeDialog(self.context, self, row, self.editable))
+
+    def reassign(self) -> None:
+        row = self.professionals.selected()
+        if row is None or self.choices is None:
+            return
+        dialog = ReassignDialog(self, self.choices, row)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        target, centre = dialog.target.currentData(), dialog.centre.currentData()
+        if target is None or not confirm(
+            self,
+            tr("New referent"),
+            tr(
+                "Give the members of {name} ({where}) the referent {target}?",
+                name=row.display_name,
+                where=dialog.centre.currentText(),
+                target=dialog.target.currentText(),
+            ),
+            tr("Give the new referent"),
+        ):
+            return
+        actor = self.context.actor
+        write(
+            self.context,
+            self,
+            lambda session: professionals.reassign_members(session, actor, row.id, target, centre),
+            tr("Saving…"),
+            lambda _count: (self.load(), self.changed.emit()),
+        )
+
+
+class ReassignDialog(QDialog):
+    def __init__(self, parent: QWidget, choices: NetworkChoices, row: ProfessionalRow) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Give their members another referent"))
+        form = QFormLayout(self)
+        form.addRow(
+            QLabel(
+                ntr(
+                    "{name} is the referent of {count} member.",
+                    "{name} is the referent of {count} members.",
+                    row.members,
+                    name=row.display_name,
+                )
+            )
+        )
+        self.target: QComboBox = professional_combo(choices)
+        self.target.removeItem(self.target.findData(row.id))
+        self.centre: QComboBox = centre_combo(choices, everyone=tr("every centre"))
+        form.addRow(tr("New referent"), self.target)
+        form.addRow(tr("Members of"), self.centre)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)

@@ -1,0 +1,1 @@
+"""Tests of the appointments: requests, agenda, booking rules, convocations, screens."""
