@@ -64,6 +64,19 @@ BLOCKING = frozenset(
 )
 
 
+def anomaly_label(kind: AnomalyKind) -> str:
+    return {
+        AnomalyKind.MISSING_MANDATE: tr("Missing mandate"),
+        AnomalyKind.MANDATE_LAPSED: tr("Lapsed mandate"),
+        AnomalyKind.INVALID_BANK_DETAILS: tr("Invalid IBAN or BIC"),
+        AnomalyKind.NOT_PRENOTIFIED: tr("Not pre-notified"),
+        AnomalyKind.LATE_NOTICE: tr("Pre-notified too late"),
+        AnomalyKind.ALREADY_SENT: tr("Already in a file"),
+        AnomalyKind.PREVIOUSLY_REJECTED: tr("Returned before"),
+        AnomalyKind.NAME_TRANSLITERATED: tr("Name transliterated"),
+    }[kind]
+
+
 @dataclass(frozen=True)
 class Anomaly:
     kind: AnomalyKind
