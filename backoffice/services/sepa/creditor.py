@@ -6,6 +6,7 @@ because a file must never leave with one (a value stored by an older version, or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from backoffice.i18n import tr
 from backoffice.reports.sepa import pain008
 from backoffice.services import settings, validation
 from backoffice.services.errors import FieldError, ValidationFailed
+from backoffice.services.permissions import Actor, Permission, require
 
 ADDRESS_FIELDS = ("street", "postcode", "town", "country")
 
@@ -88,3 +90,34 @@ def schema(session: Session) -> str:
 
 def notice_days(session: Session) -> int:
     return int(settings.get(session, "sepa.prenotification_days"))
+
+
+@dataclass(frozen=True)
+class CreditorSummary:
+    """The identity the files carry, as the screens show it, with what is wrong."""
+
+    name: str
+    creditor_id: str
+    iban: str
+    bic: str
+    address: str
+    schema: str
+    notice_days: int
+    problems: tuple[str, ...]
+
+
+def summary(session: Session, actor: Actor) -> CreditorSummary:
+    require(actor, Permission.BILLING_VIEW)
+    value = settings.get(session, "sepa.creditor")
+    chosen = str(settings.get(session, "sepa.schema"))
+    address = f"{value.get('street', '')}, {value.get('postcode', '')} {value.get('town', '')}"
+    return CreditorSummary(
+        name=str(value.get("name", "")),
+        creditor_id=str(value.get("creditor_id", "")),
+        iban=str(value.get("iban", "")),
+        bic=str(value.get("bic", "")),
+        address=f"{address.strip(', ')} ({value.get('country', '')})",
+        schema=chosen,
+        notice_days=notice_days(session),
+        problems=tuple(error.message for error in problems(value)),
+    )

@@ -328,3 +328,18 @@ def email_files(session: Session, notices: Sequence[Notice]) -> list[tuple[str, 
         )
         for notice in notices
     ]
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    recipient: str | None
+    subject: str
+    body: str
+
+
+def email_preview(session: Session, actor: Actor, prenotification_id: int) -> EmailPreview:
+    """The text of a notice as an email, to read it or copy it into a mail program."""
+    (notice,) = notices_of(session, actor, [prenotification_id])
+    return EmailPreview(
+        notice.email, report.subject(notice), report.email_text(notice, identity(session))
+    )

@@ -115,12 +115,24 @@ class MemberChoice:
     member_code: str
     legal_name: str
     has_mandate: bool
+    street: str
+    postcode: str
+    town: str
+    country: str
 
 
 def find_members(session: Session, actor: Actor, text: str, limit: int = 30) -> list[MemberChoice]:
     """Members matching ``text`` (code, name, SIRET, city), for choosing one in a form."""
     require(actor, Permission.MEMBERS_VIEW)
-    statement = select(Member.id, Member.member_code, Member.legal_name)
+    statement = select(
+        Member.id,
+        Member.member_code,
+        Member.legal_name,
+        Member.address_line1,
+        Member.postcode,
+        Member.city,
+        Member.country_code,
+    )
     for pattern in _like(text):
         statement = statement.where(Member.search_text.like(pattern))
     rows = list(session.execute(statement.order_by(Member.legal_name).limit(limit)))
@@ -132,7 +144,19 @@ def find_members(session: Session, actor: Actor, text: str, limit: int = 30) -> 
             )
         )
     )
-    return [MemberChoice(row.id, row.member_code, row.legal_name, row.id in active) for row in rows]
+    return [
+        MemberChoice(
+            row.id,
+            row.member_code,
+            row.legal_name,
+            row.id in active,
+            row.address_line1,
+            row.postcode,
+            row.city,
+            row.country_code,
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

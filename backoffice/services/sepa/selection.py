@@ -16,9 +16,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import (
     Instalment,
@@ -391,3 +392,30 @@ def review_collection(
     """Prepare a collection: what it would take, the count, the total and the anomalies."""
     require(actor, Permission.SEPA_MANAGE)
     return build_review(session, collection_date, resend=resend, late_notice=late_notice)
+
+
+def suggested_collection_date(session: Session, actor: Actor) -> date:
+    """The next due date of an unpaid instalment of a member with a mandate, moved to a
+    business day; the first date members can still be notified for when there is none."""
+    require(actor, Permission.BILLING_VIEW)
+    tomorrow = clock.today() + timedelta(days=1)
+    remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+    next_due = session.scalar(
+        select(func.min(Instalment.due_on))
+        .join(Invoice, Invoice.id == Instalment.invoice_id)
+        .join(
+            SepaMandate,
+            and_(
+                SepaMandate.member_id == Invoice.member_id,
+                SepaMandate.status == MandateStatus.ACTIVE,
+            ),
+        )
+        .where(
+            Instalment.superseded_at.is_(None),
+            remaining > 0,
+            Instalment.due_on >= tomorrow,
+            Instalment.sepa_state != SepaState.SENT,
+        )
+    )
+    fallback = tomorrow + timedelta(days=creditor.notice_days(session))
+    return business_days.next_business_day(next_due or fallback)
