@@ -85,7 +85,7 @@ def check_iban(label: str, value: str | None) -> str | None:
     if not value:
         return tr("{field}: the IBAN is required.", field=label)
     try:
-        IBAN(value)
+        IBAN(value, validate_bban=True)  # the national checksum: the French RIB key
     except SchwiftyException as error:
         reason = str(error).lower()
         if "national" in reason or "bban" in reason:

@@ -95,7 +95,7 @@ def check_bank_details(iban: str, bic: str) -> None:
 @lru_cache(maxsize=4096)
 def _bank_details_fine(iban: str, bic: str) -> bool:
     try:
-        expected = IBAN(iban).bic
+        expected = IBAN(iban, validate_bban=True).bic
         given = BIC(bic)
     except SchwiftyException:
         return False
