@@ -57,7 +57,7 @@ def end_to_end_id(line: ReviewLine, collection_id: int) -> str:
     return to_sepa_text(f"{line.invoice_number}-{line.position}-{collection_id}", 35)
 
 
-def _debit(line: ReviewLine, collection_id: int) -> pain008.DirectDebit:
+def direct_debit(line: ReviewLine, collection_id: int) -> pain008.DirectDebit:
     assert line.rum and line.iban and line.mandate_signed_on and line.sequence
     return pain008.DirectDebit(
         end_to_end_id=end_to_end_id(line, collection_id),
@@ -204,7 +204,7 @@ def _build_file(
             review.collection_date,
             collection.message_id,
             clock.local(collection.created_at).strftime("%Y-%m-%dT%H:%M:%S"),
-            (_debit(line, collection.id) for line in lines),
+            (direct_debit(line, collection.id) for line in lines),
             review.schema,
             on_each=each,
         )

@@ -144,21 +144,23 @@ def searchable(
     fresh = QSettings().value(f"tables/{table.layout_key}") is None
     table.restore_layout()
     header = table.horizontalHeader()
-    if fresh:
+    if fresh:  # the first time: the order the list is best read in
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         header.setSortIndicator(sort_column, order)
     table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
-    if fresh:
+    if not QSettings().value(f"tables_fitted/{table.layout_key}", False, bool):
         model.modelReset.connect(lambda: fit_columns(table, model))
     return proxy
 
 
 def fit_columns(table: DataTable, model: RowsModel, widest: int = 280) -> None:
-    """On a workstation that never showed the table: columns as wide as the first rows
-    (within reason); the layout is then remembered like any the user makes."""
-    if table.property("fitted") or not model.rowCount():
+    """On a workstation that never showed rows in the table: columns as wide as the first
+    rows (within reason); the layout is then remembered like any the user makes."""
+    settings = QSettings()
+    key = f"tables_fitted/{table.layout_key}"
+    if settings.value(key, False, bool) or not model.rowCount():
         return
-    table.setProperty("fitted", True)
+    settings.setValue(key, True)
     table.resizeColumnsToContents()
     header = table.horizontalHeader()
     for column in range(header.count()):

@@ -31,7 +31,12 @@ def collection_columns() -> list[Column[CollectionRow]]:
             lambda r: r.collection_date,
         ),
         Column(tr("Message id"), lambda r: r.message_id),
-        Column(tr("Debits"), lambda r: str(r.transaction_count), lambda r: r.transaction_count),
+        Column(
+            tr("Debits"),
+            lambda r: str(r.transaction_count),
+            lambda r: r.transaction_count,
+            align_right=True,
+        ),
         Column(
             tr("Total"),
             lambda r: formatting.amount(r.total_cents),
@@ -101,6 +106,8 @@ class FilesTab(SepaTab):
         self.search.search.connect(proxy.set_text)
         lower_layout.addWidget(self.debits_table)
         splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter)
         manage = context.allows(Permission.SEPA_MANAGE)
         row, _made = buttons(

@@ -131,6 +131,7 @@ class MandateDialog(QDialog):
             if choice.has_mandate
             else ""
         )
+        self.adjustSize()
 
     def _show_transliteration(self, text: str) -> None:
         in_file = transliterated(text, NAME_LENGTH)
@@ -139,6 +140,7 @@ class MandateDialog(QDialog):
             if in_file and text.strip()
             else ""
         )
+        self.adjustSize()
 
     def debtor(self) -> DebtorDetails:
         return DebtorDetails(
@@ -181,6 +183,7 @@ class MandateDialog(QDialog):
     def _refused(self, error: BaseException) -> bool:
         if isinstance(error, ValidationFailed):
             self.errors.setText(error.message)
+            self.adjustSize()
             return False
         return True
 

@@ -36,7 +36,7 @@ class ReturnsTab(SepaTab):
         layout.addLayout(bar)
         self.model: RowsModel[DebitRow] = RowsModel(
             [
-                *debit_columns(),
+                *(column for column in debit_columns() if column.title != tr("Sequence")),
                 Column(
                     tr("Collected on"),
                     lambda r: formatting.day(r.collection_date),
