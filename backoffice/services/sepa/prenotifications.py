@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -262,9 +262,10 @@ def _notify_member(
 def _point_instalments(session: Session, notice_id: int, lines: list[ReviewLine]) -> None:
     """The instalments now refer to the notice; a sent one keeps its state."""
     table = Instalment.__table__
+    ids = [line.instalment_id for line in lines]
     session.connection().execute(
         update(table)
-        .where(table.c.id == bindparam("instalment_id"))
+        .where(table.c.id.in_(ids))
         .values(
             prenotification_id=notice_id,
             sepa_state=case(
@@ -272,10 +273,9 @@ def _point_instalments(session: Session, notice_id: int, lines: list[ReviewLine]
                 else_=SepaState.PRENOTIFIED.value,
             ),
             version=table.c.version + 1,
-        ),
-        [{"instalment_id": line.instalment_id} for line in lines],
+        )
     )
-    mark_touched(session, "instalments", {line.instalment_id for line in lines})
+    mark_touched(session, "instalments", set(ids))
 
 
 def notices_of(session: Session, actor: Actor, prenotification_ids: Sequence[int]) -> list[Notice]:

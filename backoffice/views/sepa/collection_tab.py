@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
@@ -50,6 +51,7 @@ class CollectionTab(SepaTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.review: CollectionReview | None = None
+        self._suggested = False  # the next due date is proposed once, not over the user's
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Collection date")))
@@ -107,13 +109,20 @@ class CollectionTab(SepaTab):
         if self.review is not None:
             self.prepare()
             return
+        if self._suggested:
+            return
+        self._suggested = True
         actor = self.context.actor
         run_query(
             self.context,
             self,
             lambda session: selection.suggested_collection_date(session, actor),
-            lambda day: set_day(self.date, day),
+            self._propose,
         )
+
+    def _propose(self, day: date) -> None:
+        if day_of(self.date) == clock.today():  # not over a date the user already chose
+            set_day(self.date, day)
 
     # -- prepare and review ---------------------------------------------------------------
 
@@ -132,8 +141,13 @@ class CollectionTab(SepaTab):
         )
 
     def _show_review(self, review: CollectionReview) -> None:
-        self.review = review
-        self.model.set_rows(review.lines)
+        previous, self.review = self.review, review
+        same = previous is not None and (
+            previous.collection_date,
+            previous.resend,
+            previous.late_notice,
+        ) == (review.collection_date, review.resend, review.late_notice)
+        self.model.set_rows(review.lines, keep_choices=same)
         counts = Counter(review.anomaly_counts)
         self.anomalies.setText(
             tr(
@@ -275,4 +289,5 @@ class CollectionTab(SepaTab):
                 ),
             )
         self.exported.emit(outcome)
+        self.review = None  # a new batch: every line ticked again
         self.prepare()

@@ -66,8 +66,11 @@ class ReviewModel(RowsModel[ReviewLine]):
         )
         self.left_out: set[int] = set()  # ids the user unticked
 
-    def set_rows(self, rows: Sequence[ReviewLine]) -> None:
-        self.left_out = set()
+    def set_rows(self, rows: Sequence[ReviewLine], *, keep_choices: bool = False) -> None:
+        """``keep_choices``: the same collection read again (a change elsewhere): the
+        lines the user unticked stay unticked."""
+        kept = {line.instalment_id for line in rows} & self.left_out if keep_choices else set()
+        self.left_out = kept
         super().set_rows(rows)
         self.chosen_changed.emit()
 
@@ -104,8 +107,10 @@ class ReviewModel(RowsModel[ReviewLine]):
             and role == Qt.ItemDataRole.CheckStateRole
             and index.row() < len(self.rows)
         ):
-            chosen = self.is_chosen(self.rows[index.row()])
-            return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
+            line = self.rows[index.row()]
+            if not line.included:
+                return None  # no box: a blocking anomaly keeps it out of the file
+            return Qt.CheckState.Checked if self.is_chosen(line) else Qt.CheckState.Unchecked
         return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
