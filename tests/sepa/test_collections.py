@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from backoffice import clock
 from backoffice.db import Database
+from backoffice.i18n import tr
 from backoffice.models import (
     AuditEvent,
     Instalment,
@@ -26,7 +27,7 @@ from backoffice.services import settings
 from backoffice.services.billing.payments import record_payment
 from backoffice.services.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor
-from backoffice.services.sepa import mandates
+from backoffice.services.sepa import creditor, mandates
 from backoffice.services.sepa.selection import AnomalyKind
 from tests import factories
 from tests.sepa.builders import (
@@ -222,7 +223,7 @@ def test_bad_collection_dates_are_refused_before_anything_is_written(
         invoice(session, member, [(date(2027, 1, 15), 25000)])
     for step in (review, prenotify, export):
         with pytest.raises(ValidationFailed) as refused:
-            step(database, billing, day, **({"short_notice": True} if step is prenotify else {}))
+            step(database, billing, day)
         assert expected in refused.value.message
         assert refused.value.message.startswith("Date de prélèvement : ")
     assert count(database, SepaPrenotification) == 0
@@ -324,3 +325,27 @@ def test_demo_like_rejected_history_is_presented_again_with_a_warning(
     assert kinds(warned) == {AnomalyKind.PREVIOUSLY_REJECTED}
     assert "AM04 (Provision insuffisante)" in warned.anomalies[0].message
     assert warned.included and result.count == 2
+
+
+def test_the_creditor_identity_is_checked_in_the_settings(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    admin = actors["administrator"]
+    with database.session() as session:
+        good = dict(settings.get(session, "sepa.creditor"))
+    bad = dict(good, creditor_id="FR99ZZZ123456", bic="BNPAFRPP", street="")
+    with pytest.raises(ValidationFailed) as refused, database.transaction() as session:
+        settings.put_many(session, admin, {"sepa.creditor": bad})
+    assert {error.field for error in refused.value.errors} == {"creditor_id", "bic"}
+    assert refused.value.errors[0].message == tr(
+        "{field}: {value} is not a valid SEPA creditor identifier (ICS).",
+        field=tr("Creditor identifier (ICS)"),
+        value="FR99ZZZ123456",
+    )
+    street = creditor.problems(bad)[-1]  # the export wants a structured address too
+    assert street.field == "street"
+    assert street.message == tr("{field} is required.", field="Rue du créancier")
+    with database.transaction() as session:
+        settings.put_many(session, admin, {"sepa.creditor": dict(good, name="Santé & Travail")})
+        summary = creditor.summary(session, actors["billing"])
+    assert summary.name == "Santé & Travail" and summary.problems == ()

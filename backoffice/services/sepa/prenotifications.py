@@ -41,6 +41,7 @@ from backoffice.services.sepa.selection import (
     OVERRIDDEN_BY_LATE_NOTICE,
     ReviewLine,
     build_review,
+    check_date,
 )
 from backoffice.services.tracking import mark_touched
 
@@ -168,6 +169,7 @@ def prenotify(
     """
     require(actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
+    check_date(collection_date)  # a past or closed day is said as such, before the notice
     the_creditor = creditor.load(session)
     _check_notice_period(session, collection_date, short_notice)
     review = build_review(session, collection_date, late_notice=True, lock=True)
