@@ -103,3 +103,15 @@ def export(database: Database, actor: Actor, day: date = COLLECTION, **options: 
 def count(database: Database, model: type) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def due(database: Database, actor: Actor, *amounts: int) -> list[int]:
+    """A member per amount, each with a mandate and one instalment due on COLLECTION;
+    returns the members' ids."""
+    with database.transaction() as session:
+        members = []
+        for amount in amounts:
+            member, _ = member_with_mandate(session, actor)
+            invoice(session, member, [(COLLECTION, amount)])
+            members.append(member.id)
+        return members

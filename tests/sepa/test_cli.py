@@ -11,7 +11,7 @@ from backoffice.db import Database
 from backoffice.models import SepaCollection, SepaPrenotification
 from backoffice.reports.sepa import pain008
 from tests import factories
-from tests.sepa.builders import COLLECTION, count, invoice, member_with_mandate
+from tests.sepa.builders import count, due
 from tests.sepa.xsd import assert_valid
 
 
@@ -20,9 +20,7 @@ def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("BACKOFFICE_LANG", "fr")
     with sqlite_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
-        for amount in (48607, 145822):
-            member, _ = member_with_mandate(session, actors["billing"])
-            invoice(session, member, [(COLLECTION, amount)])
+    due(sqlite_database, actors["billing"], 48607, 145822)
     return sqlite_database.url.render_as_string(hide_password=False)
 
 

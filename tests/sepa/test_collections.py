@@ -33,6 +33,7 @@ from tests import factories
 from tests.sepa.builders import (
     COLLECTION,
     count,
+    due,
     export,
     invoice,
     member_with_mandate,
@@ -167,9 +168,7 @@ def test_notice_must_leave_in_time_unless_overridden(
     database: Database, actors: dict[str, Actor]
 ) -> None:
     billing = actors["billing"]
-    with database.transaction() as session:
-        member, _ = member_with_mandate(session, billing)
-        invoice(session, member, [(COLLECTION, 25000)])
+    due(database, billing, 25000)
     with clock.frozen(datetime(2027, 3, 5, 9, tzinfo=UTC)):  # 10 days before
         with pytest.raises(ValidationFailed) as refused:
             prenotify(database, billing)
@@ -197,9 +196,7 @@ def test_a_notice_for_another_date_does_not_count(
     database: Database, actors: dict[str, Actor]
 ) -> None:
     billing = actors["billing"]
-    with database.transaction() as session:
-        member, _ = member_with_mandate(session, billing)
-        invoice(session, member, [(COLLECTION, 25000)])
+    due(database, billing, 25000)
     prenotify(database, billing, date(2027, 3, 16))
     line = review(database, billing).lines[0]
     assert kinds(line) == {AnomalyKind.NOT_PRENOTIFIED}
@@ -234,9 +231,8 @@ def test_an_invalid_creditor_identity_stops_the_export(
     database: Database, actors: dict[str, Actor]
 ) -> None:
     billing = actors["billing"]
+    due(database, billing, 25000)
     with database.transaction() as session:
-        member, _ = member_with_mandate(session, billing)
-        invoice(session, member, [(COLLECTION, 25000)])
         identity = dict(settings.get(session, "sepa.creditor"), creditor_id="FR00ZZZ000000")
         session.add(Setting(key="sepa.creditor", value=identity))  # stored by hand, unchecked
     with pytest.raises(ValidationFailed) as refused:
@@ -249,9 +245,8 @@ def test_an_invalid_creditor_identity_stops_the_export(
 
 
 def test_the_older_format_is_a_setting(database: Database, actors: dict[str, Actor]) -> None:
+    due(database, actors["billing"], 25000)
     with database.transaction() as session:
-        member, _ = member_with_mandate(session, actors["billing"])
-        invoice(session, member, [(COLLECTION, 25000)])
         settings.put(session, actors["administrator"], "sepa.schema", "pain.008.001.02")
     outcome = export(database, actors["billing"], late_notice=True)
     assert outcome.schema == "pain.008.001.02"
@@ -263,13 +258,11 @@ def test_a_batch_changed_since_the_review_is_a_conflict(
     database: Database, actors: dict[str, Actor]
 ) -> None:
     billing = actors["billing"]
-    with database.transaction() as session:
-        member, _ = member_with_mandate(session, billing)
-        invoice(session, member, [(COLLECTION, 25000)])
+    (member_id,) = due(database, billing, 25000)
     reviewed = review(database, billing, late_notice=True)
     versions = {line.instalment_id: line.version for line in reviewed.included}
     with database.transaction() as session:  # the member pays by transfer meanwhile
-        record_payment(session, billing, member.id, 25000, PaymentMethod.TRANSFER, date(2027, 2, 1))
+        record_payment(session, billing, member_id, 25000, PaymentMethod.TRANSFER, date(2027, 2, 1))
     with pytest.raises(Conflict):
         export(database, billing, late_notice=True, instalment_versions=versions)
     assert count(database, SepaCollection) == 0
@@ -279,10 +272,7 @@ def test_only_the_lines_chosen_in_the_review_go(
     database: Database, actors: dict[str, Actor]
 ) -> None:
     billing = actors["billing"]
-    with database.transaction() as session:
-        for amount in (10000, 20000, 30000):
-            member, _ = member_with_mandate(session, billing)
-            invoice(session, member, [(COLLECTION, amount)])
+    due(database, billing, 10000, 20000, 30000)
     reviewed = review(database, billing, late_notice=True)
     chosen = [line for line in reviewed.included if line.amount_cents != 20000]
     outcome = export(

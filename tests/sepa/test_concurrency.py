@@ -17,7 +17,7 @@ from backoffice.reports.sepa import pain008
 from backoffice.services.errors import ServiceError
 from backoffice.services.sepa import collections
 from tests import factories
-from tests.sepa.builders import COLLECTION, TODAY, invoice, member_with_mandate
+from tests.sepa.builders import COLLECTION, TODAY, due
 
 pytestmark = pytest.mark.postgres
 
@@ -27,9 +27,7 @@ def test_two_exports_of_the_same_date_share_nothing(
 ) -> None:
     with pg_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
-        for amount in (10000, 20000, 30000, 40000):
-            member, _ = member_with_mandate(session, actors["billing"])
-            invoice(session, member, [(COLLECTION, amount)])
+    due(pg_database, actors["billing"], 10000, 20000, 30000, 40000)
     real_write = pain008.write
 
     def slow_write(*args: Any, **kwargs: Any) -> bytes:

@@ -19,12 +19,18 @@ from backoffice.models import Instalment, SepaCollection, SepaMandate, SepaState
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Actor
-from backoffice.views.sepa import collection_tab, files_tab, prenotifications_tab, return_dialog
+from backoffice.views.sepa import (
+    collection_tab,
+    common,
+    files_tab,
+    prenotifications_tab,
+    return_dialog,
+)
 from backoffice.views.sepa.mandate_dialog import MandateDialog
 from backoffice.views.sepa.panel import SepaPanel
 from backoffice.views.sepa.return_dialog import ReturnDialog
 from tests import factories
-from tests.sepa.builders import COLLECTION, export, invoice, member_with_mandate, prenotify
+from tests.sepa.builders import COLLECTION, due, export, prenotify
 from tests.sepa.xsd import assert_valid
 
 pytestmark = pytest.mark.gui
@@ -49,7 +55,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return error_dialogs.Choice.CLOSE
 
     monkeypatch.setattr(error_dialogs, "show", error)
-    for module in (collection_tab, files_tab, prenotifications_tab, return_dialog):
+    for module in (collection_tab, common, files_tab, prenotifications_tab, return_dialog):
         monkeypatch.setattr(module, "inform", lambda _p, _t, text: said.append(text))
         if hasattr(module, "confirm"):
             monkeypatch.setattr(module, "confirm", lambda _p, _t, question, _a: True)
@@ -60,9 +66,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def staff(sqlite_database: Database) -> dict[str, Actor]:
     with sqlite_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
-        for amount in (48607, 145822, 30000):
-            member, _ = member_with_mandate(session, actors["billing"])
-            invoice(session, member, [(COLLECTION, amount)])
+    due(sqlite_database, actors["billing"], 48607, 145822, 30000)
     return actors
 
 

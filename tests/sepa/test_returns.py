@@ -19,19 +19,14 @@ from backoffice.services.members import MemberQuery
 from backoffice.services.permissions import Actor
 from backoffice.services.sepa import returns
 from backoffice.services.sepa.selection import AnomalyKind
-from tests.sepa.builders import COLLECTION, export, invoice, member_with_mandate, review
+from tests.sepa.builders import COLLECTION, due, export, invoice, member_with_mandate, review
 
 AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)  # three days after the collection
 
 
 def collected(database: Database, actor: Actor, amounts: list[int]) -> tuple[int, list[int]]:
     """Members with a mandate and an instalment each, exported (notice overridden)."""
-    member_ids = []
-    with database.transaction() as session:
-        for amount in amounts:
-            member, _ = member_with_mandate(session, actor)
-            invoice(session, member, [(COLLECTION, amount)])
-            member_ids.append(member.id)
+    member_ids = due(database, actor, *amounts)
     outcome = export(database, actor, late_notice=True)
     return outcome.collection_id, member_ids
 

@@ -155,7 +155,8 @@ def write(
     schema: str = SCHEMAS[0],
     on_each: Callable[[int], None] | None = None,
 ) -> bytes:
-    """The file's bytes (UTF-8), not validated yet: see :func:`build`."""
+    """The file's bytes (UTF-8), not validated yet: :func:`validate` them before anyone
+    writes them anywhere."""
     if schema not in SCHEMAS:
         raise ValueError(f"unsupported schema {schema}")
     document = _document_class()(
@@ -166,21 +167,6 @@ def write(
         if on_each is not None:
             on_each(index)
     return document.export(validate=False)
-
-
-def build(
-    creditor: Creditor,
-    collection_date: date,
-    message_id: str,
-    created_at: str,
-    debits: Iterable[DirectDebit],
-    schema: str = SCHEMAS[0],
-    on_each: Callable[[int], None] | None = None,
-) -> bytes:
-    """The file's bytes (UTF-8), validated; raises :class:`SchemaInvalid` otherwise."""
-    xml = write(creditor, collection_date, message_id, created_at, debits, schema, on_each)
-    validate(xml, schema)
-    return xml
 
 
 @cache

@@ -153,6 +153,13 @@ class CollectionReview:
         return len(self.lines) - self.count
 
 
+# What remains to pay on an instalment, and "the member's active mandate", as SQL.
+REMAINING = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+ACTIVE_MANDATE = and_(
+    SepaMandate.member_id == Invoice.member_id, SepaMandate.status == MandateStatus.ACTIVE
+)
+
+
 def check_date(collection_date: date) -> None:
     message = business_days.check_collection_date(collection_date, tr("Collection date"))
     if message:
@@ -167,7 +174,6 @@ def candidate_rows(
     lock: bool = False,
 ) -> list[Any]:
     """Due, unpaid instalments with what the review needs, one query (locked to export)."""
-    remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
     notice = SepaPrenotification
     statement = (
         select(
@@ -175,7 +181,7 @@ def candidate_rows(
             Instalment.version,
             Instalment.position,
             Instalment.due_on,
-            remaining.label("remaining"),
+            REMAINING.label("remaining"),
             Instalment.sepa_state,
             Instalment.prenotification_id,
             Instalment.rejection_code,
@@ -202,18 +208,12 @@ def candidate_rows(
         )
         .join(Invoice, Invoice.id == Instalment.invoice_id)
         .join(Member, Member.id == Invoice.member_id)
-        .outerjoin(
-            SepaMandate,
-            and_(
-                SepaMandate.member_id == Member.id,
-                SepaMandate.status == MandateStatus.ACTIVE,
-            ),
-        )
+        .outerjoin(SepaMandate, ACTIVE_MANDATE)
         .outerjoin(notice, notice.id == Instalment.prenotification_id)
         .outerjoin(SepaCollection, SepaCollection.id == Instalment.collection_id)
         .where(
             Instalment.superseded_at.is_(None),
-            remaining > 0,
+            REMAINING > 0,
             Instalment.due_on <= collection_date,
             or_(SepaMandate.id.is_not(None), Invoice.pays_by_direct_debit.is_(True)),
         )
@@ -399,20 +399,13 @@ def suggested_collection_date(session: Session, actor: Actor) -> date:
     business day; the first date members can still be notified for when there is none."""
     require(actor, Permission.BILLING_VIEW)
     tomorrow = clock.today() + timedelta(days=1)
-    remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
     next_due = session.scalar(
         select(func.min(Instalment.due_on))
         .join(Invoice, Invoice.id == Instalment.invoice_id)
-        .join(
-            SepaMandate,
-            and_(
-                SepaMandate.member_id == Invoice.member_id,
-                SepaMandate.status == MandateStatus.ACTIVE,
-            ),
-        )
+        .join(SepaMandate, ACTIVE_MANDATE)
         .where(
             Instalment.superseded_at.is_(None),
-            remaining > 0,
+            REMAINING > 0,
             Instalment.due_on >= tomorrow,
             Instalment.sepa_state != SepaState.SENT,
         )

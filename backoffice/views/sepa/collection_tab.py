@@ -6,10 +6,9 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from backoffice.services.sepa.selection import AnomalyKind, CollectionReview, an
 from backoffice.views import formatting
 from backoffice.views.sepa.common import (
     SepaTab,
+    ask_save_path,
     buttons,
     date_edit,
     day_of,
@@ -221,15 +221,13 @@ class CollectionTab(SepaTab):
 
     def _ask_target(self) -> Path | None:
         assert self.review is not None
-        folder = str(QSettings().value(FOLDER_KEY, str(Path.home())))
-        name = f"prelevements-{self.review.collection_date:%Y%m%d}.xml"
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, tr("Export the direct-debit file"), str(Path(folder) / name), "XML (*.xml)"
+        return ask_save_path(
+            self,
+            tr("Export the direct-debit file"),
+            f"prelevements-{self.review.collection_date:%Y%m%d}.xml",
+            "XML (*.xml)",
+            FOLDER_KEY,
         )
-        if not chosen:
-            return None
-        QSettings().setValue(FOLDER_KEY, str(Path(chosen).parent))
-        return Path(chosen)
 
     def _confirm(self, chosen: list[selection.ReviewLine]) -> bool:
         assert self.review is not None

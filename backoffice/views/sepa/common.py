@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import (
     QDate,
@@ -15,15 +16,18 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QDateEdit, QFileDialog, QHBoxLayout, QPushButton, QWidget
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
+from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.models import MandateStatus, SepaState
 from backoffice.ops.context import AppContext, concerns
+from backoffice.ops.operation import run_query
 from backoffice.services.tracking import Touched
 from backoffice.text import fold
+from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.rows_model import RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -95,6 +99,36 @@ def buttons(specs: list[tuple[str, Callable[[], None], bool]]) -> tuple[QHBoxLay
         made.append(button)
     row.addStretch()
     return row, made
+
+
+def ask_save_path(
+    parent: QWidget, title: str, name: str, file_filter: str, folder_key: str
+) -> Path | None:
+    """Where to save a file, starting in the folder used last time for this kind."""
+    folder = Path(str(QSettings().value(folder_key, str(Path.home()))))
+    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(folder / name), file_filter)
+    if not chosen:
+        return None
+    QSettings().setValue(folder_key, str(Path(chosen).parent))
+    return Path(chosen)
+
+
+def save_file(
+    tab: SepaTab,
+    title: str,
+    name: str,
+    file_filter: str,
+    produce: Callable[[Session], bytes],
+) -> None:
+    """Ask where to save, produce the bytes in the background, write them, say where."""
+    target = ask_save_path(tab, title, name, file_filter, f"sepa/folder/{Path(name).suffix}")
+    if target is not None:
+        run_query(tab.context, tab, produce, lambda content: _written(tab, target, content))
+
+
+def _written(parent: QWidget, target: Path, content: bytes) -> None:
+    target.write_bytes(content)
+    inform(parent, tr("File saved"), tr("Saved in {path}.", path=target))
 
 
 def shortcut(widget: QWidget, keys: str, handler: Callable[[], None]) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -15,7 +13,7 @@ from backoffice.services.sepa import queries, returns
 from backoffice.services.sepa.queries import CollectionRow, DebitRow
 from backoffice.services.sepa.returns import SettlementOutcome
 from backoffice.views import formatting
-from backoffice.views.sepa.common import SepaTab, buttons, searchable, state_label
+from backoffice.views.sepa.common import SepaTab, buttons, save_file, searchable, state_label
 from backoffice.views.sepa.return_dialog import record_return
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -175,22 +173,14 @@ class FilesTab(SepaTab):
         chosen = self.selected_file()
         if chosen is None:
             return
-        target, _filter = QFileDialog.getSaveFileName(
-            self, tr("Save a copy of the file"), chosen.file_name, "XML (*.xml)"
-        )
-        if not target:
-            return
         actor = self.context.actor
-        run_query(
-            self.context,
+        save_file(
             self,
-            lambda session: queries.collection_file(session, actor, chosen.id),
-            lambda result: self._saved(Path(target), result[1]),
+            tr("Save a copy of the file"),
+            chosen.file_name,
+            "XML (*.xml)",
+            lambda session: queries.collection_file(session, actor, chosen.id)[1],
         )
-
-    def _saved(self, target: Path, content: bytes) -> None:
-        target.write_bytes(content)
-        inform(self, tr("File saved"), tr("Saved in {path}.", path=target))
 
     def received(self) -> None:
         chosen = self.selected_file()

@@ -39,6 +39,7 @@ from backoffice.views.sepa.common import (
     channel_label,
     date_edit,
     day_of,
+    save_file,
     searchable,
     shortcut,
 )
@@ -247,27 +248,13 @@ class PrenotificationsTab(SepaTab):
             self._save_emails(emails)
 
     def _save_letters(self, letters: list[Notice]) -> None:
-        folder = Path(str(QSettings().value(FOLDER_KEY, str(Path.home()))))
-        name = f"avis-prelevement-{letters[0].collection_date:%Y%m%d}.pdf"
-        target, _filter = QFileDialog.getSaveFileName(
+        save_file(
             self,
             ntr("Save {count} letter (PDF)", "Save {count} letters (PDF)", len(letters)),
-            str(folder / name),
+            f"avis-prelevement-{letters[0].collection_date:%Y%m%d}.pdf",
             "PDF (*.pdf)",
-        )
-        if not target:
-            return
-        QSettings().setValue(FOLDER_KEY, str(Path(target).parent))
-        run_query(
-            self.context,
-            self,
             lambda session: prenotifications.letters_pdf(session, letters),
-            lambda content: self._written(Path(target), content),
         )
-
-    def _written(self, target: Path, content: bytes) -> None:
-        target.write_bytes(content)
-        inform(self, tr("Letters saved"), tr("Saved in {path}.", path=target))
 
     def _save_emails(self, emails: list[Notice]) -> None:
         folder = QFileDialog.getExistingDirectory(
