@@ -57,7 +57,7 @@ def test_prenotify_then_export(
     assert letters.read_bytes().startswith(b"%PDF")
 
     assert sepa(url, "export", "--date", "2027-03-15", "--out", str(out), "--dry-run") == 0
-    assert "2 prélèvements pour 2 adhérents" in capsys.readouterr().out
+    assert "prélèvements : 2 · adhérents : 2" in capsys.readouterr().out
     assert not out.exists()
 
     assert sepa(url, "export", "--date", "2027-03-15", "--out", str(out), "--quiet") == 0

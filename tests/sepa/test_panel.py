@@ -102,14 +102,14 @@ def test_prepare_review_and_export(
     tab.prepare()
     qtbot.waitUntil(lambda: len(tab.model.rows) == 3, timeout=10000)
     qtmodeltester.check(tab.model)
-    assert "3 prélèvements pour 3 adhérents" in tab.summary.text()
+    assert "prélèvements : 3 · adhérents : 3" in tab.summary.text()
     assert panel.prenotifications.date.date() == tab.date.date()  # one date for both tabs
     small = next(i for i, line in enumerate(tab.model.rows) if line.amount_cents == 30000)
     tab.model.setData(
         tab.model.index(small, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
     )
-    assert "2 prélèvements pour 2 adhérents" in tab.summary.text()
-    assert "1 écartés" in tab.summary.text()
+    assert "prélèvements : 2 · adhérents : 2" in tab.summary.text()
+    assert "échéances écartées : 1" in tab.summary.text()
     target = tmp_path / "prelevements.xml"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     tab.export()
