@@ -268,6 +268,23 @@ def test_a_batch_changed_since_the_review_is_a_conflict(
     assert count(database, SepaCollection) == 0
 
 
+def test_a_mandate_revoked_since_the_review_is_a_conflict(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    billing = actors["billing"]
+    due(database, billing, 10000, 20000)
+    reviewed = review(database, billing, late_notice=True)
+    versions = {line.instalment_id: line.version for line in reviewed.included}
+    with database.transaction() as session:
+        mandate_id = session.scalar(select(SepaMandate.id).limit(1))
+        mandates.revoke_mandate(
+            session, billing, mandate_id, revoked_on=date(2027, 2, 1), reason="Lettre"
+        )
+    with pytest.raises(Conflict, match="Le lot a changé"):
+        export(database, billing, late_notice=True, instalment_versions=versions)
+    assert count(database, SepaCollection) == 0
+
+
 def test_only_the_lines_chosen_in_the_review_go(
     database: Database, actors: dict[str, Actor]
 ) -> None:

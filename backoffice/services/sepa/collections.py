@@ -82,11 +82,12 @@ def direct_debit(line: ReviewLine, collection_id: int) -> pain008.DirectDebit:
 
 
 def _check_unchanged(review: CollectionReview, seen: Mapping[int, int] | None) -> None:
-    """The lines reviewed by the user are still there, as they were."""
+    """The lines reviewed and chosen by the user are still there, as they were, and can
+    still go (a mandate revoked meanwhile would leave one out)."""
     if seen is None:
         return
-    current = {line.instalment_id: line.version for line in review.lines}
-    if any(current.get(instalment_id) != version for instalment_id, version in seen.items()):
+    current = {line.instalment_id: line.version for line in review.included}
+    if current != dict(seen):
         raise Conflict(
             tr(
                 "The batch changed since you reviewed it (a payment, a colleague's export, "
