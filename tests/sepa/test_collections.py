@@ -27,7 +27,7 @@ from backoffice.services import settings
 from backoffice.services.billing.payments import record_payment
 from backoffice.services.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor
-from backoffice.services.sepa import creditor, mandates
+from backoffice.services.sepa import collections, creditor, mandates, selection
 from backoffice.services.sepa.selection import AnomalyKind
 from tests import factories
 from tests.sepa.builders import (
@@ -356,3 +356,35 @@ def test_the_creditor_identity_is_checked_in_the_settings(
         settings.put_many(session, admin, {"sepa.creditor": dict(good, name="Santé & Travail")})
         summary = creditor.summary(session, actors["billing"])
     assert summary.name == "Santé & Travail" and summary.problems == ()
+
+
+def test_marking_sent_is_guarded_by_the_versions_read(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    """The last guard of the export (each backend has its own statement): a row changed
+    after the selection makes the whole unit of work fail, nothing is marked."""
+    due(database, actors["billing"], 10000, 20000)
+    with pytest.raises(Conflict), database.transaction() as session:
+        lines = selection.build_review(session, COLLECTION, late_notice=True).included
+        session.execute(
+            update(Instalment)
+            .where(Instalment.id == lines[0].instalment_id)
+            .values(version=Instalment.version + 1)
+        )
+        kept = SepaCollection(
+            message_id="M1",
+            collection_date=COLLECTION,
+            schema="pain.008.001.08",
+            created_at=clock.now(),
+            transaction_count=2,
+            total_cents=30000,
+            file_name="f.xml",
+            xml=b"<x/>",
+        )
+        session.add(kept)
+        session.flush()
+        collections._mark_sent(session, lines, kept)
+    with database.session() as session:
+        states = set(session.scalars(select(Instalment.sepa_state)))
+    assert states == {SepaState.NONE}
+    assert count(database, SepaCollection) == 0
