@@ -18,6 +18,7 @@ BENCHMARKS = (
     "account_console",
     "changes",
     "appointments",
+    "sepa",
 )
 
 

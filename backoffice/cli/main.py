@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "backoffice.cli.accounts_command",
     "backoffice.cli.changes_command",
     "backoffice.cli.convocations_command",
+    "backoffice.cli.sepa_command",
 )
 
 

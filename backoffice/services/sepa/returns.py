@@ -1,0 +1,249 @@
+"""After the collection date: the debits received, and the returns (R-transactions).
+
+Each debit of a file becomes one direct-debit payment on its instalment (recorded with
+the billing rules, ``record_payment``), once the collection date is reached. A debit the
+bank returns — before or after it was received — marks the instalment ``rejected`` with
+the ISO reason code; a payment recorded for it is reversed (``reverse_payment``), so the
+instalment is unpaid again and shows among the overdue ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.i18n import tr
+from backoffice.models import (
+    Instalment,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    SepaCollection,
+    SepaState,
+)
+from backoffice.money import format_eur
+from backoffice.reports.sepa import pain008
+from backoffice.services import audit
+from backoffice.services.billing.payments import record_payment, reverse_payment
+from backoffice.services.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    ServiceError,
+    ValidationFailed,
+)
+from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.progress import Progress, silent
+from backoffice.services.sepa.reason_codes import MANDATE_UNUSABLE, reason_label, reason_labels
+
+
+@dataclass(frozen=True)
+class SettlementOutcome:
+    collection_id: int
+    recorded: int  # debits recorded as payments now
+    already: int  # recorded before (or returned): left alone
+    total_cents: int
+    credit_cents: int  # received beyond what was still owed (paid otherwise meanwhile)
+
+
+@dataclass(frozen=True)
+class ReturnOutcome:
+    instalment_id: int
+    member_id: int
+    code: str
+    reversed_payment_ids: tuple[int, ...]
+    remaining_cents: int  # owed again
+    mandate_unusable: bool  # the code says the account cannot be debited any more
+
+
+def _file_instalments(session: Session, collection_id: int) -> dict[str, tuple[Instalment, int]]:
+    """The instalments still pointing to the file, by end-to-end id, with their member."""
+    rows = session.execute(
+        select(Instalment, Invoice.member_id)
+        .join(Invoice)
+        .where(Instalment.collection_id == collection_id)
+        .with_for_update(of=Instalment)
+    )
+    return {
+        instalment.end_to_end_id: (instalment, member_id)
+        for instalment, member_id in rows
+        if instalment.end_to_end_id
+    }
+
+
+def _received(session: Session, collection_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(PaymentAllocation.instalment_id)
+            .join(Payment)
+            .where(Payment.collection_id == collection_id, Payment.reversed_at.is_(None))
+        )
+    )
+
+
+def record_debits_received(
+    session: Session, actor: Actor, collection_id: int, *, progress: Progress | None = None
+) -> SettlementOutcome:
+    """The bank credited the file's debits: one payment per instalment, on the collection
+    date. Debits returned or recorded before are left alone; running it twice is harmless."""
+    require(actor, Permission.SEPA_MANAGE)
+    progress = progress or silent()
+    collection = session.get(SepaCollection, collection_id, with_for_update=True)
+    if collection is None:
+        raise NotFound(tr("This direct-debit file no longer exists."))
+    if collection.collection_date > clock.today():
+        raise ServiceError(
+            tr(
+                "The debits of this file are collected on {day}: they can be recorded as "
+                "received from that day on.",
+                day=collection.collection_date.strftime("%d/%m/%Y"),
+            )
+        )
+    transactions = pain008.read_transactions(collection.xml)
+    instalments = _file_instalments(session, collection.id)
+    received = _received(session, collection.id)
+    recorded = already = total = credit = 0
+    for done, transaction in enumerate(transactions):
+        progress.step(done, len(transactions), tr("Recording the debits received…"))
+        instalment, member_id = instalments.get(transaction.end_to_end_id, (None, 0))
+        if (
+            instalment is None
+            or instalment.sepa_state != SepaState.SENT
+            or instalment.id in received
+        ):
+            already += 1
+            continue
+        outcome = record_payment(
+            session,
+            actor,
+            member_id,
+            transaction.amount_cents,
+            PaymentMethod.DIRECT_DEBIT,
+            collection.collection_date,
+            reference=transaction.end_to_end_id,
+            instalment_ids=[instalment.id],
+            collection_id=collection.id,
+            allow_overpayment=True,  # the bank did debit it: an excess becomes a credit
+        )
+        recorded += 1
+        total += transaction.amount_cents
+        credit += outcome.credit_cents
+    audit.record(
+        session,
+        actor,
+        "sepa.collection.received",
+        "sepa_collection",
+        collection.id,
+        summary=tr("{count} debits received ({total})", count=recorded, total=format_eur(total)),
+        after={"recorded": recorded, "already": already, "total_cents": total},
+    )
+    return SettlementOutcome(collection.id, recorded, already, total, credit)
+
+
+def check_return(code: str, returned_on: date) -> None:
+    errors = []
+    if code not in reason_labels():
+        errors.append(
+            FieldError(
+                "code",
+                tr(
+                    "Reason code: {code} is not an ISO reason code of a returned direct debit "
+                    "(e.g. AM04).",
+                    code=code or "-",
+                ),
+            )
+        )
+    if returned_on > clock.today():
+        errors.append(
+            FieldError(
+                "returned_on",
+                tr("Return date: {day} is in the future.", day=returned_on.strftime("%d/%m/%Y")),
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _direct_debit_payments(session: Session, instalment_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Payment.id)
+            .join(PaymentAllocation)
+            .where(
+                PaymentAllocation.instalment_id == instalment_id,
+                Payment.method == PaymentMethod.DIRECT_DEBIT,
+                Payment.reversed_at.is_(None),
+            )
+            .distinct()
+        )
+    )
+
+
+def record_return(
+    session: Session,
+    actor: Actor,
+    instalment_id: int,
+    code: str,
+    *,
+    returned_on: date | None = None,
+    expected_version: int | None = None,
+) -> ReturnOutcome:
+    """The bank returned the debit of this instalment with ``code`` (ISO 20022)."""
+    require(actor, Permission.SEPA_MANAGE)
+    code = code.strip().upper()
+    returned_on = returned_on or clock.today()
+    check_return(code, returned_on)
+    instalment = session.get(Instalment, instalment_id, with_for_update=True)
+    if instalment is None:
+        raise NotFound(tr("This instalment no longer exists."))
+    if expected_version is not None and instalment.version != expected_version:
+        raise Conflict(
+            tr("A colleague changed this instalment since you opened it; reload and try again.")
+        )
+    if instalment.sepa_state != SepaState.SENT:
+        raise ServiceError(
+            tr(
+                "This instalment is not in a direct-debit file sent to the bank (state: "
+                "{state}): there is no debit to return.",
+                state=instalment.sepa_state.value,
+            )
+        )
+    reason = tr("Direct debit returned: {code} – {label}", code=code, label=reason_label(code))
+    reversed_ids = _direct_debit_payments(session, instalment.id)
+    for payment_id in reversed_ids:
+        reverse_payment(session, actor, payment_id, reason)
+    before = {"sepa_state": instalment.sepa_state, "rejection_code": instalment.rejection_code}
+    instalment.sepa_state = SepaState.REJECTED
+    instalment.rejection_code = code
+    session.flush()
+    member_id = instalment.invoice.member_id
+    audit.record(
+        session,
+        actor,
+        "sepa.return",
+        "instalment",
+        instalment.id,
+        member_id=member_id,
+        summary=reason,
+        before=before,
+        after={
+            "sepa_state": SepaState.REJECTED,
+            "rejection_code": code,
+            "returned_on": returned_on,
+            "end_to_end_id": instalment.end_to_end_id,
+            "reversed_payments": reversed_ids,
+        },
+    )
+    return ReturnOutcome(
+        instalment.id,
+        member_id,
+        code,
+        tuple(reversed_ids),
+        instalment.remaining_cents,
+        code in MANDATE_UNUSABLE,
+    )

@@ -1,0 +1,291 @@
+"""Prélèvements: prepare the collection of a date, review it, export the pain.008 file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice import clock
+from backoffice.i18n import ntr, tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation, run_query
+from backoffice.services.permissions import Permission
+from backoffice.services.sepa import collections, selection
+from backoffice.services.sepa.collections import ExportOutcome
+from backoffice.services.sepa.selection import AnomalyKind, CollectionReview, anomaly_label
+from backoffice.views import formatting
+from backoffice.views.sepa.common import (
+    SepaTab,
+    ask_save_path,
+    buttons,
+    date_edit,
+    day_of,
+    searchable,
+    set_day,
+    shortcut,
+)
+from backoffice.views.sepa.review_model import ReviewModel, anomaly_text
+from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+FOLDER_KEY = "sepa/export_folder"
+
+
+class CollectionTab(SepaTab):
+    """``exported`` fires with the outcome once the file is written."""
+
+    exported = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.review: CollectionReview | None = None
+        self._suggested = False  # the next due date is proposed once, not over the user's
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Collection date")))
+        self.date = date_edit(clock.today())
+        bar.addWidget(self.date)
+        self.resend = QCheckBox(tr("Take instalments already in a file (send again)"))
+        self.late_notice = QCheckBox(tr("Take instalments not pre-notified in time (override)"))
+        bar.addWidget(self.resend)
+        bar.addWidget(self.late_notice)
+        self.prepare_button = QPushButton(tr("Prepare"))
+        self.prepare_button.setToolTip(tr("Ctrl+Enter"))
+        self.prepare_button.clicked.connect(self.prepare)
+        bar.addWidget(self.prepare_button)
+        bar.addStretch()
+        layout.addLayout(bar)
+        self.summary = QLabel(tr("Choose the collection date, then Prepare."))
+        self.summary.setStyleSheet("font-weight: 600;")
+        self.anomalies = QLabel()
+        self.anomalies.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.anomalies)
+        self.search = SearchBox(tr("Filter the lines: member, invoice, anomaly…"))
+        layout.addWidget(self.search)
+        self.model = ReviewModel(self)
+        self.model.chosen_changed.connect(self._show_summary)
+        self.table = DataTable("sepa_review")
+        self.proxy = searchable(self.table, self.model, sort_column=2)
+        self.search.search.connect(self.proxy.set_text)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        layout.addWidget(self.table, 1)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
+        manage = context.allows(Permission.SEPA_MANAGE)
+        row, made = buttons(
+            [
+                (tr("Tick all"), lambda: self.model.choose_all(True), True),
+                (tr("Untick all"), lambda: self.model.choose_all(False), True),
+                (tr("Export the file…"), self.export, manage),
+            ]
+        )
+        self.export_button = made[-1]
+        self.export_button.setToolTip(tr("Ctrl+E"))
+        self.export_button.setEnabled(False)
+        layout.addLayout(row)
+        shortcut(self, "Ctrl+Return", self.prepare)
+        shortcut(self, "Ctrl+E", self.export)
+        self.prepare_button.setEnabled(manage)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+
+    def load(self) -> None:
+        """First shown: propose the next due date; a review shown is prepared again."""
+        if self.review is not None:
+            self.prepare()
+            return
+        if self._suggested:
+            return
+        self._suggested = True
+        actor = self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: selection.suggested_collection_date(session, actor),
+            self._propose,
+        )
+
+    def _propose(self, day: date) -> None:
+        if day_of(self.date) == clock.today():  # not over a date the user already chose
+            set_day(self.date, day)
+
+    # -- prepare and review ---------------------------------------------------------------
+
+    def prepare(self) -> None:
+        if not self.context.allows(Permission.SEPA_MANAGE):
+            return
+        actor, day = self.context.actor, day_of(self.date)
+        resend, late = self.resend.isChecked(), self.late_notice.isChecked()
+        run_query(
+            self.context,
+            self,
+            lambda session: selection.review_collection(
+                session, actor, day, resend=resend, late_notice=late
+            ),
+            self._show_review,
+        )
+
+    def _show_review(self, review: CollectionReview) -> None:
+        previous, self.review = self.review, review
+        same = previous is not None and (
+            previous.collection_date,
+            previous.resend,
+            previous.late_notice,
+        ) == (review.collection_date, review.resend, review.late_notice)
+        self.model.set_rows(review.lines, keep_choices=same)
+        counts = Counter(review.anomaly_counts)
+        self.anomalies.setText(
+            tr(
+                "Anomalies: {list}",
+                list=" · ".join(
+                    f"{anomaly_label(kind)} {count}" for kind, count in sorted(counts.items())
+                ),
+            )
+            if counts
+            else tr("No anomaly.")
+        )
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self.review is None:
+            return
+        chosen = self.model.chosen()
+        total = sum(line.amount_cents for line in chosen)
+        members = len({line.member_id for line in chosen})
+        left_out = len(self.review.lines) - len(chosen)
+        self.summary.setText(
+            tr(
+                "Collection of {day} ({schema}): {count} debits for {members} members, "
+                "{total} · {left_out} left out",
+                day=formatting.day(self.review.collection_date),
+                schema=self.review.schema,
+                count=len(chosen),
+                members=members,
+                total=formatting.amount(total),
+                left_out=left_out,
+            )
+        )
+        self.export_button.setEnabled(bool(chosen))
+
+    def _show_detail(self) -> None:
+        row = self.table.current_source_row()
+        if row is None or row >= len(self.model.rows):
+            self.detail.clear()
+            return
+        line = self.model.row_at(row)
+        self.detail.setText(anomaly_text(line))
+
+    # -- export ---------------------------------------------------------------------------
+
+    def export(self) -> None:
+        if self.review is None or not self.export_button.isEnabled():
+            return
+        chosen = self.model.chosen()
+        target = self._ask_target()
+        if target is None or not self._confirm(chosen):
+            return
+        review = self.review
+        actor = self.context.actor
+        versions = {line.instalment_id: line.version for line in chosen}
+        Operation(
+            self.context,
+            self,
+            lambda session, progress: collections.export_collection(
+                session,
+                actor,
+                review.collection_date,
+                instalment_versions=versions,
+                resend=review.resend,
+                late_notice=review.late_notice,
+                file_name=target.name,
+                progress=progress,
+            ),
+            label=tr("Exporting the direct-debit file…"),
+            cancellable=True,
+        ).success(lambda outcome: self._write(target, outcome)).conflict(self.prepare).run()
+
+    def _ask_target(self) -> Path | None:
+        assert self.review is not None
+        return ask_save_path(
+            self,
+            tr("Export the direct-debit file"),
+            f"prelevements-{self.review.collection_date:%Y%m%d}.xml",
+            "XML (*.xml)",
+            FOLDER_KEY,
+        )
+
+    def _confirm(self, chosen: list[selection.ReviewLine]) -> bool:
+        assert self.review is not None
+        question = tr(
+            "Export {count} debits ({total}) collected on {day}? The instalments will be "
+            "marked as sent and the file kept.",
+            count=len(chosen),
+            total=formatting.amount(sum(line.amount_cents for line in chosen)),
+            day=formatting.day(self.review.collection_date),
+        )
+        overridden = Counter(
+            anomaly.kind for line in chosen for anomaly in line.anomalies if anomaly.overridden
+        )
+        if overridden[AnomalyKind.ALREADY_SENT]:
+            question += "\n\n" + ntr(
+                "{count} instalment is already in an earlier file: if the bank processed "
+                "it, the member is debited twice.",
+                "{count} instalments are already in an earlier file: if the bank processed "
+                "it, the members are debited twice.",
+                overridden[AnomalyKind.ALREADY_SENT],
+            )
+        late = overridden[AnomalyKind.NOT_PRENOTIFIED] + overridden[AnomalyKind.LATE_NOTICE]
+        if late:
+            question += "\n\n" + ntr(
+                "{count} instalment was not pre-notified in time.",
+                "{count} instalments were not pre-notified in time.",
+                late,
+            )
+        return confirm(self, tr("Export the direct-debit file"), question, tr("Export"))
+
+    def _write(self, target: Path, outcome: ExportOutcome) -> None:
+        try:
+            target.write_bytes(outcome.xml)
+        except OSError as error:
+            inform(
+                self,
+                tr("File not written"),
+                tr(
+                    "The collection was recorded but the file could not be written ({error}). "
+                    "It is kept: save a copy from the Files tab.",
+                    error=error.strerror or str(error),
+                ),
+            )
+        else:
+            inform(
+                self,
+                tr("Direct-debit file exported"),
+                tr(
+                    "{path}\n{count} debits, {total}, collected on {day}.\nMessage {message_id} "
+                    "({schema}), validated against the official schema.",
+                    path=target,
+                    count=outcome.count,
+                    total=formatting.amount(outcome.total_cents),
+                    day=formatting.day(outcome.collection_date),
+                    message_id=outcome.message_id,
+                    schema=outcome.schema,
+                ),
+            )
+        self.exported.emit(outcome)
+        self.review = None  # a new batch: every line ticked again
+        self.prepare()

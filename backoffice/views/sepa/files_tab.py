@@ -1,0 +1,230 @@
+"""Fichiers: the files exported (kept whole), their debits, the debits received."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from backoffice.i18n import tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation, run_query
+from backoffice.services.permissions import Permission
+from backoffice.services.sepa import queries, returns
+from backoffice.services.sepa.queries import CollectionRow, DebitRow
+from backoffice.services.sepa.returns import SettlementOutcome
+from backoffice.views import formatting
+from backoffice.views.sepa.common import SepaTab, buttons, save_file, searchable, state_label
+from backoffice.views.sepa.return_dialog import record_return
+from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+
+def collection_columns() -> list[Column[CollectionRow]]:
+    return [
+        Column(
+            tr("Collection date"),
+            lambda r: formatting.day(r.collection_date),
+            lambda r: r.collection_date,
+        ),
+        Column(tr("Message id"), lambda r: r.message_id),
+        Column(
+            tr("Debits"),
+            lambda r: str(r.transaction_count),
+            lambda r: r.transaction_count,
+            align_right=True,
+        ),
+        Column(
+            tr("Total"),
+            lambda r: formatting.amount(r.total_cents),
+            lambda r: r.total_cents,
+            align_right=True,
+        ),
+        Column(tr("Format"), lambda r: r.schema),
+        Column(tr("Sent again"), lambda r: formatting.yes_no(r.resent)),
+        Column(
+            tr("Exported on"), lambda r: formatting.moment(r.created_at), lambda r: r.created_at
+        ),
+        Column(tr("By"), lambda r: r.created_by or ""),
+        Column(tr("File"), lambda r: r.file_name),
+    ]
+
+
+def debit_columns() -> list[Column[DebitRow]]:
+    return [
+        Column(tr("Member"), lambda r: r.member_code),
+        Column(tr("Company"), lambda r: r.member_name),
+        Column(tr("Invoice"), lambda r: r.invoice_number),
+        Column(tr("Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on or ""),
+        Column(
+            tr("Amount"),
+            lambda r: formatting.amount(r.amount_cents),
+            lambda r: r.amount_cents,
+            align_right=True,
+        ),
+        Column(tr("End-to-end id"), lambda r: r.end_to_end_id),
+        Column(tr("Sequence"), lambda r: r.sequence),
+        Column(tr("State"), lambda r: state_label(r.sepa_state)),
+        Column(tr("Return"), lambda r: r.rejection_code or ""),
+        Column(
+            tr("Still owed"),
+            lambda r: formatting.amount(r.remaining_cents),
+            lambda r: r.remaining_cents,
+            align_right=True,
+        ),
+    ]
+
+
+class FilesTab(SepaTab):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.files: RowsModel[CollectionRow] = RowsModel(
+            collection_columns(), key=lambda row: row.id
+        )
+        self.files_table = DataTable("sepa_files")
+        self.files_proxy = searchable(self.files_table, self.files, sort_column=0, descending=True)
+        self.files_table.selectionModel().currentRowChanged.connect(lambda *_: self.load_debits())
+        splitter.addWidget(self.files_table)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: 600;")
+        lower_layout.addWidget(self.title)
+        self.search = SearchBox(tr("Filter the debits: member, invoice, end-to-end id…"))
+        lower_layout.addWidget(self.search)
+        self.debits: RowsModel[DebitRow] = RowsModel(
+            debit_columns(), key=lambda row: row.end_to_end_id
+        )
+        self.debits_table = DataTable("sepa_file_debits")
+        proxy = searchable(self.debits_table, self.debits, sort_column=1)
+        self.search.search.connect(proxy.set_text)
+        lower_layout.addWidget(self.debits_table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter)
+        manage = context.allows(Permission.SEPA_MANAGE)
+        row, _made = buttons(
+            [
+                (tr("Save a copy of the file…"), self.save_copy, manage),
+                (tr("Record the debits as received"), self.received, manage),
+                (tr("Record a return…"), self.record_return, manage),
+            ]
+        )
+        layout.addLayout(row)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+
+    def load(self) -> None:
+        actor = self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.list_collections(session, actor),
+            self._show_files,
+        )
+
+    def _show_files(self, rows: list[CollectionRow]) -> None:
+        current = self.selected_file()
+        self.files.set_rows(rows)
+        if rows:
+            source = next(
+                (i for i, row in enumerate(rows) if current and row.id == current.id), None
+            )
+            view_row = (
+                self.files_proxy.mapFromSource(self.files.index(source, 0)).row()
+                if source is not None
+                else 0  # the most recent file
+            )
+            self.files_table.selectRow(view_row)
+        else:
+            self.debits.set_rows([])
+            self.title.setText(tr("No direct-debit file exported yet."))
+
+    def selected_file(self) -> CollectionRow | None:
+        row = self.files_table.current_source_row()
+        return self.files.row_at(row) if row is not None and row < len(self.files.rows) else None
+
+    def load_debits(self) -> None:
+        chosen = self.selected_file()
+        if chosen is None:
+            return
+        actor = self.context.actor
+        self.title.setText(
+            tr(
+                "Debits of the file {message_id} (collected on {day})",
+                message_id=chosen.message_id,
+                day=formatting.day(chosen.collection_date),
+            )
+        )
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.collection_debits(session, actor, chosen.id),
+            self.debits.set_rows,
+        )
+
+    def save_copy(self) -> None:
+        chosen = self.selected_file()
+        if chosen is None:
+            return
+        actor = self.context.actor
+        save_file(
+            self,
+            tr("Save a copy of the file"),
+            chosen.file_name,
+            "XML (*.xml)",
+            lambda session: queries.collection_file(session, actor, chosen.id)[1],
+        )
+
+    def received(self) -> None:
+        chosen = self.selected_file()
+        if chosen is None or not confirm(
+            self,
+            tr("Debits received"),
+            tr(
+                "Record the {count} debits of the file {message_id} as paid on {day}? The "
+                "returned ones are left out.",
+                count=chosen.transaction_count,
+                message_id=chosen.message_id,
+                day=formatting.day(chosen.collection_date),
+            ),
+            tr("Record"),
+        ):
+            return
+        actor = self.context.actor
+        Operation(
+            self.context,
+            self,
+            lambda session, progress: returns.record_debits_received(
+                session, actor, chosen.id, progress=progress
+            ),
+            label=tr("Recording the debits received…"),
+            cancellable=True,
+        ).success(self._received).run()
+
+    def _received(self, outcome: SettlementOutcome) -> None:
+        message = tr(
+            "{count} debits recorded as paid ({total}); {already} left alone (recorded "
+            "before, returned or sent again).",
+            count=outcome.recorded,
+            total=formatting.amount(outcome.total_cents),
+            already=outcome.already,
+        )
+        if outcome.credit_cents:
+            message += "\n" + tr(
+                "{amount} had been paid otherwise meanwhile: kept as the members' credit.",
+                amount=formatting.amount(outcome.credit_cents),
+            )
+        inform(self, tr("Debits received"), message)
+        self.load_debits()
+
+    def record_return(self) -> None:
+        row = self.debits_table.current_source_row()
+        if row is not None:
+            record_return(self.context, self, self.debits.row_at(row), self.load_debits)

@@ -1,0 +1,193 @@
+"""Mandats: the list (search, status, about to lapse), new mandate, revoke, lapse."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from backoffice import clock
+from backoffice.i18n import ntr, tr
+from backoffice.models import MandateStatus
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation, run_query
+from backoffice.services.permissions import Permission
+from backoffice.services.sepa import mandates, queries
+from backoffice.services.sepa.mandates import MandateInfo
+from backoffice.services.sepa.queries import MandateRow
+from backoffice.views import formatting
+from backoffice.views.sepa.common import (
+    SepaTab,
+    buttons,
+    formatted_iban,
+    mandate_status_label,
+    searchable,
+    shortcut,
+)
+from backoffice.views.sepa.mandate_dialog import MandateDialog, RevokeDialog
+from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+LAPSING_DAYS = 60
+LAPSING = "lapsing"
+INACTIVE = QColor("#eeeeee")
+SOON = QColor("#fff3cd")
+
+
+def mandate_columns() -> list[Column[MandateRow]]:
+    return [
+        Column(tr("Member"), lambda r: r.member_code),
+        Column(tr("Company"), lambda r: r.member_name),
+        Column(tr("RUM"), lambda r: r.rum),
+        Column(tr("IBAN"), lambda r: formatted_iban(r.iban)),
+        Column(tr("BIC"), lambda r: r.bic),
+        Column(tr("Signed on"), lambda r: formatting.day(r.signed_on), lambda r: r.signed_on),
+        Column(tr("Status"), lambda r: mandate_status_label(r.status)),
+        Column(
+            tr("Last debit"),
+            lambda r: formatting.day(r.last_collected_on),
+            lambda r: r.last_collected_on or "",
+        ),
+        Column(
+            tr("Lapses on"),
+            lambda r: formatting.day(r.lapses_on),
+            lambda r: r.lapses_on or "",
+        ),
+        Column(tr("Account holder"), lambda r: r.debtor_name),
+    ]
+
+
+class MandatesTab(SepaTab):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = SearchBox(tr("Member, RUM or IBAN…"))
+        self.search.search.connect(lambda _text: self.load())
+        self.status = QComboBox()
+        for label, value in (
+            (tr("Active mandates"), MandateStatus.ACTIVE),
+            (tr("Lapsing within {days} days", days=LAPSING_DAYS), LAPSING),
+            (tr("Revoked"), MandateStatus.REVOKED),
+            (tr("Lapsed"), MandateStatus.LAPSED),
+            (tr("All mandates"), None),
+        ):
+            self.status.addItem(label, value)
+        self.status.currentIndexChanged.connect(lambda _index: self.load())
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.status, 1)
+        layout.addLayout(bar)
+        self.model: RowsModel[MandateRow] = RowsModel(
+            mandate_columns(), background=self._colour, key=lambda row: row.id
+        )
+        self.table = DataTable("sepa_mandates")
+        searchable(self.table, self.model, sort_column=1)
+        layout.addWidget(self.table)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        manage = context.allows(Permission.SEPA_MANAGE)
+        row, _made = buttons(
+            [
+                (tr("New mandate…"), self.create, manage),
+                (tr("Revoke…"), self.revoke, manage),
+                (tr("Mark the unused mandates lapsed…"), self.lapse, manage),
+            ]
+        )
+        layout.addLayout(row)
+        if manage:
+            shortcut(self, "Ctrl+N", self.create)
+
+    def _colour(self, row: MandateRow) -> QColor | None:
+        if row.status != MandateStatus.ACTIVE:
+            return INACTIVE
+        if row.lapses_on is not None and (row.lapses_on - clock.today()).days <= LAPSING_DAYS:
+            return SOON
+        return None
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def load(self) -> None:
+        actor, text, choice = self.context.actor, self.search.text(), self.status.currentData()
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.list_mandates(
+                session,
+                actor,
+                text=text,
+                status=None if choice in (None, LAPSING) else choice,
+                lapsing_within_days=LAPSING_DAYS if choice == LAPSING else None,
+            ),
+            self._show,
+        )
+
+    def _show(self, rows: list[MandateRow]) -> None:
+        self.model.set_rows(rows)
+        self.count.setText(ntr("{count} mandate", "{count} mandates", len(rows)))
+
+    def selected(self) -> MandateRow | None:
+        row = self.table.current_source_row()
+        return self.model.row_at(row) if row is not None else None
+
+    def create(self) -> None:
+        dialog = MandateDialog(self.context, self)
+        if dialog.exec() and dialog.created is not None:
+            self._created(dialog.created)
+
+    def _created(self, created: MandateInfo) -> None:
+        self.load()
+        message = tr("Mandate {rum} created.", rum=created.rum)
+        if created.name_in_file:
+            message += "\n" + tr(
+                "The bank will receive the account holder as « {name} » (SEPA character set).",
+                name=created.name_in_file,
+            )
+        inform(self, tr("New SEPA mandate"), message)
+
+    def revoke(self) -> None:
+        row = self.selected()
+        if row is None or row.status != MandateStatus.ACTIVE:
+            return
+        dialog = RevokeDialog(self, row.rum)
+        if not dialog.exec():
+            return
+        actor, reason, day = self.context.actor, dialog.reason(), dialog.day()
+        Operation(
+            self.context,
+            self,
+            lambda session: mandates.revoke_mandate(
+                session, actor, row.id, revoked_on=day, reason=reason, expected_version=row.version
+            ),
+            label=tr("Revoking the mandate…"),
+        ).success(lambda _info: self.load()).conflict(self.load).run()
+
+    def lapse(self) -> None:
+        if not confirm(
+            self,
+            tr("Lapsed mandates"),
+            tr(
+                "Mark lapsed every active mandate with no debit presented for 36 months? "
+                "Their members will need to sign a new mandate."
+            ),
+            tr("Mark lapsed"),
+        ):
+            return
+        actor = self.context.actor
+        Operation(
+            self.context,
+            self,
+            lambda session: mandates.lapse_mandates(session, actor),
+            label=tr("Looking for unused mandates…"),
+        ).success(self._lapsed).run()
+
+    def _lapsed(self, lapsed: list[MandateInfo]) -> None:
+        self.load()
+        inform(
+            self,
+            tr("Lapsed mandates"),
+            ntr("{count} mandate marked lapsed.", "{count} mandates marked lapsed.", len(lapsed))
+            + ("\n" + ", ".join(item.rum for item in lapsed) if lapsed else ""),
+        )

@@ -1,0 +1,324 @@
+"""Pré-notifications: announce the collection of a date to the members (letters to
+print, emails to send), and print or send a notice again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice import clock
+from backoffice.i18n import ntr, tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation, run_query
+from backoffice.reports.sepa.prenotification import Notice
+from backoffice.services.permissions import Permission
+from backoffice.services.sepa import creditor, prenotifications, queries
+from backoffice.services.sepa.prenotifications import Channel, EmailPreview, PrenotificationBatch
+from backoffice.services.sepa.queries import PrenotificationRow
+from backoffice.views import formatting
+from backoffice.views.sepa.common import (
+    SepaTab,
+    buttons,
+    channel_label,
+    date_edit,
+    day_of,
+    save_file,
+    searchable,
+    shortcut,
+)
+from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+FOLDER_KEY = "sepa/notices_folder"
+
+
+def notice_columns() -> list[Column[PrenotificationRow]]:
+    return [
+        Column(tr("Member"), lambda r: r.member_code),
+        Column(tr("Company"), lambda r: r.member_name),
+        Column(tr("RUM"), lambda r: r.rum),
+        Column(tr("Sent by"), lambda r: channel_label(r.channel)),
+        Column(tr("Notified on"), lambda r: formatting.day(r.notified_on), lambda r: r.notified_on),
+        Column(
+            tr("Collection date"),
+            lambda r: formatting.day(r.collection_date),
+            lambda r: r.collection_date,
+        ),
+        Column(
+            tr("Amount"),
+            lambda r: formatting.amount(r.total_cents),
+            lambda r: r.total_cents,
+            align_right=True,
+        ),
+        Column(tr("Instalments"), lambda r: str(r.instalments), lambda r: r.instalments),
+    ]
+
+
+class EmailDialog(QDialog):
+    """The email of a notice: recipient, subject, text, and a button to copy it."""
+
+    def __init__(self, parent: QWidget | None, preview: EmailPreview) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Email of the pre-notification"))
+        self.resize(640, 480)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("To: {to}", to=preview.recipient or tr("(no address)"))))
+        layout.addWidget(QLabel(tr("Subject: {subject}", subject=preview.subject)))
+        self.text = QPlainTextEdit(preview.body)
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = box.addButton(tr("Copy the text"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(preview.body))
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+
+class PrenotificationsTab(SepaTab):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.notice_days = 14
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Collection date")))
+        self.date = date_edit(clock.today())
+        self.date.dateChanged.connect(lambda _date: self._date_changed())
+        bar.addWidget(self.date)
+        self.channel = QComboBox()
+        self.channel.addItem(tr("Email when the member has an address, else letter"), Channel.AUTO)
+        self.channel.addItem(tr("All by letter"), Channel.LETTER)
+        bar.addWidget(self.channel)
+        self.short_notice = QCheckBox(tr("Shorter notice agreed with the members"))
+        bar.addWidget(self.short_notice)
+        manage = context.allows(Permission.SEPA_MANAGE)
+        self.notify_button = QPushButton(tr("Pre-notify…"))
+        self.notify_button.setToolTip(tr("Ctrl+Enter"))
+        self.notify_button.clicked.connect(self.notify)
+        self.notify_button.setVisible(manage)
+        bar.addWidget(self.notify_button)
+        bar.addStretch()
+        layout.addLayout(bar)
+        self.rule = QLabel()
+        layout.addWidget(self.rule)
+        self.search = SearchBox(tr("Filter: member, RUM…"))
+        layout.addWidget(self.search)
+        self.model: RowsModel[PrenotificationRow] = RowsModel(
+            notice_columns(), key=lambda row: row.id
+        )
+        self.table = DataTable("sepa_prenotifications")
+        proxy = searchable(self.table, self.model, sort_column=1)
+        self.search.search.connect(proxy.set_text)
+        self.table.activated_row.connect(lambda _row: self.show_email())
+        layout.addWidget(self.table, 1)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        row, _made = buttons(
+            [
+                (tr("Print the letters again…"), self.print_again, manage),
+                (tr("Save the emails again…"), self.save_emails_again, manage),
+                (tr("Show the email"), self.show_email, manage),
+            ]
+        )
+        layout.addLayout(row)
+        shortcut(self, "Ctrl+Return", self.notify)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+
+    def load(self) -> None:
+        actor, day = self.context.actor, day_of(self.date)
+        run_query(
+            self.context,
+            self,
+            lambda session: (
+                creditor.notice_days(session),
+                queries.list_prenotifications(session, actor, collection_date=day),
+            ),
+            self._show,
+        )
+
+    def _date_changed(self) -> None:
+        if self.loaded:
+            self.load()
+
+    def _show(self, result: tuple[int, list[PrenotificationRow]]) -> None:
+        self.notice_days, rows = result
+        day = day_of(self.date)
+        latest = day - timedelta(days=self.notice_days)
+        self.rule.setText(
+            tr(
+                "Notice of {days} days: for a collection on {day}, the members must be "
+                "notified by {latest}.",
+                days=self.notice_days,
+                day=formatting.day(day),
+                latest=formatting.day(latest),
+            )
+            + (" " + tr("That day is past.") if latest < clock.today() else "")
+        )
+        self.model.set_rows(rows)
+        self.count.setText(
+            ntr("{count} member notified", "{count} members notified", len(rows))
+            + " · "
+            + formatting.amount(sum(row.total_cents for row in rows))
+        )
+
+    # -- notify ---------------------------------------------------------------------------
+
+    def notify(self) -> None:
+        if not self.context.allows(Permission.SEPA_MANAGE):
+            return
+        day = day_of(self.date)
+        if not confirm(
+            self,
+            tr("Pre-notify"),
+            tr(
+                "Record a pre-notification for every member the collection of {day} will "
+                "debit, and produce the letters and emails?",
+                day=formatting.day(day),
+            ),
+            tr("Pre-notify"),
+        ):
+            return
+        actor, channel, short = (
+            self.context.actor,
+            self.channel.currentData(),
+            self.short_notice.isChecked(),
+        )
+        Operation(
+            self.context,
+            self,
+            lambda session, progress: prenotifications.prenotify(
+                session, actor, day, channel=channel, short_notice=short, progress=progress
+            ),
+            label=tr("Pre-notifying the members…"),
+            cancellable=True,
+        ).success(self._notified).run()
+
+    def _notified(self, batch: PrenotificationBatch) -> None:
+        self.load()
+        message = tr(
+            "{count} members pre-notified: {letters} letters to print, {emails} emails to "
+            "send; {already} already notified for this date.",
+            count=len(batch.notices),
+            letters=len(batch.letters),
+            emails=len(batch.emails),
+            already=batch.already_notified,
+        )
+        if batch.skipped:
+            message += (
+                "\n\n"
+                + tr("Left out:")
+                + "\n"
+                + "\n".join(
+                    f"{item.member_code} {item.member_name}: {item.reason}"
+                    for item in batch.skipped[:15]
+                )
+            )
+        inform(self, tr("Pre-notify"), message)
+        self.deliver(list(batch.notices))
+
+    # -- letters and emails ---------------------------------------------------------------
+
+    def deliver(self, notices: Sequence[Notice]) -> None:
+        """Ask where to save the letters (one PDF) and the emails (.eml files)."""
+        letters = [notice for notice in notices if notice.channel == Channel.LETTER]
+        emails = [notice for notice in notices if notice.channel == Channel.EMAIL]
+        if letters:
+            self._save_letters(letters)
+        if emails:
+            self._save_emails(emails)
+
+    def _save_letters(self, letters: list[Notice]) -> None:
+        save_file(
+            self,
+            ntr("Save {count} letter (PDF)", "Save {count} letters (PDF)", len(letters)),
+            f"avis-prelevement-{letters[0].collection_date:%Y%m%d}.pdf",
+            "PDF (*.pdf)",
+            lambda session: prenotifications.letters_pdf(session, letters),
+        )
+
+    def _save_emails(self, emails: list[Notice]) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            ntr(
+                "Folder for {count} email (.eml)",
+                "Folder for {count} emails (.eml)",
+                len(emails),
+            ),
+            str(QSettings().value(FOLDER_KEY, str(Path.home()))),
+        )
+        if not folder:
+            return
+        run_query(
+            self.context,
+            self,
+            lambda session: prenotifications.email_files(session, emails),
+            lambda files: self._emails_written(Path(folder), files),
+        )
+
+    def _emails_written(self, folder: Path, files: list[tuple[str, bytes]]) -> None:
+        for name, content in files:
+            (folder / name).write_bytes(content)
+        inform(
+            self,
+            tr("Emails saved"),
+            tr(
+                "{count} emails saved in {folder}: open them in the mail program to send them.",
+                count=len(files),
+                folder=folder,
+            ),
+        )
+
+    def _selected_rows(self) -> list[PrenotificationRow]:
+        rows = self.table.selected_source_rows()
+        return [self.model.row_at(row) for row in rows] or list(self.model.rows)
+
+    def _again(self, channel: Channel) -> None:
+        wanted = [row.id for row in self._selected_rows() if row.channel == channel]
+        if not wanted:
+            inform(self, tr("Pre-notifications"), tr("No notice of this kind in the selection."))
+            return
+        actor = self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: prenotifications.notices_of(session, actor, wanted),
+            self.deliver,
+        )
+
+    def print_again(self) -> None:
+        self._again(Channel.LETTER)
+
+    def save_emails_again(self) -> None:
+        self._again(Channel.EMAIL)
+
+    def show_email(self) -> None:
+        row = self.table.current_source_row()
+        if row is None:
+            return
+        notice_id, actor = self.model.row_at(row).id, self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda session: prenotifications.email_preview(session, actor, notice_id),
+            lambda preview: EmailDialog(self, preview).exec(),
+        )

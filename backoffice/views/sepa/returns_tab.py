@@ -1,0 +1,86 @@
+"""Rejets: find a debit sent to the bank and record its return; the returns recorded."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from backoffice.i18n import ntr, tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import run_query
+from backoffice.services.permissions import Permission
+from backoffice.services.sepa import queries
+from backoffice.services.sepa.queries import SEARCH_LIMIT, DebitRow
+from backoffice.services.sepa.reason_codes import reason_label
+from backoffice.views import formatting
+from backoffice.views.sepa.common import SepaTab, buttons, searchable
+from backoffice.views.sepa.files_tab import debit_columns
+from backoffice.views.sepa.return_dialog import record_return
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+
+class ReturnsTab(SepaTab):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = SearchBox(tr("Member, invoice number or end-to-end id of the debit…"))
+        self.search.search.connect(lambda _text: self.load())
+        self.which = QComboBox()
+        self.which.addItem(tr("Debits sent to the bank"), False)
+        self.which.addItem(tr("Returns recorded"), True)
+        self.which.currentIndexChanged.connect(lambda _index: self.load())
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.which, 1)
+        layout.addLayout(bar)
+        self.model: RowsModel[DebitRow] = RowsModel(
+            [
+                *(column for column in debit_columns() if column.title != tr("Sequence")),
+                Column(
+                    tr("Collected on"),
+                    lambda r: formatting.day(r.collection_date),
+                    lambda r: r.collection_date or "",
+                ),
+                Column(
+                    tr("Reason"),
+                    lambda r: reason_label(r.rejection_code) if r.rejection_code else "",
+                ),
+            ],
+            key=lambda row: row.instalment_id,
+        )
+        self.table = DataTable("sepa_returns")
+        searchable(self.table, self.model, sort_column=3, descending=True)
+        layout.addWidget(self.table, 1)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        row, self.actions = buttons(
+            [(tr("Record a return…"), self.record_return, context.allows(Permission.SEPA_MANAGE))]
+        )
+        layout.addLayout(row)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def load(self) -> None:
+        actor, text, rejected = self.context.actor, self.search.text(), self.which.currentData()
+        self.actions[0].setEnabled(not rejected)
+        run_query(
+            self.context,
+            self,
+            lambda session: queries.collected_instalments(session, actor, text, rejected=rejected),
+            self._show,
+        )
+
+    def _show(self, rows: list[DebitRow]) -> None:
+        self.model.set_rows(rows)
+        text = ntr("{count} debit", "{count} debits", len(rows))
+        if len(rows) >= SEARCH_LIMIT:
+            text += " · " + tr("the most recent ones: refine the search")
+        self.count.setText(text)
+
+    def record_return(self) -> None:
+        row = self.table.current_source_row()
+        if row is not None and not self.which.currentData():
+            record_return(self.context, self, self.model.row_at(row), self.load)
