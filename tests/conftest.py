@@ -154,3 +154,21 @@ def actors(database: Database) -> dict[str, Actor]:
     """One active staff member per role, keyed by role value ("billing", ...)."""
     with database.transaction() as session:
         return factories.staff_of_every_role(session)
+
+
+@pytest.fixture(autouse=True)
+def recorded_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """Error dialogs never block a test: they are recorded (and answered "Close")."""
+    from backoffice.ops import errors as error_dialogs
+
+    shown: list[BaseException] = []
+
+    def record(
+        _parent: object, error: BaseException, details: str = "", **_kw: object
+    ) -> error_dialogs.Choice:
+        shown.append(error)
+        error.details = details  # type: ignore[attr-defined]
+        return error_dialogs.Choice.CLOSE
+
+    monkeypatch.setattr(error_dialogs, "show", record)
+    return shown

@@ -276,7 +276,10 @@ def test_a_new_firm_refused_then_created_then_given_access(
             timeout=WAIT_MS,
         )
         qtbot.keyClick(grant.picker.table, Qt.Key.Key_Return)
-    assert [row.member_code for row in grant.chosen.rows] == [seeded["fresh"], seeded["locked"]]
+    # The list is shown sorted by code, whatever the order of choice.
+    assert [row.member_code for row in grant.chosen.rows] == sorted(
+        [seeded["fresh"], seeded["locked"]]
+    )
     qtmodeltester.check(grant.chosen)  # type: ignore[attr-defined]
     qtmodeltester.check(grant.picker.model)  # type: ignore[attr-defined]
     granted: list[int] = []

@@ -141,3 +141,8 @@ def reset_sequences(connection: Connection) -> None:
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
+
+
+def analyze(connection: Connection) -> None:
+    """Statistics for the planner after a bulk load (autovacuum would come much later)."""
+    connection.execute(text("ANALYZE"))

@@ -24,7 +24,7 @@ from backoffice.db import Database
 from backoffice.demo import members as member_rows
 from backoffice.demo.agenda import EmployeePool, book_agenda, build_care_network
 from backoffice.demo.billing import BillingHistory, BillingIds, YearPlan
-from backoffice.demo.bulk import BulkWriter, reset_sequences
+from backoffice.demo.bulk import BulkWriter, analyze, reset_sequences
 from backoffice.demo.members import MemberFactory
 from backoffice.demo.people import NamePools
 from backoffice.demo.portal_activity import PortalActivity
@@ -132,6 +132,7 @@ def generate(
             writer.next_id(Appointment.__table__),
         )
         reset_sequences(session.connection())
+        analyze(session.connection())
         summary.counts.update(writer.counts)
     report(0.9, tr("Replaying the portal's activity"))
     with database.transaction() as session:

@@ -150,6 +150,9 @@ class InvoiceLine(Base):
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
+OPEN_INSTALMENT = "superseded_at IS NULL AND amount_cents > paid_cents + credited_cents"
+
+
 class Instalment(Versioned, Base):
     """One due date of an invoice's schedule (*échéance*).
 
@@ -166,6 +169,21 @@ class Instalment(Versioned, Base):
             name="amounts_consistent",
         ),
         Index("ix_instalments_due_on", "due_on"),
+        # Open (unsettled, current) instalments are a small part of all: partial indexes
+        # give the planner their true number, for "members with overdue instalments",
+        # the overdue list and the dashboard.
+        Index(
+            "ix_instalments_open_invoice",
+            "invoice_id",
+            sqlite_where=text(OPEN_INSTALMENT),
+            postgresql_where=text(OPEN_INSTALMENT),
+        ),
+        Index(
+            "ix_instalments_open_due",
+            "due_on",
+            sqlite_where=text(OPEN_INSTALMENT),
+            postgresql_where=text(OPEN_INSTALMENT),
+        ),
         writers(BACKOFFICE, "The schedule of each invoice; the portal shows it."),
     )
 

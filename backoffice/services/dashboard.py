@@ -56,4 +56,5 @@ def counts(session: Session, actor: Actor) -> DashboardCounts:
                 Instalment.due_on < clock.today(), Instalment.superseded_at.is_(None), remaining > 0
             )
         ).one()
-    return DashboardCounts(changes, requests, locked, overdue, overdue_cents)
+    cents = None if overdue_cents is None else int(overdue_cents)  # PostgreSQL sums to numeric
+    return DashboardCounts(changes, requests, locked, overdue, cents)

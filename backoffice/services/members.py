@@ -357,13 +357,6 @@ def employee_state(
 def member_employees(session: Session, actor: Actor, member_id: int) -> list[EmployeeRow]:
     require(actor, Permission.MEMBERS_VIEW)
     today = clock.today()
-    risks: dict[int, list[str]] = defaultdict(list)
-    for employee_id, code in session.execute(
-        select(EmployeeRiskFactor.employee_id, EmployeeRiskFactor.risk_code)
-        .join(Employee)
-        .where(Employee.member_id == member_id)
-    ):
-        risks[employee_id].append(code)
     columns = (
         Employee.id,
         Employee.civility,
@@ -382,7 +375,8 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
         select(*columns)
         .where(Employee.member_id == member_id)
         .order_by(Employee.last_name, Employee.first_name)
-    )
+    ).all()
+    risks = risk_codes(session, [row.id for row in rows])
     return [
         EmployeeRow(
             row.id,
@@ -401,6 +395,21 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
         )
         for row in rows
     ]
+
+
+def risk_codes(session: Session, employee_ids: list[int]) -> dict[int, list[str]]:
+    """The risk factors of these employees, looked up by their ids (the primary key's
+    index), a few thousand at a time: a join makes PostgreSQL scan the whole table."""
+    risks: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(employee_ids), 5000):
+        chunk = employee_ids[start : start + 5000]
+        for employee_id, code in session.execute(
+            select(EmployeeRiskFactor.employee_id, EmployeeRiskFactor.risk_code).where(
+                EmployeeRiskFactor.employee_id.in_(chunk)
+            )
+        ):
+            risks[employee_id].append(code)
+    return risks
 
 
 @dataclass(frozen=True)

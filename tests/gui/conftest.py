@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from backoffice.db import Database
 from backoffice.models import Role
-from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Actor
 from tests import factories
@@ -26,21 +25,6 @@ def isolated_settings(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
     QSettings().clear()
     yield
-
-
-@pytest.fixture(autouse=True)
-def recorded_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    """Error dialogs are not shown in tests: they are recorded, and answered 'Close'."""
-    shown: list[BaseException] = []
-
-    def record(
-        _parent: object, error: BaseException, _details: str = "", **_kw: object
-    ) -> error_dialogs.Choice:
-        shown.append(error)
-        return error_dialogs.Choice.CLOSE
-
-    monkeypatch.setattr(error_dialogs, "show", record)
-    return shown
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+OPEN_INSTALMENT = "superseded_at IS NULL AND amount_cents > paid_cents + credited_cents"
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -1398,6 +1400,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("instalments", schema=None) as batch_op:
         batch_op.create_index("ix_instalments_due_on", ["due_on"], unique=False)
+        batch_op.create_index(
+            "ix_instalments_open_invoice",
+            ["invoice_id"],
+            unique=False,
+            sqlite_where=sa.text(OPEN_INSTALMENT),
+            postgresql_where=sa.text(OPEN_INSTALMENT),
+        )
+        batch_op.create_index(
+            "ix_instalments_open_due",
+            ["due_on"],
+            unique=False,
+            sqlite_where=sa.text(OPEN_INSTALMENT),
+            postgresql_where=sa.text(OPEN_INSTALMENT),
+        )
 
     op.create_table(
         "invoice_lines",
@@ -1712,6 +1728,8 @@ def downgrade() -> None:
     op.drop_table("payments")
     op.drop_table("invoice_lines")
     with op.batch_alter_table("instalments", schema=None) as batch_op:
+        batch_op.drop_index("ix_instalments_open_due")
+        batch_op.drop_index("ix_instalments_open_invoice")
         batch_op.drop_index("ix_instalments_due_on")
 
     op.drop_table("instalments")

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
+
+from backoffice.text import fold
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -43,13 +51,62 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self.rows: list[Row] = []
         self._background = background
         self._key = key
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     # -- content ------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        if self._sorted_by is not None:
+            self.rows = self._ordered(self.rows, *self._sorted_by)
         self.endResetModel()
+
+    def sort_key(self, column: int) -> Callable[[Row], Any]:
+        """The column's key, comparable across rows: folded text (accents and case
+        ignored), numbers as numbers, dates in order, empty values first."""
+        spec = self.columns[column]
+        raw = spec.sort_key or spec.text
+
+        def key(row: Row) -> tuple[int, Any]:
+            value = raw(row)
+            if value is None or value == "":
+                return (0, "")
+            if isinstance(value, bool | int | float | Decimal):
+                return (1, value)
+            if isinstance(value, str):
+                return (2, fold(value))
+            return (3, value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+        return key
+
+    def _ordered(self, rows: list[Row], column: int, order: Qt.SortOrder) -> list[Row]:
+        return sorted(
+            rows, key=self.sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in Python with one key per row (a proxy would call ``data`` for each of its
+        comparisons: a third of a second for 2,000 rows)."""
+        if not 0 <= column < len(self.columns):
+            return
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        positions = {id(row): position for position, row in enumerate(self.rows)}
+        old_rows = list(self.rows)
+        self.rows = self._ordered(self.rows, column, order)
+        moved = {positions[id(row)]: position for position, row in enumerate(self.rows)}
+        self.changePersistentIndexList(
+            before,
+            [
+                self.index(moved[index.row()], index.column())
+                if index.row() < len(old_rows)
+                else index
+                for index in before
+            ],
+        )
+        self.layoutChanged.emit()
 
     def replace_rows(self, updated: Sequence[Row]) -> None:
         """Refresh the rows that changed, in place (calibre's ``refresh_ids``)."""
