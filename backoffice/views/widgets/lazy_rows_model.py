@@ -19,6 +19,13 @@ from PySide6.QtGui import QBrush, QColor
 from backoffice.i18n import tr
 
 PAGE_SIZE = 100
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -104,7 +111,8 @@ class LazyRowsModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.ids):
+        # A paint asks a dozen roles per cell: answer the unused ones first, and fast.
+        if role not in ANSWERED_ROLES or not index.isValid() or index.row() >= len(self.ids):
             return None
         row = self.cache.get(self.ids[index.row()])
         if row is None:
