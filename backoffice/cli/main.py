@@ -15,6 +15,8 @@ from backoffice.i18n import set_language, terminal_language, tr
 COMMAND_MODULES = (
     "backoffice.cli.db_commands",
     "backoffice.cli.demo_command",
+    "backoffice.cli.billing_command",
+    "backoffice.cli.billing_export_command",
 )
 
 

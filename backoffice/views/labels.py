@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backoffice.i18n import tr
 from backoffice.models import AppointmentStatus, FollowUpCategory, InvoiceKind
-from backoffice.services.billing.queries import InstalmentStatus
+from backoffice.services.billing.queries import InstalmentStatus, status_label
 
 
 def category(value: FollowUpCategory) -> str:
@@ -22,13 +22,7 @@ def invoice_kind(kind: InvoiceKind) -> str:
 
 
 def instalment_status(status: InstalmentStatus) -> str:
-    return {
-        InstalmentStatus.PAID: tr("Paid"),
-        InstalmentStatus.DUE: tr("Due"),
-        InstalmentStatus.OVERDUE: tr("Overdue"),
-        InstalmentStatus.PARTIAL: tr("Partly paid"),
-        InstalmentStatus.CANCELLED: tr("Cancelled"),
-    }[status]
+    return status_label(status)
 
 
 def appointment_status(status: AppointmentStatus) -> str:

@@ -1,0 +1,301 @@
+"""Lists of invoices as the portal shows them (unpaid, paid), and one invoice in full."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.i18n import tr
+from backoffice.models import (
+    CreditNote,
+    Instalment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    Member,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    PaymentReminder,
+    StaffUser,
+)
+from backoffice.services.billing.queries import InstalmentRow, schedule
+from backoffice.services.billing.search import matches
+from backoffice.services.errors import NotFound
+from backoffice.services.permissions import Actor, Permission, require
+
+
+class Settlement(enum.StrEnum):
+    ALL = "all"
+    UNPAID = "unpaid"  # something left to pay ("Mes factures non réglées")
+    OVERDUE = "overdue"  # something left to pay past its due date
+    PAID = "paid"  # nothing left ("Mes factures acquittées")
+
+
+@dataclass(frozen=True)
+class InvoiceQuery:
+    year: int | None = None
+    kind: InvoiceKind | None = None
+    settlement: Settlement = Settlement.ALL
+    text: str = ""  # member code or name, invoice number
+    member_id: int | None = None
+    invoice_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    id: int
+    number: str
+    kind: InvoiceKind
+    member_id: int
+    member_code: str
+    member_name: str
+    year: int
+    issued_on: date
+    period_label: str
+    total_ttc_cents: int
+    paid_cents: int
+    credited_cents: int
+    remaining_cents: int
+    overdue_cents: int
+    direct_debit: bool
+
+
+def _sums() -> object:
+    live = Instalment.superseded_at.is_(None)
+    remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+    overdue = case((Instalment.due_on < clock.today(), remaining), else_=0)
+    return (
+        select(
+            Instalment.invoice_id,
+            func.sum(Instalment.paid_cents).label("paid"),
+            func.sum(Instalment.credited_cents).label("credited"),
+            func.sum(remaining).label("remaining"),
+            func.sum(overdue).label("overdue"),
+        )
+        .where(live)
+        .group_by(Instalment.invoice_id)
+        .subquery()
+    )
+
+
+def search_invoices(session: Session, actor: Actor, query: InvoiceQuery) -> list[InvoiceRow]:
+    require(actor, Permission.BILLING_VIEW)
+    sums = _sums()
+    remaining = func.coalesce(sums.c.remaining, 0)
+    statement = (
+        select(
+            Invoice,
+            Member.member_code,
+            Member.legal_name,
+            func.coalesce(sums.c.paid, 0),
+            func.coalesce(sums.c.credited, 0),
+            remaining,
+            func.coalesce(sums.c.overdue, 0),
+        )
+        .join(Member, Member.id == Invoice.member_id)
+        .outerjoin(sums, sums.c.invoice_id == Invoice.id)
+        .where(*matches(query.text, Member.search_text, Invoice.number))
+        .order_by(Invoice.issued_on.desc(), Invoice.number.desc())
+    )
+    if query.year is not None:
+        statement = statement.where(Invoice.year == query.year)
+    if query.kind is not None:
+        statement = statement.where(Invoice.kind == query.kind)
+    if query.member_id is not None:
+        statement = statement.where(Invoice.member_id == query.member_id)
+    if query.invoice_id is not None:
+        statement = statement.where(Invoice.id == query.invoice_id)
+    if query.settlement == Settlement.UNPAID:
+        statement = statement.where(remaining > 0)
+    elif query.settlement == Settlement.OVERDUE:
+        statement = statement.where(func.coalesce(sums.c.overdue, 0) > 0)
+    elif query.settlement == Settlement.PAID:
+        statement = statement.where(remaining == 0)
+    return [
+        InvoiceRow(
+            invoice.id,
+            invoice.number,
+            invoice.kind,
+            invoice.member_id,
+            code,
+            name,
+            invoice.year,
+            invoice.issued_on,
+            invoice.period_label,
+            invoice.total_ttc_cents,
+            int(paid),
+            int(credited),
+            int(left),
+            int(overdue),
+            invoice.pays_by_direct_debit,
+        )
+        for invoice, code, name, paid, credited, left, overdue in session.execute(statement)
+    ]
+
+
+@dataclass(frozen=True)
+class LineRow:
+    label: str
+    quantity: int
+    unit_price_cents: int
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    id: int
+    received_on: date
+    method: PaymentMethod
+    amount_cents: int  # the whole payment
+    on_this_invoice_cents: int  # what it settled on this invoice
+    reference: str | None
+    recorded_by: str
+    reversed_at: datetime | None
+    reversal_reason: str | None
+
+
+@dataclass(frozen=True)
+class CreditNoteRow:
+    id: int
+    number: str
+    issued_on: date
+    reason: str
+    is_full: bool
+    total_ht_cents: int
+    vat_cents: int
+    total_ttc_cents: int
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    instalment_id: int
+    level: int
+    sent_on: date
+    amount_due_cents: int
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    row: InvoiceRow
+    issued_at: datetime
+    issued_by: str
+    period_start: date
+    period_end: date
+    billing_lines: tuple[str, ...]
+    total_ht_cents: int
+    discount_rate_bp: int
+    discount_cents: int
+    vat_rate_bp: int
+    vat_cents: int
+    lines: list[LineRow]
+    schedule: list[InstalmentRow]  # superseded ones included, for the history
+    payments: list[PaymentRow]
+    credit_notes: list[CreditNoteRow]
+    reminders: list[ReminderRow]
+
+
+def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> InvoiceDetail:
+    require(actor, Permission.BILLING_VIEW)
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound(tr("This invoice no longer exists."))
+    [row] = search_invoices(session, actor, InvoiceQuery(invoice_id=invoice_id))
+    issuer = session.get(StaffUser, invoice.issued_by_id) if invoice.issued_by_id else None
+    address = (
+        invoice.billing_name,
+        invoice.billing_address_line1,
+        invoice.billing_address_line2,
+        f"{invoice.billing_postcode} {invoice.billing_city}",
+    )
+    return InvoiceDetail(
+        row=row,
+        issued_at=invoice.issued_at,
+        issued_by=issuer.full_name if issuer else "",
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        billing_lines=tuple(line for line in address if line),
+        total_ht_cents=invoice.total_ht_cents,
+        discount_rate_bp=invoice.discount_rate_bp,
+        discount_cents=invoice.discount_cents,
+        vat_rate_bp=invoice.vat_rate_bp,
+        vat_cents=invoice.vat_cents,
+        lines=[
+            LineRow(line.label, line.quantity, line.unit_price_cents, line.amount_cents)
+            for line in session.scalars(
+                select(InvoiceLine)
+                .where(InvoiceLine.invoice_id == invoice_id)
+                .order_by(InvoiceLine.position)
+            )
+        ],
+        schedule=schedule(session, actor, invoice_id=invoice_id, include_superseded=True),
+        payments=payments_of(session, invoice_id),
+        credit_notes=[
+            CreditNoteRow(
+                note.id,
+                note.number,
+                note.issued_on,
+                note.reason,
+                note.is_full,
+                note.total_ht_cents,
+                note.vat_cents,
+                note.total_ttc_cents,
+            )
+            for note in session.scalars(
+                select(CreditNote)
+                .where(CreditNote.invoice_id == invoice_id)
+                .order_by(CreditNote.id)
+            )
+        ],
+        reminders=[
+            ReminderRow(
+                reminder.instalment_id, reminder.level, reminder.sent_on, reminder.amount_due_cents
+            )
+            for reminder in session.scalars(
+                select(PaymentReminder)
+                .join(Instalment)
+                .where(Instalment.invoice_id == invoice_id)
+                .order_by(PaymentReminder.sent_on, PaymentReminder.id)
+            )
+        ],
+    )
+
+
+def payments_of(session: Session, invoice_id: int) -> list[PaymentRow]:
+    """Payments recorded against the invoice or settling one of its instalments."""
+    on_invoice = (
+        select(
+            PaymentAllocation.payment_id,
+            func.sum(PaymentAllocation.amount_cents).label("amount"),
+        )
+        .join(Instalment, Instalment.id == PaymentAllocation.instalment_id)
+        .where(Instalment.invoice_id == invoice_id)
+        .group_by(PaymentAllocation.payment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Payment, func.coalesce(on_invoice.c.amount, 0), StaffUser.full_name)
+        .outerjoin(on_invoice, on_invoice.c.payment_id == Payment.id)
+        .outerjoin(StaffUser, StaffUser.id == Payment.recorded_by_id)
+        .where(or_(Payment.invoice_id == invoice_id, on_invoice.c.payment_id.is_not(None)))
+        .order_by(Payment.received_on, Payment.id)
+    )
+    return [
+        PaymentRow(
+            payment.id,
+            payment.received_on,
+            payment.method,
+            payment.amount_cents,
+            int(settled),
+            payment.reference,
+            recorder or "",
+            payment.reversed_at,
+            payment.reversal_reason,
+        )
+        for payment, settled, recorder in rows
+    ]
