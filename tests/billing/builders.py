@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.db import Database
 from backoffice.models import (
     DeclarationSource,
+    Instalment,
+    Invoice,
     MandateStatus,
     Member,
     SepaMandate,
     WorkforceDeclaration,
 )
+from backoffice.services.billing import campaign_issue, tariffs
+from backoffice.services.permissions import Actor
+from tests import factories
 
 # The tests live on 10 February 2027, before the 2027 plan's first due date (15 March).
 TODAY = datetime(2027, 2, 10, 9, 30, tzinfo=UTC)
@@ -47,3 +54,38 @@ def mandate(session: Session, member: Member, signed_on: date = date(2026, 6, 1)
     session.add(created)
     session.flush()
     return created
+
+
+def billed_member(
+    database: Database,
+    actor: Actor,
+    *,
+    si: int = 10,
+    sia: int = 0,
+    sir: int = 0,
+    year: int = 2027,
+    sepa: bool = False,
+) -> tuple[int, int]:
+    """A member who declared and was billed by the campaign: (member id, invoice id)."""
+    with database.transaction() as session:
+        if tariffs.tariff_for_year(session, year) is None:
+            factories.tariff(session, year)
+        member = factories.member(session)
+        declare(session, member, year, si, sia, sir)
+        if sepa:
+            mandate(session, member)
+        member_id = member.id
+    with database.transaction() as session:
+        campaign_issue.issue(session, actor, year)
+    with database.session() as session:
+        invoice_id = session.scalar(
+            select(Invoice.id).where(Invoice.member_id == member_id, Invoice.year == year)
+        )
+    return member_id, invoice_id
+
+
+def instalments_of(session: Session, invoice_id: int, *, live: bool = True) -> list[Instalment]:
+    statement = select(Instalment).where(Instalment.invoice_id == invoice_id)
+    if live:
+        statement = statement.where(Instalment.superseded_at.is_(None))
+    return list(session.scalars(statement.order_by(Instalment.due_on, Instalment.position)))

@@ -206,8 +206,10 @@ def issue(
 ) -> CampaignOutcome:
     """Bill every member of ``year`` not billed yet, in one go (see the module)."""
     require(actor, Permission.BILLING_ISSUE)
-    tariff = tariff_or_refuse(session, year, lock=True)  # its prices cannot change meanwhile
+    # The series first (every issuer takes it first: no deadlock), then the tariff, whose
+    # prices cannot change until the commit.
     numbering.lock(session, Series.INVOICE, clock.today().year)
+    tariff = tariff_or_refuse(session, year, lock=True)
     setting = setting_for(session, tariff)
     writer: InvoiceWriter | None = None
     campaign: BillingCampaign | None = None

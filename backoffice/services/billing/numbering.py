@@ -57,9 +57,8 @@ def format_number(series: Series, year: int, number: int) -> str:
     return f"{PREFIXES[series]}-{year}-{number:06d}"
 
 
-def _ensure_counter(session: Session, key: str) -> None:
-    """Create the series' counter at 0 if it is new (a no-op when it exists, even when a
-    parallel transaction creates it at the same moment)."""
+def _create_counter(session: Session, key: str) -> None:
+    """Create a new series' counter at 0 (a no-op when a parallel transaction just did)."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     session.execute(
@@ -76,10 +75,14 @@ def lock(session: Session, series: Series, year: int) -> int:
     issuer waits, and sees the finished work once it gets the lock.
     """
     key = series_key(series, year)
-    _ensure_counter(session, key)
-    return session.execute(
+    statement = (
         select(NumberCounter.last_number).where(NumberCounter.series == key).with_for_update()
-    ).scalar_one()
+    )
+    last = session.execute(statement).scalar_one_or_none()
+    if last is None:
+        _create_counter(session, key)
+        last = session.execute(statement).scalar_one()
+    return last
 
 
 def take(session: Session, series: Series, year: int, count: int = 1) -> NumberRange:
@@ -87,11 +90,15 @@ def take(session: Session, series: Series, year: int, count: int = 1) -> NumberR
     if count < 1:
         raise ValueError("take at least one number")
     key = series_key(series, year)
-    _ensure_counter(session, key)
-    last = session.execute(
+    statement = (
         update(NumberCounter)
         .where(NumberCounter.series == key)
         .values(last_number=NumberCounter.last_number + count)
         .returning(NumberCounter.last_number)
-    ).scalar_one()
+        .execution_options(synchronize_session=False)
+    )
+    last = session.execute(statement).scalar_one_or_none()
+    if last is None:  # the first number of the series (of the year)
+        _create_counter(session, key)
+        last = session.execute(statement).scalar_one()
     return NumberRange(series, year, last - count + 1, last)

@@ -232,9 +232,11 @@ def describe(values: TariffValues) -> str:
 
 
 def tariff_for_year(session: Session, year: int, *, lock: bool = False) -> Tariff | None:
+    """The year's tariff; ``lock`` keeps it from changing until the commit (``FOR NO KEY
+    UPDATE``: invoices being issued meanwhile may still point to it)."""
     statement = select(Tariff).where(Tariff.year == year)
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=True)
     return session.scalar(statement)
 
 
