@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from io import BytesIO
 
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,9 +17,12 @@ from backoffice.models import (
     Invoice,
     MandateStatus,
     Member,
+    Role,
     SepaMandate,
+    StaffUser,
     WorkforceDeclaration,
 )
+from backoffice.services.actors import actor_of
 from backoffice.services.billing import campaign_issue, tariffs
 from backoffice.services.permissions import Actor
 from tests import factories
@@ -89,3 +94,21 @@ def instalments_of(session: Session, invoice_id: int, *, live: bool = True) -> l
     if live:
         statement = statement.where(Instalment.superseded_at.is_(None))
     return list(session.scalars(statement.order_by(Instalment.due_on, Instalment.position)))
+
+
+def pdf_text(content: bytes) -> list[str]:
+    """The text of each page of a PDF, read back with pypdf."""
+    return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+
+
+def billing_clerk(database: Database) -> Actor:
+    """The database's billing clerk (created the first time): for tests that reuse one
+    database over many examples (hypothesis)."""
+    with database.transaction() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.role == Role.BILLING))
+        return actor_of(user or factories.staff(session, Role.BILLING))
+
+
+def flat(text: str) -> str:
+    """Text read back from a PDF on one line, French no-break spaces made plain spaces."""
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())

@@ -142,9 +142,7 @@ def test_only_billing_staff_change_tariffs(database: Database, actors: dict[str,
             tariffs.save_tariff(session, actors[role], VALUES)
 
 
-def test_a_new_year_is_proposed_from_the_previous_one(
-    database: Database, billing: Actor
-) -> None:
+def test_a_new_year_is_proposed_from_the_previous_one(database: Database, billing: Actor) -> None:
     with database.transaction() as session:
         factories.tariff(session, 2027, price_si_cents=11000)
     with database.session() as session:
