@@ -62,14 +62,14 @@ def columns() -> list[tuple[str, float, str]]:
         (tr("Member code"), 13, TEXT),
         (tr("Company name"), 38, TEXT),
         (tr("Invoice number"), 17, TEXT),
-        (tr("Issued on"), 12, DAY),
-        (tr("Due on"), 12, DAY),
+        (tr("Issue date"), 12, DAY),
+        (tr("Due date"), 12, DAY),
         (tr("Amount incl. VAT"), 15, MONEY),
-        (tr("Paid"), 15, MONEY),
-        (tr("Credited"), 15, MONEY),
-        (tr("Remaining"), 15, MONEY),
-        (tr("Status"), 14, TEXT),
-        (tr("Days late"), 11, NUMBER),
+        (tr("Amount paid"), 15, MONEY),
+        (tr("Credit notes"), 15, MONEY),
+        (tr("Left to pay"), 15, MONEY),
+        (tr("Instalment status"), 14, TEXT),
+        (tr("Days overdue"), 11, NUMBER),
     ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import (
+    BillingCampaign,
     FollowUpCategory,
     Invoice,
     InvoiceKind,
@@ -29,6 +30,7 @@ from backoffice.models import (
     Member,
     MemberStatus,
     SepaMandate,
+    StaffUser,
     Tariff,
     WorkforceDeclaration,
 )
@@ -327,3 +329,30 @@ def preview(
         for planned in chunk.invoices:
             result.totals.add(planned)
     return result
+
+
+@dataclass(frozen=True)
+class CampaignRun:
+    id: int
+    year: int
+    issued_at: datetime
+    issued_by: str
+    invoice_count: int
+    total_ttc_cents: int
+
+
+def campaign_runs(session: Session, actor: Actor, year: int) -> list[CampaignRun]:
+    """The runs of a year's campaign (the first one, then the late declarations)."""
+    require(actor, Permission.BILLING_VIEW)
+    rows = session.execute(
+        select(BillingCampaign, StaffUser.full_name)
+        .outerjoin(StaffUser, StaffUser.id == BillingCampaign.issued_by_id)
+        .where(BillingCampaign.year == year)
+        .order_by(BillingCampaign.issued_at)
+    )
+    return [
+        CampaignRun(
+            run.id, run.year, run.issued_at, name or "", run.invoice_count, run.total_ttc_cents
+        )
+        for run, name in rows
+    ]

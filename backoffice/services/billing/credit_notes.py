@@ -75,7 +75,7 @@ def creditable_of(session: Session, actor: Actor, invoice_id: int) -> Creditable
     return creditable(session, invoice)
 
 
-def amounts_for(invoice: Invoice, left: Creditable, amount_ht_cents: int | None) -> Creditable:
+def amounts_for(vat_rate_bp: int, left: Creditable, amount_ht_cents: int | None) -> Creditable:
     """The credit note's HT, VAT and TTC: all that is left, or ``amount_ht_cents`` HT with
     the invoice's VAT rate (never more VAT than is left, so the credit notes of an invoice
     add up to it exactly)."""
@@ -89,7 +89,7 @@ def amounts_for(invoice: Invoice, left: Creditable, amount_ht_cents: int | None)
                 left=format_eur(left.ht_cents),
             ),
         )
-    vat = min(apply_rate(amount_ht_cents, invoice.vat_rate_bp), left.vat_cents)
+    vat = min(apply_rate(amount_ht_cents, vat_rate_bp), left.vat_cents)
     return Creditable(amount_ht_cents, vat, amount_ht_cents + vat)
 
 
@@ -117,7 +117,7 @@ def issue_credit_note(
             "amount",
             tr("Invoice {number} is already fully credited.", number=invoice.number),
         )
-    amounts = amounts_for(invoice, left, amount_ht_cents)
+    amounts = amounts_for(invoice.vat_rate_bp, left, amount_ht_cents)
     today = clock.today()
     number = numbering.take(session, Series.CREDIT_NOTE, today.year).labels()[0]
     note = CreditNote(

@@ -299,3 +299,31 @@ def payments_of(session: Session, invoice_id: int) -> list[PaymentRow]:
         )
         for payment, settled, recorder in rows
     ]
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: int
+    member_code: str
+    name: str
+
+
+def find_member(session: Session, actor: Actor, member_code: str) -> MemberRef | None:
+    """The member with this code (the single-invoice forms type it)."""
+    require(actor, Permission.BILLING_VIEW)
+    member = session.scalar(select(Member).where(Member.member_code == member_code.strip()))
+    return MemberRef(member.id, member.member_code, member.legal_name) if member else None
+
+
+def member_outstanding(session: Session, actor: Actor, member_id: int) -> int:
+    """What the member still owes on all its invoices."""
+    require(actor, Permission.BILLING_VIEW)
+    remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(remaining), 0))
+            .join(Invoice, Invoice.id == Instalment.invoice_id)
+            .where(Invoice.member_id == member_id, Instalment.superseded_at.is_(None))
+        )
+        or 0
+    )

@@ -47,6 +47,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.pages.members:MembersPage",
     ),
     PageSpec(
+        "billing",
+        lambda: tr("Billing"),
+        Icon.SP_FileDialogContentsView,
+        Permission.BILLING_VIEW,
+        "backoffice.views.billing.page:BillingPage",
+    ),
+    PageSpec(
         "documents",
         lambda: tr("Documents"),
         Icon.SP_FileDialogDetailedView,
