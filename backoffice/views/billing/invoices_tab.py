@@ -191,10 +191,11 @@ class InvoicesTab(LazyTab):
         self.search.selectAll()
 
     def query(self) -> InvoiceQuery:
+        kind = self.kind.currentData()  # Qt hands enums back as text
         return InvoiceQuery(
             year=self.year.currentData(),
-            kind=self.kind.currentData(),
-            settlement=self.settlement.currentData(),
+            kind=InvoiceKind(kind) if kind else None,
+            settlement=Settlement(self.settlement.currentData()),
             text=self.search.text(),
         )
 

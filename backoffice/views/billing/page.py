@@ -76,6 +76,7 @@ class BillingPage(Page):
             self.show_invoice(str(options["invoice"]))
         elif options.get("tab") in self.by_key:
             self.tabs.setCurrentWidget(self.by_key[options["tab"]])
+            self.activated()
 
     def show_invoice(self, number: str) -> None:
         self.tabs.setCurrentWidget(self.invoices)

@@ -70,7 +70,8 @@ class PaymentDialog(OperationDialog):
             self.errors.setText(tr("Amount: {text} is not an amount.", text=self.amount.text()))
             return None
         actor, member_id = self.context.actor, self.member_id
-        method, received_on = self.method.currentData(), from_qdate(self.received_on.date())
+        method = PaymentMethod(self.method.currentData())  # Qt hands the enum back as text
+        received_on = from_qdate(self.received_on.date())
         reference = self.reference.text().strip() or None
         invoice_id = self.invoice[0] if self.invoice else None
         allow = self.allow_overpayment

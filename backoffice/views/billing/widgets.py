@@ -253,8 +253,9 @@ class SearchProxy(QSortFilterProxyModel):
         self.words: list[str] = []
 
     def search(self, text: str) -> None:
+        self.beginFilterChange()
         self.words = fold(text).split()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:
         if not self.words:
