@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench.common import OUT, Context
 
 # Each module has ``run(context)``; later issues add theirs here.
-BENCHMARKS = ("startup", "demo_generation")
+BENCHMARKS = ("startup", "demo_generation", "billing")
 
 
 def main() -> None:

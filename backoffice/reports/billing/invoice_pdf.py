@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from backoffice.reports import pdf
 from backoffice.reports.billing.documents import PaymentDetails, iban_display
@@ -79,10 +81,31 @@ class CreditNoteDocument:
     total_ttc_cents: int
 
 
+class TextLine(Flowable):
+    """One line of text in a paragraph style, without a paragraph's markup parsing and
+    line breaking (titles, headings: a campaign prints thousands)."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, self.style.leading
+
+    def draw(self) -> None:
+        style = self.style
+        self.canv.setFont(style.fontName, style.fontSize)
+        self.canv.setFillColor(style.textColor)
+        self.canv.drawString(0, style.leading - style.fontSize, self.text)
+
+
 def _heading(title: str, facts: list[tuple[str, str]], address: tuple[str, ...]) -> list:
     styles = pdf.styles()
     story: list[Flowable] = [pdf.AddressBlock(PostalAddress(address)), Spacer(1, 6 * mm)]
-    story.append(Paragraph(title, styles["title"]))
+    story.append(TextLine(title, styles["title"]))
     story.append(pdf.table(facts, [45 * mm, 129 * mm], header=False))
     story.append(Spacer(1, 5 * mm))
     return story
@@ -128,7 +151,7 @@ def _schedule_table(document: InvoiceDocument) -> Flowable:
                 eur(item.amount_cents - item.settled_cents),
             ]
         )
-    return pdf.table(rows, [24 * mm, 36 * mm, 32 * mm, 32 * mm, 32 * mm], right_columns=(2, 3, 4))
+    return pdf.table(rows, [26 * mm, 40 * mm, 36 * mm, 36 * mm, 36 * mm], right_columns=(2, 3, 4))
 
 
 def _how_to_pay(document: InvoiceDocument, payment: PaymentDetails) -> str:
@@ -177,13 +200,33 @@ def invoice_story(document: InvoiceDocument, payment: PaymentDetails) -> list[Fl
         Spacer(1, 3 * mm),
         _totals_table(document),
         Spacer(1, 5 * mm),
-        KeepTogether([Paragraph("Échéancier", styles["heading"]), _schedule_table(document)]),
+        TextLine("Échéancier", styles["heading"]),
+        _schedule_table(document),
         Spacer(1, 4 * mm),
         Paragraph(pdf.escape(_how_to_pay(document, payment)), styles["body"]),
         Spacer(1, 3 * mm),
     ]
-    story += [Paragraph(pdf.escape(text), styles["small"]) for text in _legal_mentions(payment)]
+    story += legal_paragraphs(payment)
     return story
+
+
+class ReusedParagraph(Paragraph):
+    """A paragraph printed the same on every document of a batch: parsed once, broken
+    into lines once per width (a campaign prints thousands of invoices)."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._wrapped is None or self._wrapped[0] != available_width:
+            self._wrapped = (available_width, super().wrap(available_width, available_height))
+        return self._wrapped[1]
+
+
+@lru_cache(maxsize=8)
+def legal_paragraphs(payment: PaymentDetails) -> tuple[Flowable, ...]:
+    """The mentions every invoice prints."""
+    style = pdf.styles()["small"]
+    return tuple(ReusedParagraph(pdf.escape(text), style) for text in _legal_mentions(payment))
 
 
 def credit_note_story(document: CreditNoteDocument, payment: PaymentDetails) -> list[Flowable]:
@@ -204,7 +247,7 @@ def credit_note_story(document: CreditNoteDocument, payment: PaymentDetails) -> 
     nature = "Annulation totale" if document.is_full else "Annulation partielle"
     rows = [
         ["Désignation", "Montant"],
-        [f"{nature} de la facture {document.invoice_number}", eur(document.total_ht_cents)],
+        [f"{nature} de la facture {document.invoice_number} (HT)", eur(document.total_ht_cents)],
         [f"TVA {rate(document.vat_rate_bp)}", eur(document.vat_cents)],
         ["Total TTC de l'avoir", eur(document.total_ttc_cents)],
     ]
@@ -218,6 +261,6 @@ def credit_note_story(document: CreditNoteDocument, payment: PaymentDetails) -> 
             styles["body"],
         ),
         Spacer(1, 3 * mm),
-        Paragraph(pdf.escape(_legal_mentions(payment)[-1]), styles["small"]),
+        legal_paragraphs(payment)[-1],
     ]
     return story

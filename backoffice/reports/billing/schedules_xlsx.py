@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -73,8 +74,10 @@ def columns() -> list[tuple[str, float, str]]:
     ]
 
 
+@lru_cache(maxsize=16384)
 def euros(cents: int) -> Decimal:
-    """Cents as an exact decimal number of euros (``145822`` → ``1458.22``)."""
+    """Cents as an exact decimal number of euros (``145822`` → ``1458.22``); amounts
+    repeat (instalments of one price, zeros), so the recent ones are remembered."""
     return Decimal(cents).scaleb(-2)
 
 

@@ -117,6 +117,23 @@ class Setting:
     minimum_instalment_cents: int
     already_billed: frozenset[int]
     direct_debit: frozenset[int]
+    # Members with the same headcounts pay the same: each contribution is priced once.
+    priced: dict[tuple[int, int, int, bool], tuple[pricing.Amounts, tuple]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def price(
+        self, headcounts: dict[FollowUpCategory, int], direct_debit: bool
+    ) -> tuple[pricing.Amounts, tuple[tuple[date, int], ...]]:
+        """The contribution and its schedule (pure rules, so remembered by their input)."""
+        key = (*headcounts.values(), direct_debit)
+        if key not in self.priced:
+            amounts = pricing.annual_contribution(self.prices, headcounts, direct_debit)
+            parts = schedule.plan(
+                amounts.total_ttc_cents, self.due_dates, self.minimum_instalment_cents
+            )
+            self.priced[key] = (amounts, tuple(parts))
+        return self.priced[key]
 
 
 @dataclass
@@ -265,10 +282,7 @@ def _planned(
     headcounts: dict[FollowUpCategory, int],
 ) -> PlannedInvoice:
     direct_debit = member_id in setting.direct_debit
-    amounts = pricing.annual_contribution(setting.prices, headcounts, direct_debit)
-    parts = schedule.plan(
-        amounts.total_ttc_cents, setting.due_dates, setting.minimum_instalment_cents
-    )
+    amounts, parts = setting.price(headcounts, direct_debit)
     return PlannedInvoice(
         member_id,
         code,
@@ -277,7 +291,7 @@ def _planned(
         headcounts,
         amounts,
         direct_debit,
-        tuple(parts),
+        parts,
     )
 
 
