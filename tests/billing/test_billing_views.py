@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import QCoreApplication, QSettings
 from sqlalchemy import func, select
 
@@ -76,6 +77,11 @@ def page(context: AppContext, qtbot) -> BillingPage:
     return page
 
 
+def finished(qtbot, context: AppContext) -> None:
+    """Wait until the operations started (files written, data saved) are over."""
+    qtbot.waitUntil(lambda: not context._running, timeout=10000)
+
+
 def count(database: Database, model: type, *conditions: object) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(model).where(*conditions))
@@ -118,7 +124,7 @@ def test_reminder_letters_for_a_selection(
     qtbot.waitUntil(lambda: page.overdue.model.rowCount() == 3, timeout=10000)
     page.overdue.table.selectAll()
     page.overdue.send_reminders()
-    qtbot.waitUntil(target.exists, timeout=10000)
+    finished(qtbot, context)
     assert "Relance" in pdf_text(target.read_bytes())[0]
     qtbot.waitUntil(lambda: count(context.database, PaymentReminder) == 3, timeout=10000)
 
@@ -256,10 +262,11 @@ def test_export_the_year_and_print_an_invoice(
     page.open({"tab": "invoices"})
     qtbot.waitUntil(lambda: page.invoices.model.rowCount() == 1, timeout=10000)
     page.invoices.export()
-    qtbot.waitUntil((tmp_path / "echeanciers.xlsx").exists, timeout=10000)
+    finished(qtbot, context)
+    assert load_workbook(tmp_path / "echeanciers.xlsx").active["C2"].value == "FA-2027-000001"
     page.invoices.table.selectRow(0)
     page.invoices.invoice_pdf()
-    qtbot.waitUntil((tmp_path / "facture.pdf").exists, timeout=10000)
+    finished(qtbot, context)
     assert "FA-2027-000001" in pdf_text((tmp_path / "facture.pdf").read_bytes())[0]
 
 
@@ -297,8 +304,8 @@ def test_declarations_entered_by_staff(
     dialog = DeclarationDialog(context, page, member_id, "SANS DÉCLARATION", 2027)
     qtbot.addWidget(dialog)
     dialog.counts[0].setValue(7)
-    dialog.save()
-    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=10000)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
     assert count(context.database, WorkforceDeclaration) == 1
     qtbot.waitUntil(lambda: page.declarations.undeclared.rowCount() == 0, timeout=10000)
 

@@ -179,8 +179,8 @@ def _legal_mentions(payment: PaymentDetails) -> list[str]:
     ]
 
 
-def invoice_story(document: InvoiceDocument, payment: PaymentDetails) -> list[Flowable]:
-    styles = pdf.styles()
+def invoice_facts(document: InvoiceDocument) -> list[tuple[str, str]]:
+    """The invoice's references under its title: dates, nature, period, the member."""
     facts = [
         ("Date d'émission", day(document.issued_on)),
         ("Nature", document.kind_label),
@@ -194,7 +194,12 @@ def invoice_story(document: InvoiceDocument, payment: PaymentDetails) -> list[Fl
     ]
     if document.credited_cents:
         facts.append(("Avoirs émis", eur(document.credited_cents)))
-    story = _heading(f"Facture n° {document.number}", facts, document.address)
+    return facts
+
+
+def invoice_story(document: InvoiceDocument, payment: PaymentDetails) -> list[Flowable]:
+    styles = pdf.styles()
+    story = _heading(f"Facture n° {document.number}", invoice_facts(document), document.address)
     story += [
         _lines_table(document),
         Spacer(1, 3 * mm),

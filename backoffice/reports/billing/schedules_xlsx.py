@@ -81,6 +81,23 @@ def euros(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def cell_values(line: ScheduleLine) -> tuple[object, ...]:
+    """What the row of an instalment holds, column by column (real dates and numbers)."""
+    return (
+        line.member_code,
+        line.member_name,
+        line.invoice_number,
+        line.issued_on,
+        line.due_on,
+        euros(line.amount_cents),
+        euros(line.paid_cents),
+        euros(line.credited_cents),
+        euros(line.remaining_cents),
+        line.status,
+        line.days_late or None,
+    )
+
+
 class _RowCells:
     """One styled cell per date and amount column, reused row after row: openpyxl writes
     a row's cells as soon as it is appended, and a reused cell keeps its style id."""
@@ -129,23 +146,7 @@ def write_schedules(
     cells = _RowCells(sheet, kinds)
     count = amount = paid = credited = remaining = 0
     for line in lines:
-        sheet.append(
-            cells.row(
-                (
-                    line.member_code,
-                    line.member_name,
-                    line.invoice_number,
-                    line.issued_on,
-                    line.due_on,
-                    euros(line.amount_cents),
-                    euros(line.paid_cents),
-                    euros(line.credited_cents),
-                    euros(line.remaining_cents),
-                    line.status,
-                    line.days_late or None,
-                )
-            )
-        )
+        sheet.append(cells.row(cell_values(line)))
         count += 1
         amount += line.amount_cents
         paid += line.paid_cents

@@ -3,12 +3,13 @@ declaration entered or corrected by staff, and reminder letters to the latecomer
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice.i18n import ntr, tr
+from backoffice.models import DeclarationSource
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation, run_query
 from backoffice.services.billing import declarations
@@ -26,15 +28,14 @@ from backoffice.services.billing.declarations import (
     DeclarationRow,
     UndeclaredRow,
 )
-from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.widgets import (
     LazyTab,
+    OperationDialog,
     ask_save_path,
     count_column,
     count_spin,
-    error_label,
     searchable,
     year_spin,
 )
@@ -44,7 +45,7 @@ from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 
-class DeclarationDialog(QDialog):
+class DeclarationDialog(OperationDialog):
     """Enter or correct a member's declaration (headcounts per follow-up category)."""
 
     def __init__(
@@ -56,50 +57,27 @@ class DeclarationDialog(QDialog):
         year: int,
         row: DeclarationRow | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.context, self.member_id, self.year, self.row = context, member_id, year, row
-        self.outcome: DeclarationOutcome | None = None
-        self.setWindowTitle(tr("Workforce declaration {year}", year=year))
-        form = QFormLayout(self)
-        form.addRow(tr("Member"), QLabel(member_label))
+        super().__init__(context, parent, tr("Workforce declaration {year}", year=year))
+        self.member_id, self.year, self.row = member_id, year, row
+        self.form.addRow(tr("Member"), QLabel(member_label))
         self.counts = [
             count_spin(row.headcount_si if row else 0),
             count_spin(row.headcount_sia if row else 0),
             count_spin(row.headcount_sir if row else 0),
         ]
         for label, spin in zip(("SI", "SIA", "SIR"), self.counts, strict=True):
-            form.addRow(tr("Employees in {category}", category=label), spin)
-        self.errors = error_label()
-        form.addRow(self.errors)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+            self.form.addRow(tr("Employees in {category}", category=label), spin)
 
-    def save(self) -> None:
+    def label(self) -> str:
+        return tr("Saving the declaration…")
+
+    def work(self) -> Callable[[Any], DeclarationOutcome]:
         actor, member_id, year = self.context.actor, self.member_id, self.year
         si, sia, sir = (spin.value() for spin in self.counts)
         version = self.row.version if self.row else None
-        Operation(
-            self.context,
-            self,
-            lambda session: declarations.enter_declaration(
-                session, actor, member_id, year, si, sia, sir, expected_version=version
-            ),
-            label=tr("Saving the declaration…"),
-        ).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, outcome: DeclarationOutcome) -> None:
-        self.outcome = outcome
-        self.accept()
-
-    def _failed(self, error: BaseException) -> bool:
-        if isinstance(error, ValidationFailed):
-            self.errors.setText(error.message)
-            return False
-        return True
+        return lambda session: declarations.enter_declaration(
+            session, actor, member_id, year, si, sia, sir, expected_version=version
+        )
 
 
 class DeclarationsTab(LazyTab):
@@ -138,7 +116,7 @@ class DeclarationsTab(LazyTab):
                     tr("Declared by"),
                     lambda r: (
                         tr("Portal ({login})", login=r.declared_by)
-                        if r.source == "portal"
+                        if r.source == DeclarationSource.PORTAL
                         else r.declared_by
                     ),
                 ),
@@ -261,8 +239,8 @@ class DeclarationsTab(LazyTab):
             self.year.value(),
             row if isinstance(row, DeclarationRow) else None,
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.outcome is not None:
-            if dialog.outcome.already_invoiced:
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
+            if dialog.result.already_invoiced:
                 inform(
                     self,
                     tr("Already invoiced"),

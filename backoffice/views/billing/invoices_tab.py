@@ -391,34 +391,27 @@ class InvoicesTab(LazyTab):
             lambda saved: inform(self, title, tr("Saved in {path}.", path=saved))
         ).run()
 
+    def _save_pdf(self, title: str, number: str, render: Any, record_id: int) -> None:
+        actor = self.context.actor
+        self._save(
+            title,
+            f"{number}.pdf",
+            tr("PDF documents (*.pdf)"),
+            lambda s, _progress, path: path.write_bytes(render(s, actor, record_id)),
+        )
+
     def invoice_pdf(self) -> None:
         row = self._chosen()
         if row is None:
             return
-        actor, invoice_id = self.context.actor, row.id
-        self._save(
-            tr("Invoice PDF"),
-            f"{row.number}.pdf",
-            tr("PDF documents (*.pdf)"),
-            lambda s, _progress, path: path.write_bytes(
-                documents.invoice_pdf(s, actor, invoice_id)
-            ),
-        )
+        self._save_pdf(tr("Invoice PDF"), row.number, documents.invoice_pdf, row.id)
 
     def credit_note_pdf(self) -> None:
         note = self.detail.selected_credit_note()
         if note is None:
             inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
             return
-        actor, note_id = self.context.actor, note.id
-        self._save(
-            tr("Credit note PDF"),
-            f"{note.number}.pdf",
-            tr("PDF documents (*.pdf)"),
-            lambda s, _progress, path: path.write_bytes(
-                documents.credit_note_pdf(s, actor, note_id)
-            ),
-        )
+        self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
 
     def export(self) -> None:
         selected = [self.model.row_at(row).id for row in self.table.selected_source_rows()]

@@ -35,6 +35,7 @@ from backoffice.views.billing.widgets import (
     heading,
     money_column,
     show_rows,
+    shown_in,
     year_spin,
 )
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -247,15 +248,9 @@ class TariffsTab(LazyTab):
                 expected_version=current.version if current else None,
             ),
             label=tr("Saving the tariff…"),
-        ).success(self._saved).failure(self._failed).conflict(self.refresh).run()
+        ).success(self._saved).failure(shown_in(self.errors)).conflict(self.refresh).run()
 
     def _saved(self, info: TariffInfo) -> None:
         self.current = info
         self.errors.setText("")
         self.refresh()
-
-    def _failed(self, error: BaseException) -> bool:
-        if isinstance(error, ValidationFailed):
-            self.errors.setText(error.message)
-            return False
-        return True

@@ -355,8 +355,17 @@ class OperationDialog(QDialog):
         self.accept()
 
     def refused(self, error: BaseException) -> bool:
-        """Bad input stays in the form; anything else gets the usual dialog."""
+        return shown_in(self.errors)(error)
+
+
+def shown_in(label: QLabel) -> Callable[[BaseException], bool]:
+    """An operation's ``failure``: bad input is said in ``label`` (the form keeps what was
+    typed); anything else gets the usual dialog."""
+
+    def show(error: BaseException) -> bool:
         if isinstance(error, ValidationFailed):
-            self.errors.setText(error.message)
+            label.setText(error.message)
             return False
         return True
+
+    return show
