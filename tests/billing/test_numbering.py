@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from backoffice import clock
 from backoffice.db import Database
@@ -147,3 +147,27 @@ def _one_issue(session, billing: Actor, rng: random.Random, members: list[int], 
                 credit_notes.issue_credit_note(session, billing, invoice_id, "Erreur", 100)
                 return
     single_invoices.issue_joining_fee(session, billing, rng.choice(members), year, 1)
+
+
+@pytest.mark.postgres
+def test_two_workstations_issuing_the_same_campaign_bill_once(pg_database: Database) -> None:
+    with pg_database.transaction() as session:
+        billing = factories.staff_of_every_role(session)["billing"]
+        factories.tariff(session, 2027)
+        for _ in range(30):
+            declare(session, factories.member(session), 2027, si=2)
+    outcomes = []
+
+    def issue(_index: int) -> None:
+        database = Database(pg_database.url_text)
+        try:
+            with database.transaction() as session:
+                outcomes.append(campaign_issue.issue(session, billing, 2027))
+        finally:
+            database.dispose()
+
+    assert _run_in_threads(2, issue) == []
+    assert sorted(outcome.invoice_count for outcome in outcomes) == [0, 30]
+    assert sorted(outcome.already_billed for outcome in outcomes) == [0, 30]
+    with pg_database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Invoice)) == 30

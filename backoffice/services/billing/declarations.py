@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -79,26 +79,28 @@ def expected_to_declare(year: int) -> object:
     return and_(Member.status == MemberStatus.ACTIVE, Member.joined_on <= date(year, 12, 31))
 
 
-def _annual_invoice_exists(year: int) -> object:
-    return exists().where(
-        Invoice.member_id == WorkforceDeclaration.member_id,
-        Invoice.year == year,
-        Invoice.kind == InvoiceKind.ANNUAL,
-    )
-
-
 def declarations_for_year(
     session: Session, actor: Actor, year: int, member_id: int | None = None
 ) -> list[DeclarationRow]:
     require(actor, Permission.BILLING_VIEW)
+    invoiced = select(Invoice.member_id).where(
+        Invoice.year == year, Invoice.kind == InvoiceKind.ANNUAL
+    )
     statement = (
         select(
-            WorkforceDeclaration,
+            WorkforceDeclaration.id,
+            WorkforceDeclaration.member_id,
             Member.member_code,
             Member.legal_name,
-            PortalAccount.login,
-            StaffUser.full_name,
-            _annual_invoice_exists(year),
+            WorkforceDeclaration.year,
+            WorkforceDeclaration.headcount_si,
+            WorkforceDeclaration.headcount_sia,
+            WorkforceDeclaration.headcount_sir,
+            WorkforceDeclaration.declared_at,
+            WorkforceDeclaration.source,
+            func.coalesce(PortalAccount.login, StaffUser.full_name, ""),
+            WorkforceDeclaration.version,
+            WorkforceDeclaration.member_id.in_(invoiced),
         )
         .join(Member, Member.id == WorkforceDeclaration.member_id)
         .outerjoin(PortalAccount, PortalAccount.id == WorkforceDeclaration.declared_by_account_id)
@@ -108,24 +110,7 @@ def declarations_for_year(
     )
     if member_id is not None:
         statement = statement.where(WorkforceDeclaration.member_id == member_id)
-    return [
-        DeclarationRow(
-            declaration.id,
-            declaration.member_id,
-            code,
-            name,
-            declaration.year,
-            declaration.headcount_si,
-            declaration.headcount_sia,
-            declaration.headcount_sir,
-            declaration.declared_at,
-            declaration.source,
-            login or staff_name or "",
-            declaration.version,
-            bool(invoiced),
-        )
-        for declaration, code, name, login, staff_name, invoiced in session.execute(statement)
-    ]
+    return [DeclarationRow(*row[:12], invoiced=bool(row[12])) for row in session.execute(statement)]
 
 
 def undeclared_members(session: Session, actor: Actor, year: int) -> list[UndeclaredRow]:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -66,10 +66,26 @@ class InvoiceRow:
     direct_debit: bool
 
 
-def _sums() -> object:
-    live = Instalment.superseded_at.is_(None)
+def _chosen(query: InvoiceQuery) -> list[ColumnElement[bool]]:
+    """The conditions on the invoice and its member (the settlement apart)."""
+    conditions = matches(query.text, Member.search_text, Invoice.number)
+    for column, value in (
+        (Invoice.year, query.year),
+        (Invoice.kind, query.kind),
+        (Invoice.member_id, query.member_id),
+        (Invoice.id, query.invoice_id),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    return conditions
+
+
+def _sums(chosen: list[ColumnElement[bool]]) -> Subquery:
+    """What is paid, credited, left and overdue on the chosen invoices only (not on the
+    hundreds of thousands of others)."""
     remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
     overdue = case((Instalment.due_on < clock.today(), remaining), else_=0)
+    invoice_ids = select(Invoice.id).join(Member, Member.id == Invoice.member_id).where(*chosen)
     return (
         select(
             Instalment.invoice_id,
@@ -78,7 +94,7 @@ def _sums() -> object:
             func.sum(remaining).label("remaining"),
             func.sum(overdue).label("overdue"),
         )
-        .where(live)
+        .where(Instalment.superseded_at.is_(None), Instalment.invoice_id.in_(invoice_ids))
         .group_by(Instalment.invoice_id)
         .subquery()
     )
@@ -86,56 +102,43 @@ def _sums() -> object:
 
 def search_invoices(session: Session, actor: Actor, query: InvoiceQuery) -> list[InvoiceRow]:
     require(actor, Permission.BILLING_VIEW)
-    sums = _sums()
+    chosen = _chosen(query)
+    sums = _sums(chosen)
     remaining = func.coalesce(sums.c.remaining, 0)
+    overdue = func.coalesce(sums.c.overdue, 0)
     statement = (
         select(
-            Invoice,
+            Invoice.id,
+            Invoice.number,
+            Invoice.kind,
+            Invoice.member_id,
             Member.member_code,
             Member.legal_name,
+            Invoice.year,
+            Invoice.issued_on,
+            Invoice.period_label,
+            Invoice.total_ttc_cents,
             func.coalesce(sums.c.paid, 0),
             func.coalesce(sums.c.credited, 0),
             remaining,
-            func.coalesce(sums.c.overdue, 0),
+            overdue,
+            Invoice.pays_by_direct_debit,
         )
         .join(Member, Member.id == Invoice.member_id)
         .outerjoin(sums, sums.c.invoice_id == Invoice.id)
-        .where(*matches(query.text, Member.search_text, Invoice.number))
+        .where(*chosen)
         .order_by(Invoice.issued_on.desc(), Invoice.number.desc())
     )
-    if query.year is not None:
-        statement = statement.where(Invoice.year == query.year)
-    if query.kind is not None:
-        statement = statement.where(Invoice.kind == query.kind)
-    if query.member_id is not None:
-        statement = statement.where(Invoice.member_id == query.member_id)
-    if query.invoice_id is not None:
-        statement = statement.where(Invoice.id == query.invoice_id)
     if query.settlement == Settlement.UNPAID:
         statement = statement.where(remaining > 0)
     elif query.settlement == Settlement.OVERDUE:
-        statement = statement.where(func.coalesce(sums.c.overdue, 0) > 0)
+        statement = statement.where(overdue > 0)
     elif query.settlement == Settlement.PAID:
         statement = statement.where(remaining == 0)
+    # PostgreSQL sums bigints as numerics: back to integer cents.
     return [
-        InvoiceRow(
-            invoice.id,
-            invoice.number,
-            invoice.kind,
-            invoice.member_id,
-            code,
-            name,
-            invoice.year,
-            invoice.issued_on,
-            invoice.period_label,
-            invoice.total_ttc_cents,
-            int(paid),
-            int(credited),
-            int(left),
-            int(overdue),
-            invoice.pays_by_direct_debit,
-        )
-        for invoice, code, name, paid, credited, left, overdue in session.execute(statement)
+        InvoiceRow(*row[:10], *(int(cents) for cents in row[10:14]), row[14])
+        for row in session.execute(statement)
     ]
 
 
