@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.models import FollowUpCategory
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.operation import Operation
 from backoffice.services.billing import campaign, campaign_issue, documents
 from backoffice.services.billing.campaign import (
     Anomaly,
@@ -188,12 +188,7 @@ class CampaignTab(LazyTab):
 
     def load_runs(self) -> None:
         actor, year = self.context.actor, self.year.value()
-        run_query(
-            self.context,
-            self,
-            lambda s: campaign.campaign_runs(s, actor, year),
-            self.runs.set_rows,
-        )
+        self.latest(lambda s: campaign.campaign_runs(s, actor, year), self.runs.set_rows)
 
     # -- preview --------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.models import DeclarationSource
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.operation import Operation
 from backoffice.services.billing import declarations
 from backoffice.services.billing.declarations import (
     DeclarationOutcome,
@@ -189,24 +189,19 @@ class DeclarationsTab(LazyTab):
         self._count()
 
     def refresh(self) -> None:
-        actor, year, declared = self.context.actor, self.year.value(), self.showing_declared
-        if declared:
-            run_query(
-                self.context,
-                self,
+        actor, year = self.context.actor, self.year.value()
+        if self.showing_declared:
+            self.latest(
                 lambda s: declarations.declarations_for_year(s, actor, year),
-                self._show,
+                lambda rows: self._show(self.declared, rows),
             )
         else:
-            run_query(
-                self.context,
-                self,
+            self.latest(
                 lambda s: declarations.undeclared_members(s, actor, year),
-                self._show,
+                lambda rows: self._show(self.undeclared, rows),
             )
 
-    def _show(self, rows: list) -> None:
-        model = self.declared if self.showing_declared else self.undeclared
+    def _show(self, model: RowsModel, rows: list) -> None:
         model.set_rows(rows)
         self._count()
 

@@ -98,7 +98,6 @@ class InvoicesTab(LazyTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._sequence = 0
         self._select_number: str | None = None
         self.model: RowsModel[InvoiceRow] = RowsModel(
             invoice_columns(),
@@ -200,18 +199,10 @@ class InvoicesTab(LazyTab):
         )
 
     def refresh(self) -> None:
-        self._sequence += 1
-        sequence, query, actor = self._sequence, self.query(), self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda s: invoice_lists.search_invoices(s, actor, query),
-            lambda rows: self._show(sequence, rows),
-        )
+        query, actor = self.query(), self.context.actor
+        self.latest(lambda s: invoice_lists.search_invoices(s, actor, query), self._show)
 
-    def _show(self, sequence: int, rows: list[InvoiceRow]) -> None:
-        if sequence != self._sequence:
-            return  # an older search answered after a newer one
+    def _show(self, rows: list[InvoiceRow]) -> None:
         current = self.current()
         self.model.set_rows(rows)
         self.count.setText(ntr("{count} invoice", "{count} invoices", len(rows)))

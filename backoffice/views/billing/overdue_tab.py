@@ -117,12 +117,7 @@ class OverdueTab(LazyTab):
 
     def refresh(self) -> None:
         actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda s: reminders.overdue_instalments(s, actor),
-            self._show,
-        )
+        self.latest(lambda s: reminders.overdue_instalments(s, actor), self._show)
 
     def _show(self, rows: list[OverdueRow]) -> None:
         self.rows = rows

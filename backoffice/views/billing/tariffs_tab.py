@@ -176,7 +176,7 @@ class TariffsTab(LazyTab):
 
     def refresh(self) -> None:
         actor = self.context.actor
-        run_query(self.context, self, lambda s: tariffs.list_tariffs(s, actor), self._listed)
+        self.latest(lambda s: tariffs.list_tariffs(s, actor), self._listed)
 
     def _listed(self, rows: list[TariffInfo]) -> None:
         selected = self.current.values.year if self.current else None

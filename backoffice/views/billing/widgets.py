@@ -29,7 +29,7 @@ from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.money import format_eur, parse_eur
 from backoffice.ops.context import AppContext, concerns
-from backoffice.ops.operation import Operation
+from backoffice.ops.operation import Operation, run_query
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.tracking import Touched
 from backoffice.text import fold
@@ -221,7 +221,17 @@ class LazyTab(QWidget):
         super().__init__(parent)
         self.context = context
         self._stale = True
+        self._asked = 0
         context.bus.changed.connect(self._on_changed)
+
+    def latest(self, work: Callable[[Any], Any], show: Callable[[Any], None]) -> None:
+        """Read in the background; an answer older than the last question is dropped (a
+        slow read must not overwrite a newer one)."""
+        self._asked += 1
+        asked = self._asked
+        run_query(
+            self.context, self, work, lambda result: show(result) if asked == self._asked else None
+        )
 
     def activated(self) -> None:
         if self._stale:
