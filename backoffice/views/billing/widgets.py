@@ -302,14 +302,14 @@ def show_rows(
 
 
 def arrange(table: DataTable, model: RowsModel[Any], column: int, order: Order) -> None:
-    """Sort as the user last did, else by ``column``; until the user arranged the columns,
-    fit them to the rows the first time some arrive."""
+    """Sort as the user last did, else by ``column``; the first time rows arrive in this
+    table on this workstation, fit the columns to them (the user's widths after that)."""
     header = table.horizontalHeader()
-    remembered = QSettings().contains(f"tables/{table.layout_key}")
-    if not remembered:
+    if not QSettings().contains(f"tables/{table.layout_key}"):
         header.setSortIndicator(column, order)
     table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
-    if remembered:
+    fitted = f"tables_fitted/{table.layout_key}"
+    if QSettings().value(fitted, False, bool):
         return
 
     def fit() -> None:
@@ -318,6 +318,7 @@ def arrange(table: DataTable, model: RowsModel[Any], column: int, order: Order) 
             table.resizeColumnsToContents()
             for index in range(model.columnCount()):
                 table.setColumnWidth(index, min(table.columnWidth(index), MAX_COLUMN_WIDTH))
+            QSettings().setValue(fitted, True)
 
     model.modelReset.connect(fit)
 
