@@ -160,9 +160,9 @@ def tariff_or_refuse(session: Session, year: int, *, lock: bool = False) -> Tari
     return tariff
 
 
-def setting_for(session: Session, tariff: Tariff) -> Setting:
+def setting_for(session: Session, tariff: Tariff, issued_on: date | None = None) -> Setting:
     """Read after the numbering lock: who is already billed, who pays by direct debit."""
-    issued_on = clock.today()
+    issued_on = issued_on or clock.today()
     billed = session.scalars(
         select(Invoice.member_id).where(
             Invoice.year == tariff.year, Invoice.kind == InvoiceKind.ANNUAL

@@ -288,9 +288,10 @@ def issue(
     require(actor, Permission.BILLING_ISSUE)
     # The series first (every issuer takes it first: no deadlock), then the tariff, whose
     # prices cannot change until the commit.
-    numbering.lock(session, Series.INVOICE, clock.today().year)
+    today = clock.today()  # one day for the whole campaign, even across midnight
+    numbering.lock(session, Series.INVOICE, today.year)
     tariff = tariff_or_refuse(session, year, lock=True)
-    setting = setting_for(session, tariff)
+    setting = setting_for(session, tariff, today)
     writer: InvoiceWriter | None = None
     campaign: BillingCampaign | None = None
     already_billed = left_out = 0
