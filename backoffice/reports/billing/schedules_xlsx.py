@@ -9,7 +9,7 @@ reconcile to the cent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -98,21 +98,66 @@ def cell_values(line: ScheduleLine) -> tuple[object, ...]:
     )
 
 
+class _ReusedCell(Cell):
+    """A cell of one style written again and again with other values: openpyxl writes a
+    row's cells as soon as it is appended, so one cell per column serves every row, and
+    its style (a date or euro format) is looked up once instead of once per row."""
+
+    __slots__ = ("_style_id",)
+
+    def __init__(self, sheet: WriteOnlyWorksheet, number_format: str, font: Font | None) -> None:
+        super().__init__(sheet, row=1, column=1)
+        self.number_format = number_format
+        if font is not None:
+            self.font = font
+        self._style_id: int | None = None
+
+    @property
+    def style_id(self) -> int:
+        if self._style_id is None:
+            self._style_id = super().style_id
+        return self._style_id
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
+def _appending_cells_as_they_are(sheet: WriteOnlyWorksheet) -> None:
+    """openpyxl first tries to bind each appended value as a cell *value*, and takes it as
+    a cell only when that fails (an exception per styled cell, hundreds of thousands of
+    times). The rows here hold prepared cells and plain text or integers: they are taken
+    as they are. (openpyxl's ``_values_to_row``, for this worksheet only.)"""
+
+    def values_to_row(values: Iterable[object], row_index: int) -> Iterator[Cell]:
+        plain = WriteOnlyCell(sheet)
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                cell = plain
+                cell.value = value
+            cell.column = column
+            cell.row = row_index
+            yield cell
+            if cell is plain and plain.has_style:  # a date made it styled: a fresh one
+                plain = WriteOnlyCell(sheet)
+
+    sheet._values_to_row = values_to_row
+
+
 class _RowCells:
-    """One styled cell per date and amount column, reused row after row: openpyxl writes
-    a row's cells as soon as it is appended, and a reused cell keeps its style id."""
+    """The reused cells of the styled columns (dates, amounts; all of them in bold rows)."""
 
     def __init__(self, sheet: WriteOnlyWorksheet, kinds: list[str], font: Font | None = None):
-        self.cells: list[WriteOnlyCell | None] = []
-        for kind in kinds:
-            if kind in (DAY, MONEY) or font is not None:
-                cell = WriteOnlyCell(sheet)
-                cell.number_format = {DAY: DATE_FORMAT, MONEY: EURO_FORMAT}.get(kind, "General")
-                if font is not None:
-                    cell.font = font
-                self.cells.append(cell)
-            else:
-                self.cells.append(None)
+        self.cells: list[_ReusedCell | None] = [
+            _ReusedCell(sheet, {DAY: DATE_FORMAT, MONEY: EURO_FORMAT}.get(kind, "General"), font)
+            if kind in (DAY, MONEY) or font is not None
+            else None
+            for kind in kinds
+        ]
 
     def row(self, values: Iterable[object]) -> list[object]:
         filled: list[object] = []
@@ -137,6 +182,7 @@ def write_schedules(
     """Write the workbook; returns the totals it printed."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
+    _appending_cells_as_they_are(sheet)
     sheet.freeze_panes = "A2"
     spec = columns()
     for index, (_title, width, _kind) in enumerate(spec, start=1):
