@@ -71,8 +71,8 @@ def settlement_label(settlement: Settlement) -> str:
     return {
         Settlement.ALL: tr("Paid or not"),
         Settlement.UNPAID: tr("Unpaid"),
-        Settlement.OVERDUE: tr("Overdue"),
-        Settlement.PAID: tr("Paid"),
+        Settlement.OVERDUE: tr("With overdue instalments"),
+        Settlement.PAID: tr("Paid in full"),
     }[settlement]
 
 
@@ -85,10 +85,10 @@ def invoice_columns() -> list[Column[InvoiceRow]]:
         Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
         Column(tr("Period"), lambda r: r.period_label),
         money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
-        money_column(tr("Paid"), lambda r: r.paid_cents),
-        money_column(tr("Credited"), lambda r: r.credited_cents),
-        money_column(tr("Remaining"), lambda r: r.remaining_cents),
-        money_column(tr("Overdue"), lambda r: r.overdue_cents),
+        money_column(tr("Amount paid"), lambda r: r.paid_cents),
+        money_column(tr("Credit notes"), lambda r: r.credited_cents),
+        money_column(tr("Left to pay"), lambda r: r.remaining_cents),
+        money_column(tr("Of which overdue"), lambda r: r.overdue_cents),
         Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
     ]
 

@@ -79,7 +79,7 @@ class OverdueTab(LazyTab):
                 date_column(tr("Due on"), lambda r: r.due_on),
                 count_column(tr("Days late"), lambda r: r.days_late),
                 money_column(tr("Amount"), lambda r: r.amount_cents),
-                money_column(tr("Remaining"), lambda r: r.remaining_cents),
+                money_column(tr("Left to pay"), lambda r: r.remaining_cents),
                 Column(tr("Last reminder"), reminder_text, lambda r: r.last_reminder_level),
                 Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
             ],

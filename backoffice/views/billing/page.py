@@ -41,7 +41,7 @@ class BillingPage(Page):
         self.tabs.setDocumentMode(True)
         for title, tab in (
             (tr("Invoices"), self.invoices),
-            (tr("Overdue"), self.overdue),
+            (tr("Late payments"), self.overdue),
             (tr("Campaign"), self.campaign),
             (tr("Declarations"), self.declarations),
             (tr("Tariffs"), self.tariffs),
