@@ -56,3 +56,14 @@ def frozen(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen_at = previous
+
+
+@contextlib.contextmanager
+def real_time() -> Iterator[None]:
+    """Let :func:`now` follow the real clock inside the block, even within :func:`frozen`."""
+    global _frozen_at  # noqa: PLW0603 - the counterpart of frozen()
+    previous, _frozen_at = _frozen_at, None
+    try:
+        yield
+    finally:
+        _frozen_at = previous

@@ -21,6 +21,7 @@ SUPPORTED_LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 
 _language = DEFAULT_LANGUAGE
+CONTEXT_SEPARATOR = "\x04"  # gettext's separator between a context and its message
 
 
 def set_language(language: str) -> None:
@@ -54,6 +55,8 @@ def catalogue(language_code: str) -> dict[str, str | tuple[str, ...]]:
                 if not message.id or not message.string:
                     continue
                 key = message.id[0] if isinstance(message.id, tuple) else message.id
+                if message.context:
+                    key = f"{message.context}{CONTEXT_SEPARATOR}{key}"
                 if isinstance(message.string, tuple):
                     if all(message.string):
                         translations[key] = tuple(message.string)
@@ -67,6 +70,18 @@ def tr(message: str, /, **fields: object) -> str:
     text = message
     if _language != "en":
         translated = catalogue(_language).get(message)
+        if isinstance(translated, str):
+            text = translated
+    return text.format(**fields) if fields else text
+
+
+def trc(context: str, message: str, /, **fields: object) -> str:
+    """:func:`tr` for a word whose translation depends on what it qualifies (gettext's
+    ``pgettext``): ``trc("appointment", "Cancelled")`` is « Annulé », an instalment's
+    « Annulée »."""
+    text = message
+    if _language != "en":
+        translated = catalogue(_language).get(f"{context}{CONTEXT_SEPARATOR}{message}")
         if isinstance(translated, str):
             text = translated
     return text.format(**fields) if fields else text

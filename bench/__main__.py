@@ -19,6 +19,7 @@ BENCHMARKS = (
     "changes",
     "appointments",
     "sepa",
+    "billing",
 )
 
 

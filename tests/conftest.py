@@ -157,8 +157,9 @@ def actors(database: Database) -> dict[str, Actor]:
 
 
 @pytest.fixture(autouse=True)
-def recorded_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    """Error dialogs never block a test: they are recorded (and answered "Close")."""
+def recorded_errors() -> Iterator[list[BaseException]]:
+    """Error dialogs never block a test: they are recorded (and answered "Close"). Patched
+    by hand, not with ``monkeypatch``, so as not to change when that fixture undoes."""
     from backoffice.ops import errors as error_dialogs
 
     shown: list[BaseException] = []
@@ -170,5 +171,15 @@ def recorded_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
         error.details = details  # type: ignore[attr-defined]
         return error_dialogs.Choice.CLOSE
 
-    monkeypatch.setattr(error_dialogs, "show", record)
-    return shown
+    original, error_dialogs.show = error_dialogs.show, record
+    yield shown
+    error_dialogs.show = original
+
+
+@pytest.fixture(autouse=True)
+def _clock_left_running() -> Iterator[None]:
+    """A test that leaves the clock frozen would skew every later one: fail it."""
+    from backoffice import clock
+
+    yield
+    assert clock._frozen_at is None, "the test left backoffice.clock frozen"

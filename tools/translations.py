@@ -1,7 +1,7 @@
 """Keep the French catalogues in step with the code.
 
     python tools/translations.py check    # list strings without a French translation
-    python tools/translations.py update   # add new strings (empty) to their area's .po file
+    python tools/translations.py update   # add new strings to their area's .po, drop unused
 
 Every ``tr("...")`` / ``ntr("...", "...", n)`` string of ``backoffice/`` is extracted with
 Babel. Catalogues live in ``resources/locale/fr/<area>.po``, one per area of the
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "backoffice"
 LOCALE = ROOT / "resources" / "locale" / "fr"
 AREAS = ("changes", "billing", "appointments", "convocations", "accounts", "sepa", "documents")
-KEYWORDS = {"tr": None, "ntr": (1, 2)}
+KEYWORDS = {"tr": None, "ntr": (1, 2), "trc": ((1, "c"), 2)}
+SEPARATOR = "\x04"  # context, then message: the key of a message with a context
 
 
 def area_of(path: str) -> str:
@@ -37,10 +38,12 @@ def area_of(path: str) -> str:
 def extracted() -> dict[str, tuple[str, str | None, list[tuple[str, int]]]]:
     """msgid → (area, plural, locations)."""
     messages: dict[str, tuple[str, str | None, list[tuple[str, int]]]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         singular, plural = (message if isinstance(message, tuple) else (message, None))[:2]
+        if context:
+            singular = f"{context}{SEPARATOR}{singular}"
         if singular in messages:
             messages[singular][2].append((filename, lineno))
         else:
@@ -56,12 +59,18 @@ def catalogues() -> dict[str, Catalog]:
     return loaded
 
 
+def key_of(message: Message) -> str:
+    """The message's key: its id, prefixed by its context when it has one."""
+    key = message.id[0] if isinstance(message.id, tuple) else message.id
+    return f"{message.context}{SEPARATOR}{key}" if message.context else key
+
+
 def missing() -> list[tuple[str, list[tuple[str, int]]]]:
     known = {}
     for catalogue in catalogues().values():
         for message in catalogue:
             if message.id:
-                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                key = key_of(message)
                 translated = (
                     all(message.string)
                     if isinstance(message.string, tuple)
@@ -77,19 +86,25 @@ def missing() -> list[tuple[str, list[tuple[str, int]]]]:
 
 def update() -> int:
     loaded = catalogues()
-    present = {
-        (m.id[0] if isinstance(m.id, tuple) else m.id)
-        for catalogue in loaded.values()
-        for m in catalogue
-        if m.id
-    }
+    present = {key_of(m) for catalogue in loaded.values() for m in catalogue if m.id}
+    strings = extracted()
+    removed = 0
+    for catalogue in loaded.values():  # strings the code no longer uses
+        for message in list(catalogue):
+            if message.id and key_of(message) not in strings:
+                catalogue.delete(message.id, context=message.context)
+                removed += 1
     added = 0
-    for msgid, (area, plural, locations) in extracted().items():
+    for msgid, (area, plural, locations) in strings.items():
         if msgid in present:
             continue
         catalogue = loaded.setdefault(area, Catalog(locale="fr", project="backoffice"))
+        context, _separator, text = msgid.rpartition(SEPARATOR)
         catalogue.add(
-            (msgid, plural) if plural else msgid, ("", "") if plural else "", locations=locations
+            (text, plural) if plural else text,
+            ("", "") if plural else "",
+            locations=locations,
+            context=context or None,
         )
         added += 1
     LOCALE.mkdir(parents=True, exist_ok=True)
@@ -103,7 +118,7 @@ def update() -> int:
                 omit_header=False,
                 include_lineno=False,
             )
-    print(f"{added} new strings")
+    print(f"{added} new strings, {removed} unused ones removed")
     return 0
 
 
@@ -118,7 +133,8 @@ def check() -> int:
 
 def fill(mapping_file: str) -> int:
     """Set translations from a JSON object ``{"English": "Français", ...}`` (a plural
-    takes a list of two French forms), after ``update`` added the strings."""
+    takes a list of two French forms; a message with a context is keyed
+    ``"context\\u0004English"``), after ``update`` added the strings."""
     import json
 
     mapping = json.loads(Path(mapping_file).read_text(encoding="utf-8"))
@@ -126,7 +142,7 @@ def fill(mapping_file: str) -> int:
     filled = 0
     for area, catalogue in loaded.items():
         for message in catalogue:
-            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            key = key_of(message)
             if key in mapping:
                 value = mapping[key]
                 message.string = tuple(value) if isinstance(message.id, tuple) else value

@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "backoffice.cli.changes_command",
     "backoffice.cli.convocations_command",
     "backoffice.cli.sepa_command",
+    "backoffice.cli.billing_command",
+    "backoffice.cli.billing_export_command",
 )
 
 

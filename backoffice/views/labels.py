@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from backoffice.i18n import tr
+from backoffice.i18n import tr, trc
 from backoffice.models import AppointmentStatus, FollowUpCategory, InvoiceKind
-from backoffice.services.billing.queries import InstalmentStatus
+from backoffice.services.billing.queries import InstalmentStatus, status_label
 
 
 def category(value: FollowUpCategory) -> str:
@@ -22,19 +22,13 @@ def invoice_kind(kind: InvoiceKind) -> str:
 
 
 def instalment_status(status: InstalmentStatus) -> str:
-    return {
-        InstalmentStatus.PAID: tr("Paid"),
-        InstalmentStatus.DUE: tr("Due"),
-        InstalmentStatus.OVERDUE: tr("Overdue"),
-        InstalmentStatus.PARTIAL: tr("Partly paid"),
-        InstalmentStatus.CANCELLED: tr("Cancelled"),
-    }[status]
+    return status_label(status)
 
 
 def appointment_status(status: AppointmentStatus) -> str:
     return {
         AppointmentStatus.CONFIRMED: tr("Confirmed"),
-        AppointmentStatus.CANCELLED: tr("Cancelled"),
+        AppointmentStatus.CANCELLED: trc("appointment", "Cancelled"),
         AppointmentStatus.ATTENDED: tr("Attended"),
         AppointmentStatus.ABSENT: tr("Absent"),
         AppointmentStatus.EXCUSED: tr("Excused"),

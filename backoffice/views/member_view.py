@@ -330,7 +330,7 @@ class MemberView(QWidget):
                     align_right=True,
                 ),
                 Column(
-                    tr("Paid"),
+                    tr("Amount paid"),
                     lambda r: formatting.amount(r.paid_cents),
                     lambda r: r.paid_cents,
                     align_right=True,

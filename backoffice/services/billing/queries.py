@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.i18n import tr
 from backoffice.models import CreditNote, Instalment, Invoice, InvoiceKind
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -20,6 +21,17 @@ class InstalmentStatus(StrEnum):
     OVERDUE = "overdue"
     PARTIAL = "partial"  # partly paid, still due
     CANCELLED = "cancelled"  # credited (avoir) or re-planned
+
+
+def status_label(status: InstalmentStatus) -> str:
+    """The word staff (lists, Excel exports) and members (portal) read for a status."""
+    return {
+        InstalmentStatus.PAID: tr("Paid"),
+        InstalmentStatus.DUE: tr("Due"),
+        InstalmentStatus.OVERDUE: tr("Overdue"),
+        InstalmentStatus.PARTIAL: tr("Partly paid"),
+        InstalmentStatus.CANCELLED: tr("Cancelled"),
+    }[status]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ instalments, down to one, on the earliest due dates.
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 
 def split(total_cents: int, count: int) -> list[int]:
@@ -40,3 +40,15 @@ def plan(
         raise ValueError("due dates must be increasing")
     count = sensible_count(total_cents, len(due_dates), minimum_instalment_cents)
     return list(zip(due_dates[:count], split(total_cents, count), strict=True))
+
+
+MIN_NOTICE_DAYS = 14  # a due date closer than this to the issue leaves no time to pay
+LATE_ISSUE_DUE_DAYS = 30  # the single due date of an invoice issued after the whole plan
+
+
+def due_dates_from(plan_dates: list[date], issued_on: date) -> list[date]:
+    """The plan's dates still usable for an invoice issued on ``issued_on``: those at least
+    :data:`MIN_NOTICE_DAYS` ahead. An invoice issued late in the year (a late declaration)
+    keeps the remaining dates; after the last one, it is due 30 days after issue."""
+    usable = [day for day in plan_dates if (day - issued_on).days >= MIN_NOTICE_DAYS]
+    return usable or [issued_on + timedelta(days=LATE_ISSUE_DUE_DAYS)]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
-from backoffice.i18n import tr
+from backoffice.i18n import tr, trc
 from backoffice.models import AccountKind
 from backoffice.services.accounts.queries import AccountDetail, AttemptRow, GrantRow
 from backoffice.services.members import HistoryRow
@@ -55,7 +55,7 @@ def grant_columns(of_firm: bool) -> list[Column[GrantRow]]:
         Column(tr("Granted on"), lambda r: formatting.moment(r.granted_at), lambda r: r.granted_at),
         Column(tr("By"), lambda r: r.granted_by or ""),
         Column(
-            tr("Revoked on"),
+            trc("access", "Revoked on"),
             lambda r: formatting.moment(r.revoked_at),
             lambda r: r.revoked_at or "",
         ),

@@ -46,19 +46,19 @@ PAGES: list[PageSpec] = [
         Permission.MEMBERS_VIEW,
         "backoffice.views.pages.members:MembersPage",
     ),
-    PageSpec(  # temporary (issue 8): the panel becomes a tab of the billing page at merge
-        "sepa",
-        lambda: tr("Direct debits"),
-        Icon.SP_DialogSaveButton,
-        Permission.SEPA_MANAGE,
-        "backoffice.views.sepa.page:SepaPage",
-    ),
     PageSpec(
         "changes",
         lambda: tr("Changes to review"),
         Icon.SP_FileDialogContentsView,
         Permission.CHANGES_VIEW,
         "backoffice.views.changes.page:ChangesPage",
+    ),
+    PageSpec(
+        "billing",
+        lambda: tr("Billing"),
+        Icon.SP_DialogSaveButton,
+        Permission.BILLING_VIEW,
+        "backoffice.views.billing.page:BillingPage",
     ),
     PageSpec(
         "appointments",

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
-from backoffice.i18n import ntr, tr
+from backoffice.i18n import ntr, tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation, run_query
 from backoffice.services.permissions import Permission
@@ -256,7 +256,7 @@ class CollectionTab(SepaTab):
                 "{count} instalments were not pre-notified in time.",
                 late,
             )
-        return confirm(self, tr("Export the direct-debit file"), question, tr("Export"))
+        return confirm(self, tr("Export the direct-debit file"), question, trc("action", "Export"))
 
     def _write(self, target: Path, outcome: ExportOutcome) -> None:
         try:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
-from backoffice.i18n import tr
+from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation, run_query
 from backoffice.reports.sepa.charset import transliterated
@@ -199,7 +199,7 @@ class RevokeDialog(ReasonDialog):
         )
         self.revoked_on = date_edit(clock.today())
         form = QFormLayout()
-        form.addRow(tr("Revoked on"), self.revoked_on)
+        form.addRow(trc("mandate", "Revoked on"), self.revoked_on)
         self.layout().insertLayout(0, form)  # type: ignore[union-attr]
 
     def day(self) -> date:

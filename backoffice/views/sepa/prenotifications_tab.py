@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
-from backoffice.i18n import ntr, tr
+from backoffice.i18n import ntr, tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation, run_query
 from backoffice.reports.sepa.prenotification import Notice
@@ -56,7 +56,7 @@ def notice_columns() -> list[Column[PrenotificationRow]]:
         Column(tr("Member"), lambda r: r.member_code),
         Column(tr("Company"), lambda r: r.member_name),
         Column(tr("RUM"), lambda r: r.rum),
-        Column(tr("Sent by"), lambda r: channel_label(r.channel)),
+        Column(trc("channel", "Sent by"), lambda r: channel_label(r.channel)),
         Column(tr("Notified on"), lambda r: formatting.day(r.notified_on), lambda r: r.notified_on),
         Column(
             tr("Collection date"),

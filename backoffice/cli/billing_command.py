@@ -1,0 +1,136 @@
+"""``backoffice billing preview --year Y`` and ``backoffice billing issue --year Y --as LOGIN``."""
+
+from __future__ import annotations
+
+import argparse
+
+from backoffice.cli.common import open_database, print_progress
+from backoffice.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    billing = subparsers.add_parser("billing", help=tr("the annual invoicing campaign"))
+    commands = billing.add_subparsers(dest="billing_command", metavar="ACTION", required=True)
+    preview = commands.add_parser(
+        "preview", help=tr("what the campaign would bill, its totals and anomalies (dry run)")
+    )
+    preview.add_argument("--year", type=int, required=True, metavar="Y")
+    preview.add_argument(
+        "--details", action="store_true", help=tr("one line per invoice to be issued")
+    )
+    preview.set_defaults(run=run_preview)
+    issue = commands.add_parser(
+        "issue", help=tr("issue the year's annual invoices (members already billed are skipped)")
+    )
+    issue.add_argument("--year", type=int, required=True, metavar="Y")
+    issue.add_argument(
+        "--as",
+        dest="login",
+        required=True,
+        metavar="LOGIN",
+        help=tr("the staff member issuing (recorded in the history)"),
+    )
+    issue.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    issue.set_defaults(run=run_issue)
+
+
+def command_line_reader() -> object:
+    """Who reads when no ``--as`` is given: a read-only actor (no write is possible)."""
+    from backoffice.models import Role
+    from backoffice.services.permissions import Actor
+
+    return Actor(staff_id=0, login="cli", full_name=tr("command line"), role=Role.READ_ONLY)
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    from backoffice.reports.billing.formats import day, eur
+    from backoffice.services.billing import campaign
+
+    database = open_database(args)
+    with database.session() as session:
+        result = campaign.preview(session, command_line_reader(), args.year)
+    totals = result.totals
+    print(
+        tr(
+            "Campaign {year}: issued on {issued_on}, due dates {dates}.",
+            year=result.year,
+            issued_on=day(result.issued_on),
+            dates=", ".join(day(due) for due in result.due_dates),
+        )
+    )
+    print(
+        tr(
+            "Invoices to issue: {count} ({employees} employees, {instalments} instalments); "
+            "members already billed: {billed}.",
+            count=totals.invoices,
+            employees=totals.employees,
+            instalments=totals.instalments,
+            billed=result.already_billed,
+        )
+    )
+    print(
+        tr(
+            "Total excl. VAT {ht}, direct debit discount {discount}, VAT {vat}, "
+            "total incl. VAT {ttc}.",
+            ht=eur(totals.total_ht_cents),
+            discount=eur(totals.discount_cents),
+            vat=eur(totals.vat_cents),
+            ttc=eur(totals.total_ttc_cents),
+        )
+    )
+    if args.details:
+        for planned in result.invoices:
+            counts = "/".join(str(count) for count in planned.headcounts.values())
+            parts = " + ".join(eur(amount) for _due, amount in planned.instalments)
+            print(
+                f"  {planned.member_code:<10} {planned.member_name[:36]:<36} {counts:>10} "
+                f"{eur(planned.amounts.total_ttc_cents):>14}  {parts}"
+            )
+    print(tr("Anomalies: {count}", count=len(result.anomalies)))
+    for anomaly in result.anomalies:
+        who = f"{anomaly.member_code} {anomaly.member_name}".strip()
+        print(f"  {who} — {anomaly.message}")
+    return 0
+
+
+def run_issue(args: argparse.Namespace) -> int:
+    from backoffice.reports.billing.formats import eur
+    from backoffice.services.actors import actor_for_login
+    from backoffice.services.billing import campaign_issue
+    from backoffice.services.progress import Progress
+
+    database = open_database(args)
+
+    def report(done: int, total: int, message: str) -> None:
+        print_progress(done / total if total else 1.0, message)
+
+    with database.transaction() as session:
+        actor = actor_for_login(session, args.login)
+        outcome = campaign_issue.issue(
+            session, actor, args.year, None if args.quiet else Progress(report)
+        )
+    if outcome.invoice_count == 0:
+        print(
+            tr(
+                "Nothing to bill for {year}: {billed} members already billed, {left} left out "
+                "(see the preview's anomalies).",
+                year=args.year,
+                billed=outcome.already_billed,
+                left=outcome.left_out,
+            )
+        )
+        return 0
+    print(
+        tr(
+            "{count} invoices issued for {year} ({first} to {last}), total incl. VAT {ttc}; "
+            "{billed} members were already billed, {left} left out.",
+            count=outcome.invoice_count,
+            year=args.year,
+            first=outcome.first_number,
+            last=outcome.last_number,
+            ttc=eur(outcome.total_ttc_cents),
+            billed=outcome.already_billed,
+            left=outcome.left_out,
+        )
+    )
+    return 0

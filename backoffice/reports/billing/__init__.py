@@ -1,0 +1,1 @@
+"""Billing documents: invoice and credit-note PDFs, reminder letters, schedules in Excel."""

@@ -1,0 +1,1 @@
+"""The billing section: campaign, invoices, overdue instalments, declarations, tariffs."""

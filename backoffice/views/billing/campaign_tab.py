@@ -1,0 +1,355 @@
+"""Campagne: the dry run of a year's invoicing (each member's invoice, totals, anomalies),
+then the issue in one go — with progress, cancellable until the commit — and the printing
+of the invoices of a run, into one PDF or one file each."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import ntr, tr
+from backoffice.models import FollowUpCategory
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation
+from backoffice.services.billing import campaign, campaign_issue, documents
+from backoffice.services.billing.campaign import (
+    Anomaly,
+    AnomalyKind,
+    CampaignPreview,
+    CampaignRun,
+    PlannedInvoice,
+)
+from backoffice.services.billing.campaign_issue import CampaignOutcome
+from backoffice.services.errors import ServiceError
+from backoffice.services.permissions import Permission
+from backoffice.views import formatting
+from backoffice.views.billing.widgets import (
+    WARNING_STYLE,
+    LazyTab,
+    ask_folder,
+    ask_save_path,
+    count_column,
+    heading,
+    money_column,
+    show_rows,
+    unbreakable,
+    year_spin,
+)
+from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.table import DataTable
+
+NOT_BILLED = QColor("#fbe3e3")
+INFORMATION = QColor("#fff4d6")
+
+
+def anomaly_label(kind: AnomalyKind) -> str:
+    return {
+        AnomalyKind.NO_DECLARATION: tr("No declaration"),
+        AnomalyKind.CEASED: tr("Member ceased"),
+        AnomalyKind.NO_EMPLOYEES: tr("No employee"),
+        AnomalyKind.PRICE_OUT_OF_RANGE: tr("Price out of range"),
+    }[kind]
+
+
+def planned_columns() -> list[Column[PlannedInvoice]]:
+    return [
+        Column(tr("Member code"), lambda r: r.member_code),
+        Column(tr("Company name"), lambda r: r.member_name),
+        count_column("SI", lambda r: r.headcounts[FollowUpCategory.SI]),
+        count_column("SIA", lambda r: r.headcounts[FollowUpCategory.SIA]),
+        count_column("SIR", lambda r: r.headcounts[FollowUpCategory.SIR]),
+        money_column(tr("Total excl. VAT"), lambda r: r.amounts.total_ht_cents),
+        money_column(tr("Discount"), lambda r: r.amounts.discount_cents),
+        money_column(tr("VAT"), lambda r: r.amounts.vat_cents),
+        money_column(tr("Total incl. VAT"), lambda r: r.amounts.total_ttc_cents),
+        Column(
+            tr("Instalments"),
+            lambda r: " + ".join(formatting.amount(amount) for _due, amount in r.instalments),
+            lambda r: len(r.instalments),
+        ),
+        Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
+    ]
+
+
+class CampaignTab(LazyTab):
+    TABLES = ("invoices", "billing_campaigns", "workforce_declarations", "tariffs")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.preview_result: CampaignPreview | None = None
+        self.year = year_spin()
+        self.year.valueChanged.connect(lambda _value: self.refresh())
+        self.preview_button = QPushButton(tr("Preview"))
+        self.preview_button.clicked.connect(self.run_preview)
+        self.issue_button = QPushButton(tr("Issue the invoices…"))
+        self.issue_button.clicked.connect(self.issue)
+        self.issue_button.setVisible(context.allows(Permission.BILLING_ISSUE))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Campaign of the year")))
+        bar.addWidget(self.year)
+        bar.addWidget(self.preview_button)
+        bar.addStretch()
+        bar.addWidget(self.issue_button)
+        self.summary = QLabel(tr("Choose a year and preview its campaign."))
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.outdated = QLabel(tr("The data may have changed since this preview: preview again."))
+        self.outdated.setStyleSheet(WARNING_STYLE)
+        self.outdated.setVisible(False)
+        self.anomalies: RowsModel[Anomaly] = RowsModel(
+            [
+                Column(tr("Anomaly"), lambda r: anomaly_label(r.kind)),
+                Column(tr("Member code"), lambda r: r.member_code),
+                Column(tr("Company name"), lambda r: r.member_name),
+                Column(tr("Consequence"), lambda r: r.message, tooltip=lambda r: r.message),
+            ],
+            background=lambda r: INFORMATION if r.billed else NOT_BILLED,
+        )
+        self.anomaly_table = DataTable("billing_campaign_anomalies")
+        show_rows(self.anomaly_table, self.anomalies)
+        self.planned: RowsModel[PlannedInvoice] = RowsModel(planned_columns())
+        self.planned_table = DataTable("billing_campaign_invoices")
+        show_rows(self.planned_table, self.planned)
+        runs = self._runs_panel()
+        top = QSplitter()
+        top.addWidget(self._titled(tr("Anomalies"), self.anomaly_table))
+        top.addWidget(runs)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self._titled(tr("Invoices to issue"), self.planned_table))
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.outdated)
+        layout.addWidget(splitter, 1)
+
+    def _runs_panel(self) -> QWidget:
+        self.runs: RowsModel[CampaignRun] = RowsModel(
+            [
+                Column(
+                    tr("Issued at"), lambda r: formatting.moment(r.issued_at), lambda r: r.issued_at
+                ),
+                Column(tr("By"), lambda r: r.issued_by),
+                count_column(tr("Invoices"), lambda r: r.invoice_count),
+                money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
+            ],
+            key=lambda row: row.id,
+        )
+        self.run_table = DataTable("billing_campaign_runs")
+        show_rows(self.run_table, self.runs, 0, Qt.SortOrder.DescendingOrder)
+        self.run_table.activated_row.connect(lambda _row: self.print_run())
+        print_button = QPushButton(tr("Print the invoices of this run…"))
+        print_button.clicked.connect(self.print_run)
+        runs = QWidget()
+        runs_layout = QVBoxLayout(runs)
+        runs_layout.setContentsMargins(0, 0, 0, 0)
+        runs_layout.addWidget(heading(tr("Runs of this campaign")))
+        runs_layout.addWidget(self.run_table)
+        runs_layout.addWidget(print_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        return runs
+
+    @staticmethod
+    def _titled(title: str, table: DataTable) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading(title))
+        layout.addWidget(table)
+        return box
+
+    def refresh(self) -> None:
+        """Reload the runs; a preview is a snapshot, marked outdated rather than recomputed
+        (a campaign of 50,000 members is not recomputed behind the user's back)."""
+        self.load_runs()
+        if self.preview_result is not None and self.preview_result.year == self.year.value():
+            self.outdated.setVisible(True)
+        elif self.preview_result is not None:
+            self._clear_preview(tr("Choose a year and preview its campaign."))
+
+    def _clear_preview(self, message: str) -> None:
+        self.outdated.setVisible(False)
+        self.preview_result = None
+        self.planned.set_rows([])
+        self.anomalies.set_rows([])
+        self.summary.setText(message)
+
+    def load_runs(self) -> None:
+        actor, year = self.context.actor, self.year.value()
+        self.latest(lambda s: campaign.campaign_runs(s, actor, year), self.runs.set_rows)
+
+    # -- preview --------------------------------------------------------------------------
+
+    def run_preview(self) -> None:
+        actor, year = self.context.actor, self.year.value()
+        Operation(
+            self.context,
+            self,
+            lambda session, progress: campaign.preview(session, actor, year, progress),
+            label=tr("Computing the campaign {year}…", year=year),
+            writes=False,
+            cancellable=True,
+        ).success(self._show_preview).failure(self._preview_failed).run()
+
+    def _preview_failed(self, error: BaseException) -> bool:
+        if isinstance(error, ServiceError):
+            self._clear_preview(error.message)
+            return False
+        return True
+
+    def _show_preview(self, result: CampaignPreview) -> None:
+        self.outdated.setVisible(False)
+        self.preview_result = result
+        self.planned.set_rows(result.invoices)
+        self.anomalies.set_rows(result.anomalies)
+        totals = result.totals
+        not_billed = sum(1 for anomaly in result.anomalies if not anomaly.billed)
+        self.summary.setText(
+            unbreakable(
+                tr(
+                    "<b>{count} invoices to issue</b> on {issued_on} ({employees} employees, "
+                    "{instalments} instalments due on {dates}). Total excl. VAT <b>{ht}</b>, "
+                    "direct debit discount {discount}, VAT {vat}, <b>total incl. VAT {ttc}</b>. "
+                    "Already billed: {billed}. Not billed: {not_billed}.",
+                    count=totals.invoices,
+                    issued_on=formatting.day(result.issued_on),
+                    employees=totals.employees,
+                    instalments=totals.instalments,
+                    dates=", ".join(formatting.day(day) for day in result.due_dates),
+                    ht=formatting.amount(totals.total_ht_cents),
+                    discount=formatting.amount(totals.discount_cents),
+                    vat=formatting.amount(totals.vat_cents),
+                    ttc=formatting.amount(totals.total_ttc_cents),
+                    billed=result.already_billed,
+                    not_billed=not_billed,
+                )
+            )
+        )
+
+    # -- issue ----------------------------------------------------------------------------
+
+    def issue(self) -> None:
+        result = self.preview_result
+        if result is None or result.year != self.year.value():
+            inform(self, tr("Campaign"), tr("Preview the campaign first, then issue it."))
+            return
+        if not result.invoices:
+            inform(self, tr("Campaign"), tr("Nobody is left to bill for {year}.", year=result.year))
+            return
+        if not confirm(
+            self,
+            tr("Issue the campaign {year}", year=result.year),
+            tr(
+                "Issue {count} invoices for {year}, total incl. VAT {ttc}? Their numbers are "
+                "taken now; an issued invoice can no longer change (only a credit note "
+                "cancels it). You can cancel until the end: nothing is saved then.",
+                count=result.totals.invoices,
+                year=result.year,
+                ttc=formatting.amount(result.totals.total_ttc_cents),
+            ),
+            tr("Issue the invoices"),
+        ):
+            return
+        actor, year = self.context.actor, result.year
+        Operation(
+            self.context,
+            self,
+            lambda session, progress: campaign_issue.issue(session, actor, year, progress),
+            label=tr("Issuing the campaign {year}…", year=year),
+            cancellable=True,
+        ).success(self._issued).run()
+
+    def _issued(self, outcome: CampaignOutcome) -> None:
+        self._clear_preview("")
+        self.load_runs()
+        if outcome.invoice_count == 0:
+            inform(self, tr("Campaign"), tr("Nobody was left to bill."))
+            return
+        message = tr(
+            "{count} invoices issued ({first} to {last}), total incl. VAT {ttc}.",
+            count=outcome.invoice_count,
+            first=outcome.first_number,
+            last=outcome.last_number,
+            ttc=formatting.amount(outcome.total_ttc_cents),
+        )
+        self.summary.setText(message)
+        if outcome.campaign_id is not None and confirm(
+            self,
+            tr("Campaign issued"),
+            message + "\n\n" + tr("Print the invoices now?"),
+            tr("Print…"),
+        ):
+            self.print_campaign(outcome.campaign_id)
+
+    # -- printing -------------------------------------------------------------------------
+
+    def print_run(self) -> None:
+        row = self.run_table.current_source_row()
+        if row is None:
+            inform(self, tr("Printing"), tr("Select a run of the campaign first."))
+            return
+        self.print_campaign(self.runs.row_at(row).id)
+
+    def print_campaign(self, campaign_id: int) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(tr("Print the invoices"))
+        box.setText(tr("All the invoices in one PDF file, or one file per invoice?"))
+        one = box.addButton(tr("One PDF file"), QMessageBox.ButtonRole.AcceptRole)
+        each = box.addButton(tr("One file per invoice"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() not in (one, each):
+            return
+        one_file = box.clickedButton() is one
+        target = (
+            ask_save_path(
+                self,
+                tr("Save the invoices"),
+                tr("invoices-{year}.pdf", year=self.year.value()),
+                tr("PDF documents (*.pdf)"),
+            )
+            if one_file
+            else ask_folder(self, tr("Folder for the invoices"))
+        )
+        if target is None:
+            return
+        actor = self.context.actor
+
+        def work(session: object, progress: object) -> int:
+            ids = documents.campaign_invoice_ids(session, actor, campaign_id)
+            written = documents.write_invoice_pdfs(
+                session, actor, ids, target, one_file=one_file, progress=progress
+            )
+            return len(ids) if one_file else len(written)
+
+        Operation(
+            self.context,
+            self,
+            work,
+            label=tr("Printing the invoices…"),
+            writes=False,
+            cancellable=True,
+        ).success(
+            lambda count: inform(
+                self,
+                tr("Printing"),
+                ntr(
+                    "{count} invoice saved in {path}.",
+                    "{count} invoices saved in {path}.",
+                    count,
+                    path=target,
+                ),
+            )
+        ).run()

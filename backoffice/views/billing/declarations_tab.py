@@ -1,0 +1,282 @@
+"""Déclarations: a year's workforce declarations, the members who have not declared, a
+declaration entered or corrected by staff, and reminder letters to the latecomers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import ntr, tr
+from backoffice.models import DeclarationSource
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation
+from backoffice.services.billing import declarations
+from backoffice.services.billing.declarations import (
+    DeclarationOutcome,
+    DeclarationRow,
+    UndeclaredRow,
+)
+from backoffice.services.permissions import Permission
+from backoffice.views import formatting
+from backoffice.views.billing.widgets import (
+    LazyTab,
+    OperationDialog,
+    ask_save_path,
+    count_column,
+    count_spin,
+    searchable,
+    year_spin,
+)
+from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+
+class DeclarationDialog(OperationDialog):
+    """Enter or correct a member's declaration (headcounts per follow-up category)."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None,
+        member_id: int,
+        member_label: str,
+        year: int,
+        row: DeclarationRow | None = None,
+    ) -> None:
+        super().__init__(context, parent, tr("Workforce declaration {year}", year=year))
+        self.member_id, self.year, self.row = member_id, year, row
+        self.form.addRow(tr("Member"), QLabel(member_label))
+        self.counts = [
+            count_spin(row.headcount_si if row else 0),
+            count_spin(row.headcount_sia if row else 0),
+            count_spin(row.headcount_sir if row else 0),
+        ]
+        for label, spin in zip(("SI", "SIA", "SIR"), self.counts, strict=True):
+            self.form.addRow(tr("Employees in {category}", category=label), spin)
+
+    def label(self) -> str:
+        return tr("Saving the declaration…")
+
+    def work(self) -> Callable[[Any], DeclarationOutcome]:
+        actor, member_id, year = self.context.actor, self.member_id, self.year
+        si, sia, sir = (spin.value() for spin in self.counts)
+        version = self.row.version if self.row else None
+        return lambda session: declarations.enter_declaration(
+            session, actor, member_id, year, si, sia, sir, expected_version=version
+        )
+
+
+class DeclarationsTab(LazyTab):
+    TABLES = ("workforce_declarations", "members", "invoices")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.year = year_spin()
+        self.year.valueChanged.connect(lambda _value: self.refresh())
+        self.mode = QComboBox()
+        self.mode.addItem(tr("Members who declared"), True)
+        self.mode.addItem(tr("Members who have not declared"), False)
+        self.mode.currentIndexChanged.connect(lambda _index: self._mode_changed())
+        self.search = SearchBox(tr("Member code or name…"))
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Year")))
+        bar.addWidget(self.year)
+        bar.addWidget(self.mode)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count)
+        self.declared: RowsModel[DeclarationRow] = RowsModel(
+            [
+                Column(tr("Member code"), lambda r: r.member_code),
+                Column(tr("Company name"), lambda r: r.member_name),
+                count_column("SI", lambda r: r.headcount_si),
+                count_column("SIA", lambda r: r.headcount_sia),
+                count_column("SIR", lambda r: r.headcount_sir),
+                count_column(tr("Total"), lambda r: r.total),
+                Column(
+                    tr("Declared on"),
+                    lambda r: formatting.moment(r.declared_at),
+                    lambda r: r.declared_at,
+                ),
+                Column(
+                    tr("Declared by"),
+                    lambda r: (
+                        tr("Portal ({login})", login=r.declared_by)
+                        if r.source == DeclarationSource.PORTAL
+                        else r.declared_by
+                    ),
+                ),
+                Column(tr("Invoiced"), lambda r: formatting.yes_no(r.invoiced)),
+            ],
+            key=lambda row: row.id,
+        )
+        self.undeclared: RowsModel[UndeclaredRow] = RowsModel(
+            [
+                Column(tr("Member code"), lambda r: r.member_code),
+                Column(tr("Company name"), lambda r: r.member_name),
+                Column(tr("Postcode"), lambda r: r.postcode),
+                Column(tr("City"), lambda r: r.city),
+                Column(tr("Email"), lambda r: r.email or ""),
+                Column(
+                    tr("Declared the year before"),
+                    lambda r: "" if r.previous_total is None else str(r.previous_total),
+                    lambda r: -1 if r.previous_total is None else r.previous_total,
+                ),
+            ],
+            key=lambda row: row.member_id,
+        )
+        self.stack = QStackedWidget()
+        self.tables = []
+        self.proxies = []
+        for key, model in (
+            ("billing_declared", self.declared),
+            ("billing_undeclared", self.undeclared),
+        ):
+            table = DataTable(key)
+            self.proxies.append(searchable(table, model))
+            table.activated_row.connect(lambda _row: self.enter())
+            self.tables.append(table)
+            self.stack.addWidget(table)
+        self.tables[1].setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.search.search.connect(self._search)
+        self.enter_button = QPushButton(tr("Enter or correct the declaration…"))
+        self.enter_button.clicked.connect(self.enter)
+        self.remind_button = QPushButton(tr("Reminder letters for the selection…"))
+        self.remind_button.clicked.connect(self.remind)
+        self.enter_button.setVisible(context.allows(Permission.DECLARATIONS_EDIT))
+        self.remind_button.setVisible(context.allows(Permission.DECLARATIONS_EDIT))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.enter_button)
+        buttons.addWidget(self.remind_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack)
+        layout.addLayout(buttons)
+        self._mode_changed(reload=False)
+
+    @property
+    def showing_declared(self) -> bool:
+        return bool(self.mode.currentData())
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _mode_changed(self, *, reload: bool = True) -> None:
+        self.stack.setCurrentIndex(0 if self.showing_declared else 1)
+        self.remind_button.setEnabled(not self.showing_declared)
+        if reload:
+            self.refresh()
+
+    def _search(self, text: str) -> None:
+        for proxy in self.proxies:
+            proxy.search(text)
+        self._count()
+
+    def refresh(self) -> None:
+        actor, year = self.context.actor, self.year.value()
+        if self.showing_declared:
+            self.latest(
+                lambda s: declarations.declarations_for_year(s, actor, year),
+                lambda rows: self._show(self.declared, rows),
+            )
+        else:
+            self.latest(
+                lambda s: declarations.undeclared_members(s, actor, year),
+                lambda rows: self._show(self.undeclared, rows),
+            )
+
+    def _show(self, model: RowsModel, rows: list) -> None:
+        model.set_rows(rows)
+        self._count()
+
+    def _count(self) -> None:
+        proxy = self.proxies[0 if self.showing_declared else 1]
+        shown = proxy.rowCount()
+        self.count.setText(
+            ntr("{count} member", "{count} members", shown)
+            if self.showing_declared
+            else ntr("{count} member to remind", "{count} members to remind", shown)
+        )
+
+    def _selected(self) -> list:
+        index = 0 if self.showing_declared else 1
+        model = self.declared if index == 0 else self.undeclared
+        return [model.row_at(row) for row in self.tables[index].selected_source_rows()]
+
+    def enter(self) -> None:
+        if not self.enter_button.isVisible():
+            return
+        selected = self._selected()
+        if not selected:
+            return
+        row = selected[0]
+        dialog = DeclarationDialog(
+            self.context,
+            self,
+            row.member_id,
+            f"{row.member_code} — {row.member_name}",
+            self.year.value(),
+            row if isinstance(row, DeclarationRow) else None,
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
+            if dialog.result.already_invoiced:
+                inform(
+                    self,
+                    tr("Already invoiced"),
+                    tr(
+                        "The {year} invoice of this member is already issued: it does not "
+                        "change. Issue a regularisation (or a credit note) to follow the new "
+                        "declaration.",
+                        year=self.year.value(),
+                    ),
+                )
+            self.refresh()
+
+    def remind(self) -> None:
+        selected = [row.member_id for row in self._selected()]
+        if not selected:
+            inform(self, tr("Reminder letters"), tr("Select the members to remind first."))
+            return
+        year = self.year.value()
+        path = ask_save_path(
+            self,
+            tr("Save the reminder letters"),
+            tr("declaration-reminders-{year}.pdf", year=year),
+            tr("PDF documents (*.pdf)"),
+        )
+        if path is None:
+            return
+        actor = self.context.actor
+
+        def work(session: object) -> int:
+            path.write_bytes(declarations.declaration_reminders(session, actor, year, selected))
+            return len(selected)
+
+        Operation(self.context, self, work, label=tr("Printing the letters…")).success(
+            lambda count: inform(
+                self,
+                tr("Reminder letters"),
+                ntr(
+                    "{count} letter saved in {path}.",
+                    "{count} letters saved in {path}.",
+                    count,
+                    path=path,
+                ),
+            )
+        ).run()

@@ -1,0 +1,439 @@
+"""Factures: the invoices, unpaid or paid as on the portal, searched as you type; one in
+full below; and what staff do with them — record a payment, issue a credit note, re-plan
+the schedule, print it, export schedules to Excel, issue a single invoice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice import clock
+from backoffice.i18n import ntr, tr
+from backoffice.models import InvoiceKind
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation, run_query
+from backoffice.services.billing import (
+    credit_notes,
+    documents,
+    exports,
+    invoice_lists,
+    payments,
+    replanning,
+)
+from backoffice.services.billing.exports import ScheduleSelection
+from backoffice.services.billing.invoice_lists import (
+    InvoiceDetail,
+    InvoiceQuery,
+    InvoiceRow,
+    MemberRef,
+    Settlement,
+)
+from backoffice.services.permissions import Permission
+from backoffice.views import formatting, labels
+from backoffice.views.billing.credit_note_dialog import CreditNoteDialog
+from backoffice.views.billing.invoice_detail import InvoiceDetailView
+from backoffice.views.billing.payment_dialog import PaymentDialog
+from backoffice.views.billing.replan_dialog import ReplanDialog
+from backoffice.views.billing.single_invoice_dialogs import NoShowDialog, SingleInvoiceDialog
+from backoffice.views.billing.widgets import (
+    LazyTab,
+    ask_save_path,
+    date_column,
+    money_column,
+    show_rows,
+)
+from backoffice.views.widgets.dialogs import ask_reason, confirm, inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+MAX_EXPORT_SELECTION = 5000
+OVERDUE = QColor("#fbe3e3")
+
+
+def settlement_label(settlement: Settlement) -> str:
+    return {
+        Settlement.ALL: tr("Paid or not"),
+        Settlement.UNPAID: tr("Unpaid"),
+        Settlement.OVERDUE: tr("With overdue instalments"),
+        Settlement.PAID: tr("Paid in full"),
+    }[settlement]
+
+
+def invoice_columns() -> list[Column[InvoiceRow]]:
+    return [
+        Column(tr("Number"), lambda r: r.number),
+        date_column(tr("Date"), lambda r: r.issued_on),
+        Column(tr("Member code"), lambda r: r.member_code),
+        Column(tr("Company name"), lambda r: r.member_name),
+        Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
+        Column(tr("Period"), lambda r: r.period_label),
+        money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
+        money_column(tr("Amount paid"), lambda r: r.paid_cents),
+        money_column(tr("Credit notes"), lambda r: r.credited_cents),
+        money_column(tr("Left to pay"), lambda r: r.remaining_cents),
+        money_column(tr("Of which overdue"), lambda r: r.overdue_cents),
+        Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
+    ]
+
+
+class InvoicesTab(LazyTab):
+    TABLES = ("invoices", "instalments", "payments", "payment_allocations", "credit_notes")
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._select_number: str | None = None
+        self.model: RowsModel[InvoiceRow] = RowsModel(
+            invoice_columns(),
+            background=lambda r: OVERDUE if r.overdue_cents else None,
+            key=lambda row: row.id,
+        )
+        self.table = DataTable("billing_invoices")
+        show_rows(self.table, self.model, 0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.load_detail())
+        self.table.activated_row.connect(lambda _row: self.record_payment())
+        self.detail = InvoiceDetailView()
+        self.detail.payment_chosen.connect(lambda _payment: self.reverse_payment())
+        self.detail.credit_note_chosen.connect(lambda _note: self.credit_note_pdf())
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._filters())
+        layout.addWidget(splitter, 1)
+        layout.addLayout(self._actions())
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _filters(self) -> QHBoxLayout:
+        self.year = QComboBox()
+        self.year.addItem(tr("All years"), None)
+        this_year = clock.today().year
+        for year in range(this_year + 1, this_year - 6, -1):
+            self.year.addItem(str(year), year)
+        self.year.setCurrentIndex(self.year.findData(this_year))
+        self.kind = QComboBox()
+        self.kind.addItem(tr("All types"), None)
+        for kind in InvoiceKind:
+            self.kind.addItem(labels.invoice_kind(kind), kind)
+        self.settlement = QComboBox()
+        for settlement in Settlement:
+            self.settlement.addItem(settlement_label(settlement), settlement)
+        for combo in (self.year, self.kind, self.settlement):
+            combo.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.search = SearchBox(tr("Invoice number, member code or name…"))
+        self.search.search.connect(lambda _text: self.refresh())
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for combo in (self.year, self.kind, self.settlement):
+            bar.addWidget(combo, 1)
+        bar.addWidget(self.count)
+        return bar
+
+    def _actions(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        buttons = [
+            (tr("Record a payment…"), self.record_payment, Permission.PAYMENTS_RECORD),
+            (tr("Reverse a payment…"), self.reverse_payment, Permission.PAYMENTS_RECORD),
+            (tr("Credit note…"), self.credit_note, Permission.BILLING_ISSUE),
+            (tr("Re-plan…"), self.replan, Permission.BILLING_ISSUE),
+            (tr("Invoice PDF…"), self.invoice_pdf, None),
+            (tr("Credit note PDF…"), self.credit_note_pdf, None),
+            (tr("Export schedules (Excel)…"), self.export, None),
+        ]
+        for text, handler, permission in buttons:
+            if permission is None or self.context.allows(permission):
+                button = QPushButton(text)
+                button.clicked.connect(handler)
+                bar.addWidget(button)
+        bar.addStretch()
+        if self.context.allows(Permission.BILLING_ISSUE):
+            bar.addWidget(self._new_invoice_button())
+        QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.invoice_pdf)
+        return bar
+
+    def _new_invoice_button(self) -> QToolButton:
+        menu = QMenu(self)
+        for kind in (InvoiceKind.REGULARISATION, InvoiceKind.JOINING_FEE, InvoiceKind.QUARTERLY):
+            menu.addAction(labels.invoice_kind(kind), lambda k=kind: self.new_invoice(k))
+        menu.addAction(tr("Missed appointments…"), self.bill_no_shows)
+        button = QToolButton()
+        button.setText(tr("New invoice"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(menu)
+        return button
+
+    # -- loading --------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def query(self) -> InvoiceQuery:
+        kind = self.kind.currentData()  # Qt hands enums back as text
+        return InvoiceQuery(
+            year=self.year.currentData(),
+            kind=InvoiceKind(kind) if kind else None,
+            settlement=Settlement(self.settlement.currentData()),
+            text=self.search.text(),
+        )
+
+    def refresh(self) -> None:
+        query, actor = self.query(), self.context.actor
+        self.latest(lambda s: invoice_lists.search_invoices(s, actor, query), self._show)
+
+    def _show(self, rows: list[InvoiceRow]) -> None:
+        current = self.current()
+        self.model.set_rows(rows)
+        self.count.setText(ntr("{count} invoice", "{count} invoices", len(rows)))
+        wanted = self._select_number or (current.number if current else None)
+        self._select_number = None
+        for position, row in enumerate(rows):
+            if row.number == wanted:
+                view_row = self.table.model().mapFromSource(self.model.index(position, 0)).row()
+                self.table.selectRow(view_row)
+                return
+        self.detail.show_detail(None)
+
+    def show_invoice(self, number: str) -> None:
+        """Find an invoice by its number and show it (another tab asked)."""
+        self._stale = False
+        self._select_number = number
+        self.year.blockSignals(True)
+        self.year.setCurrentIndex(0)
+        self.year.blockSignals(False)
+        self.settlement.setCurrentIndex(0)
+        self.search.setText(number)
+        self.refresh()
+
+    def current(self) -> InvoiceRow | None:
+        row = self.table.current_source_row()
+        return self.model.row_at(row) if row is not None else None
+
+    def load_detail(self) -> None:
+        row, actor = self.current(), self.context.actor
+        if row is None:
+            self.detail.show_detail(None)
+            return
+        invoice_id = row.id
+        run_query(
+            self.context,
+            self,
+            lambda s: invoice_lists.invoice_detail(s, actor, invoice_id),
+            self._detail_loaded,
+        )
+
+    def _detail_loaded(self, detail: InvoiceDetail) -> None:
+        current = self.current()
+        if current is not None and current.id == detail.row.id:
+            self.detail.show_detail(detail)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _chosen(self) -> InvoiceRow | None:
+        row = self.current()
+        if row is None:
+            inform(self, tr("Invoices"), tr("Select an invoice first."))
+        return row
+
+    def _after(self, dialog: QDialog) -> None:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()
+
+    def record_payment(self) -> None:
+        row = self._chosen()
+        if row is None or not self.context.allows(Permission.PAYMENTS_RECORD):
+            return
+        self._after(
+            PaymentDialog(
+                self.context,
+                self,
+                row.member_id,
+                f"{row.member_code} — {row.member_name}",
+                row.remaining_cents,
+                (row.id, row.number),
+            )
+        )
+
+    def reverse_payment(self) -> None:
+        payment = self.detail.selected_payment()
+        if payment is None:
+            inform(self, tr("Payments"), tr("Select a payment in the Payments tab below."))
+            return
+        if payment.reversed_at is not None:
+            inform(self, tr("Payments"), tr("This payment was already reversed."))
+            return
+        reason = ask_reason(
+            self,
+            tr("Reverse a payment"),
+            tr(
+                "Why does the payment of {amount} of {date} not count (bounced cheque, "
+                "returned direct debit…)? The instalments it settled are due again.",
+                amount=formatting.amount(payment.amount_cents),
+                date=formatting.day(payment.received_on),
+            ),
+        )
+        if reason is None:
+            return
+        actor, payment_id = self.context.actor, payment.id
+        Operation(
+            self.context,
+            self,
+            lambda s: payments.reverse_payment(s, actor, payment_id, reason),
+            label=tr("Reversing the payment…"),
+        ).success(lambda _ids: self.refresh()).run()
+
+    def credit_note(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+        actor, invoice_id = self.context.actor, row.id
+
+        def open_dialog(result: tuple[Any, int]) -> None:
+            left, vat_rate = result
+            if left.ttc_cents <= 0:
+                inform(self, tr("Credit note"), tr("This invoice is already fully credited."))
+                return
+            self._after(
+                CreditNoteDialog(self.context, self, invoice_id, row.number, vat_rate, left)
+            )
+
+        run_query(
+            self.context,
+            self,
+            lambda s: (
+                credit_notes.creditable_of(s, actor, invoice_id),
+                invoice_lists.invoice_detail(s, actor, invoice_id).vat_rate_bp,
+            ),
+            open_dialog,
+        )
+
+    def replan(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+        actor, invoice_id = self.context.actor, row.id
+
+        def open_dialog(unpaid: int) -> None:
+            if unpaid == 0:
+                inform(
+                    self,
+                    tr("Re-plan"),
+                    tr("Nothing left to re-plan on invoice {number}.", number=row.number),
+                )
+                return
+            self._after(ReplanDialog(self.context, self, invoice_id, row.number, unpaid))
+
+        run_query(
+            self.context,
+            self,
+            lambda s: replanning.unpaid_to_replan(s, actor, invoice_id),
+            open_dialog,
+        )
+
+    def new_invoice(self, kind: InvoiceKind) -> None:
+        row = self.current()
+        member = MemberRef(row.member_id, row.member_code, row.member_name) if row else None
+        dialog = SingleInvoiceDialog(self.context, self, kind, member)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
+            self.show_invoice(dialog.result.number)
+
+    def bill_no_shows(self) -> None:
+        dialog = NoShowDialog(self.context, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result:
+            inform(
+                self,
+                tr("Missed appointments"),
+                ntr("{count} invoice issued.", "{count} invoices issued.", len(dialog.result)),
+            )
+            self.refresh()
+
+    def _save(self, title: str, suggested: str, pattern: str, produce: Any) -> None:
+        """Ask where, then produce the file in the background and say where it went."""
+        path = ask_save_path(self, title, suggested, pattern)
+        if path is None:
+            return
+
+        def work(session: object, progress: object) -> Path:
+            produce(session, progress, path)
+            return path
+
+        Operation(self.context, self, work, label=title, writes=False, cancellable=True).success(
+            lambda saved: inform(self, title, tr("Saved in {path}.", path=saved))
+        ).run()
+
+    def _save_pdf(self, title: str, number: str, render: Any, record_id: int) -> None:
+        actor = self.context.actor
+        self._save(
+            title,
+            f"{number}.pdf",
+            tr("PDF documents (*.pdf)"),
+            lambda s, _progress, path: path.write_bytes(render(s, actor, record_id)),
+        )
+
+    def invoice_pdf(self) -> None:
+        row = self._chosen()
+        if row is None:
+            return
+        self._save_pdf(tr("Invoice PDF"), row.number, documents.invoice_pdf, row.id)
+
+    def credit_note_pdf(self) -> None:
+        note = self.detail.selected_credit_note()
+        if note is None:
+            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
+            return
+        self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
+
+    def export(self) -> None:
+        selected = [self.model.row_at(row).id for row in self.table.selected_source_rows()]
+        year = self.year.currentData()
+        if len(selected) > 1:
+            if len(selected) > MAX_EXPORT_SELECTION:
+                inform(
+                    self,
+                    tr("Export"),
+                    tr("Too many invoices selected: choose a year and select none to export it."),
+                )
+                return
+            selection = ScheduleSelection(invoice_ids=tuple(selected))
+            suggested = tr("schedules-selection.xlsx")
+        elif year is not None:
+            selection = ScheduleSelection(year=year)
+            suggested = tr("schedules-{year}.xlsx", year=year)
+        else:
+            inform(self, tr("Export"), tr("Choose a year, or select the invoices to export."))
+            return
+        if len(selected) <= 1 and not confirm(
+            self,
+            tr("Export"),
+            tr("Export the schedules of every invoice of {year}?", year=year),
+            tr("Export"),
+        ):
+            return
+        actor = self.context.actor
+        self._save(
+            tr("Export the schedules"),
+            suggested,
+            tr("Excel workbooks (*.xlsx)"),
+            lambda s, progress, path: exports.export_schedules(s, actor, path, selection, progress),
+        )

@@ -1,0 +1,204 @@
+"""Retards: the instalments past their due date and unpaid, with the days late and the last
+reminder; reminder letters (PDF) for a selection — each a step further: first, second,
+formal notice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from backoffice.i18n import ntr, tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation, run_query
+from backoffice.services.billing import invoice_lists, reminders
+from backoffice.services.billing.reminders import OverdueRow, ReminderBatch
+from backoffice.services.permissions import Permission
+from backoffice.views import formatting
+from backoffice.views.billing.payment_dialog import PaymentDialog
+from backoffice.views.billing.widgets import (
+    LazyTab,
+    ask_save_path,
+    count_column,
+    date_column,
+    money_column,
+    searchable,
+)
+from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.search_box import SearchBox
+from backoffice.views.widgets.table import DataTable
+
+LATE = QColor("#fde8e8")
+VERY_LATE = QColor("#f8c9c9")
+VERY_LATE_DAYS = 60
+
+
+def reminder_text(row: OverdueRow) -> str:
+    if not row.last_reminder_level:
+        return ""
+    return tr(
+        "level {level} on {date}",
+        level=row.last_reminder_level,
+        date=formatting.day(row.last_reminder_on),
+    )
+
+
+class OverdueTab(LazyTab):
+    TABLES = ("instalments", "payments", "payment_allocations", "payment_reminders", "invoices")
+    open_invoice = Signal(str)  # the invoice number
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.rows: list[OverdueRow] = []
+        self.search = SearchBox(tr("Member code or name, invoice number…"))
+        self.minimum_days = QSpinBox()
+        self.minimum_days.setRange(0, 3650)
+        self.minimum_days.setSuffix(tr(" days late or more"))
+        self.minimum_days.valueChanged.connect(lambda _value: self._filter())
+        self.summary = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.minimum_days)
+        bar.addWidget(self.summary, 2)
+        self.model: RowsModel[OverdueRow] = RowsModel(
+            [
+                Column(tr("Member code"), lambda r: r.member_code),
+                Column(tr("Company name"), lambda r: r.member_name),
+                Column(tr("Invoice"), lambda r: r.invoice_number),
+                date_column(tr("Issued on"), lambda r: r.issued_on),
+                date_column(tr("Due on"), lambda r: r.due_on),
+                count_column(tr("Days late"), lambda r: r.days_late),
+                money_column(tr("Amount"), lambda r: r.amount_cents),
+                money_column(tr("Left to pay"), lambda r: r.remaining_cents),
+                Column(tr("Last reminder"), reminder_text, lambda r: r.last_reminder_level),
+                Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
+            ],
+            background=lambda r: VERY_LATE if r.days_late >= VERY_LATE_DAYS else LATE,
+            key=lambda row: row.instalment_id,
+        )
+        self.table = DataTable("billing_overdue")
+        self.proxy = searchable(self.table, self.model, 5, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.activated_row.connect(
+            lambda row: self.open_invoice.emit(self.model.row_at(row).invoice_number)
+        )
+        self.search.search.connect(lambda text: (self.proxy.search(text), self._count()))
+        actions = QHBoxLayout()
+        remind = QPushButton(tr("Reminder letters for the selection…"))
+        remind.clicked.connect(self.send_reminders)
+        pay = QPushButton(tr("Record a payment…"))
+        pay.clicked.connect(self.record_payment)
+        show = QPushButton(tr("Open the invoice"))
+        show.clicked.connect(self._open_selected)
+        can_record = context.allows(Permission.PAYMENTS_RECORD)
+        remind.setVisible(can_record)
+        pay.setVisible(can_record)
+        for button in (remind, pay, show):
+            actions.addWidget(button)
+        actions.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        layout.addLayout(actions)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        actor = self.context.actor
+        self.latest(lambda s: reminders.overdue_instalments(s, actor), self._show)
+
+    def _show(self, rows: list[OverdueRow]) -> None:
+        self.rows = rows
+        self._filter()
+
+    def _filter(self) -> None:
+        minimum = self.minimum_days.value()
+        self.model.set_rows([row for row in self.rows if row.days_late >= minimum])
+        self._count()
+
+    def _count(self) -> None:
+        shown = [
+            self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            for row in range(self.proxy.rowCount())
+        ]
+        self.summary.setText(
+            ntr(
+                "{count} overdue instalment, {amount} left to pay",
+                "{count} overdue instalments, {amount} left to pay",
+                len(shown),
+                amount=formatting.amount(sum(row.remaining_cents for row in shown)),
+            )
+        )
+
+    def selected(self) -> list[OverdueRow]:
+        return [self.model.row_at(row) for row in self.table.selected_source_rows()]
+
+    def _open_selected(self) -> None:
+        rows = self.selected()
+        if rows:
+            self.open_invoice.emit(rows[0].invoice_number)
+
+    def send_reminders(self) -> None:
+        rows = self.selected()
+        if not rows:
+            inform(self, tr("Reminders"), tr("Select the overdue instalments to remind first."))
+            return
+        path = ask_save_path(
+            self,
+            tr("Save the reminder letters"),
+            tr("payment-reminders.pdf"),
+            tr("PDF documents (*.pdf)"),
+        )
+        if path is None:
+            return
+        actor, ids = self.context.actor, [row.instalment_id for row in rows]
+
+        def work(session: object) -> ReminderBatch:
+            batch = reminders.send_reminders(session, actor, ids)
+            path.write_bytes(batch.pdf)
+            return batch
+
+        Operation(self.context, self, work, label=tr("Printing the reminders…")).success(
+            lambda batch: inform(
+                self,
+                tr("Reminders"),
+                tr(
+                    "{letters} letters for {instalments} instalments saved in {path}.",
+                    letters=batch.letters,
+                    instalments=batch.instalments,
+                    path=path,
+                ),
+            )
+        ).run()
+
+    def record_payment(self) -> None:
+        rows = self.selected()
+        if not rows:
+            inform(self, tr("Payments"), tr("Select an overdue instalment of the member first."))
+            return
+        row, actor = rows[0], self.context.actor
+        run_query(
+            self.context,
+            self,
+            lambda s: invoice_lists.member_outstanding(s, actor, row.member_id),
+            lambda owed: self._pay(row, owed),
+        )
+
+    def _pay(self, row: OverdueRow, owed: int) -> None:
+        dialog = PaymentDialog(
+            self.context, self, row.member_id, f"{row.member_code} — {row.member_name}", owed
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()

@@ -1,0 +1,108 @@
+"""Recording a payment received (transfer, cheque, card, direct debit) for an invoice or a
+member: it settles the oldest due instalments first; more than owed asks a confirmation
+and the difference stays as the member's credit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from backoffice import clock
+from backoffice.i18n import tr
+from backoffice.models import PaymentMethod
+from backoffice.ops.context import AppContext
+from backoffice.services.billing import payments
+from backoffice.services.errors import ValidationFailed
+from backoffice.views import formatting
+from backoffice.views.billing.widgets import MoneyEdit, OperationDialog, date_edit, from_qdate
+from backoffice.views.widgets.dialogs import confirm
+
+
+def method_label(method: PaymentMethod) -> str:
+    return {
+        PaymentMethod.TRANSFER: tr("Transfer"),
+        PaymentMethod.CHEQUE: tr("Cheque"),
+        PaymentMethod.CARD: tr("Card"),
+        PaymentMethod.DIRECT_DEBIT: tr("Direct debit"),
+    }[method]
+
+
+class PaymentDialog(OperationDialog):
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None,
+        member_id: int,
+        member_label: str,
+        outstanding_cents: int,
+        invoice: tuple[int, str] | None = None,  # (id, number) when paying one invoice
+    ) -> None:
+        super().__init__(context, parent, tr("Record a payment"))
+        self.member_id = member_id
+        self.invoice = invoice
+        self.allow_overpayment = False
+        self.form.addRow(tr("Member"), QLabel(member_label))
+        if invoice is not None:
+            self.form.addRow(tr("Invoice"), QLabel(invoice[1]))
+        self.form.addRow(tr("Left to pay"), QLabel(formatting.amount(outstanding_cents)))
+        self.amount = MoneyEdit(outstanding_cents)
+        self.method = QComboBox()
+        for method in PaymentMethod:
+            self.method.addItem(method_label(method), method)
+        self.received_on = date_edit(clock.today())
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText(tr("Cheque number, bank label…"))
+        self.form.addRow(tr("Amount"), self.amount)
+        self.form.addRow(tr("Method"), self.method)
+        self.form.addRow(tr("Received on"), self.received_on)
+        self.form.addRow(tr("Reference"), self.reference)
+
+    def label(self) -> str:
+        return tr("Recording the payment…")
+
+    def work(self) -> Callable[[Any], Any] | None:
+        try:
+            cents = self.amount.cents()
+        except ValueError:
+            self.errors.setText(tr("Amount: {text} is not an amount.", text=self.amount.text()))
+            return None
+        actor, member_id = self.context.actor, self.member_id
+        method = PaymentMethod(self.method.currentData())  # Qt hands the enum back as text
+        received_on = from_qdate(self.received_on.date())
+        reference = self.reference.text().strip() or None
+        invoice_id = self.invoice[0] if self.invoice else None
+        allow = self.allow_overpayment
+        return lambda session: payments.record_payment(
+            session,
+            actor,
+            member_id,
+            cents,
+            method,
+            received_on,
+            invoice_id=invoice_id,
+            reference=reference,
+            allow_overpayment=allow,
+        )
+
+    def refused(self, error: BaseException) -> bool:
+        overpaid = (
+            isinstance(error, ValidationFailed)
+            and error.errors[0].field == "amount"
+            and self._typed_positive()
+        )
+        if overpaid and confirm(
+            self, tr("More than owed"), error.message, tr("Keep the difference as a credit")
+        ):
+            self.allow_overpayment = True
+            QTimer.singleShot(0, self.submit)  # once this refused operation has finished
+            return False
+        return super().refused(error)
+
+    def _typed_positive(self) -> bool:
+        try:
+            return self.amount.cents() > 0
+        except ValueError:
+            return False

@@ -1,0 +1,482 @@
+"""Billing: the annual campaign, the Excel export of schedules, invoice PDFs.
+
+- Campaign (next year, every member declared) on SQLite and PostgreSQL, in its own
+  process: time and peak memory, beside a raw bulk insert of the very rows it wrote
+  (sqlite3 ``executemany`` / psycopg ``COPY``) into the same state. Goal ≤ 2×. All is
+  rolled back: the shared benchmark database stays as generated.
+- Excel: 150,000 instalment rows through :func:`write_schedules` beside openpyxl's
+  write-only mode appending the same cell values (already computed, without the number
+  formats: the strictest comparison). Goal ≤ 1.3×; peak memory at 15,000 and 150,000
+  rows (flat). And the export of a year straight from the database.
+- PDF: 1,000 invoices (one file each, then all in one file) beside reportlab's canvas
+  drawing the same texts and rules directly. Goal ≤ 1.5×.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import Workbook
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import Connection, func, select, text
+
+from backoffice.db import Database
+from backoffice.i18n import tr
+from backoffice.models import Base, Instalment, Invoice, Tariff
+from backoffice.money import format_eur
+from backoffice.reports import pdf
+from backoffice.reports.billing import documents as batch
+from backoffice.reports.billing.formats import day, eur, rate
+from backoffice.reports.billing.invoice_pdf import (
+    InvoiceDocument,
+    _how_to_pay,
+    _legal_mentions,
+    invoice_facts,
+    invoice_story,
+)
+from backoffice.reports.billing.schedules_xlsx import (
+    ScheduleLine,
+    cell_values,
+    columns,
+    write_schedules,
+)
+from backoffice.services.actors import actor_for_login
+from backoffice.services.billing import campaign_issue, exports
+from backoffice.services.billing import documents as document_service
+from backoffice.services.billing.exports import ScheduleSelection
+from bench.bench_demo_generation import adapt
+from bench.common import OUT, Context, Result, timed
+
+EXCEL_ROWS = 150_000
+PDF_COUNT = 1000
+CAMPAIGN_TABLES = ("billing_campaigns", "invoices", "invoice_lines", "instalments", "audit_events")
+
+
+def run(context: Context) -> None:
+    for backend in context.backends:
+        campaign(context, backend)
+    excel(context)
+    invoice_pdfs(context)
+
+
+# -- the campaign ---------------------------------------------------------------------------
+
+
+def declare_next_year(connection: Connection) -> int:
+    """Every member of the benchmark database declares for the latest tariff's year (the
+    campaign not run yet): the same counts as the year before. Returns the year."""
+    year = connection.scalar(select(func.max(Tariff.year)))
+    connection.execute(
+        text(
+            "INSERT INTO workforce_declarations (member_id, year, headcount_si, "
+            "headcount_sia, headcount_sir, declared_at, source, version) "
+            "SELECT member_id, :year, headcount_si, headcount_sia, headcount_sir, "
+            "declared_at, 'portal', 1 FROM workforce_declarations WHERE year = :previous"
+        ),
+        {"year": year, "previous": year - 1},
+    )
+    return year
+
+
+def campaign_process(url: str, runs: int = 3) -> None:
+    """In its own process: the campaign, then the raw insert of the rows it wrote, each
+    from the same state (a savepoint rolled back), ``runs`` times (the best is kept, as
+    ``timeit`` does: the machine's other work only ever adds time);
+    all rolled back at the end: the benchmark database stays as generated. Prints the
+    seconds of each, the counts, and the peak memory of the first campaign."""
+    tr("Issuing"), format_eur(0)  # the catalogue and Babel's data, loaded at start-up
+    database = Database(url)
+    campaign_times, raw_times = [], []
+    with database.transaction() as session:
+        year = declare_next_year(session.connection())
+        actor = actor_for_login(session, "compta")
+        idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        peak = 0
+        for _run in range(runs):
+            savepoint = session.begin_nested()
+            start = time.perf_counter()
+            outcome = campaign_issue.issue(session, actor, year)
+            session.flush()
+            campaign_times.append(time.perf_counter() - start)
+            peak = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            rows = campaign_rows(session.connection(), outcome.campaign_id)
+            savepoint.rollback()
+            savepoint = session.begin_nested()
+            raw_times.append(raw_insert_seconds(session.connection(), database.backend, rows))
+            savepoint.rollback()
+        session.rollback()
+    count = sum(len(table_rows) for _name, _columns, table_rows in rows)
+    print(
+        json.dumps(
+            [
+                year,
+                outcome.invoice_count,
+                count,
+                min(campaign_times),
+                min(raw_times),
+                idle,
+                peak,
+            ]
+        )
+    )
+
+
+def campaign(context: Context, backend: str) -> None:
+    url = context.database_url(backend)
+    output = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from bench.bench_billing import campaign_process; campaign_process({url!r})",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()[-1]
+    year, invoices, rows, seconds, raw, idle, peak = json.loads(output)
+    context.add(
+        Result(
+            f"campaign {year}: {invoices} invoices, {rows} rows",
+            backend,
+            seconds,
+            raw,
+            "raw bulk insert of the same rows",
+            "≤ 2×",
+            f"peak {peak} MiB ({peak - idle} MiB over the idle process)",
+        )
+    )
+
+
+def campaign_rows(connection: Connection, campaign_id: int) -> list[tuple[str, list[str], list]]:
+    """Every row the campaign wrote, table by table, as the database holds them."""
+    invoices = f"SELECT id FROM invoices WHERE campaign_id = {campaign_id}"
+    where = {
+        "billing_campaigns": f"id = {campaign_id}",
+        "invoices": f"campaign_id = {campaign_id}",
+        "invoice_lines": f"invoice_id IN ({invoices})",
+        "instalments": f"invoice_id IN ({invoices})",
+        "audit_events": f"(entity_type = 'invoice' AND entity_id IN ({invoices})) OR "
+        f"(entity_type = 'billing_campaign' AND entity_id = {campaign_id})",
+    }
+    tables = {table.name: table for table in Base.metadata.sorted_tables}
+    result = []
+    for name in CAMPAIGN_TABLES:
+        names = [column.name for column in tables[name].columns]
+        query = text(f"SELECT {', '.join(names)} FROM {name} WHERE {where[name]}")
+        result.append((name, names, [tuple(row) for row in connection.execute(query)]))
+    return result
+
+
+def raw_insert_seconds(connection: Connection, backend: str, rows: list) -> float:
+    """The driver's own bulk path (sqlite3 ``executemany``, psycopg ``COPY``) on the same
+    rows, values ready, in the same transaction."""
+    prepared = [
+        (name, names, [tuple(adapt(value, backend) for value in row) for row in table_rows])
+        for name, names, table_rows in rows
+    ]
+    raw = connection.connection.driver_connection
+    cursor = raw.cursor()
+    start = time.perf_counter()
+    for name, names, table_rows in prepared:
+        if backend == "sqlite":
+            marks = ", ".join("?" * len(names))
+            cursor.executemany(
+                f"INSERT INTO {name} ({', '.join(names)}) VALUES ({marks})", table_rows
+            )
+        else:
+            with cursor.copy(f"COPY {name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in table_rows:
+                    copy.write_row(row)
+    return time.perf_counter() - start
+
+
+def best_of(runs: int, mine: Callable[[], object], raw: Callable[[], object]) -> tuple:
+    """The best time of each, run in turns (the machine's other work only adds time)."""
+    mine_times, raw_times = [], []
+    for _run in range(runs):
+        mine_times.append(timed(mine))
+        raw_times.append(timed(raw))
+    return min(mine_times), min(raw_times)
+
+
+# -- Excel -----------------------------------------------------------------------------------
+
+
+def sample_lines(url: str) -> tuple[list[ScheduleLine], int]:
+    """The instalments of the busiest year, and that year."""
+    database = Database(url)
+    with database.session() as session:
+        year = session.execute(
+            select(Invoice.year, func.count())
+            .join(Instalment)
+            .group_by(Invoice.year)
+            .order_by(func.count().desc())
+        ).first()[0]
+        lines = list(exports._lines(session, ScheduleSelection(year=year)))
+    database.dispose()
+    return lines, year
+
+
+def baseline_workbook(path: Path, values: list[list[object]]) -> None:
+    """openpyxl's write-only mode appending the same cell values."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Échéanciers")
+    sheet.append([title for title, _width, _kind in columns()])
+    for row in values:
+        sheet.append(row)
+    workbook.save(path)
+
+
+EXCEL_MEMORY_SCRIPT = """
+import resource, sys
+from datetime import date
+from backoffice.reports.billing.schedules_xlsx import ScheduleLine, write_schedules
+count = int(sys.argv[1])
+lines = (
+    ScheduleLine(f"{100000 + n % 50000}", f"ADHÉRENT {n % 50000} SARL", f"FA-2027-{n:06d}",
+                 date(2027, 2, 10), date(2027, 3 + n % 3 * 2, 15), 48607 + n % 97, 48607,
+                 0, n % 97, "Payée", 0)
+    for n in range(count)
+)
+write_schedules(sys.argv[2], lines, sheet_title="x", invoice_count=count // 3,
+                invoices_ttc_cents=0)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def excel_peak_mib(rows: int) -> int:
+    target = OUT / "bench-memory.xlsx"
+    output = subprocess.run(
+        [sys.executable, "-c", EXCEL_MEMORY_SCRIPT, str(rows), str(target)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(output.stdout.split()[-1])
+
+
+def excel(context: Context) -> None:
+    url = context.database_url("sqlite")
+    sample, year = sample_lines(url)
+    lines = list(itertools.islice(itertools.cycle(sample), EXCEL_ROWS))
+    values = [cell_values(line) for line in lines]
+    mine_path, raw_path = OUT / "bench-schedules.xlsx", OUT / "bench-openpyxl.xlsx"
+    mine, raw = best_of(
+        2,
+        lambda: write_schedules(
+            mine_path,
+            lines,
+            sheet_title="Échéanciers",
+            invoice_count=len(lines) // 3,
+            invoices_ttc_cents=sum(line.amount_cents for line in lines),
+        ),
+        lambda: baseline_workbook(raw_path, values),
+    )
+    small, large = excel_peak_mib(EXCEL_ROWS // 10), excel_peak_mib(EXCEL_ROWS)
+    context.add(
+        Result(
+            f"Excel: {EXCEL_ROWS} instalment rows",
+            "-",
+            mine,
+            raw,
+            "openpyxl write-only, same values",
+            "≤ 1.3×",
+            f"peak {large} MiB at {EXCEL_ROWS} rows, {small} MiB at {EXCEL_ROWS // 10}",
+        )
+    )
+    database = Database(url)
+    year_values = [cell_values(line) for line in sample]
+    with database.session() as session:
+        export, export_raw = best_of(
+            3,
+            lambda: exports.export_schedules(
+                session, reader(), OUT / "bench-export.xlsx", ScheduleSelection(year=year)
+            ),
+            lambda: baseline_workbook(raw_path, year_values),
+        )
+    database.dispose()
+    context.add(
+        Result(
+            f"export schedules {year} from the database ({len(sample)} rows)",
+            "sqlite",
+            export,
+            export_raw,
+            "openpyxl write-only, same values",
+            "≤ 1.3×",
+            "includes reading the database",
+        )
+    )
+
+
+def reader() -> object:
+    from backoffice.cli.billing_command import command_line_reader
+
+    return command_line_reader()
+
+
+# -- PDF -------------------------------------------------------------------------------------
+
+
+def direct_invoice(canvas: Canvas, document: InvoiceDocument, service, payment) -> None:
+    """The invoice's texts and rules drawn straight on the canvas (no layout engine)."""
+    width, height = A4
+    left = pdf.MARGIN
+    canvas.setFont(pdf.FONT_BOLD, 13)
+    canvas.drawString(left, height - 20 * mm, service.name)
+    canvas.setFont(pdf.FONT, 8)
+    y = height - 25 * mm
+    for line in (
+        service.address_line1,
+        f"{service.postcode} {service.city}",
+        f"Tél. {service.phone} · {service.email}",
+        service.website,
+    ):
+        canvas.drawString(left, y, line)
+        y -= 3.6 * mm
+    canvas.line(left, 14 * mm, width - left, 14 * mm)
+    canvas.setFont(pdf.FONT, 6.5)
+    canvas.drawString(
+        left,
+        10.5 * mm,
+        f"{service.name} · SIRET {service.siret} · TVA intracommunautaire {service.vat_number}",
+    )
+    canvas.drawRightString(width - left, 10.5 * mm, "page 1")
+    y = height - 50 * mm
+    for index, line in enumerate(document.address):
+        canvas.setFont(pdf.FONT_BOLD if index == 0 else pdf.FONT, 10)
+        canvas.drawString(110 * mm, y, line)
+        y -= 4.6 * mm
+    y = height - 95 * mm
+    canvas.setFont(pdf.FONT_BOLD, 14)
+    canvas.drawString(left, y, f"Facture n° {document.number}")
+    facts = invoice_facts(document)
+    y = _grid(canvas, y - 8 * mm, [45 * mm, 129 * mm], facts, ())
+    lines = [("Désignation", "Quantité", "Prix unitaire HT", "Montant HT")] + [
+        (line.label, str(line.quantity), eur(line.unit_price_cents), eur(line.amount_cents))
+        for line in document.lines
+    ]
+    y = _grid(canvas, y - 4 * mm, [94 * mm, 20 * mm, 32 * mm, 28 * mm], lines, (1, 2, 3))
+    totals = [("Total HT", eur(document.total_ht_cents))]
+    if document.discount_cents:
+        totals.append(
+            (
+                f"Remise prélèvement SEPA ({rate(document.discount_rate_bp)})",
+                "-" + eur(document.discount_cents),
+            )
+        )
+    totals += [
+        (f"TVA {rate(document.vat_rate_bp)}", eur(document.vat_cents)),
+        ("Total TTC", eur(document.total_ttc_cents)),
+    ]
+    y = _grid(canvas, y - 3 * mm, [60 * mm, 30 * mm], totals, (1,), x=left + 84 * mm)
+    canvas.setFont(pdf.FONT_BOLD, 10.5)
+    canvas.drawString(left, y - 8 * mm, "Échéancier")
+    schedule = [("Échéance", "Date d'exigibilité", "Montant TTC", "Réglé", "Reste dû")] + [
+        (
+            f"{n}/{len(document.instalments)}",
+            day(item.due_on),
+            eur(item.amount_cents),
+            eur(item.settled_cents),
+            eur(item.amount_cents - item.settled_cents),
+        )
+        for n, item in enumerate(document.instalments, start=1)
+    ]
+    y = _grid(
+        canvas, y - 12 * mm, [26 * mm, 40 * mm, 36 * mm, 36 * mm, 36 * mm], schedule, (2, 3, 4)
+    )
+    y = _paragraph(canvas, _how_to_pay(document, payment), y - 4 * mm, 9.5, 13)
+    for mention in _legal_mentions(payment):
+        y = _paragraph(canvas, mention, y - 1 * mm, 7.5, 9.5)
+
+
+def _grid(
+    canvas: Canvas, top: float, widths: list[float], rows: list, right: tuple, x: float = pdf.MARGIN
+) -> float:
+    height = 5.2 * mm
+    canvas.setFont(pdf.FONT, 8.5)
+    y = top
+    for row in rows:
+        left = x
+        for column, (width, value) in enumerate(zip(widths, row, strict=True)):
+            canvas.rect(left, y - height, width, height)
+            if column in right:
+                canvas.drawRightString(left + width - 2, y - height + 4, value)
+            else:
+                canvas.drawString(left + 2, y - height + 4, value)
+            left += width
+        y -= height
+    return y
+
+
+def _paragraph(canvas: Canvas, words: str, top: float, size: float, leading: float) -> float:
+    canvas.setFont(pdf.FONT, size)
+    y = top
+    for line in simpleSplit(words, pdf.FONT, size, A4[0] - 2 * pdf.MARGIN):
+        y -= leading
+        canvas.drawString(pdf.MARGIN, y, line)
+    return y
+
+
+def direct_pdf(documents: list[InvoiceDocument], service, payment) -> bytes:
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    for document in documents:
+        direct_invoice(canvas, document, service, payment)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def invoice_pdfs(context: Context) -> None:
+    database = Database(context.database_url("sqlite"))
+    with database.session() as session:
+        ids = list(session.scalars(select(Invoice.id).order_by(Invoice.id).limit(PDF_COUNT)))
+        documents = document_service.invoice_documents(session, ids)
+        service = document_service.identity(session)
+        payment = document_service.payment_details(session)
+    database.dispose()
+    pdf.register_fonts()
+
+    def one_each() -> None:
+        for document in documents:
+            batch.render_one(service, document.number, invoice_story(document, payment))
+
+    def direct_each() -> None:
+        for document in documents:
+            direct_pdf([document], service, payment)
+
+    def all_in_one() -> None:
+        stories = (invoice_story(document, payment) for document in documents)
+        batch.render_batch(service, "Factures", stories)
+
+    for title, mine, raw in (
+        (f"{len(documents)} invoice PDFs, one file each", one_each, direct_each),
+        (
+            f"{len(documents)} invoices in one PDF",
+            all_in_one,
+            lambda: direct_pdf(documents, service, payment),
+        ),
+    ):
+        seconds, baseline = best_of(3, mine, raw)
+        context.add(
+            Result(
+                title,
+                "-",
+                seconds,
+                baseline,
+                "reportlab canvas, same content",
+                "≤ 1.5×",
+                "best of 3",
+            )
+        )

@@ -1,0 +1,348 @@
+"""The billing page driven like a user: campaign, invoices, payments, credit notes,
+re-planning, overdue reminders, declarations and tariffs (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QCoreApplication, QSettings
+from sqlalchemy import func, select
+
+from backoffice.db import Database
+from backoffice.models import (
+    CreditNote,
+    Invoice,
+    InvoiceKind,
+    Payment,
+    PaymentReminder,
+    Role,
+    Tariff,
+    WorkforceDeclaration,
+)
+from backoffice.ops import errors as error_dialogs
+from backoffice.ops.context import AppContext
+from backoffice.services.actors import actor_of
+from backoffice.services.billing import credit_notes
+from backoffice.services.billing.invoice_lists import MemberRef, Settlement
+from backoffice.views.billing import campaign_tab, invoices_tab, overdue_tab
+from backoffice.views.billing.credit_note_dialog import CreditNoteDialog
+from backoffice.views.billing.declarations_tab import DeclarationDialog
+from backoffice.views.billing.page import BillingPage
+from backoffice.views.billing.payment_dialog import PaymentDialog
+from backoffice.views.billing.replan_dialog import ReplanDialog
+from backoffice.views.billing.single_invoice_dialogs import SingleInvoiceDialog
+from backoffice.views.billing.widgets import SearchProxy
+from tests import factories
+from tests.billing.builders import billed_member, declare, instalments_of, pdf_text
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def no_error_dialog(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """An error dialog would block the test: record it instead, and fail at the end."""
+    shown: list[str] = []
+
+    def record(_parent, error, details="", **_options):
+        shown.append(f"{error!r}\n{details}")
+        return error_dialogs.Choice.CLOSE
+
+    monkeypatch.setattr(error_dialogs, "show", record)
+    yield shown
+    assert not shown, "\n".join(shown)
+
+
+@pytest.fixture
+def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
+    QCoreApplication.setOrganizationName("SPSTI-tests")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    with sqlite_database.transaction() as session:
+        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
+    context = AppContext(sqlite_database, clerk)
+    yield context
+    context.wait_for_background_work()
+
+
+@pytest.fixture
+def page(context: AppContext, qtbot) -> BillingPage:
+    page = BillingPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def finished(qtbot, context: AppContext) -> None:
+    """Wait until the operations started (files written, data saved) are over."""
+    qtbot.waitUntil(lambda: not context._running, timeout=10000)
+
+
+def count(database: Database, model: type, *conditions: object) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+def test_the_dashboard_card_opens_the_overdue_tab(
+    context: AppContext, page: BillingPage, qtbot, qtmodeltester
+) -> None:
+    member_id, _invoice = billed_member(context.database, context.actor, si=10)
+    with context.database.transaction() as session:  # long overdue
+        for item in instalments_of(session, _invoice):
+            item.due_on = item.due_on.replace(year=2026)
+    page.open({"tab": "overdue"})
+    assert page.current_tab() is page.overdue
+    qtbot.waitUntil(lambda: page.overdue.model.rowCount() == 3, timeout=10000)
+    qtmodeltester.check(page.overdue.model)
+    qtmodeltester.check(page.overdue.proxy)
+    assert "1 260,00" in page.overdue.summary.text().replace("\u202f", " ")
+    page.overdue.search.setText("nothing-matches-this")
+    page.overdue.search._fire()
+    assert page.overdue.proxy.rowCount() == 0
+    page.overdue.search.setText("")
+    page.overdue.search._fire()
+    page.overdue.minimum_days.setValue(300)
+    assert page.overdue.proxy.rowCount() == 1  # only 15/03/2026 is 332 days late
+    assert member_id
+
+
+def test_reminder_letters_for_a_selection(
+    context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    _member, invoice_id = billed_member(context.database, context.actor, si=10)
+    with context.database.transaction() as session:
+        for item in instalments_of(session, invoice_id):
+            item.due_on = item.due_on.replace(year=2026)
+    target = tmp_path / "relances.pdf"
+    monkeypatch.setattr(overdue_tab, "ask_save_path", lambda *args: target)
+    monkeypatch.setattr(overdue_tab, "inform", lambda *args: None)
+    page.open({"tab": "overdue"})
+    qtbot.waitUntil(lambda: page.overdue.model.rowCount() == 3, timeout=10000)
+    page.overdue.table.selectAll()
+    page.overdue.send_reminders()
+    finished(qtbot, context)
+    assert "Relance" in pdf_text(target.read_bytes())[0]
+    qtbot.waitUntil(lambda: count(context.database, PaymentReminder) == 3, timeout=10000)
+
+
+def test_preview_then_issue_the_campaign(
+    context: AppContext, page: BillingPage, qtbot, qtmodeltester, monkeypatch
+) -> None:
+    with context.database.transaction() as session:
+        factories.tariff(session, 2027)
+        for headcount in (3, 8):
+            declare(session, factories.member(session), 2027, headcount)
+        factories.member(session)  # not declared
+    asked = []
+    monkeypatch.setattr(
+        campaign_tab,
+        "confirm",
+        lambda _parent, title, *_rest: asked.append(title) or (len(asked) == 1),
+    )
+    page.open({"tab": "campaign"})
+    page.campaign.year.setValue(2027)
+    page.campaign.run_preview()
+    qtbot.waitUntil(lambda: page.campaign.planned.rowCount() == 2, timeout=10000)
+    qtmodeltester.check(page.campaign.planned)
+    qtmodeltester.check(page.campaign.anomalies)
+    assert page.campaign.anomalies.rowCount() == 1
+    assert "2 factures à émettre" in page.campaign.summary.text()
+    page.campaign.issue()
+    qtbot.waitUntil(lambda: count(context.database, Invoice) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: page.campaign.runs.rowCount() == 1, timeout=10000)
+    assert asked == ["Émettre la campagne 2027", "Campagne émise"]  # then declined to print
+    assert page.campaign.planned.rowCount() == 0
+
+
+def test_a_payment_recorded_from_the_invoice(
+    context: AppContext, page: BillingPage, qtbot, qtmodeltester, monkeypatch
+) -> None:
+    member_id, invoice_id = billed_member(context.database, context.actor, si=10)
+    page.invoices.year.setCurrentIndex(page.invoices.year.findData(2027))
+    page.open({"tab": "invoices"})
+    qtbot.waitUntil(lambda: page.invoices.model.rowCount() == 1, timeout=10000)
+    qtmodeltester.check(page.invoices.model)
+    page.invoices.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.invoices.detail.detail is not None, timeout=10000)
+    assert page.invoices.detail.schedule.rowCount() == 3
+    dialog = PaymentDialog(context, page, member_id, "M", 126000, (invoice_id, "FA-2027-000001"))
+    qtbot.addWidget(dialog)
+    dialog.amount.setText("1 300,00")
+    confirmations = []
+    monkeypatch.setattr(
+        "backoffice.views.billing.payment_dialog.confirm",
+        lambda *args: confirmations.append(args[2]) or True,
+    )
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert "dépasse ce qui est dû" in confirmations[0]
+    assert dialog.result.credit_cents == 4000
+    qtbot.waitUntil(
+        lambda: (
+            page.invoices.model.rowCount() == 1
+            and page.invoices.model.row_at(0).remaining_cents == 0
+        ),
+        timeout=10000,
+    )
+    assert count(context.database, Payment) == 1
+
+
+def test_refused_input_stays_in_the_form(context: AppContext, qtbot) -> None:
+    member_id, invoice_id = billed_member(context.database, context.actor, si=10)
+    dialog = PaymentDialog(context, None, member_id, "M", 126000, (invoice_id, "FA"))
+    qtbot.addWidget(dialog)
+    dialog.amount.setText("douze euros")
+    dialog.submit()
+    assert "n'est pas un montant" in dialog.errors.text()
+    assert dialog.amount.text() == "douze euros"
+    dialog.amount.setText("-5")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "positif" in dialog.errors.text(), timeout=10000)
+    assert count(context.database, Payment) == 0
+
+
+def test_credit_note_and_replan_dialogs(context: AppContext, qtbot) -> None:
+    _member, invoice_id = billed_member(context.database, context.actor, si=10)
+    with context.database.session() as session:
+        left = credit_notes.creditable(session, session.get(Invoice, invoice_id))
+    dialog = CreditNoteDialog(context, None, invoice_id, "FA-2027-000001", 2000, left)
+    qtbot.addWidget(dialog)
+    dialog.partial.setChecked(True)
+    qtbot.keyClicks(dialog.amount, "250")
+    effect = dialog.effect.text().replace("\u202f", " ").replace("\u00a0", " ")
+    assert effect == "TVA 50,00 €, avoir de 300,00 € TTC"
+    dialog.submit()
+    qtbot.waitUntil(lambda: "Motif" in dialog.errors.text(), timeout=10000)
+    dialog.reason.setText("Salarié parti")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert count(context.database, CreditNote) == 1
+    replan = ReplanDialog(context, None, invoice_id, "FA-2027-000001", 126000 - 30000)
+    qtbot.addWidget(replan)
+    replan.dates.set_dates([date(2027, 4, 1), date(2027, 6, 1)])
+    assert "01/04/2027 : 480,00" in replan.split.text().replace("\u202f", " ")
+    replan.submit()
+    qtbot.waitUntil(lambda: replan.result is not None, timeout=10000)
+    with context.database.session() as session:
+        live = instalments_of(session, invoice_id)
+    assert [item.due_on for item in live] == [
+        date(2027, 3, 15),  # partly credited: keeps its credited part
+        date(2027, 4, 1),
+        date(2027, 6, 1),
+    ]
+
+
+def test_a_regularisation_from_its_dialog(context: AppContext, qtbot) -> None:
+    member_id, _invoice = billed_member(context.database, context.actor, si=2)
+    with context.database.session() as session:
+        member = MemberRef(member_id, session.get(factories.Member, member_id).member_code, "X")
+    dialog = SingleInvoiceDialog(context, None, InvoiceKind.REGULARISATION, member)
+    qtbot.addWidget(dialog)
+    dialog.year.setValue(2027)
+    dialog.counts[next(iter(dialog.counts))].setValue(2)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert dialog.result.number == "FA-2027-000002"
+    assert count(context.database, Invoice, Invoice.kind == InvoiceKind.REGULARISATION) == 1
+
+
+def test_export_the_year_and_print_an_invoice(
+    context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    billed_member(context.database, context.actor, si=10)
+    saved = iter([tmp_path / "echeanciers.xlsx", tmp_path / "facture.pdf"])
+    monkeypatch.setattr(invoices_tab, "ask_save_path", lambda *args: next(saved))
+    monkeypatch.setattr(invoices_tab, "confirm", lambda *args: True)
+    monkeypatch.setattr(invoices_tab, "inform", lambda *args: None)
+    page.invoices.year.setCurrentIndex(page.invoices.year.findData(2027))
+    page.open({"tab": "invoices"})
+    qtbot.waitUntil(lambda: page.invoices.model.rowCount() == 1, timeout=10000)
+    page.invoices.export()
+    finished(qtbot, context)
+    assert load_workbook(tmp_path / "echeanciers.xlsx").active["C2"].value == "FA-2027-000001"
+    page.invoices.table.selectRow(0)
+    page.invoices.invoice_pdf()
+    finished(qtbot, context)
+    assert "FA-2027-000001" in pdf_text((tmp_path / "facture.pdf").read_bytes())[0]
+
+
+def test_unpaid_filter_and_search(context: AppContext, page: BillingPage, qtbot) -> None:
+    billed_member(context.database, context.actor, si=10)
+    billed_member(context.database, context.actor, si=3)
+    page.invoices.year.setCurrentIndex(page.invoices.year.findData(2027))
+    page.invoices.settlement.setCurrentIndex(page.invoices.settlement.findData(Settlement.PAID))
+    page.open({"tab": "invoices"})
+    qtbot.waitUntil(lambda: page.invoices.count.text() == "0 facture", timeout=10000)
+    page.invoices.settlement.setCurrentIndex(page.invoices.settlement.findData(Settlement.UNPAID))
+    qtbot.waitUntil(lambda: page.invoices.model.rowCount() == 2, timeout=10000)
+    page.open({"invoice": "FA-2027-000002"})
+    qtbot.waitUntil(
+        lambda: (
+            page.invoices.current() is not None
+            and page.invoices.current().number == "FA-2027-000002"
+        ),
+        timeout=10000,
+    )
+
+
+def test_declarations_entered_by_staff(
+    context: AppContext, page: BillingPage, qtbot, qtmodeltester
+) -> None:
+    with context.database.transaction() as session:
+        member = factories.member(session, legal_name="SANS DÉCLARATION")
+        member_id = member.id
+    page.open({"tab": "declarations"})
+    page.declarations.year.setValue(2027)
+    page.declarations.mode.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.declarations.undeclared.rowCount() == 1, timeout=10000)
+    qtmodeltester.check(page.declarations.undeclared)
+    qtmodeltester.check(page.declarations.proxies[1])
+    dialog = DeclarationDialog(context, page, member_id, "SANS DÉCLARATION", 2027)
+    qtbot.addWidget(dialog)
+    dialog.counts[0].setValue(7)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert count(context.database, WorkforceDeclaration) == 1
+    qtbot.waitUntil(lambda: page.declarations.undeclared.rowCount() == 0, timeout=10000)
+
+
+def test_tariff_warning_as_typed_and_locked_once_used(
+    context: AppContext, page: BillingPage, qtbot, qtmodeltester
+) -> None:
+    billed_member(context.database, context.actor, si=2)  # the 2027 tariff is used
+    page.open({"tab": "tariffs"})
+    qtbot.waitUntil(lambda: page.tariffs.model.rowCount() == 1, timeout=10000)
+    qtmodeltester.check(page.tariffs.model)
+    assert page.tariffs.current is not None and page.tariffs.current.locked
+    assert not page.tariffs.save_button.isEnabled()
+    assert page.tariffs.form.amounts["price_si_cents"].isReadOnly()
+    page.tariffs._propose(replace(page.tariffs.current.values, year=2028))
+    price = page.tariffs.form.amounts["price_si_cents"]
+    assert not price.isReadOnly()
+    price.clear()
+    qtbot.keyClicks(price, "200,00")
+    assert "SI" in page.tariffs.form.warnings.text()
+    page.tariffs.save()
+    qtbot.waitUntil(lambda: count(context.database, Tariff) == 2, timeout=10000)
+    with context.database.session() as session:
+        assert session.scalar(select(Tariff.price_si_cents).where(Tariff.year == 2028)) == 20000
+
+
+def test_the_search_proxy_ignores_accents_and_case(qtmodeltester) -> None:
+    from backoffice.views.widgets.rows_model import Column, RowsModel
+
+    model: RowsModel[str] = RowsModel([Column("Nom", lambda row: row)])
+    model.set_rows(["Société Générale", "Crédit Mutuel", "ÉLECTRICITÉ"])
+    proxy = SearchProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy)
+    proxy.search("societe")
+    assert proxy.rowCount() == 1
+    proxy.search("electricite")
+    assert proxy.index(0, 0).data() == "ÉLECTRICITÉ"
+    proxy.search("")
+    assert proxy.rowCount() == 3
