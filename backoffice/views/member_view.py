@@ -36,7 +36,7 @@ from backoffice.views.changes.member_banner import ScheduledChangesBanner
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
 from backoffice.views.member_form import MemberForm, display
 from backoffice.views.widgets.dialogs import confirm
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.table import DataTable
 
 ADDED = QColor("#e3f4e6")  # green on the portal: employee added
@@ -56,7 +56,7 @@ def employee_columns() -> list[Column[EmployeeRow]]:
         Column(tr("Job"), lambda r: r.job_title or ""),
         Column(tr("Follow-up"), lambda r: labels.category(r.category)),
         Column(tr("Risks"), lambda r: ", ".join(r.risks)),
-        Column(tr("Hired on"), lambda r: formatting.day(r.hired_on), lambda r: r.hired_on),
+        date_column(tr("Hired on"), lambda r: r.hired_on),
         Column(tr("Exited on"), lambda r: formatting.day(r.exited_on), lambda r: r.exited_on or ""),
         Column(
             tr("Last visit"),
@@ -320,33 +320,13 @@ class MemberView(QWidget):
         self.invoices: RowsModel[billing_queries.InvoiceSummary] = RowsModel(
             [
                 Column(tr("Number"), lambda r: r.number),
-                Column(tr("Date"), lambda r: formatting.day(r.issued_on), lambda r: r.issued_on),
+                date_column(tr("Date"), lambda r: r.issued_on),
                 Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
                 Column(tr("Period"), lambda r: r.period_label),
-                Column(
-                    tr("Total incl. VAT"),
-                    lambda r: formatting.amount(r.total_ttc_cents),
-                    lambda r: r.total_ttc_cents,
-                    align_right=True,
-                ),
-                Column(
-                    tr("Amount paid"),
-                    lambda r: formatting.amount(r.paid_cents),
-                    lambda r: r.paid_cents,
-                    align_right=True,
-                ),
-                Column(
-                    tr("Credited"),
-                    lambda r: formatting.amount(r.credited_cents),
-                    lambda r: r.credited_cents,
-                    align_right=True,
-                ),
-                Column(
-                    tr("Remaining"),
-                    lambda r: formatting.amount(r.remaining_cents),
-                    lambda r: r.remaining_cents,
-                    align_right=True,
-                ),
+                money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
+                money_column(tr("Amount paid"), lambda r: r.paid_cents),
+                money_column(tr("Credited"), lambda r: r.credited_cents),
+                money_column(tr("Remaining"), lambda r: r.remaining_cents),
             ]
         )
         table = DataTable("member_invoices")
@@ -493,26 +473,11 @@ def schedule_columns() -> list[Column[billing_queries.InstalmentRow]]:
     """The portal's schedule columns: number, issue date, due date, debit, credit, status."""
     return [
         Column(tr("Number"), lambda r: r.invoice_number),
-        Column(tr("Issued on"), lambda r: formatting.day(r.issued_on), lambda r: r.issued_on),
-        Column(tr("Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on),
-        Column(
-            tr("Debit"),
-            lambda r: formatting.amount(r.amount_cents),
-            lambda r: r.amount_cents,
-            align_right=True,
-        ),
-        Column(
-            tr("Credit"),
-            lambda r: formatting.amount(r.paid_cents + r.credited_cents),
-            lambda r: r.paid_cents + r.credited_cents,
-            align_right=True,
-        ),
-        Column(
-            tr("Remaining"),
-            lambda r: formatting.amount(r.remaining_cents),
-            lambda r: r.remaining_cents,
-            align_right=True,
-        ),
+        date_column(tr("Issued on"), lambda r: r.issued_on),
+        date_column(tr("Due on"), lambda r: r.due_on),
+        money_column(tr("Debit"), lambda r: r.amount_cents),
+        money_column(tr("Credit"), lambda r: r.paid_cents + r.credited_cents),
+        money_column(tr("Remaining"), lambda r: r.remaining_cents),
         Column(tr("Status"), lambda r: labels.instalment_status(r.status)),
         Column(
             tr("Days late"),

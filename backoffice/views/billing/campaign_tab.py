@@ -37,15 +37,13 @@ from backoffice.views.billing.widgets import (
     LazyTab,
     ask_folder,
     ask_save_path,
-    count_column,
     heading,
-    money_column,
     show_rows,
     unbreakable,
     year_spin,
 )
 from backoffice.views.widgets.dialogs import confirm, inform
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, count_column, money_column
 from backoffice.views.widgets.table import DataTable
 
 NOT_BILLED = QColor("#fbe3e3")

@@ -34,13 +34,12 @@ from backoffice.views.billing.widgets import (
     LazyTab,
     OperationDialog,
     ask_save_path,
-    count_column,
     count_spin,
     searchable,
     year_spin,
 )
 from backoffice.views.widgets.dialogs import inform
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 

@@ -17,14 +17,17 @@ from backoffice.services.billing.invoice_lists import (
 from backoffice.views import formatting, labels
 from backoffice.views.billing.payment_dialog import method_label
 from backoffice.views.billing.widgets import (
-    count_column,
-    date_column,
-    money_column,
     show_rows,
     unbreakable,
 )
 from backoffice.views.member_view import EXITED, schedule_columns
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    count_column,
+    date_column,
+    money_column,
+)
 from backoffice.views.widgets.table import DataTable
 
 REVERSED = "#8a8a8a"

@@ -54,12 +54,10 @@ from backoffice.views.billing.single_invoice_dialogs import NoShowDialog, Single
 from backoffice.views.billing.widgets import (
     LazyTab,
     ask_save_path,
-    date_column,
-    money_column,
     show_rows,
 )
 from backoffice.views.widgets.dialogs import ask_reason, confirm, inform
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 

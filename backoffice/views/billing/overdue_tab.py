@@ -28,13 +28,16 @@ from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.widgets import (
     LazyTab,
     ask_save_path,
-    count_column,
-    date_column,
-    money_column,
     searchable,
 )
 from backoffice.views.widgets.dialogs import inform
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    count_column,
+    date_column,
+    money_column,
+)
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 

@@ -33,12 +33,11 @@ from backoffice.views.billing.widgets import (
     RateEdit,
     error_label,
     heading,
-    money_column,
     show_rows,
     shown_in,
     year_spin,
 )
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
 from backoffice.views.widgets.table import DataTable
 
 RATE_FIELDS = ("vat_rate_bp", "sepa_discount_bp")

@@ -33,8 +33,7 @@ from backoffice.ops.operation import Operation, run_query
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.tracking import Touched
 from backoffice.text import fold
-from backoffice.views import formatting
-from backoffice.views.widgets.rows_model import SORT_ROLE, Column, RowsModel
+from backoffice.views.widgets.rows_model import SORT_ROLE, RowsModel
 from backoffice.views.widgets.table import DataTable
 
 Row = TypeVar("Row")
@@ -186,18 +185,6 @@ class DatesEditor(QWidget):
     def setEnabled(self, enabled: bool) -> None:
         super().setEnabled(enabled)
         self.add_button.setVisible(enabled)
-
-
-def money_column(title: str, cents: Callable[[Any], int]) -> Column[Any]:
-    return Column(title, lambda row: formatting.amount(cents(row)), cents, align_right=True)
-
-
-def date_column(title: str, day: Callable[[Any], date | None]) -> Column[Any]:
-    return Column(title, lambda row: formatting.day(day(row)), lambda row: day(row) or "")
-
-
-def count_column(title: str, count: Callable[[Any], int]) -> Column[Any]:
-    return Column(title, lambda row: str(count(row)), count, align_right=True)
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:

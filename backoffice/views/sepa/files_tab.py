@@ -16,7 +16,7 @@ from backoffice.views import formatting
 from backoffice.views.sepa.common import SepaTab, buttons, save_file, searchable, state_label
 from backoffice.views.sepa.return_dialog import record_return
 from backoffice.views.widgets.dialogs import confirm, inform
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -35,12 +35,7 @@ def collection_columns() -> list[Column[CollectionRow]]:
             lambda r: r.transaction_count,
             align_right=True,
         ),
-        Column(
-            tr("Total"),
-            lambda r: formatting.amount(r.total_cents),
-            lambda r: r.total_cents,
-            align_right=True,
-        ),
+        money_column(tr("Total"), lambda r: r.total_cents),
         Column(tr("Format"), lambda r: r.schema),
         Column(tr("Sent again"), lambda r: formatting.yes_no(r.resent)),
         Column(
@@ -57,22 +52,12 @@ def debit_columns() -> list[Column[DebitRow]]:
         Column(tr("Company"), lambda r: r.member_name),
         Column(tr("Invoice"), lambda r: r.invoice_number),
         Column(tr("Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on or ""),
-        Column(
-            tr("Amount"),
-            lambda r: formatting.amount(r.amount_cents),
-            lambda r: r.amount_cents,
-            align_right=True,
-        ),
+        money_column(tr("Amount"), lambda r: r.amount_cents),
         Column(tr("End-to-end id"), lambda r: r.end_to_end_id),
         Column(tr("Sequence"), lambda r: r.sequence),
         Column(tr("State"), lambda r: state_label(r.sepa_state)),
         Column(tr("Return"), lambda r: r.rejection_code or ""),
-        Column(
-            tr("Still owed"),
-            lambda r: formatting.amount(r.remaining_cents),
-            lambda r: r.remaining_cents,
-            align_right=True,
-        ),
+        money_column(tr("Still owed"), lambda r: r.remaining_cents),
     ]
 
 

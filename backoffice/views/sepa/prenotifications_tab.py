@@ -44,7 +44,7 @@ from backoffice.views.sepa.common import (
     shortcut,
 )
 from backoffice.views.widgets.dialogs import confirm, inform
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -57,18 +57,13 @@ def notice_columns() -> list[Column[PrenotificationRow]]:
         Column(tr("Company"), lambda r: r.member_name),
         Column(tr("RUM"), lambda r: r.rum),
         Column(trc("channel", "Sent by"), lambda r: channel_label(r.channel)),
-        Column(tr("Notified on"), lambda r: formatting.day(r.notified_on), lambda r: r.notified_on),
+        date_column(tr("Notified on"), lambda r: r.notified_on),
         Column(
             tr("Collection date"),
             lambda r: formatting.day(r.collection_date),
             lambda r: r.collection_date,
         ),
-        Column(
-            tr("Amount"),
-            lambda r: formatting.amount(r.total_cents),
-            lambda r: r.total_cents,
-            align_right=True,
-        ),
+        money_column(tr("Amount"), lambda r: r.total_cents),
         Column(tr("Instalments"), lambda r: str(r.instalments), lambda r: r.instalments),
     ]
 

@@ -11,9 +11,8 @@ from PySide6.QtGui import QColor
 
 from backoffice.i18n import tr
 from backoffice.services.sepa.selection import ReviewLine
-from backoffice.views import formatting
 from backoffice.views.sepa.common import formatted_iban, state_label
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 
 Index = QModelIndex | QPersistentModelIndex
 LEFT_OUT = QColor("#fbe3e3")
@@ -34,13 +33,8 @@ def review_columns() -> list[Column[ReviewLine]]:
         Column(tr("Company"), lambda r: r.member_name),
         Column(tr("Invoice"), lambda r: r.invoice_number),
         Column(tr("Instalment"), lambda r: str(r.position), lambda r: r.position),
-        Column(tr("Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on),
-        Column(
-            tr("Amount"),
-            lambda r: formatting.amount(r.amount_cents),
-            lambda r: r.amount_cents,
-            align_right=True,
-        ),
+        date_column(tr("Due on"), lambda r: r.due_on),
+        money_column(tr("Amount"), lambda r: r.amount_cents),
         Column(tr("Anomalies"), anomaly_text, tooltip=anomaly_text),
         Column(tr("RUM"), lambda r: r.rum or ""),
         Column(tr("IBAN"), lambda r: formatted_iban(r.iban) if r.iban else ""),

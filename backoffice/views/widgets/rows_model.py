@@ -1,14 +1,15 @@
 """A table model over a list of plain rows (dataclasses), described by its columns.
 
 For lists that fit in memory (a member's employees, a queue of a few thousand requests):
-sorting is done by a proxy over the sort keys the columns provide. The member list, which
-does not fit, has its own model (``member_list_model``).
+the model sorts its rows itself, on one key per row that the columns provide. The member
+list, which does not fit, has its own model (``member_list_model``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from backoffice.text import fold
+from backoffice.views import formatting
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -46,6 +48,19 @@ class Column(Generic[Row]):
     sort_key: Callable[[Row], Any] | None = None
     align_right: bool = False
     tooltip: Callable[[Row], str] | None = None
+
+
+# The usual columns: amounts and counts right-aligned and sorted as numbers, dates in order.
+def money_column(title: str, cents: Callable[[Any], int]) -> Column[Any]:
+    return Column(title, lambda row: formatting.amount(cents(row)), cents, align_right=True)
+
+
+def date_column(title: str, day: Callable[[Any], date | None]) -> Column[Any]:
+    return Column(title, lambda row: formatting.day(day(row)), day)
+
+
+def count_column(title: str, count: Callable[[Any], int]) -> Column[Any]:
+    return Column(title, lambda row: str(count(row)), count, align_right=True)
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
