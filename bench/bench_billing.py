@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -56,7 +55,7 @@ from backoffice.services.billing import campaign_issue, exports
 from backoffice.services.billing import documents as document_service
 from backoffice.services.billing.exports import ScheduleSelection
 from bench.bench_demo_generation import adapt
-from bench.common import OUT, Context, Result, timed
+from bench.common import OUT, Context, Result, peak_rss_mib, timed
 
 EXCEL_ROWS = 150_000
 PDF_COUNT = 1000
@@ -101,7 +100,7 @@ def campaign_process(url: str, runs: int = 3) -> None:
     with database.transaction() as session:
         year = declare_next_year(session.connection())
         actor = actor_for_login(session, "compta")
-        idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        idle = peak_rss_mib()
         peak = 0
         for _run in range(runs):
             savepoint = session.begin_nested()
@@ -109,7 +108,7 @@ def campaign_process(url: str, runs: int = 3) -> None:
             outcome = campaign_issue.issue(session, actor, year)
             session.flush()
             campaign_times.append(time.perf_counter() - start)
-            peak = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            peak = peak or peak_rss_mib()
             rows = campaign_rows(session.connection(), outcome.campaign_id)
             savepoint.rollback()
             savepoint = session.begin_nested()
@@ -239,7 +238,8 @@ def baseline_workbook(path: Path, values: list[list[object]]) -> None:
 
 
 EXCEL_MEMORY_SCRIPT = """
-import resource, sys
+import sys
+from bench.common import peak_rss_mib
 from datetime import date
 from backoffice.reports.billing.schedules_xlsx import ScheduleLine, write_schedules
 count = int(sys.argv[1])
@@ -251,7 +251,7 @@ lines = (
 )
 write_schedules(sys.argv[2], lines, sheet_title="x", invoice_count=count // 3,
                 invoices_ttc_cents=0)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print(peak_rss_mib())
 """
 
 

@@ -23,12 +23,13 @@ REFERENCE_TABLES = {"risk_factors", "visit_types", "document_themes", "alembic_v
 def generate(url: str, members: int) -> tuple[float, int]:
     """Seconds and peak resident memory (MiB) of the demo command in its own process."""
     script = (
-        "import resource, sys, time\n"
+        "import sys, time\n"
+        "from bench.common import peak_rss_mib\n"
         "from backoffice.cli.main import main\n"
         "start = time.perf_counter()\n"
         f"code = main(['--database', {url!r}, 'demo', '--quiet', '--members', '{members}'])\n"
         "elapsed = time.perf_counter() - start\n"
-        "print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(elapsed, peak_rss_mib())\n"
         "sys.exit(code)\n"
     )
     output = (
@@ -62,6 +63,10 @@ def raw_insert_seconds(source_url: str, backend: str, members: int) -> float:
     total = 0.0
     with origin.engine.connect() as reader, target.engine.raw_connection() as raw:
         cursor = raw.cursor()
+        if backend == "sqlite":
+            # The engine's connections leave transactions to SQLAlchemy (autocommit at the
+            # driver): without this, each row would be a transaction of its own.
+            cursor.execute("BEGIN")
         for table in tables:
             columns = [column.name for column in table.columns]
             rows = [

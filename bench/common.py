@@ -123,6 +123,16 @@ def generate_demo(url: str, members: int) -> None:
     )
 
 
+def peak_rss_mib() -> int:
+    """This process's peak resident memory, from ``VmHWM`` in /proc: ``ru_maxrss`` keeps,
+    across ``exec``, the parent's size at ``fork``, so a child of the (large) benchmark
+    process would report its parent's memory as its own."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def timed(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
