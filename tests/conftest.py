@@ -8,7 +8,6 @@ skipped locally, but fail under ``CI=true``: CI must prove both backends.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import uuid
@@ -175,23 +174,6 @@ def recorded_errors() -> Iterator[list[BaseException]]:
     original, error_dialogs.show = error_dialogs.show, record
     yield shown
     error_dialogs.show = original
-
-
-@pytest.fixture(autouse=True)
-def _qt_garbage_collected_while_idle(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a GUI test, once its fixtures have waited for the background work: deliver
-    the results still queued, then collect the test's garbage (closed widgets and their
-    operations, in reference cycles) now, with no worker thread running. Left to the
-    collector, it was freed in the middle of a later test while that test's workers ran
-    queries, and the process crashed now and then (segfault, main thread
-    "Garbage-collecting", PySide6 6.11.3)."""
-    yield
-    if "qtbot" not in request.fixturenames:
-        return
-    from PySide6.QtCore import QCoreApplication
-
-    QCoreApplication.processEvents()
-    gc.collect()
 
 
 @pytest.fixture(autouse=True)
