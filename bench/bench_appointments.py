@@ -135,11 +135,12 @@ def build_week(database: Database) -> tuple[int, date]:
 def open_week(database: Database, centre_id: int, monday: date) -> tuple[float, float]:
     """Seconds to open the week view (query, grid, Qt model, spans, first paint), and the
     part spent in the service."""
-    from PySide6.QtWidgets import QApplication, QTableView
+    from PySide6.QtWidgets import QTableView
 
+    from backoffice.views.app import application
     from backoffice.views.appointments.agenda_model import AgendaModel
 
-    QApplication.instance() or QApplication([])
+    application()  # as the application runs: collection on the GUI thread
     with database.session() as session:
         actor = actor_of(session.scalar(select(StaffUser).where(StaffUser.login == "bench")))
     start = timer.perf_counter()

@@ -130,13 +130,12 @@ def _best(runs: int, work: object) -> float:
 
 
 def _queue(context: Context, database: Database, backend: str) -> None:
-    from PySide6.QtWidgets import QApplication
-
+    from backoffice.views.app import application
     from backoffice.views.changes.queue_columns import SUBMITTED_COLUMN
     from backoffice.views.changes.queue_model import FilterOnlyProxy, QueueModel
     from backoffice.views.widgets.table import DataTable
 
-    QApplication.instance() or QApplication([])
+    application()  # as the application runs: collection on the GUI thread
     with database.session() as session:
         pending = session.scalar(
             select(func.count())

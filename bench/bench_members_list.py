@@ -23,6 +23,7 @@ from backoffice.db import Database
 from backoffice.models import Employee, StaffUser
 from backoffice.ops.context import AppContext
 from backoffice.services.actors import actor_of
+from backoffice.views.app import application
 from bench.common import Context, Result
 
 WORD = "boulangerie"
@@ -78,7 +79,7 @@ def raw_search_seconds(database: Database, text: str) -> float:
 
 
 def run(context: Context) -> None:
-    app = QApplication.instance() or QApplication([])
+    app = application()  # as the application runs: collection on the GUI thread
     for backend in context.backends:
         measure(context, backend, app)
     startup(context)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from backoffice.db import Database
 from backoffice.i18n import set_language
 from backoffice.models import Base
+from backoffice.ops.garbage import GuiThreadCollector, collect_on_gui_thread
 from backoffice.services.permissions import Actor
 from tests import factories
 
@@ -68,6 +69,20 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(autouse=True)
 def _french() -> None:
     set_language("fr")
+
+
+@pytest.fixture(scope="session")
+def _gui_thread_collector(qapp: object) -> GuiThreadCollector:
+    """As in the application: reference cycles are collected on the GUI thread only."""
+    return collect_on_gui_thread(qapp)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests(_gui_thread_collector: GuiThreadCollector) -> Iterator[None]:
+    """What the collector's timer does in the application, for tests that never run the
+    event loop long enough for it to fire."""
+    yield
+    _gui_thread_collector.collect_due()
 
 
 # -- databases -----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, Signal
 
 from backoffice.db import Database
 from backoffice.services.permissions import Actor, Permission, allows
@@ -27,6 +29,26 @@ def concerns(touched: Touched, *tables: str) -> bool:
     return ALL_TABLES in touched or any(table in touched for table in tables)
 
 
+class WorkerSignals(QObject):
+    """The one channel from worker threads back to the GUI thread, owned by the context.
+
+    Workers hold no reference to any other Qt object: when Python frees a Qt object, its
+    C++ side is destroyed in the freeing thread, and a widget or an operation destroyed in
+    a worker thread crashes the process.
+    """
+
+    finished = Signal(int, object)  # operation key, its outcome
+    progressed = Signal(int, int, int, str)  # operation key, done, total, message
+
+
+class Receiver(Protocol):
+    """A running operation, as the context sees it."""
+
+    def deliver(self, outcome: object) -> None: ...
+
+    def report_progress(self, done: int, total: int, message: str) -> None: ...
+
+
 class AppContext(QObject):
     def __init__(
         self,
@@ -44,7 +66,13 @@ class AppContext(QObject):
         self.pool = QThreadPool(self)
         # SQLite has one writer; a few workers keep reads parallel without contention.
         self.pool.setMaxThreadCount(4)
-        self._running: set[QObject] = set()
+        # Created after the pool: children are destroyed in creation order, and the pool's
+        # destructor waits for the workers that still emit on these signals.
+        self.worker_signals = WorkerSignals(self)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.worker_signals.finished.connect(self._deliver, queued)
+        self.worker_signals.progressed.connect(self._report_progress, queued)
+        self._running: dict[int, Receiver] = {}
 
     @property
     def actor(self) -> Actor:
@@ -59,12 +87,22 @@ class AppContext(QObject):
     def allows(self, permission: Permission) -> bool:
         return self._actor is not None and allows(self._actor.role, permission)
 
-    def keep(self, operation: QObject) -> None:
+    def keep(self, key: int, operation: Receiver) -> None:
         """Hold a running operation until it finishes (Qt would not)."""
-        self._running.add(operation)
+        self._running[key] = operation
 
-    def release(self, operation: QObject) -> None:
-        self._running.discard(operation)
+    def release(self, key: int) -> None:
+        self._running.pop(key, None)
+
+    def _deliver(self, key: int, outcome: object) -> None:
+        operation = self._running.get(key)
+        if operation is not None:
+            operation.deliver(outcome)
+
+    def _report_progress(self, key: int, done: int, total: int, message: str) -> None:
+        operation = self._running.get(key)
+        if operation is not None:
+            operation.report_progress(done, total, message)
 
     def wait_for_background_work(self, timeout_ms: int = 10000) -> bool:
         return self.pool.waitForDone(timeout_ms)

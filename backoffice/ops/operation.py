@@ -14,47 +14,104 @@ dialog after a short delay. What the work wrote is announced on the change bus.
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
+from backoffice.db import Database
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
-from backoffice.ops.context import AppContext
+from backoffice.ops.context import AppContext, WorkerSignals
 from backoffice.services.progress import Cancelled, Progress
 from backoffice.services.tracking import touched
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 400
+_keys = itertools.count(1)
 
 
-class _Signals(QObject):
-    finished = Signal(object, object)  # result, touched
-    failed = Signal(object, str)  # exception, formatted traceback
-    progressed = Signal(int, int, str)
+@dataclass
+class _Outcome:
+    """What the worker hands back: the result and what was written, or the error."""
+
+    result: Any = None
+    changed: dict[str, set[int]] = field(default_factory=dict)
+    error: BaseException | None = None
+    details: str = ""
+
+
+@dataclass
+class _Task:
+    """The work as a worker thread runs it: plain Python, no Qt object."""
+
+    database: Database
+    work: Callable[..., Any]
+    writes: bool
+    progress: Progress
+    takes_progress: bool
+
+    def execute(self) -> _Outcome:
+        try:
+            result, changed = self._call()
+        except BaseException as error:
+            details = traceback.format_exc()
+            # The traceback's frames hold what the work captured (often a widget): dropped
+            # here, so that the last reference stays with the operation on the GUI thread.
+            _drop_tracebacks(error)
+            return _Outcome(error=error, details=details)
+        return _Outcome(result=result, changed=changed)
+
+    def _call(self) -> tuple[Any, dict[str, set[int]]]:
+        arguments: tuple[Any, ...]
+        if self.writes:
+            with self.database.transaction() as session:
+                arguments = (session, self.progress) if self.takes_progress else (session,)
+                result = self.work(*arguments)
+                session.flush()
+                changed = dict(touched(session))
+            return result, changed
+        with self.database.session() as session:
+            arguments = (session, self.progress) if self.takes_progress else (session,)
+            try:
+                return self.work(*arguments), {}
+            finally:
+                session.rollback()
+
+
+def _drop_tracebacks(error: BaseException | None) -> None:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        error.__traceback__ = None
+        error = error.__cause__ or error.__context__
 
 
 class _Job(QRunnable):
-    def __init__(self, operation: Operation[Any]) -> None:
+    """Runs a task in the pool. It lets go of the task before announcing the outcome:
+    whatever the task captured is then freed on the GUI thread, with the operation."""
+
+    def __init__(self, task: _Task, signals: WorkerSignals, key: int) -> None:
         super().__init__()
-        self.operation = operation
-        self.signals = operation._signals
+        self._task: _Task | None = task
+        self._signals = signals
+        self._key = key
 
     def run(self) -> None:
-        operation = self.operation
-        try:
-            result, changed = operation.execute()
-        except BaseException as error:
-            self.signals.failed.emit(error, traceback.format_exc())
-        else:
-            self.signals.finished.emit(result, changed)
+        task, self._task = self._task, None
+        assert task is not None
+        outcome = task.execute()
+        del task
+        self._signals.finished.emit(self._key, outcome)
 
 
 class Operation(QObject, Generic[T]):
@@ -75,16 +132,14 @@ class Operation(QObject, Generic[T]):
         self.label = label or tr("Working…")
         self.writes = writes
         self.cancellable = cancellable
-        self.progress = Progress(self._relay_progress)
+        self.key = next(_keys)
+        # The worker reports progress straight to the context's channel, not to this object.
+        self.progress = Progress(partial(context.worker_signals.progressed.emit, self.key))
         self._takes_progress = len(inspect.signature(work).parameters) >= 2
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[BaseException], bool | None] | None = None
         self._on_conflict: Callable[[], None] | None = None
         self._on_finally: Callable[[], None] | None = None
-        self._signals = _Signals()
-        self._signals.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
-        self._signals.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self._dialog: QProgressDialog | None = None
         self._timer: QTimer | None = None
 
@@ -108,36 +163,17 @@ class Operation(QObject, Generic[T]):
         return self
 
     def run(self) -> Operation[T]:
-        self.context.keep(self)
+        self.context.keep(self.key, self)
         if self.parent_widget is not None:
             self._timer = QTimer(self)
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._show_progress)
             self._timer.start(PROGRESS_DELAY_MS)
-        self.context.pool.start(_Job(self))
+        task = _Task(
+            self.context.database, self.work, self.writes, self.progress, self._takes_progress
+        )
+        self.context.pool.start(_Job(task, self.context.worker_signals, self.key))
         return self
-
-    # -- in the worker thread -------------------------------------------------------------
-
-    def execute(self) -> tuple[T, dict[str, set[int]]]:
-        database = self.context.database
-        arguments: tuple[Any, ...]
-        if self.writes:
-            with database.transaction() as session:
-                arguments = (session, self.progress) if self._takes_progress else (session,)
-                result = self.work(*arguments)
-                session.flush()
-                changed = dict(touched(session))
-            return result, changed
-        with database.session() as session:
-            arguments = (session, self.progress) if self._takes_progress else (session,)
-            try:
-                return self.work(*arguments), {}
-            finally:
-                session.rollback()
-
-    def _relay_progress(self, done: int, total: int, message: str) -> None:
-        self._signals.progressed.emit(done, total, message)
 
     # -- back on the GUI thread -----------------------------------------------------------
 
@@ -157,7 +193,15 @@ class Operation(QObject, Generic[T]):
         dialog.show()
         self._dialog = dialog
 
-    def _progressed(self, done: int, total: int, message: str) -> None:
+    def deliver(self, outcome: object) -> None:
+        """The worker's outcome, on the GUI thread (called by the context)."""
+        assert isinstance(outcome, _Outcome)
+        if outcome.error is None:
+            self._finished(outcome.result, outcome.changed)
+        else:
+            self._failed(outcome.error, outcome.details)
+
+    def report_progress(self, done: int, total: int, message: str) -> None:
         if self._dialog is None or not shiboken6.isValid(self._dialog):
             return
         self._dialog.setMaximum(max(total, 1))
@@ -179,11 +223,19 @@ class Operation(QObject, Generic[T]):
         """False once the widget that asked was closed: its callbacks must not run."""
         return self.parent_widget is None or shiboken6.isValid(self.parent_widget)
 
+    def _callback_alive(self, callback: Callable[..., object]) -> bool:
+        """False when the widget that asked, or the Qt object whose method the callback
+        is (a model, say), was destroyed meanwhile."""
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return False
+        return self._widget_alive()
+
     def _finished(self, result: T, changed: dict[str, set[int]]) -> None:
         self._close_progress()
         try:
             self.context.bus.announce(changed)
-            if self._on_success is not None and self._widget_alive():
+            if self._on_success is not None and self._callback_alive(self._on_success):
                 self._on_success(result)
         finally:
             self._done()
@@ -193,7 +245,8 @@ class Operation(QObject, Generic[T]):
         try:
             if isinstance(error, Cancelled) or not self._widget_alive():
                 return
-            if self._on_failure is not None and not self._on_failure(error):
+            handler = self._on_failure
+            if handler is not None and (not self._callback_alive(handler) or not handler(error)):
                 return
             outcome = error_dialogs.show(
                 self.parent_widget, error, details, can_reload=self._on_conflict is not None
@@ -217,14 +270,29 @@ class Operation(QObject, Generic[T]):
         )
         again._on_success, again._on_failure = self._on_success, self._on_failure
         again._on_conflict, again._on_finally = self._on_conflict, self._on_finally
-        self.context.release(self)
+        self.context.release(self.key)
+        self._forget()
         again.run()
 
     def _done(self) -> None:
-        if self._on_finally is not None:
-            self._on_finally()
-        self.context.release(self)
-        self.deleteLater()
+        try:
+            if self._on_finally is not None:
+                self._on_finally()
+        finally:
+            self.context.release(self.key)
+            self._forget()
+            self.deleteLater()
+
+    def _forget(self) -> None:
+        """Let go of the work and the callbacks: they often capture the widget that asked,
+        which is then freed by reference counting rather than by a later collection."""
+        self.work = _finished_work
+        self._on_success = self._on_failure = None
+        self._on_conflict = self._on_finally = None
+
+
+def _finished_work(*_arguments: object) -> None:
+    raise RuntimeError("this operation has already run")
 
 
 def run_query(

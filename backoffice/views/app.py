@@ -16,6 +16,7 @@ from backoffice.db import Database, DatabaseProblem, SchemaOutdated
 from backoffice.i18n import set_language, tr
 from backoffice.ops.blocking import call_in_background
 from backoffice.ops.context import AppContext
+from backoffice.ops.garbage import collect_on_gui_thread
 from backoffice.ops.live_refresh import LiveRefresh
 from backoffice.services import staff
 from backoffice.services.permissions import Actor
@@ -29,6 +30,7 @@ def application() -> QApplication:
     """The QApplication, in the language chosen in the settings (French by default)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    collect_on_gui_thread(app)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     language = str(QSettings().value("language", "fr"))

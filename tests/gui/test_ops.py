@@ -3,11 +3,13 @@ on cancel, offers to retry a lost connection; live refresh from other writers.""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+import shiboken6
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer
 from pytestqt.qtbot import QtBot
 from sqlalchemy import exc, func, select
 from sqlalchemy.orm import Session
@@ -158,3 +160,19 @@ def test_live_refresh_names_the_table_on_postgresql(qtbot: QtBot, pg_database: D
     live = LiveRefresh(pg_database, context.bus)
     touched = wait_for_announcement(qtbot, context, live, other_writer(pg_database), "members")
     assert "members" in touched
+
+
+def test_a_result_for_a_destroyed_model_is_dropped(
+    qtbot: QtBot, context: AppContext, recorded_errors: list[BaseException]
+) -> None:
+    class Model(QObject):
+        def show_rows(self, rows: list[int]) -> None:
+            self.setObjectName(f"{len(rows)} rows")  # raises once the C++ side is gone
+
+    go = threading.Event()
+    model = Model()
+    Operation(context, None, lambda _session: go.wait(10) and [1, 2]).success(model.show_rows).run()
+    shiboken6.delete(model)  # its page was closed while the query ran
+    go.set()
+    qtbot.waitUntil(idle(context), timeout=10000)
+    assert recorded_errors == []
