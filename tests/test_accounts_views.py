@@ -4,7 +4,7 @@ the reset and its letter, accounting firms and their access; driven with pytest-
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from backoffice.portal import simulator
 from backoffice.portal.simulator import LoginOutcome
 from backoffice.services.accounts import firms
 from backoffice.services.accounts.firms import GrantInput
-from backoffice.services.accounts.queries import AccountFilter
+from backoffice.services.accounts.queries import AccountFilter, AccountRow
 from backoffice.services.permissions import Actor
 from backoffice.views.accounts import letter_dialog, texts
 from backoffice.views.accounts import page as page_module
@@ -99,6 +99,19 @@ def wait_for_rows(qtbot: QtBot, page: AccountsPage, count: int) -> None:
     )
 
 
+def first_row_meets(
+    page: AccountsPage, condition: Callable[[AccountRow], bool]
+) -> Callable[[], bool]:
+    """For ``waitUntil``: the first row meets ``condition`` (a refresh leaves the row
+    unfetched a moment, ``None``)."""
+
+    def check() -> bool:
+        row = page.model.row_at(0)
+        return row is not None and condition(row)
+
+    return check
+
+
 def wait_for_detail(qtbot: QtBot, page: AccountsPage, login: str) -> None:
     qtbot.waitUntil(
         lambda: page.detail.detail is not None and page.detail.detail.row.login == login,
@@ -169,7 +182,9 @@ def test_unblock_from_the_console_with_a_note(
     assert event.summary == "Appel du gérant"
     assert "tentatives échouées : 5" in texts.audit_values(event.before)
     assert "bloqué le : —" in texts.audit_values(event.after)
-    qtbot.waitUntil(lambda: console.model.row_at(0).failed_attempt_count == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        first_row_meets(console, lambda row: row.failed_attempt_count == 0), timeout=WAIT_MS
+    )
     with database.session() as session:
         account = session.scalar(
             select(PortalAccount).where(PortalAccount.login == seeded["locked"])
@@ -227,7 +242,9 @@ def test_search_as_you_type_and_sorting_in_sql(
     wait_for_rows(qtbot, console, 4)
     console.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # login, asked of SQL
     qtbot.waitUntil(lambda: console.sort_key == "login", timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: console.model.row_at(0).login == seeded["firm"], timeout=WAIT_MS)
+    qtbot.waitUntil(
+        first_row_meets(console, lambda row: row.login == seeded["firm"]), timeout=WAIT_MS
+    )
     qtmodeltester.check(console.model)  # type: ignore[attr-defined]
 
 
