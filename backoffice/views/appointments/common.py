@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QSettings
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from backoffice import clock
 from backoffice.i18n import tr
@@ -125,6 +125,19 @@ def add_buttons(
         button.clicked.connect(handler)
         button.setVisible(can_manage or not managing)
         bar.addWidget(button)
+
+
+def action_bar(
+    buttons: Sequence[tuple[str, Callable[[], Any], bool]], can_manage: bool
+) -> tuple[QHBoxLayout, QLabel]:
+    """The bar under a list: its count on the left (returned to be filled), the buttons on
+    the right (as :func:`add_buttons`)."""
+    bar = QHBoxLayout()
+    count = QLabel()
+    bar.addWidget(count)
+    bar.addStretch()
+    add_buttons(bar, buttons, can_manage)
+    return bar, count
 
 
 def professional_combo(

@@ -34,7 +34,7 @@ from backoffice.views import formatting, labels
 from backoffice.views.appointments.actions import AppointmentActions, convocation_file_name
 from backoffice.views.appointments.common import (
     COLOURS,
-    add_buttons,
+    action_bar,
     date_edit,
     fill_centres,
     fill_professionals,
@@ -123,12 +123,7 @@ class AppointmentListTab(QWidget):
         return bar
 
     def _buttons(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        self.count = QLabel()
-        bar.addWidget(self.count)
-        bar.addStretch()
-        add_buttons(
-            bar,
+        bar, self.count = action_bar(
             (
                 (tr("Open the member"), self._open_member, False),
                 (tr("Print the convocations (Ctrl+P)"), self.print_selection, True),

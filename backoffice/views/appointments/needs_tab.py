@@ -36,7 +36,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import (
     WARNING,
-    add_buttons,
+    action_bar,
     centre_combo,
     date_edit,
     fill_centres,
@@ -127,16 +127,7 @@ class NeedsTab(QWidget):
         return bar
 
     def _buttons(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        self.count = QLabel()
-        bar.addWidget(self.count)
-        bar.addStretch()
-        self.intervals_button = QPushButton()
-        self.intervals_button.clicked.connect(self.edit_intervals)
-        self.intervals_button.setEnabled(self.context.allows(Permission.SETTINGS_MANAGE))
-        bar.addWidget(self.intervals_button)
-        add_buttons(
-            bar,
+        bar, self.count = action_bar(
             (
                 (tr("Open the member"), self._open_member, False),
                 (tr("Book one… (Enter)"), self.book_one, True),
@@ -144,6 +135,10 @@ class NeedsTab(QWidget):
             ),
             self.can_manage,
         )
+        self.intervals_button = QPushButton()
+        self.intervals_button.clicked.connect(self.edit_intervals)
+        self.intervals_button.setEnabled(self.context.allows(Permission.SETTINGS_MANAGE))
+        bar.insertWidget(2, self.intervals_button)  # after the count and the stretch
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,6 +33,7 @@ from backoffice.services.appointments.professionals import ProfessionalRow
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.appointments.common import (
+    action_bar,
     centre_combo,
     fit_columns,
     professional_combo,
@@ -136,18 +135,13 @@ class ListSection(QWidget, Generic[Row]):
         self.table.set_rows_model(self.model)
         self.table.activated_row.connect(lambda row: edit(self.model.row_at(row)))
         layout.addWidget(self.table)
-        bar = QHBoxLayout()
-        self.count = QLabel()
-        bar.addWidget(self.count)
-        bar.addStretch()
         buttons = [(tr("New…"), lambda: edit(None))] if editable else []
         buttons.append(
             (tr("Open… (Enter)") if editable else tr("Look… (Enter)"), self._edit_current)
         )
-        for text, handler in (*buttons, *extra):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
-            bar.addWidget(button)
+        bar, self.count = action_bar(
+            [(text, handler, False) for text, handler in (*buttons, *extra)], can_manage=True
+        )
         layout.addLayout(bar)
         self._edit = edit
 

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.appointments.common import (
     WARNING,
-    add_buttons,
+    action_bar,
     fit_columns,
     growing_combo,
     write,
@@ -171,12 +170,7 @@ class RequestsTab(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table).activated.connect(self.refuse)
 
     def _buttons(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        self.count = QLabel()
-        bar.addWidget(self.count)
-        bar.addStretch()
-        add_buttons(
-            bar,
+        bar, self.count = action_bar(
             (
                 (tr("Open the member"), self._open_member, False),
                 (tr("Refuse… (Del)"), self.refuse, True),
