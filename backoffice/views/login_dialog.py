@@ -26,6 +26,7 @@ from backoffice.ops.operation import Operation
 from backoffice.services import staff
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor
+from backoffice.views.widgets.dialogs import ok_cancel
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "backoffice-staff"
@@ -73,11 +74,7 @@ class _FormDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020")
         self.layout_.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, self.submit)
         self.layout_.addWidget(self.buttons)
 
     def password_field(self) -> QLineEdit:

@@ -48,6 +48,7 @@ from backoffice.views.appointments.common import (
     write,
 )
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
+from backoffice.views.widgets.dialogs import ok_cancel
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -345,13 +346,7 @@ class BulkDialog(QDialog):
         form.addRow(tr("Centre"), self.centre)
         form.addRow(tr("From"), self.first)
         form.addRow(tr("Until"), self.last)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Book"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, ok_text=tr("Book")))
 
 
 class IntervalsDialog(QDialog):

@@ -11,7 +11,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QTabWidget,
@@ -44,7 +43,7 @@ from backoffice.views.appointments.network_dialogs import (
     ProfessionalDialog,
     VisitTypeDialog,
 )
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.dialogs import confirm, ok_cancel
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -278,9 +277,4 @@ class ReassignDialog(QDialog):
         self.centre: QComboBox = centre_combo(choices, everyone=tr("every centre"))
         form.addRow(tr("New referent"), self.target)
         form.addRow(tr("Members of"), self.centre)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from backoffice.services.permissions import role_label
 from backoffice.services.staff import StaffRow
 from backoffice.views import formatting
 from backoffice.views.pages.base import Page
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.dialogs import confirm, inform, ok_cancel
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -54,12 +53,7 @@ class StaffDialog(QDialog):
         form.addRow(tr("Full name"), self.full_name)
         form.addRow(tr("Email"), self.email)
         form.addRow(tr("Role"), self.role)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
 
 class AdministrationPage(Page):

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -27,7 +26,7 @@ from backoffice.services.permissions import Permission
 from backoffice.services.tracking import Touched
 from backoffice.views import formatting
 from backoffice.views.pages.base import Page
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.dialogs import confirm, inform, ok_cancel
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -48,12 +47,7 @@ class AddDocumentDialog(QDialog):
         form.addRow(tr("File"), QLineEdit(path.name, readOnly=True))
         form.addRow(tr("Theme"), self.theme)
         form.addRow(tr("Title"), self.title)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
 
 class DocumentsPage(Page):

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from backoffice.services.errors import ValidationFailed
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import DebtorDetails, MandateInfo
 from backoffice.views.sepa.common import date_edit, day_of
-from backoffice.views.widgets.dialogs import ReasonDialog
+from backoffice.views.widgets.dialogs import ReasonDialog, ok_cancel
 from backoffice.views.widgets.search_box import SearchBox
 
 ERROR_STYLE = "color: #b00020"
@@ -86,12 +85,7 @@ class MandateDialog(QDialog):
         self.errors.setStyleSheet(ERROR_STYLE)
         self.errors.setWordWrap(True)
         form.addRow(self.errors)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
+        form.addRow(ok_cancel(self, self.save))
         self._choices: list[queries.MemberChoice] = []
 
     def _find(self, text: str) -> None:

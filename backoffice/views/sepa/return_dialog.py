@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 
 from backoffice import clock
 from backoffice.i18n import tr
@@ -16,7 +16,7 @@ from backoffice.services.sepa.reason_codes import reason_labels
 from backoffice.services.sepa.returns import ReturnOutcome
 from backoffice.views import formatting
 from backoffice.views.sepa.common import date_edit, day_of
-from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.dialogs import inform, ok_cancel
 
 
 class ReturnDialog(QDialog):
@@ -42,12 +42,7 @@ class ReturnDialog(QDialog):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
+        form.addRow(ok_cancel(self))
 
     def chosen_code(self) -> str:
         return str(self.code.currentData())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +34,21 @@ def inform(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.information(parent, title, message)
 
 
+def ok_cancel(
+    dialog: QDialog, on_ok: Callable[[], object] | None = None, ok_text: str | None = None
+) -> QDialogButtonBox:
+    """OK (``on_ok``, else accept; ``ok_text`` renames it) and Cancel (reject) for
+    ``dialog``, to be placed in its layout."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class ReasonDialog(QDialog):
     """Ask for a reason (e.g. shown to the member on the portal); required unless optional."""
 
@@ -52,12 +69,7 @@ class ReasonDialog(QDialog):
         self.text = QPlainTextEdit(initial)
         self.text.setTabChangesFocus(True)
         layout.addWidget(self.text)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._accept))
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
         layout.addWidget(self.error)
