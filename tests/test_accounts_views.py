@@ -256,7 +256,7 @@ def test_a_new_firm_refused_then_created_then_given_access(
     monkeypatch: pytest.MonkeyPatch,
     qtmodeltester: object,
 ) -> None:
-    dialog = FirmDialog(console, console.context)
+    dialog = FirmDialog(console.context, console)
     qtbot.addWidget(dialog)
     values = support.firm_input(name="Fiduciaire Roth", email="pas-un-email")
     for name, line in dialog.inputs.items():
@@ -277,7 +277,7 @@ def test_a_new_firm_refused_then_created_then_given_access(
         firm_id = session.scalar(
             select(PortalAccount.firm_id).where(PortalAccount.login == "CAB0002")
         )
-    grant = GrantDialog(console, console.context, firm_id, "Fiduciaire Roth")
+    grant = GrantDialog(console.context, console, firm_id, "Fiduciaire Roth")
     qtbot.addWidget(grant)
     grant.picker.search.setText("scierie")
     qtbot.waitUntil(lambda: grant.picker.model.rowCount() == 1, timeout=WAIT_MS)
@@ -393,7 +393,7 @@ def test_an_administrator_changes_the_portal_rules_from_the_console(
         page.activated()
         qtbot.waitUntil(lambda p=page: "5 échecs" in p.rules_text.text(), timeout=WAIT_MS)
         assert not page.rules_button.isHidden()
-        dialog = RulesDialog(page, page.context, page.rules)
+        dialog = RulesDialog(page.context, page, page.rules)
         qtbot.addWidget(dialog)
         dialog.spins["max_failures"].setValue(4)
         dialog.spins["temporary_days"].setValue(15)

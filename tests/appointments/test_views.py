@@ -234,18 +234,19 @@ def test_booking_a_free_slot_finds_the_employee(
     qtbot.addWidget(dialog)
     dialog.search.setText("schmitt")
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
-    dialog.save()
+    dialog.submit()
     qtbot.waitUntil(lambda: dialog.booked is not None, timeout=5000)
     assert dialog.booked.employee == "SCHMITT Paul"
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    # QDialog.result() is shadowed by the attribute that holds the service's answer.
+    assert QDialog.result(dialog) == QDialog.DialogCode.Accepted
     second = BookingDialog(
         context, None, choices, SlotChoice(net.doctor.id, net.centre.id, at(TUESDAY, 10, 15))
     )
     qtbot.addWidget(second)
     second.search.setText("dupont")
     qtbot.waitUntil(lambda: second.model.rowCount() == 1, timeout=5000)
-    second.save()
-    qtbot.waitUntil(lambda: "a déjà un rendez-vous" in second.error.text(), timeout=5000)
+    second.submit()
+    qtbot.waitUntil(lambda: "a déjà un rendez-vous" in second.errors.text(), timeout=5000)
     assert second.booked is None
     context.wait_for_background_work()
 
@@ -356,12 +357,12 @@ def test_a_centre_form_shows_the_refusal_and_saves(
     overlapping = dialog.opening.rows[-1]
     overlapping.weekday.setCurrentIndex(0)
     overlapping.starts.setTime(QTime(11, 0))
-    dialog.save()
-    qtbot.waitUntil(lambda: "se chevauchent" in dialog.error.text(), timeout=5000)
+    dialog.submit()
+    qtbot.waitUntil(lambda: "se chevauchent" in dialog.errors.text(), timeout=5000)
     dialog.opening.remove(dialog.opening.rows[-1])
-    dialog.save()
-    qtbot.waitUntil(lambda: dialog.result_row is not None, timeout=5000)
-    assert dialog.result_row.values.opening == (dialog.opening.rows[0].hours(),)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=5000)
+    assert dialog.result.values.opening == (dialog.opening.rows[0].hours(),)
     context.wait_for_background_work()
 
 

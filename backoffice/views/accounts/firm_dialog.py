@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
@@ -14,7 +14,7 @@ from backoffice.services.accounts import firms
 from backoffice.services.accounts.firms import FirmInput
 from backoffice.services.accounts.queries import Holder
 from backoffice.views.accounts.letter_dialog import with_letter
-from backoffice.views.accounts.operation_dialog import OperationDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 def _labels() -> list[tuple[str, str]]:
@@ -35,29 +35,27 @@ def _labels() -> list[tuple[str, str]]:
 class FirmDialog(OperationDialog):
     def __init__(
         self,
-        parent: QWidget | None,
         context: AppContext,
+        parent: QWidget | None,
         firm_id: int | None = None,
         current: Holder | None = None,
     ) -> None:
         creating = firm_id is None
         super().__init__(
-            parent, context, tr("New accounting firm") if creating else tr("Accounting firm")
+            context, parent, tr("New accounting firm") if creating else tr("Accounting firm")
         )
         self.setMinimumWidth(560)
         self.firm_id = firm_id
         self.version = current.firm_version if current else None
-        form = QFormLayout()
         self.inputs: dict[str, QLineEdit] = {}
         for name, label in _labels():
             line = QLineEdit(_initial(current, name))
             self.inputs[name] = self.fields[name] = line
-            form.addRow(label, line)
+            self.form.addRow(label, line)
         code = self.inputs["code"]
         code.setPlaceholderText(tr("automatic (CAB0001, CAB0002…)"))
         code.setReadOnly(not creating)
-        self.layout_.addLayout(form)
-        self.finish_layout(tr("Create and print the letter") if creating else tr("Save"))
+        self.set_action(tr("Create and print the letter") if creating else tr("Save"))
 
     def values(self) -> FirmInput:
         return FirmInput(**{name: line.text() for name, line in self.inputs.items()})

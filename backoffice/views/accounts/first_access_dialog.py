@@ -14,12 +14,12 @@ from backoffice.services.accounts import access
 from backoffice.services.members import MemberRow
 from backoffice.views.accounts.letter_dialog import with_letter
 from backoffice.views.accounts.member_picker import MemberPicker
-from backoffice.views.accounts.operation_dialog import OperationDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 class FirstAccessDialog(OperationDialog):
-    def __init__(self, parent: QWidget | None, context: AppContext) -> None:
-        super().__init__(parent, context, tr("First access of a new member"))
+    def __init__(self, context: AppContext, parent: QWidget | None) -> None:
+        super().__init__(context, parent, tr("First access of a new member"))
         self.resize(700, 480)
         self.add_intro(
             tr(
@@ -30,7 +30,7 @@ class FirstAccessDialog(OperationDialog):
         self.picker = MemberPicker(context)
         self.picker.picked.connect(lambda _member: self.submit())
         self.layout_.addWidget(self.picker)
-        self.finish_layout(tr("Create the access and print the letter"))
+        self.set_action(tr("Create the access and print the letter"))
 
     def work(self) -> Callable[[Session], Any] | None:
         member: MemberRow | None = self.picker.selected()

@@ -21,7 +21,7 @@ from backoffice.services.accounts.firms import GrantInput
 from backoffice.services.members import MemberRow
 from backoffice.views import formatting
 from backoffice.views.accounts.member_picker import MemberPicker
-from backoffice.views.accounts.operation_dialog import OperationDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -36,9 +36,9 @@ class Chosen:
 
 class GrantDialog(OperationDialog):
     def __init__(
-        self, parent: QWidget | None, context: AppContext, firm_id: int, firm_name: str
+        self, context: AppContext, parent: QWidget | None, firm_id: int, firm_name: str
     ) -> None:
-        super().__init__(parent, context, tr("Give {firm} access to members", firm=firm_name))
+        super().__init__(context, parent, tr("Give {firm} access to members", firm=firm_name))
         self.firm_id = firm_id
         self.resize(760, 620)
         self.add_intro(
@@ -87,7 +87,7 @@ class GrantDialog(OperationDialog):
             self.remove_selected
         )
         self.layout_.addWidget(remove)
-        self.finish_layout(tr("Give access"))
+        self.set_action(tr("Give access"))
         self._update_ok()
 
     def add(self, member: MemberRow | None) -> None:

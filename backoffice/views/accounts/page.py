@@ -153,7 +153,7 @@ class AccountsPage(Page):
 
     def edit_rules(self) -> None:
         if self.rules is not None:
-            RulesDialog(self, self.context, self.rules).exec()
+            RulesDialog(self.context, self, self.rules).exec()
 
     def _list(self) -> QWidget:
         self.model: LazyRowsModel[AccountRow] = LazyRowsModel(
@@ -407,16 +407,16 @@ class AccountsPage(Page):
     def change_recovery_email(self) -> None:
         shown = self._shown()
         if shown is not None:
-            RecoveryEmailDialog(self, self.context, shown.row).exec()
+            RecoveryEmailDialog(self.context, self, shown.row).exec()
 
     def first_access(self) -> None:
-        dialog = FirstAccessDialog(self, self.context)
+        dialog = FirstAccessDialog(self.context, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.show_letter(dialog.result)
             self.open({"search": dialog.result[0].login})
 
     def new_firm(self) -> None:
-        dialog = FirmDialog(self, self.context)
+        dialog = FirmDialog(self.context, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.show_letter(dialog.result)
             self.open({"search": dialog.result[0].login})
@@ -424,12 +424,12 @@ class AccountsPage(Page):
     def edit_firm(self) -> None:
         shown = self._shown()
         if shown is not None and shown.row.firm_id is not None:
-            FirmDialog(self, self.context, shown.row.firm_id, shown.holder).exec()
+            FirmDialog(self.context, self, shown.row.firm_id, shown.holder).exec()
 
     def grant_access(self) -> None:
         shown = self._shown()
         if shown is not None and shown.row.firm_id is not None:
-            GrantDialog(self, self.context, shown.row.firm_id, shown.holder.name).exec()
+            GrantDialog(self.context, self, shown.row.firm_id, shown.holder.name).exec()
 
     def revoke_access(self, grant: GrantRow) -> None:
         reason = ask_reason(

@@ -5,26 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.accounts import recovery
 from backoffice.services.accounts.queries import AccountRow
-from backoffice.views.accounts.operation_dialog import OperationDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 class RecoveryEmailDialog(OperationDialog):
-    def __init__(self, parent: QWidget | None, context: AppContext, account: AccountRow) -> None:
-        super().__init__(parent, context, tr("Recovery email of {login}", login=account.login))
+    def __init__(self, context: AppContext, parent: QWidget | None, account: AccountRow) -> None:
+        super().__init__(context, parent, tr("Recovery email of {login}", login=account.login))
         self.account = account
-        form = QFormLayout()
         self.email = QLineEdit(account.recovery_email or "")
         self.fields["recovery_email"] = self.email
-        form.addRow(tr("Recovery email"), self.email)
-        self.layout_.addLayout(form)
-        self.finish_layout(tr("Save"))
+        self.form.addRow(tr("Recovery email"), self.email)
+        self.set_action(tr("Save"))
 
     def work(self) -> Callable[[Session], Any] | None:
         actor, account, email = self.context.actor, self.account, self.email.text()

@@ -5,35 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.accounts import rules
 from backoffice.services.accounts.rules import PortalRules
-from backoffice.views.accounts.operation_dialog import OperationDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 class RulesDialog(OperationDialog):
-    def __init__(self, parent: QWidget | None, context: AppContext, current: PortalRules) -> None:
-        super().__init__(parent, context, tr("Portal rules"))
+    def __init__(self, context: AppContext, parent: QWidget | None, current: PortalRules) -> None:
+        super().__init__(context, parent, tr("Portal rules"))
         self.add_intro(
             tr(
                 "These rules are shared with the portal: they apply to every member and "
                 "accounting firm from the next login."
             )
         )
-        form = QFormLayout()
         self.spins: dict[str, QSpinBox] = {}
         for name, (low, high) in rules.LIMITS.items():
             spin = QSpinBox()
             spin.setRange(low, high)
             spin.setValue(getattr(current, name))
             self.spins[name] = self.fields[name] = spin
-            form.addRow(rules.rule_label(name), spin)
-        self.layout_.addLayout(form)
-        self.finish_layout(tr("Save"))
+            self.form.addRow(rules.rule_label(name), spin)
+        self.set_action(tr("Save"))
 
     def work(self) -> Callable[[Session], Any] | None:
         actor = self.context.actor

@@ -3,11 +3,15 @@ name), choose the kind of visit, book. A refusal is shown in the dialog, which s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr
@@ -21,9 +25,10 @@ from backoffice.services.appointments.choices import (
     search_employees,
 )
 from backoffice.services.appointments.queries import AppointmentRow
+from backoffice.services.errors import ServiceError
 from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import WARNING, day_label, fit_columns, visit_combo
-from backoffice.views.appointments.form_dialog import SavingDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -39,8 +44,10 @@ def employee_columns() -> list[Column[EmployeeChoice]]:
     ]
 
 
-class BookingDialog(SavingDialog):
-    """``result_row`` holds the appointment once booked."""
+class BookingDialog(OperationDialog):
+    """``result`` holds the appointment once booked."""
+
+    shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
 
     def __init__(
         self,
@@ -74,7 +81,7 @@ class BookingDialog(SavingDialog):
         )
         self.table = DataTable("appointment_employee_search")
         self.table.set_rows_model(self.model)
-        self.table.activated_row.connect(lambda _row: self.save())
+        self.table.activated_row.connect(lambda _row: self.submit())
         self.form.addRow(self.table)
         self.count = QLabel()
         self.form.addRow(self.count)
@@ -83,12 +90,12 @@ class BookingDialog(SavingDialog):
         self.note.setPlaceholderText(tr("internal, not shown to the member"))
         self.form.addRow(tr("Visit"), self.visit)
         self.form.addRow(tr("Note"), self.note)
-        self.finish(True, tr("Book"))
+        self.set_action(tr("Book"))
         self.search.setFocus()
 
     @property
     def booked(self) -> AppointmentRow | None:
-        return self.result_row
+        return self.result
 
     def _search(self, text: str) -> None:
         self._sequence += 1
@@ -109,17 +116,17 @@ class BookingDialog(SavingDialog):
         if found:
             self.table.selectRow(0)
 
-    def save(self) -> None:
+    def busy_label(self) -> str:
+        return tr("Booking…")
+
+    def work(self) -> Callable[[Session], Any] | None:
         row = self.table.current_source_row()
         if row is None:
-            self.error.setText(tr("Choose the employee in the list."))
-            return
+            self.show_errors(tr("Choose the employee in the list."))
+            return None
         employee = self.model.row_at(row)
         actor, choice, visit = self.context.actor, self.choice, self.visit.currentData()
         note = self.note.text().strip() or None
-        self.run(
-            lambda session: booking.book_appointment(
-                session, actor, employee.id, visit, choice, note=note
-            ),
-            tr("Booking…"),
+        return lambda session: booking.book_appointment(
+            session, actor, employee.id, visit, choice, note=note
         )

@@ -4,7 +4,9 @@ the French sentence shown under the form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.models import ProfessionalKind
@@ -34,8 +37,9 @@ from backoffice.services.appointments.professionals import (
     ProfessionalValues,
     SessionValues,
 )
+from backoffice.services.errors import ServiceError
 from backoffice.views.appointments.common import select_data
-from backoffice.views.appointments.form_dialog import SavingDialog
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 def time_edit(value: time) -> QTimeEdit:
@@ -152,7 +156,9 @@ def line(value: str | None) -> QLineEdit:
     return QLineEdit(value or "")
 
 
-class CentreDialog(SavingDialog):
+class CentreDialog(OperationDialog):
+    shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
+
     def __init__(
         self, context: AppContext, parent: QWidget | None, row: CentreRow | None, editable: bool
     ) -> None:
@@ -180,19 +186,23 @@ class CentreDialog(SavingDialog):
         for hours in values.opening:
             self.opening.add(hours)
         self.form.addRow(tr("Opening hours"), self.opening)
-        self.finish(editable)
+        self.set_action(tr("Save"))
+        if not editable:
+            self.set_read_only()
 
     def values(self) -> CentreValues:
         text = {name: edit.text() for name, edit in self.inputs.items()}
         return CentreValues(**text, is_active=self.active.isChecked(), opening=self.opening.hours())
 
-    def save(self) -> None:
+    def work(self) -> Callable[[Session], Any]:
         actor, values = self.context.actor, self.values()
         centre_id, version = (self.row.id, self.row.version) if self.row else (None, None)
-        self.run(lambda session: centres.save_centre(session, actor, centre_id, version, values))
+        return lambda session: centres.save_centre(session, actor, centre_id, version, values)
 
 
-class ProfessionalDialog(SavingDialog):
+class ProfessionalDialog(OperationDialog):
+    shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
+
     def __init__(
         self,
         context: AppContext,
@@ -231,7 +241,9 @@ class ProfessionalDialog(SavingDialog):
         for item in values.sessions:
             self.sessions.add(item.hours, item.centre_id, item.slot_minutes)
         self.form.addRow(tr("Weekly sessions"), self.sessions)
-        self.finish(editable)
+        self.set_action(tr("Save"))
+        if not editable:
+            self.set_read_only()
 
     def values(self) -> ProfessionalValues:
         text = {name: edit.text() for name, edit in self.inputs.items()}
@@ -242,15 +254,17 @@ class ProfessionalDialog(SavingDialog):
             sessions=self.sessions.sessions(),
         )
 
-    def save(self) -> None:
+    def work(self) -> Callable[[Session], Any]:
         actor, values = self.context.actor, self.values()
         pro_id, version = (self.row.id, self.row.version) if self.row else (None, None)
-        self.run(
-            lambda session: professionals.save_professional(session, actor, pro_id, version, values)
+        return lambda session: professionals.save_professional(
+            session, actor, pro_id, version, values
         )
 
 
-class VisitTypeDialog(SavingDialog):
+class VisitTypeDialog(OperationDialog):
+    shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
+
     def __init__(
         self,
         context: AppContext,
@@ -278,9 +292,11 @@ class VisitTypeDialog(SavingDialog):
         self.form.addRow(tr("Usual length"), self.duration)
         self.form.addRow("", self.hiring)
         self.form.addRow("", self.doctor)
-        self.finish(editable)
+        self.set_action(tr("Save"))
+        if not editable:
+            self.set_read_only()
 
-    def save(self) -> None:
+    def work(self) -> Callable[[Session], Any]:
         values = visits.VisitTypeRow(
             self.code.text().strip(),
             self.label.text(),
@@ -290,4 +306,4 @@ class VisitTypeDialog(SavingDialog):
             self.row.position if self.row else 0,
         )
         actor, create = self.context.actor, self.row is None
-        self.run(lambda session: visits.save_visit_type(session, actor, values, create=create))
+        return lambda session: visits.save_visit_type(session, actor, values, create=create)

@@ -14,7 +14,8 @@ from backoffice.services.billing import credit_notes
 from backoffice.services.billing.credit_notes import Creditable
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import MoneyEdit, OperationDialog
+from backoffice.views.billing.widgets import MoneyEdit
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 class CreditNoteDialog(OperationDialog):
@@ -79,7 +80,7 @@ class CreditNoteDialog(OperationDialog):
             )
         )
 
-    def label(self) -> str:
+    def busy_label(self) -> str:
         return tr("Issuing the credit note…")
 
     def work(self) -> Callable[[Any], Any] | None:

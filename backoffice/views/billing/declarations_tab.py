@@ -32,13 +32,13 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.widgets import (
     LazyTab,
-    OperationDialog,
     ask_save_path,
     count_spin,
     searchable,
     year_spin,
 )
 from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -67,7 +67,7 @@ class DeclarationDialog(OperationDialog):
         for label, spin in zip(("SI", "SIA", "SIR"), self.counts, strict=True):
             self.form.addRow(tr("Employees in {category}", category=label), spin)
 
-    def label(self) -> str:
+    def busy_label(self) -> str:
         return tr("Saving the declaration…")
 
     def work(self) -> Callable[[Any], DeclarationOutcome]:

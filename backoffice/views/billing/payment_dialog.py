@@ -17,8 +17,9 @@ from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import MoneyEdit, OperationDialog, date_edit, from_qdate
+from backoffice.views.billing.widgets import MoneyEdit, date_edit, from_qdate
 from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
 def method_label(method: PaymentMethod) -> str:
@@ -60,7 +61,7 @@ class PaymentDialog(OperationDialog):
         self.form.addRow(tr("Received on"), self.received_on)
         self.form.addRow(tr("Reference"), self.reference)
 
-    def label(self) -> str:
+    def busy_label(self) -> str:
         return tr("Recording the payment…")
 
     def work(self) -> Callable[[Any], Any] | None:

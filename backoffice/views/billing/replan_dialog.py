@@ -15,7 +15,8 @@ from backoffice.ops.context import AppContext
 from backoffice.services.billing import replanning
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import DatesEditor, OperationDialog
+from backoffice.views.billing.widgets import DatesEditor
+from backoffice.views.widgets.operation_dialog import OperationDialog
 
 PROPOSED_INSTALMENTS = 3
 
@@ -74,7 +75,7 @@ class ReplanDialog(OperationDialog):
             )
         )
 
-    def label(self) -> str:
+    def busy_label(self) -> str:
         return tr("Re-planning…")
 
     def work(self) -> Callable[[Any], Any] | None:

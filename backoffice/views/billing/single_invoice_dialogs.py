@@ -29,13 +29,13 @@ from backoffice.services.billing.invoicing import PAYMENT_DAYS
 from backoffice.services.billing.single_invoices import HeadcountFacts, NoShowRow
 from backoffice.views import formatting, labels
 from backoffice.views.billing.widgets import (
-    OperationDialog,
     count_spin,
     date_edit,
     from_qdate,
     show_rows,
     year_spin,
 )
+from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -122,7 +122,7 @@ class SingleInvoiceDialog(OperationDialog):
             tr("Declared: {declared}. Present: {present}.", declared=declared, present=present)
         )
 
-    def label(self) -> str:
+    def busy_label(self) -> str:
         return tr("Issuing the invoice…")
 
     def work(self) -> Callable[[Any], Any] | None:
@@ -183,7 +183,7 @@ class NoShowDialog(OperationDialog):
             self.model.set_rows,
         )
 
-    def label(self) -> str:
+    def busy_label(self) -> str:
         return tr("Issuing the invoices…")
 
     def work(self) -> Callable[[Any], Any] | None:

@@ -31,12 +31,11 @@ from backoffice.views.billing.widgets import (
     LazyTab,
     MoneyEdit,
     RateEdit,
-    error_label,
     heading,
     show_rows,
-    shown_in,
     year_spin,
 )
+from backoffice.views.widgets.operation_dialog import error_label, shown_in
 from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
 from backoffice.views.widgets.table import DataTable
 

@@ -11,10 +11,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QDate, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,15 +26,13 @@ from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.money import format_eur, parse_eur
 from backoffice.ops.context import AppContext, concerns
-from backoffice.ops.operation import Operation, run_query
-from backoffice.services.errors import ValidationFailed
+from backoffice.ops.operation import run_query
 from backoffice.services.tracking import Touched
 from backoffice.text import fold
 from backoffice.views.widgets.rows_model import SORT_ROLE, RowsModel
 from backoffice.views.widgets.table import DataTable
 
 Row = TypeVar("Row")
-ERROR_STYLE = "color: #b00020"
 WARNING_STYLE = "color: #8a5300"
 MAX_COLUMN_WIDTH = 320
 
@@ -69,13 +64,6 @@ def count_spin(value: int = 0) -> QSpinBox:
     spin.setRange(0, 100000)
     spin.setValue(value)
     return spin
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    return label
 
 
 def unbreakable(text: str) -> str:
@@ -308,62 +296,3 @@ def arrange(table: DataTable, model: RowsModel[Any], column: int, order: Order) 
             QSettings().setValue(fitted, True)
 
     model.modelReset.connect(fit)
-
-
-class OperationDialog(QDialog):
-    """A form whose OK runs one service call in the background: refused input is shown in
-    the form (what was typed stays), success closes it with the result in ``result``."""
-
-    def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.result: Any = None
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        self.form = QFormLayout()
-        self.errors = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.errors)
-        layout.addWidget(self.buttons)
-
-    def work(self) -> Callable[[Any], Any] | None:
-        """The service call to run, or None after showing what is wrong in the form."""
-        raise NotImplementedError
-
-    def label(self) -> str:
-        return tr("Saving…")
-
-    def submit(self) -> None:
-        work = self.work()
-        if work is None:
-            return
-        self.buttons.setEnabled(False)
-        Operation(self.context, self, work, label=self.label()).success(self._done).failure(
-            self.refused
-        ).finally_(lambda: self.buttons.setEnabled(True)).run()
-
-    def _done(self, result: Any) -> None:
-        self.result = result
-        self.accept()
-
-    def refused(self, error: BaseException) -> bool:
-        return shown_in(self.errors)(error)
-
-
-def shown_in(label: QLabel) -> Callable[[BaseException], bool]:
-    """An operation's ``failure``: bad input is said in ``label`` (the form keeps what was
-    typed); anything else gets the usual dialog."""
-
-    def show(error: BaseException) -> bool:
-        if isinstance(error, ValidationFailed):
-            label.setText(error.message)
-            return False
-        return True
-
-    return show

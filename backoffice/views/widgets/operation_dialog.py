@@ -1,0 +1,165 @@
+"""The form dialog of every page: its OK runs one service call in the background; a refusal
+is shown in the dialog (the French sentence, the fields named in red) and what was typed
+stays; success closes it with the service's answer in ``result``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+import shiboken6
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from backoffice.i18n import tr
+from backoffice.ops.context import AppContext
+from backoffice.ops.operation import Operation
+from backoffice.services.errors import ServiceError, ValidationFailed
+from backoffice.views.widgets.dialogs import ok_cancel
+
+ERROR_STYLE = "color: #b00020"
+FIELD_ERROR_STYLE = "border: 1px solid #b00020"
+OK = QDialogButtonBox.StandardButton.Ok
+
+
+def error_label() -> QLabel:
+    """A red, word-wrapped label for the French sentences of a refusal."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    return label
+
+
+def shown_in(label: QLabel) -> Callable[[BaseException], bool]:
+    """An operation's ``failure`` for a form that is not an :class:`OperationDialog`: bad
+    input is said in ``label`` (the form keeps what was typed); anything else gets the
+    usual dialog."""
+
+    def show(error: BaseException) -> bool:
+        if isinstance(error, ValidationFailed):
+            label.setText(error.message)
+            return False
+        return True
+
+    return show
+
+
+class OperationDialog(QDialog):
+    """Subclasses put their inputs in ``form`` (or more in ``layout_``) and implement
+    :meth:`work`; ``fields`` maps a service's field names to the inputs to mark in red."""
+
+    # Refusals said in the dialog; any other error gets the standard dialog (permission,
+    # conflict with its reload, lost connection with its retry).
+    shown_inline: tuple[type[ServiceError], ...] = (ValidationFailed,)
+
+    def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent)
+        self.context = context
+        # Shadows QDialog.result(): callers compare exec()'s return value instead.
+        self.result: Any = None
+        self.fields: dict[str, QWidget] = {}
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.layout_ = QVBoxLayout()
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.errors = error_label()
+        self.buttons = ok_cancel(self, self.submit)
+        outer = QVBoxLayout(self)
+        outer.addLayout(self.layout_)
+        outer.addWidget(self.errors)
+        outer.addWidget(self.buttons)
+
+    # -- building the form ----------------------------------------------------------------
+
+    def add_intro(self, text: str) -> None:
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        self.layout_.insertWidget(0, intro)
+
+    def add_lines(
+        self, values: object, fields: tuple[tuple[str, str], ...]
+    ) -> dict[str, QLineEdit]:
+        """A text field per (attribute, label), filled from ``values``, marked in red when
+        a refusal names that attribute."""
+        inputs = {}
+        for name, label in fields:
+            inputs[name] = QLineEdit(getattr(values, name, None) or "")
+            self.form.addRow(label, inputs[name])
+        self.fields.update(inputs)
+        return inputs
+
+    def set_action(self, text: str) -> None:
+        """Name the OK button after what it does."""
+        self.buttons.button(OK).setText(text)
+
+    def set_read_only(self) -> None:
+        """For a role that may only look: inputs disabled, a single Close button. Call it
+        once the inputs are in place."""
+        for child in self.findChildren(QWidget):
+            if isinstance(
+                child, QLineEdit | QComboBox | QAbstractSpinBox | QAbstractButton
+            ) and not self.buttons.isAncestorOf(child):
+                child.setEnabled(False)
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+
+    # -- what subclasses say --------------------------------------------------------------
+
+    def work(self) -> Callable[[Session], Any] | None:
+        """The service call to run, or None after showing in the form what is wrong."""
+        raise NotImplementedError
+
+    def busy_label(self) -> str:
+        return tr("Saving…")
+
+    # -- running it -----------------------------------------------------------------------
+
+    def submit(self) -> None:
+        ok = self.buttons.button(OK)
+        # Read-only (no OK), or already saving: Enter in a list or a double click also
+        # submits, and must not start a second save.
+        if ok is None or not ok.isEnabled():
+            return
+        work = self.work()
+        if work is None:
+            return
+        ok.setEnabled(False)
+        Operation(self.context, self, work, label=self.busy_label()).success(
+            self._succeeded
+        ).failure(self.refused).finally_(self._enable_ok).run()
+
+    def show_errors(self, message: str, fields: Collection[str] = frozenset()) -> None:
+        """Say ``message`` and mark the inputs of ``fields`` (unmarking the others)."""
+        self.errors.setText(message)
+        for name, widget in self.fields.items():
+            widget.setStyleSheet(FIELD_ERROR_STYLE if name in fields else "")
+
+    def refused(self, error: BaseException) -> bool:
+        """The operation's ``failure``: True lets the standard error dialog show it."""
+        if not isinstance(error, self.shown_inline):
+            return True
+        named = (
+            {item.field for item in error.errors} if isinstance(error, ValidationFailed) else set()
+        )
+        self.show_errors(error.message, named)
+        return False
+
+    def _succeeded(self, result: Any) -> None:
+        self.result = result
+        self.accept()
+
+    def _enable_ok(self) -> None:
+        # Runs even when the dialog was destroyed meanwhile (its parent page closed).
+        if shiboken6.isValid(self) and (ok := self.buttons.button(OK)) is not None:
+            ok.setEnabled(True)
