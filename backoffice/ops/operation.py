@@ -255,7 +255,6 @@ class Operation(QObject, Generic[T]):
                 self._on_conflict()
             elif outcome == error_dialogs.Choice.RETRY:
                 self._retry()
-                return
         finally:
             self._done()
 
@@ -270,8 +269,7 @@ class Operation(QObject, Generic[T]):
         )
         again._on_success, again._on_failure = self._on_success, self._on_failure
         again._on_conflict, again._on_finally = self._on_conflict, self._on_finally
-        self.context.release(self.key)
-        self._forget()
+        self._forget()  # the retry owns the callbacks now: this one's ending calls none
         again.run()
 
     def _done(self) -> None:

@@ -26,7 +26,7 @@ from backoffice.ops.operation import Operation
 from backoffice.services import staff
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor
-from backoffice.views.widgets.dialogs import ok_cancel
+from backoffice.views.widgets.dialogs import error_label, ok_cancel
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "backoffice-staff"
@@ -70,9 +70,7 @@ class _FormDialog(QDialog):
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         self.layout_.addWidget(self.error)
         self.buttons = ok_cancel(self, self.submit)
         self.layout_.addWidget(self.buttons)

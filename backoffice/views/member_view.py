@@ -35,7 +35,7 @@ from backoffice.views import formatting, labels
 from backoffice.views.changes.member_banner import ScheduledChangesBanner
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
 from backoffice.views.member_form import MemberForm, display
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.dialogs import confirm, error_label
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.table import DataTable
 
@@ -123,9 +123,7 @@ class MemberView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         layout.addWidget(scroll)
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setStyleSheet("color: #b00020")
+        self.errors = error_label()
         layout.addWidget(self.errors)
         buttons = QHBoxLayout()
         buttons.addStretch()

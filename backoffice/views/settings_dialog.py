@@ -30,6 +30,7 @@ from backoffice.ops.operation import Operation, run_query
 from backoffice.services import settings as settings_service
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
+from backoffice.views.widgets.dialogs import error_label
 
 
 def creditor_fields() -> list[tuple[str, str]]:
@@ -72,9 +73,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._language_tab(), tr("Language"))
         self.can_manage = context.allows(Permission.SETTINGS_MANAGE)
         self.tabs.addTab(self._defaults_tab(), tr("Service defaults"))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

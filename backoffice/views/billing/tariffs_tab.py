@@ -35,7 +35,8 @@ from backoffice.views.billing.widgets import (
     show_rows,
     year_spin,
 )
-from backoffice.views.widgets.operation_dialog import error_label, shown_in
+from backoffice.views.widgets.dialogs import error_label
+from backoffice.views.widgets.operation_dialog import shown_in
 from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
 from backoffice.views.widgets.table import DataTable
 

@@ -23,10 +23,8 @@ from backoffice.services.errors import ValidationFailed
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import DebtorDetails, MandateInfo
 from backoffice.views.sepa.common import date_edit, day_of
-from backoffice.views.widgets.dialogs import ReasonDialog, ok_cancel
+from backoffice.views.widgets.dialogs import ReasonDialog, error_label, ok_cancel
 from backoffice.views.widgets.search_box import SearchBox
-
-ERROR_STYLE = "color: #b00020"
 
 
 class MandateDialog(QDialog):
@@ -81,9 +79,7 @@ class MandateDialog(QDialog):
             (tr("Email"), self.email),
         ):
             form.addRow(label, widget)
-        self.errors = QLabel()
-        self.errors.setStyleSheet(ERROR_STYLE)
-        self.errors.setWordWrap(True)
+        self.errors = error_label()
         form.addRow(self.errors)
         form.addRow(ok_cancel(self, self.save))
         self._choices: list[queries.MemberChoice] = []

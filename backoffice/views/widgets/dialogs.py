@@ -16,6 +16,16 @@ from PySide6.QtWidgets import (
 
 from backoffice.i18n import tr
 
+ERROR_STYLE = "color: #b00020"
+
+
+def error_label() -> QLabel:
+    """A red, word-wrapped label for the French sentences of a refusal."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    return label
+
 
 def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
     """Ask before a destructive action; the action is named on the button, No is default."""
@@ -70,8 +80,7 @@ class ReasonDialog(QDialog):
         self.text.setTabChangesFocus(True)
         layout.addWidget(self.text)
         layout.addWidget(ok_cancel(self, self._accept))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         layout.addWidget(self.error)
 
     def _accept(self) -> None:

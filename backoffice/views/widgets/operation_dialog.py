@@ -26,19 +26,10 @@ from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation
 from backoffice.services.errors import ServiceError, ValidationFailed
-from backoffice.views.widgets.dialogs import ok_cancel
+from backoffice.views.widgets.dialogs import error_label, ok_cancel
 
-ERROR_STYLE = "color: #b00020"
 FIELD_ERROR_STYLE = "border: 1px solid #b00020"
 OK = QDialogButtonBox.StandardButton.Ok
-
-
-def error_label() -> QLabel:
-    """A red, word-wrapped label for the French sentences of a refusal."""
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    return label
 
 
 def shown_in(label: QLabel) -> Callable[[BaseException], bool]:
