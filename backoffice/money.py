@@ -7,9 +7,12 @@ Rates are stored in basis points (``2000`` = 20 %, ``150`` = 1.5 %).
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal, parse_decimal
+
+from backoffice.i18n import tr
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -62,3 +65,41 @@ def parse_eur(text: str, locale: str = "fr_FR") -> int:
         except InvalidOperation:
             raise ValueError(f"not an amount: {text!r}") from error
     return to_cents(Decimal(value))
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t€")
+_AMOUNT = re.compile(r"[+-]?\d+(?:[.,]\d{1,2})?")
+
+
+class AmountError(ValueError):
+    """An amount a person typed that is not money; the message is a sentence to show."""
+
+
+def parse_amount(
+    text: str, *, ceiling_cents: int | None = None, allow_negative: bool = False
+) -> int:
+    """The one parser of amounts typed by people, in cents.
+
+    Accepts French and dot decimals with spaces and a euro sign (``1 458,22 €``,
+    ``1458.22``, ``1.458,22``); refuses what is not an amount of money: more than two
+    decimals, exponents, ``Infinity``, an amount above ``ceiling_cents``, a negative amount
+    unless ``allow_negative``.
+    """
+    cleaned = text.translate(_SPACES).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not cleaned:
+        raise AmountError(tr("Type an amount."))
+    if "," in cleaned and "." in cleaned:  # the last separator is the decimal one
+        grouping = "." if cleaned.rindex(",") > cleaned.rindex(".") else ","
+        cleaned = cleaned.replace(grouping, "")
+    if not _AMOUNT.fullmatch(cleaned):
+        if re.fullmatch(r"[+-]?\d+[.,]\d{3,}", cleaned):
+            raise AmountError(tr("An amount has at most two decimals (cents): {text}.", text=text))
+        raise AmountError(tr("This is not an amount in euros: {text}.", text=text))
+    cents = int(Decimal(cleaned.replace(",", ".")) * 100)
+    if cents < 0 and not allow_negative:
+        raise AmountError(tr("The amount cannot be negative."))
+    if ceiling_cents is not None and abs(cents) > ceiling_cents:
+        raise AmountError(
+            tr("The amount cannot exceed {ceiling}.", ceiling=format_eur(ceiling_cents))
+        )
+    return cents

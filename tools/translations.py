@@ -2,6 +2,12 @@
 
     python tools/translations.py check    # list strings without a French translation
     python tools/translations.py update   # add new strings to their area's .po, drop unused
+    python tools/translations.py fill MAPPING.json   # set French text for new strings
+    python tools/translations.py recover REF...  # after a merge: catalogues without conflicts
+
+``recover main my-branch`` resolves conflicts in the catalogues after ``git merge``: it
+takes the first ref's catalogues, adds the strings of the merged code, and fills every
+translation either ref had.
 
 Every ``tr("...")`` / ``ntr("...", "...", n)`` string of ``backoffice/`` is extracted with
 Babel. Catalogues live in ``resources/locale/fr/<area>.po``, one per area of the
@@ -20,7 +26,17 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "backoffice"
 LOCALE = ROOT / "resources" / "locale" / "fr"
-AREAS = ("changes", "billing", "appointments", "convocations", "accounts", "sepa", "documents")
+AREAS = (
+    "changes",
+    "billing",
+    "appointments",
+    "convocations",
+    "accounts",
+    "sepa",
+    "documents",
+)
+# Newer areas match a whole folder or module name prefix only (``mail`` is not ``email``).
+PREFIX_AREAS = ("bank", "einvoicing", "mail", "accounting", "members")
 KEYWORDS = {"tr": None, "ntr": (1, 2), "trc": ((1, "c"), 2)}
 SEPARATOR = "\x04"  # context, then message: the key of a message with a context
 
@@ -30,6 +46,9 @@ def area_of(path: str) -> str:
     for area in AREAS:
         if any(area in part for part in parts):
             return "appointments" if area == "convocations" else area
+    for area in PREFIX_AREAS:
+        if any(part.startswith(area) for part in parts):
+            return area
     if parts and parts[0] in ("views", "ops"):
         return "application"
     return "core"
@@ -154,8 +173,63 @@ def fill(mapping_file: str) -> int:
     return 0
 
 
+def recover(refs: list[str]) -> int:
+    """Catalogues without merge conflicts: the first ref's files, the merged code's strings,
+    and every translation any of ``refs`` had."""
+    import io
+    import json
+    import subprocess
+    import tempfile
+
+    def at(ref: str, name: str) -> bytes | None:
+        shown = subprocess.run(
+            ["git", "show", f"{ref}:resources/locale/fr/{name}"],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
+        return shown.stdout if shown.returncode == 0 else None
+
+    listed = subprocess.run(
+        ["git", "ls-tree", "--name-only", refs[0], "resources/locale/fr/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = {Path(line).name for line in listed.stdout.split()}
+    names |= {path.name for path in LOCALE.glob("*.po")}
+    mapping: dict[str, object] = {}
+    for ref in reversed(refs):  # the first ref's translations win
+        for name in sorted(names):
+            content = at(ref, name)
+            if content is None:
+                continue
+            for message in read_po(io.BytesIO(content), locale="fr"):
+                translated = (
+                    all(message.string) if isinstance(message.string, tuple) else message.string
+                )
+                if message.id and translated:
+                    value = message.string
+                    mapping[key_of(message)] = list(value) if isinstance(value, tuple) else value
+    for name in sorted(names):
+        content = at(refs[0], name)
+        if content is not None:
+            (LOCALE / name).write_bytes(content)
+        else:
+            (LOCALE / name).unlink(missing_ok=True)
+    update()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(mapping, handle)
+    fill(handle.name)
+    Path(handle.name).unlink()
+    return check()
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "fill":
         sys.exit(fill(sys.argv[2]))
+    if command == "recover":
+        sys.exit(recover(sys.argv[2:] or ["HEAD"]))
     sys.exit({"check": check, "update": update}[command]())

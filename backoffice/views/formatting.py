@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from backoffice import clock
+from backoffice.dates import format_day, format_moment
+from backoffice.dates import parse_day as parse_typed_day
 from backoffice.i18n import tr
 from backoffice.money import format_eur
 
 
 def day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return format_day(value)
 
 
 def moment(value: datetime | None) -> str:
-    return clock.local(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return format_moment(value)
 
 
 def amount(cents: int | None) -> str:
@@ -27,12 +28,4 @@ def yes_no(value: bool) -> str:
 
 def parse_day(text: str) -> date | None:
     """``15/05/2018`` (or ISO) → date; empty → None; raises ValueError otherwise."""
-    cleaned = text.strip()
-    if not cleaned:
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 - a plain date
-        except ValueError:
-            continue
-    raise ValueError(cleaned)
+    return parse_typed_day(text)
