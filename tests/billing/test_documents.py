@@ -190,9 +190,7 @@ def test_the_schedules_workbook_reconciles_to_the_cent(
     total_row = [cell.value for cell in sheet[instalments + 3]]
     assert total_row[0] == "Total" and total_row[1] == f"=SUBTOTAL(3,A2:A{last})"
     assert total_row[5:9] == [f"=SUBTOTAL(9,{c}2:{c}{last})" for c in "FGHI"]
-    assert sheet.cell(instalments + 3, 2).number_format == (
-        '[=1]0 "échéance";#,##0 "échéances"'
-    )
+    assert sheet.cell(instalments + 3, 2).number_format == ('[=1]0 "échéance";#,##0 "échéances"')
     cached = load_workbook(target, data_only=True).active
     total_values = [cell.value for cell in cached[instalments + 3]]
     invoices_row = [cell.value for cell in cached[instalments + 4]]
