@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
