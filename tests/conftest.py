@@ -94,6 +94,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     database = Database(f"sqlite:///{path}")
     database.upgrade()
+    _configure_service(database)
     database.dispose()
     return path
 
@@ -124,6 +125,12 @@ def pg_server_url() -> Iterator[str]:
     admin.dispose()
 
 
+def _configure_service(database: Database) -> None:
+    """As an administrator does first: the service's identity, which documents print."""
+    with database.transaction() as session:
+        factories.service_identity(session)
+
+
 def _truncate_postgresql(database: Database) -> None:
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
     with database.engine.begin() as connection:
@@ -144,6 +151,7 @@ def pg_database(request: pytest.FixtureRequest) -> Iterator[Database]:
     url = request.getfixturevalue("pg_server_url")
     database = Database(url)
     _truncate_postgresql(database)
+    _configure_service(database)
     yield database
     database.dispose()
 
