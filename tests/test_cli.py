@@ -38,7 +38,7 @@ def test_db_upgrade_twice_does_no_harm(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--database", url, "db", "upgrade"]) == 0
     assert main(["--database", url, "db", "current"]) == 0
     output = capsys.readouterr().out
-    assert f"(latest: {SCHEMA_HEAD})" in output
+    assert f"Schema {SCHEMA_HEAD} (latest: {SCHEMA_HEAD})" in output
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ account, from the former ``sepa.creditor`` setting, becomes the first row of
 ``service_bank_accounts``.
 
 Revision ID: 13
-Revises: 0001
+Revises: 15
 Create Date: 2026-12-04
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "13"
-down_revision = "0001"
+down_revision = "15"
 branch_labels = None
 depends_on = None
 
