@@ -72,7 +72,7 @@ def load(session: Session) -> pain008.Creditor:
         iban=account.iban,
         bic=account.bic,
         address=pain008.PostalAddress(
-            street=" ".join(part for part in (address.line1, address.line2) if part),
+            street=address.line1,
             postcode=address.postcode,
             town=address.city,
             country=address.country_code,
