@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from backoffice.dates import format_day
 from backoffice.resources import resource_path
 
 FONT = "DejaVuSans"
@@ -121,7 +122,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def french_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_day(day)
 
 
 def long_french_date(day: date) -> str:

@@ -15,6 +15,7 @@ from schwifty.exceptions import SchwiftyException
 from stdnum.eu import at_02
 from stdnum.fr import siret as siret_number
 
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -73,9 +74,9 @@ def check_date_order(
         return tr(
             "{later} ({later_date}) cannot be before {earlier} ({earlier_date}).",
             later=later_label,
-            later_date=later.strftime("%d/%m/%Y"),
+            later_date=format_day(later),
             earlier=earlier_label,
-            earlier_date=earlier.strftime("%d/%m/%Y"),
+            earlier_date=format_day(earlier),
         )
     return None
 

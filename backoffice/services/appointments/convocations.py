@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
@@ -130,7 +131,7 @@ def _selected(session: Session, selection: ConvocationSelection) -> list[tuple]:
             "day",
             tr(
                 "There is no confirmed appointment on {day} to convene.",
-                day=selection.day.strftime("%d/%m/%Y"),
+                day=format_day(selection.day),
             ),
         )
     return rows

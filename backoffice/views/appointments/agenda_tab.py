@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import ntr, tr
 from backoffice.models import AppointmentStatus
 from backoffice.ops.context import AppContext
@@ -244,7 +245,7 @@ class AgendaTab(QWidget):
         )
         header.setDefaultSectionSize(150)
         days = sorted({column.day for column in grid.columns})
-        span = f" · {days[0]:%d/%m}–{days[-1]:%d/%m/%Y}" if len(days) > 1 else ""
+        span = f" · {days[0]:%d/%m}–{format_day(days[-1])}" if len(days) > 1 else ""
         self.title.setText(
             ntr("{count} appointment", "{count} appointments", grid.appointment_count) + span
         )

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import AppointmentStatus
 from backoffice.ops.context import AppContext
@@ -68,7 +69,7 @@ def date_edit(day: date | None = None) -> QDateEdit:
 
 def day_label(day: date) -> str:
     """``mardi 24/11/2026``."""
-    return f"{weekday_name(day.weekday())} {day.strftime('%d/%m/%Y')}"
+    return f"{weekday_name(day.weekday())} {format_day(day)}"
 
 
 def short_day(day: date) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import run_query
@@ -189,8 +190,8 @@ class SlotDialog(QDialog):
         self.note.setText(proposals.note)
         self.note.setVisible(bool(proposals.note))
         dates = {
-            "first": proposals.first_day.strftime("%d/%m/%Y"),
-            "last": proposals.last_day.strftime("%d/%m/%Y"),
+            "first": format_day(proposals.first_day),
+            "last": format_day(proposals.last_day),
         }
         self.count.setText(
             tr(
