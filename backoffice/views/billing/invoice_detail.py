@@ -16,11 +16,9 @@ from backoffice.services.billing.invoice_lists import (
 )
 from backoffice.views import formatting, labels
 from backoffice.views.billing.payment_dialog import method_label
-from backoffice.views.billing.widgets import (
-    show_rows,
-    unbreakable,
-)
+from backoffice.views.billing.widgets import unbreakable
 from backoffice.views.member_view import EXITED, schedule_columns
+from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.rows_model import (
     Column,
     RowsModel,

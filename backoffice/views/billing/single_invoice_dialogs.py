@@ -28,13 +28,8 @@ from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.billing.invoicing import PAYMENT_DAYS
 from backoffice.services.billing.single_invoices import HeadcountFacts, NoShowRow
 from backoffice.views import formatting, labels
-from backoffice.views.billing.widgets import (
-    count_spin,
-    date_edit,
-    from_qdate,
-    show_rows,
-    year_spin,
-)
+from backoffice.views.widgets.inputs import DateInput, count_spin, typed_day, year_spin
+from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
@@ -81,7 +76,7 @@ class SingleInvoiceDialog(OperationDialog):
             self.facts = QLabel()
             self.facts.setWordWrap(True)
             self.form.addRow(propose, self.facts)
-        self.due_on = date_edit(clock.today() + timedelta(days=PAYMENT_DAYS))
+        self.due_on = DateInput(clock.today() + timedelta(days=PAYMENT_DAYS))
         self.form.addRow(tr("Due on"), self.due_on)
 
     def _look_up(self) -> None:
@@ -131,7 +126,9 @@ class SingleInvoiceDialog(OperationDialog):
             self._look_up()
             return None
         actor, member_id, year = self.context.actor, self.member.id, self.year.value()
-        due = from_qdate(self.due_on.date())
+        due = typed_day(self.due_on, self.errors)
+        if due is None:
+            return None
         counts = {category: spin.value() for category, spin in self.counts.items()}
         if self.kind == InvoiceKind.JOINING_FEE:
             employees = self.new_employees.value()
@@ -173,7 +170,7 @@ class NoShowDialog(OperationDialog):
         box.addWidget(QLabel(tr("Appointments missed without excuse, not billed yet:")))
         box.addWidget(self.table)
         self.form.addRow(box)
-        self.due_on = date_edit(clock.today() + timedelta(days=PAYMENT_DAYS))
+        self.due_on = DateInput(clock.today() + timedelta(days=PAYMENT_DAYS))
         self.form.addRow(tr("Due on"), self.due_on)
         actor = context.actor
         run_query(
@@ -193,7 +190,9 @@ class NoShowDialog(OperationDialog):
         if not chosen:
             self.errors.setText(tr("Select the appointments to bill."))
             return None
-        actor, due = self.context.actor, from_qdate(self.due_on.date())
+        actor, due = self.context.actor, typed_day(self.due_on, self.errors)
+        if due is None:
+            return None
         return lambda s: [
             single_invoices.issue_no_show(s, actor, appointment_id, due)
             for appointment_id in chosen

@@ -48,10 +48,14 @@ class Tabs(QTabWidget):
         self.by_key[key] = tab
         self.addTab(tab, title)
 
-    def show_key(self, key: str) -> QWidget | None:
+    def show_key(self, key: str, *, fresh: bool = False) -> QWidget | None:
+        """Show the tab ``key``; ``fresh``: read it again (another page sent the user here,
+        from numbers that may be newer than what the tab last read)."""
         tab = self.by_key.get(key)
         if tab is not None:
             self.setCurrentWidget(tab)
+            if fresh and isinstance(tab, LiveTab) and tab.loaded_once:
+                tab.reload()
         return tab
 
     def refresh(self) -> None:
@@ -84,6 +88,6 @@ class TabbedPage(Page):
 
     def open(self, options: dict[str, Any]) -> None:
         """``{"tab": key}`` shows that tab; the tab's own ``open`` gets the options."""
-        tab = self.tabs.show_key(str(options.get("tab", "")))
+        tab = self.tabs.show_key(str(options.get("tab", "")), fresh=True)
         if tab is not None and hasattr(tab, "open"):
             tab.open(options)
