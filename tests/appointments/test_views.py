@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTime
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlalchemy import func, select
 
 from backoffice import clock
@@ -268,9 +268,7 @@ def test_printing_the_selected_convocations(
     target = tmp_path / "convocations.pdf"
     from backoffice.views.appointments import actions
 
-    monkeypatch.setattr(
-        actions.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "")
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
     monkeypatch.setattr(
         actions.QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No
     )

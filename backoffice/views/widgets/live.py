@@ -42,7 +42,7 @@ class LiveTab(QWidget):
         self.context = context
         self.stale = True  # nothing shown yet
         self.loaded_once = False
-        self._questions: dict[str, int] = {}
+        self._latest = operations.Latest(self)
         context.bus.changed.connect(self._on_bus)
 
     # -- what a tab writes ----------------------------------------------------------------
@@ -113,18 +113,11 @@ class LiveTab(QWidget):
     ) -> None:
         """Read in the background; only the answer to the latest question of ``topic`` is
         shown (several independent reads use several topics)."""
-        asked = self._questions.get(topic, 0) + 1
-        self._questions[topic] = asked
-
-        def latest(result: T) -> None:
-            if self._questions.get(topic) == asked:
-                show(result)
-
-        operations.read(self, work, latest)
+        self._latest.read(work, show, topic=topic)
 
     def forget_questions(self, topic: str = "") -> None:
         """Answers to the questions asked so far on ``topic`` will be dropped."""
-        self._questions[topic] = self._questions.get(topic, 0) + 1
+        self._latest.forget(topic)
 
     def write(self, work: Callable[..., T], label: str, **options: Any) -> Operation[T]:
         """A write by this tab (see :func:`operations.write`); call ``.run()`` on it."""

@@ -22,7 +22,7 @@ from backoffice.ops.operation import Feedback, Operation, run_query
 
 T = TypeVar("T")
 
-__all__ = ["Feedback", "View", "read", "write"]
+__all__ = ["Feedback", "Latest", "View", "read", "write"]
 
 
 class View(Protocol):
@@ -49,3 +49,28 @@ def read(view: QWidget, work: Callable[[Session], T], show: Callable[[T], None])
     """Read in the background and hand the answer to ``show`` on the GUI thread."""
     context: AppContext = view.context  # type: ignore[attr-defined]
     run_query(context, view, work, show)
+
+
+class Latest:
+    """The reads of a view whose answers replace each other: only the answer to the last
+    question of a topic is shown (a slow search never overwrites a newer one)."""
+
+    def __init__(self, view: QWidget) -> None:
+        self.view = view
+        self._asked: dict[str, int] = {}
+
+    def read(
+        self, work: Callable[[Session], T], show: Callable[[T], None], *, topic: str = ""
+    ) -> None:
+        asked = self._asked.get(topic, 0) + 1
+        self._asked[topic] = asked
+
+        def latest(result: T) -> None:
+            if self._asked.get(topic) == asked:
+                show(result)
+
+        read(self.view, work, latest)
+
+    def forget(self, topic: str = "") -> None:
+        """Answers to the questions asked so far on ``topic`` will be dropped."""
+        self._asked[topic] = self._asked.get(topic, 0) + 1
