@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -49,17 +49,16 @@ from backoffice.views.appointments.agenda_model import AgendaModel, DaySeparator
 from backoffice.views.appointments.booking_dialog import BookingDialog
 from backoffice.views.appointments.common import (
     COLOURS,
-    WATCHED,
     fill_centres,
     fill_professionals,
     growing_combo,
     select_data,
     slot_text,
 )
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.inputs import DateInput
-from backoffice.views.widgets.live import LiveTab
 
 
 def next_working_day(day: date) -> date:
@@ -70,7 +69,7 @@ def next_working_day(day: date) -> date:
 MANAGE = Permission.APPOINTMENTS_MANAGE
 # What the menu of a cell offers (None: a separator), in this order.
 CELL_MENU = (
-    "open_cell_member",
+    "open_selected_member",
     "print_one",
     "move_cell",
     "cut",
@@ -87,17 +86,11 @@ CELL_MENU = (
 )
 
 
-class AgendaTab(LiveTab):
-    TABLES = WATCHED
-    open_member = Signal(int)
-
+class AgendaTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(MANAGE)
         self._cut: AgendaAppointment | None = None
         self.changes = AppointmentChanges(context, self, lambda: self.choices, self.reload)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         layout.addLayout(self._controls())
         self.model = AgendaModel(self)
@@ -169,7 +162,7 @@ class AgendaTab(LiveTab):
 
     def set_choices(self, choices: NetworkChoices) -> None:
         """New lists of centres and professionals (the page loads the grid next)."""
-        self.choices = choices
+        super().set_choices(choices)
         self._fill_targets(load=False)
 
     def _fill_targets(self, *, load: bool = True) -> None:
@@ -356,11 +349,9 @@ class AgendaTab(LiveTab):
             return
         super().keyPressEvent(event)
 
-    @action(lambda: tr("Open the member"))
-    def open_cell_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         appointment = self._appointment()
-        if appointment is not None:
-            self.open_member.emit(appointment.member_id)
+        return appointment.member_id if appointment is not None else None
 
     @action(lambda: tr("Move…"), permission=MANAGE)
     def move_cell(self) -> None:
@@ -491,7 +482,7 @@ class AgendaTab(LiveTab):
         blocked = cell is not None and cell.block is not None and appointment is None
         empty = cell is not None and appointment is None and cell.block is None
         shown = {
-            "open_cell_member": appointment is not None,
+            "open_selected_member": appointment is not None,
             "print_one": appointment is not None,
             "move_cell": appointment is not None,
             "cut": appointment is not None,

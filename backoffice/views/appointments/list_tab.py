@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,16 +31,15 @@ from backoffice.views import formatting, labels
 from backoffice.views.appointments.actions import AppointmentChanges, convocation_file_name
 from backoffice.views.appointments.common import (
     COLOURS,
-    WATCHED,
     fill_centres,
     fill_professionals,
     growing_combo,
     hours_text,
 )
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import fit_columns_once
-from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -63,16 +61,10 @@ def appointment_columns() -> list[Column[AppointmentRow]]:
     ]
 
 
-class AppointmentListTab(LiveTab):
-    TABLES = WATCHED
-    open_member = Signal(int)
-
+class AppointmentListTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
         self.changes = AppointmentChanges(context, self, lambda: self.choices, self.reload)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
         self.model: RowsModel[AppointmentRow] = RowsModel(
@@ -124,7 +116,7 @@ class AppointmentListTab(LiveTab):
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:
-        self.choices = choices
+        super().set_choices(choices)
         fill_centres(self.centre, choices, everyone=tr("All centres"))
         fill_professionals(self.professional, choices, everyone=tr("All professionals"))
 
@@ -184,11 +176,9 @@ class AppointmentListTab(LiveTab):
         chosen = self.selected()
         return chosen[0] if len(chosen) == 1 else None
 
-    @action(lambda: tr("Open the member"))
-    def open_selected_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         row = self._one()
-        if row is not None:
-            self.open_member.emit(row.member_id)
+        return row.member_id if row is not None else None
 
     @action(
         lambda: tr("Print the convocations"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,18 +34,17 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import (
     WARNING,
-    WATCHED,
     centre_combo,
     fill_centres,
     growing_combo,
     professional_combo,
 )
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label, ok_cancel
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import fit_columns_once
-from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
@@ -74,15 +72,9 @@ def need_columns() -> list[Column[NeedRow]]:
     ]
 
 
-class NeedsTab(LiveTab):
-    TABLES = WATCHED
-    open_member = Signal(int)
-
+class NeedsTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
-        self.actions = Actions(self, context)
         self.intervals: dict[str, int] = {}
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
@@ -141,7 +133,7 @@ class NeedsTab(LiveTab):
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:
-        self.choices = choices
+        super().set_choices(choices)
         fill_centres(self.centre, choices, everyone=tr("All centres"))
 
     def _kind_changed(self, *, load: bool = True) -> None:
@@ -204,11 +196,9 @@ class NeedsTab(LiveTab):
     def selected(self) -> list[NeedRow]:
         return [self.model.row_at(row) for row in self.table.selected_source_rows()]
 
-    @action(lambda: tr("Open the member"))
-    def open_selected_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         chosen = self.selected()
-        if chosen:
-            self.open_member.emit(chosen[0].member_id)
+        return chosen[0].member_id if chosen else None
 
     # -- booking ------------------------------------------------------------------------------
 

@@ -178,7 +178,6 @@ class NetworkTab(LiveTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.choices: NetworkChoices | None = None
-        self.actions = Actions(self, context)
         self.editable = self.actions.allowed("reassign")
         layout = QVBoxLayout(self)
         if not self.editable:

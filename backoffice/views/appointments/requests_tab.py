@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
@@ -19,16 +19,15 @@ from backoffice.models import RequestKind
 from backoffice.ops.context import AppContext
 from backoffice.services.appointments import requests as request_service
 from backoffice.services.appointments.booking import SlotChoice
-from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.requests import RequestClaimed, RequestRow
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.appointments.common import WARNING, WATCHED, growing_combo
+from backoffice.views.appointments.common import WARNING, growing_combo
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.lists import fit_columns_once
-from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
@@ -128,15 +127,9 @@ def cancellation_decision(parent: QWidget, row: RequestRow) -> str | None:
     return ACCEPT if clicked is accept else REFUSE if clicked is refuse else None
 
 
-class RequestsTab(LiveTab):
-    TABLES = WATCHED
-    open_member = Signal(int)
-
+class RequestsTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = SearchBox(tr("Member, employee, comment…"))
@@ -165,15 +158,9 @@ class RequestsTab(LiveTab):
         self.actions.list_menu(self.table, "handle", "refuse", None, "open_selected_member")
         fit_columns_once(self.table)
 
-    def set_choices(self, choices: NetworkChoices) -> None:
-        self.choices = choices
-
     # -- loading ----------------------------------------------------------------------------
 
     def load(self) -> None:
-        if self.choices is None:
-            self.stale = True  # the page loads the network first, then marks the tab stale
-            return
         actor = self.context.actor
         self.query(lambda session: request_service.pending_requests(session, actor), self._show)
 
@@ -200,11 +187,9 @@ class RequestsTab(LiveTab):
         row = self.table.current_source_row()
         return self.model.row_at(row) if row is not None else None
 
-    @action(lambda: tr("Open the member"))
-    def open_selected_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         row = self.selected()
-        if row is not None:
-            self.open_member.emit(row.member_id)
+        return row.member_id if row is not None else None
 
     # -- handling ---------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.widgets import WARNING_STYLE, heading, unbreakable
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import ask_folder, ask_save_path, pdf_filter
 from backoffice.views.widgets.inputs import year_spin
@@ -79,7 +79,6 @@ class CampaignTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         self.preview_result: CampaignPreview | None = None
         self.year = year_spin()
         self.year.valueChanged.connect(lambda _value: self.reload())

@@ -28,7 +28,7 @@ from backoffice.services.billing.declarations import (
 )
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.inputs import count_spin, year_spin
@@ -80,7 +80,6 @@ class DeclarationsTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         self.year = year_spin()
         self.year.valueChanged.connect(lambda _value: self.reload())
         self.mode = QComboBox()

@@ -49,7 +49,7 @@ from backoffice.views.billing.invoice_detail import InvoiceDetailView
 from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import NoShowDialog, SingleInvoiceDialog
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm, inform
 from backoffice.views.widgets.files import ask_save_path, excel_filter, pdf_filter, write_whole
 from backoffice.views.widgets.lists import show_rows
@@ -94,7 +94,6 @@ class InvoicesTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         self._select_number: str | None = None
         self.model: RowsModel[InvoiceRow] = RowsModel(
             invoice_columns(),

@@ -22,7 +22,7 @@ from backoffice.services.billing.reminders import OverdueRow, ReminderBatch
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.payment_dialog import PaymentDialog
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.lists import searchable
@@ -58,7 +58,6 @@ class OverdueTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         self.rows: list[OverdueRow] = []
         self.search = SearchBox(tr("Member code or name, invoice number…"))
         self.minimum_days = QSpinBox()

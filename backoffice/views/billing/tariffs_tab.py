@@ -23,7 +23,7 @@ from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.widgets import WARNING_STYLE, DatesEditor, heading
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label
 from backoffice.views.widgets.inputs import MoneyInput, RateInput, year_spin
 from backoffice.views.widgets.lists import show_rows
@@ -110,7 +110,6 @@ class TariffsTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         self.current: TariffInfo | None = None
         self.model: RowsModel[TariffInfo] = RowsModel(
             [

@@ -35,7 +35,7 @@ from backoffice.views.changes.queue_columns import (
 )
 from backoffice.views.changes.queue_model import FilterOnlyProxy, QueueModel
 from backoffice.views.changes.review_panel import ReviewPanel
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.page import Page
@@ -104,7 +104,6 @@ class ChangesPage(Page):
         bar.addWidget(self.search, 1)
         self.count = QLabel()
         bar.addWidget(self.count)
-        self.actions = Actions(self, self.context)
         self.bulk_button = self.actions.button("approve_selection")
         bar.addWidget(self.bulk_button)
         return bar

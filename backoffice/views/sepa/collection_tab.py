@@ -18,7 +18,7 @@ from backoffice.services.sepa.selection import AnomalyKind, CollectionReview, an
 from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.review_model import ReviewModel, anomaly_text
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import ask_save_path, write_whole, xml_filter
 from backoffice.views.widgets.inputs import DateInput
@@ -39,7 +39,6 @@ class CollectionTab(LiveTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.review: CollectionReview | None = None
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Collection date")))

@@ -14,7 +14,7 @@ from backoffice.services.sepa.returns import SettlementOutcome
 from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES, state_label
 from backoffice.views.sepa.return_dialog import record_return
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import save_as, xml_filter
 from backoffice.views.widgets.lists import searchable
@@ -70,7 +70,6 @@ class FilesTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.files: RowsModel[CollectionRow] = RowsModel(

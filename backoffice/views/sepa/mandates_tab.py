@@ -16,7 +16,7 @@ from backoffice.services.sepa.queries import MandateRow
 from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES, formatted_iban, mandate_status_label
 from backoffice.views.sepa.mandate_dialog import MandateDialog, RevokeDialog
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
@@ -58,7 +58,6 @@ class MandatesTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = SearchBox(tr("Member, RUM or IBAN…"))

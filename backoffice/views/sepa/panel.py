@@ -20,7 +20,7 @@ from backoffice.views.sepa.files_tab import FilesTab
 from backoffice.views.sepa.mandates_tab import MandatesTab
 from backoffice.views.sepa.prenotifications_tab import PrenotificationsTab
 from backoffice.views.sepa.returns_tab import ReturnsTab
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.page import Tabs
@@ -37,7 +37,6 @@ class SepaPanel(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._creditor_bar())

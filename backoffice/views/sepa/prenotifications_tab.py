@@ -30,7 +30,7 @@ from backoffice.services.sepa.prenotifications import Channel, EmailPreview, Pre
 from backoffice.services.sepa.queries import PrenotificationRow
 from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES, channel_label
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import ask_folder, pdf_filter, save_as, write_whole
 from backoffice.views.widgets.inputs import DateInput
@@ -85,7 +85,6 @@ class PrenotificationsTab(LiveTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.notice_days = 14
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Collection date")))

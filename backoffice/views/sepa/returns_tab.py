@@ -15,7 +15,7 @@ from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.files_tab import debit_columns
 from backoffice.views.sepa.return_dialog import record_return
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -28,7 +28,6 @@ class ReturnsTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.actions = Actions(self, context)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = SearchBox(tr("Member, invoice number or end-to-end id of the debit…"))

@@ -30,6 +30,7 @@ from backoffice.ops.context import AppContext, ChangeNotice, concerns
 from backoffice.ops.operation import Operation
 from backoffice.services.tracking import Touched
 from backoffice.views.widgets import operations
+from backoffice.views.widgets.actions import Actions
 
 T = TypeVar("T")
 
@@ -43,6 +44,7 @@ class LiveTab(QWidget):
         self.stale = True  # nothing shown yet
         self.loaded_once = False
         self._latest = operations.Latest(self)
+        self.actions = Actions(self, context)  # what the subclass declares with @action
         context.bus.changed.connect(self._on_bus)
 
     # -- what a tab writes ----------------------------------------------------------------
