@@ -318,7 +318,7 @@ def test_the_member_page_shows_what_is_coming(
     staff,
 ) -> None:
     from backoffice.views.changes.member_banner import ScheduledChangesBanner
-    from backoffice.views.member_view import MemberView
+    from backoffice.views.members.member_view import MemberView
 
     owner, request_id = support.one_request(
         sqlite_database,

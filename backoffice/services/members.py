@@ -25,6 +25,7 @@ from backoffice.models import (
     Member,
     MemberStatus,
     SepaMandate,
+    StaffUser,
     VisitCentre,
 )
 from backoffice.models.care_network import HealthProfessional
@@ -418,15 +419,19 @@ class HistoryRow:
 def member_history(
     session: Session, actor: Actor, member_id: int, limit: int = 500
 ) -> list[HistoryRow]:
+    """The member's history, newest first; ``actor`` is the staff member's name when a
+    staff member acted (else the recorded label: ``portal:LOGIN``, ``system``)."""
     require(actor, Permission.AUDIT_VIEW)
-    events = session.scalars(
-        select(AuditEvent)
+    events = session.execute(
+        select(AuditEvent, StaffUser.full_name)
+        .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)
         .where(AuditEvent.member_id == member_id)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
     return [
-        HistoryRow(e.occurred_at, e.actor, e.action, e.summary, e.before, e.after) for e in events
+        HistoryRow(e.occurred_at, name or e.actor, e.action, e.summary, e.before, e.after)
+        for e, name in events
     ]
 
 

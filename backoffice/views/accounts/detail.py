@@ -23,6 +23,7 @@ from backoffice.services.accounts.queries import AccountDetail, AttemptRow, Gran
 from backoffice.services.members import HistoryRow
 from backoffice.views import formatting
 from backoffice.views.accounts import texts
+from backoffice.views.widgets.history import history_columns
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -62,31 +63,6 @@ def grant_columns(of_firm: bool) -> list[Column[GrantRow]]:
         Column(tr("Revoked by"), lambda r: r.revoked_by or ""),
         Column(tr("Reason"), lambda r: r.revoke_reason or ""),
     ]
-
-
-def history_columns() -> list[Column[HistoryRow]]:
-    return [
-        Column(tr("When"), lambda r: formatting.moment(r.occurred_at), lambda r: r.occurred_at),
-        Column(tr("Who"), lambda r: r.actor),
-        Column(tr("Action"), lambda r: action_label(r.action)),
-        Column(tr("Note"), lambda r: r.summary or ""),
-        Column(tr("Before"), lambda r: texts.audit_values(r.before)),
-        Column(tr("After"), lambda r: texts.audit_values(r.after)),
-    ]
-
-
-def action_label(action: str) -> str:
-    return {
-        "accounts.unblock": tr("Unblocked"),
-        "accounts.reset": tr("Access reset (letter)"),
-        "accounts.first_access": tr("First access (letter)"),
-        "accounts.create": tr("Account created"),
-        "accounts.recovery_email": tr("Recovery email changed"),
-        "accounts.firm_create": tr("Firm created"),
-        "accounts.firm_update": tr("Firm record changed"),
-        "accounts.firm_grant": tr("Access given"),
-        "accounts.firm_revoke": tr("Access revoked"),
-    }.get(action, action)
 
 
 class AccountDetailPanel(QWidget):

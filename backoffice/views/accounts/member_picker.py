@@ -12,7 +12,7 @@ from backoffice.ops.operation import run_query
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
 from backoffice.views.accounts.texts import CEASED_COLOUR
-from backoffice.views.member_list_model import status_label
+from backoffice.views.members.list_model import status_label
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable

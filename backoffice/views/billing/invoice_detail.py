@@ -15,9 +15,9 @@ from backoffice.services.billing.invoice_lists import (
     ReminderRow,
 )
 from backoffice.views import formatting, labels
-from backoffice.views.billing.payment_dialog import method_label
+from backoffice.views.billing.columns import LATE, schedule_columns
 from backoffice.views.billing.widgets import unbreakable
-from backoffice.views.member_view import EXITED, schedule_columns
+from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.rows_model import (
     Column,
@@ -53,7 +53,7 @@ class InvoiceDetailView(QWidget):
             ]
         )
         self.schedule = RowsModel(
-            schedule_columns(), background=lambda r: EXITED if r.days_late else None
+            schedule_columns(), background=lambda r: LATE if r.days_late else None
         )
         self.payments: RowsModel[PaymentRow] = RowsModel(
             [

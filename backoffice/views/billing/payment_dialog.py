@@ -17,18 +17,10 @@ from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
+from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.dialogs import confirm
 from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_day
 from backoffice.views.widgets.operation_dialog import OperationDialog
-
-
-def method_label(method: PaymentMethod) -> str:
-    return {
-        PaymentMethod.TRANSFER: tr("Transfer"),
-        PaymentMethod.CHEQUE: tr("Cheque"),
-        PaymentMethod.CARD: tr("Card"),
-        PaymentMethod.DIRECT_DEBIT: tr("Direct debit"),
-    }[method]
 
 
 class PaymentDialog(OperationDialog):

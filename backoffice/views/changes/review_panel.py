@@ -108,7 +108,9 @@ class ReviewPanel(QWidget):
                 lambda session: review.open_for_review(session, actor, request_id),
                 tr("Opening the request…"),
                 feedback=Feedback.SILENT,
-            ).success(lambda detail: self._loaded(sequence, detail, claimed=True)).run()
+            ).success(lambda detail: self._loaded(sequence, detail, claimed=True)).finally_(
+                lambda: self._claim_finished(request_id)
+            ).run()
         else:
             self.reload()
 
@@ -123,16 +125,24 @@ class ReviewPanel(QWidget):
             lambda detail: self._loaded(sequence, detail, claimed=False),
         )
 
+    def _claim_finished(self, request_id: int) -> None:
+        """A claim that came back after the reviewer moved on (or left) is let go of."""
+        if self.request_id != request_id:
+            self._release(request_id)
+
     def _release_previous(self, next_id: int | None) -> None:
         previous, self._held_by_me = self._held_by_me, None
         if previous is not None and previous != next_id:
-            actor = self.context.actor
-            write(
-                self,
-                lambda session: claims.release(session, actor, previous),
-                tr("Releasing the request…"),
-                feedback=Feedback.SILENT,
-            ).run()
+            self._release(previous)
+
+    def _release(self, request_id: int) -> None:
+        actor = self.context.actor
+        write(
+            self,
+            lambda session: claims.release(session, actor, request_id),
+            tr("Releasing the request…"),
+            feedback=Feedback.SILENT,
+        ).run()
 
     def _loaded(self, sequence: int, detail: ReviewDetail, *, claimed: bool) -> None:
         if sequence != self._sequence:

@@ -44,7 +44,7 @@ PAGES: list[PageSpec] = [
         lambda: tr("Members"),
         Icon.SP_DirHomeIcon,
         Permission.MEMBERS_VIEW,
-        "backoffice.views.pages.members:MembersPage",
+        "backoffice.views.members.page:MembersPage",
     ),
     PageSpec(
         "changes",
