@@ -15,8 +15,8 @@ from backoffice.models import Role
 from backoffice.ops.context import AppContext
 from backoffice.services import documents, settings
 from backoffice.services.permissions import Actor
+from backoffice.views.documents.page import DocumentsPage
 from backoffice.views.pages.administration import AdministrationPage, StaffDialog
-from backoffice.views.pages.documents import DocumentsPage
 from backoffice.views.settings_dialog import SettingsDialog
 from tests.gui.conftest import idle
 

@@ -8,9 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from backoffice.i18n import ntr, tr
 from backoffice.models import AppointmentStatus
@@ -28,6 +26,7 @@ from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
 from backoffice.views.widgets.dialogs import ask_reason
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.operations import Feedback, write
+from backoffice.views.widgets.preview import show_pdf
 
 
 class AppointmentLike(Protocol):
@@ -138,28 +137,31 @@ class AppointmentChanges:
             return
         actor = self.context.actor
 
-        def work(session: Any, progress: Progress) -> int:
+        def work(session: Any, progress: Progress) -> tuple[int, bytes]:
             batch = print_convocations(session, actor, selection, progress)
             write_whole(path, batch.pdf, private=True)
-            return len(batch.appointment_ids)
+            return len(batch.appointment_ids), batch.pdf
 
         write(
             self.parent, work, tr("Printing the convocations…"), feedback=Feedback.CANCELLABLE
-        ).success(lambda count: self._printed(path, count)).run()
+        ).success(lambda result: self._printed(path, *result)).run()
 
-    def _printed(self, path: Path, count: int) -> None:
-        answer = QMessageBox.question(
+    def _printed(self, path: Path, count: int, pdf: bytes) -> None:
+        """The convocations saved, shown to print them."""
+        show_pdf(
             self.parent,
-            tr("Convocations ready"),
-            ntr(
-                "{count} convocation saved in {path}. Open it to print?",
-                "{count} convocations saved in {path}. Open them to print?",
+            tr("Convocations"),
+            pdf,
+            name=path.name,
+            kind="convocations",
+            private=True,
+            note=ntr(
+                "{count} convocation saved in {path}.",
+                "{count} convocations saved in {path}.",
                 count,
                 path=path,
             ),
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def convocation_file_name(day: date | None, what: str = "") -> str:

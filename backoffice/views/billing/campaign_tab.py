@@ -4,6 +4,8 @@ of the invoices of a run, into one PDF or one file each."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -38,6 +40,7 @@ from backoffice.views.widgets.inputs import year_spin
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column, money_column
 from backoffice.views.widgets.table import DataTable
 
@@ -322,24 +325,27 @@ class CampaignTab(LiveTab):
             return
         actor = self.context.actor
 
-        def work(session: object, progress: object) -> int:
+        def work(session: object, progress: object) -> tuple[int, bytes | None]:
             ids = documents.campaign_invoice_ids(session, actor, campaign_id)
             written = documents.write_invoice_pdfs(
                 session, actor, ids, target, one_file=one_file, progress=progress
             )
-            return len(ids) if one_file else len(written)
+            if one_file:  # shown to print it
+                return len(ids), target.read_bytes()
+            return len(written), None
 
         self.write(
             work, tr("Printing the invoices…"), writes=False, feedback=Feedback.CANCELLABLE
-        ).success(
-            lambda count: inform(
-                self,
-                tr("Printing"),
-                ntr(
-                    "{count} invoice saved in {path}.",
-                    "{count} invoices saved in {path}.",
-                    count,
-                    path=target,
-                ),
-            )
-        ).run()
+        ).success(lambda result: self._printed(target, *result)).run()
+
+    def _printed(self, target: Path, count: int, pdf: bytes | None) -> None:
+        saved = ntr(
+            "{count} invoice saved in {path}.",
+            "{count} invoices saved in {path}.",
+            count,
+            path=target,
+        )
+        if pdf is None:
+            inform(self, tr("Printing"), saved)
+        else:
+            show_pdf(self, tr("Invoices"), pdf, name=target.name, kind="invoices", note=saved)

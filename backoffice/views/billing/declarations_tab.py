@@ -35,6 +35,7 @@ from backoffice.views.widgets.inputs import count_spin, year_spin
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -262,19 +263,23 @@ class DeclarationsTab(LiveTab):
             return
         actor = self.context.actor
 
-        def work(session: object) -> int:
+        def work(session: object) -> bytes:
             content = declarations.declaration_reminders(session, actor, year, selected)
             write_whole(path, content, private=True)
-            return len(selected)
+            return content
 
         self.write(work, tr("Printing the letters…")).success(
-            lambda count: inform(
+            lambda pdf: show_pdf(
                 self,
                 tr("Reminder letters"),
-                ntr(
+                pdf,
+                name=path.name,
+                kind="letters",
+                private=True,
+                note=ntr(
                     "{count} letter saved in {path}.",
                     "{count} letters saved in {path}.",
-                    count,
+                    len(selected),
                     path=path,
                 ),
             )

@@ -55,6 +55,7 @@ from backoffice.views.widgets.files import ask_save_path, excel_filter, pdf_filt
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.preview import preview_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -107,7 +108,7 @@ class InvoicesTab(LiveTab):
         self.table.activated_row.connect(lambda _row: self.actions.run("record_payment"))
         self.detail = InvoiceDetailView()
         self.detail.payment_chosen.connect(lambda _payment: self.actions.run("reverse_payment"))
-        self.detail.credit_note_chosen.connect(lambda _note: self.actions.run("credit_note_pdf"))
+        self.detail.credit_note_chosen.connect(lambda _note: self.preview_credit_note())
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -149,6 +150,7 @@ class InvoicesTab(LiveTab):
     def _actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         names = (
+            "preview_invoice",
             "record_payment",
             "reverse_payment",
             "credit_note",
@@ -163,7 +165,14 @@ class InvoicesTab(LiveTab):
         if self.context.allows(Permission.BILLING_ISSUE):
             bar.addWidget(self._new_invoice_button())
         self.actions.list_menu(
-            self.table, "record_payment", "credit_note", "replan", None, "invoice_pdf", "export"
+            self.table,
+            "preview_invoice",
+            "record_payment",
+            "credit_note",
+            "replan",
+            None,
+            "invoice_pdf",
+            "export",
         )
         return bar
 
@@ -388,7 +397,22 @@ class InvoicesTab(LiveTab):
             "invoices",
         )
 
-    @action(lambda: tr("Invoice PDF…"), shortcut="Ctrl+P")
+    @action(lambda: tr("Preview and print"), shortcut="Ctrl+P")
+    def preview_invoice(self) -> None:
+        """The selected invoice's PDF, to read, print or save."""
+        row = self._chosen()
+        if row is None:
+            return
+        actor, invoice_id = self.context.actor, row.id
+        preview_pdf(
+            self,
+            tr("Invoice {number}", number=row.number),
+            f"{row.number}.pdf",
+            lambda s: documents.invoice_pdf(s, actor, invoice_id),
+            kind="invoices",
+        )
+
+    @action(lambda: tr("Invoice PDF…"))
     def invoice_pdf(self) -> None:
         """The selected invoice as a PDF."""
         row = self._chosen()
@@ -404,6 +428,19 @@ class InvoicesTab(LiveTab):
             inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
             return
         self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
+
+    def preview_credit_note(self) -> None:
+        note = self.detail.selected_credit_note()
+        if note is None:
+            return
+        actor, note_id = self.context.actor, note.id
+        preview_pdf(
+            self,
+            tr("Credit note {number}", number=note.number),
+            f"{note.number}.pdf",
+            lambda s: documents.credit_note_pdf(s, actor, note_id),
+            kind="invoices",
+        )
 
     @action(lambda: tr("Export schedules (Excel)…"))
     def export(self) -> None:

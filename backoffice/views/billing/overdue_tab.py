@@ -27,6 +27,7 @@ from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import (
     Column,
     RowsModel,
@@ -172,10 +173,14 @@ class OverdueTab(LiveTab):
             return batch
 
         self.write(work, tr("Printing the reminders…")).success(
-            lambda batch: inform(
+            lambda batch: show_pdf(
                 self,
                 tr("Reminders"),
-                tr(
+                batch.pdf,
+                name=path.name,
+                kind="reminders",
+                private=True,
+                note=tr(
                     "{letters} for {instalments} saved in {path}.",
                     letters=ntr("{count} letter", "{count} letters", batch.letters),
                     instalments=ntr("{count} instalment", "{count} instalments", batch.instalments),

@@ -37,6 +37,7 @@ from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -244,6 +245,15 @@ class PrenotificationsTab(LiveTab):
             lambda session: prenotifications.letters_pdf(session, letters),
             kind="sepa-notices",
             private=True,
+            done=lambda path, pdf: show_pdf(
+                self,
+                tr("Pre-notification letters"),
+                pdf,
+                name=path.name,
+                kind="sepa-notices",
+                private=True,
+                note=tr("Saved in {path}.", path=path),
+            ),
         )
 
     def _save_emails(self, emails: list[Notice]) -> None:

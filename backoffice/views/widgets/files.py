@@ -88,10 +88,10 @@ def save_as(
     *,
     kind: str,
     private: bool = False,
-    done: Callable[[Path], None] | None = None,
+    done: Callable[[Path, bytes], None] | None = None,
 ) -> None:
     """Ask where, produce the bytes in the background, write them whole, say where (or
-    hand the path to ``done``)."""
+    hand the path and the bytes to ``done``: a PDF is then shown to print)."""
     target = ask_save_path(view, title, name, file_filter, kind)
     if target is None:
         return
@@ -107,7 +107,7 @@ def save_as(
             )
             return
         if done is not None:
-            done(target)
+            done(target, content)
         else:
             inform(view, title, tr("Saved in {path}.", path=target))
 

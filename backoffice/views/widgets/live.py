@@ -101,10 +101,10 @@ class LiveTab(QWidget):
         if not self.loaded_once or not self.TABLES or not concerns(touched, *self.TABLES):
             return
         notice = touched if isinstance(touched, ChangeNotice) else ChangeNotice(touched)
-        if not self.isVisible():
+        if notice.initiated_by(self, *self.parts()):
+            self.on_own_change(notice)  # the view that acted shows the result, once
+        elif not self.isVisible():
             self.stale = True
-        elif notice.initiated_by(self, *self.parts()):
-            self.on_own_change(notice)
         else:
             self.on_change(notice)
 
