@@ -30,6 +30,7 @@ from backoffice.models import (
     SepaState,
 )
 from backoffice.money import format_eur
+from backoffice.references import creditor_reference
 from backoffice.reports.billing import formats
 from backoffice.services import audit
 from backoffice.services.billing import numbering
@@ -116,6 +117,7 @@ INVOICE_COLUMNS = (
     "billing_address_line2",
     "billing_postcode",
     "billing_city",
+    "creditor_reference",
 )
 LINE_COLUMNS = (
     "invoice_id",
@@ -233,6 +235,7 @@ class InvoiceWriter:
                 address.line2,
                 address.postcode,
                 address.city,
+                creditor_reference(number),
             )
         )
         for position, line in enumerate(amounts.lines, start=1):
