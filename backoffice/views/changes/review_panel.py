@@ -15,6 +15,7 @@ from backoffice.models import ChangeKind
 from backoffice.ops.context import AppContext
 from backoffice.services.changes import claims, decisions, review
 from backoffice.services.changes.decisions import DecisionOutcome
+from backoffice.services.changes.fields import GROUPS
 from backoffice.services.changes.review import ReviewDetail
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
@@ -151,7 +152,12 @@ class ReviewPanel(QWidget):
             self._held_by_me = detail.id
         self.detail = detail
         editable = self.can_review and detail.pending and detail.holder is None
-        self.model.load(detail.fields, editable=editable, refusal=detail.blocking)
+        self.model.load(
+            detail.fields,
+            editable=editable,
+            refusal=detail.blocking,
+            groups=GROUPS.get(detail.kind, ()),
+        )
         self.table.fit_height()
         self.header.setText(header_text(detail))
         self._set_warnings(detail.warnings)

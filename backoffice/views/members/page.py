@@ -23,6 +23,7 @@ from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
 from backoffice.views.members.list_model import MemberListModel
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operations import read
 from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.search_box import SearchBox
@@ -79,7 +80,8 @@ class MembersPage(Page):
         self.table = DataTable("members")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        self.table.restore_layout([70, 300, 120, 70, 150, 200, 80, 50, 70, 70])
+        self.table.restore_layout()
+        fit_columns_once(self.table)  # the first time: as wide as the names and SIRETs
         self.table.activated_row.connect(self._open_row)
         layout.addWidget(self.table)
         self.count = QLabel()
