@@ -460,9 +460,7 @@ def test_the_fields_of_an_address_are_ticked_and_unticked_together(
         review_panel, "ask_reason", lambda *_a, **_k: asked.append("once") or "Adresse inconnue."
     )
     panel.approve()
-    qtbot.waitUntil(
-        lambda: status(sqlite_database, request_id) == ChangeStatus.PARTIALLY_APPROVED
-    )
+    qtbot.waitUntil(lambda: status(sqlite_database, request_id) == ChangeStatus.PARTIALLY_APPROVED)
     qtbot.waitUntil(idle(context))
     assert asked == ["once"] and panel.errors.text() == ""
 

@@ -205,3 +205,28 @@ def test_the_history_is_written_in_french_with_names(
     assert "Ville : Thann" in edit[4] and "Ville : Cernay" in edit[5]
     assert not any("staff:" in cell or "_cents" in cell for row in rows for cell in row)
     qtbot.waitUntil(idle(context))
+
+
+def test_an_impossible_date_is_said_and_never_locks_the_form(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext, forty_members: list[int]
+) -> None:
+    """Issue 20, 7.7: 12/13/2020 leaves Save and Undo usable and Save says why; a joining
+    date years ahead is refused with a sentence, what was typed staying."""
+    view = MemberView(context, forty_members[3])
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10000)
+    started = view.form.inputs["activity_started_on"]
+    started.setText("12/13/2020")
+    started.textEdited.emit("12/13/2020")
+    assert view.save_button.isEnabled() and view.revert_button.isEnabled()
+    view.save()
+    assert "pas une date" in view.errors.text()
+    view.revert()
+    assert started.text() != "12/13/2020" and not view.save_button.isEnabled()
+    joined = view.form.inputs["joined_on"]
+    joined.setText("01/01/2031")
+    joined.textEdited.emit("01/01/2031")
+    view.save()
+    qtbot.waitUntil(lambda: "plus d'un an" in view.errors.text(), timeout=10000)
+    assert joined.text() == "01/01/2031"
+    qtbot.waitUntil(idle(context))

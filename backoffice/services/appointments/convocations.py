@@ -35,6 +35,7 @@ from backoffice.services.appointments.rules import describe
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress
+from backoffice.text import attention_line
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def convocation_address(member: Member) -> PostalAddress:
     attention of its convocation contact."""
     lines = [member.legal_name]
     if member.convocation_contact_name:
-        lines.append(f"À l'attention de {member.convocation_contact_name}")
+        lines.append(attention_line(member.convocation_contact_name))
     if member.convocation_address_line1:
         lines += [member.convocation_address_line1, member.convocation_address_line2 or ""]
         lines.append(f"{member.convocation_postcode or ''} {member.convocation_city or ''}")

@@ -24,6 +24,7 @@ from backoffice.views import formatting
 from backoffice.views.accounts import texts
 from backoffice.views.widgets.actions import Actions
 from backoffice.views.widgets.history import history_columns
+from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -127,7 +128,7 @@ class AccountDetailPanel(QWidget):
         return rows
 
     def _tabs(self) -> QTabWidget:
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.attempts: RowsModel[AttemptRow] = RowsModel(
             attempt_columns(), background=lambda r: None if r.succeeded else FAILED_COLOUR
         )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
-from backoffice.i18n import ntr, tr
+from backoffice.i18n import ntr, tr, trc
 from backoffice.models import FollowUpCategory
 from backoffice.ops.context import AppContext
 from backoffice.services.appointments import booking, needs
@@ -65,7 +65,7 @@ def need_columns() -> list[Column[NeedRow]]:
             lambda r: formatting.day(r.last_visit_on) or tr("none"),
             lambda r: r.last_visit_on or r.hired_on,
         ),
-        Column(tr("Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on),
+        Column(trc("visit", "Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on),
         Column(tr("Centre"), lambda r: r.centre),
         Column(tr("Referent"), lambda r: r.referent),
         Column(tr("Asked on the portal"), lambda r: tr("yes") if r.request_pending else ""),

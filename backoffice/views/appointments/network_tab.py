@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import confirm, ok_cancel
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -184,7 +184,7 @@ class NetworkTab(LiveTab):
             note = QLabel(tr("Only an administrator can change the care network."))
             note.setStyleSheet("color: #667085")
             layout.addWidget(note)
-        tabs = QTabWidget()
+        tabs = Tabs()
         layout.addWidget(tabs)
         self.centres: ListSection[CentreRow] = ListSection(
             context, "network_centres", centre_columns(), self.edit_centre

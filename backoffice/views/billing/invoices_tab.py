@@ -149,18 +149,12 @@ class InvoicesTab(LiveTab):
 
     def _actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        names = (
-            "preview_invoice",
-            "record_payment",
-            "reverse_payment",
-            "credit_note",
-            "replan",
-            "invoice_pdf",
-            "credit_note_pdf",
-            "export",
-        )
+        names = ("preview_invoice", "record_payment", "reverse_payment", "credit_note", "replan")
         for button in self.actions.buttons(*names):
             bar.addWidget(button)
+        bar.addWidget(
+            self.actions.menu_button(tr("Documents"), "invoice_pdf", "credit_note_pdf", "export")
+        )
         bar.addStretch()
         if self.context.allows(Permission.BILLING_ISSUE):
             bar.addWidget(self._new_invoice_button())

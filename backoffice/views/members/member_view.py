@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from backoffice.views.members.member_tabs import (
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, error_label
 from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column
 from backoffice.views.widgets.table import DataTable
 
@@ -78,7 +78,7 @@ class MemberView(LiveTab):
         super().__init__(context, parent)
         self.member_id = member_id
         self.detail: MemberDetail | None = None
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.header = QLabel(tr("Loading…"))
@@ -158,12 +158,14 @@ class MemberView(LiveTab):
         self._edited()
 
     def _edited(self) -> None:
-        dirty = bool(self.form.changed_values())
+        """Save and Undo follow what was typed; an impossible date keeps them usable (Save
+        says what is wrong, Undo puts the record back)."""
+        dirty = bool(self.form.changed_values()) or bool(self.form.bad_dates())
         self.actions.enable("save", dirty)
         self.actions.enable("revert", dirty)
 
     def is_dirty(self) -> bool:
-        return bool(self.form.changed_values())
+        return bool(self.form.changed_values()) or bool(self.form.bad_dates())
 
     def can_close(self) -> bool:
         return not self.is_dirty() or confirm(

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,7 @@ from backoffice.views.members.list_model import MemberListModel
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operations import read
-from backoffice.views.widgets.page import Page
+from backoffice.views.widgets.page import Page, Tabs
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -41,7 +40,7 @@ class MembersPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.sort_key, self.descending = "legal_name", False
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStyle,
+    QToolButton,
     QWidget,
 )
 
@@ -256,6 +257,16 @@ class Actions:
 
     def buttons(self, *names: str) -> list[QPushButton]:
         return [self.button(name) for name in names]
+
+    def menu_button(self, text: str, *names: str | None) -> QToolButton:
+        """A button that opens a menu of actions (the less frequent ones of a bar)."""
+        button = QToolButton()
+        button.setText(text)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMenu(self.menu(names, button))
+        button.setVisible(any(self._built[n].allowed for n in names if n is not None))
+        return button
 
     def bar(self, *names: str, count: QLabel | None = None) -> QHBoxLayout:
         """The bar under a list: ``count`` (what the list holds) on the left, the buttons
