@@ -44,6 +44,7 @@ from backoffice.views.accounts.rules_dialog import RulesDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.lazy_rows_model import LazyColumn, LazyRowsModel
+from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operations import read
 from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.search_box import SearchBox
@@ -56,7 +57,6 @@ WATCHED = (
     "accounting_firms",
     "members",
 )
-DEFAULT_WIDTHS = [75, 80, 250, 170, 170, 120, 60, 120, 220]
 
 
 def columns() -> list[LazyColumn[AccountRow]]:
@@ -164,10 +164,9 @@ class AccountsPage(Page):
         self.model.sort_requested.connect(self._sort)
         self.table = DataTable("portal_accounts")
         self.table.setModel(self.model)
-        for column, width in enumerate(DEFAULT_WIDTHS):
-            self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
         self.table.restore_layout()
+        fit_columns_once(self.table)  # the first time: headers and values read whole
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._row_chosen(current.row())
         )

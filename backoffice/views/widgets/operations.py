@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -36,12 +37,20 @@ def write(
     *,
     feedback: Feedback = Feedback.BUSY,
     writes: bool = True,
+    initiator: QObject | None = None,
 ) -> Operation[T]:
     """The operation (to configure, then ``.run()``) of a write asked by ``view``;
-    ``writes=False`` for long reads that show progress (exports, printing)."""
+    ``writes=False`` for long reads that show progress (exports, printing); ``initiator``
+    when another view acts through ``view`` (a dialog for the page that opened it)."""
     context: AppContext = view.context  # type: ignore[attr-defined]
     return Operation(
-        context, view, work, label=label, writes=writes, feedback=feedback, initiator=view
+        context,
+        view,
+        work,
+        label=label,
+        writes=writes,
+        feedback=feedback,
+        initiator=initiator or view,
     )
 
 
