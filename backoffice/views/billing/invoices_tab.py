@@ -391,18 +391,21 @@ class InvoicesTab(LiveTab):
             "invoices",
         )
 
-    @action(lambda: tr("Preview and print"), shortcut="Ctrl+P")
+    @action(lambda: tr("Preview"), shortcut="Ctrl+P", tip=lambda: tr("Preview and print"))
     def preview_invoice(self) -> None:
         """The selected invoice's PDF, to read, print or save."""
         row = self._chosen()
-        if row is None:
-            return
-        actor, invoice_id = self.context.actor, row.id
+        if row is not None:
+            title = tr("Invoice {number}", number=row.number)
+            self._preview(title, row.number, documents.invoice_pdf, row.id)
+
+    def _preview(self, title: str, number: str, render: Any, record_id: int) -> None:
+        actor = self.context.actor
         preview_pdf(
             self,
-            tr("Invoice {number}", number=row.number),
-            f"{row.number}.pdf",
-            lambda s: documents.invoice_pdf(s, actor, invoice_id),
+            title,
+            f"{number}.pdf",
+            lambda s: render(s, actor, record_id),
             kind="invoices",
         )
 
@@ -425,16 +428,9 @@ class InvoicesTab(LiveTab):
 
     def preview_credit_note(self) -> None:
         note = self.detail.selected_credit_note()
-        if note is None:
-            return
-        actor, note_id = self.context.actor, note.id
-        preview_pdf(
-            self,
-            tr("Credit note {number}", number=note.number),
-            f"{note.number}.pdf",
-            lambda s: documents.credit_note_pdf(s, actor, note_id),
-            kind="invoices",
-        )
+        if note is not None:
+            title = tr("Credit note {number}", number=note.number)
+            self._preview(title, note.number, documents.credit_note_pdf, note.id)
 
     @action(lambda: tr("Export schedules (Excel)…"))
     def export(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
@@ -102,8 +102,10 @@ class AdministrationPage(Page):
         self.table.activated_row.connect(lambda _row: self.actions.run("edit"))
         layout.addWidget(self.table)
         names = ("create", "edit", "unlock", "reset_password", "toggle_active")
-        buttons = self.actions.bar(*names)
-        buttons.insertStretch(len(names))  # the settings on the right
+        buttons = QHBoxLayout()
+        for button in self.actions.buttons(*names):
+            buttons.addWidget(button)
+        buttons.addStretch()  # the settings on the right
         buttons.addWidget(self.actions.button("open_settings"))
         layout.addLayout(buttons)
         self.actions.list_menu(self.table, *names[1:])
