@@ -22,7 +22,6 @@ from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import FollowUpCategory, InvoiceKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.billing import invoice_lists, single_invoices
 from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.billing.invoicing import PAYMENT_DAYS
@@ -31,6 +30,7 @@ from backoffice.views import formatting, labels
 from backoffice.views.widgets.inputs import DateInput, count_spin, typed_day, year_spin
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.operations import read
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -83,9 +83,7 @@ class SingleInvoiceDialog(OperationDialog):
         code, actor = self.code.text().strip(), self.context.actor
         if not code or (self.member and self.member.member_code == code):
             return
-        run_query(
-            self.context, self, lambda s: invoice_lists.find_member(s, actor, code), self._found
-        )
+        read(self, lambda s: invoice_lists.find_member(s, actor, code), self._found)
 
     def _found(self, member: MemberRef | None) -> None:
         self.member = member
@@ -96,8 +94,7 @@ class SingleInvoiceDialog(OperationDialog):
             self.errors.setText(tr("Type the member code first."))
             return
         actor, member_id, year = self.context.actor, self.member.id, self.year.value()
-        run_query(
-            self.context,
+        read(
             self,
             lambda s: single_invoices.headcount_facts(s, actor, member_id, year),
             self._show_facts,
@@ -173,12 +170,7 @@ class NoShowDialog(OperationDialog):
         self.due_on = DateInput(clock.today() + timedelta(days=PAYMENT_DAYS))
         self.form.addRow(tr("Due on"), self.due_on)
         actor = context.actor
-        run_query(
-            context,
-            self,
-            lambda s: single_invoices.billable_no_shows(s, actor),
-            self.model.set_rows,
-        )
+        read(self, lambda s: single_invoices.billable_no_shows(s, actor), self.model.set_rows)
 
     def busy_label(self) -> str:
         return tr("Issuing the invoices…")

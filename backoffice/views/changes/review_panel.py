@@ -29,7 +29,7 @@ from backoffice.views.changes.review_text import (
 )
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
-from backoffice.views.widgets.operations import Feedback, read, write
+from backoffice.views.widgets.operations import Feedback, Latest, write
 
 WARNING_STYLE = "background: #fff1d6; border: 1px solid #e0b060; padding: 6px; border-radius: 4px;"
 # Approving these has effects beyond the record (exits, cancelled appointments): ask first.
@@ -45,7 +45,7 @@ class ReviewPanel(QWidget):
         self.context = context
         self.detail: ReviewDetail | None = None
         self.request_id: int | None = None
-        self._sequence = 0
+        self.latest = Latest(self)
         self._held_by_me: int | None = None
         self.can_review = context.allows(Permission.CHANGES_REVIEW)
         layout = QVBoxLayout(self)
@@ -98,18 +98,18 @@ class ReviewPanel(QWidget):
         """Open a request for review (a reviewer takes it); None clears the panel."""
         self._release_previous(request_id)
         self.request_id = request_id
-        self._sequence += 1
+        asked = self.request_id  # an answer for another request than the one shown is dropped
         if request_id is None:
             self._show_nothing()
             return
-        actor, sequence = self.context.actor, self._sequence
+        actor = self.context.actor
         if self.can_review:  # taking it writes the claim: the queue knows it from us
             write(
                 self,
                 lambda session: review.open_for_review(session, actor, request_id),
                 tr("Opening the request…"),
                 feedback=Feedback.SILENT,
-            ).success(lambda detail: self._loaded(sequence, detail, claimed=True)).finally_(
+            ).success(lambda detail: self._loaded(asked, detail, claimed=True)).finally_(
                 lambda: self._claim_finished(request_id)
             ).run()
         else:
@@ -119,11 +119,10 @@ class ReviewPanel(QWidget):
         """Read the shown request again, without taking it."""
         if self.request_id is None:
             return
-        actor, request_id, sequence = self.context.actor, self.request_id, self._sequence
-        read(
-            self,
+        actor, request_id = self.context.actor, self.request_id
+        self.latest.read(
             lambda session: review.review_detail(session, actor, request_id),
-            lambda detail: self._loaded(sequence, detail, claimed=False),
+            lambda detail: self._loaded(request_id, detail, claimed=False),
         )
 
     def _claim_finished(self, request_id: int) -> None:
@@ -145,8 +144,8 @@ class ReviewPanel(QWidget):
             feedback=Feedback.SILENT,
         ).run()
 
-    def _loaded(self, sequence: int, detail: ReviewDetail, *, claimed: bool) -> None:
-        if sequence != self._sequence:
+    def _loaded(self, asked: int, detail: ReviewDetail, *, claimed: bool) -> None:
+        if asked != self.request_id:
             return  # the reviewer already moved on
         if claimed and detail.pending and detail.holder is None:
             self._held_by_me = detail.id
