@@ -71,6 +71,7 @@ class CountCard(QFrame):
 
 class DashboardPage(Page):
     TABLES = WATCHED
+    FOLLOWS_WHILE_HIDDEN = True  # its counts are cheap, and what staff glance at first
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -104,7 +105,7 @@ class DashboardPage(Page):
         self.updated.setStyleSheet("color: #667085")
         layout.addWidget(self.updated)
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self.mark_stale)  # read again now if shown, else later
+        self._timer.timeout.connect(self.reload)
         self._timer.start(FALLBACK_REFRESH_MS)
 
     def activated(self) -> None:

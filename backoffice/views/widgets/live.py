@@ -37,6 +37,9 @@ T = TypeVar("T")
 
 class LiveTab(QWidget):
     TABLES: tuple[str, ...] = ()  # what it shows; "*" in a notice means "anything"
+    # Read again at every change even while hidden: for a few cheap counts that are
+    # watched from elsewhere (the dashboard), never for a list.
+    FOLLOWS_WHILE_HIDDEN = False
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,7 +106,7 @@ class LiveTab(QWidget):
         notice = touched if isinstance(touched, ChangeNotice) else ChangeNotice(touched)
         if notice.initiated_by(self, *self.parts()):
             self.on_own_change(notice)  # the view that acted shows the result, once
-        elif not self.isVisible():
+        elif not self.isVisible() and not self.FOLLOWS_WHILE_HIDDEN:
             self.stale = True
         else:
             self.on_change(notice)
