@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def open_settings(self) -> None:
-        from backoffice.views.settings_dialog import SettingsDialog
+        from backoffice.views.settings.dialog import SettingsDialog
 
         SettingsDialog(self.context, self).exec()
 

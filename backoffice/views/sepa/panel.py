@@ -33,7 +33,7 @@ class SepaPanel(LiveTab):
     The pre-notifications and the collection share one date, proposed once as the next
     collection date."""
 
-    TABLES = ("settings",)
+    TABLES = ("settings", "service_bank_accounts")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -145,6 +145,6 @@ class SepaPanel(LiveTab):
         tip=lambda: tr("Name, ICS, account and address of the service (Settings)"),
     )
     def edit_creditor(self) -> None:
-        from backoffice.views.settings_dialog import SettingsDialog
+        from backoffice.views.settings.dialog import SettingsDialog
 
-        SettingsDialog(self.context, self).exec()
+        SettingsDialog(self.context, self, tab="identity").exec()  # its change reloads this
