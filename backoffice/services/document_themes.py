@@ -25,7 +25,7 @@ NAME_LENGTH = DocumentTheme.__table__.c.name.type.length
 class ThemeRow:
     id: int
     name: str
-    position: int
+    position: int  # 1, 2, 3… in the portal's order (0 for a retired theme)
     retired: bool
     documents: int
     published: int
@@ -55,7 +55,10 @@ def theme_rows(session: Session, actor: Actor) -> list[ThemeRow]:
         .outerjoin(documents, documents.c.theme_id == DocumentTheme.id)
         .order_by(DocumentTheme.retired_at.is_not(None), DocumentTheme.position, DocumentTheme.id)
     )
-    return [ThemeRow(*row) for row in rows]
+    return [
+        ThemeRow(theme_id, name, 0 if retired else rank, retired, count, published)
+        for rank, (theme_id, name, _position, retired, count, published) in enumerate(rows, 1)
+    ]
 
 
 def _theme(session: Session, theme_id: int) -> DocumentTheme:

@@ -35,6 +35,8 @@ from backoffice.views import formatting, labels
 from backoffice.views.changes.member_banner import ScheduledChangesBanner
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
 from backoffice.views.member_form import MemberForm, display
+from backoffice.views.members.employee_actions import EmployeesBar
+from backoffice.views.members.situation_dialog import SituationButton
 from backoffice.views.widgets.dialogs import confirm, error_label
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.table import DataTable
@@ -140,11 +142,18 @@ class MemberView(QWidget):
             line.setReadOnly(not editable)
         self.form.centre.setEnabled(editable)
         self.form.referent.setEnabled(editable)
+        self.situation = SituationButton(self.context)
+        self.situation.changed.connect(self._reload_all)
+        buttons.insertWidget(0, self.situation)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         self._edited()
         return widget
+
+    def _reload_all(self) -> None:
+        self.load()
+        self._loaded_tabs.clear()
 
     def load(self) -> None:
         actor, member_id = self.context.actor, self.member_id
@@ -170,6 +179,7 @@ class MemberView(QWidget):
 
     def _show_detail(self, detail: MemberDetail) -> None:
         self.detail = detail
+        self.situation.set_detail(detail)
         self.form.load(detail)
         name = str(detail.values.get("trade_name") or detail.values.get("legal_name"))
         self.header.setText(f"{detail.member_code} — {name}")
@@ -281,7 +291,7 @@ class MemberView(QWidget):
         self.show_exited = QCheckBox(tr("Show employees who left"))
         self.show_exited.setChecked(True)
         self.show_exited.toggled.connect(self._filter_employees)
-        legend = QLabel(tr("Green: added on the portal · Red: left the company"))
+        legend = QLabel(tr("Green: added since the annual declaration · Red: left the company"))
         legend.setStyleSheet("color: #555")
         self.employee_count = QLabel()
         bar.addWidget(self.show_exited)
@@ -294,6 +304,18 @@ class MemberView(QWidget):
         )
         self.employee_table = DataTable("member_employees")
         self.employee_proxy = self.employee_table.set_rows_model(self.employees)
+        self.employee_actions = EmployeesBar(
+            self.context,
+            self.member_id,
+            self.employee_table,
+            self.employees.row_at,
+            self.header.text,
+        )
+        self.employee_actions.changed.connect(self._reload_all)
+        self.employee_table.selectionModel().currentRowChanged.connect(
+            lambda _now, _before: self.employee_actions.update_actions()
+        )
+        layout.addWidget(self.employee_actions)
         layout.addWidget(self.employee_table)
         return widget
 

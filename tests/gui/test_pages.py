@@ -15,8 +15,8 @@ from backoffice.models import Role
 from backoffice.ops.context import AppContext
 from backoffice.services import documents, identity, settings
 from backoffice.services.permissions import Actor
+from backoffice.views.documents.page import DocumentsPage
 from backoffice.views.pages.administration import AdministrationPage, StaffDialog
-from backoffice.views.pages.documents import DocumentsPage
 from backoffice.views.settings.dialog import SettingsDialog
 from tests.gui.conftest import idle
 
@@ -88,6 +88,7 @@ def test_documents_page_lists_and_publishes(
         )
     page = DocumentsPage(context)
     qtbot.addWidget(page)
+    page.show()  # a live page: it reloads what changes while it is on screen
     page.activated()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]

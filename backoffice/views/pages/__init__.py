@@ -79,7 +79,7 @@ PAGES: list[PageSpec] = [
         lambda: tr("Documents"),
         Icon.SP_FileDialogDetailedView,
         Permission.DOCUMENTS_VIEW,
-        "backoffice.views.pages.documents:DocumentsPage",
+        "backoffice.views.documents.page:DocumentsPage",
     ),
     PageSpec(
         "administration",

@@ -53,7 +53,7 @@ class MembersTab(KeysTab):
         self.first.setValue(rule.first)
 
     def _show_example(self) -> None:
-        rule = CodeRule(self.prefix.text().strip(), self.digits.value(), self.first.value())
+        rule = CodeRule(self.prefix.text().strip().upper(), self.digits.value(), self.first.value())
         self.example.setText(rule.code(rule.first))
 
     def values(self) -> dict[str, Any]:
