@@ -1,1 +1,1 @@
-"""Documents: the library members see on the portal (*Mes documents*), by theme."""
+"""Documents: the library members read on the portal."""

@@ -20,7 +20,7 @@ from backoffice.services.document_themes import ThemeRow
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
@@ -58,7 +58,6 @@ class ThemesPanel(LiveTab):
         self.table.setModel(self.model)
         self.table.restore_layout([60, 320, 90, 90, 70])
         self.errors = error_label()
-        self.actions = Actions(self, context)
         self.actions.extend_to(self.table)
         buttons = QHBoxLayout()
         for button in self.actions.buttons(

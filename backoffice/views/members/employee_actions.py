@@ -28,7 +28,8 @@ def _selected(bar: EmployeesBar) -> EmployeeRow | None:
 
 
 class EmployeesBar(QWidget):
-    """``changed`` fires after each change (the member view reloads its lists)."""
+    """``changed`` fires after a change made in one of its dialogs (they act for the view
+    that holds the bar, which reloads on it)."""
 
     changed = Signal()
 
@@ -131,7 +132,7 @@ class EmployeesBar(QWidget):
             self,
             lambda session: staff_records.reinstate_employee(session, actor, employee_id, None),
             tr("Saving…"),
-        ).success(lambda _saved: self.changed.emit()).run()
+        ).run()  # the member view follows the change (not its own: the bar's)
 
     @action(lambda: tr("Import a spreadsheet…"), permission=Permission.MEMBERS_EDIT)
     def import_employees(self) -> None:

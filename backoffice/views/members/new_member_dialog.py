@@ -17,7 +17,7 @@ from backoffice.ops.context import AppContext
 from backoffice.reports.accounts_letter import access_letter_pdf
 from backoffice.services import members as member_service
 from backoffice.services.membership.creation import MemberCreated, NewMember, create_member
-from backoffice.views.member_form import MemberForm
+from backoffice.views.members.form import MemberForm
 from backoffice.views.widgets.inputs import count_spin
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.operations import read

@@ -12,7 +12,7 @@ from backoffice.ops.context import AppContext
 from backoffice.services import closure
 from backoffice.services.closure import ClosureState
 from backoffice.services.permissions import Permission
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.live import LiveTab
 
 
@@ -29,7 +29,6 @@ class ClosureBanner(LiveTab):
         )
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.actions = Actions(self, context)
         row = QHBoxLayout(self.frame)
         row.addWidget(self.text, 1)
         row.addWidget(self.actions.button("change_dates"))
