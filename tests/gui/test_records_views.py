@@ -26,8 +26,8 @@ from backoffice.services.permissions import Actor
 from backoffice.views.members.employee_dialogs import EmployeeDialog, ExitDialog
 from backoffice.views.members.import_dialog import ImportDialog
 from backoffice.views.members.new_member_dialog import NewMemberDialog
-from backoffice.views.members.situation_dialog import SituationDialog
 from backoffice.views.members.page import MembersPage
+from backoffice.views.members.situation_dialog import SituationDialog
 from backoffice.views.settings.dialog import SettingsDialog
 from tests import factories
 from tests.gui.conftest import idle
