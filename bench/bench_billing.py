@@ -207,8 +207,7 @@ def direct_invoice(canvas: Canvas, document: InvoiceDocument, service, payment) 
     canvas.setFont(pdf.FONT, 8)
     y = height - 25 * mm
     for line in (
-        service.address_line1,
-        f"{service.postcode} {service.city}",
+        *service.address.lines,
         f"Tél. {service.phone} · {service.email}",
         service.website,
     ):

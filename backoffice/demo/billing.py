@@ -19,16 +19,8 @@ from backoffice.demo.members import MemberFacts
 from backoffice.models.employees import FollowUpCategory
 from backoffice.references import creditor_reference
 from backoffice.services.billing import pricing, schedule
+from backoffice.services.billing.campaign_issue import LINE_COLUMNS
 
-LINE_COLUMNS = (
-    "invoice_id",
-    "position",
-    "label",
-    "category",
-    "quantity",
-    "unit_price_cents",
-    "amount_cents",
-)
 INSTALMENT_COLUMNS = (
     "id",
     "invoice_id",
