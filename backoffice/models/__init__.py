@@ -3,6 +3,16 @@
 Importing this package registers every table on ``Base.metadata``.
 """
 
+from backoffice.models.accounting import (
+    AccountingBooks,
+    AccountingClosure,
+    EntrySource,
+    JournalEntry,
+    JournalExport,
+    JournalLine,
+    LineKind,
+    WriteOff,
+)
 from backoffice.models.appointments import (
     ACTIVE_APPOINTMENT_STATUSES,
     AgendaBlock,
@@ -66,6 +76,8 @@ __all__ = [
     "ACTIVE_APPOINTMENT_STATUSES",
     "PORTAL_EDITABLE_MEMBER_FIELDS",
     "AccountKind",
+    "AccountingBooks",
+    "AccountingClosure",
     "AccountingFirm",
     "AgendaBlock",
     "Appointment",
@@ -87,6 +99,7 @@ __all__ = [
     "Employee",
     "EmployeeOrigin",
     "EmployeeRiskFactor",
+    "EntrySource",
     "FieldDecision",
     "FirmAccess",
     "FollowUpCategory",
@@ -95,6 +108,10 @@ __all__ = [
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",
+    "JournalEntry",
+    "JournalExport",
+    "JournalLine",
+    "LineKind",
     "LoginAttempt",
     "MandateStatus",
     "Member",
@@ -121,4 +138,5 @@ __all__ = [
     "VisitCentre",
     "VisitType",
     "WorkforceDeclaration",
+    "WriteOff",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from backoffice.i18n import tr
 from backoffice.models.settings import Setting
 from backoffice.services import audit
+from backoffice.services.accounting.chart_defaults import default_chart
 from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -43,8 +44,8 @@ KEYS: dict[str, SettingKey] = {
                 "phone": "03 89 36 30 15",
                 "email": "contact@sante-travail-rv.fr",
                 "website": "www.sante-travail-rv.fr",
-                "siret": "77564972400047",
-                "vat_number": "FR46775649724",
+                "siret": "77564972600400",
+                "vat_number": "FR88775649726",
                 "assistance_phone": "03 26 48 42 13",
                 "assistance_email": "assistance.portail@sante-travail-rv.fr",
                 "portal_url": "https://portail.sante-travail-rv.fr",
@@ -130,6 +131,11 @@ KEYS: dict[str, SettingKey] = {
             },
             "Texts printed on convocation letters.",
         ),
+        SettingKey(
+            "accounting.chart",
+            default_chart(),
+            "The chart of accounts and journals the entries are posted to.",
+        ),
     )
 }
 
@@ -153,6 +159,10 @@ def problems(key: str, value: Any) -> list[FieldError]:
     from backoffice.services import validation
 
     errors: list[FieldError] = []
+    if key == "accounting.chart":
+        from backoffice.services.accounting import chart
+
+        return chart.problems(value)
     if key == "sepa.creditor":
         for field, message in (
             (

@@ -47,8 +47,8 @@ def test_the_invoice_pdf_carries_every_legal_mention(database: Database, billing
     for expected in (
         "Facture n° FA-2027-000001",
         "Santé au Travail Rhin-Vosges",  # the service
-        "SIRET 77564972400047",
-        "TVA intracommunautaire FR46775649724",
+        "SIRET 77564972600400",
+        "TVA intracommunautaire FR88775649726",
         member.legal_name,  # the billing address
         "68100 Mulhouse",
         f"SIRET de l'adhérent {member.siret}",

@@ -19,6 +19,7 @@ from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, Member, Payment, PaymentAllocation, PaymentMethod
 from backoffice.money import format_eur
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -131,6 +132,7 @@ def record_payment(
         left -= share
         settled.append(instalment.id)
     session.flush()
+    accounting_events.post_payment(session, payment.id)
     audit.record(
         session,
         actor,
@@ -151,8 +153,16 @@ def record_payment(
     return PaymentOutcome(payment.id, amount_cents - left, left, tuple(settled))
 
 
-def reverse_payment(session: Session, actor: Actor, payment_id: int, reason: str) -> list[int]:
-    """Undo a payment that did not go through; returns the instalments due again."""
+def reverse_payment(
+    session: Session,
+    actor: Actor,
+    payment_id: int,
+    reason: str,
+    *,
+    reversed_on: date | None = None,
+) -> list[int]:
+    """Undo a payment that did not go through (the money went back on ``reversed_on``,
+    today by default); returns the instalments due again."""
     require(actor, Permission.PAYMENTS_RECORD)
     payment = session.get(Payment, payment_id, with_for_update=True)
     if payment is None:
@@ -168,8 +178,10 @@ def reverse_payment(session: Session, actor: Actor, payment_id: int, reason: str
         instalment.paid_cents -= allocation.amount_cents
         reopened.append(instalment.id)
     payment.reversed_at = clock.now()
+    payment.reversed_on = reversed_on or clock.today()
     payment.reversed_by_id = actor.staff_id
     payment.reversal_reason = reason.strip()
+    accounting_events.post_reversal(session, payment.id)
     audit.record(
         session,
         actor,

@@ -29,6 +29,7 @@ from backoffice.models import (
 from backoffice.money import format_eur
 from backoffice.reports.sepa import pain008
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing.payments import record_payment, reverse_payment
 from backoffice.services.errors import (
     Conflict,
@@ -133,6 +134,7 @@ def record_debits_received(
         recorded += 1
         total += transaction.amount_cents
         credit += outcome.credit_cents
+    accounting_events.post_collection(session, collection.id, total)
     audit.record(
         session,
         actor,
@@ -216,7 +218,7 @@ def record_return(
     reason = tr("Direct debit returned: {code} – {label}", code=code, label=reason_label(code))
     reversed_ids = _direct_debit_payments(session, instalment.id)
     for payment_id in reversed_ids:
-        reverse_payment(session, actor, payment_id, reason)
+        reverse_payment(session, actor, payment_id, reason, reversed_on=returned_on)
     before = {"sepa_state": instalment.sepa_state, "rejection_code": instalment.rejection_code}
     instalment.sepa_state = SepaState.REJECTED
     instalment.rejection_code = code

@@ -1,0 +1,261 @@
+"""The *fichier des écritures comptables* (FEC, article A47 A-1 of the Livre des
+procédures fiscales): a flat file of every line of the year's entries.
+
+- the first line names the 18 fields, in the norm's order and spelling;
+- fields separated by a tab, records by CR LF, characters in ISO 8859-15;
+- dates as ``AAAAMMJJ``, amounts with a comma and no thousands separator (``1458,22``), in
+  a debit and a credit column;
+- members appear as auxiliary accounts (``CompAuxNum``, ``CompAuxLib``) under the
+  customers' account; lettering and foreign currency are left empty.
+
+The writer checks as it writes (each entry balances, dates fall in the fiscal year, each
+journal's numbers follow each other from 1, every line has its validation date): a
+problem stops it with a sentence naming the entry — the caller leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO, NamedTuple
+
+from backoffice.dates import format_day
+from backoffice.i18n import tr
+from backoffice.models.accounting import entry_number
+
+COLUMNS = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
+ENCODING = "iso8859_15"
+SEPARATOR = "\t"
+PROGRESS_EVERY = 20000
+
+
+def _latin9_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A character outside ISO 8859-15 becomes its unaccented letter, else ``?``."""
+    assert isinstance(error, UnicodeEncodeError)
+    text = error.object[error.start : error.end]
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return plain or "?", error.end
+
+
+codecs.register_error("fec_latin9", _latin9_fallback)
+
+
+class FecLine(NamedTuple):
+    """One line of an entry, as the query gives it."""
+
+    entry_id: int
+    journal: str
+    journal_label: str
+    fiscal_year: int
+    sequence: int
+    entry_date: date
+    account: str
+    account_label: str
+    member_code: str | None
+    member_name: str | None
+    piece_ref: str
+    piece_date: date
+    entry_label: str
+    line_label: str | None
+    debit_cents: int
+    credit_cents: int
+    validated_on: date | None
+
+
+class FecProblem(Exception):
+    """The entries break a rule of the norm: nothing may be handed over."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class FecTotals:
+    lines: int = 0
+    entries: int = 0
+    debit_cents: int = 0
+    credit_cents: int = 0
+    journals: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (entries, debit)
+
+
+def file_name(siren: str, fiscal_year_end: date) -> str:
+    """``SIRENFECAAAAMMJJ.txt``, the closing day of the fiscal year."""
+    return f"{siren}FEC{fiscal_year_end:%Y%m%d}.txt"
+
+
+def amount(cents: int) -> str:
+    """``145822`` → ``1458,22`` (the norm's decimal comma, no grouping)."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100},{cents % 100:02d}"
+
+
+def _single_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Cache(dict):  # type: ignore[type-arg]
+    """Values computed once per distinct input (dates, names repeat by the thousand)."""
+
+    def __init__(self, compute: Callable[[object], str]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: object) -> str:
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _EntryCheck:
+    """The rules checked entry by entry as the lines stream past."""
+
+    def __init__(self, fiscal_year: int, totals: FecTotals) -> None:
+        self.year = fiscal_year
+        self.totals = totals
+        self.last_sequence: dict[str, int] = {}
+        self.entry: FecLine | None = None
+        self.debit = self.credit = 0
+
+    def start(self, line: FecLine) -> None:
+        self.finish()
+        self.entry = line
+        self.debit = self.credit = 0
+        number = entry_number(line.journal, line.fiscal_year, line.sequence)
+        expected = self.last_sequence.get(line.journal, 0) + 1
+        if line.sequence != expected:
+            raise FecProblem(
+                tr(
+                    "Entry {number} breaks the numbering of journal {journal}: number "
+                    "{expected} was expected.",
+                    number=number,
+                    journal=line.journal,
+                    expected=entry_number(line.journal, line.fiscal_year, expected),
+                )
+            )
+        self.last_sequence[line.journal] = line.sequence
+        if line.entry_date.year != self.year or line.fiscal_year != self.year:
+            raise FecProblem(
+                tr(
+                    "Entry {number} is dated {day}, outside the fiscal year {year}.",
+                    number=number,
+                    day=format_day(line.entry_date),
+                    year=self.year,
+                )
+            )
+        if line.validated_on is None:
+            raise FecProblem(tr("Entry {number} has no validation date.", number=number))
+
+    def add(self, debit: int, credit: int) -> None:
+        self.debit += debit
+        self.credit += credit
+
+    def finish(self) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        if self.debit != self.credit:
+            raise FecProblem(
+                tr(
+                    "Entry {number} ({piece}) does not balance: debit {debit}, credit "
+                    "{credit}. Nothing was written; report this to the support.",
+                    number=entry_number(entry.journal, entry.fiscal_year, entry.sequence),
+                    piece=entry.piece_ref,
+                    debit=amount(self.debit),
+                    credit=amount(self.credit),
+                )
+            )
+        totals = self.totals
+        totals.entries += 1
+        entries, debit = totals.journals.get(entry.journal, (0, 0))
+        totals.journals[entry.journal] = (entries + 1, debit + self.debit)
+        self.entry = None
+
+
+def write_fec(
+    target: BinaryIO,
+    lines: Iterable[FecLine],
+    fiscal_year: int,
+    *,
+    auxiliary_prefix: str | None,
+    on_progress: Callable[[int], None] | None = None,
+) -> FecTotals:
+    """Write the FEC of ``fiscal_year`` from its lines, in order of validation then of
+    number. ``auxiliary_prefix`` None: members have no auxiliary account."""
+    text = io.TextIOWrapper(target, encoding=ENCODING, errors="fec_latin9", newline="")
+    writer = csv.writer(
+        text, delimiter=SEPARATOR, lineterminator="\r\n", quoting=csv.QUOTE_NONE, quotechar=None
+    )
+    writer.writerow(COLUMNS)
+    day = _Cache(lambda value: f"{value:%Y%m%d}")  # type: ignore[str-format]
+    clean = _Cache(lambda value: _single_line(str(value)))
+    auxiliary = _Cache(lambda code: f"{auxiliary_prefix}{code}")
+    totals = FecTotals()
+    check = _EntryCheck(fiscal_year, totals)
+    current = None
+    number = ""
+    for line in lines:
+        if line.entry_id != current:
+            check.start(line)
+            current = line.entry_id
+            number = entry_number(line.journal, line.fiscal_year, line.sequence)
+        debit, credit = line.debit_cents, line.credit_cents
+        check.add(debit, credit)
+        member = line.member_code is not None and auxiliary_prefix is not None
+        writer.writerow(
+            (
+                line.journal,
+                clean[line.journal_label],
+                number,
+                day[line.entry_date],
+                line.account,
+                clean[line.account_label],
+                auxiliary[line.member_code] if member else "",
+                clean[line.member_name] if member else "",
+                line.piece_ref,  # written on one line when posted (``drafts.clip``)
+                day[line.piece_date],
+                line.line_label or line.entry_label,
+                amount(debit),
+                amount(credit),
+                "",
+                "",
+                day[line.validated_on],
+                "",
+                "",
+            )
+        )
+        totals.lines += 1
+        totals.debit_cents += debit
+        totals.credit_cents += credit
+        if on_progress is not None and totals.lines % PROGRESS_EVERY == 0:
+            on_progress(totals.lines)
+    check.finish()
+    if totals.debit_cents != totals.credit_cents:  # cannot happen when every entry balances
+        raise FecProblem(tr("The file does not balance: nothing was written."))
+    text.flush()
+    text.detach()
+    return totals
