@@ -118,10 +118,10 @@ class Year:
     credit_note_id: int
 
 
-def a_year(database: Database, actor: Actor) -> Year:
+def a_year(database: Database, actor: Actor, *, closing: bool = True) -> Year:
     """2026 at a small service: three members billed, paid by transfer, cheque and card,
     a bounced cheque, a credit note, a debt written off; the books closed on 5 January
-    2027 through 31 December 2026."""
+    2027 through 31 December 2026 (unless not ``closing``)."""
     members, invoices = zip(*(billed(database, actor, si=si) for si in (10, 11, 3)), strict=True)
     first, second, third = members
     paid = [
@@ -138,5 +138,6 @@ def a_year(database: Database, actor: Actor) -> Year:
         )
     with on(date(2026, 11, 20)), database.transaction() as session:
         write_offs.write_off_invoice(session, actor, invoices[2], "Liquidation judiciaire")
-    close(database, actor, date(2026, 12, 31), on_day=date(2027, 1, 5))
+    if closing:
+        close(database, actor, date(2026, 12, 31), on_day=date(2027, 1, 5))
     return Year(list(members), list(invoices), [*paid, bounced], bounced, note.id)

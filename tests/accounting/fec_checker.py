@@ -107,8 +107,16 @@ def check_fec(path: Path, *, keep_rows: bool = False) -> FecSummary:
     if not siren.is_valid(match["siren"]):
         raise FecRejected(f"{match['siren']} is not a valid SIREN")
     closing = _day(match["closing"], "closing day", "file name")
-    fiscal_year = closing.year
-    raw = path.read_bytes()
+    checker = _Checker(FecSummary(closing.year), keep_rows)
+    records = _records(path.read_bytes())
+    if records[0].split("\t") != FIELDS:
+        raise FecRejected(f"header {records[0]!r} is not the norm's 18 fields in order")
+    for index, record in enumerate(records[1:], start=2):
+        checker.record(record, f"line {index}")
+    return checker.finish()
+
+
+def _records(raw: bytes) -> list[str]:
     try:
         text = raw.decode("iso8859_15")
     except UnicodeDecodeError as error:
@@ -119,70 +127,94 @@ def check_fec(path: Path, *, keep_rows: bool = False) -> FecSummary:
     if records[-1] != "":
         raise FecRejected("the last record has no end of line")
     records.pop()
-    if records[0].split("\t") != FIELDS:
-        raise FecRejected(f"header {records[0]!r} is not the norm's 18 fields in order")
-    summary = FecSummary(fiscal_year)
-    seen_entries: set[tuple[str, str]] = set()
-    last_number: dict[str, int] = {}
-    last_date: dict[str, date] = {}
-    last_valid: date | None = None
-    current: tuple[str, str] | None = None
-    balance = 0
-    for index, record in enumerate(records[1:], start=2):
-        where = f"line {index}"
-        values = record.split("\t")
-        if len(values) != len(FIELDS):
-            raise FecRejected(f"{where}: {len(values)} fields instead of 18")
-        row = dict(zip(FIELDS, values, strict=True))
-        for name in MANDATORY:
-            if not row[name].strip():
-                raise FecRejected(f"{where}: {name} is empty")
-        if not re.fullmatch(r"\d{3}.*", row["CompteNum"]):
-            raise FecRejected(f"{where}: account {row['CompteNum']!r} does not begin with 3 digits")
-        if bool(row["CompAuxNum"]) != bool(row["CompAuxLib"]):
-            raise FecRejected(f"{where}: auxiliary number and label go together")
-        if bool(row["Montantdevise"]) != bool(row["Idevise"]):
-            raise FecRejected(f"{where}: currency amount and code go together")
-        if bool(row["EcritureLet"]) != bool(row["DateLet"]):
-            raise FecRejected(f"{where}: lettering and its date go together")
-        entry_day = _day(row["EcritureDate"], "EcritureDate", where)
-        _day(row["PieceDate"], "PieceDate", where)
-        valid = _day(row["ValidDate"], "ValidDate", where)
-        if entry_day.year != fiscal_year:
-            raise FecRejected(f"{where}: EcritureDate {entry_day} outside the fiscal year")
-        if valid < entry_day:
-            raise FecRejected(f"{where}: validated ({valid}) before its date ({entry_day})")
-        if last_valid is not None and valid < last_valid:
-            raise FecRejected(f"{where}: not in the chronological order of validation")
-        last_valid = valid
+    return records
+
+
+def _fields(record: str, where: str) -> dict[str, str]:
+    values = record.split("\t")
+    if len(values) != len(FIELDS):
+        raise FecRejected(f"{where}: {len(values)} fields instead of 18")
+    row = dict(zip(FIELDS, values, strict=True))
+    for name in MANDATORY:
+        if not row[name].strip():
+            raise FecRejected(f"{where}: {name} is empty")
+    if not re.fullmatch(r"\d{3}.*", row["CompteNum"]):
+        raise FecRejected(f"{where}: account {row['CompteNum']!r} does not begin with 3 digits")
+    for first, second in (
+        ("CompAuxNum", "CompAuxLib"),
+        ("Montantdevise", "Idevise"),
+        ("EcritureLet", "DateLet"),
+    ):
+        if bool(row[first]) != bool(row[second]):
+            raise FecRejected(f"{where}: {first} and {second} go together")
+    return row
+
+
+class _Checker:
+    def __init__(self, summary: FecSummary, keep_rows: bool) -> None:
+        self.summary = summary
+        self.keep_rows = keep_rows
+        self.seen: set[tuple[str, str]] = set()
+        self.last_number: dict[str, int] = {}
+        self.last_date: dict[str, date] = {}
+        self.last_valid: date | None = None
+        self.current: tuple[str, str] | None = None
+        self.balance = 0
+
+    def record(self, record: str, where: str) -> None:
+        row = _fields(record, where)
+        entry_day = self._dates(row, where)
         debit, credit = _cents(row["Debit"], where), _cents(row["Credit"], where)
         if debit < 0 or credit < 0 or (debit and credit):
             raise FecRejected(f"{where}: a line is a debit or a credit, not negative")
         key = (row["JournalCode"], row["EcritureNum"])
-        if key != current:
-            if current is not None and balance != 0:
-                raise FecRejected(f"entry {current[1]} does not balance ({balance} cents)")
-            if key in seen_entries:
-                raise FecRejected(f"{where}: the lines of entry {key[1]} are not together")
-            seen_entries.add(key)
-            _check_sequence(row, entry_day, last_number, last_date, where)
-            current, balance = key, 0
-            summary.entries += 1
-            summary.by_journal[row["JournalCode"]] += 1
-        balance += debit - credit
+        if key != self.current:
+            self._new_entry(key, row, entry_day, where)
+        self.balance += debit - credit
+        summary = self.summary
         summary.lines += 1
         summary.debit_cents += debit
         summary.credit_cents += credit
         summary.by_account[row["CompteNum"]] += debit - credit
         if row["CompAuxNum"]:
             summary.auxiliary[row["CompAuxNum"]] += debit - credit
-        if keep_rows:
+        if self.keep_rows:
             summary.rows.append(row)
-    if current is not None and balance != 0:
-        raise FecRejected(f"entry {current[1]} does not balance ({balance} cents)")
-    if summary.debit_cents != summary.credit_cents:
-        raise FecRejected("the file does not balance")
-    return summary
+
+    def _dates(self, row: dict[str, str], where: str) -> date:
+        entry_day = _day(row["EcritureDate"], "EcritureDate", where)
+        _day(row["PieceDate"], "PieceDate", where)
+        valid = _day(row["ValidDate"], "ValidDate", where)
+        if entry_day.year != self.summary.fiscal_year:
+            raise FecRejected(f"{where}: EcritureDate {entry_day} outside the fiscal year")
+        if valid < entry_day:
+            raise FecRejected(f"{where}: validated ({valid}) before its date ({entry_day})")
+        if self.last_valid is not None and valid < self.last_valid:
+            raise FecRejected(f"{where}: not in the chronological order of validation")
+        self.last_valid = valid
+        return entry_day
+
+    def _new_entry(
+        self, key: tuple[str, str], row: dict[str, str], entry_day: date, where: str
+    ) -> None:
+        self._balanced()
+        if key in self.seen:
+            raise FecRejected(f"{where}: the lines of entry {key[1]} are not together")
+        self.seen.add(key)
+        _check_sequence(row, entry_day, self.last_number, self.last_date, where)
+        self.current, self.balance = key, 0
+        self.summary.entries += 1
+        self.summary.by_journal[row["JournalCode"]] += 1
+
+    def _balanced(self) -> None:
+        if self.current is not None and self.balance != 0:
+            raise FecRejected(f"entry {self.current[1]} does not balance ({self.balance} cents)")
+
+    def finish(self) -> FecSummary:
+        self._balanced()
+        if self.summary.debit_cents != self.summary.credit_cents:
+            raise FecRejected("the file does not balance")
+        return self.summary
 
 
 def _check_sequence(

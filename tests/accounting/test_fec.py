@@ -12,7 +12,7 @@ from backoffice.services import settings
 from backoffice.services.accounting import fec
 from backoffice.services.errors import ServiceError, ValidationFailed
 from tests.accounting.builders import YEAR, a_year, billed, close
-from tests.accounting.fec_checker import FecRejected, check_fec
+from tests.accounting.fec_checker import FIELDS, FecRejected, check_fec
 
 
 def test_the_fec_of_a_closed_year_passes_the_checker_and_adds_up(database, billing, folder):
@@ -130,11 +130,7 @@ def test_names_outside_latin9_are_written_plainly(database, billing, folder):
 
 
 def test_the_checker_rejects_what_the_norm_forbids(tmp_path):
-    header = "\t".join(
-        "JournalCode JournalLib EcritureNum EcritureDate CompteNum CompteLib CompAuxNum "
-        "CompAuxLib PieceRef PieceDate EcritureLib Debit Credit EcritureLet DateLet "
-        "ValidDate Montantdevise Idevise".split()
-    )
+    header = "\t".join(FIELDS)
 
     def line(number: str, account: str, debit: str, credit: str, day: str = "20260310") -> str:
         return "\t".join(

@@ -90,7 +90,7 @@ def test_payments_move_the_vat_of_what_they_settle_and_leave_no_cent_pending(dat
 def test_the_vat_of_a_partial_payment_is_rounded_and_the_settling_one_takes_the_rest(
     database, billing
 ):
-    member_id, invoice_id = billed(database, billing, si=11, sepa=True)
+    member_id, _invoice_id = billed(database, billing, si=11, sepa=True)
     for day, cents in ((date(2026, 3, 1), 10001), (date(2026, 3, 2), 10001)):
         pay(database, billing, member_id, cents, day)
     with database.session() as session:
