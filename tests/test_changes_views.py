@@ -428,3 +428,136 @@ def test_a_refused_approval_keeps_the_reviewers_choices(
     )
     assert panel.approve_button.isEnabled()
     assert status(sqlite_database, request_id) == ChangeStatus.PENDING
+
+
+def test_one_queue_read_and_one_refresh_per_approval(
+    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19 item 3: approving reads the queue once, and the page's own change notices
+    (the decision, then the claim of the next request) trigger no second refresh."""
+    with sqlite_database.transaction() as session:
+        ids = [
+            support.submit(
+                session,
+                support.member(session),
+                ChangeKind.COMPANY_RECORD,
+                {"phone": f"03 89 00 00 2{n}"},
+                at=support.days_ago(5 - n),
+            )
+            for n in range(3)
+        ]
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    from backoffice.services.changes import queue
+
+    reads: list[str] = []
+    for name in ("pending_queue", "queue_rows"):
+        real = getattr(queue, name)
+        monkeypatch.setattr(
+            queue,
+            name,
+            lambda *a, _real=real, _name=name, **k: reads.append(_name) or _real(*a, **k),
+        )
+    shows: list[int] = []
+    real_show = page._show_rows
+    monkeypatch.setattr(page, "_show_rows", lambda *a: shows.append(1) or real_show(*a))
+    assert page.panel.detail is not None and page.panel.detail.id == ids[0]
+    page.panel.approve()
+    qtbot.waitUntil(lambda: page.panel.detail is not None and page.panel.detail.id == ids[1])
+    qtbot.waitUntil(idle(context))
+    qtbot.wait(page._refresh_timer.interval() + 100)  # a debounced refresh would come now
+    qtbot.waitUntil(idle(context))
+    assert status(sqlite_database, ids[0]) == ChangeStatus.APPROVED
+    assert reads == ["pending_queue"]
+    assert len(shows) == 1
+
+
+def test_the_panel_is_the_selected_request_or_empty(
+    qtbot, sqlite_database: Database, contexts
+) -> None:
+    """Issue 20, 7.1: after a filter, the panel shows the selected row, never a request
+    that is not in the list."""
+    with sqlite_database.transaction() as session:
+        record = support.submit(
+            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "03 89 11 11 11"}
+        )
+        other = support.submit(
+            session,
+            support.member(session),
+            ChangeKind.SEPA_OPT_IN,
+            {"iban": support.IBAN, "bic": support.BIC},
+            at=support.days_ago(9),
+        )
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    assert page.panel.detail is not None and page.panel.detail.id == other
+    page.kind.setCurrentIndex(page.kind.findData(ChangeKind.COMPANY_RECORD))
+    qtbot.waitUntil(lambda: shown_ids(page) == [record])
+    qtbot.waitUntil(lambda: page.panel.request_id in (record, None))
+    qtbot.waitUntil(idle(context))
+    selected = [page.model.row_at(r).id for r in page.table.selected_source_rows()]
+    assert page.panel.request_id == (selected[0] if selected else None)
+    page.table.clearSelection()
+    qtbot.waitUntil(lambda: page.panel.request_id is None)
+    assert page.panel.header.text() == "Sélectionnez une demande dans la liste."
+
+
+def test_rejecting_offers_no_internal_text_as_the_reason(
+    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20, 7.2: the reason the member reads starts empty, even for a duplicate."""
+    with sqlite_database.transaction() as session:
+        member = support.member(session)
+        first = support.submit(
+            session,
+            member,
+            ChangeKind.COMPANY_RECORD,
+            {"phone": "03 89 22 22 22"},
+            at=support.days_ago(3),
+        )
+        second = support.submit(
+            session, member, ChangeKind.COMPANY_RECORD, {"phone": "03 89 22 22 22"}
+        )
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    page.open({"request_id": second})
+    qtbot.waitUntil(lambda: page.panel.detail is not None and page.panel.detail.id == second)
+    qtbot.waitUntil(idle(context))
+    assert page.panel.detail.duplicate_of == first
+    offered: list[str] = []
+    monkeypatch.setattr(
+        review_panel, "ask_reason", lambda *_a, initial="", **_k: offered.append(initial)
+    )
+    page.panel.reject()
+    assert offered == [""]
+
+
+def test_leaving_the_section_lets_go_of_the_request(
+    qtbot, sqlite_database: Database, contexts
+) -> None:
+    """Issue 20, 7.3: a hidden page takes no request, even when the queue changes; the
+    request is taken again when the reviewer comes back."""
+    with sqlite_database.transaction() as session:
+        request_id = support.submit(
+            session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "03 89 33 33 33"}
+        )
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+
+    def holder() -> int | None:
+        with sqlite_database.session() as session:
+            return session.get(ChangeRequest, request_id).claimed_by_id
+
+    assert holder() == context.actor.staff_id
+    page.hide()
+    qtbot.waitUntil(idle(context))
+    assert holder() is None
+    context.bus.announce({"*": set()})  # the portal wrote something meanwhile
+    qtbot.wait(page._refresh_timer.interval() + 200)
+    qtbot.waitUntil(idle(context))
+    assert holder() is None
+    page.show()
+    qtbot.waitUntil(lambda: holder() == context.actor.staff_id)
+    page.closing()
+    qtbot.waitUntil(idle(context))
+    assert holder() is None

@@ -11,6 +11,7 @@ import pytest
 
 from backoffice import __version__
 from backoffice.cli.main import main
+from backoffice.db import SCHEMA_HEAD
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -37,7 +38,7 @@ def test_db_upgrade_twice_does_no_harm(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--database", url, "db", "upgrade"]) == 0
     assert main(["--database", url, "db", "current"]) == 0
     output = capsys.readouterr().out
-    assert "0001" in output
+    assert f"Schema {SCHEMA_HEAD} (latest: {SCHEMA_HEAD})" in output
 
 
 @pytest.mark.parametrize(

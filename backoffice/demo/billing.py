@@ -10,6 +10,7 @@ from backoffice import clock
 from backoffice.demo.bulk import BulkWriter
 from backoffice.demo.members import MemberFacts
 from backoffice.models.employees import FollowUpCategory
+from backoffice.references import creditor_reference
 from backoffice.services.billing import pricing, schedule
 
 
@@ -128,11 +129,13 @@ class BillingHistory:
         self.totals.ttc_per_year[plan.year] = (
             self.totals.ttc_per_year.get(plan.year, 0) + amounts.total_ttc_cents
         )
+        number = f"FA-{plan.year}-{sequence:06d}"
         writer.add(
             "invoices",
             {
                 "id": invoice_id,
-                "number": f"FA-{plan.year}-{sequence:06d}",
+                "number": number,
+                "creditor_reference": creditor_reference(number),
                 "kind": "annual",
                 "member_id": member.id,
                 "year": plan.year,

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +35,7 @@ from backoffice.models.base import (
 )
 from backoffice.models.employees import FollowUpCategory
 from backoffice.models.members import Member
+from backoffice.references import creditor_reference
 
 
 class InvoiceKind(enum.StrEnum):
@@ -116,6 +118,14 @@ class Invoice(Base):
     billing_address_line2: Mapped[str | None] = mapped_column(String(200))
     billing_postcode: Mapped[str] = mapped_column(String(10))
     billing_city: Mapped[str] = mapped_column(String(100))
+    # ISO 11649 structured creditor reference made from the number (``RF78FA2027000123``,
+    # ``backoffice.references``): printed on the invoice for transfers, carried in the
+    # direct debits' remittance information, read back from bank statements.
+    creditor_reference: Mapped[str] = mapped_column(
+        String(25),
+        unique=True,
+        info=written_by(BACKOFFICE, "derived from the number when the invoice is issued"),
+    )
 
     member: Mapped[Member] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -124,6 +134,13 @@ class Invoice(Base):
     instalments: Mapped[list[Instalment]] = relationship(
         back_populates="invoice", cascade="all, delete-orphan", order_by="Instalment.position"
     )
+
+
+@event.listens_for(Invoice, "before_insert")
+def _derive_creditor_reference(_mapper: object, _connection: object, invoice: Invoice) -> None:
+    """Rows written in bulk set it themselves; an invoice added as an object gets it here."""
+    if not invoice.creditor_reference:
+        invoice.creditor_reference = creditor_reference(invoice.number)
 
 
 class InvoiceLine(Base):

@@ -13,15 +13,31 @@ from backoffice.services.tracking import Touched
 ALL_TABLES = "*"
 
 
+class ChangeNotice(dict[str, set[int]]):
+    """What changed (table → ids; ``{"*": set()}`` when unknown) and the view whose
+    operation wrote it (``initiator``; None for the portal, another workstation or work
+    started by no view). A view that updates itself after its own operation skips the
+    notices it initiated: Anki's ``handler is not self`` rule."""
+
+    def __init__(self, touched: Touched, initiator: QObject | None = None) -> None:
+        super().__init__(touched)
+        self.initiator = initiator
+
+    def initiated_by(self, *views: QObject) -> bool:
+        """Whether one of ``views`` ran the operation that wrote this (dialogs it opened
+        are initiators of their own)."""
+        return self.initiator is not None and any(self.initiator is view for view in views)
+
+
 class ChangeBus(QObject):
-    """Announces what changed (table → ids; ``{"*": set()}`` when unknown), whoever wrote
-    it: this workstation's operations, another workstation, or the portal."""
+    """Announces what changed, whoever wrote it: this workstation's operations, another
+    workstation, or the portal. Receivers get a :class:`ChangeNotice`."""
 
     changed = Signal(object)
 
-    def announce(self, touched: Touched) -> None:
+    def announce(self, touched: Touched, initiator: QObject | None = None) -> None:
         if touched:
-            self.changed.emit(dict(touched))
+            self.changed.emit(ChangeNotice(touched, initiator))
 
 
 def concerns(touched: Touched, *tables: str) -> bool:

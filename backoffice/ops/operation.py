@@ -1,24 +1,28 @@
 """``Operation``: run a service call in the background, Anki's ``CollectionOp`` style::
 
     Operation(context, self, lambda session: approve(session, context.actor, request_id),
-              label=tr("Approving…")).success(self.show_result).run()
+              label=tr("Approving…"), initiator=self).success(self.show_result).run()
+
+(views call it through ``views/widgets/operations.py``: ``write(self, work, label)``.)
 
 The work gets its own session: committed when it returns (``writes=True``), rolled back
 otherwise. It must return plain data (dataclasses, tuples), never ORM objects. On the GUI
 thread: ``success`` gets the result; errors become French dialogs (or ``failure``); a
 conflict with another writer offers to reload (``conflict``); a lost connection offers to
 retry, the form keeping what the user typed; long work shows a cancellable progress
-dialog after a short delay. What the work wrote is announced on the change bus.
+dialog after a short delay (``feedback`` says which: none, a busy dialog, steps, steps
+that can be cancelled; the work takes ``(session, progress)`` for the last two). What the
+work wrote is announced on the change bus with the ``initiator``, the view that asked.
 """
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -38,6 +42,19 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 400
 _keys = itertools.count(1)
+
+
+class Feedback(Enum):
+    """What the user sees while the work runs (when it lasts more than a moment)."""
+
+    SILENT = "silent"  # nothing: reads, a claim taken in passing
+    BUSY = "busy"  # "please wait", no steps; the work takes (session)
+    STEPS = "steps"  # a progress bar; the work takes (session, progress)
+    CANCELLABLE = "cancellable"  # the same with a Cancel button
+
+    @property
+    def reports_progress(self) -> bool:
+        return self in (Feedback.STEPS, Feedback.CANCELLABLE)
 
 
 @dataclass
@@ -123,19 +140,24 @@ class Operation(QObject, Generic[T]):
         *,
         label: str | None = None,
         writes: bool = True,
+        feedback: Feedback = Feedback.BUSY,
         cancellable: bool = False,
+        initiator: QObject | None = None,
     ) -> None:
+        """``parent``: where dialogs (progress, errors) appear; ``initiator``: the view
+        that asked, named in the change notice; ``cancellable=True`` is short for
+        ``feedback=Feedback.CANCELLABLE``."""
         super().__init__(None)  # owned by the context while it runs, not by the widget
         self.context = context
         self.parent_widget = parent
         self.work = work
         self.label = label or tr("Working…")
         self.writes = writes
-        self.cancellable = cancellable
+        self.feedback = Feedback.CANCELLABLE if cancellable else feedback
+        self.initiator = initiator
         self.key = next(_keys)
         # The worker reports progress straight to the context's channel, not to this object.
         self.progress = Progress(partial(context.worker_signals.progressed.emit, self.key))
-        self._takes_progress = len(inspect.signature(work).parameters) >= 2
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[BaseException], bool | None] | None = None
         self._on_conflict: Callable[[], None] | None = None
@@ -162,15 +184,23 @@ class Operation(QObject, Generic[T]):
         self._on_finally = callback
         return self
 
+    @property
+    def cancellable(self) -> bool:
+        return self.feedback is Feedback.CANCELLABLE
+
     def run(self) -> Operation[T]:
         self.context.keep(self.key, self)
-        if self.parent_widget is not None:
+        if self.parent_widget is not None and self.feedback is not Feedback.SILENT:
             self._timer = QTimer(self)
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._show_progress)
             self._timer.start(PROGRESS_DELAY_MS)
         task = _Task(
-            self.context.database, self.work, self.writes, self.progress, self._takes_progress
+            self.context.database,
+            self.work,
+            self.writes,
+            self.progress,
+            self.feedback.reports_progress,
         )
         self.context.pool.start(_Job(task, self.context.worker_signals, self.key))
         return self
@@ -219,6 +249,10 @@ class Operation(QObject, Generic[T]):
             dialog.reset()
             dialog.deleteLater()
 
+    def _live_initiator(self) -> QObject | None:
+        initiator = self.initiator
+        return initiator if initiator is not None and shiboken6.isValid(initiator) else None
+
     def _widget_alive(self) -> bool:
         """False once the widget that asked was closed: its callbacks must not run."""
         return self.parent_widget is None or shiboken6.isValid(self.parent_widget)
@@ -234,7 +268,7 @@ class Operation(QObject, Generic[T]):
     def _finished(self, result: T, changed: dict[str, set[int]]) -> None:
         self._close_progress()
         try:
-            self.context.bus.announce(changed)
+            self.context.bus.announce(changed, self._live_initiator())
             if self._on_success is not None and self._callback_alive(self._on_success):
                 self._on_success(result)
         finally:
@@ -265,7 +299,8 @@ class Operation(QObject, Generic[T]):
             self.work,
             label=self.label,
             writes=self.writes,
-            cancellable=self.cancellable,
+            feedback=self.feedback,
+            initiator=self._live_initiator(),
         )
         again._on_success, again._on_failure = self._on_success, self._on_failure
         again._on_conflict, again._on_finally = self._on_conflict, self._on_finally
@@ -287,6 +322,7 @@ class Operation(QObject, Generic[T]):
         self.work = _finished_work
         self._on_success = self._on_failure = None
         self._on_conflict = self._on_finally = None
+        self.initiator = None
 
 
 def _finished_work(*_arguments: object) -> None:
@@ -299,7 +335,9 @@ def run_query(
     work: Callable[[Session], T],
     on_result: Callable[[T], None],
 ) -> Operation[T]:
-    """A read in the background (no transaction to commit, no progress dialog)."""
-    operation: Operation[T] = Operation(context, None, work, writes=False)
-    operation.parent_widget = parent  # for error dialogs only: no progress for reads
+    """A read in the background (no transaction to commit, no progress dialog; errors
+    shown over ``parent``)."""
+    operation: Operation[T] = Operation(
+        context, parent, work, writes=False, feedback=Feedback.SILENT
+    )
     return operation.success(on_result).run()

@@ -199,5 +199,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
+        for page in self.pages.values():
+            page.closing()
         self.context.wait_for_background_work(5000)
         super().closeEvent(event)

@@ -1,7 +1,7 @@
 """accounting: journal entries, closures, exports, write-offs
 
 Revision ID: 18
-Revises: 0001
+Revises: 15
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "18"
-down_revision = "0001"
+down_revision = "15"
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from backoffice import references
 from backoffice.reports import pdf
 from backoffice.reports.billing.documents import PaymentDetails, iban_display
 from backoffice.reports.billing.formats import day, eur, rate
@@ -60,6 +61,7 @@ class InvoiceDocument:
     total_ttc_cents: int
     instalments: tuple[DocumentInstalment, ...]
     mandate_reference: str | None  # RUM when the member pays by direct debit
+    creditor_reference: str  # ISO 11649 (RF…), to give with a transfer
     credited_cents: int = 0  # credit notes issued on it since
 
 
@@ -155,17 +157,20 @@ def _schedule_table(document: InvoiceDocument) -> Flowable:
 
 
 def _how_to_pay(document: InvoiceDocument, payment: PaymentDetails) -> str:
+    reference = references.display(document.creditor_reference)
     if document.mandate_reference:
         return (
             "Règlement par prélèvement SEPA à chaque échéance, sur le compte de votre mandat "
             f"(référence unique de mandat {document.mandate_reference}, identifiant créancier "
             f"SEPA {payment.creditor_id}). Vous serez informé de chaque prélèvement au moins "
-            "14 jours à l'avance."
+            "14 jours à l'avance. Pour un règlement par virement, indiquez la référence "
+            f"{reference}."
         )
     return (
         f"Règlement par virement à {payment.payee} — IBAN {iban_display(payment.iban)} — "
-        f"BIC {payment.bic}, en indiquant le numéro de facture {document.number} ; par chèque "
-        f"à l'ordre de {payment.payee} ; ou par carte bancaire depuis votre espace adhérent."
+        f"BIC {payment.bic}, en indiquant la référence de paiement {reference} ; par chèque "
+        f"à l'ordre de {payment.payee}, en indiquant le numéro de facture {document.number} ; "
+        "ou par carte bancaire depuis votre espace adhérent."
     )
 
 
@@ -191,6 +196,7 @@ def invoice_facts(document: InvoiceDocument) -> list[tuple[str, str]]:
         ),
         ("N° d'adhérent", document.member_code),
         ("SIRET de l'adhérent", document.member_siret),
+        ("Référence de paiement", references.display(document.creditor_reference)),
     ]
     if document.credited_cents:
         facts.append(("Avoirs émis", eur(document.credited_cents)))

@@ -29,6 +29,7 @@ from backoffice.models import (
     SepaState,
 )
 from backoffice.money import format_eur
+from backoffice.references import creditor_reference
 from backoffice.reports.billing import formats
 from backoffice.services import audit
 from backoffice.services.accounting import events as accounting_events
@@ -86,6 +87,7 @@ INVOICE_COLUMNS = (
     "billing_address_line2",
     "billing_postcode",
     "billing_city",
+    "creditor_reference",
 )
 LINE_COLUMNS = (
     "invoice_id",
@@ -204,6 +206,7 @@ class InvoiceWriter:
                 address.line2,
                 address.postcode,
                 address.city,
+                creditor_reference(number),
             )
         )
         for position, line in enumerate(amounts.lines, start=1):

@@ -132,6 +132,7 @@ def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceD
                 mandate_reference=mandates.get(invoice.member_id)
                 if invoice.pays_by_direct_debit
                 else None,
+                creditor_reference=invoice.creditor_reference,
                 credited_cents=int(credited.get(invoice_id, 0)),
             )
         )

@@ -31,6 +31,7 @@ from backoffice.models import (
     SepaPrenotification,
     SepaState,
 )
+from backoffice.references import creditor_reference
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa.charset import to_sepa_text
 from backoffice.services.errors import ValidationFailed
@@ -116,9 +117,11 @@ class ReviewLine:
 
     @property
     def remittance(self) -> str:
+        """Begins with the invoice's ISO 11649 reference: the member's bank statement
+        shows it, and a refund or a transfer copied from it comes back matchable."""
         return (
-            f"Cotisation {self.invoice_number} échéance {self.position}, "
-            f"adhérent {self.member_code}"
+            f"{creditor_reference(self.invoice_number)} Cotisation {self.invoice_number} "
+            f"échéance {self.position}, adhérent {self.member_code}"
         )
 
 

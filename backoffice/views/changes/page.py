@@ -8,13 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -22,14 +21,12 @@ from PySide6.QtWidgets import (
 
 from backoffice.i18n import ntr, tr
 from backoffice.models import ChangeKind
-from backoffice.ops.context import ALL_TABLES, AppContext
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice
 from backoffice.services.changes import decisions, queue
 from backoffice.services.changes.decisions import BulkOutcome
 from backoffice.services.changes.fields import kind_label
 from backoffice.services.changes.queue import QueueFilter, QueueFlag, QueueRow
 from backoffice.services.permissions import Permission
-from backoffice.services.tracking import Touched
 from backoffice.views import formatting
 from backoffice.views.changes.queue_columns import (
     SUBMITTED_COLUMN,
@@ -38,8 +35,10 @@ from backoffice.views.changes.queue_columns import (
 )
 from backoffice.views.changes.queue_model import FilterOnlyProxy, QueueModel
 from backoffice.views.changes.review_panel import ReviewPanel
-from backoffice.views.pages.base import Page
+from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -50,10 +49,13 @@ SHOWN_SKIPS = 15
 
 
 class ChangesPage(Page):
+    """The queue reloads for what others change (the portal, colleagues), and refreshes
+    once after its own decisions, in their success (it skips their change notices)."""
+
+    TABLES = ("change_requests",)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self._loaded = False
-        self._sequence = 0
         self._wanted_id: int | None = None  # select this request once the queue is shown
         self._resume_row: int | None = None  # after a decision: the row that came next
         layout = QVBoxLayout(self)
@@ -63,6 +65,7 @@ class ChangesPage(Page):
         self.panel = ReviewPanel(context)
         self.panel.decided.connect(self._decided)
         self.panel.stale.connect(self.load)
+        self.panel.actions.extend_to(self)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 6)
@@ -72,8 +75,6 @@ class ChangesPage(Page):
         self.status.setStyleSheet("color: #1b5e20;")
         layout.addWidget(self.status)
         self._timers()
-        self._shortcuts()
-        context.bus.changed.connect(self._on_changed)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -103,9 +104,8 @@ class ChangesPage(Page):
         bar.addWidget(self.search, 1)
         self.count = QLabel()
         bar.addWidget(self.count)
-        self.bulk_button = QPushButton(tr("Approve the selection… (Ctrl+Shift+A)"))
-        self.bulk_button.setVisible(self.context.allows(Permission.CHANGES_REVIEW))
-        self.bulk_button.clicked.connect(self.approve_selection)
+        self.actions = Actions(self, self.context)
+        self.bulk_button = self.actions.button("approve_selection")
         bar.addWidget(self.bulk_button)
         return bar
 
@@ -125,7 +125,7 @@ class ChangesPage(Page):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._selection_timer.start()
         )
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_bulk_button())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated_row.connect(lambda _row: self.panel.table.setFocus())
         return self.table
 
@@ -139,40 +139,26 @@ class ChangesPage(Page):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.load)
 
-    def _shortcuts(self) -> None:
-        for keys, handler in (
-            ("Ctrl+Down", lambda: self.move(1)),
-            ("Ctrl+Up", lambda: self.move(-1)),
-            ("Ctrl+Return", self.panel.approve),
-            ("Ctrl+Enter", self.panel.approve),
-            ("Ctrl+R", self.panel.reject),
-            ("Ctrl+D", self.panel.close_as_duplicate),
-            ("Ctrl+T", self.panel.take_over),
-            ("Ctrl+Shift+A", self.approve_selection),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(handler)
-
     # -- page interface ---------------------------------------------------------------------------
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Leaving the page lets go of the request under review: colleagues may take it."""
+        self._selection_timer.stop()
+        self._refresh_timer.stop()
         self.panel.show_request(None)
         super().hideEvent(event)
 
+    def closing(self) -> None:
+        """The application closes: let go of the request under review."""
+        self.panel.show_request(None)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._loaded:
-            self._open_current()
+        if self.loaded_once:
+            self._open_current()  # back on the page: the request shown before, taken again
 
-    def activated(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.load()
-
-    def refresh(self) -> None:
-        self.load()
+    def parts(self) -> tuple[QWidget, ...]:
+        return (self.panel,)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -196,19 +182,15 @@ class ChangesPage(Page):
 
     def load(self, *, same_filter: bool = True) -> None:
         """Read the queue again; after a new filter, start from its first request."""
-        self._loaded = True
-        self._sequence += 1
-        sequence, actor, query = self._sequence, self.context.actor, self.current_filter()
-        run_query(
-            self.context,
-            self,
+        self.stale, self.loaded_once = False, True
+        self._refresh_timer.stop()
+        actor, query = self.context.actor, self.current_filter()
+        self.query(
             lambda session: queue.pending_queue(session, actor, query),
-            lambda rows: self._show_rows(sequence, rows, same_filter),
+            lambda rows: self._show_rows(rows, same_filter),
         )
 
-    def _show_rows(self, sequence: int, rows: list[QueueRow], same_filter: bool) -> None:
-        if sequence != self._sequence:
-            return
+    def _show_rows(self, rows: list[QueueRow], same_filter: bool) -> None:
         keep = self._wanted_id or (self.current_id() if same_filter else None)
         header = self.table.horizontalHeader()
         self.model.sorted_by = (header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -217,6 +199,7 @@ class ChangesPage(Page):
         self._reselect(keep)
         self._resume_row = None
         self._wanted_id = None
+        self._selection_timer.start()  # the panel follows the selection, even when none
 
     def _reselect(self, keep: int | None) -> None:
         if self._resume_row is not None and self.proxy.rowCount():
@@ -265,6 +248,14 @@ class ChangesPage(Page):
                     return True
         return False
 
+    @action(lambda: tr("Next request"), shortcut="Ctrl+Down")
+    def next_request(self) -> None:
+        self.move(1)
+
+    @action(lambda: tr("Previous request"), shortcut="Ctrl+Up")
+    def previous_request(self) -> None:
+        self.move(-1)
+
     def move(self, step: int) -> None:
         """Next (1) or previous (-1) request in the queue as shown."""
         if not self.proxy.rowCount():
@@ -275,7 +266,11 @@ class ChangesPage(Page):
         self.table.setFocus()
 
     def _open_current(self) -> None:
-        request_id = self.current_id()
+        """The panel shows the selected request, or nothing when none is selected."""
+        if not self.isVisible():
+            return  # a hidden page takes no request
+        selected = self.table.selectionModel().selectedRows()
+        request_id = self.current_id() if selected else None
         if request_id != self.panel.request_id:
             self.panel.show_request(request_id)
 
@@ -292,18 +287,29 @@ class ChangesPage(Page):
     def selected_ids(self) -> list[int]:
         return [self.model.row_at(row).id for row in self.table.selected_source_rows()]
 
+    def _selection_changed(self, *_: object) -> None:
+        self._update_bulk_button()
+        self._selection_timer.start()
+
     def _update_bulk_button(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
-        self.bulk_button.setEnabled(count > 0)
-        self.bulk_button.setText(
-            tr("Approve the selection ({count})… (Ctrl+Shift+A)", count=count)
+        self.actions.enable("approve_selection", count > 0)
+        self.actions.retitle(
+            "approve_selection",
+            tr("Approve the selection ({count})…", count=count)
             if count > 1
-            else tr("Approve the selection… (Ctrl+Shift+A)")
+            else tr("Approve the selection…"),
         )
 
+    @action(
+        lambda: tr("Approve the selection…"),
+        shortcut="Ctrl+Shift+A",
+        permission=Permission.CHANGES_REVIEW,
+    )
     def approve_selection(self) -> None:
+        """Approve the selected company-record changes in one go."""
         ids = self.selected_ids()
-        if not ids or not self.context.allows(Permission.CHANGES_REVIEW):
+        if not ids:
             return
         if not confirm(
             self,
@@ -322,12 +328,10 @@ class ChangesPage(Page):
             return
         actor = self.context.actor
         self.panel.show_request(None)
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: decisions.approve_many(session, actor, ids, progress),
-            label=tr("Approving the selected requests…"),
-            cancellable=True,
+            tr("Approving the selected requests…"),
+            feedback=Feedback.CANCELLABLE,
         ).success(self._bulk_done).finally_(self.load).run()
 
     def _bulk_done(self, outcome: BulkOutcome) -> None:
@@ -361,14 +365,15 @@ class ChangesPage(Page):
 
     # -- live refresh -----------------------------------------------------------------------------
 
-    def _on_changed(self, touched: Touched) -> None:
-        if not self._loaded:
-            return
-        ids = touched.get("change_requests")
-        if ALL_TABLES in touched or ids == set():
+    def on_change(self, notice: ChangeNotice) -> None:
+        ids = notice.get("change_requests")
+        if ALL_TABLES in notice or ids == set():
             self._refresh_timer.start()  # unknown rows (the portal, another workstation)
         elif ids:
             self._refresh_rows(ids)
+
+    def on_own_change(self, notice: ChangeNotice) -> None:
+        """Decisions, claims and releases of this page show their result themselves."""
 
     def _refresh_rows(self, ids: set[int]) -> None:
         actor = self.context.actor
@@ -381,4 +386,4 @@ class ChangesPage(Page):
             if self.panel.request_id in ids and self.panel.request_id not in {r.id for r in rows}:
                 self.panel.reload()  # decided elsewhere: say by whom
 
-        run_query(self.context, self, lambda session: queue.queue_rows(session, actor, ids), show)
+        self.query(lambda session: queue.queue_rows(session, actor, ids), show, topic="rows")

@@ -8,19 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.models import ChangeKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.changes import claims, decisions, review
 from backoffice.services.changes.decisions import DecisionOutcome
 from backoffice.services.changes.review import ReviewDetail
@@ -34,7 +26,9 @@ from backoffice.views.changes.review_text import (
     outcome_message,
     rich_label,
 )
+from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
+from backoffice.views.widgets.operations import Feedback, read, write
 
 WARNING_STYLE = "background: #fff1d6; border: 1px solid #e0b060; padding: 6px; border-radius: 4px;"
 # Approving these has effects beyond the record (exits, cancelled appointments): ask first.
@@ -85,32 +79,17 @@ class ReviewPanel(QWidget):
         self._show_nothing()
 
     def _buttons(self) -> QHBoxLayout:
+        self.actions = Actions(self, self.context)
+        self.take_over_button, self.duplicate_button, self.reject_button, self.approve_button = (
+            self.actions.buttons("take_over", "close_as_duplicate", "reject", "approve")
+        )
         row = QHBoxLayout()
-        self.take_over_button = QPushButton(tr("Take over (Ctrl+T)"))
-        self.take_over_button.clicked.connect(self.take_over)
-        self.duplicate_button = QPushButton(tr("Close as duplicate (Ctrl+D)"))
-        self.duplicate_button.clicked.connect(self.close_as_duplicate)
-        self.reject_button = QPushButton(tr("Reject… (Ctrl+R)"))
-        self.reject_button.clicked.connect(self.reject)
-        self.approve_button = QPushButton(tr("Approve (Ctrl+Enter)"))
-        self.approve_button.setDefault(True)
-        self.approve_button.clicked.connect(self.approve)
         for button in (self.take_over_button, self.duplicate_button):
             row.addWidget(button)
         row.addStretch()
         row.addWidget(self.reject_button)
         row.addWidget(self.approve_button)
-        for button in self._decision_buttons():
-            button.setVisible(self.can_review)
         return row
-
-    def _decision_buttons(self) -> tuple[QPushButton, ...]:
-        return (
-            self.take_over_button,
-            self.duplicate_button,
-            self.reject_button,
-            self.approve_button,
-        )
 
     # -- showing a request ---------------------------------------------------------------------
 
@@ -123,12 +102,12 @@ class ReviewPanel(QWidget):
             self._show_nothing()
             return
         actor, sequence = self.context.actor, self._sequence
-        if self.can_review:
-            Operation(
-                self.context,
-                None,
+        if self.can_review:  # taking it writes the claim: the queue knows it from us
+            write(
+                self,
                 lambda session: review.open_for_review(session, actor, request_id),
-                label=tr("Opening the request…"),
+                tr("Opening the request…"),
+                feedback=Feedback.SILENT,
             ).success(lambda detail: self._loaded(sequence, detail, claimed=True)).run()
         else:
             self.reload()
@@ -138,8 +117,7 @@ class ReviewPanel(QWidget):
         if self.request_id is None:
             return
         actor, request_id, sequence = self.context.actor, self.request_id, self._sequence
-        run_query(
-            self.context,
+        read(
             self,
             lambda session: review.review_detail(session, actor, request_id),
             lambda detail: self._loaded(sequence, detail, claimed=False),
@@ -149,8 +127,11 @@ class ReviewPanel(QWidget):
         previous, self._held_by_me = self._held_by_me, None
         if previous is not None and previous != next_id:
             actor = self.context.actor
-            Operation(
-                self.context, None, lambda session: claims.release(session, actor, previous)
+            write(
+                self,
+                lambda session: claims.release(session, actor, previous),
+                tr("Releasing the request…"),
+                feedback=Feedback.SILENT,
             ).run()
 
     def _loaded(self, sequence: int, detail: ReviewDetail, *, claimed: bool) -> None:
@@ -169,14 +150,18 @@ class ReviewPanel(QWidget):
         self.errors.clear()
         self._enable_buttons(detail)
 
-    def _enable_buttons(self, detail: ReviewDetail) -> None:
-        editable = self.can_review and detail.pending and detail.holder is None
-        self.approve_button.setEnabled(editable and detail.blocking is None)
-        self.reject_button.setEnabled(editable)
-        self.duplicate_button.setEnabled(editable and detail.duplicate_of is not None)
-        self.duplicate_button.setVisible(self.can_review and detail.duplicate_of is not None)
-        self.take_over_button.setVisible(self.can_review and detail.holder is not None)
-        self.take_over_button.setEnabled(detail.pending and detail.holder is not None)
+    def _enable_buttons(self, detail: ReviewDetail | None) -> None:
+        editable = (
+            detail is not None and self.can_review and detail.pending and detail.holder is None
+        )
+        held = detail is not None and detail.pending and detail.holder is not None
+        duplicate = detail is not None and detail.duplicate_of is not None
+        self.actions.enable("approve", editable and detail.blocking is None)  # type: ignore[union-attr]
+        self.actions.enable("reject", editable)
+        self.actions.enable("close_as_duplicate", editable and duplicate)
+        self.actions.show("close_as_duplicate", duplicate)
+        self.actions.enable("take_over", held)
+        self.actions.show("take_over", held)
 
     def _show_nothing(self) -> None:
         self.detail = None
@@ -185,10 +170,7 @@ class ReviewPanel(QWidget):
         self._set_warnings(())
         self.consequences.setVisible(False)
         self.errors.clear()
-        for button in self._decision_buttons():
-            button.setEnabled(False)
-        self.take_over_button.setVisible(False)
-        self.duplicate_button.setVisible(False)
+        self._enable_buttons(None)
 
     def _set_warnings(self, warnings: tuple[str, ...]) -> None:
         self.warnings.setText("<br>".join(f"⚠ {html.escape(w)}" for w in warnings))
@@ -196,9 +178,15 @@ class ReviewPanel(QWidget):
 
     # -- deciding ---------------------------------------------------------------------------------
 
+    @action(
+        lambda: tr("Approve"),
+        shortcut=("Ctrl+Return", "Ctrl+Enter"),
+        permission=Permission.CHANGES_REVIEW,
+        default=True,
+    )
     def approve(self) -> None:
         """Approve the ticked fields and reject the others (asking their reason once)."""
-        if self.detail is None or not self.reject_button.isEnabled():
+        if self.detail is None or not self.actions["reject"].isEnabled():
             return
         if self.detail.blocking:
             self.errors.setText(self.detail.blocking)
@@ -252,7 +240,7 @@ class ReviewPanel(QWidget):
     def edit_reason(self, row: int) -> None:
         """Double-click or F2 on a rejected field: the reason the member will read."""
         if (
-            not self.reject_button.isEnabled()
+            not self.actions["reject"].isEnabled()
             or row < 0
             or self.model.choices[row] != Choice.REJECT
         ):
@@ -268,14 +256,16 @@ class ReviewPanel(QWidget):
             self.model.set_reason([row], reason)
             self.table.fit_height()
 
+    @action(lambda: tr("Reject…"), shortcut="Ctrl+R", permission=Permission.CHANGES_REVIEW)
     def reject(self) -> None:
-        if self.detail is None or not self.reject_button.isEnabled():
+        """Reject the whole request with a reason the member reads (nothing internal is
+        offered as that reason)."""
+        if self.detail is None or not self.actions["reject"].isEnabled():
             return
         reason = ask_reason(
             self,
             tr("Reject the request"),
             tr("Reason for the rejection (the member reads it on the portal):"),
-            initial=self.detail.blocking or "",
         )
         if reason is None:
             return
@@ -284,9 +274,12 @@ class ReviewPanel(QWidget):
             lambda session: decisions.reject(session, actor, request_id, reason), tr("Rejecting…")
         )
 
+    @action(
+        lambda: tr("Close as duplicate"), shortcut="Ctrl+D", permission=Permission.CHANGES_REVIEW
+    )
     def close_as_duplicate(self) -> None:
         detail = self.detail
-        if detail is None or not self.duplicate_button.isEnabled():
+        if detail is None or not self.actions["close_as_duplicate"].isEnabled():
             return
         if not confirm(
             self,
@@ -306,7 +299,9 @@ class ReviewPanel(QWidget):
             tr("Closing…"),
         )
 
+    @action(lambda: tr("Take over"), shortcut="Ctrl+T", permission=Permission.CHANGES_REVIEW)
     def take_over(self) -> None:
+        """Take over a request a colleague is reviewing."""
         detail = self.detail
         if detail is None or detail.holder is None or not self.can_review:
             return
@@ -318,20 +313,19 @@ class ReviewPanel(QWidget):
         ):
             return
         actor, request_id = self.context.actor, detail.id
-        Operation(
-            self.context,
+        write(
             self,
             lambda session: claims.claim(session, actor, request_id, take_over=True),
-            label=tr("Taking over…"),
+            tr("Taking over…"),
         ).success(lambda _holder: self.show_request(request_id)).run()
 
     def _decide(self, work: Any, label: str) -> None:
-        for button in self._decision_buttons():
-            button.setEnabled(False)
+        for name in ("approve", "reject", "close_as_duplicate", "take_over"):
+            self.actions.enable(name, False)
         self._held_by_me = None  # a decision releases the request
-        Operation(self.context, self, work, label=label).success(self._done).failure(
-            self._refused
-        ).conflict(self._reload_after_conflict).run()
+        write(self, work, label).success(self._done).failure(self._refused).conflict(
+            self._reload_after_conflict
+        ).run()
 
     def _done(self, outcome: DecisionOutcome) -> None:
         self.decided.emit(outcome.request_id, outcome_message(outcome))

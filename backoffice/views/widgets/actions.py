@@ -1,0 +1,268 @@
+"""User actions declared once, calibre's ``gui2/actions`` way.
+
+A view declares each of its actions on the method that carries it out::
+
+    class ReviewPanel(QWidget):
+        @action(lambda: tr("Approve"), shortcut=("Ctrl+Return", "Ctrl+Enter"),
+                permission=Permission.CHANGES_REVIEW, default=True)
+        def approve(self) -> None:
+            ...  # the service it calls
+
+and builds what staff touch from the declarations: ``self.actions = Actions(self, context)``
+makes one ``QAction`` per declaration (its shortcut active inside the view, its tooltip
+naming the shortcut, hidden when the role lacks the permission), then
+``self.actions.button("approve")`` the button, ``self.actions.list_menu(table, ...)`` the
+list's context menu. The F1 list of shortcuts (:func:`declared_in`) reads the same
+declarations, so it cannot disagree with the buttons.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QPushButton, QStyle, QWidget
+
+from backoffice.i18n import tr, trc
+from backoffice.ops.context import AppContext
+from backoffice.services.permissions import Permission
+
+Icon = QStyle.StandardPixmap
+
+
+class action:  # noqa: N801 - used as a decorator, like ``property``
+    """The declaration of one user action, on the method that carries it out.
+
+    ``label``: the French text (a function, so that it is translated when shown);
+    ``shortcut``: key sequences, the first one shown; ``permission``: the right it needs
+    (without it the action is hidden and does nothing); ``enabled``: whether it applies
+    now, given the view (selection, state), re-read by :meth:`Actions.update`; ``tip``: a
+    longer explanation; ``default``: its button is the one Enter presses."""
+
+    def __init__(
+        self,
+        label: Callable[[], str],
+        *,
+        shortcut: str | Iterable[str] = (),
+        permission: Permission | None = None,
+        enabled: Callable[[Any], bool] | None = None,
+        icon: QStyle.StandardPixmap | None = None,
+        tip: Callable[[], str] | None = None,
+        default: bool = False,
+    ) -> None:
+        self.label = label
+        self.shortcuts = (shortcut,) if isinstance(shortcut, str) else tuple(shortcut)
+        self.permission = permission
+        self.enabled = enabled
+        self.icon = icon
+        self.tip = tip
+        self.default = default
+        self.name = ""
+        self.owner: type | None = None
+        self.method: Callable[..., Any] | None = None
+
+    def __call__(self, method: Callable[..., Any]) -> action:
+        self.method = method
+        self.__doc__ = method.__doc__
+        return self
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.owner = name, owner
+        _DECLARED.append(self)
+
+    def __get__(self, view: object, owner: type | None = None) -> Any:
+        if view is None:
+            return self
+        assert self.method is not None, f"@action {self.name} decorates no method"
+        return types.MethodType(self.method, view)
+
+    def keys_text(self) -> str:
+        return key_text(self.shortcuts[0]) if self.shortcuts else ""
+
+    def tooltip(self) -> str:
+        text = self.tip() if self.tip else self.label()
+        keys = self.keys_text()
+        return tr("{label} ({keys})", label=text, keys=keys) if keys else text
+
+
+_DECLARED: list[action] = []
+
+
+def declared_actions(view_class: type) -> list[action]:
+    """The actions a view class declares (its own and its bases'), in declaration order."""
+    seen: dict[str, action] = {}
+    for klass in reversed(view_class.__mro__):
+        for value in vars(klass).values():
+            if isinstance(value, action):
+                seen[value.name] = value
+    return list(seen.values())
+
+
+def declared_in(package: str) -> list[action]:
+    """Every action declared by the views of a module or package already imported (the
+    F1 list: a section's actions, once its page is imported)."""
+    return [
+        declaration
+        for declaration in _DECLARED
+        if declaration.owner is not None
+        and (
+            declaration.owner.__module__ == package
+            or declaration.owner.__module__.startswith(package + ".")
+        )
+    ]
+
+
+# Keys as printed on French keyboards and in the French manuals.
+def _key_names() -> dict[str, str]:
+    return {
+        "Shift": trc("key", "Shift"),
+        "Return": trc("key", "Enter"),
+        "Enter": trc("key", "Enter"),
+        "Del": trc("key", "Del"),
+        "Ins": trc("key", "Ins"),
+        "Left": trc("key", "Left"),
+        "Right": trc("key", "Right"),
+        "Up": trc("key", "Up"),
+        "Down": trc("key", "Down"),
+        "Home": trc("key", "Home"),
+        "End": trc("key", "End"),
+        "PgUp": trc("key", "PgUp"),
+        "PgDown": trc("key", "PgDown"),
+        "Esc": trc("key", "Esc"),
+        "Space": trc("key", "Space"),
+        "Backspace": trc("key", "Backspace"),
+    }
+
+
+def key_text(keys: str) -> str:
+    """``Ctrl+Shift+A`` as the user's language writes it (``Ctrl+Maj+A``)."""
+    portable = QKeySequence(keys).toString(QKeySequence.SequenceFormat.PortableText)
+    names = _key_names()
+    return "+".join(names.get(part, part) for part in portable.split("+")) if portable else keys
+
+
+def with_keys(text: str, declaration: action) -> str:
+    """A button's text: the label, then its shortcut in brackets."""
+    keys = declaration.keys_text()
+    return tr("{label} ({keys})", label=text, keys=keys) if keys else text
+
+
+@dataclass
+class _Built:
+    declaration: action
+    qaction: QAction
+    allowed: bool
+
+
+class Actions:
+    """The actions of one view, built from its declarations."""
+
+    def __init__(self, view: QWidget, context: AppContext) -> None:
+        self.view = view
+        self._built: dict[str, _Built] = {}
+        for declaration in declared_actions(type(view)):
+            allowed = declaration.permission is None or context.allows(declaration.permission)
+            qaction = QAction(declaration.label(), view)
+            if declaration.icon is not None:
+                qaction.setIcon(view.style().standardIcon(declaration.icon))
+            if allowed and declaration.shortcuts:
+                qaction.setShortcuts([QKeySequence(keys) for keys in declaration.shortcuts])
+                qaction.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            qaction.setToolTip(declaration.tooltip())
+            qaction.setVisible(allowed)
+            qaction.setEnabled(allowed)
+            qaction.triggered.connect(lambda _checked=False, name=declaration.name: self.run(name))
+            view.addAction(qaction)
+            self._built[declaration.name] = _Built(declaration, qaction, allowed)
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._built[name].qaction
+
+    def allowed(self, name: str) -> bool:
+        return self._built[name].allowed
+
+    def run(self, name: str) -> None:
+        """Carry the action out, if the role may and it applies now."""
+        built = self._built[name]
+        if built.allowed and built.qaction.isEnabled():
+            getattr(self.view, name)()
+
+    def enable(self, name: str, enabled: bool) -> None:
+        built = self._built[name]
+        built.qaction.setEnabled(built.allowed and enabled)
+
+    def show(self, name: str, visible: bool) -> None:
+        """Hide or show an action that only sometimes makes sense (never one the role
+        may not use)."""
+        built = self._built[name]
+        built.qaction.setVisible(built.allowed and visible)
+
+    def update(self) -> None:
+        """Re-read each declaration's ``enabled`` (after the selection or state changed)."""
+        for built in self._built.values():
+            if built.declaration.enabled is not None:
+                self.enable(built.declaration.name, bool(built.declaration.enabled(self.view)))
+
+    def retitle(self, name: str, label: str) -> None:
+        """A label that says more for now (``Approve the selection (13)…``)."""
+        self._built[name].qaction.setText(label)
+
+    def extend_to(self, widget: QWidget) -> None:
+        """Make the shortcuts work anywhere in ``widget`` too (a panel's actions from the
+        list beside it)."""
+        for built in self._built.values():
+            widget.addAction(built.qaction)
+
+    def button(self, name: str) -> QPushButton:
+        """A push button that shows the action (its label and shortcut), follows its
+        enabled and visible state and triggers it."""
+        built = self._built[name]
+        button = QPushButton()
+        button.setObjectName(f"action_{name}")
+        button.setDefault(built.declaration.default)
+        button.clicked.connect(lambda _checked=False: self.run(name))
+
+        def follow() -> None:
+            button.setText(with_keys(built.qaction.text(), built.declaration))
+            button.setToolTip(built.qaction.toolTip())
+            button.setEnabled(built.qaction.isEnabled())
+            button.setVisible(built.qaction.isVisible())
+            if not built.qaction.icon().isNull():
+                button.setIcon(built.qaction.icon())
+
+        built.qaction.changed.connect(follow)
+        follow()
+        return button
+
+    def buttons(self, *names: str) -> list[QPushButton]:
+        return [self.button(name) for name in names]
+
+    def menu(self, names: Iterable[str | None], parent: QWidget | None = None) -> QMenu:
+        """A menu of the actions ``names`` (None in the list: a separator)."""
+        menu = QMenu(parent or self.view)
+        for name in names:
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self._built[name].qaction)
+        return menu
+
+    def list_menu(self, table: QAbstractItemView, *names: str | None) -> None:
+        """The right-click menu of a list: these actions, on the rows under the mouse."""
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+        def popup(point: QPoint) -> None:
+            index = table.indexAt(point)
+            if index.isValid() and not table.selectionModel().isRowSelected(index.row()):
+                table.setCurrentIndex(index)
+            self.update()
+            menu = self.menu(names, table)
+            if any(action.isVisible() for action in menu.actions()):
+                menu.exec(table.viewport().mapToGlobal(point))
+            menu.deleteLater()
+
+        table.customContextMenuRequested.connect(popup)

@@ -1,0 +1,114 @@
+"""Saving what the application produces: one "save as" for every file.
+
+``save_as(self, title, "relance.pdf", PDF, produce, kind="reminders")`` asks where (in the
+folder used last time for that kind of file), produces the bytes in the background, writes
+them whole (a temporary name in the same folder, then renamed; owner-only when
+``private``), then says where. Folders are remembered per ``kind``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from sqlalchemy.orm import Session
+
+from backoffice.i18n import tr
+from backoffice.views.widgets import operations
+from backoffice.views.widgets.dialogs import inform
+
+
+def pdf_filter() -> str:
+    return tr("PDF documents (*.pdf)")
+
+
+def excel_filter() -> str:
+    return tr("Excel workbooks (*.xlsx)")
+
+
+def xml_filter() -> str:
+    return tr("XML files (*.xml)")
+
+
+def _folder_key(kind: str) -> str:
+    return f"files/folder/{kind}"
+
+
+def last_folder(kind: str) -> Path:
+    """Where files of this kind were saved last (the documents folder at first)."""
+    default = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(str(QSettings().value(_folder_key(kind), default or str(Path.home()))))
+
+
+def ask_save_path(
+    parent: QWidget | None, title: str, name: str, file_filter: str, *, kind: str
+) -> Path | None:
+    """Where to save ``name`` (None when the user cancelled)."""
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent, title, str(last_folder(kind) / name), file_filter
+    )
+    if not chosen:
+        return None
+    QSettings().setValue(_folder_key(kind), str(Path(chosen).parent))
+    return Path(chosen)
+
+
+def ask_folder(parent: QWidget | None, title: str, *, kind: str) -> Path | None:
+    chosen = QFileDialog.getExistingDirectory(parent, title, str(last_folder(kind)))
+    if not chosen:
+        return None
+    QSettings().setValue(_folder_key(kind), chosen)
+    return Path(chosen)
+
+
+def write_whole(path: Path, content: bytes, *, private: bool = False) -> None:
+    """Write ``content`` under a temporary name in the same folder, then rename it: a
+    reader never sees half a file, a failure leaves the old one. ``private``: mode 0600."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o600 if private else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_as(
+    view: QWidget,
+    title: str,
+    name: str,
+    file_filter: str,
+    produce: Callable[[Session], bytes],
+    *,
+    kind: str,
+    private: bool = False,
+    done: Callable[[Path], None] | None = None,
+) -> None:
+    """Ask where, produce the bytes in the background, write them whole, say where (or
+    hand the path to ``done``)."""
+    target = ask_save_path(view, title, name, file_filter, kind=kind)
+    if target is None:
+        return
+
+    def written(content: bytes) -> None:
+        try:
+            write_whole(target, content, private=private)
+        except OSError as error:
+            QMessageBox.warning(
+                view,
+                title,
+                tr("{path} could not be written: {reason}", path=target, reason=error.strerror),
+            )
+            return
+        if done is not None:
+            done(target)
+        else:
+            inform(view, title, tr("Saved in {path}.", path=target))
+
+    operations.read(view, produce, written)

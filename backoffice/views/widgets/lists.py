@@ -1,0 +1,113 @@
+"""A list in memory shown searchable and sorted, its columns fitted to their content.
+
+``proxy = searchable(table, model, column=2, order=Qt.SortOrder.DescendingOrder)`` shows
+``model`` in ``table`` behind a :class:`SearchProxy` (``proxy.search(text)`` keeps the rows
+where every typed word appears, accents and case ignored), sorted as the user last did or
+by ``column`` the first time; the first time rows arrive on a workstation, the columns are
+fitted to them (:func:`fit_columns_once`), the user's widths after that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QTableView, QWidget
+
+from backoffice.text import fold
+from backoffice.views.widgets.rows_model import SORT_ROLE, RowsModel
+from backoffice.views.widgets.table import DataTable
+
+MAX_COLUMN_WIDTH = 320
+Order = Qt.SortOrder
+
+
+class SearchProxy(QSortFilterProxyModel):
+    """Sorts on the columns' sort keys and keeps the rows whose cells contain every word
+    typed, without accents or case (``societe`` finds ``Société``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.words: list[str] = []
+
+    def search(self, text: str) -> None:
+        self.beginFilterChange()
+        self.words = fold(text).split()
+        self.endFilterChange()
+
+    def filterAcceptsRow(
+        self, source_row: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not self.words:
+            return True
+        model = self.sourceModel()
+        cells = " ".join(
+            fold(str(model.index(source_row, column, parent).data() or ""))
+            for column in range(model.columnCount(parent))
+        )
+        return all(word in cells for word in self.words)
+
+
+def searchable(
+    table: DataTable, model: RowsModel[Any], column: int = 0, order: Order = Order.AscendingOrder
+) -> SearchProxy:
+    """Show ``model`` in ``table`` behind a :class:`SearchProxy`."""
+    proxy = SearchProxy(table)
+    proxy.setSourceModel(model)
+    table.setModel(proxy)
+    table.restore_layout()
+    sort_first_time(table, column, order)
+    fit_columns_once(table)
+    return proxy
+
+
+def show_rows(
+    table: DataTable, model: RowsModel[Any], column: int = 0, order: Order = Order.AscendingOrder
+) -> None:
+    """Show ``model`` in ``table`` (the model sorts itself), sorted, columns fitted."""
+    table.set_rows_model(model)
+    sort_first_time(table, column, order)
+    fit_columns_once(table)
+
+
+def sort_first_time(table: DataTable, column: int, order: Order) -> None:
+    """Sort as the user last did, else by ``column``."""
+    header = table.horizontalHeader()
+    if not QSettings().contains(f"tables/{table.layout_key}"):
+        header.setSortIndicator(column, order)
+    table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+
+def _fitted_key(table: DataTable) -> str:
+    return f"tables_fitted/{table.layout_key}"
+
+
+def fit_columns(table: QTableView, widest: int = MAX_COLUMN_WIDTH) -> None:
+    """Columns as wide as what they show (headers included), within reason."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionSize(column) > widest:
+            header.resizeSection(column, widest)
+
+
+def fit_columns_once(table: DataTable) -> None:
+    """The first time rows are shown in this table on this workstation, fit the columns
+    to them; the layout is then remembered like any the user makes."""
+    if QSettings().value(_fitted_key(table), False, bool):
+        return
+    model = table.model()
+
+    def fit() -> None:
+        if QSettings().value(_fitted_key(table), False, bool) or not model.rowCount():
+            return
+        QSettings().setValue(_fitted_key(table), True)
+        fit_columns(table)
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+            signal.disconnect(fit)
+
+    for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+        signal.connect(fit)
+    fit()

@@ -1,0 +1,224 @@
+"""The building blocks of every screen (``views/widgets``): the live tab, actions declared
+once, operations that name their initiator, the date and money inputs, save as."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTabWidget, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
+
+from backoffice.models import Role
+from backoffice.ops.context import AppContext, ChangeNotice
+from backoffice.services.permissions import Permission
+from backoffice.views.widgets import files
+from backoffice.views.widgets.actions import Actions, action, declared_in, key_text
+from backoffice.views.widgets.inputs import DateInput, MoneyInput
+from backoffice.views.widgets.live import LiveTab
+from tests.gui.conftest import idle
+
+pytestmark = pytest.mark.gui
+
+
+class CountingTab(LiveTab):
+    """Counts its loads; answers its reads with what ``answer`` says."""
+
+    TABLES = ("members",)
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.loads = 0
+        self.shown: list[object] = []
+
+    def load(self) -> None:
+        self.loads += 1
+        self.query(lambda _session, n=self.loads: n, self.shown.append)
+
+    def change_something(self) -> None:
+        def work(session: Session) -> None:
+            from backoffice.services.tracking import mark_touched
+
+            mark_touched(session, "members", {1})
+
+        self.write(work, "…").run()
+
+
+def two_tabs(qtbot: QtBot, context: AppContext) -> tuple[QTabWidget, CountingTab, CountingTab]:
+    tabs = QTabWidget()
+    first, second = CountingTab(context), CountingTab(context)
+    tabs.addTab(first, "1")
+    tabs.addTab(second, "2")
+    qtbot.addWidget(tabs)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    qtbot.waitUntil(idle(context))
+    return tabs, first, second
+
+
+def test_a_tab_loads_when_first_shown_and_a_hidden_tab_when_shown_again(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    tabs, first, second = two_tabs(qtbot, context)
+    assert (first.loads, second.loads) == (1, 0)  # the hidden tab waits to be shown
+    tabs.setCurrentWidget(second)
+    qtbot.waitUntil(lambda: second.loads == 1)
+    tabs.setCurrentWidget(first)
+    context.bus.announce({"members": {1}})  # someone changed what both show
+    assert first.loads == 2  # on screen: at once
+    assert second.loads == 1  # hidden: stale…
+    tabs.setCurrentWidget(second)
+    assert second.loads == 2  # …reloaded when shown again
+    context.bus.announce({"invoices": {1}})  # what neither shows
+    assert (first.loads, second.loads) == (2, 2)
+    tabs.setCurrentWidget(first)
+    assert first.loads == 2  # nothing changed meanwhile: no reload
+
+
+def test_a_change_refreshes_the_view_that_made_it_once(qtbot: QtBot, context: AppContext) -> None:
+    _tabs, first, second = two_tabs(qtbot, context)
+    notices: list[ChangeNotice] = []
+    context.bus.changed.connect(notices.append)
+    first.change_something()
+    qtbot.waitUntil(lambda: len(notices) == 1)
+    qtbot.waitUntil(idle(context))
+    assert notices[0].initiator is first and notices[0].initiated_by(first)
+    assert not notices[0].initiated_by(second)
+    assert first.loads == 2  # once, for its own change
+    assert second.stale
+
+
+def test_an_answer_older_than_the_last_question_is_dropped(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    tab = CountingTab(context)
+    qtbot.addWidget(tab)
+    shown: list[str] = []
+    gate = __import__("threading").Event()
+    tab.query(lambda _session: gate.wait(5) and "old", shown.append)
+    tab.query(lambda _session: "new", shown.append)
+    qtbot.waitUntil(lambda: shown == ["new"])
+    gate.set()
+    qtbot.waitUntil(idle(context))
+    assert shown == ["new"]
+
+
+class Reviewing(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.done: list[str] = []
+        self.actions = Actions(self, context)
+
+    @action(lambda: "Approve", shortcut="Ctrl+Shift+A", permission=Permission.CHANGES_REVIEW)
+    def approve(self) -> None:
+        self.done.append("approve")
+
+    @action(lambda: "Look", shortcut="Del")
+    def look(self) -> None:
+        self.done.append("look")
+
+
+def test_an_action_declared_once_makes_its_button_shortcut_and_tooltip(
+    qtbot: QtBot, make_context
+) -> None:
+    view = Reviewing(make_context(Role.ADMINISTRATIVE))
+    qtbot.addWidget(view)
+    button = view.actions.button("approve")
+    assert button.text() == "Approve (Ctrl+Maj+A)"
+    assert button.toolTip() == "Approve (Ctrl+Maj+A)"
+    typing = QPushButton("…", view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    typing.setFocus()
+    qtbot.keyClick(
+        typing,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert view.done == ["approve"]
+    view.actions.enable("approve", False)
+    assert not button.isEnabled()
+    button.click()
+    assert view.done == ["approve"]
+    assert key_text("Del") == "Suppr" and key_text("Ctrl+Return") == "Ctrl+Entrée"
+    assert {a.name for a in declared_in(__name__)} == {"approve", "look"}
+
+
+def test_an_action_the_role_may_not_use_is_hidden_and_does_nothing(
+    qtbot: QtBot, make_context
+) -> None:
+    view = Reviewing(make_context(Role.READ_ONLY))
+    qtbot.addWidget(view)
+    button = view.actions.button("approve")
+    assert button.isHidden()
+    view.actions.run("approve")
+    view.actions.run("look")
+    assert view.done == ["look"]
+
+
+def test_the_date_input_takes_french_and_iso_days_and_refuses_the_impossible(
+    qtbot: QtBot,
+) -> None:
+    edit = DateInput(date(2026, 5, 15))
+    qtbot.addWidget(edit)
+    days: list[object] = []
+    edit.day_changed.connect(days.append)
+    assert edit.text() == "15/05/2026"
+    edit.setText("2026-06-01")
+    edit.editingFinished.emit()
+    assert edit.day() == date(2026, 6, 1) and days == [date(2026, 6, 1)]
+    edit.setText("12/13/2020")
+    assert not edit.is_valid() and "12/13/2020" in edit.toolTip()
+    with pytest.raises(ValueError, match="jj/mm/aaaa"):
+        edit.day()
+    edit.editingFinished.emit()
+    assert days == [date(2026, 6, 1)]  # nothing announced for an impossible day
+    edit.setText("01/06/2026")
+    qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert edit.day() == date(2026, 6, 2) and days[-1] == date(2026, 6, 2)
+    optional = DateInput(None, optional=True)
+    qtbot.addWidget(optional)
+    assert optional.text() == "" and optional.day() is None
+
+
+def test_the_money_input_parses_through_the_one_parser(qtbot: QtBot) -> None:
+    edit = MoneyInput(145822)
+    qtbot.addWidget(edit)
+    assert edit.cents() == 145822
+    edit.setText("1458.5")
+    assert edit.cents() == 145850
+    edit.setText("12,345")
+    with pytest.raises(ValueError, match="deux décimales"):
+        edit.cents()
+
+
+def test_save_as_writes_the_whole_file_where_chosen(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "lettre.pdf"
+    monkeypatch.setattr(files, "ask_save_path", lambda *_a, **_k: target)
+    saved: list[Path] = []
+    view = QWidget()
+    view.context = context  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
+    files.save_as(
+        view,
+        "Lettre",
+        "lettre.pdf",
+        files.pdf_filter(),
+        lambda _s: b"%PDF-1.7",
+        kind="letters",
+        private=True,
+        done=saved.append,
+    )
+    qtbot.waitUntil(lambda: saved == [target])
+    assert target.read_bytes() == b"%PDF-1.7"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["lettre.pdf"]  # no temporary file left
