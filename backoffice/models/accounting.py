@@ -192,6 +192,7 @@ class JournalLine(Base):
     credit_cents: Mapped[int] = mapped_column(BigInteger)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     vat_rate_bp: Mapped[int | None]
+    vat_base_cents: Mapped[int | None] = mapped_column(BigInteger)  # VAT lines: the base HT
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
 

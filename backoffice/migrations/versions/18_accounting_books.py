@@ -173,6 +173,7 @@ def upgrade() -> None:
         sa.Column("credit_cents", sa.BigInteger(), nullable=False),
         sa.Column("invoice_id", sa.Integer(), nullable=True),
         sa.Column("vat_rate_bp", sa.Integer(), nullable=True),
+        sa.Column("vat_base_cents", sa.BigInteger(), nullable=True),
         sa.CheckConstraint(
             "debit_cents >= 0 AND credit_cents >= 0 AND (debit_cents = 0) <> (credit_cents = 0)",
             name=op.f("ck_journal_lines_one_side"),

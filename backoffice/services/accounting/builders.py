@@ -142,6 +142,7 @@ def invoice_entry(facts: InvoiceFacts, chart: Chart) -> EntryDraft:
         facts.vat_cents,
         invoice_id=facts.id,
         vat_rate_bp=facts.vat_rate_bp,
+        vat_base_cents=facts.total_ht_cents - facts.discount_cents,
     )
     return draft
 
@@ -167,6 +168,7 @@ def credit_note_entry(facts: CreditNoteFacts, chart: Chart) -> EntryDraft:
         facts.vat_cents,
         invoice_id=facts.invoice_id,
         vat_rate_bp=facts.vat_rate_bp,
+        vat_base_cents=facts.total_ht_cents,
     )
     draft.credit(
         LineKind.CUSTOMER,
@@ -181,7 +183,11 @@ def credit_note_entry(facts: CreditNoteFacts, chart: Chart) -> EntryDraft:
 def _vat_transfer(draft: EntryDraft, chart: Chart, settlements: tuple[Settlement, ...]) -> None:
     """The VAT of what was paid becomes due: from pending to collected, invoice by invoice."""
     for settled in settlements:
-        details = {"invoice_id": settled.invoice_id, "vat_rate_bp": settled.vat_rate_bp}
+        details = {
+            "invoice_id": settled.invoice_id,
+            "vat_rate_bp": settled.vat_rate_bp,
+            "vat_base_cents": settled.amount_cents - settled.vat_cents,
+        }
         draft.debit(
             LineKind.VAT_PENDING, chart.account("vat_pending"), settled.vat_cents, **details
         )
@@ -293,6 +299,7 @@ def write_off_entry(facts: WriteOffFacts, chart: Chart) -> EntryDraft:
         settled.vat_cents,
         invoice_id=settled.invoice_id,
         vat_rate_bp=settled.vat_rate_bp,
+        vat_base_cents=settled.amount_cents - settled.vat_cents,
     )
     draft.credit(
         LineKind.CUSTOMER,

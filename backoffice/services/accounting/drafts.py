@@ -24,6 +24,7 @@ class LineDraft:
     invoice_id: int | None = None
     vat_rate_bp: int | None = None
     label: str | None = None
+    vat_base_cents: int | None = None
 
     def mirrored(self, account: Account | None = None, kind: LineKind | None = None) -> LineDraft:
         """The same line on the other side (a reversal), optionally on another account."""
@@ -36,6 +37,7 @@ class LineDraft:
             self.invoice_id,
             self.vat_rate_bp,
             self.label,
+            self.vat_base_cents,
         )
 
 

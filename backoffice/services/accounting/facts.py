@@ -258,6 +258,7 @@ def entry_lines(
                     line.invoice_id,
                     line.vat_rate_bp,
                     line.label,
+                    line.vat_base_cents,
                 )
             )
     return found

@@ -48,6 +48,7 @@ LINE_COLUMNS = (
     "credit_cents",
     "invoice_id",
     "vat_rate_bp",
+    "vat_base_cents",
 )
 CHUNK = 5000
 
@@ -153,6 +154,7 @@ class EntryWriter:
                     line.credit_cents,
                     line.invoice_id,
                     line.vat_rate_bp,
+                    line.vat_base_cents,
                 )
             )
 
