@@ -16,12 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, Member, Payment, PaymentAllocation, WriteOff
+from backoffice.reports.accounting.aged_balance_file import AgedLine, write_aged_balance
+from backoffice.reports.accounting.output import atomic_output
+from backoffice.services.errors import ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
 BUCKETS = ("not_due", "days_0_30", "days_31_60", "days_61_90", "over_90")
@@ -192,3 +197,35 @@ def open_instalments_cents(session: Session) -> int:
         )
         or 0
     )
+
+
+def export_aged_balance(session: Session, actor: Actor, on: date | None, path: Path) -> AgedBalance:
+    """Write the aged balance at ``on`` as an Excel workbook at ``path``."""
+    if path.suffix.lower() != ".xlsx" or not path.parent.is_dir():
+        raise ValidationFailed.single(
+            "out",
+            tr(
+                "The aged balance is written to an .xlsx file in an existing folder: {path}.",
+                path=str(path),
+            ),
+        )
+    balance = aged_balance(session, actor, on)
+    lines = (
+        AgedLine(
+            row.member_code,
+            row.member_name,
+            *_amounts(row),
+            row.total_cents,
+            row.oldest_due_on,
+        )
+        for row in balance.rows
+    )
+    totals = [*(balance.totals[name] for name in BUCKETS), balance.total_cents]
+    try:
+        with atomic_output(path) as handle:
+            write_aged_balance(handle, balance.on, lines, totals, balance.reconciliation_cents)
+    except OSError as error:
+        raise ServiceError(
+            tr("The file {path} could not be written: {error}", path=str(path), error=error)
+        ) from error
+    return balance

@@ -13,14 +13,21 @@ books (by entry date: what goes on that month's VAT return) shows:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from backoffice.i18n import tr
 from backoffice.models import EntrySource, JournalEntry, JournalLine, LineKind, Payment
+from backoffice.money import format_rate
+from backoffice.reports.accounting.output import atomic_output
+from backoffice.reports.accounting.vat_file import VatLine, write_vat
 from backoffice.services.accounting import chart
+from backoffice.services.errors import ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
 
@@ -145,3 +152,52 @@ def vat_on_receipts(session: Session, actor: Actor, fiscal_year: int) -> VatRepo
         )
         months.append(VatMonth(month, receipts[month], rates, journal[month]))
     return VatReport(fiscal_year, months)
+
+
+def _lines(report: VatReport) -> Iterator[VatLine]:
+    for month in report.months:
+        label = f"{month.month:%m/%Y}"
+        rates = month.rates or (VatRate(0, 0, 0),)
+        for index, rate in enumerate(rates):
+            first = index == 0
+            yield VatLine(
+                label,
+                month.receipts_cents if first else None,
+                format_rate(rate.rate_bp) if rate.rate_bp else "",
+                rate.base_cents,
+                rate.vat_cents,
+                month.unsettled_cents if first else None,
+                month.journal_vat_cents if first else None,
+                month.difference_cents if first else None,
+            )
+
+
+def export_vat(session: Session, actor: Actor, fiscal_year: int, path: Path) -> VatReport:
+    """Write the year's VAT on receipts as an Excel workbook at ``path``."""
+    if path.suffix.lower() != ".xlsx" or not path.parent.is_dir():
+        raise ValidationFailed.single(
+            "out",
+            tr(
+                "The report is written to an .xlsx file in an existing folder: {path}.",
+                path=str(path),
+            ),
+        )
+    report = vat_on_receipts(session, actor, fiscal_year)
+    totals = VatLine(
+        "",
+        report.total("receipts_cents"),
+        "",
+        report.total("base_cents"),
+        report.total("vat_cents"),
+        report.total("unsettled_cents"),
+        report.total("journal_vat_cents"),
+        report.total("difference_cents"),
+    )
+    try:
+        with atomic_output(path) as handle:
+            write_vat(handle, fiscal_year, _lines(report), totals)
+    except OSError as error:
+        raise ServiceError(
+            tr("The file {path} could not be written: {error}", path=str(path), error=error)
+        ) from error
+    return report
