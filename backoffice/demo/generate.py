@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backoffice import clock, passwords
 from backoffice.db import Database
 from backoffice.demo import members as member_rows
+from backoffice.demo.accounting import keep_books
 from backoffice.demo.agenda import EmployeePool, book_agenda, build_care_network
 from backoffice.demo.billing import BillingHistory, BillingIds, YearPlan
 from backoffice.demo.bulk import BulkWriter, analyze, reset_sequences
@@ -134,6 +135,10 @@ def generate(
         reset_sequences(session.connection())
         analyze(session.connection())
         summary.counts.update(writer.counts)
+    report(0.86, tr("Keeping the books"))
+    with database.transaction() as session:
+        summary.counts["journal_entries"] = keep_books(session, today, staff_ids["compta"])
+        analyze(session.connection())
     report(0.9, tr("Replaying the portal's activity"))
     with database.transaction() as session:
         activity = PortalActivity(session, rng, pools, today, portal_hash, staff_ids["gestion"])
