@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import unicodedata
+from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,6 +109,7 @@ def file_name(siren: str, fiscal_year_end: date) -> str:
     return f"{siren}FEC{fiscal_year_end:%Y%m%d}.txt"
 
 
+@lru_cache(maxsize=65536)
 def amount(cents: int) -> str:
     """``145822`` → ``1458,22`` (the norm's decimal comma, no grouping)."""
     sign = "-" if cents < 0 else ""

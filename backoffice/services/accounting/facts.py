@@ -78,6 +78,10 @@ class VatLedger:
         self.load([invoice_id])
         return self.pending[invoice_id]
 
+    def opened(self, invoice_id: int, cents: int) -> None:
+        """An invoice posted now: its VAT is all pending (no need to ask the journal)."""
+        self.pending[invoice_id] = cents
+
     def move(self, invoice_id: int, cents: int) -> None:
         """Pending VAT goes up (an invoice) or down (a payment, a credit note)."""
         self.pending[invoice_id] = self.of(invoice_id) + cents

@@ -112,10 +112,14 @@ def fec_statement(fiscal_year: int):
 
 
 def _lines(session: Session, fiscal_year: int) -> Iterator[fec_file.FecLine]:
-    statement = fec_statement(fiscal_year).execution_options(yield_per=STREAM_ROWS)
+    """The lines, streamed by the driver (a server-side cursor on PostgreSQL) through
+    SQLAlchemy Core: no ORM object for a million rows."""
+    statement = fec_statement(fiscal_year)
+    result = session.connection().execution_options(yield_per=STREAM_ROWS).execute(statement)
     make = fec_file.FecLine._make
-    for row in session.execute(statement):
-        yield make(row)
+    for partition in result.partitions():
+        for row in partition:
+            yield make(row)
 
 
 def export_fec(

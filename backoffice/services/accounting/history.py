@@ -191,7 +191,7 @@ class Replay:
         match source:
             case EntrySource.INVOICE:
                 invoice = loaded[key]
-                self.ledger.move(invoice.id, invoice.vat_cents)
+                self.ledger.opened(invoice.id, invoice.vat_cents)
                 self.remaining[invoice.id] = invoice.total_ttc_cents
                 return builders.invoice_entry(invoice, books)
             case EntrySource.CREDIT_NOTE:
