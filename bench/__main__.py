@@ -20,6 +20,7 @@ BENCHMARKS = (
     "appointments",
     "sepa",
     "billing",
+    "excel",
     "accounting",
 )
 

@@ -1,29 +1,23 @@
-"""Billing: the annual campaign, the Excel export of schedules, invoice PDFs.
+"""Billing: the annual campaign and the invoice PDFs.
 
 - Campaign (next year, every member declared) on SQLite and PostgreSQL, in its own
   process: time and peak memory, beside a raw bulk insert of the very rows it wrote
   (sqlite3 ``executemany`` / psycopg ``COPY``) into the same state. Goal ≤ 2×. All is
   rolled back: the shared benchmark database stays as generated.
-- Excel: 150,000 instalment rows through :func:`write_schedules` beside openpyxl's
-  write-only mode appending the same cell values (already computed, without the number
-  formats: the strictest comparison). Goal ≤ 1.3×; peak memory at 15,000 and 150,000
-  rows (flat). And the export of a year straight from the database.
+- Excel: see ``bench_excel``.
 - PDF: 1,000 invoices (one file each, then all in one file) beside reportlab's canvas
   drawing the same texts and rules directly. Goal ≤ 1.5×.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from io import BytesIO
-from pathlib import Path
 
-from openpyxl import Workbook
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -32,7 +26,7 @@ from sqlalchemy import Connection, func, select, text
 
 from backoffice.db import Database
 from backoffice.i18n import tr
-from backoffice.models import Base, Instalment, Invoice, Tariff
+from backoffice.models import Base, Invoice, Tariff
 from backoffice.money import format_eur
 from backoffice.reports import pdf
 from backoffice.reports.billing import documents as batch
@@ -44,18 +38,11 @@ from backoffice.reports.billing.invoice_pdf import (
     invoice_facts,
     invoice_story,
 )
-from backoffice.reports.billing.schedules_xlsx import (
-    ScheduleLine,
-    cell_values,
-    columns,
-    write_schedules,
-)
 from backoffice.services.actors import actor_for_login
-from backoffice.services.billing import campaign_issue, exports
+from backoffice.services.billing import campaign_issue
 from backoffice.services.billing import documents as document_service
-from backoffice.services.billing.exports import ScheduleSelection
 from bench.bench_demo_generation import adapt
-from bench.common import OUT, Context, Result, peak_rss_mib, timed
+from bench.common import Context, Result, peak_rss_mib, timed
 
 EXCEL_ROWS = 150_000
 PDF_COUNT = 1000
@@ -65,7 +52,6 @@ CAMPAIGN_TABLES = ("billing_campaigns", "invoices", "invoice_lines", "instalment
 def run(context: Context) -> None:
     for backend in context.backends:
         campaign(context, backend)
-    excel(context)
     invoice_pdfs(context)
 
 
@@ -207,122 +193,6 @@ def best_of(runs: int, mine: Callable[[], object], raw: Callable[[], object]) ->
         mine_times.append(timed(mine))
         raw_times.append(timed(raw))
     return min(mine_times), min(raw_times)
-
-
-# -- Excel -----------------------------------------------------------------------------------
-
-
-def sample_lines(url: str) -> tuple[list[ScheduleLine], int]:
-    """The instalments of the busiest year, and that year."""
-    database = Database(url)
-    with database.session() as session:
-        year = session.execute(
-            select(Invoice.year, func.count())
-            .join(Instalment)
-            .group_by(Invoice.year)
-            .order_by(func.count().desc())
-        ).first()[0]
-        lines = list(exports._lines(session, ScheduleSelection(year=year)))
-    database.dispose()
-    return lines, year
-
-
-def baseline_workbook(path: Path, values: list[list[object]]) -> None:
-    """openpyxl's write-only mode appending the same cell values."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Échéanciers")
-    sheet.append([title for title, _width, _kind in columns()])
-    for row in values:
-        sheet.append(row)
-    workbook.save(path)
-
-
-EXCEL_MEMORY_SCRIPT = """
-import sys
-from bench.common import peak_rss_mib
-from datetime import date
-from backoffice.reports.billing.schedules_xlsx import ScheduleLine, write_schedules
-count = int(sys.argv[1])
-lines = (
-    ScheduleLine(f"{100000 + n % 50000}", f"ADHÉRENT {n % 50000} SARL", f"FA-2027-{n:06d}",
-                 date(2027, 2, 10), date(2027, 3 + n % 3 * 2, 15), 48607 + n % 97, 48607,
-                 0, n % 97, "Payée", 0)
-    for n in range(count)
-)
-write_schedules(sys.argv[2], lines, sheet_title="x", invoice_count=count // 3,
-                invoices_ttc_cents=0)
-print(peak_rss_mib())
-"""
-
-
-def excel_peak_mib(rows: int) -> int:
-    target = OUT / "bench-memory.xlsx"
-    output = subprocess.run(
-        [sys.executable, "-c", EXCEL_MEMORY_SCRIPT, str(rows), str(target)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(output.stdout.split()[-1])
-
-
-def excel(context: Context) -> None:
-    url = context.database_url("sqlite")
-    sample, year = sample_lines(url)
-    lines = list(itertools.islice(itertools.cycle(sample), EXCEL_ROWS))
-    values = [cell_values(line) for line in lines]
-    mine_path, raw_path = OUT / "bench-schedules.xlsx", OUT / "bench-openpyxl.xlsx"
-    mine, raw = best_of(
-        2,
-        lambda: write_schedules(
-            mine_path,
-            lines,
-            sheet_title="Échéanciers",
-            invoice_count=len(lines) // 3,
-            invoices_ttc_cents=sum(line.amount_cents for line in lines),
-        ),
-        lambda: baseline_workbook(raw_path, values),
-    )
-    small, large = excel_peak_mib(EXCEL_ROWS // 10), excel_peak_mib(EXCEL_ROWS)
-    context.add(
-        Result(
-            f"Excel: {EXCEL_ROWS} instalment rows",
-            "-",
-            mine,
-            raw,
-            "openpyxl write-only, same values",
-            "≤ 1.3×",
-            f"peak {large} MiB at {EXCEL_ROWS} rows, {small} MiB at {EXCEL_ROWS // 10}",
-        )
-    )
-    database = Database(url)
-    year_values = [cell_values(line) for line in sample]
-    with database.session() as session:
-        export, export_raw = best_of(
-            3,
-            lambda: exports.export_schedules(
-                session, reader(), OUT / "bench-export.xlsx", ScheduleSelection(year=year)
-            ),
-            lambda: baseline_workbook(raw_path, year_values),
-        )
-    database.dispose()
-    context.add(
-        Result(
-            f"export schedules {year} from the database ({len(sample)} rows)",
-            "sqlite",
-            export,
-            export_raw,
-            "openpyxl write-only, same values",
-            "≤ 1.3×",
-            "includes reading the database",
-        )
-    )
-
-
-def reader() -> object:
-    from backoffice.cli.billing_command import command_line_reader
-
-    return command_line_reader()
 
 
 # -- PDF -------------------------------------------------------------------------------------

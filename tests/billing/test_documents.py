@@ -166,7 +166,7 @@ def test_the_schedules_workbook_reconciles_to_the_cent(
     sheet = load_workbook(target).active
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:K{instalments + 1}"
-    assert sheet.column_dimensions["B"].width == 38
+    assert round(sheet.column_dimensions["B"].width) == 39  # 38 characters shown
     header = [cell.value for cell in sheet[1]]
     assert header[:6] == [
         "N° adhérent",
@@ -176,6 +176,7 @@ def test_the_schedules_workbook_reconciles_to_the_cent(
         "Date d'échéance",
         "Montant TTC",
     ]
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("DCE6F1")
     data = list(sheet.iter_rows(min_row=2, max_row=instalments + 1))
     assert isinstance(data[0][3].value, datetime) and data[0][3].number_format == "DD/MM/YYYY"
     assert data[0][5].number_format == '#,##0.00 "€"'
@@ -184,17 +185,38 @@ def test_the_schedules_workbook_reconciles_to_the_cent(
     def cents(column: int) -> int:
         return sum(int(Decimal(str(row[column].value or 0)) * 100) for row in data)
 
+    # The totals follow the filter: SUBTOTAL formulas over the rows, with their values.
+    last = instalments + 1
     total_row = [cell.value for cell in sheet[instalments + 3]]
-    invoices_row = [cell.value for cell in sheet[instalments + 4]]
+    assert total_row[0] == "Total" and total_row[1] == f"=SUBTOTAL(3,A2:A{last})"
+    assert total_row[5:9] == [f"=SUBTOTAL(9,{c}2:{c}{last})" for c in "FGHI"]
+    assert sheet.cell(instalments + 3, 2).number_format == ('[=1]0 "échéance";#,##0 "échéances"')
+    cached = load_workbook(target, data_only=True).active
+    total_values = [cell.value for cell in cached[instalments + 3]]
+    invoices_row = [cell.value for cell in cached[instalments + 4]]
+    assert total_values[1] == instalments
     assert cents(5) == totals.amount_cents == invoices_ttc
-    assert Decimal(str(total_row[5])) * 100 == invoices_ttc
+    assert Decimal(str(total_values[5])) * 100 == invoices_ttc
     assert Decimal(str(invoices_row[5])) * 100 == invoices_ttc
     assert invoices_row[9] == "Rapproché"
     assert cents(6) == 50000 and cents(7) == 1200  # paid; 10,00 € HT credited = 12,00 TTC
     assert cents(8) == invoices_ttc - 50000 - 1200
+    assert [Decimal(str(v)) * 100 for v in total_values[6:9]] == [
+        50000,
+        1200,
+        invoices_ttc - 51200,
+    ]
     for row in data:  # each row reconciles: amount = paid + credited + remaining
         amount, paid, credited, left = (Decimal(str(row[i].value or 0)) for i in (5, 6, 7, 8))
         assert amount == paid + credited + left
+    # Printed landscape, one page wide, the header row on every page.
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.fitToWidth in (None, 1)  # 1, the default, goes unwritten
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert target.stat().st_mode & 0o077 == 0  # owner only: it names the members
+    assert not list(tmp_path.glob(".echeanciers.xlsx.*"))  # the temporary name is gone
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(CreditNote)) == 1
 

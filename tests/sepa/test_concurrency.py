@@ -28,13 +28,13 @@ def test_two_exports_of_the_same_date_share_nothing(
     with pg_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
     due(pg_database, actors["billing"], 10000, 20000, 30000, 40000)
-    real_write = pain008.write
+    real_build = pain008.build
 
-    def slow_write(*args: Any, **kwargs: Any) -> bytes:
+    def slow_build(*args: Any, **kwargs: Any) -> object:
         time.sleep(0.5)  # the first exporter holds its locks while the second arrives
-        return real_write(*args, **kwargs)
+        return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(pain008, "write", slow_write)
+    monkeypatch.setattr(pain008, "build", slow_build)
     start = threading.Barrier(2)
     outcomes: list[object] = []
 

@@ -12,9 +12,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa.charset import ALLOWED, to_sepa_text, transliterated
+from backoffice.reports.sepa.postal_address import split_street
+from backoffice.reports.sepa.validation import official_schema
 from tests.sepa.xsd import assert_valid
 
 CREDITOR = pain008.Creditor(
@@ -49,12 +52,10 @@ def build(
     creditor: pain008.Creditor = CREDITOR,
     message_id: str = "M1",
 ) -> bytes:
-    """Written, then validated, as the export does."""
-    xml = pain008.write(
+    """Built, validated and serialised, as the export does."""
+    return pain008.write(
         creditor, date(2027, 3, 15), message_id, "2027-02-01T10:00:00", debits, schema
     )
-    pain008.validate(xml, schema)
-    return xml
 
 
 def local(tag: str) -> str:
@@ -114,3 +115,76 @@ def test_plain_names_are_kept_and_others_shown() -> None:
     assert transliterated("ETS DUPONT SARL", 70) is None
     assert transliterated("Société Générale", 70) == "Societe Generale"
     assert set(string.ascii_letters) <= ALLOWED
+
+
+def values(xml: bytes, name: str) -> list[str]:
+    return [e.text or "" for e in ET.fromstring(xml).iter() if local(e.tag) == name]
+
+
+@pytest.mark.parametrize("schema", pain008.SCHEMAS)
+def test_addresses_are_structured_as_the_2025_rulebook_requires(schema: str) -> None:
+    """Street name and building number apart, postcode, town and country: never the
+    unstructured ``AdrLine`` banks refuse from 15 November 2026."""
+    xml = build([debit(1, 1000)], schema)
+    assert_valid(xml, schema)
+    addresses = [e for e in ET.fromstring(xml).iter() if local(e.tag) == "PstlAdr"]
+    assert [[local(part.tag) for part in address] for address in addresses] == [
+        ["StrtNm", "BldgNb", "PstCd", "TwnNm", "Ctry"]
+    ] * 2  # the creditor's, then the debtor's
+    assert values(xml, "StrtNm") == ["rue de la Sinne", "rue des Tilleuls"]
+    assert values(xml, "BldgNb") == ["12", "3"]
+    assert values(xml, "AdrLine") == []
+
+
+def test_an_address_without_a_town_is_left_out_rather_than_half_written() -> None:
+    no_town = pain008.PostalAddress("3 rue des Tilleuls", "68100", None, "FR")
+    xml = build([dataclasses.replace(debit(1, 1000), debtor_address=no_town)])
+    assert_valid(xml)
+    assert len([e for e in ET.fromstring(xml).iter() if local(e.tag) == "PstlAdr"]) == 1
+    assert values(xml, "TwnNm") == ["Mulhouse"]  # the creditor's only
+
+
+@pytest.mark.parametrize(
+    ("street", "number", "name"),
+    [
+        ("12 rue de la Sinne", "12", "rue de la Sinne"),
+        ("12 bis rue de la Paix", "12 bis", "rue de la Paix"),
+        ("3B avenue Foch", "3B", "avenue Foch"),
+        ("3-5, place de la Réunion", "3-5", "place de la Réunion"),
+        ("rue du Rhin", None, "rue du Rhin"),
+        ("Lieu-dit Le Moulin", None, "Lieu-dit Le Moulin"),
+        ("1234567 rue trop longue", None, "1234567 rue trop longue"),
+    ],
+)
+def test_the_building_number_is_taken_from_the_street(
+    street: str, number: str | None, name: str
+) -> None:
+    assert split_street(street) == (number, name)
+
+
+@pytest.mark.parametrize("schema", pain008.SCHEMAS)
+def test_a_debit_without_bic_names_its_bank_not_provided(schema: str) -> None:
+    xml = build([dataclasses.replace(debit(1, 1000), bic=None), debit(2, 2000)], schema)
+    assert_valid(xml, schema)
+    assert values(xml, "BICFI" if schema.endswith("08") else "BIC") == ["AGRIFRPP"] * 2
+    assert values(xml, "Id").count("NOTPROVIDED") == 1
+
+
+def test_each_batch_counts_and_sums_its_own_debits() -> None:
+    debits = [debit(1, 100, "FRST"), debit(2, 20000), debit(3, 5, "FRST"), debit(4, 99999)]
+    root = etree.fromstring(build(debits))
+    batches = {
+        batch.findtext(".//{*}SeqTp"): (batch.findtext("{*}NbOfTxs"), batch.findtext("{*}CtrlSum"))
+        for batch in root.iter("{*}PmtInf")
+    }
+    assert batches == {"FRST": ("2", "1.05"), "RCUR": ("2", "1199.99")}
+    assert [b.findtext(".//{*}SeqTp") for b in root.iter("{*}PmtInf")] == ["FRST", "RCUR"]
+    assert {b.findtext("{*}PmtInfId") for b in root.iter("{*}PmtInf")} == {"M1-FRST", "M1-RCUR"}
+
+
+def test_the_schema_is_compiled_once_per_process() -> None:
+    build([debit(1, 1000)])
+    before = official_schema.cache_info()
+    build([debit(2, 1000)])
+    after = official_schema.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 1

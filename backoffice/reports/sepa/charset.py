@@ -15,19 +15,34 @@ from text_unidecode import unidecode
 
 ALLOWED = frozenset(string.ascii_letters + string.digits + "/-?:().,'+ ")
 _REPLACEMENTS = str.maketrans({"&": "+", "_": "-", "<": "(", ">": ")", "[": "(", "]": ")"})
+_SEPA_TEXT = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]*")
 _SPACES = re.compile(r"\s+")
 
 
+class _Transliteration(dict[int, str]):
+    """Each character's replacement in the SEPA set, computed the first time it is met:
+    its transliteration, then the close allowed sign, else a space. All three steps map
+    one character at a time, so ``str.translate`` applies them in one pass, in C."""
+
+    def __missing__(self, codepoint: int) -> str:
+        ascii_text = unidecode(chr(codepoint)).translate(_REPLACEMENTS)
+        replacement = "".join(char if char in ALLOWED else " " for char in ascii_text)
+        self[codepoint] = replacement
+        return replacement
+
+
+_TRANSLITERATION = _Transliteration()
+
+
 def is_sepa_text(text: str) -> bool:
-    return all(char in ALLOWED for char in text)
+    return _SEPA_TEXT.fullmatch(text) is not None
 
 
 def to_sepa_text(text: str, max_length: int) -> str:
     """``text`` in the SEPA character set, spaces collapsed, cut at ``max_length``."""
     if is_sepa_text(text) and "  " not in text and len(text) <= max_length:
         return text.strip()
-    ascii_text = unidecode(text).translate(_REPLACEMENTS)
-    allowed = "".join(char if char in ALLOWED else " " for char in ascii_text)
+    allowed = text.translate(_TRANSLITERATION)
     return _SPACES.sub(" ", allowed).strip()[:max_length].rstrip()
 
 

@@ -207,7 +207,7 @@ def _build_file(
         if index % PROGRESS_EVERY == 0:
             progress.step(index, len(lines), tr("Writing the file…"))
 
-    xml = pain008.write(
+    document = pain008.build(
         the_creditor,
         review.collection_date,
         collection.message_id,
@@ -218,7 +218,7 @@ def _build_file(
     )
     progress.step(len(lines), len(lines), tr("Validating the file against the official schema…"))
     try:
-        pain008.validate(xml, review.schema)
+        pain008.validate(document, review.schema)
     except pain008.SchemaInvalid as error:
         raise ValidationFailed.single(
             "file",
@@ -229,6 +229,7 @@ def _build_file(
                 reasons="; ".join(error.reasons),
             ),
         ) from error
+    xml = pain008.serialise(document)
     return xml
 
 

@@ -34,6 +34,7 @@ from backoffice.models import (
 from backoffice.references import creditor_reference
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa.charset import to_sepa_text
+from backoffice.reports.sepa.postal_address import PostalAddress, address_required, structured
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.sepa import business_days, creditor
@@ -45,6 +46,7 @@ class AnomalyKind(StrEnum):
     MISSING_MANDATE = "missing_mandate"
     MANDATE_LAPSED = "mandate_lapsed"
     INVALID_BANK_DETAILS = "invalid_bank_details"
+    ADDRESS_REQUIRED = "address_required"
     NOT_PRENOTIFIED = "not_prenotified"
     LATE_NOTICE = "late_notice"
     ALREADY_SENT = "already_sent"
@@ -60,6 +62,7 @@ BLOCKING = frozenset(
         AnomalyKind.MISSING_MANDATE,
         AnomalyKind.MANDATE_LAPSED,
         AnomalyKind.INVALID_BANK_DETAILS,
+        AnomalyKind.ADDRESS_REQUIRED,
         *OVERRIDDEN_BY_RESEND,
         *OVERRIDDEN_BY_LATE_NOTICE,
     }
@@ -71,6 +74,7 @@ def anomaly_label(kind: AnomalyKind) -> str:
         AnomalyKind.MISSING_MANDATE: tr("Missing mandate"),
         AnomalyKind.MANDATE_LAPSED: tr("Lapsed mandate"),
         AnomalyKind.INVALID_BANK_DETAILS: tr("Invalid IBAN or BIC"),
+        AnomalyKind.ADDRESS_REQUIRED: tr("Address required"),
         AnomalyKind.NOT_PRENOTIFIED: tr("Not pre-notified"),
         AnomalyKind.LATE_NOTICE: tr("Pre-notified too late"),
         AnomalyKind.ALREADY_SENT: tr("Already in a file"),
@@ -253,6 +257,17 @@ def _anomalies(row: Any, collection_date: date, notice_days: int) -> list[tuple[
     problem = bank_details_problem(row.iban, row.bic)
     if problem:
         found.append((AnomalyKind.INVALID_BANK_DETAILS, problem))
+    if address_required(row.iban) and not structured(_debtor_address(row)):
+        found.append(
+            (
+                AnomalyKind.ADDRESS_REQUIRED,
+                tr(
+                    "The debtor's bank is outside the European Economic Area: the rulebook "
+                    "requires the account holder's town and country; record the mandate "
+                    "again with its address."
+                ),
+            )
+        )
     found += _notice_anomalies(row, collection_date, notice_days)
     if row.sepa_state == SepaState.SENT:
         found.append(
@@ -285,6 +300,12 @@ def _anomalies(row: Any, collection_date: date, notice_days: int) -> list[tuple[
             )
         )
     return found
+
+
+def _debtor_address(row: Any) -> PostalAddress:
+    return PostalAddress(
+        row.debtor_street, row.debtor_postcode, row.debtor_town, row.debtor_country
+    )
 
 
 def _notice_anomalies(
@@ -347,11 +368,7 @@ def _line(
         bic=row.bic,
         debtor_name=row.debtor_name,
         name_in_file=to_sepa_text(row.debtor_name, pain008.NAME_LENGTH) if has_mandate else None,
-        debtor_address=pain008.PostalAddress(
-            row.debtor_street, row.debtor_postcode, row.debtor_town, row.debtor_country
-        )
-        if has_mandate
-        else None,
+        debtor_address=_debtor_address(row) if has_mandate else None,
         sequence=("RCUR" if row.first_collected_on else "FRST") if has_mandate else None,
         prenotification_id=row.prenotification_id,
         anomalies=tuple(anomalies),
