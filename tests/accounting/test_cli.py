@@ -82,7 +82,8 @@ def test_aged_balance_writes_the_workbook_and_reconciles(url, out, capsys):
     output = capsys.readouterr().out.replace("\u00a0", " ")
     assert "1 adhérent doit 336,00 € au 01/12/2026" in output
     assert "(écart 0,00 €)" in output
-    rows = list(load_workbook(out / "balance.xlsx").active.iter_rows(values_only=True))
+    workbook = load_workbook(out / "balance.xlsx", data_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("N° adhérent", "Raison sociale", "Non échu")
     assert rows[1][7] == 336
     assert rows[-1][0] == "Échéances ouvertes" and rows[-1][1] == "Rapproché"

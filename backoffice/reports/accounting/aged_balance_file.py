@@ -9,7 +9,7 @@ from typing import IO, NamedTuple
 
 from backoffice.dates import format_day
 from backoffice.i18n import tr
-from backoffice.reports.accounting.workbook import Column, Kind, Sum, TableWriter
+from backoffice.reports.spreadsheet import Column, Kind, Sum, TableWriter
 
 
 class AgedLine(NamedTuple):
@@ -62,7 +62,7 @@ def write_aged_balance(
         )
         if reconciliation_cents is not None:
             difference = reconciliation_cents - totals[-1]
-            table.totals(
+            table.note(
                 [
                     tr("Open instalments"),
                     tr("Reconciled") if difference == 0 else tr("Difference"),

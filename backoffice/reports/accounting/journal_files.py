@@ -17,7 +17,7 @@ from typing import IO, NamedTuple
 
 from backoffice.i18n import tr
 from backoffice.reports.accounting.fec import amount
-from backoffice.reports.accounting.workbook import Column, Kind, Sum, TableWriter
+from backoffice.reports.spreadsheet import Column, Kind, Sum, TableWriter
 
 PROGRESS_EVERY = 5000
 

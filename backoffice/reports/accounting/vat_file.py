@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import IO, NamedTuple
 
 from backoffice.i18n import tr
-from backoffice.reports.accounting.workbook import Column, Kind, Sum, TableWriter
+from backoffice.reports.spreadsheet import Column, Kind, Sum, TableWriter
 
 
 class VatLine(NamedTuple):
