@@ -19,10 +19,10 @@ import codecs
 import csv
 import io
 import unicodedata
-from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import BinaryIO, NamedTuple
 
 from backoffice.dates import format_day
