@@ -13,6 +13,9 @@ from backoffice.models.employees import FollowUpCategory
 from backoffice.references import creditor_reference
 from backoffice.services.billing import pricing, schedule
 
+# Why the demo's debits came back (ISO codes), insufficient funds most often.
+RETURN_CODES = ("AM04", "AM04", "AM04", "AM04", "MS02", "AC04", "MD06", "AM04", "MS03")
+
 
 @dataclass(frozen=True)
 class YearPlan:
@@ -232,7 +235,9 @@ class BillingHistory:
                 "prenotification_id": None,
                 "collection_id": None,
                 "end_to_end_id": f"HIST{instalment_id}" if sent else None,
-                "rejection_code": "AM04" if rejected else None,
+                "rejection_code": RETURN_CODES[instalment_id % len(RETURN_CODES)]
+                if rejected
+                else None,
                 "card_payment_reference": None,
                 "version": 1,
             },

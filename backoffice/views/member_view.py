@@ -84,7 +84,9 @@ class MemberView(QWidget):
         self.tabs.addTab(self._record_tab(), tr("Company record"))
         self.tabs.addTab(self._employees_tab(), tr("Employees"))
         self._lazy: dict[int, Callable[[], None]] = {}
+        self.invoices_index: int | None = None
         if context.allows(Permission.BILLING_VIEW):
+            self.invoices_index = self.tabs.count()
             self._add_lazy(self._invoices_tab(), tr("Invoices and schedule"), self.load_invoices)
         if context.allows(Permission.APPOINTMENTS_VIEW):
             self._add_lazy(self._appointments_tab(), tr("Appointments"), self.load_appointments)
@@ -97,6 +99,11 @@ class MemberView(QWidget):
         context.bus.changed.connect(self._on_changed)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         self.load()
+
+    def show_invoices(self) -> None:
+        """Show the invoices and schedule (the aged balance opens a member there)."""
+        if self.invoices_index is not None:
+            self.tabs.setCurrentIndex(self.invoices_index)
 
     def _add_lazy(self, widget: QWidget, title: str, loader: Callable[[], None]) -> None:
         self._lazy[self.tabs.addTab(widget, title)] = loader

@@ -90,7 +90,7 @@ def test_the_figures_of_the_campaign_by_month(database, billing):
         ages = figures.overdue_by_age(session, billing)
         invoiced = sum(session.scalars(select(Invoice.total_ttc_cents)))
     by_month = {month.month.month: month for month in campaign.months}
-    assert len(campaign.months) == 12
+    assert [month.month.month for month in campaign.months] == [3, 4, 5, 6, 7]
     assert campaign.billed_cents == invoiced - 12600 - 37800  # less the credited, the lost
     assert by_month[3].billed_cents == 42000 + 46200  # the lost debt counts no more
     assert by_month[3].collected_cents == 126000 + 46200

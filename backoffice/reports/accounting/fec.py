@@ -66,25 +66,35 @@ codecs.register_error("fec_latin9", _latin9_fallback)
 
 
 class FecLine(NamedTuple):
-    """One line of an entry, as the query gives it."""
+    """One line of an entry, as the query gives it (dates as ``date`` or ISO text, as the
+    driver gives them)."""
 
     entry_id: int
     journal: str
     journal_label: str
     fiscal_year: int
     sequence: int
-    entry_date: date
+    entry_date: date | str
     account: str
     account_label: str
     member_code: str | None
     member_name: str | None
     piece_ref: str
-    piece_date: date
+    piece_date: date | str
     entry_label: str
     line_label: str | None
     debit_cents: int
     credit_cents: int
-    validated_on: date | None
+    validated_on: date | str | None
+
+
+def compact_day(value: date | str) -> str:
+    """``AAAAMMJJ`` of a date or of its ISO text."""
+    return value.replace("-", "")[:8] if isinstance(value, str) else f"{value:%Y%m%d}"
+
+
+def as_date(value: date | str) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 class FecProblem(Exception):
@@ -160,12 +170,12 @@ class _EntryCheck:
                 )
             )
         self.last_sequence[line.journal] = line.sequence
-        if line.entry_date.year != self.year or line.fiscal_year != self.year:
+        if as_date(line.entry_date).year != self.year or line.fiscal_year != self.year:
             raise FecProblem(
                 tr(
                     "Entry {number} is dated {day}, outside the fiscal year {year}.",
                     number=number,
-                    day=format_day(line.entry_date),
+                    day=format_day(as_date(line.entry_date)),
                     year=self.year,
                 )
             )
@@ -208,12 +218,18 @@ def write_fec(
 ) -> FecTotals:
     """Write the FEC of ``fiscal_year`` from its lines, in order of validation then of
     number. ``auxiliary_prefix`` None: members have no auxiliary account."""
-    text = io.TextIOWrapper(target, encoding=ENCODING, errors="fec_latin9", newline="")
+    text = io.StringIO()  # encoded and written a batch of lines at a time
     writer = csv.writer(
         text, delimiter=SEPARATOR, lineterminator="\r\n", quoting=csv.QUOTE_NONE, quotechar=None
     )
     writer.writerow(COLUMNS)
-    day = _Cache(lambda value: f"{value:%Y%m%d}")  # type: ignore[str-format]
+
+    def write_out() -> None:
+        target.write(text.getvalue().encode(ENCODING, errors="fec_latin9"))
+        text.seek(0)
+        text.truncate()
+
+    day = _Cache(compact_day)  # type: ignore[arg-type]
     clean = _Cache(lambda value: _single_line(str(value)))
     auxiliary = _Cache(lambda code: f"{auxiliary_prefix}{code}")
     totals = FecTotals()
@@ -253,11 +269,12 @@ def write_fec(
         totals.lines += 1
         totals.debit_cents += debit
         totals.credit_cents += credit
-        if on_progress is not None and totals.lines % PROGRESS_EVERY == 0:
-            on_progress(totals.lines)
+        if totals.lines % PROGRESS_EVERY == 0:
+            write_out()
+            if on_progress is not None:
+                on_progress(totals.lines)
     check.finish()
     if totals.debit_cents != totals.credit_cents:  # cannot happen when every entry balances
         raise FecProblem(tr("The file does not balance: nothing was written."))
-    text.flush()
-    text.detach()
+    write_out()
     return totals

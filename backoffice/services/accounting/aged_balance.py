@@ -152,6 +152,11 @@ def aged_balance(session: Session, actor: Actor, on: date | None = None) -> Aged
     """The aged balance at ``on`` (today by default), one row per member owing something,
     the largest overdue first."""
     require(actor, Permission.ACCOUNTING_VIEW)
+    return compute(session, on)
+
+
+def compute(session: Session, on: date | None = None) -> AgedBalance:
+    """:func:`aged_balance` for a caller that checked its own permission."""
     today = clock.today()
     on = on or today
     grouped = _by_member(_owed(on, today), on).subquery()

@@ -112,12 +112,18 @@ def fec_statement(fiscal_year: int):
 
 
 def _lines(session: Session, fiscal_year: int) -> Iterator[fec_file.FecLine]:
-    """The lines, streamed by the driver (a server-side cursor on PostgreSQL) through
-    SQLAlchemy Core: no ORM object for a million rows."""
-    statement = fec_statement(fiscal_year)
-    result = session.connection().execution_options(yield_per=STREAM_ROWS).execute(statement)
+    """The lines as the driver gives them, streamed (a server-side cursor on PostgreSQL):
+    no ORM object and no type conversion for a million rows (SQLite's dates stay the
+    ISO text the writer reads as such)."""
+    connection = session.connection()
+    sql = str(
+        fec_statement(fiscal_year).compile(
+            dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
+    result = connection.execution_options(yield_per=STREAM_ROWS).exec_driver_sql(sql)
     make = fec_file.FecLine._make
-    for partition in result.partitions():
+    for partition in result.partitions(STREAM_ROWS):
         for row in partition:
             yield make(row)
 

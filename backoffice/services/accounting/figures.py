@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, InvoiceKind, Payment, PaymentAllocation
-from backoffice.services.accounting.aged_balance import aged_balance
+from backoffice.services.accounting import aged_balance
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.sepa.reason_codes import reason_label
 
@@ -86,10 +86,10 @@ def campaign(session: Session, actor: Actor, year: int) -> CampaignFigures:
         billed[_month(day)] += int(cents)
     for day, cents in received:
         collected[_month(day)] += int(cents)
-    first = date(year, 1, 1)
-    last = max([date(year, 12, 1), *billed, *collected])
+    shown = [*billed, *collected] or [date(year, 1, 1), date(year, 12, 1)]
+    last = max(shown)
     months = []
-    month = min([first, *billed, *collected])
+    month = min(shown)
     while month <= last:
         months.append(MonthFigures(month, billed[month], collected[month]))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
@@ -97,10 +97,11 @@ def campaign(session: Session, actor: Actor, year: int) -> CampaignFigures:
 
 
 def overdue_by_age(session: Session, actor: Actor) -> AgeFigures:
-    balance = aged_balance(session, actor, clock.today())
+    require(actor, Permission.BILLING_VIEW)
+    balance = aged_balance.compute(session, clock.today())
     totals = balance.totals
     return AgeFigures(
-        [tr("0–30 days"), tr("31–60 days"), tr("61–90 days"), tr("over 90 days")],
+        [tr("0–30 d"), tr("31–60 d"), tr("61–90 d"), tr("> 90 d")],
         [totals["days_0_30"], totals["days_31_60"], totals["days_61_90"], totals["over_90"]],
     )
 
@@ -119,3 +120,51 @@ def returns_by_reason(session: Session, actor: Actor, year: int) -> list[ReturnR
     ]
     reasons.sort(key=lambda reason: (-reason.count, reason.code))
     return reasons
+
+
+@dataclass(frozen=True)
+class CollectionFigures:
+    """Everything the collection charts show for a year."""
+
+    campaign: CampaignFigures
+    ages: AgeFigures
+    returns: list[ReturnReason]
+
+
+def collection(session: Session, actor: Actor, year: int) -> CollectionFigures:
+    return CollectionFigures(
+        campaign(session, actor, year),
+        overdue_by_age(session, actor),
+        returns_by_reason(session, actor, year),
+    )
+
+
+def latest_campaign_year(session: Session) -> int:
+    """The year of the latest annual invoices (this year when none was issued yet)."""
+    latest = session.scalar(
+        select(func.max(Invoice.year)).where(Invoice.kind == InvoiceKind.ANNUAL)
+    )
+    return int(latest or clock.today().year)
+
+
+def collection_pdf(session: Session, actor: Actor, year: int) -> bytes:
+    """« Point sur l'encaissement » of the year, as a PDF."""
+    from backoffice.reports.accounting import collection_pdf as report
+    from backoffice.services.billing.documents import identity
+
+    shown = collection(session, actor, year)
+    months = [
+        (month.month, month.billed_cents, month.collected_cents) for month in shown.campaign.months
+    ]
+    return report.render(
+        identity(session),
+        report.CollectionReport(
+            year,
+            clock.today(),
+            months,
+            shown.campaign.billed_cents,
+            shown.campaign.collected_cents,
+            list(zip(shown.ages.labels, shown.ages.cents, strict=True)),
+            [(f"{r.code} – {r.label}", r.count, r.cents) for r in shown.returns],
+        ),
+    )

@@ -115,3 +115,14 @@ def write_off_invoice(
         after={"amount_cents": remaining, "reason": reason, "write_offs": list(ids)},
     )
     return WriteOffOutcome(invoice.id, invoice.number, remaining, ids)
+
+
+def left_to_write_off(session: Session, actor: Actor, invoice_id: int) -> int:
+    """What is still to pay on the invoice (what a write-off would give up)."""
+    require(actor, Permission.ACCOUNTING_MANAGE)
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound(tr("This invoice no longer exists."))
+    return sum(
+        item.remaining_cents for item in open_instalments(session, invoice.member_id, invoice.id)
+    )

@@ -155,6 +155,7 @@ class InvoicesTab(LazyTab):
             (tr("Reverse a payment…"), self.reverse_payment, Permission.PAYMENTS_RECORD),
             (tr("Credit note…"), self.credit_note, Permission.BILLING_ISSUE),
             (tr("Re-plan…"), self.replan, Permission.BILLING_ISSUE),
+            (tr("Write off…"), self.write_off, Permission.ACCOUNTING_MANAGE),
             (tr("Invoice PDF…"), self.invoice_pdf, None),
             (tr("Credit note PDF…"), self.credit_note_pdf, None),
             (tr("Export schedules (Excel)…"), self.export, None),
@@ -346,6 +347,33 @@ class InvoicesTab(LazyTab):
             self.context,
             self,
             lambda s: replanning.unpaid_to_replan(s, actor, invoice_id),
+            open_dialog,
+        )
+
+    def write_off(self) -> None:
+        """Give up what is left to pay on the selected invoice (a loss in the books)."""
+        from backoffice.services.accounting import write_offs
+        from backoffice.views.accounting.dialogs import WriteOffDialog
+
+        row = self._chosen()
+        if row is None:
+            return
+        actor, invoice_id = self.context.actor, row.id
+
+        def open_dialog(remaining: int) -> None:
+            if remaining == 0:
+                inform(
+                    self,
+                    tr("Write off…"),
+                    tr("Invoice {number} has nothing left to pay.", number=row.number),
+                )
+                return
+            self._after(WriteOffDialog(self.context, self, invoice_id, row.number, remaining))
+
+        run_query(
+            self.context,
+            self,
+            lambda s: write_offs.left_to_write_off(s, actor, invoice_id),
             open_dialog,
         )
 

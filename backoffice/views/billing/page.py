@@ -14,9 +14,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from backoffice.i18n import tr
+from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
+from backoffice.views.accounting.collection_charts import CollectionTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
 from backoffice.views.billing.invoices_tab import InvoicesTab
@@ -51,6 +52,9 @@ class BillingPage(Page):
             (tr("Tariffs"), self.tariffs),
         ):
             self.tabs.addTab(tab, title)
+        self.collection = CollectionTab(context)
+        self.by_key["collection"] = self.collection
+        self.tabs.addTab(self.collection, trc("money collected", "Collection"))
         if context.allows(Permission.SEPA_MANAGE):
             self.sepa = SepaPanel(context)
             self.by_key["sepa"] = self.sepa
@@ -80,7 +84,7 @@ class BillingPage(Page):
             tab.focus_search()
 
     def open(self, options: dict[str, Any]) -> None:
-        """``tab``: invoices, overdue, campaign, declarations, tariffs or sepa (with the
+        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection or sepa (with the
         direct-debit panel's ``sepa_tab`` and ``date`` YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))

@@ -61,6 +61,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.billing.page:BillingPage",
     ),
     PageSpec(
+        "accounting",
+        lambda: tr("Accounting"),
+        Icon.SP_FileDialogDetailedView,
+        Permission.ACCOUNTING_VIEW,
+        "backoffice.views.accounting.page:AccountingPage",
+    ),
+    PageSpec(
         "appointments",
         lambda: tr("Appointments"),
         Icon.SP_FileDialogListView,
