@@ -6,6 +6,7 @@ portal are marked ``shared_with_portal`` and listed in ``docs/schema.md``.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass
 from datetime import date
@@ -141,9 +142,10 @@ KEYS: dict[str, SettingKey] = {
 
 
 def get(session: Session, key: str) -> Any:
-    """The value of ``key`` (its default when never set)."""
+    """The value of ``key`` (its default when never set: a copy, so that a caller changing
+    what it got never changes the default)."""
     stored = session.get(Setting, key)
-    return stored.value if stored is not None else KEYS[key].default
+    return stored.value if stored is not None else copy.deepcopy(KEYS[key].default)
 
 
 def get_all(session: Session) -> dict[str, Any]:

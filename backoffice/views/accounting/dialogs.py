@@ -27,8 +27,9 @@ def closable_months(closed_through: date | None, today: date) -> list[date]:
     """The last days of the months that may be closed now, the latest first: every month
     over, after the last closed one (at most two years back)."""
     last = today.replace(day=1) - timedelta(days=1)
-    first = closed_through + timedelta(days=1) if closed_through else last.replace(day=1)
-    first = max(first, date(last.year - 2, last.month, 1))
+    first = date(last.year - 2, last.month, 1)
+    if closed_through is not None:
+        first = max(first, closed_through + timedelta(days=1))
     months = []
     day = last
     while day >= first:
