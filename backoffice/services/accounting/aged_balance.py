@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, literal, select, union_all
+from sqlalchemy import BigInteger, Select, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -31,10 +32,14 @@ from backoffice.services.permissions import Actor, Permission, require
 
 BUCKETS = ("not_due", "days_0_30", "days_31_60", "days_61_90", "over_90")
 REMAINING = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+# Written as the partial indexes of open instalments are (``OPEN_INSTALMENT``), so that
+# PostgreSQL reads only the open ones.
+OPEN = Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents
 
 
-@dataclass(frozen=True)
-class AgedRow:
+class AgedRow(NamedTuple):
+    """A member's debt by age (a tuple: tens of thousands are built at once)."""
+
     member_id: int
     member_code: str
     member_name: str
@@ -43,17 +48,8 @@ class AgedRow:
     days_31_60_cents: int
     days_61_90_cents: int
     over_90_cents: int
+    total_cents: int
     oldest_due_on: date
-
-    @property
-    def total_cents(self) -> int:
-        return (
-            self.not_due_cents
-            + self.days_0_30_cents
-            + self.days_31_60_cents
-            + self.days_61_90_cents
-            + self.over_90_cents
-        )
 
     @property
     def overdue_cents(self) -> int:
@@ -91,9 +87,8 @@ def _adjustments(on: date) -> Select:
         WriteOff.written_off_on > on
     )
     every = union_all(received_after, returned_after, written_off_after).subquery()
-    return select(every.c.instalment_id, func.sum(every.c.cents).label("cents")).group_by(
-        every.c.instalment_id
-    )
+    cents = cast(func.sum(every.c.cents), BigInteger).label("cents")
+    return select(every.c.instalment_id, cents).group_by(every.c.instalment_id)
 
 
 def _owed(on: date, today: date) -> Select:
@@ -103,27 +98,29 @@ def _owed(on: date, today: date) -> Select:
         return (
             select(Invoice.member_id, Instalment.due_on, REMAINING.label("owed"))
             .join(Invoice, Invoice.id == Instalment.invoice_id)
-            .where(live, REMAINING > 0)
+            .where(live, OPEN)
         )
-    changes = _adjustments(on).subquery()
+    changes = _adjustments(on).cte("changes")  # read once, used by both parts below
     owed = REMAINING + func.coalesce(changes.c.cents, 0)
     open_now = (
         select(Invoice.member_id, Instalment.due_on, owed.label("owed"))
         .join(Invoice, Invoice.id == Instalment.invoice_id)
         .outerjoin(changes, changes.c.instalment_id == Instalment.id)
-        .where(live, REMAINING > 0)
+        .where(live, OPEN)
     )
     settled_since = (
         select(Invoice.member_id, Instalment.due_on, owed.label("owed"))
         .select_from(changes)
         .join(Instalment, Instalment.id == changes.c.instalment_id)
         .join(Invoice, Invoice.id == Instalment.invoice_id)
-        .where(live, REMAINING <= 0)
+        .where(live, ~OPEN)
     )
     return union_all(open_now, settled_since)  # type: ignore[return-value]
 
 
 def _by_member(owed: Select, on: date) -> Select:
+    """Per member: the five ages, the total, what is overdue and the oldest due date,
+    summed as whole numbers (no Decimal to convert back)."""
     rows = owed.subquery()
     late = {
         "not_due": rows.c.due_on > on,
@@ -139,13 +136,21 @@ def _by_member(owed: Select, on: date) -> Select:
         .where(rows.c.owed > 0)
         .subquery()
     )
+
+    def total(value: object) -> object:
+        return cast(func.sum(value), BigInteger)
+
     amounts = [
-        func.sum(case((aged.c.bucket == name, aged.c.owed), else_=0)).label(name)
-        for name in BUCKETS
+        total(case((aged.c.bucket == name, aged.c.owed), else_=0)).label(name) for name in BUCKETS
     ]
-    return select(aged.c.member_id, *amounts, func.min(aged.c.due_on).label("oldest")).group_by(
-        aged.c.member_id
-    )
+    overdue = total(case((aged.c.bucket != "not_due", aged.c.owed), else_=0)).label("overdue")
+    return select(
+        aged.c.member_id,
+        *amounts,
+        total(aged.c.owed).label("total"),
+        overdue,
+        func.min(aged.c.due_on).label("oldest"),
+    ).group_by(aged.c.member_id)
 
 
 def aged_balance(session: Session, actor: Actor, on: date | None = None) -> AgedBalance:
@@ -160,36 +165,31 @@ def compute(session: Session, on: date | None = None) -> AgedBalance:
     today = clock.today()
     on = on or today
     grouped = _by_member(_owed(on, today), on).subquery()
-    statement = select(Member.id, Member.member_code, Member.legal_name, grouped).join(
-        grouped, grouped.c.member_id == Member.id
-    )
-    rows = [
-        AgedRow(
-            member_id,
-            code,
-            name,
-            *(int(amount) for amount in amounts),
-            oldest,
+    statement = (
+        select(
+            Member.id,
+            Member.member_code,
+            Member.legal_name,
+            *(grouped.c[name] for name in BUCKETS),
+            grouped.c.total,
+            grouped.c.oldest,
         )
-        for member_id, code, name, _member, *amounts, oldest in session.execute(statement)
-    ]
-    rows.sort(key=lambda row: (-row.overdue_cents, -row.total_cents, row.member_code))
-    totals = dict.fromkeys(BUCKETS, 0)
+        .join(grouped, grouped.c.member_id == Member.id)
+        .order_by(grouped.c.overdue.desc(), grouped.c.total.desc(), Member.member_code)
+    )
+    make = AgedRow._make
+    rows = [make(row) for row in session.connection().execute(statement).fetchall()]
+    sums = [0] * len(BUCKETS)
     for row in rows:
-        for name, cents in zip(BUCKETS, _amounts(row), strict=True):
-            totals[name] += cents
+        for index, cents in enumerate(row[3:8]):
+            sums[index] += cents
+    totals = dict(zip(BUCKETS, sums, strict=True))
     reconciliation = open_instalments_cents(session) if on >= today else None
     return AgedBalance(on, rows, totals, reconciliation)
 
 
 def _amounts(row: AgedRow) -> Iterable[int]:
-    return (
-        row.not_due_cents,
-        row.days_0_30_cents,
-        row.days_31_60_cents,
-        row.days_61_90_cents,
-        row.over_90_cents,
-    )
+    return row[3:8]
 
 
 def open_instalments_cents(session: Session) -> int:
@@ -197,7 +197,7 @@ def open_instalments_cents(session: Session) -> int:
     return int(
         session.scalar(
             select(func.coalesce(func.sum(REMAINING), 0)).where(
-                Instalment.superseded_at.is_(None), REMAINING > 0
+                Instalment.superseded_at.is_(None), OPEN
             )
         )
         or 0
