@@ -39,3 +39,19 @@ def parse_day(text: str) -> date | None:
         except ValueError:
             continue
     raise ValueError(cleaned)
+
+
+def format_day_month(value: str) -> str:
+    """A yearly date as stored (``MM-DD``, e.g. an instalment plan) → ``15/03``."""
+    month, _, day = value.partition("-")
+    return f"{day}/{month}"
+
+
+def parse_day_month(text: str) -> str:
+    """``15/03`` (or ``15/3``) → ``03-15``, the stored shape of a yearly date.
+
+    Raises ``ValueError`` for anything else, 29 February included (not every year has it).
+    """
+    day, _, month = text.strip().partition("/")
+    value = date(2001, int(month), int(day))  # a year without 29 February
+    return f"{value.month:02d}-{value.day:02d}"

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, text
 
 from backoffice import clock
 from backoffice.db import Database
+from backoffice.identity import ServiceIdentity
 from backoffice.models import (
     Appointment,
     CentreOpeningHours,
@@ -41,6 +42,7 @@ from backoffice.reports.convocations import (
     render_convocations,
     visit_moment,
 )
+from backoffice.services import identity as identity_service
 from backoffice.services import settings as settings_service
 from backoffice.services.actors import actor_of
 from backoffice.services.appointments.agenda import AgendaQuery, Scope, agenda
@@ -185,18 +187,16 @@ def raw_fetch(database: Database, centre_id: int, monday: date) -> float:
 # -- convocations ---------------------------------------------------------------------------
 
 
-def letters(database: Database, count: int) -> tuple[pdf.ServiceIdentity, list[ConvocationLetter]]:
+def letters(database: Database, count: int) -> tuple[ServiceIdentity, list[ConvocationLetter]]:
     with database.session() as session:
-        identity = pdf.ServiceIdentity.from_setting(
-            settings_service.get(session, "service.identity")
-        )
+        identity = identity_service.load(session)
         texts = settings_service.get(session, "convocation.texts")
         rows = session.execute(_statement().limit(count)).all()
         found = [convocation_letter(row, texts, identity) for row in rows]
     return identity, (found * (count // len(found) + 1))[:count]
 
 
-def draw_directly(identity: pdf.ServiceIdentity, batch: list[ConvocationLetter]) -> bytes:
+def draw_directly(identity: ServiceIdentity, batch: list[ConvocationLetter]) -> bytes:
     """The same letters drawn line by line on reportlab's canvas (no layout engine)."""
     from io import BytesIO
 
@@ -216,7 +216,9 @@ def draw_directly(identity: pdf.ServiceIdentity, batch: list[ConvocationLetter])
         y = height - 45 * mm - 40 * mm
         canvas.setFont(pdf.FONT, 9.5)
         canvas.drawRightString(
-            width - pdf.MARGIN, y, f"{identity.city}, le {pdf.long_french_date(letter.issued_on)}"
+            width - pdf.MARGIN,
+            y,
+            f"{identity.address.city}, le {pdf.long_french_date(letter.issued_on)}",
         )
         y -= 10 * mm
         for line in (

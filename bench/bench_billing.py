@@ -314,7 +314,7 @@ def invoice_pdfs(context: Context) -> None:
         ids = list(session.scalars(select(Invoice.id).order_by(Invoice.id).limit(PDF_COUNT)))
         documents = document_service.invoice_documents(session, ids)
         service = document_service.identity(session)
-        payment = document_service.payment_details(session)
+        payment = document_service.payment_details(session, service)
     database.dispose()
     pdf.register_fonts()
 

@@ -19,12 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
 from backoffice.db import Database
 from backoffice.i18n import set_language
-from backoffice.models import Base
+from backoffice.models import AuditEvent, Base
 from backoffice.ops.garbage import GuiThreadCollector, collect_on_gui_thread
 from backoffice.services.permissions import Actor
 from tests import factories
@@ -94,6 +94,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     database = Database(f"sqlite:///{path}")
     database.upgrade()
+    _configure_service(database)
     database.dispose()
     return path
 
@@ -124,6 +125,14 @@ def pg_server_url() -> Iterator[str]:
     admin.dispose()
 
 
+def _configure_service(database: Database) -> None:
+    """As an administrator does first: the service's identity, which documents print
+    (its audit events left out: tests count their own)."""
+    with database.transaction() as session:
+        factories.service_identity(session)
+        session.execute(delete(AuditEvent))
+
+
 def _truncate_postgresql(database: Database) -> None:
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
     with database.engine.begin() as connection:
@@ -144,6 +153,7 @@ def pg_database(request: pytest.FixtureRequest) -> Iterator[Database]:
     url = request.getfixturevalue("pg_server_url")
     database = Database(url)
     _truncate_postgresql(database)
+    _configure_service(database)
     yield database
     database.dispose()
 

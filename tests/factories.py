@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backoffice import passwords
+from backoffice.demo import identity as demo_identity
+from backoffice.identity import ServiceIdentity
 from backoffice.models import (
     AccountKind,
     Employee,
@@ -26,6 +28,11 @@ from backoffice.services.permissions import Actor
 STAFF_PASSWORD = "mot-de-passe-test"
 _sequence = itertools.count(1)
 _staff_hash: str | None = None
+
+
+def service_identity(session: Session) -> ServiceIdentity:
+    """The demo's fictional service, as the tests' databases are configured."""
+    return demo_identity.install(session)
 
 
 def staff_hash() -> str:

@@ -49,7 +49,9 @@ def test_reset_letter_has_the_address_code_password_steps_and_assistance(
         "adresse e-mail valide",
         "https://portail.sante-travail-rv.fr",
         "assistance.portail@sante-travail-rv.fr",
-        "03 26 48 42 13",
+        "03 53 48 10 40",  # the help line of the service whose letterhead it is
+        "Association Santé au Travail Rhin-Vosges",
+        "SIRET 87951462800012",
     ):
         assert expected in text, expected
 

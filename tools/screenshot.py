@@ -3,12 +3,17 @@
     python tools/screenshot.py --database sqlite:///demo-data/demo.sqlite3 --login admin \\
         --page members [--option member_id=8] [--wait 2] --out /tmp/members.png
 
+``--dialog module:Class`` shows a dialog instead, built as ``Class(context, window,
+**options)`` (e.g. ``--dialog backoffice.views.settings.dialog:SettingsDialog --option
+tab=identity``).
+
 For looking at what a user sees without a display (issues ask for it).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import time
 
@@ -31,6 +36,7 @@ def main() -> None:
     parser.add_argument("--option", action="append", default=[])
     parser.add_argument("--wait", type=float, default=1.5)
     parser.add_argument("--size", default="1400x900")
+    parser.add_argument("--dialog", help="module:Class of a dialog to show instead")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     app = application()
@@ -44,12 +50,19 @@ def main() -> None:
     window.resize(width, height)
     window.show()
     options = dict(item.split("=", 1) for item in args.option)
-    window.navigate(args.page, options or None)
+    shown = window
+    if args.dialog:
+        module_name, class_name = args.dialog.split(":")
+        dialog_class = getattr(importlib.import_module(module_name), class_name)
+        shown = dialog_class(window.context, window, **options)
+        shown.show()
+    else:
+        window.navigate(args.page, options or None)
     deadline = time.monotonic() + args.wait
     while time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.02)
-    window.grab().save(args.out)
+    shown.grab().save(args.out)
     window.context.wait_for_background_work()
     print(args.out)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from backoffice import clock, passwords
 from backoffice.db import Database
+from backoffice.demo import identity as service_identity
 from backoffice.demo import members as member_rows
 from backoffice.demo.accounting import keep_books
 from backoffice.demo.agenda import EmployeePool, book_agenda, build_care_network
@@ -109,6 +110,7 @@ def generate(
                 )
             )
         staff_ids = _staff(session)
+        service_identity.install(session)
         pools = NamePools.build(options.seed)
         network = build_care_network(session, rng, pools, options.members)
         plans = _tariffs(session, today, staff_ids["compta"])

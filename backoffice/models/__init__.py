@@ -68,6 +68,7 @@ from backoffice.models.portal_accounts import (
     PortalAccount,
 )
 from backoffice.models.sepa import MandateStatus, SepaCollection, SepaMandate, SepaPrenotification
+from backoffice.models.service_accounts import ServiceBankAccount
 from backoffice.models.settings import Setting
 from backoffice.models.staff import Role, StaffUser
 from backoffice.models.tariffs import Tariff, TariffInstalmentDate
@@ -131,6 +132,7 @@ __all__ = [
     "SepaMandate",
     "SepaPrenotification",
     "SepaState",
+    "ServiceBankAccount",
     "Setting",
     "StaffUser",
     "Tariff",

@@ -59,7 +59,7 @@ def story(letter: AccessLetter) -> list[Flowable]:
     code_label = "Code cabinet" if letter.is_firm else "N° d'adhérent"
     flowables = letter_opening(
         letter.address,
-        f"{identity.city}, le {long_french_date(letter.written_on)}",
+        f"{identity.address.city}, le {long_french_date(letter.written_on)}",
         [
             f"<b>Objet :</b> {escape(_title(letter))}",
             f"<b>{code_label} :</b> {escape(letter.login)}",

@@ -19,6 +19,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -33,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from backoffice.identity import ServiceIdentity
 from backoffice.resources import resource_path
 
 FONT = "DejaVuSans"
@@ -58,29 +60,6 @@ def register_fonts() -> None:
         italic="DejaVuSans-Oblique",
         boldItalic="DejaVuSans-BoldOblique",
     )
-
-
-@dataclass(frozen=True)
-class ServiceIdentity:
-    """The ``service.identity`` setting, printed on every document."""
-
-    name: str
-    address_line1: str
-    address_line2: str
-    postcode: str
-    city: str
-    phone: str
-    email: str
-    website: str
-    siret: str
-    vat_number: str
-    assistance_phone: str
-    assistance_email: str
-    portal_url: str
-
-    @classmethod
-    def from_setting(cls, value: dict[str, Any]) -> ServiceIdentity:
-        return cls(**{name: str(value.get(name, "")) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -148,40 +127,71 @@ def escape(text: str) -> str:
 
 
 def _letterhead(identity: ServiceIdentity, footer_note: str) -> Callable[[Canvas, Any], None]:
+    logo = _logo(identity)  # read once, embedded once (reportlab reuses the image)
+
     def draw(canvas: Canvas, document: Any) -> None:
         register_fonts()
         width, height = A4
         canvas.saveState()
+        left = MARGIN
+        if logo is not None:
+            image, logo_width, logo_height = logo
+            canvas.drawImage(
+                image, MARGIN, height - 14 * mm - logo_height, logo_width, logo_height, mask="auto"
+            )
+            left += logo_width + 5 * mm
         canvas.setFillColor(ACCENT)
         canvas.setFont(FONT_BOLD, 13)
-        canvas.drawString(MARGIN, height - 20 * mm, identity.name)
+        canvas.drawString(left, height - 20 * mm, identity.name)
         canvas.setFillColor(colors.black)
         canvas.setFont(FONT, 8)
+        contacts = " · ".join(part for part in (identity.phone, identity.email) if part)
         lines = [
-            identity.address_line1,
-            identity.address_line2,
-            f"{identity.postcode} {identity.city}",
-            f"Tél. {identity.phone} · {identity.email}",
+            *identity.address.lines,
+            f"Tél. {contacts}" if identity.phone else contacts,
             identity.website,
         ]
         y = height - 25 * mm
         for line in (item for item in lines if item.strip()):
-            canvas.drawString(MARGIN, y, line)
+            canvas.drawString(left, y, line)
             y -= 3.6 * mm
         canvas.setStrokeColor(ACCENT)
         canvas.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
         canvas.setFont(FONT, 6.5)
-        legal = (
-            f"{identity.name} · Association loi 1908 · SIRET {identity.siret} · "
-            f"TVA intracommunautaire {identity.vat_number}"
-        )
-        canvas.drawString(MARGIN, 10.5 * mm, legal)
-        canvas.drawRightString(
-            width - MARGIN, 10.5 * mm, f"{footer_note} · page {document.page}".strip(" ·")
+        canvas.drawString(MARGIN, 10.5 * mm, legal_mentions(identity))
+        canvas.drawRightString(  # below the legal line, which may take the whole width
+            width - MARGIN, 7 * mm, f"{footer_note} · page {document.page}".strip(" ·")
         )
         canvas.restoreState()
 
     return draw
+
+
+def legal_mentions(identity: ServiceIdentity) -> str:
+    """The footer's line: who the service legally is (name, form, SIRET, VAT number)."""
+    parts = [
+        identity.legal_name,
+        identity.legal_form,
+        f"SIRET {identity.siret}" if identity.siret else "",
+        f"TVA intracommunautaire {identity.vat_number}" if identity.vat_number else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+LOGO_MAX_WIDTH, LOGO_MAX_HEIGHT = 40 * mm, 18 * mm
+
+
+def _logo(identity: ServiceIdentity) -> tuple[ImageReader, float, float] | None:
+    """The logo and its printed size (fitted in 40 × 18 mm), or None."""
+    if identity.logo is None:
+        return None
+    try:
+        image = ImageReader(BytesIO(identity.logo.content))
+        pixels_wide, pixels_high = image.getSize()
+    except Exception:  # a damaged logo prints no logo rather than no document
+        return None
+    scale = min(LOGO_MAX_WIDTH / pixels_wide, LOGO_MAX_HEIGHT / pixels_high)
+    return image, pixels_wide * scale, pixels_high * scale
 
 
 class AddressBlock(Flowable):

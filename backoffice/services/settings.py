@@ -36,22 +36,14 @@ KEYS: dict[str, SettingKey] = {
     for key in (
         SettingKey(
             "service.identity",
-            {
-                "name": "Santé au Travail Rhin-Vosges",
-                "address_line1": "12 rue de la Sinne",
-                "address_line2": "",
-                "postcode": "68100",
-                "city": "Mulhouse",
-                "phone": "03 89 36 30 15",
-                "email": "contact@sante-travail-rv.fr",
-                "website": "www.sante-travail-rv.fr",
-                "siret": "77564972600400",
-                "vat_number": "FR88775649726",
-                "assistance_phone": "03 26 48 42 13",
-                "assistance_email": "assistance.portail@sante-travail-rv.fr",
-                "portal_url": "https://portail.sante-travail-rv.fr",
-            },
-            "Name, address and contacts printed on every letter and invoice.",
+            {},
+            "The service's names, SIRET, VAT number, head office, contacts and SEPA creditor "
+            "identifier, printed on every document (read and written by services.identity).",
+        ),
+        SettingKey(
+            "service.logo",
+            None,
+            "The logo printed on letterheads: media type and base64 content (services.identity).",
         ),
         SettingKey(
             "portal.lock_rule",
@@ -92,20 +84,6 @@ KEYS: dict[str, SettingKey] = {
             "taux d'intérêt appliqué par la BCE à son opération de refinancement la plus "
             "récente majoré de 10 points",
             "Late payment interest mention printed on invoices.",
-        ),
-        SettingKey(
-            "sepa.creditor",
-            {
-                "name": "SANTE AU TRAVAIL RHIN-VOSGES",
-                "creditor_id": "FR72ZZZ123456",
-                "iban": "FR7630006000011234567890189",
-                "bic": "AGRIFRPP",
-                "street": "12 rue de la Sinne",
-                "postcode": "68100",
-                "town": "Mulhouse",
-                "country": "FR",
-            },
-            "The service's SEPA creditor identity (ICS) and the account debits are paid into.",
         ),
         SettingKey("sepa.prenotification_days", 14, "Minimum notice before a direct debit."),
         SettingKey("sepa.schema", "pain.008.001.08", "pain.008 version sent to the bank."),
@@ -158,28 +136,12 @@ def get_all(session: Session) -> dict[str, Any]:
 
 def problems(key: str, value: Any) -> list[FieldError]:
     """What is wrong with a value before it is stored (French sentences)."""
-    from backoffice.services import validation
-
     errors: list[FieldError] = []
     if key == "accounting.chart":
         from backoffice.services.accounting import chart
 
         return chart.problems(value)
-    if key == "sepa.creditor":
-        for field, message in (
-            (
-                "creditor_id",
-                validation.check_creditor_id(
-                    tr("Creditor identifier (ICS)"), value.get("creditor_id")
-                ),
-            ),
-            ("iban", validation.check_iban(tr("Creditor IBAN"), value.get("iban"))),
-            ("bic", validation.check_bic(tr("Creditor BIC"), value.get("bic"), value.get("iban"))),
-            ("name", validation.check_required(tr("Creditor name"), value.get("name"))),
-        ):
-            if message:
-                errors.append(FieldError(field, message))
-    elif key == "billing.default_instalment_plan":
+    if key == "billing.default_instalment_plan":
         try:
             days = [date.fromisoformat(f"2000-{item}") for item in value]
         except (TypeError, ValueError):
@@ -207,15 +169,21 @@ def put_many(session: Session, actor: Actor, values: dict[str, Any]) -> list[str
 
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:
     require(actor, Permission.SETTINGS_MANAGE)
+    store(session, actor, key, value)
+
+
+def store(session: Session, actor: Actor | None, key: str, value: Any) -> None:
+    """Write one setting and its audit event; the caller has checked the permission and
+    the value (``actor`` None: the system)."""
     if key not in KEYS:
         raise ValidationFailed.single(key, f"unknown setting {key}")
     stored = session.get(Setting, key)
     before = stored.value if stored is not None else KEYS[key].default
     if stored is None:
-        session.add(Setting(key=key, value=value, updated_by_id=actor.staff_id))
+        session.add(Setting(key=key, value=value, updated_by_id=actor.staff_id if actor else None))
     else:
         stored.value = value
-        stored.updated_by_id = actor.staff_id
+        stored.updated_by_id = actor.staff_id if actor else None
     audit.record(
         session,
         actor,
@@ -223,6 +191,15 @@ def put(session: Session, actor: Actor, key: str, value: Any) -> None:
         "setting",
         None,
         summary=key,
-        before={"value": before},
-        after={"value": value},
+        before={"value": _audited(before)},
+        after={"value": _audited(value)},
     )
+
+
+def _audited(value: Any) -> Any:
+    """The value as the audit trail keeps it: long texts (a logo) by their size only."""
+    if isinstance(value, dict):
+        return {key: _audited(item) for key, item in value.items()}
+    if isinstance(value, str) and len(value) > 500:
+        return f"<{len(value)} characters>"
+    return value

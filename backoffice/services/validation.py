@@ -14,6 +14,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.eu import at_02
 from stdnum.fr import siret as siret_number
+from stdnum.fr import tva
 
 from backoffice.i18n import tr
 
@@ -21,6 +22,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _POSTCODE = re.compile(r"^(\d{5})$")
 _PHONE = re.compile(r"^\+?[\d .()-]{6,20}$")
 _NAF = re.compile(r"^\d{2}\.?\d{2}[A-Z]$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def check_siret(label: str, value: str | None) -> str | None:
@@ -125,5 +128,41 @@ def check_creditor_id(label: str, value: str | None) -> str | None:
             "{field}: {value} is not a valid SEPA creditor identifier (ICS).",
             field=label,
             value=value or "",
+        )
+    return None
+
+
+def check_vat_number(label: str, value: str | None, siren: str | None = None) -> str | None:
+    """A French VAT number (FR, its two-digit key, the SIREN) whose key matches, and when
+    the SIREN is known, that SIREN."""
+    if not value:
+        return None
+    compact = tva.compact(value)
+    if not tva.is_valid(compact):
+        return tr(
+            "{field}: {value} is not a valid French VAT number (FR, a two-digit key, the SIREN).",
+            field=label,
+            value=value,
+        )
+    if siren and tva.to_siren(compact) != siren:
+        return tr(
+            "{field}: {value} is not the VAT number of SIREN {siren}.",
+            field=label,
+            value=value,
+            siren=siren,
+        )
+    return None
+
+
+def check_url(label: str, value: str | None) -> str | None:
+    if value and not _URL.match(value.strip()):
+        return tr("{field}: {value} is not a web address (https://…).", field=label, value=value)
+    return None
+
+
+def check_country(label: str, value: str | None) -> str | None:
+    if value is not None and not _COUNTRY.match(value.strip().upper()):
+        return tr(
+            "{field}: {value} is not a two-letter country code (FR).", field=label, value=value
         )
     return None

@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         inform(self, tr("Keyboard shortcuts"), "\n".join(lines))
 
     def open_settings(self) -> None:
-        from backoffice.views.settings_dialog import SettingsDialog
+        from backoffice.views.settings.dialog import SettingsDialog
 
         SettingsDialog(self.context, self).exec()
 

@@ -40,7 +40,7 @@ def test_fec_prints_the_file_and_its_totals(url, out, capsys):
         )
     lines = capsys.readouterr().out.splitlines()
     path = Path(lines[0])
-    assert path.name == "775649726FEC20261231.txt" and path.parent == out
+    assert path.name == "879514628FEC20261231.txt" and path.parent == out
     summary = check_fec(path)
     assert lines[1].startswith(f"{summary.entries} écritures, {summary.lines} lignes ; débit ")
     assert any(line.startswith("  BQ : 5 écritures, ") for line in lines)

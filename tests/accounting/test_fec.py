@@ -27,7 +27,7 @@ def test_the_fec_of_a_closed_year_passes_the_checker_and_adds_up(database, billi
             select(func.sum(Payment.amount_cents)).where(Payment.reversed_at.is_not(None))
         )
         lost = session.scalar(select(func.sum(WriteOff.amount_cents)))
-    assert outcome.path.name == "775649726FEC20261231.txt"
+    assert outcome.path.name == "879514628FEC20261231.txt"
     assert outcome.path.stat().st_mode & 0o777 == 0o600
     assert outcome.complete
     summary = check_fec(outcome.path, keep_rows=True)
@@ -167,7 +167,7 @@ def test_the_checker_rejects_what_the_norm_forbids(tmp_path):
         "year": [line("BQ-2026-000001", "512000", "1,00", "0,00", "20250310")],
         "account": [line("BQ-2026-000001", "ABC", "1,00", "0,00")],
     }
-    path = tmp_path / "775649726FEC20261231.txt"
+    path = tmp_path / "879514628FEC20261231.txt"
     path.write_bytes(("\r\n".join([header, *good]) + "\r\n").encode("iso8859_15"))
     assert check_fec(path).entries == 1
     for name, lines in cases.items():

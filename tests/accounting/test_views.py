@@ -243,3 +243,32 @@ def test_a_write_off_from_its_dialog(context, qtbot):
         finished(qtbot, context)
         assert dialog.result.amount_cents == 33600
     assert count(context.database, WriteOff) == 3 + 1  # a_year's three instalments, then one
+
+
+def test_the_chart_of_accounts_tab_saves_and_refuses(context, qtbot):
+    from backoffice.services import settings
+    from backoffice.services.accounting import chart
+    from backoffice.services.errors import ValidationFailed
+    from backoffice.views.accounting.settings_tab import ChartOfAccountsTab
+
+    with context.database.transaction() as session:
+        admin = actor_of(factories.staff(session, Role.ADMINISTRATOR))
+    tab = ChartOfAccountsTab(context)
+    qtbot.addWidget(tab)
+    with context.database.session() as session:
+        tab.shown(ChartOfAccountsTab.read(session))
+    assert tab.accounts["vat_pending"][0].text() == "445740"
+    tab.accounts["bank"][0].setText("411000")
+    work = tab.save_work()
+    with context.database.transaction() as session, pytest.raises(ValidationFailed) as refused:
+        work(session, admin)
+    assert [error.field for error in refused.value.errors] == ["account.bank"]
+    tab.accounts["bank"][0].setText("512100")
+    tab.accounts["bank"][1].setText("Crédit Mutuel")
+    tab.prefix.setText("ad")
+    with context.database.transaction() as session:
+        tab.save_work()(session, admin)
+    with context.database.session() as session:
+        books = chart.from_value(settings.get(session, chart.SETTING))
+    assert books.account("bank") == chart.Account("512100", "Crédit Mutuel")
+    assert books.auxiliary_number("100245") == "AD100245"

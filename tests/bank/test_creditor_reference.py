@@ -67,7 +67,7 @@ def test_issued_invoices_carry_their_reference_on_the_pdf(
     assert "Référence de paiement RF" in page
     shown = references.display(references.creditor_reference("FA-2027-000001"))
     assert (
-        "IBAN FR76 3000 6000 0112 3456 7890 189 — BIC AGRIFRPP, en indiquant la référence "
+        "IBAN FR76 1027 8030 0000 0201 2340 151 — BIC CMCIFR2A, en indiquant la référence "
         f"de paiement {shown}" in page
     )
 

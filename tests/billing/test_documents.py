@@ -47,8 +47,8 @@ def test_the_invoice_pdf_carries_every_legal_mention(database: Database, billing
     for expected in (
         "Facture n° FA-2027-000001",
         "Santé au Travail Rhin-Vosges",  # the service
-        "SIRET 77564972600400",
-        "TVA intracommunautaire FR88775649726",
+        "SIRET 87951462800012",
+        "TVA intracommunautaire FR45879514628",
         member.legal_name,  # the billing address
         "68100 Mulhouse",
         f"SIRET de l'adhérent {member.siret}",
@@ -86,7 +86,7 @@ def test_an_invoice_paid_by_transfer_says_where_to_pay(database: Database, billi
     _member_id, invoice_id = billed_member(database, billing, si=2)
     with database.session() as session:
         [page] = pdf_text(documents.invoice_pdf(session, billing, invoice_id))
-    assert "FR76 3000 6000 0112 3456 7890 189" in flat(page)
+    assert "FR76 1027 8030 0000 0201 2340 151" in flat(page)  # the account for invoices
     assert "Remise" not in page
 
 

@@ -13,27 +13,38 @@ from pytestqt.qtbot import QtBot
 from backoffice.db import Database
 from backoffice.models import Role
 from backoffice.ops.context import AppContext
-from backoffice.services import documents, settings
+from backoffice.services import documents, identity, settings
 from backoffice.services.permissions import Actor
 from backoffice.views.pages.administration import AdministrationPage, StaffDialog
 from backoffice.views.pages.documents import DocumentsPage
-from backoffice.views.settings_dialog import SettingsDialog
+from backoffice.views.settings.dialog import SettingsDialog
 from tests.gui.conftest import idle
 
 
-def test_settings_refuse_a_bad_creditor_and_save_a_good_one(
+def test_settings_refuse_a_bad_value_in_its_tab_and_save_them_all(
     qtbot: QtBot, sqlite_database: Database, context: AppContext
 ) -> None:
     dialog = SettingsDialog(context)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: bool(dialog.values), timeout=10000)
-    dialog.creditor["creditor_id"].setText("FR00ZZZ000000")
+    qtbot.waitUntil(lambda: all(tab.loaded for tab in dialog.tabs.values()), timeout=10000)
+    identity_tab = dialog.tabs["identity"]
+    identity_tab.inputs["creditor_id"].setText("FR00ZZZ000000")
+    dialog.tabs["sepa"].notice_days.setValue(16)
+    dialog.tabs["billing"].plan.setText("15/02, 15/06, 15/10")
     dialog.save()
     qtbot.waitUntil(lambda: "ICS" in dialog.error.text(), timeout=10000)
     assert dialog.result() != QDialog.DialogCode.Accepted
-    dialog.creditor["creditor_id"].setText("FR72ZZZ123456")
-    dialog.notice_days.setValue(16)
-    dialog.plan.setText("15/02, 15/06, 15/10")
+    assert dialog.current_tab() == "identity"
+    assert identity_tab.inputs["creditor_id"].styleSheet()  # marked in red
+    assert identity_tab.inputs["creditor_id"].text() == "FR00ZZZ000000"  # kept as typed
+    with sqlite_database.session() as session:  # nothing of the other tabs was saved
+        assert settings.get(session, "sepa.prenotification_days") == 14
+    dialog.tabs["billing"].plan.setText("15/02, 31/02")
+    dialog.save()  # a mistyped date is said before anything runs
+    assert dialog.current_tab() == "billing" and "15/03" in dialog.error.text()
+    dialog.tabs["billing"].plan.setText("15/02, 15/06, 15/10")
+    identity_tab.inputs["creditor_id"].setText("FR72ZZZ123456")
+    identity_tab.inputs["billing_phone"].setText("03 53 48 10 99")
     dialog.save()
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
     with sqlite_database.session() as session:
@@ -43,13 +54,17 @@ def test_settings_refuse_a_bad_creditor_and_save_a_good_one(
             "06-15",
             "10-15",
         ]
+        assert identity.load(session).billing_phone == "03 53 48 10 99"
 
 
 def test_settings_are_read_only_below_administrator(qtbot: QtBot, make_context: object) -> None:
     context = make_context(Role.BILLING)  # type: ignore[operator]
-    dialog = SettingsDialog(context)
+    dialog = SettingsDialog(context, tab="identity")
     qtbot.addWidget(dialog)
-    assert not dialog.tabs.widget(2).isEnabled()
+    assert dialog.current_tab() == "identity"
+    assert not dialog.tabs["identity"].inputs["legal_name"].isEnabled()
+    assert not dialog.tabs["identity"].add_account_button.isEnabled()
+    assert dialog.tabs["language"].language.isEnabled()  # this workstation's own
     qtbot.waitUntil(idle(context))
 
 

@@ -4,6 +4,7 @@ and every refusal before anything is written."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -23,7 +24,7 @@ from backoffice.models import (
     Setting,
 )
 from backoffice.reports.sepa import pain008
-from backoffice.services import settings
+from backoffice.services import identity, settings
 from backoffice.services.billing.payments import record_payment
 from backoffice.services.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor
@@ -233,8 +234,8 @@ def test_an_invalid_creditor_identity_stops_the_export(
     billing = actors["billing"]
     due(database, billing, 25000)
     with database.transaction() as session:
-        identity = dict(settings.get(session, "sepa.creditor"), creditor_id="FR00ZZZ000000")
-        session.add(Setting(key="sepa.creditor", value=identity))  # stored by hand, unchecked
+        stored = session.get(Setting, "service.identity")
+        stored.value = dict(stored.value, creditor_id="FR00ZZZ000000")  # by hand, unchecked
     with pytest.raises(ValidationFailed) as refused:
         export(database, billing, late_notice=True)
     assert refused.value.message.startswith("Identité du créancier (Paramètres) : ")
@@ -339,21 +340,28 @@ def test_the_creditor_identity_is_checked_in_the_settings(
 ) -> None:
     admin = actors["administrator"]
     with database.session() as session:
-        good = dict(settings.get(session, "sepa.creditor"))
-    bad = dict(good, creditor_id="FR99ZZZ123456", bic="BNPAFRPP", street="")
+        good = identity.load(session)
+    account = replace(good.direct_debit_account, bic="BNPAFRPP")
+    bad = replace(
+        good,
+        creditor_id="FR99ZZZ123456",
+        bank_accounts=(good.bank_accounts[0], account),
+    )
     with pytest.raises(ValidationFailed) as refused, database.transaction() as session:
-        settings.put_many(session, admin, {"sepa.creditor": bad})
-    assert {error.field for error in refused.value.errors} == {"creditor_id", "bic"}
+        identity.save(session, admin, bad)
+    assert {error.field for error in refused.value.errors} == {"creditor_id", "bank_accounts.1.bic"}
     assert refused.value.errors[0].message == tr(
         "{field}: {value} is not a valid SEPA creditor identifier (ICS).",
         field=tr("Creditor identifier (ICS)"),
         value="FR99ZZZ123456",
     )
-    street = creditor.problems(bad)[-1]  # the export wants a structured address too
-    assert street.field == "street"
-    assert street.message == tr("{field} is required.", field="Rue du créancier")
+    # The files want a creditor account: without one, the export says so.
+    problems = creditor.problems(replace(good, bank_accounts=good.bank_accounts[:1]))
+    assert [problem.message for problem in problems] == [
+        "Manquant : compte bancaire crédité par les prélèvements."
+    ]
     with database.transaction() as session:
-        settings.put_many(session, admin, {"sepa.creditor": dict(good, name="Santé & Travail")})
+        identity.save(session, admin, replace(good, legal_name="Santé & Travail"))
         summary = creditor.summary(session, actors["billing"])
     assert summary.name == "Santé & Travail" and summary.problems == ()
 

@@ -132,7 +132,8 @@ def _single_line(text: str) -> str:
 
 
 class _Cache(dict):  # type: ignore[type-arg]
-    """Values computed once per distinct input (dates, names repeat by the thousand)."""
+    """Values computed once per distinct input (the days of a year repeat by the
+    thousand)."""
 
     def __init__(self, compute: Callable[[object], str]) -> None:
         super().__init__()
@@ -229,9 +230,10 @@ def write_fec(
         text.seek(0)
         text.truncate()
 
-    day = _Cache(compact_day)  # type: ignore[arg-type]
-    clean = _Cache(lambda value: _single_line(str(value)))
-    auxiliary = _Cache(lambda code: f"{auxiliary_prefix}{code}")
+    day = _Cache(compact_day)  # type: ignore[arg-type]  # a year's days: a few hundred
+    # Names and codes repeat member by member: remembered, within a bound (memory flat).
+    clean = lru_cache(maxsize=4096)(lambda value: _single_line(str(value)))
+    auxiliary = lru_cache(maxsize=4096)(lambda code: f"{auxiliary_prefix}{code}")
     totals = FecTotals()
     check = _EntryCheck(fiscal_year, totals)
     current = None
@@ -247,13 +249,13 @@ def write_fec(
         writer.writerow(
             (
                 line.journal,
-                clean[line.journal_label],
+                clean(line.journal_label),
                 number,
                 day[line.entry_date],
                 line.account,
-                clean[line.account_label],
-                auxiliary[line.member_code] if member else "",
-                clean[line.member_name] if member else "",
+                clean(line.account_label),
+                auxiliary(line.member_code) if member else "",
+                clean(line.member_name) if member else "",
                 line.piece_ref,  # written on one line when posted (``drafts.clip``)
                 day[line.piece_date],
                 line.line_label or line.entry_label,

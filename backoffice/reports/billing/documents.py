@@ -10,8 +10,8 @@ from typing import Any
 
 from reportlab.platypus import ActionFlowable, Flowable, PageBreak
 
+from backoffice.identity import ServiceIdentity
 from backoffice.reports import pdf
-from backoffice.reports.pdf import ServiceIdentity
 
 Story = list[Flowable]
 OnEach = Callable[[int], None]
@@ -19,9 +19,9 @@ OnEach = Callable[[int], None]
 
 @dataclass(frozen=True)
 class PaymentDetails:
-    """How members pay: the service's account for transfers, its SEPA creditor id (ICS),
-    and the texts of the ``billing.payment_terms`` and ``billing.late_interest_rate``
-    settings."""
+    """How members pay: the service's account for transfers (the identity's account
+    printed on invoices), its SEPA creditor id (ICS), and the texts of the
+    ``billing.payment_terms`` and ``billing.late_interest_rate`` settings."""
 
     payee: str
     iban: str
@@ -29,19 +29,6 @@ class PaymentDetails:
     creditor_id: str
     terms: str
     late_interest: str
-
-    @classmethod
-    def from_settings(
-        cls, creditor: dict[str, Any], terms: str, late_interest: str
-    ) -> PaymentDetails:
-        return cls(
-            str(creditor.get("name", "")),
-            str(creditor.get("iban", "")),
-            str(creditor.get("bic", "")),
-            str(creditor.get("creditor_id", "")),
-            terms,
-            late_interest,
-        )
 
 
 def iban_display(iban: str) -> str:

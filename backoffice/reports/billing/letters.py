@@ -59,7 +59,7 @@ def _opening(
 ) -> list[Flowable]:
     return pdf.letter_opening(
         PostalAddress(address),
-        f"{identity.city}, le {pdf.long_french_date(sent_on)}",
+        f"{identity.address.city}, le {pdf.long_french_date(sent_on)}",
         [
             f"<b>Objet :</b> {pdf.escape(subject)}",
             f"<b>N° d'adhérent :</b> {pdf.escape(code)}",

@@ -82,7 +82,7 @@ def letter_story(notice: Notice, identity: ServiceIdentity) -> list[Flowable]:
     day = pdf.french_date(notice.collection_date)
     story = pdf.letter_opening(
         notice.address,
-        f"{identity.city}, le {pdf.long_french_date(notice.notified_on)}",
+        f"{identity.address.city}, le {pdf.long_french_date(notice.notified_on)}",
         [
             "<b>Objet : avis de prélèvement SEPA</b>",
             f"N° d'adhérent : {pdf.escape(notice.member_code)}",
@@ -118,7 +118,7 @@ def letter_story(notice: Notice, identity: ServiceIdentity) -> list[Flowable]:
         Spacer(1, 3 * mm),
         Paragraph(
             "Pour toute question ou erreur, contactez notre service comptabilité avant le "
-            f"{day} : {pdf.escape(identity.phone)} · {pdf.escape(identity.email)}.",
+            f"{day} : {pdf.escape(' · '.join(identity.billing_contact))}.",
             body,
         ),
         Spacer(1, 5 * mm),
@@ -167,7 +167,7 @@ def email_text(notice: Notice, identity: ServiceIdentity) -> str:
         f"Créancier : {notice.creditor_name}\n\n"
         "Merci de veiller à ce que votre compte soit approvisionné à cette date. Pour toute "
         f"question ou erreur, contactez notre service comptabilité avant le {day} : "
-        f"{identity.phone} · {identity.email}.\n\n"
+        f"{' · '.join(identity.billing_contact)}.\n\n"
         "Avec nos salutations distinguées,\n"
         f"Le service comptabilité – {identity.name}\n"
     )
@@ -177,8 +177,9 @@ def email_message(notice: Notice, identity: ServiceIdentity) -> bytes:
     """The email as an ``.eml`` file, ready to open and send from a mail program."""
     message = EmailMessage()
     message["Subject"] = subject(notice)
-    message["From"] = formataddr((identity.name, identity.email))
+    sender = identity.billing_contact[1]
+    message["From"] = formataddr((identity.name, sender))
     message["To"] = formataddr((notice.member_name, notice.email or ""))
-    message["Message-ID"] = make_msgid(domain=identity.email.rsplit("@", 1)[-1] or None)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or None)
     message.set_content(email_text(notice, identity))
     return message.as_bytes()

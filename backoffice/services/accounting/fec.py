@@ -23,7 +23,7 @@ from backoffice.i18n import tr
 from backoffice.models import JournalEntry, JournalLine, Member
 from backoffice.reports.accounting import fec as fec_file
 from backoffice.reports.accounting.output import atomic_output
-from backoffice.services import settings
+from backoffice.services import identity
 from backoffice.services.accounting import chart
 from backoffice.services.accounting.posting import closed_through
 from backoffice.services.errors import ServiceError, ValidationFailed
@@ -48,14 +48,14 @@ class FecOutcome:
 
 def service_siren(session: Session) -> str:
     """The SIREN of the service (its SIRET's first nine digits), or a French refusal."""
-    siret = "".join(str(settings.get(session, "service.identity").get("siret", "")).split())
+    siret = "".join(identity.load(session).siret.split())
     siren = siret[:9]
     if not siren_number.is_valid(siren):
         raise ValidationFailed.single(
             "siret",
             tr(
                 "The service's SIRET ({siret}) is not valid: the FEC is named after its "
-                "SIREN. Correct it in Settings.",
+                "SIREN. Correct it in Settings › Service identity.",
                 siret=siret or "-",
             ),
         )

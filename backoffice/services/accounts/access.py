@@ -19,11 +19,13 @@ from backoffice import clock, passwords
 from backoffice.i18n import tr
 from backoffice.models import AccountKind, Member, PortalAccount
 from backoffice.reports.accounts_letter import AccessLetter, LetterKind
-from backoffice.reports.pdf import PostalAddress, ServiceIdentity
+from backoffice.reports.pdf import PostalAddress
 from backoffice.services import audit
+from backoffice.services import identity as identity_service
 from backoffice.services import settings as settings_service
 from backoffice.services.accounts import lookup
 from backoffice.services.errors import ValidationFailed
+from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
 
 # Audited before/after: what a reset changes, never the password nor its hash.
@@ -183,7 +185,7 @@ def access_letter(
     expires_at: datetime,
 ) -> AccessLetter:
     """What the letter prints: the holder's postal address, code and temporary password."""
-    identity = ServiceIdentity.from_setting(settings_service.get(session, "service.identity"))
+    identity = identity_service.load_for(session, Purpose.LETTERS)
     return AccessLetter(
         kind=kind,
         identity=identity,

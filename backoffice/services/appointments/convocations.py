@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import tr
+from backoffice.identity import ServiceIdentity
 from backoffice.models import (
     Appointment,
     AppointmentStatus,
@@ -25,13 +26,15 @@ from backoffice.models import (
     VisitType,
 )
 from backoffice.reports.convocations import ConvocationLetter, render_convocations
-from backoffice.reports.pdf import PostalAddress, ServiceIdentity
+from backoffice.reports.pdf import PostalAddress
 from backoffice.services import audit
+from backoffice.services import identity as identity_service
 from backoffice.services import settings as settings_service
 from backoffice.services.appointments.periods import Period
 from backoffice.services.appointments.queries import employee_label
 from backoffice.services.appointments.rules import describe
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
+from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress
 
@@ -168,7 +171,7 @@ def convocation_letter(
         what_to_bring=texts.get("what_to_bring", ""),
         how_to_cancel=texts.get("how_to_cancel", ""),
         issued_on=clock.today(),
-        issued_at_city=identity.city,
+        issued_at_city=identity.address.city,
     )
 
 
@@ -181,7 +184,7 @@ def print_convocations(
     if actor is not None:
         require(actor, Permission.APPOINTMENTS_MANAGE)
     rows = _selected(session, selection)
-    identity = ServiceIdentity.from_setting(settings_service.get(session, "service.identity"))
+    identity = identity_service.load_for(session, Purpose.LETTERS)
     texts = settings_service.get(session, "convocation.texts")
     letters = [convocation_letter(row, texts, identity) for row in rows]
     total = len(letters)

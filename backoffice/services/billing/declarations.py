@@ -28,9 +28,10 @@ from backoffice.models import (
 from backoffice.reports.billing import documents as batch
 from backoffice.reports.billing.letters import DeclarationReminderLetter, declaration_reminder_story
 from backoffice.services import audit
+from backoffice.services import identity as identity_service
 from backoffice.services.billing import addresses
-from backoffice.services.billing.documents import identity
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
 
 COUNT_FIELDS = ("headcount_si", "headcount_sia", "headcount_sir")
@@ -260,7 +261,7 @@ def declaration_reminders(
             member_id=member.id,
             summary=tr("Reminder to declare the workforce of {year}", year=year),
         )
-    service = identity(session)
+    service = identity_service.load_for(session, Purpose.LETTERS)
     return batch.render_batch(
         service,
         tr("Declaration reminders"),

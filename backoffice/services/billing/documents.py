@@ -34,9 +34,10 @@ from backoffice.reports.billing.invoice_pdf import (
     credit_note_story,
     invoice_story,
 )
-from backoffice.reports.pdf import ServiceIdentity
+from backoffice.services import identity as identity_service
 from backoffice.services import settings
 from backoffice.services.errors import NotFound, ValidationFailed
+from backoffice.services.identity import Purpose, ServiceIdentity
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
 
@@ -51,14 +52,19 @@ KIND_LABELS = {  # printed on the invoice: French
 
 
 def identity(session: Session) -> ServiceIdentity:
-    return ServiceIdentity.from_setting(settings.get(session, "service.identity"))
+    """The seller, refused when a mention the law asks of an invoice is missing."""
+    return identity_service.load_for(session, Purpose.INVOICES)
 
 
-def payment_details(session: Session) -> PaymentDetails:
-    return PaymentDetails.from_settings(
-        settings.get(session, "sepa.creditor"),
-        settings.get(session, "billing.payment_terms"),
-        settings.get(session, "billing.late_interest_rate"),
+def payment_details(session: Session, service: ServiceIdentity) -> PaymentDetails:
+    account = service.invoice_account
+    return PaymentDetails(
+        payee=service.legal_name,
+        iban=account.iban if account else "",
+        bic=account.bic if account else "",
+        creditor_id=service.creditor_id,
+        terms=settings.get(session, "billing.payment_terms"),
+        late_interest=settings.get(session, "billing.late_interest_rate"),
     )
 
 
@@ -154,10 +160,11 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
     if session.get(Invoice, invoice_id) is None:
         raise NotFound(tr("This invoice no longer exists."))
     [document] = invoice_documents(session, [invoice_id])
+    service = identity(session)
     return batch.render_one(
-        identity(session),
+        service,
         f"Facture {document.number}",
-        invoice_story(document, payment_details(session)),
+        invoice_story(document, payment_details(session, service)),
     )
 
 
@@ -184,10 +191,11 @@ def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> byte
         vat_cents=note.vat_cents,
         total_ttc_cents=note.total_ttc_cents,
     )
+    service = identity(session)
     return batch.render_one(
-        identity(session),
+        service,
         f"Avoir {note.number}",
-        credit_note_story(document, payment_details(session)),
+        credit_note_story(document, payment_details(session, service)),
     )
 
 
@@ -221,7 +229,8 @@ def write_invoice_pdfs(
         raise ValidationFailed.single("invoices", tr("No invoice to print."))
     progress = progress or silent()
     total = len(invoice_ids)
-    payment, service = payment_details(session), identity(session)
+    service = identity(session)
+    payment = payment_details(session, service)
 
     def step(index: int) -> None:
         progress.step(

@@ -139,7 +139,8 @@ def send_reminders(session: Session, actor: Actor, instalment_ids: list[int]) ->
     letters = [
         _letter(session, actor, member_id, items, today) for member_id, items in by_member.items()
     ]
-    service, payment = identity(session), payment_details(session)
+    service = identity(session)
+    payment = payment_details(session, service)
     content = batch.render_batch(
         service,
         tr("Payment reminders"),

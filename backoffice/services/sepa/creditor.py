@@ -1,75 +1,81 @@
-"""The service's creditor identity (``sepa.creditor`` setting), checked before any file.
+"""The service's SEPA creditor, taken from the service's identity and checked before any
+file: its name, head-office address, creditor identifier (ICS) and the account debits
+are paid into.
 
-The settings dialog already refuses a bad identity; the identity is checked again here
-because a file must never leave with one (a value stored by an older version, or by hand).
+The settings already refuse a bad identity; it is checked again here because a file must
+never leave with one (a value stored by an older version, or by hand).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
+from backoffice.identity import ServiceIdentity
 from backoffice.reports.sepa import pain008
+from backoffice.services import identity as identity_service
 from backoffice.services import settings, validation
 from backoffice.services.errors import FieldError, ValidationFailed
+from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
 
-ADDRESS_FIELDS = ("street", "postcode", "town", "country")
 
-
-def problems(value: dict[str, Any]) -> list[FieldError]:
-    errors = settings.problems("sepa.creditor", value)
-    labels = {
-        "street": tr("Creditor street"),
-        "postcode": tr("Creditor postcode"),
-        "town": tr("Creditor town"),
-        "country": tr("Creditor country"),
-    }
-    for field in ADDRESS_FIELDS:
-        message = validation.check_required(labels[field], value.get(field))
-        if message:
-            errors.append(FieldError(field, message))
-    country = str(value.get("country") or "")
-    if country and (len(country) != 2 or not country.isalpha()):
-        errors.append(
-            FieldError(
-                "country",
-                tr("Creditor country: {value} is not a two-letter country code.", value=country),
-            )
-        )
-    return errors
+def problems(identity: ServiceIdentity) -> list[FieldError]:
+    """What stops a file: a part missing, or one the checks refuse."""
+    errors = [
+        FieldError("service_identity", tr("Missing: {part}.", part=part))
+        for part in identity_service.missing(identity, Purpose.DIRECT_DEBITS)
+    ]
+    names = identity_service.labels()
+    account = identity.direct_debit_account
+    checks = [
+        (
+            "creditor_id",
+            identity.creditor_id
+            and validation.check_creditor_id(names["creditor_id"], identity.creditor_id),
+        ),
+        (
+            "address.country_code",
+            validation.check_country(names["address.country_code"], identity.address.country_code),
+        ),
+    ]
+    if account is not None:
+        checks += [
+            ("iban", validation.check_iban(tr("Creditor IBAN"), account.iban)),
+            ("bic", validation.check_bic(tr("Creditor BIC"), account.bic, account.iban)),
+        ]
+    return errors + [FieldError(field, message) for field, message in checks if message]
 
 
 def load(session: Session) -> pain008.Creditor:
     """The creditor of the files; refuses (in French) an incomplete or invalid identity."""
-    value = settings.get(session, "sepa.creditor")
-    errors = problems(value)
+    identity = identity_service.load(session)
+    errors = problems(identity)
     if errors:
         raise ValidationFailed(
             [
                 FieldError(
                     error.field,
-                    tr(
-                        "Creditor identity (Settings): {problem}",
-                        problem=error.message,
-                    ),
+                    tr("Creditor identity (Settings): {problem}", problem=error.message),
                 )
                 for error in errors
             ]
         )
+    account = identity.direct_debit_account
+    assert account is not None  # problems() said so otherwise
+    address = identity.address
     return pain008.Creditor(
-        name=str(value["name"]).strip(),
-        creditor_id=str(value["creditor_id"]).replace(" ", "").upper(),
-        iban=str(value["iban"]).replace(" ", "").upper(),
-        bic=str(value["bic"]).replace(" ", "").upper(),
+        name=identity.legal_name,
+        creditor_id=identity.creditor_id,
+        iban=account.iban,
+        bic=account.bic,
         address=pain008.PostalAddress(
-            street=str(value["street"]),
-            postcode=str(value["postcode"]),
-            town=str(value["town"]),
-            country=str(value["country"]).upper(),
+            street=address.line1,
+            postcode=address.postcode,
+            town=address.city,
+            country=address.country_code,
         ),
     )
 
@@ -108,16 +114,16 @@ class CreditorSummary:
 
 def summary(session: Session, actor: Actor) -> CreditorSummary:
     require(actor, Permission.BILLING_VIEW)
-    value = settings.get(session, "sepa.creditor")
-    chosen = str(settings.get(session, "sepa.schema"))
-    address = f"{value.get('street', '')}, {value.get('postcode', '')} {value.get('town', '')}"
+    identity = identity_service.load(session)
+    account = identity.direct_debit_account
+    address = identity.address
     return CreditorSummary(
-        name=str(value.get("name", "")),
-        creditor_id=str(value.get("creditor_id", "")),
-        iban=str(value.get("iban", "")),
-        bic=str(value.get("bic", "")),
-        address=f"{address.strip(', ')} ({value.get('country', '')})",
-        schema=chosen,
+        name=identity.legal_name,
+        creditor_id=identity.creditor_id,
+        iban=account.iban if account else "",
+        bic=account.bic if account else "",
+        address=f"{', '.join(address.lines)} ({address.country_code})",
+        schema=str(settings.get(session, "sepa.schema")),
         notice_days=notice_days(session),
-        problems=tuple(error.message for error in problems(value)),
+        problems=tuple(error.message for error in problems(identity)),
     )

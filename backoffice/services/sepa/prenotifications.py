@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import tr
+from backoffice.identity import ServiceIdentity
 from backoffice.models import (
     Instalment,
     Invoice,
@@ -28,12 +29,14 @@ from backoffice.models import (
     SepaPrenotification,
     SepaState,
 )
-from backoffice.reports.pdf import PostalAddress, ServiceIdentity
+from backoffice.reports.pdf import PostalAddress
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa import prenotification as report
 from backoffice.reports.sepa.prenotification import Notice, NoticeLine
-from backoffice.services import audit, settings
+from backoffice.services import audit
+from backoffice.services import identity as identity_service
 from backoffice.services.errors import NotFound, ValidationFailed
+from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
 from backoffice.services.sepa import creditor
@@ -313,7 +316,7 @@ def notices_of(session: Session, actor: Actor, prenotification_ids: Sequence[int
 
 
 def identity(session: Session) -> ServiceIdentity:
-    return ServiceIdentity.from_setting(settings.get(session, "service.identity"))
+    return identity_service.load_for(session, Purpose.LETTERS)
 
 
 def letters_pdf(session: Session, notices: Sequence[Notice]) -> bytes:

@@ -208,6 +208,6 @@ class AdministrationPage(Page):
         )
 
     def open_settings(self) -> None:
-        from backoffice.views.settings_dialog import SettingsDialog
+        from backoffice.views.settings.dialog import SettingsDialog
 
         SettingsDialog(self.context, self).exec()

@@ -143,11 +143,11 @@ class SepaPanel(QWidget):
         self.creditor.setText(text)
 
     def _on_changed(self, touched: Touched) -> None:
-        if self._creditor_loaded and concerns(touched, "settings"):
+        if self._creditor_loaded and concerns(touched, "settings", "service_bank_accounts"):
             self.load_creditor()
 
     def edit_creditor(self) -> None:
-        from backoffice.views.settings_dialog import SettingsDialog
+        from backoffice.views.settings.dialog import SettingsDialog
 
-        SettingsDialog(self.context, self).exec()
+        SettingsDialog(self.context, self, tab="identity").exec()
         self.load_creditor()
