@@ -48,6 +48,7 @@ from backoffice.reports.sepa.postal_address import structured
 from backoffice.reports.sepa.validation import official_schema
 from backoffice.services.actors import actor_of
 from backoffice.services.sepa import collections, creditor, selection
+from backoffice.services.sepa.mandates import _bank_details_fine
 from bench.common import OUT, Context, Result, create_pg_database, pg_database_exists, pg_url
 
 INSTALMENTS = int(os.environ.get("BENCH_SEPA_INSTALMENTS", "20000"))
@@ -364,28 +365,40 @@ def run(context: Context) -> None:
         database = _database(backend)
         with clock.frozen(NOW):
             _reset(database)
-            baselines, timings = [], []
+            timings: dict[str, list[float]] = {"cold": [], "reviewed": [], "limit": []}
             for _round in range(ROUNDS):  # alternated: a busy machine slows both alike
-                review = _review(database)  # what the export will see
-                seconds, outcome = _ours(database)
-                timings.append(seconds)
-                _reset(database)
+                for how in ("cold", "reviewed"):
+                    # Cold: the command line, the accounts checked for the first time.
+                    # Reviewed: the application, where the review shown just before
+                    # checked them already.
+                    _bank_details_fine.cache_clear()
+                    review = _review(database)  # what the export will see
+                    if how == "cold":
+                        _bank_details_fine.cache_clear()
+                    seconds, outcome = _ours(database)
+                    timings[how].append(seconds)
+                    _reset(database)
                 seconds, limit_xml = _limit(_texts(*review, outcome))
                 assert limit_xml == outcome.xml, "the limit must build the very same file"
-                baselines.append(seconds)
-            baseline, ours = min(baselines), min(timings)
+                timings["limit"].append(seconds)
+            best = {how: min(seconds) for how, seconds in timings.items()}
         assert outcome.count == INSTALMENTS, outcome.count
         with database.session() as session:
             assert session.scalar(select(func.count()).select_from(SepaCollection)) == 0
         database.dispose()
-        context.add(
-            Result(
-                f"sepa export {INSTALMENTS} instalments, validated (best of {ROUNDS})",
-                backend,
-                ours,
-                baseline,
-                "lxml build + XSD validation, same file",
-                "≤ 1.5×",
-                f"{len(outcome.xml) / 1e6:.1f} MB, {ours / INSTALMENTS * 1e6:.0f} µs/debit",
+        for how, label in (
+            ("cold", "sepa export {count}, validated (command line)"),
+            ("reviewed", "sepa export {count}, validated, after the review"),
+        ):
+            context.add(
+                Result(
+                    label.format(count=INSTALMENTS),
+                    backend,
+                    best[how],
+                    best["limit"],
+                    "lxml build + XSD validation, same file",
+                    "≤ 1.5×",
+                    f"best of {ROUNDS}; {len(outcome.xml) / 1e6:.1f} MB, "
+                    f"{best[how] / INSTALMENTS * 1e6:.0f} µs/debit",
+                )
             )
-        )

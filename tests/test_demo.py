@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from schwifty import IBAN
@@ -27,6 +28,7 @@ from backoffice.models import (
     PortalAccount,
     SepaMandate,
     StaffUser,
+    WorkforceDeclaration,
 )
 
 
@@ -52,6 +54,32 @@ def test_demo_is_consistent(demo: Database) -> None:
         for mandate in session.scalars(select(SepaMandate)):
             assert IBAN(mandate.iban).bic.compact[:8] == mandate.bic[:8]
             assert len(mandate.rum) <= 35
+        # Mandates whose debits were presented remember their first and last collection.
+        used = session.scalars(
+            select(SepaMandate).where(SepaMandate.first_collected_on.is_not(None))
+        ).all()
+        assert used and all(m.last_collected_on >= m.first_collected_on for m in used)
+        # Past years' declarations count the employees present on the day counted.
+        members = {member.id: member for member in session.scalars(select(Member))}
+        employees = session.scalars(select(Employee)).all()
+        declarations = session.scalars(
+            select(WorkforceDeclaration).where(WorkforceDeclaration.year < today.year)
+        ).all()
+        assert declarations
+        for declaration in declarations:
+            counted_on = max(date(declaration.year, 1, 1), members[declaration.member_id].joined_on)
+            present = Counter(
+                employee.follow_up_category
+                for employee in employees
+                if employee.member_id == declaration.member_id
+                and employee.hired_on <= counted_on
+                and (employee.exited_on is None or employee.exited_on >= counted_on)
+            )
+            assert (
+                declaration.headcount_si,
+                declaration.headcount_sia,
+                declaration.headcount_sir,
+            ) == (present["si"], present["sia"], present["sir"])
         # Every invoice's schedule adds up to its total, to the cent.
         sums = dict(
             session.execute(

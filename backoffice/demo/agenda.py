@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.demo.bulk import BulkWriter
 from backoffice.demo.data import CENTRES
-from backoffice.demo.members import EmployeeFacts, MemberFacts
+from backoffice.demo.employees import EmployeeFacts
+from backoffice.demo.members import MemberFacts
 from backoffice.demo.people import NamePools, phone
 from backoffice.models import (
     CentreOpeningHours,
@@ -119,18 +120,18 @@ class EmployeePool:
         if member.ceased_on is not None:
             return
         pool = self.by_centre.setdefault(member.centre_id, [])
-        for employee in member.employees:
-            if employee.exited_on is not None:
-                continue
-            if employee.from_portal and len(self.new_hires) < self.capacity:
+        capacity, rand = self.capacity, self.rng.random
+        count = self.seen.get(member.centre_id, 0)
+        for employee in member.active:
+            if employee.from_portal and len(self.new_hires) < capacity:
                 self.new_hires.append((member.id, account_login, employee))
-            count = self.seen.get(member.centre_id, 0) + 1
-            self.seen[member.centre_id] = count
-            entry = (member.id, member.centre_id, employee)
-            if len(pool) < self.capacity:
-                pool.append(entry)
-            elif (slot := self.rng.randrange(count)) < self.capacity:
-                pool[slot] = entry  # reservoir sampling keeps a uniform sample
+            count += 1
+            if count <= capacity:
+                pool.append((member.id, member.centre_id, employee))
+            elif (slot := int(rand() * count)) < capacity:
+                # reservoir sampling keeps a uniform sample
+                pool[slot] = (member.id, member.centre_id, employee)
+        self.seen[member.centre_id] = count
 
 
 def book_agenda(

@@ -1,13 +1,20 @@
-"""Three years of invoices, schedules and payments, computed with the billing rules."""
+"""Three years of invoices, schedules and payments, computed with the billing rules.
+
+Hundreds of thousands of rows: the big tables (lines, instalments, payments) are
+appended as tuples of their ``*_COLUMNS``, and what repeats is computed once — the
+amounts of an invoice for a given workforce, the split of a total into instalments, a
+local day and hour as an instant.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from backoffice import clock
 from backoffice.demo.bulk import BulkWriter
+from backoffice.demo.draw import between
 from backoffice.demo.members import MemberFacts
 from backoffice.models.employees import FollowUpCategory
 from backoffice.references import creditor_reference
@@ -15,6 +22,47 @@ from backoffice.services.billing import pricing, schedule
 
 # Why the demo's debits came back (ISO codes), insufficient funds most often.
 RETURN_CODES = ("AM04", "AM04", "AM04", "AM04", "MS02", "AC04", "MD06", "AM04", "MS03")
+LINE_COLUMNS = (
+    "invoice_id",
+    "position",
+    "label",
+    "category",
+    "quantity",
+    "unit_price_cents",
+    "amount_cents",
+)
+INSTALMENT_COLUMNS = (
+    "id",
+    "invoice_id",
+    "position",
+    "due_on",
+    "amount_cents",
+    "paid_cents",
+    "credited_cents",
+    "superseded_at",
+    "sepa_state",
+    "prenotification_id",
+    "collection_id",
+    "end_to_end_id",
+    "rejection_code",
+    "card_payment_reference",
+    "version",
+)
+PAYMENT_COLUMNS = (
+    "id",
+    "member_id",
+    "invoice_id",
+    "method",
+    "amount_cents",
+    "received_on",
+    "reference",
+    "recorded_at",
+    "recorded_by_id",
+    "collection_id",
+    "version",
+)
+ALLOCATION_COLUMNS = ("payment_id", "instalment_id", "amount_cents")
+METHODS = ("transfer", "transfer", "cheque", "card")
 
 
 @dataclass(frozen=True)
@@ -60,6 +108,35 @@ class BillingHistory:
         self.staff_id = billing_staff_id
         self.totals = BillingTotals()
         self.current_year = max(plan.year for plan in plans)
+        self._amounts: dict[tuple[int, tuple[int, ...], bool], pricing.Amounts] = {}
+        self._schedules: dict[tuple[int, int], list[tuple[date, int]]] = {}
+        self._instants: dict[tuple[date, time], datetime] = {}
+
+    def _amounts_for(
+        self, plan: YearPlan, counts: dict[FollowUpCategory, int], direct_debit: bool
+    ) -> pricing.Amounts:
+        """The invoice's amounts; small firms share a handful of workforces."""
+        key = (plan.year, tuple(counts.values()), direct_debit)
+        amounts = self._amounts.get(key)
+        if amounts is None:
+            amounts = pricing.annual_contribution(plan.prices, counts, direct_debit)
+            self._amounts[key] = amounts
+        return amounts
+
+    def _schedule_for(self, plan: YearPlan, total_cents: int) -> list[tuple[date, int]]:
+        key = (plan.year, total_cents)
+        parts = self._schedules.get(key)
+        if parts is None:
+            parts = schedule.plan(total_cents, plan.due_dates, plan.minimum_instalment_cents)
+            self._schedules[key] = parts
+        return parts
+
+    def _at(self, day: date, hour: time) -> datetime:
+        """``clock.at_local`` remembered: a few hundred days, hundreds of thousands of rows."""
+        instant = self._instants.get((day, hour))
+        if instant is None:
+            instant = self._instants[day, hour] = clock.at_local(day, hour)
+        return instant
 
     def bill(self, writer: BulkWriter, member: MemberFacts) -> None:
         profile = self._profile(member)
@@ -98,7 +175,7 @@ class BillingHistory:
         plan: YearPlan,
         counts: dict[FollowUpCategory, int],
     ) -> None:
-        declared_on = date(plan.year, 1, self.rng.randint(5, 31))
+        declared_on = date(plan.year, 1, between(self.rng, 5, 31))
         writer.add(
             "workforce_declarations",
             {
@@ -107,7 +184,7 @@ class BillingHistory:
                 "headcount_si": counts[FollowUpCategory.SI],
                 "headcount_sia": counts[FollowUpCategory.SIA],
                 "headcount_sir": counts[FollowUpCategory.SIR],
-                "declared_at": clock.at_local(declared_on, time(10, 30)),
+                "declared_at": self._at(declared_on, time(10, 30)),
                 "source": "portal",
                 "declared_by_account_id": member.account_id,
                 "declared_by_staff_id": None,
@@ -124,7 +201,7 @@ class BillingHistory:
         profile: str,
     ) -> None:
         direct_debit = bool(member.mandate_signed_on and member.mandate_signed_on < plan.issue_on)
-        amounts = pricing.annual_contribution(plan.prices, counts, direct_debit)
+        amounts = self._amounts_for(plan, counts, direct_debit)
         invoice_id = self.ids.invoice
         self.ids.invoice += 1
         sequence = self.totals.invoices_per_year.get(plan.year, 0) + 1
@@ -146,7 +223,7 @@ class BillingHistory:
                 "period_start": date(plan.year, 1, 1),
                 "period_end": date(plan.year, 12, 31),
                 "issued_on": plan.issue_on,
-                "issued_at": clock.at_local(plan.issue_on, time(9)),
+                "issued_at": self._at(plan.issue_on, time(9)),
                 "issued_by_id": self.staff_id,
                 "campaign_id": plan.campaign_id,
                 "tariff_id": plan.tariff_id,
@@ -165,22 +242,20 @@ class BillingHistory:
                 "billing_city": member.address.city,
             },
         )
+        lines = writer.table("invoice_lines", LINE_COLUMNS)
         for position, line in enumerate(amounts.lines, start=1):
-            writer.add(
-                "invoice_lines",
-                {
-                    "invoice_id": invoice_id,
-                    "position": position,
-                    "label": line.label,
-                    "category": line.category.value if line.category else None,
-                    "quantity": line.quantity,
-                    "unit_price_cents": line.unit_price_cents,
-                    "amount_cents": line.amount_cents,
-                },
+            lines.append(
+                (
+                    invoice_id,
+                    position,
+                    line.label,
+                    line.category,  # a StrEnum (its value), or None
+                    line.quantity,
+                    line.unit_price_cents,
+                    line.amount_cents,
+                )
             )
-        parts = schedule.plan(
-            amounts.total_ttc_cents, plan.due_dates, plan.minimum_instalment_cents
-        )
+        parts = self._schedule_for(plan, amounts.total_ttc_cents)
         for position, (due_on, amount) in enumerate(parts, start=1):
             is_last = position == len(parts)
             self._instalment(
@@ -241,13 +316,31 @@ class BillingHistory:
                 "card_payment_reference": None,
                 "version": 1,
             },
+        writer.table("instalments", INSTALMENT_COLUMNS).append(
+            (
+                instalment_id,
+                invoice_id,
+                position,
+                due_on,
+                amount,
+                paid,
+                0,
+                None,
+                "rejected" if rejected else ("sent" if sent else "none"),
+                None,
+                None,
+                f"HIST{instalment_id}" if sent else None,
+                "AM04" if rejected else None,
+                None,
+                1,
+            )
         )
         if sent and member.mandate_row is not None:
             row = member.mandate_row
             row["first_collected_on"] = row["first_collected_on"] or due_on
             row["last_collected_on"] = due_on
         if paid:
-            extra = self.rng.randint(1000, 5000) if profile == "overpaid" and is_last else 0
+            extra = between(self.rng, 1000, 5000) if profile == "overpaid" and is_last else 0
             self._payment(
                 writer, member, invoice_id, instalment_id, due_on, paid, extra, direct_debit
             )
@@ -290,35 +383,28 @@ class BillingHistory:
     ) -> None:
         payment_id = self.ids.payment
         self.ids.payment += 1
-        method = (
-            "direct_debit"
-            if direct_debit
-            else self.rng.choice(["transfer", "transfer", "cheque", "card"])
+        rand = self.rng.random
+        method = "direct_debit" if direct_debit else METHODS[int(rand() * len(METHODS))]
+        received_on = due_on if direct_debit else due_on + timedelta(days=int(rand() * 18) - 12)
+        if method == "cheque":
+            reference: str | None = f"CHQ {1_000_000 + int(rand() * 9_000_000)}"
+        else:
+            reference = f"VIR {member.code}" if method == "transfer" else None
+        writer.table("payments", PAYMENT_COLUMNS).append(
+            (
+                payment_id,
+                member.id,
+                invoice_id,
+                method,
+                paid + extra,
+                received_on,
+                reference,
+                self._at(received_on + timedelta(days=1), time(11)),
+                self.staff_id,
+                None,
+                1,
+            )
         )
-        received_on = due_on if direct_debit else due_on - timedelta(days=self.rng.randint(-5, 12))
-        writer.add(
-            "payments",
-            {
-                "id": payment_id,
-                "member_id": member.id,
-                "invoice_id": invoice_id,
-                "method": method,
-                "amount_cents": paid + extra,
-                "received_on": received_on,
-                "reference": f"CHQ {self.rng.randrange(10**6, 10**7)}"
-                if method == "cheque"
-                else (f"VIR {member.code}" if method == "transfer" else None),
-                "recorded_at": clock.at_local(received_on + timedelta(days=1), time(11)),
-                "recorded_by_id": self.staff_id,
-                "collection_id": None,
-                "version": 1,
-            },
-        )
-        writer.add(
-            "payment_allocations",
-            {
-                "payment_id": payment_id,
-                "instalment_id": instalment_id,
-                "amount_cents": paid,
-            },
+        writer.table("payment_allocations", ALLOCATION_COLUMNS).append(
+            (payment_id, instalment_id, paid)
         )

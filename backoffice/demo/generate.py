@@ -26,7 +26,7 @@ from backoffice.demo import members as member_rows
 from backoffice.demo.accounting import keep_books
 from backoffice.demo.agenda import EmployeePool, book_agenda, build_care_network
 from backoffice.demo.billing import BillingHistory, BillingIds, YearPlan
-from backoffice.demo.bulk import BulkWriter, analyze, reset_sequences
+from backoffice.demo.bulk import BulkWriter, analyze, collection_paused, reset_sequences
 from backoffice.demo.members import MemberFactory
 from backoffice.demo.people import NamePools
 from backoffice.demo.portal_activity import PortalActivity
@@ -96,7 +96,11 @@ Progress = Callable[[float, str], None]
 def generate(
     database: Database, options: DemoOptions, progress: Progress | None = None
 ) -> DemoSummary:
-    report = progress or (lambda _fraction, _message: None)
+    with collection_paused():
+        return _generate(database, options, progress or (lambda _fraction, _message: None))
+
+
+def _generate(database: Database, options: DemoOptions, report: Progress) -> DemoSummary:
     started = timer.perf_counter()
     rng = random.Random(options.seed)
     today = clock.today()
@@ -121,7 +125,14 @@ def generate(
     pool = EmployeePool(capacity=3000, rng=rng)
     with database.transaction() as session:
         writer = BulkWriter(session.connection())
-        factory = MemberFactory(rng, pools, today, portal_hash, network.doctors_by_centre)
+        factory = MemberFactory(
+            rng,
+            pools,
+            today,
+            portal_hash,
+            network.doctors_by_centre,
+            [plan.year for plan in plans],
+        )
         billing = _bulk_members(writer, factory, plans, pool, options, staff_ids, report)
         _close_campaigns(session, plans, billing)
         report(0.82, tr("Booking the agenda"))
@@ -202,10 +213,12 @@ def _bulk_members(
             employee_count=2000 if large else None,
         )
         ids["member"] += 1
-        ids["employee"] += len(facts.employees)
+        ids["employee"] += facts.employee_count
         ids["account"] += 1
         ids["mandate"] += 1 if facts.mandate_row else 0
         billing.bill(writer, facts)
+        if facts.mandate_row is not None:  # with the collections the billing presented
+            writer.add("sepa_mandates", facts.mandate_row)
         pool.offer(facts, facts.code)
         if (index + 1) % CHUNK == 0:
             writer.flush(background=True)

@@ -8,20 +8,21 @@ from schwifty import IBAN
 from stdnum import luhn
 
 from backoffice.demo.data import BANKS
+from backoffice.demo.draw import between, pick
 
 
 def siret(rng: random.Random) -> str:
     """A SIRET whose SIREN and whole number both pass the Luhn check."""
-    siren_body = f"{rng.randrange(10_000_000, 99_999_999)}"
+    siren_body = f"{between(rng, 10_000_000, 99_999_998)}"
     siren = siren_body + luhn.calc_check_digit(siren_body)
-    nic_body = f"{siren}{rng.randrange(1, 99):04d}"
+    nic_body = f"{siren}{between(rng, 1, 98):04d}"
     return nic_body + luhn.calc_check_digit(nic_body)
 
 
 def bank_account(rng: random.Random) -> tuple[str, str]:
     """(IBAN, BIC) of a real French bank; schwifty computes the RIB key and the BIC."""
-    bank_code, branch = rng.choice(BANKS)
-    account = f"{rng.randrange(0, 10**11):011d}"
+    bank_code, branch = pick(rng, BANKS)
+    account = f"{between(rng, 0, 10**11 - 1):011d}"
     iban = IBAN.generate("FR", bank_code=bank_code + branch, account_code=account)
     bic = iban.bic
     return iban.compact, str(bic)[:8] if bic and str(bic).endswith("XXX") else str(bic)

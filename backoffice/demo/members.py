@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from backoffice import clock
-from backoffice.demo import identifiers
+from backoffice.demo import employees, identifiers
 from backoffice.demo.bulk import BulkWriter
-from backoffice.demo.data import JOBS, LEGAL_FORMS, SIA_RISKS, TRADES
+from backoffice.demo.data import LEGAL_FORMS, TRADES
+from backoffice.demo.draw import between, pick
+from backoffice.demo.employees import EmployeeFacts, EmployeeGenerator
 from backoffice.demo.people import Address, NamePools, address, email_for, phone
 from backoffice.models.employees import FollowUpCategory
 from backoffice.models.members import member_search_text
 
 RISK_CATEGORY: dict[str, FollowUpCategory] = {}  # filled from the database by the generator
-
-_JOB_CUMULATIVE = list(itertools.accumulate(job[2] for job in JOBS))
-_BIRTH_FIRST = date(1960, 1, 1).toordinal()
-_BIRTH_SPAN = date(2006, 12, 31).toordinal() - _BIRTH_FIRST
-
-
-def _category_of(risks: list[str]) -> FollowUpCategory:
-    category = FollowUpCategory.SI
-    for risk in risks:
-        found = RISK_CATEGORY[risk]
-        if found == FollowUpCategory.SIR:
-            return found
-        category = found
-    return category
 
 
 # (share of members, smallest, largest workforce): mostly small firms, a few large ones.
@@ -43,17 +31,6 @@ WORKFORCE_BANDS = [
 
 
 @dataclass
-class EmployeeFacts:
-    """What the billing and agenda generators need to know of an employee."""
-
-    id: int
-    category: FollowUpCategory
-    hired_on: date
-    exited_on: date | None
-    from_portal: bool
-
-
-@dataclass
 class MemberFacts:
     id: int
     code: str
@@ -64,36 +41,34 @@ class MemberFacts:
     centre_id: int
     account_id: int
     mandate_signed_on: date | None
-    employees: list[EmployeeFacts] = field(default_factory=list)
-    mandate_row: dict[str, object] | None = None  # updated with the collection dates
+    employee_count: int = 0
+    active: list[EmployeeFacts] = field(default_factory=list)  # employees not exited
+    headcounts: dict[date, dict[FollowUpCategory, int]] = field(default_factory=dict)
+    # Written once the billing has set its first and last collections.
+    mandate_row: dict[str, object] | None = None
 
     def headcounts_on(self, day: date) -> dict[FollowUpCategory, int]:
-        counts = dict.fromkeys(FollowUpCategory, 0)
-        for employee in self.employees:
-            if employee.hired_on <= day and (
-                employee.exited_on is None or employee.exited_on >= day
-            ):
-                counts[employee.category] += 1
-        return counts
+        """Employees present on ``day`` per category (days counted while generating)."""
+        return self.headcounts[day]
 
 
 def workforce_size(rng: random.Random) -> int:
     draw = rng.random()
     for share, low, high in WORKFORCE_BANDS:
         if draw < share:
-            return rng.randint(low, high)
+            return between(rng, low, high)
         draw -= share
-    return rng.randint(1, 5)
+    return between(rng, 1, 5)
 
 
 def random_day(rng: random.Random, start: date, end: date) -> date:
     span = (end - start).days
-    return start + timedelta(days=rng.randint(0, max(span, 0)))
+    return start + timedelta(days=between(rng, 0, max(span, 0)))
 
 
 def company_name(rng: random.Random, pools: NamePools, trade: str) -> str:
-    last = rng.choice(pools.last)
-    pattern = rng.randrange(4)
+    last = pick(rng, pools.last)
+    pattern = int(rng.random() * 4)
     if pattern == 0:
         return f"{trade} {last}"
     if pattern == 1:
@@ -113,15 +88,20 @@ class MemberFactory:
         today: date,
         portal_hash: str,
         centres: dict[int, list[int]],
+        count_years: Sequence[int],
     ) -> None:
-        """``centres`` maps each visit centre to the doctors who consult there."""
+        """``centres`` maps each visit centre to the doctors who consult there;
+        ``count_years`` are the years whose workforce the billing counts."""
         self.rng = rng
         self.pools = pools
         self.today = today
         self.portal_hash = portal_hash
         self.centres = centres
         self.centre_ids = sorted(centres)
+        self.count_years = list(count_years)
+        self.first_names = pools.female_first + pools.male_first
         self.now = clock.now()
+        self.employees = EmployeeGenerator(rng, pools, today, RISK_CATEGORY, self.now)
 
     def build(
         self,
@@ -135,9 +115,9 @@ class MemberFactory:
     ) -> MemberFacts:
         rng = self.rng
         code = f"{100000 + member_id}"
-        naf, trade = rng.choice(TRADES)
+        naf, trade = pick(rng, TRADES)
         name = company_name(rng, self.pools, trade)
-        legal_name = f"{name} {rng.choice(LEGAL_FORMS)}".upper()
+        legal_name = f"{name} {pick(rng, LEGAL_FORMS)}".upper()
         place = address(rng)
         joined_on = (
             random_day(rng, date(1990, 1, 1), self.today - timedelta(days=200))
@@ -153,10 +133,7 @@ class MemberFactory:
             if rng.random() < 0.03
             else None
         )
-        contact = (
-            f"{rng.choice(self.pools.female_first + self.pools.male_first)} "
-            f"{rng.choice(self.pools.last)}"
-        )
+        contact = f"{pick(rng, self.first_names)} {pick(rng, self.pools.last)}"
         siret = identifiers.siret(rng)
         writer.add(
             "members",
@@ -169,7 +146,7 @@ class MemberFactory:
                 "naf_code": naf,
                 "status": "ceased" if ceased_on else "active",
                 "joined_on": joined_on,
-                "activity_started_on": joined_on - timedelta(days=rng.randint(0, 3000)),
+                "activity_started_on": joined_on - timedelta(days=between(rng, 0, 3000)),
                 "ceased_on": ceased_on,
                 "has_employees": ceased_on is None,
                 "address_line1": place.line1,
@@ -194,7 +171,7 @@ class MemberFactory:
                 "convocation_phone": phone(rng),
                 "convocation_email": email_for("rh", name) if rng.random() < 0.6 else None,
                 "visit_centre_id": (centre_id := self.centre_ids[member_id % len(self.centre_ids)]),
-                "referent_professional_id": rng.choice(self.centres[centre_id]),
+                "referent_professional_id": pick(rng, self.centres[centre_id]),
                 "search_text": member_search_text(
                     code, legal_name, None, siret, place.postcode, place.city
                 ),
@@ -214,80 +191,22 @@ class MemberFactory:
             account_id=account_id,
             mandate_signed_on=None,
         )
-        count = employee_count if employee_count is not None else workforce_size(rng)
-        self._employees(writer, facts, employee_id, count)
+        workforce = self.employees.generate(
+            writer.table("employees", employees.COLUMNS),
+            writer.table("employee_risk_factors", employees.RISK_COLUMNS),
+            member_id,
+            joined_on,
+            ceased_on,
+            employee_id,
+            employee_count if employee_count is not None else workforce_size(rng),
+            [max(date(year, 1, 1), joined_on) for year in self.count_years],
+        )
+        facts.employee_count, facts.active, facts.headcounts = workforce
         self._portal_account(writer, facts, contact)
         if ceased_on is None and rng.random() < 0.3:
-            facts.mandate_row = self._mandate(writer, facts, mandate_id)
+            facts.mandate_row = self._mandate(facts, mandate_id)
             facts.mandate_signed_on = facts.mandate_row["signed_on"]  # type: ignore[assignment]
         return facts
-
-    def _employees(
-        self, writer: BulkWriter, member: MemberFacts, first_id: int, count: int
-    ) -> None:
-        """``count`` employees, drawn in batches (a million of them must stay cheap)."""
-        rng = self.rng
-        jobs = rng.choices(JOBS, cum_weights=_JOB_CUMULATIVE, k=count)
-        last_names = rng.choices(self.pools.last, k=count)
-        end = member.ceased_on or self.today
-        hire_span = (end - member.joined_on).days + 1
-        recent_start = max(member.joined_on, self.today - timedelta(days=45))
-        recent_span = (self.today - recent_start).days + 1
-        for offset, (job, last_name) in enumerate(zip(jobs, last_names, strict=True)):
-            employee_id = first_id + offset
-            female = rng.random() < 0.45
-            pcs, title, _weight, likely = job
-            risks = [risk for risk in likely if rng.random() < 0.7]
-            if rng.random() < 0.05:
-                risks.append(SIA_RISKS[int(rng.random() * len(SIA_RISKS))])
-            category = _category_of(risks)
-            from_portal = member.ceased_on is None and rng.random() < 0.03
-            if from_portal:
-                hired_on = recent_start + timedelta(days=int(rng.random() * recent_span))
-            else:
-                hired_on = member.joined_on + timedelta(days=int(rng.random() * hire_span))
-            exited_on = member.ceased_on
-            if exited_on is None and not from_portal and rng.random() < 0.08:
-                exited_on = hired_on + timedelta(
-                    days=int(rng.random() * ((self.today - hired_on).days + 1))
-                )
-            visit_start = max(hired_on, self.today - timedelta(days=1900))
-            last_visit = (
-                visit_start
-                + timedelta(days=int(rng.random() * ((self.today - visit_start).days + 1)))
-                if rng.random() < 0.7
-                else None
-            )
-            firsts = self.pools.female_first if female else self.pools.male_first
-            writer.add(
-                "employees",
-                {
-                    "id": employee_id,
-                    "member_id": member.id,
-                    "civility": "Mme" if female else "M.",
-                    "last_name": last_name,
-                    "first_name": firsts[int(rng.random() * len(firsts))],
-                    "birth_date": date.fromordinal(_BIRTH_FIRST + int(rng.random() * _BIRTH_SPAN)),
-                    "pcs_code": pcs,
-                    "job_title": title,
-                    "follow_up_category": category.value,
-                    "hired_on": hired_on,
-                    "exited_on": exited_on,
-                    "exit_reason": None
-                    if exited_on is None
-                    else ("Cessation d'activité" if member.ceased_on else "Fin de contrat"),
-                    "origin": "portal" if from_portal else "backoffice",
-                    "last_visit_on": last_visit,
-                    "version": 1,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                },
-            )
-            for risk in set(risks):
-                writer.add("employee_risk_factors", {"employee_id": employee_id, "risk_code": risk})
-            member.employees.append(
-                EmployeeFacts(employee_id, category, hired_on, exited_on, from_portal)
-            )
 
     def _portal_account(self, writer: BulkWriter, member: MemberFacts, contact: str) -> None:
         rng = self.rng
@@ -319,9 +238,8 @@ class MemberFactory:
             },
         )
 
-    def _mandate(
-        self, writer: BulkWriter, member: MemberFacts, mandate_id: int
-    ) -> dict[str, object]:
+    def _mandate(self, member: MemberFacts, mandate_id: int) -> dict[str, object]:
+        """The mandate's row, for the caller to write once its collections are known."""
         iban, bic = identifiers.bank_account(self.rng)
         signed_on = random_day(
             self.rng, max(member.joined_on, date(2015, 1, 1)), date(self.today.year - 2, 1, 31)
@@ -349,9 +267,8 @@ class MemberFactory:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        writer.add("sepa_mandates", row)
         return row
 
 
 def clock_time(rng: random.Random) -> time:
-    return time(rng.randint(7, 19), rng.randrange(0, 60))
+    return time(between(rng, 7, 19), between(rng, 0, 59))

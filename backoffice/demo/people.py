@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from faker import Faker
 
 from backoffice.demo.data import ADDRESS_EXTRAS, STREET_KINDS, STREET_NAMES, TOWNS
+from backoffice.demo.draw import between, pick
+
+PHONE_PREFIXES = ("03 89", "03 88", "06", "07", "03 29")
 
 
 @dataclass(frozen=True)
@@ -37,15 +40,15 @@ class Address:
 
 
 def address(rng: random.Random) -> Address:
-    postcode, city = rng.choice(TOWNS)
-    line1 = f"{rng.randint(1, 180)} {rng.choice(STREET_KINDS)} {rng.choice(STREET_NAMES)}"
-    return Address(line1, rng.choice(ADDRESS_EXTRAS) or None, postcode, city)
+    postcode, city = pick(rng, TOWNS)
+    line1 = f"{between(rng, 1, 180)} {pick(rng, STREET_KINDS)} {pick(rng, STREET_NAMES)}"
+    return Address(line1, pick(rng, ADDRESS_EXTRAS) or None, postcode, city)
 
 
 def phone(rng: random.Random) -> str:
-    prefix = rng.choice(["03 89", "03 88", "06", "07", "03 29"])
+    prefix = pick(rng, PHONE_PREFIXES)
     digits = 8 if len(prefix) == 2 else 6
-    number = f"{rng.randrange(10**digits):0{digits}d}"
+    number = f"{between(rng, 0, 10**digits - 1):0{digits}d}"
     return prefix + " " + " ".join(number[i : i + 2] for i in range(0, digits, 2))
 
 

@@ -6,9 +6,11 @@ firms, and accounts locked by repeated failed logins."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -33,6 +35,15 @@ from backoffice.portal import simulator
 from backoffice.services import audit
 
 WRONG_PASSWORD = "mauvais-mot-de-passe"
+BATCH = 500  # portal actions submitted at once
+
+
+class ChangeTarget(NamedTuple):
+    """What a change needs to know of its member."""
+
+    id: int
+    legal_name: str
+    employee_id: int | None  # the first employee still present, if any
 
 
 class PortalActivity:
@@ -67,32 +78,63 @@ class PortalActivity:
     # -- member changes -------------------------------------------------------------------
 
     def submit_changes(self, count: int) -> int:
+        """``count`` changes of every kind by random members, submitted in batches (the
+        portal simulator reads and writes a batch at once)."""
         kinds = list(ChangeKind)
-        made = 0
-        for index in range(count):
-            code = self.rng.choice(self.active_codes)
-            kind = kinds[index % len(kinds)]
-            if self._submit(kind, code) is not None:
-                made += 1
-            self._lighten(index)
-        return made
+        codes = [self.rng.choice(self.active_codes) for _index in range(count)]
+        facts = self._member_facts(codes)
+        submissions = [
+            submission
+            for index, code in enumerate(codes)
+            if (submission := self._submission(kinds[index % len(kinds)], code, facts[code]))
+        ]
+        self._submit_all(submissions)
+        return len(submissions)
 
-    def _lighten(self, index: int) -> None:
+    def _submit_all(self, submissions: list[simulator.ChangeSubmission]) -> None:
+        for start in range(0, len(submissions), BATCH):
+            simulator.submit_changes(self.session, submissions[start : start + BATCH])
+            self._lighten()
+
+    def _lighten(self) -> None:
         """Keep the session small: every flush scans what it holds."""
-        if index % 50 == 49:
-            self.session.flush()
-            self.session.expunge_all()
+        self.session.flush()
+        self.session.expunge_all()
 
-    def _submit(
-        self, kind: ChangeKind, code: str, *, at: datetime | None = None, login: str | None = None
-    ) -> object | None:
-        member = self.session.scalar(select(Member).where(Member.member_code == code))
-        assert member is not None
-        employee = self._employee_of(member.id)
+    def _member_facts(self, codes: Iterable[str]) -> dict[str, ChangeTarget]:
+        """(id, legal name, first employee still present) of each member, two queries."""
+        rows = self.session.execute(
+            select(Member.member_code, Member.id, Member.legal_name).where(
+                Member.member_code.in_(set(codes))
+            )
+        ).all()
+        first = dict(
+            self.session.execute(
+                select(Employee.member_id, func.min(Employee.id))
+                .where(
+                    Employee.member_id.in_([row.id for row in rows]),
+                    Employee.exited_on.is_(None),
+                )
+                .group_by(Employee.member_id)
+            ).all()
+        )
+        return {
+            row.member_code: ChangeTarget(row.id, row.legal_name, first.get(row.id)) for row in rows
+        }
+
+    def _submission(
+        self,
+        kind: ChangeKind,
+        code: str,
+        member: ChangeTarget,
+        *,
+        at: datetime | None = None,
+        login: str | None = None,
+    ) -> simulator.ChangeSubmission | None:
         values: dict[str, object]
         employee_id = None
         if kind == ChangeKind.COMPANY_RECORD:
-            values = self._company_values(member)
+            values = self._company_values(member.legal_name)
         elif kind == ChangeKind.SITUATION:
             values = {
                 "situation": self.rng.choice(["cessation", "no_employees"]),
@@ -103,10 +145,10 @@ class PortalActivity:
             values = {"iban": iban, "bic": bic, "email": email_for("compta", member.legal_name)}
         elif kind == ChangeKind.EMPLOYEE_ADDED:
             values = self._new_employee_values()
-        elif employee is None:
+        elif member.employee_id is None:
             return None
         elif kind == ChangeKind.EMPLOYEE_EXITED:
-            employee_id = employee.id
+            employee_id = member.employee_id
             values = {
                 "exited_on": self.today - timedelta(days=self.rng.randint(0, 20)),
                 "exit_reason": self.rng.choice(
@@ -114,7 +156,7 @@ class PortalActivity:
                 ),
             }
         else:
-            employee_id = employee.id
+            employee_id = member.employee_id
             pcs, job, _weight, risks = self.rng.choice(JOBS)
             values = {
                 "pcs_code": pcs,
@@ -122,20 +164,19 @@ class PortalActivity:
                 "risk_factors": list(risks),
                 "follow_up_category": _category(risks).value,
             }
-        return simulator.submit_change(
-            self.session,
+        return simulator.ChangeSubmission(
             login or code,
             kind,
             values,
             member_code=code,
             employee_id=employee_id,
-            submitted_at=at or self.recent(),
             comment="Merci de prendre en compte ce changement."
             if self.rng.random() < 0.2
             else None,
+            submitted_at=at or self.recent(),
         )
 
-    def _company_values(self, member: Member) -> dict[str, object]:
+    def _company_values(self, legal_name: str) -> dict[str, object]:
         variant = self.rng.randrange(5)
         if variant == 0:
             place = address(self.rng)
@@ -149,12 +190,12 @@ class PortalActivity:
             return {"phone": phone(self.rng)}
         if variant == 2:
             name = f"{self.rng.choice(self.pools.female_first)} {self.rng.choice(self.pools.last)}"
-            return {"contact_name": name, "email": email_for(name, member.legal_name)}
+            return {"contact_name": name, "email": email_for(name, legal_name)}
         if variant == 3:
-            return {"billing_email": email_for("factures", member.legal_name)}
+            return {"billing_email": email_for("factures", legal_name)}
         postcode, city = self.rng.choice(TOWNS)
         return {
-            "billing_name": member.legal_name,
+            "billing_name": legal_name,
             "billing_address_line1": "BP 42",
             "billing_postcode": postcode,
             "billing_city": city,
@@ -178,14 +219,6 @@ class PortalActivity:
             "risk_factors": list(risks),
             "follow_up_category": _category(risks).value,
         }
-
-    def _employee_of(self, member_id: int) -> Employee | None:
-        return self.session.scalar(
-            select(Employee)
-            .where(Employee.member_id == member_id, Employee.exited_on.is_(None))
-            .order_by(Employee.id)
-            .limit(1)
-        )
 
     def special_cases(self) -> None:
         """A duplicate, a conflict with a staff edit, and employee requests sent in January
@@ -220,8 +253,17 @@ class PortalActivity:
             after={"email": member.email},
         )
         january = clock.at_local(date(self.today.year, 1, 12), time(9, 40))
-        for kind in (ChangeKind.EMPLOYEE_ADDED, ChangeKind.EMPLOYEE_EXITED):
-            self._submit(kind, self.rng.choice(self.active_codes), at=january)
+        codes = [self.rng.choice(self.active_codes) for _kind in range(2)]
+        facts = self._member_facts(codes)
+        self._submit_all(
+            [
+                submission
+                for kind, code in zip(
+                    (ChangeKind.EMPLOYEE_ADDED, ChangeKind.EMPLOYEE_EXITED), codes, strict=True
+                )
+                if (submission := self._submission(kind, code, facts[code], at=january))
+            ]
+        )
         self._requests_to_reject(member)
 
     def _requests_to_reject(self, member: Member) -> None:
@@ -252,25 +294,36 @@ class PortalActivity:
     # -- declarations, firms, accounts ------------------------------------------------------
 
     def late_declarations(self, member_ids: list[int]) -> int:
-        declared = 0
-        for member_id in member_ids[: len(member_ids) // 2]:
-            member = self.session.get(Member, member_id)
-            if member is None or member.status != MemberStatus.ACTIVE:
-                continue
-            simulator.declare_workforce(
-                self.session,
-                member.member_code,
+        """Half of the members who had not declared this year do it now."""
+        codes = dict(
+            self.session.execute(
+                select(Member.id, Member.member_code).where(
+                    Member.id.in_(member_ids[: len(member_ids) // 2]),
+                    Member.status == MemberStatus.ACTIVE,
+                )
+            ).all()
+        )
+        declarations = [
+            simulator.Declaration(
+                codes[member_id],
                 self.today.year,
                 self.rng.randint(0, 12),
                 self.rng.randint(0, 3),
                 self.rng.randint(0, 4),
                 declared_at=self.recent(6),
             )
-            declared += 1
-        return declared
+            for member_id in member_ids[: len(member_ids) // 2]
+            if member_id in codes
+        ]
+        for start in range(0, len(declarations), BATCH):
+            simulator.declare_workforces(self.session, declarations[start : start + BATCH])
+            self._lighten()
+        return len(declarations)
 
     def accounting_firms(self, count: int) -> list[str]:
         logins = []
+        ids = self._member_ids()
+        requests = []
         for number in range(1, count + 1):
             name = f"Cabinet {self.rng.choice(self.pools.last)} Expertise Comptable"
             place = address(self.rng)
@@ -302,23 +355,37 @@ class PortalActivity:
             clients = self.rng.sample(
                 self.active_codes, k=min(len(self.active_codes), self.rng.randint(4, 25))
             )
-            for code in clients:
-                member_id = self.session.scalar(select(Member.id).where(Member.member_code == code))
-                self.session.add(
-                    FirmAccess(
-                        firm_id=firm.id,
-                        member_id=member_id,
-                        consent_on=self.today - timedelta(days=self.rng.randint(30, 1500)),
-                        granted_at=clock.now() - timedelta(days=self.rng.randint(30, 1500)),
-                        granted_by_id=self.staff_id,
+            self.session.add_all(
+                FirmAccess(
+                    firm_id=firm.id,
+                    member_id=ids[code],
+                    consent_on=self.today - timedelta(days=self.rng.randint(30, 1500)),
+                    granted_at=clock.now() - timedelta(days=self.rng.randint(30, 1500)),
+                    granted_by_id=self.staff_id,
+                )
+                for code in clients
+            )
+            logins.append(firm.code)
+            requests.append((firm.code, clients[0]))
+        self._lighten()
+        # Firms submit on behalf of their clients, too.
+        facts = self._member_facts(code for _login, code in requests)
+        self._submit_all(
+            [
+                submission
+                for login, code in requests
+                if (
+                    submission := self._submission(
+                        ChangeKind.EMPLOYEE_ADDED, code, facts[code], login=login
                     )
                 )
-            self.session.flush()
-            logins.append(firm.code)
-            # Firms submit on behalf of their clients, too.
-            self._submit(ChangeKind.EMPLOYEE_ADDED, clients[0], login=firm.code)
-            self._lighten(number)
+            ]
+        )
         return logins
+
+    def _member_ids(self) -> dict[str, int]:
+        """Every member's id by its code (one query)."""
+        return dict(self.session.execute(select(Member.member_code, Member.id)).all())
 
     def lock_accounts(self, count: int) -> list[str]:
         codes = self.rng.sample(self.active_codes, k=min(count, len(self.active_codes)))
@@ -356,10 +423,9 @@ class PortalActivity:
     # -- appointments ---------------------------------------------------------------------
 
     def appointment_requests(self, pool: EmployeePool, count: int) -> int:
-        made = 0
-        for _member_id, login, employee in pool.new_hires[:count]:
-            simulator.request_appointment(
-                self.session,
+        """New hires' first visits, then periodic and return-to-work requests."""
+        asks = [
+            simulator.AppointmentAsk(
                 login,
                 employee.id,
                 "examen_sir" if employee.category == FollowUpCategory.SIR else "vip_embauche",
@@ -368,14 +434,23 @@ class PortalActivity:
                 comment="Nouvelle embauche",
                 submitted_at=self.recent(5),
             )
-            made += 1
-        for _ in range(max(2, count // 3)):
-            centre = self.rng.choice(list(pool.by_centre))
-            member_id, _centre, employee = self.rng.choice(pool.by_centre[centre])
-            code = self.session.scalar(select(Member.member_code).where(Member.id == member_id))
-            simulator.request_appointment(
-                self.session,
-                code,
+            for _member_id, login, employee in pool.new_hires[:count]
+        ]
+        centres = list(pool.by_centre)
+        picked = [
+            self.rng.choice(pool.by_centre[self.rng.choice(centres)])
+            for _ in range(max(2, count // 3))
+        ]
+        codes = dict(
+            self.session.execute(
+                select(Member.id, Member.member_code).where(
+                    Member.id.in_({member_id for member_id, _centre, _employee in picked})
+                )
+            ).all()
+        )
+        asks += [
+            simulator.AppointmentAsk(
+                codes[member_id],
                 employee.id,
                 self.rng.choice(["periodique", "reprise", "demande"]),
                 wished_from=self.today + timedelta(days=3),
@@ -383,8 +458,12 @@ class PortalActivity:
                 comment=self.rng.choice([None, "Plutôt le matin", "Reprise après arrêt maladie"]),
                 submitted_at=self.recent(7),
             )
-            made += 1
-        return made
+            for member_id, _centre, employee in picked
+        ]
+        for start in range(0, len(asks), BATCH):
+            simulator.request_appointments(self.session, asks[start : start + BATCH])
+            self._lighten()
+        return len(asks)
 
     def cancellation_requests(self, count: int) -> int:
         upcoming = self.session.scalars(

@@ -7,12 +7,13 @@ the commit to the caller.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from backoffice import clock, passwords
 from backoffice.models import (
@@ -62,27 +63,76 @@ def account(session: Session, login: str) -> PortalAccount:
 
 def _member_for(session: Session, acting: PortalAccount, member_code: str | None) -> Member:
     """The member the account acts for: its own, or one that gave the firm access."""
-    if acting.kind == AccountKind.MEMBER:
-        member = acting.member
-        if member is None or (member_code and member.member_code != member_code):
-            raise PortalRefusal("a member account acts only for its own member")
-        return member
-    member = session.scalar(select(Member).where(Member.member_code == member_code))
-    if member is None:
-        raise PortalRefusal(f"unknown member {member_code}")
-    granted = session.scalar(
-        select(FirmAccess.id).where(
-            FirmAccess.firm_id == acting.firm_id,
-            FirmAccess.member_id == member.id,
-            FirmAccess.revoked_at.is_(None),
+    return _members_for(session, [(acting, member_code)])[0]
+
+
+def _members_for(
+    session: Session, asked: Sequence[tuple[PortalAccount, str | None]]
+) -> list[Member]:
+    """:func:`_member_for` of many (account, member code) pairs, reading the members and
+    the firms' accesses in one query each."""
+    codes = {code for acting, code in asked if acting.kind != AccountKind.MEMBER and code}
+    by_code = {
+        member.member_code: member
+        for member in session.scalars(select(Member).where(Member.member_code.in_(codes)))
+    }
+    firm_ids = {acting.firm_id for acting, _code in asked if acting.kind != AccountKind.MEMBER}
+    granted = set(
+        session.execute(
+            select(FirmAccess.firm_id, FirmAccess.member_id).where(
+                FirmAccess.firm_id.in_(firm_ids),
+                FirmAccess.member_id.in_([member.id for member in by_code.values()]),
+                FirmAccess.revoked_at.is_(None),
+            )
         )
     )
-    if granted is None:
-        raise PortalRefusal(f"firm {acting.login} has no access to {member_code}")
-    return member
+    members = []
+    for acting, member_code in asked:
+        if acting.kind == AccountKind.MEMBER:
+            member = acting.member
+            if member is None or (member_code and member.member_code != member_code):
+                raise PortalRefusal("a member account acts only for its own member")
+        else:
+            member = by_code.get(member_code or "")
+            if member is None:
+                raise PortalRefusal(f"unknown member {member_code}")
+            if (acting.firm_id, member.id) not in granted:
+                raise PortalRefusal(f"firm {acting.login} has no access to {member_code}")
+        members.append(member)
+    return members
+
+
+def _accounts(session: Session, logins: Iterable[str]) -> dict[str, PortalAccount]:
+    """The accounts of ``logins`` (one query), each member's own member loaded with it."""
+    wanted = set(logins)
+    found = {
+        account.login: account
+        for account in session.scalars(
+            select(PortalAccount)
+            .where(PortalAccount.login.in_(wanted))
+            .options(selectinload(PortalAccount.member))
+        )
+    }
+    missing = wanted - set(found)
+    if missing:
+        raise PortalRefusal(f"no portal account {sorted(missing)[0]}")
+    return found
 
 
 # -- member changes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeSubmission:
+    """What the portal sends when a member submits a change (see :func:`submit_change`)."""
+
+    login: str
+    kind: ChangeKind
+    values: dict[str, object]
+    member_code: str | None = None
+    employee_id: int | None = None
+    comment: str | None = None
+    submitted_at: datetime | None = None
 
 
 def submit_change(
@@ -98,12 +148,64 @@ def submit_change(
 ) -> ChangeRequest:
     """Submit a change as the portal does: the fields edited, each with the value the portal
     showed and the value typed. Nothing on the member's record changes."""
-    unknown = set(values) - set(SUBMITTABLE_FIELDS[kind])
-    if unknown:
-        raise PortalRefusal(f"the portal does not submit {sorted(unknown)} for {kind.value}")
-    acting = account(session, login)
-    member = _member_for(session, acting, member_code)
-    employee = session.get(Employee, employee_id) if employee_id else None
+    submission = ChangeSubmission(
+        login, kind, values, member_code, employee_id, comment, submitted_at
+    )
+    return submit_changes(session, [submission])[0]
+
+
+def submit_changes(
+    session: Session, submissions: Sequence[ChangeSubmission]
+) -> list[ChangeRequest]:
+    """Many submissions as one (the demo's recent portal activity): the accounts,
+    members and employees read in one query each, the requests written in one flush."""
+    for submission in submissions:
+        unknown = set(submission.values) - set(SUBMITTABLE_FIELDS[submission.kind])
+        if unknown:
+            raise PortalRefusal(
+                f"the portal does not submit {sorted(unknown)} for {submission.kind.value}"
+            )
+    accounts = _accounts(session, (submission.login for submission in submissions))
+    members = _members_for(
+        session, [(accounts[item.login], item.member_code) for item in submissions]
+    )
+    employee_ids = {item.employee_id for item in submissions if item.employee_id}
+    employees = {
+        employee.id: employee
+        for employee in session.scalars(
+            select(Employee)
+            .where(Employee.id.in_(employee_ids))
+            .options(selectinload(Employee.risk_factors))
+        )
+    }
+    requests = [
+        _change_request(accounts[item.login], member, employees, item)
+        for item, member in zip(submissions, members, strict=True)
+    ]
+    session.add_all(requests)
+    session.flush()
+    for item, request in zip(submissions, requests, strict=True):
+        audit.record(
+            session,
+            f"portal:{item.login}",
+            "portal.change_submitted",
+            "change_request",
+            request.id,
+            member_id=request.member_id,
+            summary=item.kind.value,
+            after={field.field_name: field.submitted_value for field in request.fields},
+        )
+    return requests
+
+
+def _change_request(
+    acting: PortalAccount,
+    member: Member,
+    employees: dict[int, Employee],
+    submission: ChangeSubmission,
+) -> ChangeRequest:
+    kind, employee_id = submission.kind, submission.employee_id
+    employee = employees.get(employee_id) if employee_id else None
     if employee_id and (employee is None or employee.member_id != member.id):
         raise PortalRefusal("the employee does not belong to the member")
     shown_from = (
@@ -113,17 +215,17 @@ def submit_change(
         if kind == ChangeKind.COMPANY_RECORD
         else None
     )
-    submitted = {name: encode_value(value) for name, value in values.items()}
+    submitted = {name: encode_value(value) for name, value in submission.values.items()}
     request = ChangeRequest(
         kind=kind,
         member_id=member.id,
         member_code=member.member_code,
         employee_id=employee.id if employee else None,
-        employee_label=employee.full_name if employee else _new_employee_label(values),
-        submitted_at=submitted_at or clock.now(),
+        employee_label=employee.full_name if employee else _new_employee_label(submission.values),
+        submitted_at=submission.submitted_at or clock.now(),
         submitted_by_account_id=acting.id,
         member_version_seen=member.version,
-        comment=comment,
+        comment=submission.comment,
         fingerprint=change_fingerprint(member.member_code, kind.value, employee_id, submitted),
     )
     for position, (name, value) in enumerate(submitted.items()):
@@ -133,18 +235,6 @@ def submit_change(
                 position=position, field_name=name, shown_value=shown, submitted_value=value
             )
         )
-    session.add(request)
-    session.flush()
-    audit.record(
-        session,
-        f"portal:{acting.login}",
-        "portal.change_submitted",
-        "change_request",
-        request.id,
-        member_id=member.id,
-        summary=kind.value,
-        after=submitted,
-    )
     return request
 
 
@@ -178,6 +268,19 @@ def withdraw_change(session: Session, login: str, request_id: int) -> None:
 # -- workforce declaration ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """A member's annual workforce declaration (see :func:`declare_workforce`)."""
+
+    login: str
+    year: int
+    si: int
+    sia: int
+    sir: int
+    member_code: str | None = None
+    declared_at: datetime | None = None
+
+
 def declare_workforce(
     session: Session,
     login: str,
@@ -190,28 +293,65 @@ def declare_workforce(
     declared_at: datetime | None = None,
 ) -> WorkforceDeclaration:
     """The annual declaration; declaring again the same year replaces the counts."""
-    if min(si, sia, sir) < 0:
+    declaration = Declaration(login, year, si, sia, sir, member_code, declared_at)
+    return declare_workforces(session, [declaration])[0]
+
+
+def declare_workforces(
+    session: Session, declarations: Sequence[Declaration]
+) -> list[WorkforceDeclaration]:
+    """Many declarations as one: accounts, members and earlier declarations read in one
+    query each, written in one flush."""
+    if any(min(item.si, item.sia, item.sir) < 0 for item in declarations):
         raise PortalRefusal("headcounts cannot be negative")
-    acting = account(session, login)
-    member = _member_for(session, acting, member_code)
-    declaration = session.scalar(
-        select(WorkforceDeclaration).where(
-            WorkforceDeclaration.member_id == member.id, WorkforceDeclaration.year == year
-        )
+    accounts = _accounts(session, (item.login for item in declarations))
+    members = _members_for(
+        session, [(accounts[item.login], item.member_code) for item in declarations]
     )
-    if declaration is None:
-        declaration = WorkforceDeclaration(member_id=member.id, year=year)
-        session.add(declaration)
-    declaration.headcount_si, declaration.headcount_sia, declaration.headcount_sir = si, sia, sir
-    declaration.declared_at = declared_at or clock.now()
-    declaration.source = DeclarationSource.PORTAL
-    declaration.declared_by_account_id = acting.id
-    declaration.declared_by_staff_id = None
+    earlier = {
+        (found.member_id, found.year): found
+        for found in session.scalars(
+            select(WorkforceDeclaration).where(
+                WorkforceDeclaration.member_id.in_({member.id for member in members}),
+                WorkforceDeclaration.year.in_({item.year for item in declarations}),
+            )
+        )
+    }
+    written = []
+    for item, member in zip(declarations, members, strict=True):
+        declaration = earlier.get((member.id, item.year))
+        if declaration is None:
+            declaration = WorkforceDeclaration(member_id=member.id, year=item.year)
+            earlier[member.id, item.year] = declaration
+            session.add(declaration)
+        declaration.headcount_si = item.si
+        declaration.headcount_sia = item.sia
+        declaration.headcount_sir = item.sir
+        declaration.declared_at = item.declared_at or clock.now()
+        declaration.source = DeclarationSource.PORTAL
+        declaration.declared_by_account_id = accounts[item.login].id
+        declaration.declared_by_staff_id = None
+        written.append(declaration)
     session.flush()
-    return declaration
+    return written
 
 
 # -- appointments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentAsk:
+    """A member asking for a visit of one of its employees (see
+    :func:`request_appointment`)."""
+
+    login: str
+    employee_id: int
+    visit_type_code: str
+    wished_from: date | None = None
+    wished_to: date | None = None
+    comment: str | None = None
+    member_code: str | None = None
+    submitted_at: datetime | None = None
 
 
 def request_appointment(
@@ -226,25 +366,53 @@ def request_appointment(
     member_code: str | None = None,
     submitted_at: datetime | None = None,
 ) -> AppointmentRequest:
-    acting = account(session, login)
-    member = _member_for(session, acting, member_code)
-    employee = session.get(Employee, employee_id)
-    if employee is None or employee.member_id != member.id:
-        raise PortalRefusal("the employee does not belong to the member")
-    request = AppointmentRequest(
-        kind=RequestKind.BOOKING,
-        member_id=member.id,
-        employee_id=employee_id,
-        visit_type_code=visit_type_code,
-        wished_from=wished_from,
-        wished_to=wished_to,
-        comment=comment,
-        submitted_at=submitted_at or clock.now(),
-        submitted_by_account_id=acting.id,
+    ask = AppointmentAsk(
+        login,
+        employee_id,
+        visit_type_code,
+        wished_from,
+        wished_to,
+        comment,
+        member_code,
+        submitted_at,
     )
-    session.add(request)
+    return request_appointments(session, [ask])[0]
+
+
+def request_appointments(
+    session: Session, asks: Sequence[AppointmentAsk]
+) -> list[AppointmentRequest]:
+    """Many requests as one: accounts, members and employees read in one query each,
+    written in one flush."""
+    accounts = _accounts(session, (ask.login for ask in asks))
+    members = _members_for(session, [(accounts[ask.login], ask.member_code) for ask in asks])
+    owners = dict(
+        session.execute(
+            select(Employee.id, Employee.member_id).where(
+                Employee.id.in_({ask.employee_id for ask in asks})
+            )
+        ).all()
+    )
+    requests = []
+    for ask, member in zip(asks, members, strict=True):
+        if owners.get(ask.employee_id) != member.id:
+            raise PortalRefusal("the employee does not belong to the member")
+        requests.append(
+            AppointmentRequest(
+                kind=RequestKind.BOOKING,
+                member_id=member.id,
+                employee_id=ask.employee_id,
+                visit_type_code=ask.visit_type_code,
+                wished_from=ask.wished_from,
+                wished_to=ask.wished_to,
+                comment=ask.comment,
+                submitted_at=ask.submitted_at or clock.now(),
+                submitted_by_account_id=accounts[ask.login].id,
+            )
+        )
+    session.add_all(requests)
     session.flush()
-    return request
+    return requests
 
 
 def request_cancellation(

@@ -27,7 +27,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Database:
     database = Database(f"sqlite:///{path}")
     database.upgrade()
     with clock.frozen(TODAY):
-        generate(database, DemoOptions(members=150, seed=19))
+        generate(database, DemoOptions(members=300, seed=19))
     return database
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -104,7 +105,11 @@ def _bank_bic(iban: IBAN) -> str | None:
     return _BANK_BICS[key]
 
 
+@lru_cache(maxsize=100_000)
 def _bank_details_fine(iban: str, bic: str) -> bool:
+    """schwifty's checks of an account, remembered: a collection's review and its export
+    check the same few thousand accounts one after the other (the answer is the same
+    for a given IBAN and BIC whatever the language or the moment)."""
     try:
         parsed = IBAN(iban, validate_bban=True)
         given = BIC(bic)

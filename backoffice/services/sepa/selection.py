@@ -31,7 +31,6 @@ from backoffice.models import (
     SepaPrenotification,
     SepaState,
 )
-from backoffice.references import creditor_reference
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa.charset import to_sepa_text
 from backoffice.reports.sepa.postal_address import PostalAddress, address_required, structured
@@ -99,6 +98,7 @@ class ReviewLine:
     member_code: str
     member_name: str
     invoice_number: str
+    creditor_reference: str  # ISO 11649, kept on the invoice
     position: int
     due_on: date
     amount_cents: int  # what remains to pay: what the file debits
@@ -124,7 +124,7 @@ class ReviewLine:
         """Begins with the invoice's ISO 11649 reference: the member's bank statement
         shows it, and a refund or a transfer copied from it comes back matchable."""
         return (
-            f"{creditor_reference(self.invoice_number)} Cotisation {self.invoice_number} "
+            f"{self.creditor_reference} Cotisation {self.invoice_number} "
             f"échéance {self.position}, adhérent {self.member_code}"
         )
 
@@ -193,6 +193,7 @@ def candidate_rows(
             Instalment.prenotification_id,
             Instalment.rejection_code,
             Invoice.number,
+            Invoice.creditor_reference,
             Invoice.member_id,
             Member.member_code,
             Member.legal_name,
@@ -357,6 +358,7 @@ def _line(
         member_code=row.member_code,
         member_name=row.legal_name,
         invoice_number=row.number,
+        creditor_reference=row.creditor_reference,
         position=row.position,
         due_on=row.due_on,
         amount_cents=int(row.remaining),
