@@ -295,27 +295,6 @@ class BillingHistory:
             and paid == 0
         )
         sent = direct_debit and due_on < self.today
-        writer.add(
-            "instalments",
-            {
-                "id": instalment_id,
-                "invoice_id": invoice_id,
-                "position": position,
-                "due_on": due_on,
-                "amount_cents": amount,
-                "paid_cents": paid,
-                "credited_cents": 0,
-                "superseded_at": None,
-                "sepa_state": "rejected" if rejected else ("sent" if sent else "none"),
-                "prenotification_id": None,
-                "collection_id": None,
-                "end_to_end_id": f"HIST{instalment_id}" if sent else None,
-                "rejection_code": RETURN_CODES[instalment_id % len(RETURN_CODES)]
-                if rejected
-                else None,
-                "card_payment_reference": None,
-                "version": 1,
-            },
         writer.table("instalments", INSTALMENT_COLUMNS).append(
             (
                 instalment_id,
@@ -330,7 +309,7 @@ class BillingHistory:
                 None,
                 None,
                 f"HIST{instalment_id}" if sent else None,
-                "AM04" if rejected else None,
+                RETURN_CODES[instalment_id % len(RETURN_CODES)] if rejected else None,
                 None,
                 1,
             )
