@@ -38,7 +38,7 @@ class EntrySource(enum.StrEnum):
     CREDIT_NOTE = "credit_note"
     PAYMENT = "payment"
     PAYMENT_REVERSAL = "payment_reversal"  # a bounced cheque, a returned direct debit
-    COLLECTION = "collection"  # the bank credited a direct-debit file
+    COLLECTION = "collection"  # the bank credited debits of a file (by its first payment)
     WRITE_OFF = "write_off"  # a debt given up (créance irrécouvrable)
 
 

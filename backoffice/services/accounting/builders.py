@@ -84,7 +84,7 @@ class PaymentFacts:
 
 @dataclass(frozen=True)
 class CollectionFacts:
-    id: int
+    id: int  # the first debit (payment) of the batch credited: the entry's source
     message_id: str
     collection_date: date
     total_cents: int  # the debits of the file recorded as received

@@ -62,6 +62,7 @@ def account_labels() -> dict[str, str]:
         "sales_quarterly": tr("Sales: quarterly contributions"),
         "sales_joining_fee": tr("Sales: joining fees"),
         "sales_no_show": tr("Sales: missed visits"),
+        "sales_return_fee": tr("Sales: direct-debit return fees"),
         "discount": tr("Direct-debit discount"),
         "credit_notes": tr("Credit notes"),
         "vat_collected": tr("VAT collected"),

@@ -15,6 +15,8 @@ DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "sales_quarterly": ("706300", "Cotisations trimestrielles"),
     "sales_joining_fee": ("706400", "Droits d'entrée"),
     "sales_no_show": ("706500", "Absences non excusées aux visites"),
+    # The fee billed when a member's direct debit comes back (an indemnity, no VAT).
+    "sales_return_fee": ("708800", "Frais de rejet de prélèvement refacturés"),
     "discount": ("709100", "Remises pour prélèvement SEPA"),
     "credit_notes": ("709000", "Rabais, remises et ristournes accordés (avoirs)"),
     "vat_collected": ("445710", "TVA collectée"),

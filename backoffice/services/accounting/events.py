@@ -86,13 +86,15 @@ def post_reversal(session: Session, payment_id: int) -> None:
     posting.post(session, books, [entry])
 
 
-def post_collection(session: Session, collection_id: int, total_cents: int) -> None:
-    """The bank's credit of a direct-debit file whose debits were recorded as received."""
-    if total_cents <= 0:
+def post_collection(session: Session, payment_ids: Sequence[int]) -> None:
+    """The bank's credit of debits of a file just recorded as received (``payment_ids``,
+    all of one file; a file credited in several batches gets an entry per batch)."""
+    if not payment_ids:
         return
+    session.flush()
     books = chart.load(session)
-    collection = facts.collection(session, collection_id, total_cents)
-    posting.post(session, books, [builders.collection_entry(collection, books)])
+    credit = facts.collection_credit(session, payment_ids)
+    posting.post(session, books, [builders.collection_entry(credit, books)])
 
 
 def post_write_offs(session: Session, write_off_ids: Sequence[int]) -> None:

@@ -268,13 +268,24 @@ def entry_lines(
     return found
 
 
-def collection(session: Session, collection_id: int, total_cents: int) -> CollectionFacts:
+def collection_credit(session: Session, payment_ids: Sequence[int]) -> CollectionFacts:
+    """The bank's credit of these debits (of one file): their total; the entry is known
+    by the first of them."""
+    total = 0
+    collection_id = None
+    for chunk in in_chunks(sorted(payment_ids)):
+        for file_id, cents in session.execute(
+            select(Payment.collection_id, func.sum(Payment.amount_cents))
+            .where(Payment.id.in_(chunk))
+            .group_by(Payment.collection_id)
+        ):
+            collection_id, total = file_id, total + int(cents)
     row = session.execute(
         select(SepaCollection.message_id, SepaCollection.collection_date).where(
             SepaCollection.id == collection_id
         )
     ).one()
-    return CollectionFacts(collection_id, row.message_id, row.collection_date, total_cents)
+    return CollectionFacts(min(payment_ids), row.message_id, row.collection_date, total)
 
 
 @dataclass(frozen=True)

@@ -91,15 +91,17 @@ def _unposted(source: EntrySource) -> Select:
             statement = select(WriteOff.written_off_on, WriteOff.id).where(
                 _without_entry(source, WriteOff.id)
             )
-        case EntrySource.COLLECTION:
+        case EntrySource.COLLECTION:  # files with debits received, none of them credited
+            debits = (Payment.collection_id == SepaCollection.id) & (
+                Payment.method == PaymentMethod.DIRECT_DEBIT
+            )
+            credited = (
+                select(JournalEntry.id)
+                .join(Payment, Payment.id == JournalEntry.source_id)
+                .where(JournalEntry.source == source, debits)
+            )
             statement = select(SepaCollection.collection_date, SepaCollection.id).where(
-                _without_entry(source, SepaCollection.id),
-                select(Payment.id)
-                .where(
-                    Payment.collection_id == SepaCollection.id,
-                    Payment.method == PaymentMethod.DIRECT_DEBIT,
-                )
-                .exists(),
+                select(Payment.id).where(debits).exists(), ~credited.exists()
             )
     return statement
 
@@ -172,18 +174,16 @@ class Replay:
                 return found
             case EntrySource.WRITE_OFF:
                 return facts.write_offs(session, keys)
-            case EntrySource.COLLECTION:
-                totals = dict(
-                    session.execute(
-                        select(Payment.collection_id, func.sum(Payment.amount_cents))
-                        .where(
-                            Payment.collection_id.in_(keys),
-                            Payment.method == PaymentMethod.DIRECT_DEBIT,
-                        )
-                        .group_by(Payment.collection_id)
-                    ).all()
-                )
-                return {key: facts.collection(session, key, int(totals[key])) for key in keys}
+            case EntrySource.COLLECTION:  # one credit for all the debits of each file
+                debits: dict[int, list[int]] = defaultdict(list)
+                for file_id, payment_id in session.execute(
+                    select(Payment.collection_id, Payment.id).where(
+                        Payment.collection_id.in_(keys),
+                        Payment.method == PaymentMethod.DIRECT_DEBIT,
+                    )
+                ):
+                    debits[file_id].append(payment_id)
+                return {key: facts.collection_credit(session, debits[key]) for key in keys}
         raise AssertionError(source)
 
     def _draft(self, source: EntrySource, loaded: dict, key: int) -> EntryDraft:  # type: ignore[type-arg]

@@ -109,6 +109,7 @@ def record_debits_received(
     instalments = _file_instalments(session, collection.id)
     received = _received(session, collection.id)
     recorded = already = total = credit = 0
+    payment_ids: list[int] = []
     for done, transaction in enumerate(transactions):
         progress.step(done, len(transactions), tr("Recording the debits received…"))
         instalment, member_id = instalments.get(transaction.end_to_end_id, (None, 0))
@@ -134,7 +135,8 @@ def record_debits_received(
         recorded += 1
         total += transaction.amount_cents
         credit += outcome.credit_cents
-    accounting_events.post_collection(session, collection.id, total)
+        payment_ids.append(outcome.payment_id)
+    accounting_events.post_collection(session, payment_ids)
     audit.record(
         session,
         actor,
