@@ -225,3 +225,33 @@ def test_the_chart_refuses_an_account_of_the_wrong_class():
     assert "commencer par 5" in problems[0].message
     assert chart_service.problems({"accounts": {"sales_annual": {"number": "7O6", "label": "x"}}})
     assert chart_service.problems({"journals": {"bank": {"code": "VT", "label": "Banque"}}})
+
+
+def test_payments_posted_together_split_the_vat_as_one_by_one(database, billing):
+    member_id, invoice_id = billed(database, billing, si=11, sepa=True)
+    with on(date(2026, 3, 1)), database.transaction() as session:
+        ids = [
+            payments.record_payment(
+                session,
+                billing,
+                member_id,
+                cents,
+                PaymentMethod.TRANSFER,
+                date(2026, 3, 1),
+                journal=False,
+            ).payment_id
+            for cents in (45508, 91012)
+        ]
+        assert not session.scalars(
+            select(JournalEntry).where(JournalEntry.source == EntrySource.PAYMENT)
+        ).all()
+        from backoffice.services.accounting import events
+
+        events.post_payments(session, ids)
+    with database.session() as session:
+        first, second = (
+            lines_by_account(entry_of(session, EntrySource.PAYMENT, item))["445710"] for item in ids
+        )
+        assert first == (0, 7585)  # in proportion, as alone
+        assert second == (0, 22753 - 7585)  # it settles the invoice: the rest
+        assert balance(session, "445740", invoice_id=invoice_id) == 0

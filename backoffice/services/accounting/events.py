@@ -7,6 +7,7 @@ checks permissions: the calling service did, for the event itself.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
@@ -16,21 +17,23 @@ from backoffice.models import EntrySource, Instalment, JournalEntry
 from backoffice.services.accounting import builders, chart, facts, posting
 
 
-def _remaining(session: Session, invoice_id: int) -> int:
-    """What is left to pay on an invoice now (its live instalments)."""
+def remaining_now(session: Session, invoice_ids: Sequence[int]) -> dict[int, int]:
+    """What is left to pay on each invoice now (its live instalments)."""
     remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(remaining), 0)).where(
-                Instalment.invoice_id == invoice_id, Instalment.superseded_at.is_(None)
-            )
-        )
-        or 0
-    )
+    left = dict.fromkeys(invoice_ids, 0)
+    for chunk in facts.in_chunks(sorted(set(invoice_ids))):
+        for invoice_id, cents in session.execute(
+            select(Instalment.invoice_id, func.sum(remaining))
+            .where(Instalment.invoice_id.in_(chunk), Instalment.superseded_at.is_(None))
+            .group_by(Instalment.invoice_id)
+        ):
+            left[invoice_id] = int(cents or 0)
+    return left
 
 
-def _closes(session: Session) -> Callable[[int], bool]:
-    return lambda invoice_id: _remaining(session, invoice_id) == 0
+def _closes(session: Session, invoice_ids: Sequence[int]) -> Callable[[int], bool]:
+    left = remaining_now(session, invoice_ids)
+    return lambda invoice_id: left[invoice_id] == 0
 
 
 def post_invoices(session: Session, invoice_ids: Sequence[int]) -> int:
@@ -50,13 +53,37 @@ def post_credit_note(session: Session, credit_note_id: int) -> None:
 
 def post_payment(session: Session, payment_id: int) -> None:
     """The bank entry of a payment just recorded, with the VAT of what it settled."""
+    post_payments(session, [payment_id])
+
+
+def post_payments(session: Session, payment_ids: Sequence[int]) -> None:
+    """The bank entries of payments just recorded (one, or a whole direct-debit file at
+    once: :func:`payments.record_payment` with ``journal=False``, then this). An invoice
+    counts as settled by a payment when nothing was left on it after that payment, the
+    later ones of the batch put back."""
+    if not payment_ids:
+        return
     session.flush()
     books = chart.load(session)
-    row, allocations = facts.payments(session, [payment_id])[payment_id]
+    found = facts.payments(session, payment_ids)
+    invoices = [item.invoice_id for _row, allocations in found.values() for item in allocations]
     ledger = facts.VatLedger(session)
-    settlements = facts.settle(allocations, ledger, _closes(session))
-    entry = builders.payment_entry(facts.payment_facts(row, settlements), books)
-    posting.post(session, books, [entry])
+    ledger.load(invoices)
+    left = remaining_now(session, invoices)
+    later: Counter[int] = Counter()
+    for _row, allocations in found.values():
+        for allocation in allocations:
+            later[allocation.invoice_id] += allocation.amount_cents
+    drafts = []
+    for payment_id in sorted(payment_ids):
+        row, allocations = found[payment_id]
+        for allocation in allocations:
+            later[allocation.invoice_id] -= allocation.amount_cents
+        settlements = facts.settle(
+            allocations, ledger, lambda invoice: left[invoice] + later[invoice] == 0
+        )
+        drafts.append(builders.payment_entry(facts.payment_facts(row, settlements), books))
+    posting.post(session, books, drafts)
 
 
 def _has_entry(session: Session, source: EntrySource, source_id: int) -> bool:
@@ -104,7 +131,7 @@ def post_write_offs(session: Session, write_off_ids: Sequence[int]) -> None:
     books = chart.load(session)
     rows = facts.write_offs(session, write_off_ids)
     ledger = facts.VatLedger(session)
-    closes = _closes(session)
+    closes = _closes(session, [row.invoice_id for row in rows.values()])
     drafts = []
     last_of_invoice = {rows[item].invoice_id: item for item in write_off_ids}
     for item in write_off_ids:

@@ -74,10 +74,13 @@ def record_payment(
     instalment_ids: list[int] | None = None,
     collection_id: int | None = None,
     allow_overpayment: bool = False,
+    journal: bool = True,
 ) -> PaymentOutcome:
     """Record a payment and settle the oldest due instalments (of ``invoice_id`` when
     given, else of all the member's invoices). More than owed needs ``allow_overpayment``
-    (the staff confirmed it); the excess is kept as a credit."""
+    (the staff confirmed it); the excess is kept as a credit. Its entry is posted in the
+    books at once, unless ``journal`` is False: the caller recording many payments posts
+    them together (``accounting.events.post_payments``)."""
     require(actor, Permission.PAYMENTS_RECORD)
     if amount_cents <= 0:
         raise ValidationFailed.single("amount", tr("The amount must be positive."))
@@ -132,7 +135,8 @@ def record_payment(
         left -= share
         settled.append(instalment.id)
     session.flush()
-    accounting_events.post_payment(session, payment.id)
+    if journal:
+        accounting_events.post_payment(session, payment.id)
     audit.record(
         session,
         actor,

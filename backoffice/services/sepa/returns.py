@@ -131,11 +131,13 @@ def record_debits_received(
             instalment_ids=[instalment.id],
             collection_id=collection.id,
             allow_overpayment=True,  # the bank did debit it: an excess becomes a credit
+            journal=False,  # posted together below
         )
         recorded += 1
         total += transaction.amount_cents
         credit += outcome.credit_cents
         payment_ids.append(outcome.payment_id)
+    accounting_events.post_payments(session, payment_ids)
     accounting_events.post_collection(session, payment_ids)
     audit.record(
         session,
