@@ -17,7 +17,7 @@ from backoffice.models import AccountingClosure, JournalExport, Role, WriteOff
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.actors import actor_of
-from backoffice.views.accounting import aged_tab, dialogs
+from backoffice.views.accounting import dialogs, workbooks
 from backoffice.views.accounting.collection_charts import CollectionTab, DashboardCharts
 from backoffice.views.accounting.dialogs import (
     CloseDialog,
@@ -165,8 +165,8 @@ def test_aged_balance_sorted_exported_and_a_click_from_the_schedule(
         assert opened == [
             ("members", {"member_id": tab.model.rows[0].member_id, "tab": "invoices"})
         ]
-        monkeypatch.setattr(aged_tab, "ask_save_path", lambda *args, **kw: out / "balance.xlsx")
-        monkeypatch.setattr(aged_tab, "inform", lambda *args: None)
+        monkeypatch.setattr(workbooks, "ask_save_path", lambda *args, **kw: out / "balance.xlsx")
+        monkeypatch.setattr(workbooks, "inform", lambda *args: None)
         tab.export()
         finished(qtbot, context)
     rows = list(

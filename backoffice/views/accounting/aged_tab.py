@@ -14,9 +14,9 @@ from backoffice.ops.context import AppContext
 from backoffice.services.accounting import aged_balance
 from backoffice.services.accounting.aged_balance import AgedBalance, AgedRow
 from backoffice.services.permissions import Permission
+from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import inform
-from backoffice.views.widgets.files import ask_save_path, excel_filter
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
@@ -132,22 +132,11 @@ class AgedBalanceTab(LiveTab):
         except ValueError as error:
             inform(self, tr("Aged balance"), str(error))
             return
-        path = ask_save_path(
+        actor = self.context.actor
+        save_workbook(
             self,
             tr("Aged balance"),
             f"balance-agee-{on:%Y%m%d}.xlsx",
-            excel_filter(),
-            kind="accounting",
-        )
-        if path is None:
-            return
-        actor = self.context.actor
-        self.write(
-            lambda session: aged_balance.export_aged_balance(session, actor, on, path),
+            lambda path: lambda session: aged_balance.export_aged_balance(session, actor, on, path),
             tr("Exporting the aged balance…"),
-            writes=False,
-        ).success(
-            lambda _balance: inform(
-                self, tr("Aged balance"), tr("Written to {path}.", path=str(path))
-            )
-        ).run()
+        )

@@ -11,9 +11,8 @@ from backoffice.ops.context import AppContext
 from backoffice.services.accounting import vat_receipts
 from backoffice.services.accounting.vat_receipts import VatMonth, VatReport
 from backoffice.views.accounting.months import month_name
+from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import inform
-from backoffice.views.widgets.files import ask_save_path, excel_filter
 from backoffice.views.widgets.inputs import year_spin
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
@@ -90,22 +89,11 @@ class VatTab(LiveTab):
     @action(lambda: tr("Export to Excel…"), shortcut="Ctrl+E")
     def export(self) -> None:
         year = self.year.value()
-        path = ask_save_path(
+        actor = self.context.actor
+        save_workbook(
             self,
             tr("VAT on receipts"),
             f"tva-encaissements-{year}.xlsx",
-            excel_filter(),
-            kind="accounting",
-        )
-        if path is None:
-            return
-        actor = self.context.actor
-        self.write(
-            lambda session: vat_receipts.export_vat(session, actor, year, path),
+            lambda path: lambda session: vat_receipts.export_vat(session, actor, year, path),
             tr("Exporting the VAT on receipts…"),
-            writes=False,
-        ).success(
-            lambda _report: inform(
-                self, tr("VAT on receipts"), tr("Written to {path}.", path=str(path))
-            )
-        ).run()
+        )
