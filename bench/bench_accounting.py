@@ -1,8 +1,8 @@
 """Accounting: the FEC of a year and the aged balance, on the large demo database.
 
 - FEC of last year (the demo closes the books through last month), in its own process:
-  time and peak memory, beside the same rows fetched by the driver from the same query and
-  written with the ``csv`` module (tab-separated, values as ``str`` gives them: no French
+  best of 2 and peak memory, beside the same rows fetched by the driver from the same query
+  and written with the ``csv`` module (tab-separated, values as ``str`` gives them: no French
   amounts, no checks). Goal ≤ 2×, memory flat (the peak over the idle process, against
   the size of the file).
 - Aged balance today and at the end of last year (payments since taken back out), median
@@ -40,12 +40,17 @@ def fec_process(url: str, folder: str) -> None:
         fec.service_siren(session)  # the settings, the catalogue and Babel's data
         tr("Writing the FEC"), format_eur(0)
         idle = peak_rss_mib()
-        start = time.perf_counter()
-        outcome = fec.export_fec(session, actor, year, out)
-        seconds = time.perf_counter() - start
-        peak = peak_rss_mib()
-        statement = fec.fec_statement(year)
-        raw_seconds = raw_csv_seconds(session, database.backend, statement, out / "raw.csv")
+        times: list[float] = []
+        raw_times: list[float] = []
+        peak = 0
+        for _run in range(2):  # in turns, the best of each (the machine's other work adds)
+            start = time.perf_counter()
+            outcome = fec.export_fec(session, actor, year, out)
+            times.append(time.perf_counter() - start)
+            peak = peak or peak_rss_mib()  # after the first FEC only
+            statement = fec.fec_statement(year)
+            raw_times.append(raw_csv_seconds(session, database.backend, statement, out / "raw.csv"))
+        seconds, raw_seconds = min(times), min(raw_times)
     print(
         json.dumps(
             [

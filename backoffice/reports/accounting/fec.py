@@ -19,11 +19,11 @@ import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from backoffice.dates import format_day
 from backoffice.i18n import tr
@@ -183,10 +183,6 @@ class _EntryCheck:
         if line.validated_on is None:
             raise FecProblem(tr("Entry {number} has no validation date.", number=number))
 
-    def add(self, debit: int, credit: int) -> None:
-        self.debit += debit
-        self.credit += credit
-
     def finish(self) -> None:
         entry = self.entry
         if entry is None:
@@ -211,14 +207,15 @@ class _EntryCheck:
 
 def write_fec(
     target: BinaryIO,
-    lines: Iterable[FecLine],
+    lines: Iterable[Sequence[Any]],
     fiscal_year: int,
     *,
     auxiliary_prefix: str | None,
     on_progress: Callable[[int], None] | None = None,
 ) -> FecTotals:
-    """Write the FEC of ``fiscal_year`` from its lines, in order of validation then of
-    number. ``auxiliary_prefix`` None: members have no auxiliary account."""
+    """Write the FEC of ``fiscal_year`` from its lines (tuples in :class:`FecLine`'s
+    order), in order of validation then of number. ``auxiliary_prefix`` None: members
+    have no auxiliary account."""
     text = io.StringIO()  # encoded and written a batch of lines at a time
     writer = csv.writer(
         text, delimiter=SEPARATOR, lineterminator="\r\n", quoting=csv.QUOTE_NONE, quotechar=None
@@ -238,32 +235,52 @@ def write_fec(
     check = _EntryCheck(fiscal_year, totals)
     current = None
     number = ""
-    for line in lines:
-        if line.entry_id != current:
-            check.start(line)
-            current = line.entry_id
-            number = entry_number(line.journal, line.fiscal_year, line.sequence)
-        debit, credit = line.debit_cents, line.credit_cents
-        check.add(debit, credit)
-        member = line.member_code is not None and auxiliary_prefix is not None
+    with_auxiliary = auxiliary_prefix is not None
+    for line in lines:  # unpacked once: a million lines
+        (
+            entry_id,
+            journal,
+            journal_label,
+            _year,
+            _sequence,
+            entry_date,
+            account,
+            account_label,
+            member_code,
+            member_name,
+            piece_ref,
+            piece_date,
+            entry_label,
+            line_label,
+            debit,
+            credit,
+            validated_on,
+        ) = line
+        if entry_id != current:
+            check.start(FecLine._make(line))
+            current = entry_id
+            number = entry_number(journal, _year, _sequence)
+        check.debit += debit
+        check.credit += credit
+        member = with_auxiliary and member_code is not None
         writer.writerow(
             (
-                line.journal,
-                clean(line.journal_label),
+                journal,
+                clean(journal_label),
                 number,
-                day[line.entry_date],
-                line.account,
-                clean(line.account_label),
-                auxiliary(line.member_code) if member else "",
-                clean(line.member_name) if member else "",
-                line.piece_ref,  # written on one line when posted (``drafts.clip``)
-                day[line.piece_date],
-                line.line_label or line.entry_label,
+                day[entry_date],
+                account,
+                clean(account_label),
+                auxiliary(member_code) if member else "",
+                clean(member_name) if member else "",
+                piece_ref,  # written on one line when posted (``drafts.clip``)
+                day[piece_date],
+                line_label or entry_label,
                 amount(debit),
                 amount(credit),
                 "",
                 "",
-                day[line.validated_on],
+                day[validated_on],
                 "",
                 "",
             )
