@@ -3,6 +3,8 @@ as you type, exported to Excel; Enter or a double click opens the member's sched
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -14,6 +16,7 @@ from backoffice.ops.context import AppContext
 from backoffice.services.accounting import aged_balance
 from backoffice.services.accounting.aged_balance import AgedBalance, AgedRow
 from backoffice.services.permissions import Permission
+from backoffice.views import formatting
 from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import inform
@@ -25,15 +28,25 @@ from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 
+def age_column(title: str, cents: Callable[[AgedRow], int]) -> Column[AgedRow]:
+    """An age's amount, blank when nothing is owed at that age (the debts stand out)."""
+    return Column(
+        title,
+        lambda row: formatting.amount(cents(row)) if cents(row) else "",
+        cents,
+        align_right=True,
+    )
+
+
 def aged_columns() -> list[Column[AgedRow]]:
     return [
         Column(tr("Member code"), lambda r: r.member_code),
         Column(tr("Company name"), lambda r: r.member_name),
-        money_column(tr("Not yet due"), lambda r: r.not_due_cents),
-        money_column(tr("0–30 days"), lambda r: r.days_0_30_cents),
-        money_column(tr("31–60 days"), lambda r: r.days_31_60_cents),
-        money_column(tr("61–90 days"), lambda r: r.days_61_90_cents),
-        money_column(tr("over 90 days"), lambda r: r.over_90_cents),
+        age_column(tr("Not yet due"), lambda r: r.not_due_cents),
+        age_column(tr("0–30 days"), lambda r: r.days_0_30_cents),
+        age_column(tr("31–60 days"), lambda r: r.days_31_60_cents),
+        age_column(tr("61–90 days"), lambda r: r.days_61_90_cents),
+        age_column(tr("over 90 days"), lambda r: r.over_90_cents),
         money_column(tr("Total owed"), lambda r: r.total_cents),
         date_column(tr("Oldest due date"), lambda r: r.oldest_due_on),
     ]
