@@ -24,3 +24,15 @@ def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.lower().split())
+
+
+def elided_de(name: str) -> str:
+    """``de`` before a name, elided before a vowel or a mute h: « de Paul », « d'Honoré »,
+    « d'Émilie » (an h is taken as mute: first names seldom start with an aspirated one)."""
+    first = fold(name[:1])
+    return f"d'{name}" if first and first in "aeiouyh" else f"de {name}"
+
+
+def attention_line(name: str) -> str:
+    """The line of an address naming its recipient: « À l'attention d'Honoré Martin »."""
+    return f"À l'attention {elided_de(name)}"

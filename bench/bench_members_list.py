@@ -86,8 +86,8 @@ def run(context: Context) -> None:
 
 
 def measure(context: Context, backend: str, app: QApplication) -> None:
-    from backoffice.views.member_view import MemberView
-    from backoffice.views.pages.members import MembersPage
+    from backoffice.views.members.member_view import MemberView
+    from backoffice.views.members.page import MembersPage
 
     database = Database(context.database_url(backend))
     with database.session() as session:

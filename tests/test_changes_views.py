@@ -318,7 +318,7 @@ def test_the_member_page_shows_what_is_coming(
     staff,
 ) -> None:
     from backoffice.views.changes.member_banner import ScheduledChangesBanner
-    from backoffice.views.member_view import MemberView
+    from backoffice.views.members.member_view import MemberView
 
     owner, request_id = support.one_request(
         sqlite_database,
@@ -414,9 +414,9 @@ def test_a_refused_approval_keeps_the_reviewers_choices(
     page = open_page(qtbot, context)
     panel = page.panel
     city = next(row for row, field in enumerate(panel.model.fields) if field.name == "city")
-    panel.model.setData(
-        panel.model.index(city, DECISION), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
-    )
+    # The screen ticks an address whole (next test); a half address decided anyway (as
+    # another client could send it) is refused by the service, with the choices kept.
+    panel.model.choices[city] = Choice.REJECT
     monkeypatch.setattr(review_panel, "ask_reason", lambda *_a, **_k: "Ville inconnue.")
     panel.approve()  # half an address: the service refuses it
     qtbot.waitUntil(lambda: panel.errors.text() != "")
@@ -428,6 +428,41 @@ def test_a_refused_approval_keeps_the_reviewers_choices(
     )
     assert panel.approve_button.isEnabled()
     assert status(sqlite_database, request_id) == ChangeStatus.PENDING
+
+
+def test_the_fields_of_an_address_are_ticked_and_unticked_together(
+    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20, 7.8: unticking one field of an address unticks the address, so that the
+    reason asked once covers it and the approval is not refused afterwards."""
+    address = {
+        "billing_address_line1": "5 rue Rapp",
+        "billing_address_line2": None,
+        "billing_postcode": "68000",
+        "billing_city": "Colmar",
+        "phone": "03 89 44 44 44",
+    }
+    _owner, request_id = support.one_request(sqlite_database, ChangeKind.COMPANY_RECORD, address)
+    context = contexts(Role.ADMINISTRATIVE)
+    page = open_page(qtbot, context)
+    panel = page.panel
+    rows = {field.name: row for row, field in enumerate(panel.model.fields)}
+    panel.model.setData(
+        panel.model.index(rows["billing_city"], DECISION),
+        Qt.CheckState.Unchecked,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    billing = [row for name, row in rows.items() if name.startswith("billing_")]
+    assert {panel.model.choices[row] for row in billing} == {Choice.REJECT}
+    assert panel.model.choices[rows["phone"]] == Choice.APPROVE
+    asked: list[str] = []
+    monkeypatch.setattr(
+        review_panel, "ask_reason", lambda *_a, **_k: asked.append("once") or "Adresse inconnue."
+    )
+    panel.approve()
+    qtbot.waitUntil(lambda: status(sqlite_database, request_id) == ChangeStatus.PARTIALLY_APPROVED)
+    qtbot.waitUntil(idle(context))
+    assert asked == ["once"] and panel.errors.text() == ""
 
 
 def test_one_queue_read_and_one_refresh_per_approval(

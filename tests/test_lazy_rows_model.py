@@ -13,7 +13,7 @@ from backoffice.models import MemberStatus
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery
 from backoffice.services.permissions import Actor
-from backoffice.views.member_list_model import OVERDUE_COLOUR, MemberListModel, status_label
+from backoffice.views.members.list_model import OVERDUE_COLOUR, MemberListModel, status_label
 from backoffice.views.widgets.lazy_rows_model import PAGE_SIZE, LazyColumn, LazyRowsModel
 from tests import factories
 

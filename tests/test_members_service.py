@@ -125,6 +125,30 @@ def test_filters_and_sorting(
     assert garage.sepa and garage.overdue and garage.employees == 1
 
 
+def test_every_column_of_the_list_sorts_in_sql(
+    database: Database, actors: dict[str, Actor], three_members: dict[str, int]
+) -> None:
+    """Issue 20, 7.6: employees, centre, SEPA and overdue sort too (ties by id)."""
+    reader = actors["read_only"]
+    with database.session() as session:
+        rows = {
+            row.id: row
+            for row in member_service.member_rows(session, reader, list(three_members.values()))
+        }
+    for key, value in (
+        ("employees", lambda r: r.employees),
+        ("centre", lambda r: r.centre or ""),
+        ("sepa", lambda r: r.sepa),
+        ("overdue", lambda r: r.overdue),
+    ):
+        for descending in (False, True):
+            ordered = search(database, reader, sort=key, descending=descending)
+            values = [value(rows[member_id]) for member_id in ordered]
+            assert values == sorted(values, reverse=descending), (key, descending)
+    assert search(database, reader, sort="overdue", descending=True)[0] == three_members["garage"]
+    assert search(database, reader, sort="sepa", descending=True)[0] == three_members["garage"]
+
+
 def test_staff_edit_is_validated_saved_and_audited(
     database: Database, actors: dict[str, Actor], three_members: dict[str, int]
 ) -> None:

@@ -63,7 +63,11 @@ def main() -> None:
         app.processEvents()
         time.sleep(0.02)
     shown.grab().save(args.out)
+    window.close()  # as a user would: pages let go of what they hold, work finishes
     window.context.wait_for_background_work()
+    app.processEvents()
+    window.deleteLater()
+    app.processEvents()
     print(args.out)
 
 

@@ -12,6 +12,7 @@ from io import BytesIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak
 
+from backoffice.dates import format_day
 from backoffice.reports.light_flowables import DetailsGrid, TextLines
 from backoffice.reports.pdf import (
     AddressBlock,
@@ -66,7 +67,7 @@ def details(letter: ConvocationLetter) -> list[tuple[str, str]]:
     """The table of the letter: label, value (several lines where needed)."""
     employee = letter.employee
     if letter.birth_date:
-        employee += f", né(e) le {letter.birth_date.strftime('%d/%m/%Y')}"
+        employee += f", né(e) le {format_day(letter.birth_date)}"
     rows = [("Salarié(e)", employee)]
     if letter.job_title:
         rows.append(("Poste occupé", letter.job_title))

@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from backoffice.dates import format_day
 from backoffice.identity import ServiceIdentity
 from backoffice.resources import resource_path
 
@@ -100,7 +101,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def french_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_day(day)
 
 
 def long_french_date(day: date) -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS
 from backoffice.services import validation
@@ -30,6 +32,20 @@ class MemberField:
         return self.name in PORTAL_EDITABLE_MEMBER_FIELDS
 
 
+def _not_in_future(label: str, value: date) -> str | None:
+    """An activity that has started started today at the latest."""
+    if value > clock.today():
+        return tr("{field}: {date} is in the future.", field=label, date=format_day(value))
+    return None
+
+
+def _within_a_year(label: str, value: date) -> str | None:
+    """A member may join ahead (next January), not years ahead (a typing mistake)."""
+    if value > clock.today() + timedelta(days=366):
+        return tr("{field}: {date} is more than a year ahead.", field=label, date=format_day(value))
+    return None
+
+
 def member_fields() -> dict[str, MemberField]:
     """Every staff-editable field of ``members``, in the order of the form."""
     fields = [
@@ -37,8 +53,10 @@ def member_fields() -> dict[str, MemberField]:
         MemberField("trade_name", tr("Trade name")),
         MemberField("siret", tr("SIRET"), required=True, check=validation.check_siret),
         MemberField("naf_code", tr("APE code"), check=validation.check_naf),
-        MemberField("joined_on", tr("Joined on"), kind=date, required=True),
-        MemberField("activity_started_on", tr("Activity started on"), kind=date),
+        MemberField("joined_on", tr("Joined on"), kind=date, required=True, check=_within_a_year),
+        MemberField(
+            "activity_started_on", tr("Activity started on"), kind=date, check=_not_in_future
+        ),
         MemberField("address_line1", tr("Address"), required=True),
         MemberField("address_line2", tr("Address (continued)")),
         MemberField("postcode", tr("Postcode"), required=True, check=validation.check_postcode),

@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -25,6 +26,7 @@ from backoffice.models import (
     Member,
     MemberStatus,
     SepaMandate,
+    StaffUser,
     VisitCentre,
 )
 from backoffice.models.care_network import HealthProfessional
@@ -68,6 +70,36 @@ def overdue_condition(member_id: ColumnElement[int], today: date) -> ColumnEleme
     )
 
 
+def active_employees() -> ColumnElement[int]:
+    """The member's employees still present (a correlated subquery on an indexed key)."""
+    return (
+        select(func.count())
+        .where(Employee.member_id == Member.id, Employee.exited_on.is_(None))
+        .scalar_subquery()
+    )
+
+
+def has_active_mandate() -> ColumnElement[bool]:
+    return exists().where(
+        SepaMandate.member_id == Member.id, SepaMandate.status == MandateStatus.ACTIVE
+    )
+
+
+def sort_column(key: str, today: date) -> ColumnElement[Any]:
+    """What the list sorts on for ``key`` (every column of the list, in SQL); flags sort
+    as 0/1 and a member without a centre before the others, on both databases."""
+    if key == "centre":
+        name = select(VisitCentre.name).where(VisitCentre.id == Member.visit_centre_id)
+        return func.coalesce(name.scalar_subquery(), "")
+    if key == "employees":
+        return active_employees()
+    if key == "sepa":
+        return case((has_active_mandate(), 1), else_=0)
+    if key == "overdue":
+        return case((overdue_condition(Member.id, today), 1), else_=0)
+    return SORT_COLUMNS.get(key, Member.legal_name)
+
+
 def _like_token(token: str) -> str:
     escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -83,13 +115,11 @@ def search_member_ids(session: Session, actor: Actor, query: MemberQuery) -> lis
     if query.centre_id is not None:
         statement = statement.where(Member.visit_centre_id == query.centre_id)
     if query.sepa is not None:
-        has_mandate = exists().where(
-            SepaMandate.member_id == Member.id, SepaMandate.status == MandateStatus.ACTIVE
-        )
+        has_mandate = has_active_mandate()
         statement = statement.where(has_mandate if query.sepa else ~has_mandate)
     if query.overdue_only:
         statement = statement.where(overdue_condition(Member.id, clock.today()))
-    column = SORT_COLUMNS.get(query.sort, Member.legal_name)
+    column = sort_column(query.sort, clock.today())
     ordering = column.desc() if query.descending else column.asc()
     statement = statement.order_by(ordering, Member.id.desc() if query.descending else Member.id)
     # Plain Core: tens of thousands of ids without the ORM's per-row work, fetched in
@@ -120,14 +150,8 @@ def member_rows(session: Session, actor: Actor, ids: list[int]) -> list[MemberRo
     require(actor, Permission.MEMBERS_VIEW)
     if not ids:
         return []
-    employees = (
-        select(func.count())
-        .where(Employee.member_id == Member.id, Employee.exited_on.is_(None))
-        .scalar_subquery()
-    )
-    sepa = exists().where(
-        SepaMandate.member_id == Member.id, SepaMandate.status == MandateStatus.ACTIVE
-    )
+    employees = active_employees()
+    sepa = has_active_mandate()
     statement = (
         select(
             Member.id,
@@ -418,15 +442,19 @@ class HistoryRow:
 def member_history(
     session: Session, actor: Actor, member_id: int, limit: int = 500
 ) -> list[HistoryRow]:
+    """The member's history, newest first; ``actor`` is the staff member's name when a
+    staff member acted (else the recorded label: ``portal:LOGIN``, ``system``)."""
     require(actor, Permission.AUDIT_VIEW)
-    events = session.scalars(
-        select(AuditEvent)
+    events = session.execute(
+        select(AuditEvent, StaffUser.full_name)
+        .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)
         .where(AuditEvent.member_id == member_id)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
     return [
-        HistoryRow(e.occurred_at, e.actor, e.action, e.summary, e.before, e.after) for e in events
+        HistoryRow(e.occurred_at, name or e.actor, e.action, e.summary, e.before, e.after)
+        for e, name in events
     ]
 
 

@@ -16,6 +16,7 @@ from stdnum.eu import at_02
 from stdnum.fr import siret as siret_number
 from stdnum.fr import tva
 
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -76,9 +77,9 @@ def check_date_order(
         return tr(
             "{later} ({later_date}) cannot be before {earlier} ({earlier_date}).",
             later=later_label,
-            later_date=later.strftime("%d/%m/%Y"),
+            later_date=format_day(later),
             earlier=earlier_label,
-            earlier_date=earlier.strftime("%d/%m/%Y"),
+            earlier_date=format_day(earlier),
         )
     return None
 

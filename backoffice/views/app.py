@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from backoffice import config
 from backoffice.db import Database, DatabaseProblem, SchemaOutdated
@@ -116,6 +116,30 @@ def run(database_url: str | None) -> int:
     return code
 
 
+def _check_printing(parent: QWidget) -> None:
+    """Render and print (to a PDF file) a page made by reportlab, as the preview does."""
+    import io
+
+    from PySide6.QtPrintSupport import QPrinter
+    from reportlab.pdfgen import canvas
+
+    from backoffice.views.widgets.preview import PdfPreview, print_pdf
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Vérification")
+    page.save()
+    pdf = buffer.getvalue()
+    preview = PdfPreview(parent, "self-check", pdf)
+    preview.close()
+    with tempfile.TemporaryDirectory() as folder:
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(Path(folder) / "printed.pdf"))
+        if print_pdf(pdf, printer) != 1:
+            raise RuntimeError("printing the test page failed")
+
+
 def self_check() -> int:
     """Open and close the main window offscreen on a temporary database: every page of
     the administrator is shown once. Exit code 0 when all went well."""
@@ -139,6 +163,7 @@ def self_check() -> int:
         for row in range(window.navigation.count()):
             window.navigation.setCurrentRow(row)
             app.processEvents()
+        _check_printing(window)  # the PDF renderer and Qt's printing are in the build
         QTimer.singleShot(300, window.close)
         app.exec()
         context.wait_for_background_work()

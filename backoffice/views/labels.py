@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backoffice.i18n import tr, trc
-from backoffice.models import AppointmentStatus, FollowUpCategory, InvoiceKind
+from backoffice.models import AppointmentStatus, FollowUpCategory, InvoiceKind, PaymentMethod
 from backoffice.services.billing.queries import InstalmentStatus, status_label
 
 
@@ -33,3 +33,12 @@ def appointment_status(status: AppointmentStatus) -> str:
         AppointmentStatus.ABSENT: tr("Absent"),
         AppointmentStatus.EXCUSED: tr("Excused"),
     }[status]
+
+
+def payment_method(method: PaymentMethod) -> str:
+    return {
+        PaymentMethod.TRANSFER: tr("Transfer"),
+        PaymentMethod.CHEQUE: tr("Cheque"),
+        PaymentMethod.CARD: tr("Card"),
+        PaymentMethod.DIRECT_DEBIT: tr("Direct debit"),
+    }[method]

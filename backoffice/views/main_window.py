@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -22,7 +25,28 @@ from backoffice.ops.context import AppContext
 from backoffice.services.permissions import role_label
 from backoffice.views.pages import PAGES, PageSpec
 from backoffice.views.pages.base import Page
+from backoffice.views.widgets.actions import declared_in, with_keys
 from backoffice.views.widgets.dialogs import inform
+
+
+def section_shortcuts(spec: PageSpec, context: AppContext) -> list[str]:
+    """The shortcuts of a section's declared actions the role may use, once each."""
+    module = spec.load().__module__
+    packages = [module] if module.startswith("backoffice.views.pages.") else []
+    packages += [] if packages else [module.rpartition(".")[0]]
+    packages += list(spec.also)
+    for package in packages:  # every view of the section, opened yet or not
+        imported = importlib.import_module(package)
+        for info in pkgutil.iter_modules(getattr(imported, "__path__", [])):
+            importlib.import_module(f"{package}.{info.name}")
+    lines = {
+        with_keys(declaration.label(), declaration)
+        for package in packages
+        for declaration in declared_in(package)
+        if declaration.shortcuts
+        and (declaration.permission is None or context.allows(declaration.permission))
+    }
+    return sorted(lines, key=str.casefold)
 
 
 class MainWindow(QMainWindow):
@@ -161,6 +185,8 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
     def show_shortcuts(self) -> None:
+        """F1: the window's shortcuts, then each section's, read from the declarations its
+        buttons are built from (so the list cannot disagree with them)."""
         lines = [
             tr("Ctrl+{number}: {title}", number=n, title=spec.title())
             for n, spec in enumerate(self.specs[:9], start=1)
@@ -170,9 +196,16 @@ class MainWindow(QMainWindow):
             tr("F5: refresh"),
             tr("Ctrl+,: settings"),
             tr("Enter: open the selected line"),
-            tr("Ctrl+W: close the open record"),
         ]
-        inform(self, tr("Keyboard shortcuts"), "\n".join(lines))
+        for spec in self.specs:
+            declared = section_shortcuts(spec, self.context)
+            if declared:
+                lines += ["", f"<b>{spec.title()}</b>", *declared]
+        box = QMessageBox(self)
+        box.setWindowTitle(tr("Keyboard shortcuts"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText("<br>".join(lines))
+        box.exec()
 
     def open_settings(self) -> None:
         from backoffice.views.settings.dialog import SettingsDialog

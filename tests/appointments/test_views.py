@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTime
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog
 from sqlalchemy import func, select
 
 from backoffice import clock
@@ -266,14 +266,7 @@ def test_printing_the_selected_convocations(
     for employee_id, hour in ((net.employee.id, 9), (net.colleague.id, 10)):
         book(sqlite_database, actors["medical_assistant"], net, employee_id, at(TUESDAY, hour))
     target = tmp_path / "convocations.pdf"
-    from backoffice.views.appointments import actions
-
-    monkeypatch.setattr(
-        actions.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "")
-    )
-    monkeypatch.setattr(
-        actions.QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
     open_tab(qtbot, page, "list")
     qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=5000)
     page.list.table.selectAll()

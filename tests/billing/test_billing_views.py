@@ -36,7 +36,7 @@ from backoffice.views.billing.page import BillingPage
 from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import SingleInvoiceDialog
-from backoffice.views.billing.widgets import SearchProxy
+from backoffice.views.widgets.lists import SearchProxy
 from tests import factories
 from tests.billing.builders import billed_member, declare, instalments_of, pdf_text
 

@@ -13,8 +13,8 @@ from backoffice.ops.context import AppContext
 from backoffice.services import members as member_service
 from backoffice.services.permissions import Actor
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
-from backoffice.views.member_view import MemberView
-from backoffice.views.pages.members import MembersPage
+from backoffice.views.members.member_view import MemberView
+from backoffice.views.members.page import MembersPage
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from tests import factories
 from tests.gui.conftest import idle
@@ -153,3 +153,80 @@ def test_a_table_is_sorted_as_its_header_says_from_the_start(qtbot: QtBot) -> No
     model.set_rows([("b", 2), ("c", 3), ("a", 1)])
     shown = [table.model().index(row, 0).data() for row in range(3)]
     assert shown in (["a", "b", "c"], ["c", "b", "a"])
+
+
+def test_the_history_is_written_in_french_with_names(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext, forty_members: list[int]
+) -> None:
+    """Issue 20, 7.4: who by name, the action in French, amounts and dates as shown."""
+    from backoffice.services import audit
+
+    member_id = forty_members[2]
+    with sqlite_database.transaction() as session:
+        audit.record(
+            session,
+            context.actor,
+            "payment.record",
+            "payment",
+            1,
+            member_id=member_id,
+            after={"amount_cents": 10050, "method": "cheque", "received_on": "2026-05-15"},
+        )
+        audit.record(
+            session,
+            "portal:A00042",
+            "member.edit",
+            "member",
+            member_id,
+            member_id=member_id,
+            before={"city": "Thann"},
+            after={"city": "Cernay"},
+        )
+    view = MemberView(context, member_id)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    history = next(
+        view.tabs.widget(i)
+        for i in range(view.tabs.count())
+        if view.tabs.tabText(i) == "Historique"
+    )
+    view.tabs.setCurrentWidget(history)
+    qtbot.waitUntil(lambda: history.history.rowCount() == 2, timeout=10000)
+    rows = [
+        [history.history.data(history.history.index(row, column)) for column in range(6)]
+        for row in range(2)
+    ]
+    payment = next(row for row in rows if row[2] == "Paiement enregistré")
+    assert payment[1] == context.actor.full_name
+    assert "montant : 100,50\u00a0€" in payment[5] and "15/05/2026" in payment[5]
+    edit = next(row for row in rows if row[2] == "Fiche entreprise modifiée")
+    assert edit[1] == "Portail (A00042)"
+    assert "Ville : Thann" in edit[4] and "Ville : Cernay" in edit[5]
+    assert not any("staff:" in cell or "_cents" in cell for row in rows for cell in row)
+    qtbot.waitUntil(idle(context))
+
+
+def test_an_impossible_date_is_said_and_never_locks_the_form(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext, forty_members: list[int]
+) -> None:
+    """Issue 20, 7.7: 12/13/2020 leaves Save and Undo usable and Save says why; a joining
+    date years ahead is refused with a sentence, what was typed staying."""
+    view = MemberView(context, forty_members[3])
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10000)
+    started = view.form.inputs["activity_started_on"]
+    started.setText("12/13/2020")
+    started.textEdited.emit("12/13/2020")
+    assert view.save_button.isEnabled() and view.revert_button.isEnabled()
+    view.save()
+    assert "pas une date" in view.errors.text()
+    view.revert()
+    assert started.text() != "12/13/2020" and not view.save_button.isEnabled()
+    joined = view.form.inputs["joined_on"]
+    joined.setText("01/01/2031")
+    joined.textEdited.emit("01/01/2031")
+    view.save()
+    qtbot.waitUntil(lambda: "plus d'un an" in view.errors.text(), timeout=10000)
+    assert joined.text() == "01/01/2031"
+    qtbot.waitUntil(idle(context))

@@ -15,8 +15,8 @@ from backoffice.models import Role
 from backoffice.ops.context import AppContext
 from backoffice.services import documents, identity, settings
 from backoffice.services.permissions import Actor
+from backoffice.views.documents.page import DocumentsPage
 from backoffice.views.pages.administration import AdministrationPage, StaffDialog
-from backoffice.views.pages.documents import DocumentsPage
 from backoffice.views.settings.dialog import SettingsDialog
 from tests.gui.conftest import idle
 
@@ -111,6 +111,8 @@ def test_administration_creates_an_account_and_shows_its_password_once(
         dialog.login.setText("nouvelle")
         dialog.full_name.setText("Nouvelle Assistante")
         dialog.role.setCurrentIndex(dialog.role.findData(Role.MEDICAL_ASSISTANT))
+        dialog.submit()  # OK: the dialog saves, then closes
+        qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
         return QDialog.DialogCode.Accepted
 
     told: list[str] = []
@@ -123,6 +125,26 @@ def test_administration_creates_an_account_and_shows_its_password_once(
     qtbot.waitUntil(lambda: page.model.rowCount() == len(Role) + 1 and bool(told), timeout=10000)
     assert "nouvelle" in told[0] and "une seule fois" in told[0]
     qtbot.waitUntil(idle(context))
+
+
+def test_a_refused_account_keeps_the_dialog_and_what_was_typed(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Issue 20, 7.9: the dialog checks before it closes (a login already taken)."""
+    page = AdministrationPage(context)
+    qtbot.addWidget(page)
+    page.activated()
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(Role), timeout=10000)
+    taken = page.model.row_at(0).login
+    dialog = StaffDialog(context, page)
+    qtbot.addWidget(dialog)
+    dialog.login.setText(taken)
+    dialog.full_name.setText("Homonyme")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.errors.text() != "", timeout=10000)
+    qtbot.waitUntil(idle(context))
+    assert dialog.result is None and dialog.login.text() == taken
+    assert dialog.full_name.text() == "Homonyme"
 
 
 @pytest.mark.slow

@@ -216,7 +216,7 @@ def test_save_as_writes_the_whole_file_where_chosen(
         lambda _s: b"%PDF-1.7",
         kind="letters",
         private=True,
-        done=saved.append,
+        done=lambda path, _content: saved.append(path),
     )
     qtbot.waitUntil(lambda: saved == [target])
     assert target.read_bytes() == b"%PDF-1.7"

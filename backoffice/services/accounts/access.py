@@ -27,6 +27,7 @@ from backoffice.services.accounts import lookup
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
+from backoffice.text import attention_line
 
 # Audited before/after: what a reset changes, never the password nor its hash.
 AUDITED = (
@@ -205,7 +206,7 @@ def postal_address(account: PortalAccount) -> PostalAddress:
     name = holder.legal_name if isinstance(holder, Member) else holder.name
     lines = [
         name,
-        f"À l'attention de {holder.contact_name}" if holder.contact_name else "",
+        attention_line(holder.contact_name) if holder.contact_name else "",
         holder.address_line1 or "",
         holder.address_line2 or "",
         f"{holder.postcode or ''} {holder.city or ''}".strip(),

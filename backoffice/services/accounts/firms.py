@@ -16,6 +16,7 @@ from sqlalchemy import exc, select, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     AccountingFirm,
@@ -199,7 +200,7 @@ def _grant_problems(
                 "cannot be given access to it.",
                 code=code,
                 name=member.legal_name,
-                date=member.ceased_on.strftime("%d/%m/%Y") if member.ceased_on else "?",
+                date=format_day(member.ceased_on) if member.ceased_on else "?",
             )
         )
     if code in active:
@@ -209,7 +210,7 @@ def _grant_problems(
             tr(
                 "Consent date of member {code}: {date} is in the future.",
                 code=code,
-                date=grant.consent_on.strftime("%d/%m/%Y"),
+                date=format_day(grant.consent_on),
             )
         )
     return [FieldError(code, problem) for problem in problems]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import Employee, Member, VisitType
 from backoffice.services.appointments.availability import (
@@ -167,8 +168,8 @@ class _SlotFinder:
             return (
                 tr(
                     "No free slot between {first} and {last}.",
-                    first=self.plan.first_day.strftime("%d/%m/%Y"),
-                    last=self.plan.last_day.strftime("%d/%m/%Y"),
+                    first=format_day(self.plan.first_day),
+                    last=format_day(self.plan.last_day),
                 ),
                 None,
             )

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.identity import ServiceIdentity
 from backoffice.models import (
@@ -37,6 +38,7 @@ from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.identity import Purpose
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress
+from backoffice.text import attention_line
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def convocation_address(member: Member) -> PostalAddress:
     attention of its convocation contact."""
     lines = [member.legal_name]
     if member.convocation_contact_name:
-        lines.append(f"À l'attention de {member.convocation_contact_name}")
+        lines.append(attention_line(member.convocation_contact_name))
     if member.convocation_address_line1:
         lines += [member.convocation_address_line1, member.convocation_address_line2 or ""]
         lines.append(f"{member.convocation_postcode or ''} {member.convocation_city or ''}")
@@ -133,7 +135,7 @@ def _selected(session: Session, selection: ConvocationSelection) -> list[tuple]:
             "day",
             tr(
                 "There is no confirmed appointment on {day} to convene.",
-                day=selection.day.strftime("%d/%m/%Y"),
+                day=format_day(selection.day),
             ),
         )
     return rows

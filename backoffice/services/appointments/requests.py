@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from backoffice import clock
+from backoffice.dates import format_moment
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
@@ -202,9 +203,7 @@ def _pending(
             tr(
                 "This request was already answered by {name} at {when}.",
                 name=decider.full_name if decider else tr("a colleague"),
-                when=clock.local(request.decided_at).strftime("%d/%m/%Y %H:%M")
-                if request.decided_at
-                else "",
+                when=format_moment(request.decided_at) if request.decided_at else "",
             )
         )
     if request.version != expected_version:

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
@@ -40,7 +41,7 @@ def hour(moment: datetime) -> str:
 
 
 def day_text(moment: datetime) -> str:
-    return clock.local(moment).strftime("%d/%m/%Y")
+    return format_day(clock.local(moment))
 
 
 def describe(period: Period) -> str:
@@ -106,7 +107,7 @@ def party_errors(parties: Parties, period: Period) -> list[FieldError]:
                     "for them.",
                     employee=employee_label(employee.last_name, employee.first_name),
                     member=member.legal_name,
-                    date=employee.exited_on.strftime("%d/%m/%Y"),
+                    date=format_day(employee.exited_on),
                 ),
             )
         )

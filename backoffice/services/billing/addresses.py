@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backoffice.models import Member
+from backoffice.text import attention_line
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def of_member(member: Member) -> BillingAddress:
 
 def letter_address(member: Member) -> tuple[str, ...]:
     """The member's main address for administrative letters, to its contact's attention."""
-    attention = f"À l'attention de {member.contact_name}" if member.contact_name else None
+    attention = attention_line(member.contact_name) if member.contact_name else None
     lines = (
         member.legal_name,
         attention,

@@ -13,6 +13,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Instalment,
@@ -76,7 +77,7 @@ def check_due_date(due_on: date | None, today: date) -> date:
             "due_on",
             tr(
                 "Due date: {date} is already past.",
-                date=due_on.strftime("%d/%m/%Y"),
+                date=format_day(due_on),
             ),
         )
     return due_on

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, SepaState
 from backoffice.money import format_eur
@@ -69,7 +70,7 @@ def check_plan(
                 "due_dates",
                 tr(
                     "New schedule: the first due date ({date}) is already past.",
-                    date=due_dates[0].strftime("%d/%m/%Y"),
+                    date=format_day(due_dates[0]),
                 ),
             )
         ]

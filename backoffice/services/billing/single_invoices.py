@@ -20,6 +20,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
@@ -339,7 +340,7 @@ def issue_no_show(
         )
     employee = appointment.employee
     label = (
-        f"Absence non excusée à la visite du {day.strftime('%d/%m/%Y')} "
+        f"Absence non excusée à la visite du {format_day(day)} "
         f"({employee.last_name.upper()} {employee.first_name})"
     )
     issued = create_invoice(
@@ -348,7 +349,7 @@ def issue_no_show(
         appointment.member,
         InvoiceKind.NO_SHOW,
         day.year,
-        Period(f"Rendez-vous du {day.strftime('%d/%m/%Y')}", day, day),
+        Period(f"Rendez-vous du {format_day(day)}", day, day),
         pricing.totals([Line(label, 1, tariff.no_show_fee_cents)], tariff.vat_rate_bp),
         [due],
         tariff_id=tariff.id,

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import FollowUpCategory, Invoice, Tariff, TariffInstalmentDate
 from backoffice.money import format_eur, format_rate
@@ -180,8 +181,8 @@ def plan_problems(due_dates: tuple[date, ...] | list[date]) -> list[FieldError]:
                         "{field}: the due dates must be increasing ({later} comes after "
                         "{earlier}).",
                         field=label,
-                        later=later.strftime("%d/%m/%Y"),
-                        earlier=earlier.strftime("%d/%m/%Y"),
+                        later=format_day(later),
+                        earlier=format_day(earlier),
                     ),
                 )
             ]

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import ChangeKind, MemberStatus
 from backoffice.models.change_requests import FieldDecision
@@ -178,7 +179,7 @@ def _assess_field(
             "Another approved change (request {id}) sets it to “{value}” on {date}.",
             id=scheduled.request_id,
             value=catalogue.display(spec, scheduled.value, labels),
-            date=scheduled.effective_on.strftime("%d/%m/%Y"),
+            date=format_day(scheduled.effective_on),
         )
     if not catalogue.is_submittable(request.kind, field.name):
         problem = tr(
@@ -271,7 +272,7 @@ def _cross_problems(request: RequestFacts, records: Records, today: date) -> dic
         if value("situation") == "cessation" and member.get("status") == MemberStatus.CEASED:
             found["situation"] = tr(
                 "The member already ceased its activity on {date}.",
-                date=member["ceased_on"].strftime("%d/%m/%Y"),
+                date=format_day(member["ceased_on"]),
             )
     elif kind == ChangeKind.COMPANY_RECORD:
         found["activity_started_on"] = _not_future(
@@ -290,7 +291,7 @@ def _cross_problems(request: RequestFacts, records: Records, today: date) -> dic
 
 def _not_future(label: str, value: object, today: date) -> str | None:
     if isinstance(value, date) and value > today:
-        return tr("{field}: {date} is in the future.", field=label, date=value.strftime("%d/%m/%Y"))
+        return tr("{field}: {date} is in the future.", field=label, date=format_day(value))
     return None
 
 

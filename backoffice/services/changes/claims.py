@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_moment
 from backoffice.i18n import tr
 from backoffice.models import ChangeRequest, ChangeStatus, StaffUser
 from backoffice.services import audit
@@ -47,7 +48,7 @@ def held_message(holder: Holder) -> str:
     return tr(
         "{name} has been reviewing this request since {time}.",
         name=holder.name,
-        time=clock.local(holder.since).strftime("%d/%m/%Y %H:%M"),
+        time=format_moment(holder.since),
     )
 
 

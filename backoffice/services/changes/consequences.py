@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import ntr, tr
 from backoffice.models import (
     PORTAL_EDITABLE_MEMBER_FIELDS,
@@ -28,7 +29,7 @@ BILLING_FIELDS = {name for name in PORTAL_EDITABLE_MEMBER_FIELDS if name.startsw
 
 
 def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return format_day(value)
 
 
 def _value(assessment: Assessment, name: str) -> object:

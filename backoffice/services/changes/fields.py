@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from backoffice.dates import format_day
 from backoffice.i18n import language, tr
 from backoffice.models import ChangeKind, Employee, Member
 from backoffice.models.change_requests import SITUATIONS, SUBMITTABLE_FIELDS
@@ -225,7 +226,7 @@ def display(spec: FieldSpec, text: str | None, risk_labels: dict[str, str]) -> s
     except ValueError:
         return text
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_day(value)
     if isinstance(value, list):
         return "; ".join(risk_labels.get(code, code) for code in value)
     if spec.name == "follow_up_category":

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import ChangeRequest, ChangeRequestField, ChangeStatus
 from backoffice.models.change_requests import FieldDecision
@@ -225,7 +226,7 @@ def _audit(session: Session, actor: Actor, plan: Plan) -> None:
             "{kind} approved (request {id}), effective on {date}",
             kind=kind_label,
             id=request.id,
-            date=plan.effective_on.strftime("%d/%m/%Y") if plan.effective_on else "",
+            date=format_day(plan.effective_on) if plan.effective_on else "",
         )
         if rejected:
             summary += " — " + tr(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day, format_moment
 from backoffice.i18n import tr
 from backoffice.models import (
     AccountingFirm,
@@ -149,7 +150,7 @@ def _warnings(
         found.append(
             tr(
                 "This member ceased its activity on {date}.",
-                date=member["ceased_on"].strftime("%d/%m/%Y"),
+                date=format_day(member["ceased_on"]),
             )
         )
     return found
@@ -158,14 +159,12 @@ def _warnings(
 def decision_summary(session: Session, request: RequestFacts) -> str:
     """Who decided a request, when, and with what effect, in one sentence."""
     name = session.scalar(select(StaffUser.full_name).where(StaffUser.id == request.reviewed_by_id))
-    when = (
-        clock.local(request.reviewed_at).strftime("%d/%m/%Y %H:%M") if request.reviewed_at else ""
-    )
+    when = format_moment(request.reviewed_at) if request.reviewed_at else ""
     if request.status in (ChangeStatus.APPROVED, ChangeStatus.PARTIALLY_APPROVED):
         effect = (
-            tr("applied on {date}", date=clock.local(request.applied_at).strftime("%d/%m/%Y"))
+            tr("applied on {date}", date=format_day(clock.local(request.applied_at)))
             if request.applied_at
-            else tr("takes effect on {date}", date=request.effective_on.strftime("%d/%m/%Y"))
+            else tr("takes effect on {date}", date=format_day(request.effective_on))
             if request.effective_on
             else ""
         )

@@ -12,6 +12,7 @@ from functools import cache
 import holidays
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 
 
@@ -62,7 +63,7 @@ def check_collection_date(day: date, label: str) -> str | None:
             "{field}: {day} is not in the future; the bank must receive the file at least "
             "one business day before the collection.",
             field=label,
-            day=day.strftime("%d/%m/%Y"),
+            day=format_day(day),
         )
     reason = closing_reason(day)
     if reason:
@@ -70,8 +71,8 @@ def check_collection_date(day: date, label: str) -> str | None:
             "{field}: {day} is {reason}, not a business day for direct debits; the next "
             "one is {next}.",
             field=label,
-            day=day.strftime("%d/%m/%Y"),
+            day=format_day(day),
             reason=reason,
-            next=next_business_day(day).strftime("%d/%m/%Y"),
+            next=format_day(next_business_day(day)),
         )
     return None

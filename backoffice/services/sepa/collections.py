@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, case, func, text, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import SepaCollection, SepaMandate, SepaState
 from backoffice.models.invoices import Instalment
@@ -97,7 +98,7 @@ def _check_unchanged(review: CollectionReview, seen: Mapping[int, int] | None) -
 
 
 def _refuse_empty(review: CollectionReview) -> None:
-    day = review.collection_date.strftime("%d/%m/%Y")
+    day = format_day(review.collection_date)
     if not review.lines:
         raise ServiceError(tr("No instalment to collect on {day}.", day=day))
     raise ServiceError(
@@ -322,7 +323,7 @@ def _audit(
             message_id=collection.message_id,
             count=len(lines),
             total=format_eur(collection.total_cents),
-            day=review.collection_date.strftime("%d/%m/%Y"),
+            day=format_day(review.collection_date),
         ),
         before={"sepa_states": {str(line.instalment_id): line.sepa_state.value for line in lines}},
         after={

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import MandateStatus, Member, SepaMandate
 from backoffice.reports.sepa import pain008
@@ -147,7 +148,7 @@ def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
 
 def _check_signature_date(signed_on: date) -> str | None:
     if signed_on > clock.today():
-        return tr("Signature date: {day} is in the future.", day=signed_on.strftime("%d/%m/%Y"))
+        return tr("Signature date: {day} is in the future.", day=format_day(signed_on))
     return None
 
 
@@ -302,7 +303,7 @@ def revoke_mandate(
                 "revoked_on",
                 tr(
                     "Revocation date: {day} is in the future.",
-                    day=revoked_on.strftime("%d/%m/%Y"),
+                    day=format_day(revoked_on),
                 ),
             )
         )
@@ -316,8 +317,8 @@ def revoke_mandate(
             "revoked_on",
             tr(
                 "Revocation date: {day} is before the signature of the mandate ({signed}).",
-                day=revoked_on.strftime("%d/%m/%Y"),
-                signed=mandate.signed_on.strftime("%d/%m/%Y"),
+                day=format_day(revoked_on),
+                signed=format_day(mandate.signed_on),
             ),
         )
     mandate.status = MandateStatus.REVOKED
@@ -366,7 +367,7 @@ def lapse_mandates(session: Session, actor: Actor) -> list[MandateInfo]:
             member_id=mandate.member_id,
             summary=tr(
                 "Unused for 36 months (last use {day})",
-                day=(mandate.last_collected_on or mandate.signed_on).strftime("%d/%m/%Y"),
+                day=format_day(mandate.last_collected_on or mandate.signed_on),
             ),
             before={"status": MandateStatus.ACTIVE},
             after={"status": MandateStatus.LAPSED},

@@ -19,6 +19,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.identity import ServiceIdentity
 from backoffice.models import (
@@ -95,10 +96,10 @@ def _check_notice_period(session: Session, collection_date: date, short_notice: 
                 "Collection date: {day} is less than {days} days away (the notice had to "
                 "leave by {latest}). Choose {earliest} or later, or confirm a shorter notice "
                 "agreed with the members.",
-                day=collection_date.strftime("%d/%m/%Y"),
+                day=format_day(collection_date),
                 days=days,
-                latest=latest.strftime("%d/%m/%Y"),
-                earliest=earliest_date(session).strftime("%d/%m/%Y"),
+                latest=format_day(latest),
+                earliest=format_day(earliest_date(session)),
             ),
         )
 
@@ -245,7 +246,7 @@ def _notify_member(
         member_id=member.id,
         summary=tr(
             "Direct debit of {day} announced ({channel})",
-            day=collection_date.strftime("%d/%m/%Y"),
+            day=format_day(collection_date),
             channel=record.channel,
         ),
         after={

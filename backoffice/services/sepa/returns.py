@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Instalment,
@@ -102,7 +103,7 @@ def record_debits_received(
             tr(
                 "The debits of this file are collected on {day}: they can be recorded as "
                 "received from that day on.",
-                day=collection.collection_date.strftime("%d/%m/%Y"),
+                day=format_day(collection.collection_date),
             )
         )
     transactions = pain008.read_transactions(collection.xml)
@@ -168,7 +169,7 @@ def check_return(code: str, returned_on: date) -> None:
         errors.append(
             FieldError(
                 "returned_on",
-                tr("Return date: {day} is in the future.", day=returned_on.strftime("%d/%m/%Y")),
+                tr("Return date: {day} is in the future.", day=format_day(returned_on)),
             )
         )
     if errors:

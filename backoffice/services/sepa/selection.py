@@ -20,6 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Instalment,
@@ -251,7 +252,7 @@ def _anomalies(row: Any, collection_date: date, notice_days: int) -> list[tuple[
                 AnomalyKind.MANDATE_LAPSED,
                 tr(
                     "Mandate unused for 36 months: lapsed on {day}; a new mandate is needed.",
-                    day=ends_on.strftime("%d/%m/%Y"),
+                    day=format_day(ends_on),
                 ),
             )
         )
@@ -277,7 +278,7 @@ def _anomalies(row: Any, collection_date: date, notice_days: int) -> list[tuple[
                 tr(
                     "Already in the file {message_id} (collection of {day}).",
                     message_id=row.sent_in or "-",
-                    day=row.sent_for.strftime("%d/%m/%Y") if row.sent_for else "-",
+                    day=format_day(row.sent_for) if row.sent_for else "-",
                 ),
             )
         )
@@ -321,7 +322,7 @@ def _notice_anomalies(
                 AnomalyKind.NOT_PRENOTIFIED,
                 tr(
                     "Pre-notified for another date ({day}).",
-                    day=row.notice_date.strftime("%d/%m/%Y"),
+                    day=format_day(row.notice_date),
                 ),
             )
         ]
@@ -332,9 +333,9 @@ def _notice_anomalies(
                 tr(
                     "Pre-notified on {day}: less than {days} days before the collection "
                     "(by {latest} at the latest).",
-                    day=row.notified_on.strftime("%d/%m/%Y"),
+                    day=format_day(row.notified_on),
                     days=notice_days,
-                    latest=latest.strftime("%d/%m/%Y"),
+                    latest=format_day(latest),
                 ),
             )
         ]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,9 @@ from backoffice.services.accounts.queries import AccountDetail, AttemptRow, Gran
 from backoffice.services.members import HistoryRow
 from backoffice.views import formatting
 from backoffice.views.accounts import texts
+from backoffice.views.widgets.actions import Actions
+from backoffice.views.widgets.history import history_columns
+from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -64,45 +66,14 @@ def grant_columns(of_firm: bool) -> list[Column[GrantRow]]:
     ]
 
 
-def history_columns() -> list[Column[HistoryRow]]:
-    return [
-        Column(tr("When"), lambda r: formatting.moment(r.occurred_at), lambda r: r.occurred_at),
-        Column(tr("Who"), lambda r: r.actor),
-        Column(tr("Action"), lambda r: action_label(r.action)),
-        Column(tr("Note"), lambda r: r.summary or ""),
-        Column(tr("Before"), lambda r: texts.audit_values(r.before)),
-        Column(tr("After"), lambda r: texts.audit_values(r.after)),
-    ]
-
-
-def action_label(action: str) -> str:
-    return {
-        "accounts.unblock": tr("Unblocked"),
-        "accounts.reset": tr("Access reset (letter)"),
-        "accounts.first_access": tr("First access (letter)"),
-        "accounts.create": tr("Account created"),
-        "accounts.recovery_email": tr("Recovery email changed"),
-        "accounts.firm_create": tr("Firm created"),
-        "accounts.firm_update": tr("Firm record changed"),
-        "accounts.firm_grant": tr("Access given"),
-        "accounts.firm_revoke": tr("Access revoked"),
-    }.get(action, action)
-
-
 class AccountDetailPanel(QWidget):
-    """Shows an :class:`AccountDetail`; each button emits its request to the page."""
+    """Shows an :class:`AccountDetail`, with the buttons of the page's actions on it
+    (declared by the page, which carries them out on the account shown here)."""
 
-    unblock = Signal()
-    reset = Signal()
-    recovery_email = Signal()
-    edit_firm = Signal()
-    grant = Signal()
-    revoke = Signal(object)  # the GrantRow
-
-    def __init__(self, can_manage: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, actions: Actions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: AccountDetail | None = None
-        self.can_manage = can_manage
+        self.actions = actions
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         self.title = QLabel(tr("Choose an account in the list."))
@@ -140,27 +111,24 @@ class AccountDetailPanel(QWidget):
     def _buttons(self) -> QVBoxLayout:
         rows = QVBoxLayout()
         first, second = QHBoxLayout(), QHBoxLayout()
-        self.unblock_button = self._button(first, tr("Unblock… (Ctrl+D)"), self.unblock)
-        self.reset_button = self._button(first, tr("Reset access… (Ctrl+R)"), self.reset)
-        self.reset_button.setToolTip(
-            tr("A new temporary password, printed in a letter to post to the holder.")
+        self.unblock_button, self.reset_button = self.actions.buttons(
+            "unblock_selected", "reset_selected"
         )
-        self.recovery_button = self._button(second, tr("Recovery email…"), self.recovery_email)
-        self.edit_firm_button = self._button(second, tr("Edit the firm…"), self.edit_firm)
-        for row in (first, second):
+        self.recovery_button, self.edit_firm_button = self.actions.buttons(
+            "recovery_email", "edit_firm"
+        )
+        for row, buttons in (
+            (first, (self.unblock_button, self.reset_button)),
+            (second, (self.recovery_button, self.edit_firm_button)),
+        ):
+            for button in buttons:
+                row.addWidget(button)
             row.addStretch()
             rows.addLayout(row)
         return rows
 
-    def _button(self, row: QHBoxLayout, text: str, signal: Signal) -> QPushButton:
-        button = QPushButton(text)
-        button.clicked.connect(lambda _checked=False: signal.emit())
-        button.setVisible(self.can_manage)
-        row.addWidget(button)
-        return button
-
     def _tabs(self) -> QTabWidget:
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.attempts: RowsModel[AttemptRow] = RowsModel(
             attempt_columns(), background=lambda r: None if r.succeeded else FAILED_COLOUR
         )
@@ -184,13 +152,10 @@ class AccountDetailPanel(QWidget):
             self.grants_table.setColumnWidth(column, width)
         grants_layout.addWidget(self.grants_table)
         grant_buttons = QHBoxLayout()
-        self.grant_button = self._button(
-            grant_buttons, tr("Give access to members… (Ctrl+G)"), self.grant
-        )
-        self.revoke_button = QPushButton(tr("Revoke the selected access…"))
-        self.revoke_button.clicked.connect(self._revoke_selected)
-        self.revoke_button.setVisible(self.can_manage)
+        self.grant_button, self.revoke_button = self.actions.buttons("grant", "revoke")
+        grant_buttons.addWidget(self.grant_button)
         grant_buttons.addWidget(self.revoke_button)
+        self.actions.list_menu(self.grants_table, "revoke", "grant")
         grant_buttons.addStretch()
         grants_layout.addLayout(grant_buttons)
         self.tabs.addTab(grants_page, tr("Who acts for whom"))
@@ -272,19 +237,19 @@ class AccountDetailPanel(QWidget):
             self.values[key].setText(text)
 
     def _enable(self, detail: AccountDetail | None) -> None:
-        row = detail.row if detail else None
-        is_firm = row is not None and row.kind == AccountKind.FIRM
-        self.unblock_button.setEnabled(row is not None and row.locked)
-        self.reset_button.setEnabled(row is not None and row.is_active)
-        self.recovery_button.setEnabled(row is not None)
-        for button in (self.edit_firm_button, self.grant_button):
-            button.setVisible(self.can_manage and is_firm)
-        self.revoke_button.setEnabled(row is not None)
+        row = detail.row if detail is not None else None
+        is_firm = row is not None and row.firm_id is not None
+        self.actions.enable("unblock_selected", row is not None and row.locked)
+        self.actions.enable("reset_selected", row is not None and row.is_active)
+        self.actions.enable("recovery_email", row is not None)
+        for name in ("edit_firm", "grant"):
+            self.actions.show(name, is_firm)
+            self.actions.enable(name, is_firm)
+        self.actions.enable("revoke", row is not None)
 
-    def _revoke_selected(self) -> None:
+    def selected_grant(self) -> GrantRow | None:
         row = self.grants_table.current_source_row()
-        if row is not None and self.grants.row_at(row).active:
-            self.revoke.emit(self.grants.row_at(row))
+        return self.grants.row_at(row) if row is not None else None
 
 
 def _password_text(detail: AccountDetail) -> str:

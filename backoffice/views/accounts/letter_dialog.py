@@ -1,20 +1,15 @@
 """The one screen that shows a temporary password: with its letter to save or print.
 
 The password is in the letter and on this screen only. The letter is written where the
-user chooses, or, to print it at once, in a private folder of this session (readable by
-its owner only) that is deleted when the application quits.
+user chooses (readable by its owner only), or previewed and printed from the application
+without being written anywhere.
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
-from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,13 +27,7 @@ from backoffice.reports.accounts_letter import LetterKind, access_letter_pdf
 from backoffice.services.accounts.access import AccessSent
 from backoffice.views import formatting
 from backoffice.views.widgets.dialogs import confirm, inform
-
-
-@cache
-def private_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="backoffice-letters-"))  # mode 0700
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
+from backoffice.views.widgets.preview import PdfPreview, show_pdf
 
 
 def with_letter(sent: AccessSent) -> tuple[AccessSent, bytes]:
@@ -81,9 +70,9 @@ class LetterDialog(QDialog):
         buttons = QDialogButtonBox()
         save = QPushButton(tr("Save the letter…"))
         save.clicked.connect(lambda _checked=False: self.save_letter())
-        open_button = QPushButton(tr("Open the letter to print"))
+        open_button = QPushButton(tr("Preview and print the letter…"))
         open_button.setDefault(True)
-        open_button.clicked.connect(self.open_letter)
+        open_button.clicked.connect(self.print_letter)
         buttons.addButton(open_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(save, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -118,12 +107,17 @@ class LetterDialog(QDialog):
         inform(self, tr("Letter saved"), tr("Saved in {path}.", path=target))
         return True
 
-    def open_letter(self) -> Path | None:
-        path = private_folder() / letter_file_name(self.sent)
-        if not self._write(path):
-            return None
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        return path
+    def print_letter(self) -> PdfPreview:
+        """The letter in the application's preview, to print (or save: owner-only)."""
+        self.handled = True
+        return show_pdf(
+            self,
+            tr("Access letter"),
+            self.letter,
+            name=letter_file_name(self.sent),
+            kind="letters",
+            private=True,
+        )
 
     def _write(self, path: Path) -> bool:
         try:
@@ -140,7 +134,7 @@ class LetterDialog(QDialog):
             self,
             tr("Letter not printed"),
             tr(
-                "The letter was neither saved nor opened: once this window is closed, the "
+                "The letter was neither saved nor printed: once this window is closed, the "
                 "temporary password is lost and the access must be reset again. Close anyway?"
             ),
             tr("Close without the letter"),

@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from backoffice.i18n import ntr, tr
 from backoffice.models import MemberStatus
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
 from backoffice.views.accounts.texts import CEASED_COLOUR
-from backoffice.views.member_list_model import status_label
+from backoffice.views.members.list_model import status_label
+from backoffice.views.widgets.operations import Latest
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -28,7 +28,7 @@ class MemberPicker(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._sequence = 0
+        self.latest = Latest(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = SearchBox(tr("Name, member code, SIRET, city or postcode…"))
@@ -55,23 +55,19 @@ class MemberPicker(QWidget):
         layout.addWidget(self.count)
 
     def run_search(self, text: str) -> None:
-        self._sequence += 1
-        sequence, actor = self._sequence, self.context.actor
+        actor = self.context.actor
         if not text.strip():
-            self._show(sequence, ([], []))
+            self.latest.forget()  # an older search's answer must not fill the emptied list
+            self._show(([], []))
             return
-        run_query(
-            self.context,
-            self,
+        self.latest.read(
             lambda session: member_service.search_members(
                 session, actor, MemberQuery(text=text), first_page=RESULTS
             ),
-            lambda result: self._show(sequence, result),
+            self._show,
         )
 
-    def _show(self, sequence: int, result: tuple[list[int], list[MemberRow]]) -> None:
-        if sequence != self._sequence:
-            return  # an older search answered after a newer one
+    def _show(self, result: tuple[list[int], list[MemberRow]]) -> None:
         ids, rows = result
         self.model.set_rows(rows)
         if rows:

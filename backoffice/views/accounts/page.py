@@ -8,13 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -23,8 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import ntr, tr
-from backoffice.ops.context import ALL_TABLES, AppContext, concerns
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice, concerns
 from backoffice.services.accounts import access, firms, queries, rules, unblock
 from backoffice.services.accounts.queries import (
     AccountDetail,
@@ -35,7 +32,6 @@ from backoffice.services.accounts.queries import (
 )
 from backoffice.services.accounts.rules import PortalRules
 from backoffice.services.permissions import Permission
-from backoffice.services.tracking import Touched
 from backoffice.views import formatting
 from backoffice.views.accounts import texts
 from backoffice.views.accounts.detail import AccountDetailPanel
@@ -45,9 +41,12 @@ from backoffice.views.accounts.grant_dialog import GrantDialog
 from backoffice.views.accounts.letter_dialog import LetterDialog, with_letter
 from backoffice.views.accounts.recovery_dialog import RecoveryEmailDialog
 from backoffice.views.accounts.rules_dialog import RulesDialog
-from backoffice.views.pages.base import Page
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.lazy_rows_model import LazyColumn, LazyRowsModel
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.operations import read
+from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -58,7 +57,6 @@ WATCHED = (
     "accounting_firms",
     "members",
 )
-DEFAULT_WIDTHS = [75, 80, 250, 170, 170, 120, 60, 120, 220]
 
 
 def columns() -> list[LazyColumn[AccountRow]]:
@@ -77,20 +75,26 @@ def columns() -> list[LazyColumn[AccountRow]]:
     ]
 
 
+MANAGE = Permission.ACCOUNTS_MANAGE
+
+
 class AccountsPage(Page):
+    """The accounts follow what the portal and colleagues change: the rows changed are
+    read again, the account shown beside too; the portal rules follow the settings."""
+
+    TABLES = (*WATCHED, "settings")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.sort_key, self.descending = "holder", False
-        self._sequence = self._detail_sequence = 0
         self._shown_id: int | None = None  # the account shown beside the list
-        self._loaded = False
-        self.can_manage = context.allows(Permission.ACCOUNTS_MANAGE)
+        self.can_manage = context.allows(MANAGE)
         layout = QVBoxLayout(self)
         layout.addLayout(self._bar())
         layout.addLayout(self._rules_bar())
         splitter = QSplitter()
         splitter.addWidget(self._list())
-        self.detail = AccountDetailPanel(self.can_manage)
+        self.detail = AccountDetailPanel(self.actions)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -108,8 +112,6 @@ class AccountsPage(Page):
         footer.addStretch()
         footer.addWidget(self.message)
         layout.addLayout(footer)
-        self._connect_actions()
-        context.bus.changed.connect(self._on_changed)
 
     def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -121,11 +123,11 @@ class AccountsPage(Page):
             self.filter.addItem(texts.filter_label(value), value)
         self.filter.currentIndexChanged.connect(lambda _index: self.run_search())
         bar.addWidget(self.filter, 1)
-        self.first_access_button = QPushButton(tr("First access of a new member…"))
-        self.new_firm_button = QPushButton(tr("New accounting firm… (Ctrl+N)"))
-        for button in (self.first_access_button, self.new_firm_button):
-            button.setVisible(self.can_manage)
-            bar.addWidget(button)
+        self.first_access_button, self.new_firm_button = self.actions.buttons(
+            "first_access", "new_firm"
+        )
+        bar.addWidget(self.first_access_button)
+        bar.addWidget(self.new_firm_button)
         return bar
 
     def _rules_bar(self) -> QHBoxLayout:
@@ -134,24 +136,24 @@ class AccountsPage(Page):
         self.rules_text.setStyleSheet("color: #555")
         bar.addWidget(self.rules_text)
         bar.addStretch()
-        self.rules_button = QPushButton(tr("Portal rules…"))
-        self.rules_button.setVisible(self.context.allows(Permission.SETTINGS_MANAGE))
-        self.rules_button.clicked.connect(self.edit_rules)
+        self.rules_button = self.actions.button("edit_rules")
         bar.addWidget(self.rules_button)
         self.rules: PortalRules | None = None
         return bar
 
     def load_rules(self) -> None:
         actor = self.context.actor
-        run_query(
-            self.context, self, lambda session: rules.portal_rules(session, actor), self._show_rules
+        self.query(
+            lambda session: rules.portal_rules(session, actor), self._show_rules, topic="rules"
         )
 
     def _show_rules(self, current: PortalRules) -> None:
         self.rules = current
         self.rules_text.setText(rules.describe(current))
 
+    @action(lambda: tr("Portal rules…"), permission=Permission.SETTINGS_MANAGE)
     def edit_rules(self) -> None:
+        """How many failures lock an account, how long a temporary password lasts."""
         if self.rules is not None:
             RulesDialog(self.context, self, self.rules).exec()
 
@@ -162,48 +164,19 @@ class AccountsPage(Page):
         self.model.sort_requested.connect(self._sort)
         self.table = DataTable("portal_accounts")
         self.table.setModel(self.model)
-        for column, width in enumerate(DEFAULT_WIDTHS):
-            self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.AscendingOrder)
         self.table.restore_layout()
+        fit_columns_once(self.table)  # the first time: headers and values read whole
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._row_chosen(current.row())
         )
         return self.table
 
-    def _connect_actions(self) -> None:
-        panel = self.detail
-        panel.unblock.connect(self.unblock_selected)
-        panel.reset.connect(self.reset_selected)
-        panel.recovery_email.connect(self.change_recovery_email)
-        panel.edit_firm.connect(self.edit_firm)
-        panel.grant.connect(self.grant_access)
-        panel.revoke.connect(self.revoke_access)
-        self.first_access_button.clicked.connect(self.first_access)
-        self.new_firm_button.clicked.connect(self.new_firm)
-        if not self.can_manage:
-            return
-        for keys, action in (
-            ("Ctrl+D", self.unblock_selected),
-            ("Ctrl+R", self.reset_selected),
-            ("Ctrl+G", self.grant_access),
-            ("Ctrl+N", self.new_firm),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(action)
-
     # -- page interface -------------------------------------------------------------------
 
-    def activated(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.run_search()
-        if self.rules is None:
-            self.load_rules()
-
-    def refresh(self) -> None:
-        self.run_search(refreshing=True)
+    def load(self) -> None:
+        self.run_search(refreshing=self.loaded_once)
+        self.load_rules()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -211,7 +184,9 @@ class AccountsPage(Page):
 
     def open(self, options: dict[str, Any]) -> None:
         """``{"filter": "locked"}`` (the dashboard's card), ``{"search": "100030"}``."""
-        self._loaded = True
+        self.stale, self.loaded_once = False, True
+        if self.rules is None:
+            self.load_rules()
         if "search" in options:
             self.search.blockSignals(True)
             self.search.setText(str(options["search"]))
@@ -234,19 +209,15 @@ class AccountsPage(Page):
 
     def run_search(self, *, refreshing: bool = False) -> None:
         """A new search (typed, filtered, sorted), or a ``refreshing`` one after a change."""
-        self._sequence += 1
-        sequence, query, actor = self._sequence, self.current_query(), self.context.actor
+        query, actor = self.current_query(), self.context.actor
         keep, sticky = self._shown_id, refreshing
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: queries.search_accounts(session, actor, query),
-            lambda result: self._show(sequence, *result, keep, sticky),
+            lambda result: self._show(*result, keep, sticky),
         )
 
     def _show(
         self,
-        sequence: int,
         ids: list[int],
         rows: list[AccountRow],
         keep: int | None,
@@ -255,8 +226,6 @@ class AccountsPage(Page):
         """A new result. On a refresh, the account shown beside stays shown even when it
         no longer matches (just unblocked, in the locked filter): actions keep acting on
         it, never on whichever account took its place in the list."""
-        if sequence != self._sequence:
-            return  # an older search answered after a newer one was asked
         self.model.set_result(ids, rows)
         self.count.setText(ntr("{count} account", "{count} accounts", len(ids)))
         position = self.model.position.get(keep) if keep is not None else None
@@ -278,27 +247,22 @@ class AccountsPage(Page):
 
     def _fetch_rows(self, ids: list[int]) -> None:
         actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: queries.account_rows(session, actor, ids),
-            self.model.add_rows,
-        )
+        read(self, lambda session: queries.account_rows(session, actor, ids), self.model.add_rows)
 
     def _sort(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
         self.run_search()
 
-    def _on_changed(self, touched: Touched) -> None:
-        if concerns(touched, "settings"):
+    def on_change(self, notice: ChangeNotice) -> None:
+        if concerns(notice, "settings"):
             self.load_rules()
-        if not self._loaded or not concerns(touched, *WATCHED):
+        if not concerns(notice, *WATCHED):
             return
-        accounts = touched.get("portal_accounts")
-        unknown = ALL_TABLES in touched or any(
-            touched.get(table) == set() for table in WATCHED if table in touched
+        accounts = notice.get("portal_accounts")
+        unknown = ALL_TABLES in notice or any(
+            notice.get(table) == set() for table in WATCHED if table in notice
         )
-        if unknown or concerns(touched, "firm_member_access", "accounting_firms"):
+        if unknown or concerns(notice, "firm_member_access", "accounting_firms"):
             self.run_search(refreshing=True)  # rows may enter or leave the result
             return
         if accounts:
@@ -315,22 +279,17 @@ class AccountsPage(Page):
             self.load_detail(account_id)
 
     def load_detail(self, account_id: int | None) -> None:
-        self._detail_sequence += 1
-        sequence, actor = self._detail_sequence, self.context.actor
+        actor = self.context.actor
         self._shown_id = account_id
         if account_id is None:
+            self.forget_questions("detail")
             self.detail.show_detail(None)
             return
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: queries.account_detail(session, actor, account_id),
-            lambda detail: self._show_detail(sequence, detail),
+            self.detail.show_detail,
+            topic="detail",
         )
-
-    def _show_detail(self, sequence: int, detail: AccountDetail) -> None:
-        if sequence == self._detail_sequence:
-            self.detail.show_detail(detail)
 
     def _shown(self) -> AccountDetail | None:
         return self.detail.detail
@@ -338,9 +297,11 @@ class AccountsPage(Page):
     # -- actions --------------------------------------------------------------------------
 
     def _run(self, work: Callable[[Session], Any], label: str, done: Callable[[Any], None]) -> None:
-        Operation(self.context, self, work, label=label).success(done).conflict(self.refresh).run()
+        self.write(work, label).success(done).conflict(self.refresh).run()
 
+    @action(lambda: tr("Unblock…"), shortcut="Ctrl+D", permission=MANAGE)
     def unblock_selected(self) -> None:
+        """Unblock the locked account shown: failures cleared, its password works again."""
         shown = self._shown()
         if shown is None or not shown.row.locked:
             return
@@ -372,6 +333,12 @@ class AccountsPage(Page):
             ),
         )
 
+    @action(
+        lambda: tr("Reset access…"),
+        shortcut="Ctrl+R",
+        permission=MANAGE,
+        tip=lambda: tr("A new temporary password, printed in a letter to post to the holder."),
+    )
     def reset_selected(self) -> None:
         shown = self._shown()
         if shown is None or not shown.row.is_active:
@@ -404,32 +371,46 @@ class AccountsPage(Page):
         self.message.setText(tr("Temporary password of {login} sent by letter.", login=sent.login))
         LetterDialog(self, *result).exec()
 
-    def change_recovery_email(self) -> None:
+    @action(lambda: tr("Recovery email…"), permission=MANAGE)
+    def recovery_email(self) -> None:
         shown = self._shown()
         if shown is not None:
             RecoveryEmailDialog(self.context, self, shown.row).exec()
 
+    @action(lambda: tr("First access of a new member…"), permission=MANAGE)
     def first_access(self) -> None:
+        """A member without a portal account gets its login and a letter."""
         dialog = FirstAccessDialog(self.context, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.show_letter(dialog.result)
             self.open({"search": dialog.result[0].login})
 
+    @action(lambda: tr("New accounting firm…"), shortcut="Ctrl+N", permission=MANAGE)
     def new_firm(self) -> None:
         dialog = FirmDialog(self.context, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.show_letter(dialog.result)
             self.open({"search": dialog.result[0].login})
 
+    @action(lambda: tr("Edit the firm…"), permission=MANAGE)
     def edit_firm(self) -> None:
         shown = self._shown()
         if shown is not None and shown.row.firm_id is not None:
             FirmDialog(self.context, self, shown.row.firm_id, shown.holder).exec()
 
-    def grant_access(self) -> None:
+    @action(lambda: tr("Give access to members…"), shortcut="Ctrl+G", permission=MANAGE)
+    def grant(self) -> None:
+        """The firm shown may act for more members (with their consent)."""
         shown = self._shown()
         if shown is not None and shown.row.firm_id is not None:
             GrantDialog(self.context, self, shown.row.firm_id, shown.holder.name).exec()
+
+    @action(lambda: tr("Revoke the selected access…"), permission=MANAGE)
+    def revoke(self) -> None:
+        """The firm may no longer act for the member selected below."""
+        grant = self.detail.selected_grant()
+        if grant is not None:
+            self.revoke_access(grant)
 
     def revoke_access(self, grant: GrantRow) -> None:
         reason = ask_reason(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtGui import QColor
 
 from backoffice.i18n import ntr, tr
 from backoffice.models import AccountKind
 from backoffice.services.accounts.queries import AccountFilter, AccountRow
-from backoffice.views import formatting
+from backoffice.views.widgets import history
 
 LOCKED_COLOUR = QColor("#fbe3e3")
 EXPIRED_COLOUR = QColor("#fff3d6")
@@ -70,41 +68,6 @@ def colour(row: AccountRow) -> QColor | None:
     return None
 
 
-def _field_label(name: str) -> str:
-    return {
-        "locked_at": tr("locked at"),
-        "lock_reason": tr("reason"),
-        "failed_attempt_count": tr("failed attempts"),
-        "must_change_password": tr("to change at the first login"),
-        "temporary_password_expires_at": tr("temporary password until"),
-        "recovery_email": tr("recovery email"),
-        "password": tr("password"),
-        "consent_on": tr("consent of"),
-        "revoked_at": tr("revoked at"),
-        "firm": tr("firm"),
-        "member": tr("member"),
-    }.get(name, name)
-
-
-def _field_value(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return formatting.yes_no(value)
-    if value == "changed":
-        return tr("changed")
-    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return formatting.moment(moment) if "T" in value else formatting.day(moment.date())
-    return str(value)
-
-
 def audit_values(values: dict[str, object] | None) -> str:
-    """An audit event's before or after, in words (never a password: none is recorded)."""
-    return ", ".join(
-        tr("{field}: {value}", field=_field_label(name), value=_field_value(value))
-        for name, value in (values or {}).items()
-    )
+    """An audit event's before or after, in words (``views/widgets/history``)."""
+    return history.audit_values(values)

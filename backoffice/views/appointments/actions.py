@@ -8,14 +8,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from backoffice.i18n import ntr, tr
 from backoffice.models import AppointmentStatus
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.appointments import booking, outcomes
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import NetworkChoices
@@ -24,9 +21,12 @@ from backoffice.services.appointments.convocations import (
     print_convocations,
 )
 from backoffice.services.progress import Progress
-from backoffice.views.appointments.common import slot_text, write
+from backoffice.views.appointments.common import slot_text
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
 from backoffice.views.widgets.dialogs import ask_reason
+from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
+from backoffice.views.widgets.operations import Feedback, write
+from backoffice.views.widgets.preview import show_pdf
 
 
 class AppointmentLike(Protocol):
@@ -41,23 +41,24 @@ class AppointmentLike(Protocol):
     centre_id: int
 
 
-class AppointmentActions:
-    """Bound to a screen: ``done`` reloads it after a change."""
+class AppointmentChanges:
+    """The changes to an appointment, run for a screen (``parent``, the initiator of their
+    change notices: it reloads once for them); ``reload`` after a conflict."""
 
     def __init__(
         self,
         context: AppContext,
         parent: QWidget,
         choices: Callable[[], NetworkChoices | None],
-        done: Callable[[], None],
+        reload: Callable[[], None],
     ) -> None:
         self.context = context
         self.parent = parent
         self.choices = choices
-        self.done = done
+        self.reload = reload
 
     def _write(self, work: Callable[[Any], Any], label: str) -> None:
-        write(self.context, self.parent, work, label, lambda _result: self.done(), self.done)
+        write(self.parent, work, label).conflict(self.reload).run()
 
     def cancel(self, appointment: AppointmentLike) -> None:
         reason = ask_reason(
@@ -129,43 +130,38 @@ class AppointmentActions:
 
     def print(self, selection: ConvocationSelection, name: str) -> None:
         """Ask where to save, then produce the PDF in the background with progress."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _filter = QFileDialog.getSaveFileName(
-            self.parent,
-            tr("Save the convocations"),
-            str(Path(folder or ".") / name),
-            tr("PDF documents (*.pdf)"),
+        path = ask_save_path(
+            self.parent, tr("Save the convocations"), name, pdf_filter(), "convocations"
         )
-        if not path:
+        if path is None:
             return
         actor = self.context.actor
 
-        def work(session: Any, progress: Progress) -> int:
+        def work(session: Any, progress: Progress) -> tuple[int, bytes]:
             batch = print_convocations(session, actor, selection, progress)
-            Path(path).write_bytes(batch.pdf)
-            return len(batch.appointment_ids)
+            write_whole(path, batch.pdf, private=True)
+            return len(batch.appointment_ids), batch.pdf
 
-        Operation(
-            self.context,
-            self.parent,
-            work,
-            label=tr("Printing the convocations…"),
-            cancellable=True,
-        ).success(lambda count: self._printed(path, count)).run()
+        write(
+            self.parent, work, tr("Printing the convocations…"), feedback=Feedback.CANCELLABLE
+        ).success(lambda result: self._printed(path, *result)).run()
 
-    def _printed(self, path: str, count: int) -> None:
-        answer = QMessageBox.question(
+    def _printed(self, path: Path, count: int, pdf: bytes) -> None:
+        """The convocations saved, shown to print them."""
+        show_pdf(
             self.parent,
-            tr("Convocations ready"),
-            ntr(
-                "{count} convocation saved in {path}. Open it to print?",
-                "{count} convocations saved in {path}. Open them to print?",
+            tr("Convocations"),
+            pdf,
+            name=path.name,
+            kind="convocations",
+            private=True,
+            note=ntr(
+                "{count} convocation saved in {path}.",
+                "{count} convocations saved in {path}.",
                 count,
                 path=path,
             ),
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 def convocation_file_name(day: date | None, what: str = "") -> str:

@@ -12,25 +12,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
-    QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import ntr, tr
 from backoffice.models import AppointmentStatus
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.appointments import blocks
 from backoffice.services.appointments.agenda import (
     AgendaAppointment,
@@ -46,23 +44,21 @@ from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.convocations import ConvocationSelection
 from backoffice.services.appointments.periods import week_start
 from backoffice.services.permissions import Permission
-from backoffice.views.appointments.actions import AppointmentActions, convocation_file_name
+from backoffice.views.appointments.actions import AppointmentChanges, convocation_file_name
 from backoffice.views.appointments.agenda_model import AgendaModel, DaySeparator
 from backoffice.views.appointments.booking_dialog import BookingDialog
 from backoffice.views.appointments.common import (
     COLOURS,
-    add_buttons,
-    date_edit,
     fill_centres,
     fill_professionals,
     growing_combo,
     select_data,
     slot_text,
-    to_date,
-    to_qdate,
-    write,
 )
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
+from backoffice.views.widgets.inputs import DateInput
 
 
 def next_working_day(day: date) -> date:
@@ -70,17 +66,31 @@ def next_working_day(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
-class AgendaTab(QWidget):
-    open_member = Signal(int)
+MANAGE = Permission.APPOINTMENTS_MANAGE
+# What the menu of a cell offers (None: a separator), in this order.
+CELL_MENU = (
+    "open_selected_member",
+    "print_one",
+    "move_cell",
+    "cut",
+    "delete",
+    None,
+    "attended",
+    "absent",
+    "excused",
+    None,
+    "book_cell",
+    "paste",
+    "block",
+    "free_block",
+)
 
+
+class AgendaTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
-        self._sequence = 0
+        super().__init__(context, parent)
         self._cut: AgendaAppointment | None = None
-        self.actions = AppointmentActions(context, self, lambda: self.choices, self.load)
+        self.changes = AppointmentChanges(context, self, lambda: self.choices, self.reload)
         layout = QVBoxLayout(self)
         layout.addLayout(self._controls())
         self.model = AgendaModel(self)
@@ -93,11 +103,11 @@ class AgendaTab(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu_at)
-        self.view.doubleClicked.connect(lambda _index: self.act())
+        self.view.doubleClicked.connect(lambda _index: self.actions.run("act"))
         self.view.setItemDelegate(DaySeparator(self.view))
+        self.actions.bind_list(self.view, "act", "delete", "cut", "paste", "print_one")
         layout.addWidget(self.view)
         layout.addLayout(self._buttons())
-        self._shortcuts()
 
     # -- building -----------------------------------------------------------------------------
 
@@ -111,18 +121,8 @@ class AgendaTab(QWidget):
         self.period = growing_combo()
         self.period.addItem(tr("Day"), 1)
         self.period.addItem(tr("Week"), 7)
-        self.day = date_edit(next_working_day(clock.today()))
-        previous, today, following = (
-            QPushButton("◀"),
-            QPushButton(tr("Today")),
-            QPushButton("▶"),
-        )
-        previous.setToolTip(tr("Previous (Alt+Left)"))
-        following.setToolTip(tr("Next (Alt+Right)"))
-        today.setToolTip(tr("Today (Alt+Home)"))
-        previous.clicked.connect(lambda: self.shift(-1))
-        following.clicked.connect(lambda: self.shift(1))
-        today.clicked.connect(self.today)
+        self.day = DateInput(next_working_day(clock.today()))
+        previous, today, following = self.actions.buttons("previous", "today", "next")
         for widget in (self.scope, self.target, self.period, previous, self.day, today, following):
             bar.addWidget(widget)
         bar.addStretch()
@@ -130,9 +130,9 @@ class AgendaTab(QWidget):
         self.title.setStyleSheet("font-weight: 600")
         bar.addWidget(self.title)
         self.scope.currentIndexChanged.connect(lambda _index: self._fill_targets())
-        self.target.currentIndexChanged.connect(lambda _index: self.load())
-        self.period.currentIndexChanged.connect(lambda _index: self.load())
-        self.day.dateChanged.connect(lambda _date: self.load())
+        self.target.currentIndexChanged.connect(lambda _index: self.reload())
+        self.period.currentIndexChanged.connect(lambda _index: self.reload())
+        self.day.day_changed.connect(lambda _day: self.reload())
         return bar
 
     def _buttons(self) -> QHBoxLayout:
@@ -156,39 +156,13 @@ class AgendaTab(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color: #8a5300")
         bar.addWidget(self.status)
-        add_buttons(
-            bar,
-            (
-                (tr("Book / actions (Enter)"), self.act, True),
-                (tr("Block…"), self.block, True),
-                (tr("Print the day's convocations"), self.print_day, True),
-            ),
-            self.can_manage,
-        )
+        for button in self.actions.buttons("act", "block", "print_day"):
+            bar.addWidget(button)
         return bar
-
-    def _shortcuts(self) -> None:
-        for keys, handler in (
-            (QKeySequence(Qt.Key.Key_Return), self.act),
-            (QKeySequence(Qt.Key.Key_Enter), self.act),
-            (QKeySequence(Qt.Key.Key_Delete), self.delete),
-            (QKeySequence.StandardKey.Cut, self.cut),
-            (QKeySequence.StandardKey.Paste, self.paste),
-            (QKeySequence.StandardKey.Print, self.print_one),
-        ):
-            shortcut = QShortcut(keys, self.view)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(handler)
-        for keys, handler in (
-            ("Alt+Left", lambda: self.shift(-1)),
-            ("Alt+Right", lambda: self.shift(1)),
-            ("Alt+Home", self.today),
-        ):
-            QShortcut(QKeySequence(keys), self).activated.connect(handler)
 
     def set_choices(self, choices: NetworkChoices) -> None:
         """New lists of centres and professionals (the page loads the grid next)."""
-        self.choices = choices
+        super().set_choices(choices)
         self._fill_targets(load=False)
 
     def _fill_targets(self, *, load: bool = True) -> None:
@@ -199,36 +173,28 @@ class AgendaTab(QWidget):
         else:
             fill_professionals(self.target, self.choices)
         if load:
-            self.load()
+            self.reload()
 
     # -- loading ------------------------------------------------------------------------------
 
-    def query(self) -> AgendaQuery | None:
+    def current_query(self) -> AgendaQuery | None:
         target = self.target.currentData()
-        if target is None:
+        if target is None or not self.day.is_valid():
             return None
         days = int(self.period.currentData())
-        day = to_date(self.day.date())
+        day = self.day.day()
+        assert day is not None
         return AgendaQuery(
             Scope(self.scope.currentData()), int(target), week_start(day) if days > 1 else day, days
         )
 
     def load(self) -> None:
-        query = self.query()
+        query, actor = self.current_query(), self.context.actor
         if query is None:
             return
-        self._sequence += 1
-        sequence, actor = self._sequence, self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: agenda(session, actor, query),
-            lambda grid: self._show(sequence, grid),
-        )
+        self.query(lambda session: agenda(session, actor, query), self._show)
 
-    def _show(self, sequence: int, grid: AgendaGrid) -> None:
-        if sequence != self._sequence:
-            return
+    def _show(self, grid: AgendaGrid) -> None:
         current = self.view.currentIndex()
         labels = {v.code: v.label for v in self.choices.visit_types} if self.choices else {}
         self.model.set_grid(grid, labels)
@@ -244,7 +210,7 @@ class AgendaTab(QWidget):
         )
         header.setDefaultSectionSize(150)
         days = sorted({column.day for column in grid.columns})
-        span = f" · {days[0]:%d/%m}–{days[-1]:%d/%m/%Y}" if len(days) > 1 else ""
+        span = f" · {days[0]:%d/%m}–{format_day(days[-1])}" if len(days) > 1 else ""
         self.title.setText(
             ntr("{count} appointment", "{count} appointments", grid.appointment_count) + span
         )
@@ -252,11 +218,24 @@ class AgendaTab(QWidget):
         self.view.setCurrentIndex(self.model.index(keep.row(), keep.column()))
 
     def shift(self, direction: int) -> None:
-        step = int(self.period.currentData())
-        self.day.setDate(self.day.date().addDays(direction * step))
+        if self.day.is_valid():
+            step = int(self.period.currentData())
+            day = self.day.day() or clock.today()
+            self.day.change_day(day + timedelta(days=direction * step))
 
+    @action(lambda: tr("Previous"), shortcut="Alt+Left", icon=QStyle.StandardPixmap.SP_ArrowLeft)
+    def previous(self) -> None:
+        """The day (or week) before."""
+        self.shift(-1)
+
+    @action(lambda: tr("Next"), shortcut="Alt+Right", icon=QStyle.StandardPixmap.SP_ArrowRight)
+    def next(self) -> None:
+        """The day (or week) after."""
+        self.shift(1)
+
+    @action(lambda: tr("Today"), shortcut="Alt+Home")
     def today(self) -> None:
-        self.day.setDate(to_qdate(next_working_day(clock.today())))
+        self.day.change_day(next_working_day(clock.today()))
 
     def open(self, options: dict[str, Any]) -> None:
         if "professional_id" in options:
@@ -266,7 +245,7 @@ class AgendaTab(QWidget):
             select_data(self.scope, Scope.CENTRE)
             select_data(self.target, int(options["centre_id"]))
         if "day" in options:
-            self.day.setDate(to_qdate(date.fromisoformat(str(options["day"]))))
+            self.day.change_day(date.fromisoformat(str(options["day"])))
         if "period" in options:
             select_data(self.period, 7 if options["period"] == "week" else 1)
 
@@ -278,6 +257,10 @@ class AgendaTab(QWidget):
             return None, -1
         return self.model.cell(index.row(), index.column()), index.column()
 
+    def _appointment(self) -> AgendaAppointment | None:
+        cell, _column = self.current()
+        return cell.appointment if cell is not None else None
+
     def _slot_of(self, cell: Cell, column: int) -> SlotChoice | None:
         grid = self.model.grid
         if grid is None or cell.kind != CellKind.FREE:
@@ -287,7 +270,9 @@ class AgendaTab(QWidget):
             return None
         return SlotChoice(grid.columns[column].professional_id, centre, cell.starts_at)
 
+    @action(lambda: tr("Book / actions"), shortcut=("Return", "Enter"), on_list=True)
     def act(self) -> None:
+        """A free slot: book it; an appointment or a blocked period: what can be done."""
         cell, column = self.current()
         if cell is None:
             return
@@ -297,26 +282,40 @@ class AgendaTab(QWidget):
         elif cell.kind == CellKind.FREE and self.can_manage:
             self.book(cell, column)
 
+    @action(lambda: tr("Book…"), permission=MANAGE)
+    def book_cell(self) -> None:
+        cell, column = self.current()
+        if cell is not None:
+            self.book(cell, column)
+
     def book(self, cell: Cell, column: int) -> None:
         choice = self._slot_of(cell, column)
         if choice is None or self.choices is None:
             return
-        dialog = BookingDialog(self.context, self, self.choices, choice)
-        if dialog.exec() and dialog.booked is not None:
-            self.load()
+        BookingDialog(self.context, self, self.choices, choice).exec()
 
+    @action(lambda: tr("Cancel…"), shortcut="Del", permission=MANAGE, on_list=True)
     def delete(self) -> None:
+        """Cancel the appointment (or free the blocked period) of the current slot."""
         cell, _column = self.current()
-        if cell is None or not self.can_manage:
+        if cell is None:
             return
         if cell.appointment is not None:
-            self.actions.cancel(cell.appointment)
+            self.changes.cancel(cell.appointment)
         elif cell.block is not None:
             self.unblock(cell)
 
-    def cut(self) -> None:
+    @action(lambda: tr("Free this blocked period"), permission=MANAGE)
+    def free_block(self) -> None:
         cell, _column = self.current()
-        if cell is not None and cell.appointment is not None and self.can_manage:
+        if cell is not None:
+            self.unblock(cell)
+
+    @action(lambda: tr("Cut to move"), shortcut="Ctrl+X", permission=MANAGE, on_list=True)
+    def cut(self) -> None:
+        """Take the appointment, to put it on another free slot with Ctrl+V."""
+        cell, _column = self.current()
+        if cell is not None and cell.appointment is not None:
             self._cut = cell.appointment
             self.status.setText(
                 tr(
@@ -325,6 +324,12 @@ class AgendaTab(QWidget):
                 )
             )
 
+    @action(
+        lambda: tr("Move the cut appointment here"),
+        shortcut="Ctrl+V",
+        permission=MANAGE,
+        on_list=True,
+    )
     def paste(self) -> None:
         cell, column = self.current()
         if self._cut is None or cell is None:
@@ -335,7 +340,7 @@ class AgendaTab(QWidget):
             return
         moving, self._cut = self._cut, None
         self.status.clear()
-        self.actions.move_to(moving, choice)
+        self.changes.move_to(moving, choice)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape and self._cut is not None:
@@ -344,9 +349,38 @@ class AgendaTab(QWidget):
             return
         super().keyPressEvent(event)
 
+    def selected_member_id(self) -> int | None:
+        appointment = self._appointment()
+        return appointment.member_id if appointment is not None else None
+
+    @action(lambda: tr("Move…"), permission=MANAGE)
+    def move_cell(self) -> None:
+        appointment = self._appointment()
+        if appointment is not None:
+            self.changes.move(appointment)
+
+    def _outcome(self, status: AppointmentStatus) -> None:
+        appointment = self._appointment()
+        if appointment is not None:
+            self.changes.outcome([appointment.id], status)
+
+    @action(lambda: tr("Attended"), permission=MANAGE)
+    def attended(self) -> None:
+        self._outcome(AppointmentStatus.ATTENDED)
+
+    @action(lambda: tr("Absent"), permission=MANAGE)
+    def absent(self) -> None:
+        self._outcome(AppointmentStatus.ABSENT)
+
+    @action(lambda: tr("Excused"), permission=MANAGE)
+    def excused(self) -> None:
+        self._outcome(AppointmentStatus.EXCUSED)
+
     # -- blocks, convocations -----------------------------------------------------------------
 
+    @action(lambda: tr("Block…"), permission=MANAGE)
     def block(self) -> None:
+        """Block the selected slots of one column (leave, training…)."""
         grid = self.model.grid
         indexes = self.view.selectionModel().selectedIndexes() if grid else []
         columns = {index.column() for index in indexes}
@@ -371,15 +405,12 @@ class AgendaTab(QWidget):
             return
         centre = grid.query.target_id if grid.query.scope == Scope.CENTRE else None
         actor = self.context.actor
-        write(
-            self.context,
-            self,
+        self.write(
             lambda session: blocks.add_block(
                 session, actor, professional.professional_id, starts, ends, reason, centre
             ),
             tr("Blocking…"),
-            lambda _row: self.load(),
-        )
+        ).run()
 
     def unblock(self, cell: Cell) -> None:
         block = cell.block
@@ -391,29 +422,28 @@ class AgendaTab(QWidget):
         ):
             return
         actor = self.context.actor
-        write(
-            self.context,
-            self,
-            lambda session: blocks.remove_block(session, actor, block.id),
-            tr("Freeing…"),
-            lambda _none: self.load(),
-        )
+        self.write(
+            lambda session: blocks.remove_block(session, actor, block.id), tr("Freeing…")
+        ).run()
 
+    @action(lambda: tr("Print the convocation"), shortcut="Ctrl+P", permission=MANAGE, on_list=True)
     def print_one(self) -> None:
-        cell, _column = self.current()
-        if cell is not None and cell.appointment is not None:
-            self.actions.print(
-                ConvocationSelection(appointment_ids=[cell.appointment.id]),
-                f"convocation-{cell.appointment.id}.pdf",
+        appointment = self._appointment()
+        if appointment is not None:
+            self.changes.print(
+                ConvocationSelection(appointment_ids=[appointment.id]),
+                f"convocation-{appointment.id}.pdf",
             )
 
+    @action(lambda: tr("Print the day's convocations"), permission=MANAGE)
     def print_day(self) -> None:
-        query = self.query()
+        """The convocations of the day shown (of the current column's day in a week)."""
+        query = self.current_query()
         if query is None:
             return
         cell, _column = self.current()
         day = clock.local(cell.starts_at).date() if cell is not None else query.first_day
-        self.actions.print(
+        self.changes.print(
             ConvocationSelection(
                 day=day,
                 centre_id=query.target_id if query.scope == Scope.CENTRE else None,
@@ -428,58 +458,54 @@ class AgendaTab(QWidget):
         index = self.view.indexAt(point)
         if index.isValid():
             self.view.setCurrentIndex(index)
-        cell, column = self.current()
+        cell, _column = self.current()
         if cell is None:
             return
-        menu = QMenu(self)
-        for text, handler, enabled in self._menu_items(cell, column):
-            action = QAction(text, menu)
-            action.setEnabled(enabled)
-            action.triggered.connect(handler)
-            menu.addAction(action)
-        if not menu.isEmpty():
+        self._enable_for(cell)
+        menu = self.actions.menu(CELL_MENU, self)
+        if any(entry.isVisible() and not entry.isSeparator() for entry in menu.actions()):
             menu.exec(self.view.viewport().mapToGlobal(point))
+        menu.deleteLater()
+        self._enable_for(None)
 
-    def _menu_items(self, cell: Cell, column: int) -> list[tuple[str, Any, bool]]:
-        manage = self.can_manage
-        appointment = cell.appointment
-        if appointment is None:
-            if cell.block is not None:
-                return [(tr("Free this blocked period"), lambda: self.unblock(cell), manage)]
-            free = cell.kind == CellKind.FREE
-            return [
-                (tr("Book…"), lambda: self.book(cell, column), manage and free),
-                (
-                    tr("Move the cut appointment here (Ctrl+V)"),
-                    self.paste,
-                    free and bool(self._cut),
-                ),
-                (tr("Block…"), self.block, manage),
-            ]
-        upcoming = (
-            appointment.status == AppointmentStatus.CONFIRMED and cell.starts_at > clock.now()
+    def _enable_for(self, cell: Cell | None) -> None:
+        """Show in the menu only what applies to ``cell`` (everything again for None: the
+        shortcuts check the cell themselves)."""
+        appointment = cell.appointment if cell is not None else None
+        now = clock.now()
+        upcoming = appointment is not None and (
+            appointment.status == AppointmentStatus.CONFIRMED and cell.starts_at > now  # type: ignore[union-attr]
         )
-        past = appointment.starts_at <= clock.now()
-        confirmed = appointment.status == AppointmentStatus.CONFIRMED
-        return [
-            (tr("Open the member"), lambda: self.open_member.emit(appointment.member_id), True),
-            (tr("Print the convocation (Ctrl+P)"), self.print_one, manage and confirmed),
-            (tr("Move…"), lambda: self.actions.move(appointment), manage and upcoming),
-            (tr("Cut to move (Ctrl+X)"), self.cut, manage and upcoming),
-            (tr("Cancel… (Del)"), lambda: self.actions.cancel(appointment), manage and upcoming),
-            (
-                tr("Attended"),
-                lambda: self.actions.outcome([appointment.id], AppointmentStatus.ATTENDED),
-                manage and past,
-            ),
-            (
-                tr("Absent"),
-                lambda: self.actions.outcome([appointment.id], AppointmentStatus.ABSENT),
-                manage and past,
-            ),
-            (
-                tr("Excused"),
-                lambda: self.actions.outcome([appointment.id], AppointmentStatus.EXCUSED),
-                manage and past,
-            ),
-        ]
+        past = appointment is not None and appointment.starts_at <= now
+        confirmed = appointment is not None and appointment.status == AppointmentStatus.CONFIRMED
+        free = cell is not None and cell.kind == CellKind.FREE and appointment is None
+        blocked = cell is not None and cell.block is not None and appointment is None
+        empty = cell is not None and appointment is None and cell.block is None
+        shown = {
+            "open_selected_member": appointment is not None,
+            "print_one": appointment is not None,
+            "move_cell": appointment is not None,
+            "cut": appointment is not None,
+            "delete": appointment is not None,
+            "attended": appointment is not None,
+            "absent": appointment is not None,
+            "excused": appointment is not None,
+            "book_cell": empty,
+            "paste": empty,
+            "block": empty,
+            "free_block": blocked,
+        }
+        enabled = {
+            "print_one": confirmed,
+            "move_cell": upcoming,
+            "cut": upcoming,
+            "delete": upcoming,
+            "attended": past,
+            "absent": past,
+            "excused": past,
+            "book_cell": free,
+            "paste": free and self._cut is not None,
+        }
+        for name, visible in shown.items():
+            self.actions.show(name, cell is None or visible)
+            self.actions.enable(name, cell is None or enabled.get(name, True))

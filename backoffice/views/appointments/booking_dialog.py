@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.appointments import booking
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import (
@@ -27,8 +26,10 @@ from backoffice.services.appointments.choices import (
 from backoffice.services.appointments.queries import AppointmentRow
 from backoffice.services.errors import ServiceError
 from backoffice.views import formatting, labels
-from backoffice.views.appointments.common import WARNING, day_label, fit_columns, visit_combo
+from backoffice.views.appointments.common import WARNING, day_label, visit_combo
+from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.operations import Latest
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -58,7 +59,7 @@ class BookingDialog(OperationDialog):
     ) -> None:
         super().__init__(context, parent, tr("Book an appointment"))
         self.choice = choice
-        self._sequence = 0
+        self.latest = Latest(self)
         self.resize(720, 520)
         professional = choices.professional(choice.professional_id)
         centre = choices.centre(choice.centre_id)
@@ -81,6 +82,7 @@ class BookingDialog(OperationDialog):
         )
         self.table = DataTable("appointment_employee_search")
         self.table.set_rows_model(self.model)
+        fit_columns_once(self.table)
         self.table.activated_row.connect(lambda _row: self.submit())
         self.form.addRow(self.table)
         self.count = QLabel()
@@ -98,20 +100,11 @@ class BookingDialog(OperationDialog):
         return self.result
 
     def _search(self, text: str) -> None:
-        self._sequence += 1
-        sequence, actor = self._sequence, self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: search_employees(session, actor, text),
-            lambda found: self._show(sequence, found),
-        )
+        actor = self.context.actor
+        self.latest.read(lambda session: search_employees(session, actor, text), self._show)
 
-    def _show(self, sequence: int, found: list[EmployeeChoice]) -> None:
-        if sequence != self._sequence:
-            return
+    def _show(self, found: list[EmployeeChoice]) -> None:
         self.model.set_rows(found)
-        fit_columns(self.table)
         self.count.setText(ntr("{count} employee found", "{count} employees found", len(found)))
         if found:
             self.table.selectRow(0)

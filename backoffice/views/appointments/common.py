@@ -1,24 +1,21 @@
 """What the appointment screens share: dates and slots in French, colours, combos of
-centres and professionals, and running a write with the page's usual feedback."""
+centres and professionals (the rest comes from ``views/widgets``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QSettings
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import AppointmentStatus
-from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.network import weekday_name
-from backoffice.views.widgets.table import DataTable
 
 # The agenda's colours, also used by the lists.
 COLOURS = {
@@ -50,25 +47,9 @@ WATCHED = (
 )
 
 
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def date_edit(day: date | None = None) -> QDateEdit:
-    """A date field in the French format, with a calendar."""
-    edit = QDateEdit(to_qdate(day or clock.today()))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    return edit
-
-
 def day_label(day: date) -> str:
     """``mardi 24/11/2026``."""
-    return f"{weekday_name(day.weekday())} {day.strftime('%d/%m/%Y')}"
+    return f"{weekday_name(day.weekday())} {format_day(day)}"
 
 
 def short_day(day: date) -> str:
@@ -116,30 +97,6 @@ def fill_centres(combo: QComboBox, choices: NetworkChoices, *, everyone: str | N
     refill(combo, ((c.name, c.id) for c in choices.centres if c.is_active), everyone)
 
 
-def add_buttons(
-    bar: QHBoxLayout, buttons: Sequence[tuple[str, Callable[[], Any], bool]], can_manage: bool
-) -> None:
-    """Buttons (text, handler, needs the right to manage); those the role cannot use hidden."""
-    for text, handler, managing in buttons:
-        button = QPushButton(text)
-        button.clicked.connect(handler)
-        button.setVisible(can_manage or not managing)
-        bar.addWidget(button)
-
-
-def action_bar(
-    buttons: Sequence[tuple[str, Callable[[], Any], bool]], can_manage: bool
-) -> tuple[QHBoxLayout, QLabel]:
-    """The bar under a list: its count on the left (returned to be filled), the buttons on
-    the right (as :func:`add_buttons`)."""
-    bar = QHBoxLayout()
-    count = QLabel()
-    bar.addWidget(count)
-    bar.addStretch()
-    add_buttons(bar, buttons, can_manage)
-    return bar, count
-
-
 def professional_combo(
     choices: NetworkChoices, *, everyone: str | None = None, centre_id: int | None = None
 ) -> QComboBox:
@@ -182,36 +139,3 @@ def visit_combo(choices: NetworkChoices, selected: str | None = None) -> QComboB
         )
     select_data(combo, selected)
     return combo
-
-
-def fit_columns(table: DataTable, maximum: int = 320) -> None:
-    """Size the columns to their content the first time rows are shown on this
-    workstation; afterwards the layout the user made is the one the table restores."""
-    key = f"tables/{table.layout_key}.fitted"
-    if table.property("fitted") or QSettings().value(key, False, type=bool):
-        return
-    table.setProperty("fitted", True)
-    if table.model() is None or table.model().rowCount() == 0:
-        return
-    QSettings().setValue(key, True)
-    table.resizeColumnsToContents()
-    for column in range(table.model().columnCount()):
-        table.setColumnWidth(column, min(table.columnWidth(column), maximum))
-
-
-def write(
-    context: AppContext,
-    parent: QWidget,
-    work: Callable[..., Any],
-    label: str,
-    done: Callable[[Any], None] | None = None,
-    reload: Callable[[], None] | None = None,
-) -> None:
-    """Run a service call that writes; ``done`` with its result on success; when someone
-    else changed the record first, the error dialog offers to ``reload`` the screen."""
-    operation = Operation(context, parent, work, label=label)
-    if done is not None:
-        operation.success(done)
-    if reload is not None:
-        operation.conflict(reload)
-    operation.run()

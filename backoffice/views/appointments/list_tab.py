@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,7 +19,6 @@ from backoffice import clock
 from backoffice.i18n import ntr, tr
 from backoffice.models import AppointmentStatus
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.convocations import ConvocationSelection
 from backoffice.services.appointments.queries import (
@@ -31,18 +28,18 @@ from backoffice.services.appointments.queries import (
 )
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
-from backoffice.views.appointments.actions import AppointmentActions, convocation_file_name
+from backoffice.views.appointments.actions import AppointmentChanges, convocation_file_name
 from backoffice.views.appointments.common import (
     COLOURS,
-    action_bar,
-    date_edit,
     fill_centres,
     fill_professionals,
-    fit_columns,
     growing_combo,
     hours_text,
-    to_date,
 )
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -64,16 +61,10 @@ def appointment_columns() -> list[Column[AppointmentRow]]:
     ]
 
 
-class AppointmentListTab(QWidget):
-    open_member = Signal(int)
-
+class AppointmentListTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
-        self._sequence = 0
-        self.actions = AppointmentActions(context, self, lambda: self.choices, self.load)
+        super().__init__(context, parent)
+        self.changes = AppointmentChanges(context, self, lambda: self.choices, self.reload)
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
         self.model: RowsModel[AppointmentRow] = RowsModel(
@@ -86,16 +77,18 @@ class AppointmentListTab(QWidget):
         self.table = DataTable("appointment_list")
         self.table.set_rows_model(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.activated_row.connect(lambda _row: self._open_member())
+        self.table.activated_row.connect(lambda _row: self.actions.run("open_selected_member"))
         layout.addWidget(self.table)
-        layout.addLayout(self._buttons())
-        shortcut = QShortcut(QKeySequence.StandardKey.Print, self)
-        shortcut.activated.connect(self.print_selection)
+        self.count = QLabel()
+        names = ("print_selection", "attended", "absent", "excused", "move", "cancel")
+        layout.addLayout(self.actions.bar("open_selected_member", *names, count=self.count))
+        self.actions.list_menu(self.table, "open_selected_member", None, *names)
+        fit_columns_once(self.table)
 
     def _filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.first = date_edit(clock.today())
-        self.last = date_edit(clock.today() + timedelta(days=6))
+        self.first = DateInput(clock.today())
+        self.last = DateInput(clock.today() + timedelta(days=6))
         self.centre = growing_combo()
         self.professional = growing_combo()
         self.status = growing_combo()
@@ -116,41 +109,30 @@ class AppointmentListTab(QWidget):
             bar.addWidget(widget)
         bar.addWidget(self.search, 2)
         for edit in (self.first, self.last):
-            edit.dateChanged.connect(lambda _date: self.load())
+            edit.day_changed.connect(lambda _day: self.reload())
         for combo in (self.centre, self.professional, self.status):
-            combo.currentIndexChanged.connect(lambda _index: self.load())
-        self.search.search.connect(lambda _text: self.load())
-        return bar
-
-    def _buttons(self) -> QHBoxLayout:
-        bar, self.count = action_bar(
-            (
-                (tr("Open the member"), self._open_member, False),
-                (tr("Print the convocations (Ctrl+P)"), self.print_selection, True),
-                (tr("Attended"), lambda: self._outcome(AppointmentStatus.ATTENDED), True),
-                (tr("Absent"), lambda: self._outcome(AppointmentStatus.ABSENT), True),
-                (tr("Excused"), lambda: self._outcome(AppointmentStatus.EXCUSED), True),
-                (tr("Move…"), self._move, True),
-                (tr("Cancel…"), self._cancel, True),
-            ),
-            self.can_manage,
-        )
+            combo.currentIndexChanged.connect(lambda _index: self.reload())
+        self.search.search.connect(lambda _text: self.reload())
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:
-        self.choices = choices
+        super().set_choices(choices)
         fill_centres(self.centre, choices, everyone=tr("All centres"))
         fill_professionals(self.professional, choices, everyone=tr("All professionals"))
 
     # -- loading ------------------------------------------------------------------------------
 
-    def current_filter(self) -> AppointmentFilter:
+    def current_filter(self) -> AppointmentFilter | None:
+        """None while a date typed is not a day."""
+        if not (self.first.is_valid() and self.last.is_valid()):
+            return None
         status = self.status.currentData()
-        last = to_date(self.last.date())
+        first, last = self.first.day(), self.last.day()
+        assert first is not None and last is not None
         if status == TO_RECORD:
             last = min(last, clock.today())
         return AppointmentFilter(
-            first_day=to_date(self.first.date()),
+            first_day=first,
             last_day=last,
             centre_id=self.centre.currentData(),
             professional_id=self.professional.currentData(),
@@ -161,24 +143,20 @@ class AppointmentListTab(QWidget):
         )
 
     def load(self) -> None:
-        self._sequence += 1
-        sequence, actor, query = self._sequence, self.context.actor, self.current_filter()
+        actor, query = self.context.actor, self.current_filter()
+        if query is None:
+            return
         past_only = self.status.currentData() == TO_RECORD
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: appointment_rows(session, actor, query),
-            lambda rows: self._show(sequence, rows, past_only),
+            lambda rows: self._show(rows, past_only),
         )
 
-    def _show(self, sequence: int, rows: list[AppointmentRow], past_only: bool) -> None:
-        if sequence != self._sequence:
-            return
+    def _show(self, rows: list[AppointmentRow], past_only: bool) -> None:
         if past_only:
             now = clock.now()
             rows = [row for row in rows if row.starts_at <= now]
         self.model.set_rows(rows)
-        fit_columns(self.table)
         self.count.setText(ntr("{count} appointment", "{count} appointments", len(rows)))
 
     def focus_search(self) -> None:
@@ -198,35 +176,54 @@ class AppointmentListTab(QWidget):
         chosen = self.selected()
         return chosen[0] if len(chosen) == 1 else None
 
-    def _open_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         row = self._one()
-        if row is not None:
-            self.open_member.emit(row.member_id)
+        return row.member_id if row is not None else None
 
+    @action(
+        lambda: tr("Print the convocations"),
+        shortcut="Ctrl+P",
+        permission=Permission.APPOINTMENTS_MANAGE,
+    )
     def print_selection(self) -> None:
+        """The convocations of the selected appointments, in one PDF."""
         chosen = self.selected()
-        if chosen and self.can_manage:
+        if chosen:
             day = clock.local(chosen[0].starts_at).date()
-            self.actions.print(
+            self.changes.print(
                 ConvocationSelection(appointment_ids=[row.id for row in chosen]),
                 convocation_file_name(day if len(chosen) > 1 else None, str(chosen[0].id)),
             )
 
     def _outcome(self, status: AppointmentStatus) -> None:
-        self.actions.outcome([row.id for row in self.selected()], status)
+        self.changes.outcome([row.id for row in self.selected()], status)
 
-    def _move(self) -> None:
+    @action(lambda: tr("Attended"), permission=Permission.APPOINTMENTS_MANAGE)
+    def attended(self) -> None:
+        self._outcome(AppointmentStatus.ATTENDED)
+
+    @action(lambda: tr("Absent"), permission=Permission.APPOINTMENTS_MANAGE)
+    def absent(self) -> None:
+        self._outcome(AppointmentStatus.ABSENT)
+
+    @action(lambda: tr("Excused"), permission=Permission.APPOINTMENTS_MANAGE)
+    def excused(self) -> None:
+        self._outcome(AppointmentStatus.EXCUSED)
+
+    @action(lambda: tr("Move…"), permission=Permission.APPOINTMENTS_MANAGE)
+    def move(self) -> None:
         row = self._one()
         if row is not None:
-            self.actions.move(row)
+            self.changes.move(row)
 
-    def _cancel(self) -> None:
+    @action(
+        lambda: tr("Cancel…"),
+        shortcut="Del",
+        permission=Permission.APPOINTMENTS_MANAGE,
+        on_list=True,
+    )
+    def cancel(self) -> None:
+        """Cancel the selected appointment (its slot is freed), with a reason."""
         row = self._one()
         if row is not None:
-            self.actions.cancel(row)
-
-    def keyPressEvent(self, event: Any) -> None:
-        if event.key() == Qt.Key.Key_Delete and self.can_manage:
-            self._cancel()
-            return
-        super().keyPressEvent(event)
+            self.changes.cancel(row)

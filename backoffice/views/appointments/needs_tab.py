@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
-from backoffice.i18n import ntr, tr
+from backoffice.i18n import ntr, tr, trc
 from backoffice.models import FollowUpCategory
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.appointments import booking, needs
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.bulk import BulkOutcome, BulkPlan, book_in_bulk
@@ -36,19 +34,18 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import (
     WARNING,
-    action_bar,
     centre_combo,
-    date_edit,
     fill_centres,
-    fit_columns,
     growing_combo,
     professional_combo,
-    to_date,
-    to_qdate,
-    write,
 )
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
-from backoffice.views.widgets.dialogs import ok_cancel
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.dialogs import error_label, ok_cancel
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -68,23 +65,16 @@ def need_columns() -> list[Column[NeedRow]]:
             lambda r: formatting.day(r.last_visit_on) or tr("none"),
             lambda r: r.last_visit_on or r.hired_on,
         ),
-        Column(tr("Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on),
+        Column(trc("visit", "Due on"), lambda r: formatting.day(r.due_on), lambda r: r.due_on),
         Column(tr("Centre"), lambda r: r.centre),
         Column(tr("Referent"), lambda r: r.referent),
         Column(tr("Asked on the portal"), lambda r: tr("yes") if r.request_pending else ""),
     ]
 
 
-class NeedsTab(QWidget):
-    open_member = Signal(int)
-    changed = Signal()
-
+class NeedsTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
-        self._sequence = 0
+        super().__init__(context, parent)
         self.intervals: dict[str, int] = {}
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
@@ -96,9 +86,13 @@ class NeedsTab(QWidget):
         self.table = DataTable("appointment_needs")
         self.table.set_rows_model(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.activated_row.connect(lambda _row: self.book_one())
+        self.table.activated_row.connect(lambda _row: self.actions.run("book_one"))
         layout.addWidget(self.table)
         layout.addLayout(self._buttons())
+        self.actions.list_menu(
+            self.table, "book_one", "book_selection", None, "open_selected_member"
+        )
+        fit_columns_once(self.table)
 
     def _filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -111,7 +105,7 @@ class NeedsTab(QWidget):
         for category in FollowUpCategory:
             self.category.addItem(labels.category(category), category)
         self.limit_label = QLabel()
-        self.limit = date_edit(clock.today() - timedelta(days=183))
+        self.limit = DateInput(clock.today() - timedelta(days=183))
         self.search = SearchBox(tr("Member, employee…"))
         bar.addWidget(self.kind)
         bar.addWidget(self.centre)
@@ -121,20 +115,16 @@ class NeedsTab(QWidget):
         bar.addWidget(self.search, 2)
         self.kind.currentIndexChanged.connect(lambda _index: self._kind_changed())
         for combo in (self.centre, self.category):
-            combo.currentIndexChanged.connect(lambda _index: self.load())
-        self.limit.dateChanged.connect(lambda _date: self.load())
-        self.search.search.connect(lambda _text: self.load())
+            combo.currentIndexChanged.connect(lambda _index: self.reload())
+        self.limit.day_changed.connect(lambda _day: self.reload())
+        self.search.search.connect(lambda _text: self.reload())
         self._kind_changed(load=False)
         return bar
 
     def _buttons(self) -> QHBoxLayout:
-        bar, self.count = action_bar(
-            (
-                (tr("Open the member"), self._open_member, False),
-                (tr("Book one… (Enter)"), self.book_one, True),
-                (tr("Book the selection…"), self.book_selection, True),
-            ),
-            self.can_manage,
+        self.count = QLabel()
+        bar = self.actions.bar(
+            "open_selected_member", "book_one", "book_selection", count=self.count
         )
         self.intervals_button = QPushButton()
         self.intervals_button.clicked.connect(self.edit_intervals)
@@ -143,26 +133,27 @@ class NeedsTab(QWidget):
         return bar
 
     def set_choices(self, choices: NetworkChoices) -> None:
-        self.choices = choices
+        super().set_choices(choices)
         fill_centres(self.centre, choices, everyone=tr("All centres"))
 
     def _kind_changed(self, *, load: bool = True) -> None:
-        self.limit.blockSignals(True)
         if self.kind.currentData() == NeedKind.HIRING:
             self.limit_label.setText(tr("Hired since"))
-            self.limit.setDate(to_qdate(clock.today() - timedelta(days=183)))
+            self.limit.set_day(clock.today() - timedelta(days=183))
         else:
             self.limit_label.setText(tr("Due before"))
-            self.limit.setDate(to_qdate(clock.today() + timedelta(days=60)))
-        self.limit.blockSignals(False)
+            self.limit.set_day(clock.today() + timedelta(days=60))
         if load:
-            self.load()
+            self.reload()
 
     # -- loading ------------------------------------------------------------------------------
 
-    def query(self) -> NeedQuery:
+    def current_query(self) -> NeedQuery | None:
+        """None while the date typed is not a day."""
+        if not self.limit.is_valid():
+            return None
         kind = NeedKind(self.kind.currentData())
-        limit = to_date(self.limit.date())
+        limit = self.limit.day()
         return NeedQuery(
             kind,
             due_by=limit if kind == NeedKind.PERIODIC else None,
@@ -173,20 +164,13 @@ class NeedsTab(QWidget):
         )
 
     def load(self) -> None:
-        self._sequence += 1
-        sequence, actor, query = self._sequence, self.context.actor, self.query()
-        run_query(
-            self.context,
-            self,
-            lambda session: needs.employees_needing_visit(session, actor, query),
-            lambda found: self._show(sequence, found),
-        )
-
-    def _show(self, sequence: int, found: NeedList) -> None:
-        if sequence != self._sequence:
+        actor, query = self.context.actor, self.current_query()
+        if query is None:
             return
+        self.query(lambda session: needs.employees_needing_visit(session, actor, query), self._show)
+
+    def _show(self, found: NeedList) -> None:
         self.model.set_rows(found.rows)
-        fit_columns(self.table)
         self.intervals = found.intervals
         text = ntr("{count} employee", "{count} employees", found.total)
         if found.total > len(found.rows):
@@ -212,16 +196,22 @@ class NeedsTab(QWidget):
     def selected(self) -> list[NeedRow]:
         return [self.model.row_at(row) for row in self.table.selected_source_rows()]
 
-    def _open_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         chosen = self.selected()
-        if chosen:
-            self.open_member.emit(chosen[0].member_id)
+        return chosen[0].member_id if chosen else None
 
     # -- booking ------------------------------------------------------------------------------
 
+    @action(
+        lambda: tr("Book one…"),
+        shortcut=("Return", "Enter"),
+        permission=Permission.APPOINTMENTS_MANAGE,
+        on_list=True,
+    )
     def book_one(self) -> None:
+        """A slot for the selected employee, among the free ones of the referent."""
         chosen = self.selected()
-        if not chosen or not self.can_manage or self.choices is None:
+        if not chosen or self.choices is None:
             return
         row = chosen[0]
         dialog = pick_slot(
@@ -248,9 +238,7 @@ class NeedsTab(QWidget):
         if dialog is None or dialog.chosen is None:
             return
         slot, visit, actor = dialog.chosen, dialog.visit_type_code, self.context.actor
-        write(
-            self.context,
-            self,
+        self.write(
             lambda session: booking.book_appointment(
                 session,
                 actor,
@@ -259,35 +247,32 @@ class NeedsTab(QWidget):
                 SlotChoice(slot.professional_id, slot.centre_id, slot.starts_at),
             ),
             tr("Booking…"),
-            lambda _row: self._booked(),
-        )
+        ).run()
 
-    def _booked(self) -> None:
-        self.load()
-        self.changed.emit()
-
+    @action(lambda: tr("Book the selection…"), permission=Permission.APPOINTMENTS_MANAGE)
     def book_selection(self) -> None:
+        """The selected employees one after the other, in the first free slots."""
         chosen = self.selected()
-        if not chosen or not self.can_manage or self.choices is None:
+        if not chosen or self.choices is None:
             return
         dialog = BulkDialog(self, self.choices, len(chosen))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        first, last = dialog.first.day(), dialog.last.day()
+        assert first is not None and last is not None
         plan = BulkPlan(
             [row.employee_id for row in chosen],
             NeedKind(self.kind.currentData()),
-            to_date(dialog.first.date()),
-            to_date(dialog.last.date()),
+            first,
+            last,
             dialog.professional.currentData(),
             dialog.centre.currentData(),
         )
         actor = self.context.actor
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: book_in_bulk(session, actor, plan, progress),
-            label=tr("Booking the selected employees…"),
-            cancellable=True,
+            tr("Booking the selected employees…"),
+            feedback=Feedback.CANCELLABLE,
         ).success(self._bulk_done).run()
 
     def _bulk_done(self, outcome: BulkOutcome) -> None:
@@ -304,7 +289,6 @@ class NeedsTab(QWidget):
             )
             lines += [f"• {item.employee} — {item.reason}" for item in outcome.unplaced[:30]]
         QMessageBox.information(self, tr("Bulk booking"), "\n".join(lines))
-        self._booked()
 
     # -- intervals ----------------------------------------------------------------------------
 
@@ -313,13 +297,7 @@ class NeedsTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         actor, values = self.context.actor, dialog.values()
-        write(
-            self.context,
-            self,
-            lambda session: needs.set_intervals(session, actor, values),
-            tr("Saving…"),
-            lambda _values: self.load(),
-        )
+        self.write(lambda session: needs.set_intervals(session, actor, values), tr("Saving…")).run()
 
 
 class BulkDialog(QDialog):
@@ -340,13 +318,25 @@ class BulkDialog(QDialog):
         )
         self.professional = professional_combo(choices, everyone=tr("Each member's referent"))
         self.centre = centre_combo(choices, everyone=tr("Each member's centre"))
-        self.first = date_edit(clock.today() + timedelta(days=1))
-        self.last = date_edit(clock.today() + timedelta(days=30))
+        self.first = DateInput(clock.today() + timedelta(days=1))
+        self.last = DateInput(clock.today() + timedelta(days=30))
         form.addRow(tr("Professional"), self.professional)
         form.addRow(tr("Centre"), self.centre)
         form.addRow(tr("From"), self.first)
         form.addRow(tr("Until"), self.last)
-        form.addRow(ok_cancel(self, ok_text=tr("Book")))
+        self.error = error_label()
+        form.addRow(self.error)
+        form.addRow(ok_cancel(self, self._accept, ok_text=tr("Book")))
+
+    def _accept(self) -> None:
+        for edit in (self.first, self.last):
+            try:
+                edit.day()
+            except ValueError as error:
+                self.error.setText(str(error))
+                edit.setFocus()
+                return
+        self.accept()
 
 
 class IntervalsDialog(QDialog):

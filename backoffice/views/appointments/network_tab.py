@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
     QLabel,
-    QTabWidget,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.models import ProfessionalKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.appointments import centres, professionals
 from backoffice.services.appointments import visit_types as visits
 from backoffice.services.appointments.centres import CentreRow
@@ -31,23 +29,28 @@ from backoffice.services.appointments.periods import WeeklyHours
 from backoffice.services.appointments.professionals import ProfessionalRow
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.appointments.common import (
-    action_bar,
-    centre_combo,
-    fit_columns,
-    professional_combo,
-    write,
-)
+from backoffice.views.appointments.common import centre_combo, professional_combo
 from backoffice.views.appointments.network_dialogs import (
     CentreDialog,
     ProfessionalDialog,
     VisitTypeDialog,
 )
+from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import confirm, ok_cancel
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
 Row = TypeVar("Row")
+NETWORK_TABLES = (
+    "visit_centres",
+    "centre_opening_hours",
+    "health_professionals",
+    "consultation_sessions",
+    "visit_types",
+)
 
 
 def weekly_text(hours: tuple[WeeklyHours, ...]) -> str:
@@ -117,34 +120,42 @@ def visit_columns() -> list[Column[visits.VisitTypeRow]]:
 
 
 class ListSection(QWidget, Generic[Row]):
-    """A list with its New / Edit buttons (and extra ones)."""
+    """A list of the network with its New and Open actions (and extra buttons)."""
 
     def __init__(
         self,
+        context: AppContext,
         key: str,
         columns: list[Column[Row]],
         edit: Callable[[Row | None], None],
-        editable: bool,
-        extra: tuple[tuple[str, Callable[[], None]], ...] = (),
+        extra: tuple[QPushButton, ...] = (),
     ) -> None:
         super().__init__()
+        self._edit = edit
+        self.actions = Actions(self, context)
+        self.editable = self.actions.allowed("new")
+        if not self.editable:
+            self.actions.retitle("open_selected", tr("Look…"))
         layout = QVBoxLayout(self)
         self.model: RowsModel[Row] = RowsModel(columns)
         self.table = DataTable(key)
         self.table.set_rows_model(self.model)
         self.table.activated_row.connect(lambda row: edit(self.model.row_at(row)))
         layout.addWidget(self.table)
-        buttons = [(tr("New…"), lambda: edit(None))] if editable else []
-        buttons.append(
-            (tr("Open… (Enter)") if editable else tr("Look… (Enter)"), self._edit_current)
-        )
-        bar, self.count = action_bar(
-            [(text, handler, False) for text, handler in (*buttons, *extra)], can_manage=True
-        )
+        self.count = QLabel()
+        bar = self.actions.bar("new", "open_selected", count=self.count)
+        for button in extra:
+            bar.addWidget(button)
         layout.addLayout(bar)
-        self._edit = edit
+        self.actions.list_menu(self.table, "open_selected", "new")
+        fit_columns_once(self.table)
 
-    def _edit_current(self) -> None:
+    @action(lambda: tr("New…"), permission=Permission.CARE_NETWORK_MANAGE)
+    def new(self) -> None:
+        self._edit(None)
+
+    @action(lambda: tr("Open…"), shortcut=("Return", "Enter"), on_list=True)
+    def open_selected(self) -> None:
         row = self.selected()
         if row is not None:
             self._edit(row)
@@ -155,37 +166,38 @@ class ListSection(QWidget, Generic[Row]):
 
     def show_rows(self, rows: list[Row]) -> None:
         self.model.set_rows(rows)
-        fit_columns(self.table)
         self.count.setText(ntr("{count} line", "{count} lines", len(rows)))
 
 
-class NetworkTab(QWidget):
-    changed = Signal()  # the network changed: the other tabs reload their choices
+class NetworkTab(LiveTab):
+    """The care network; what is saved here reaches the other tabs through their change
+    notices (the page reloads the lists of centres and professionals)."""
+
+    TABLES = (*NETWORK_TABLES, "members")  # the members' count per professional
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.choices: NetworkChoices | None = None
-        self.editable = context.allows(Permission.CARE_NETWORK_MANAGE)
+        self.editable = self.actions.allowed("reassign")
         layout = QVBoxLayout(self)
         if not self.editable:
             note = QLabel(tr("Only an administrator can change the care network."))
             note.setStyleSheet("color: #667085")
             layout.addWidget(note)
-        tabs = QTabWidget()
+        tabs = Tabs()
         layout.addWidget(tabs)
         self.centres: ListSection[CentreRow] = ListSection(
-            "network_centres", centre_columns(), self.edit_centre, self.editable
+            context, "network_centres", centre_columns(), self.edit_centre
         )
         self.professionals: ListSection[ProfessionalRow] = ListSection(
+            context,
             "network_professionals",
             professional_columns(),
             self.edit_professional,
-            self.editable,
-            ((tr("Give their members another referent…"), self.reassign),) if self.editable else (),
+            (self.actions.button("reassign"),),
         )
         self.visits: ListSection[visits.VisitTypeRow] = ListSection(
-            "network_visit_types", visit_columns(), self.edit_visit, self.editable
+            context, "network_visit_types", visit_columns(), self.edit_visit
         )
         tabs.addTab(self.centres, tr("Visit centres"))
         tabs.addTab(self.professionals, tr("Professionals"))
@@ -204,7 +216,7 @@ class NetworkTab(QWidget):
                 visits.list_visit_types(session, actor),
             )
 
-        run_query(self.context, self, work, self._show)
+        self.query(work, self._show)
 
     def _show(self, result: tuple[list, list, list]) -> None:
         self.centres.show_rows(result[0])
@@ -212,9 +224,7 @@ class NetworkTab(QWidget):
         self.visits.show_rows(result[2])
 
     def _saved(self, dialog: QDialog) -> None:
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.load()
-            self.changed.emit()
+        dialog.exec()  # what it saves reloads the lists (their change notices)
 
     def edit_centre(self, row: CentreRow | None) -> None:
         self._saved(CentreDialog(self.context, self, row, self.editable))
@@ -227,7 +237,12 @@ class NetworkTab(QWidget):
     def edit_visit(self, row: visits.VisitTypeRow | None) -> None:
         self._saved(VisitTypeDialog(self.context, self, row, self.editable))
 
+    @action(
+        lambda: tr("Give their members another referent…"),
+        permission=Permission.CARE_NETWORK_MANAGE,
+    )
     def reassign(self) -> None:
+        """The members of the selected professional get another referent doctor."""
         row = self.professionals.selected()
         if row is None or self.choices is None:
             return
@@ -248,13 +263,10 @@ class NetworkTab(QWidget):
         ):
             return
         actor = self.context.actor
-        write(
-            self.context,
-            self,
+        self.write(
             lambda session: professionals.reassign_members(session, actor, row.id, target, centre),
             tr("Saving…"),
-            lambda _count: (self.load(), self.changed.emit()),
-        )
+        ).run()
 
 
 class ReassignDialog(QDialog):

@@ -10,34 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from backoffice.i18n import ntr, tr
 from backoffice.models import RequestKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.appointments import requests as request_service
 from backoffice.services.appointments.booking import SlotChoice
-from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.requests import RequestClaimed, RequestRow
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.appointments.common import (
-    WARNING,
-    action_bar,
-    fit_columns,
-    growing_combo,
-    write,
-)
+from backoffice.views.appointments.common import WARNING, growing_combo
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
+from backoffice.views.appointments.tab import AppointmentTab
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -136,15 +127,9 @@ def cancellation_decision(parent: QWidget, row: RequestRow) -> str | None:
     return ACCEPT if clicked is accept else REFUSE if clicked is refuse else None
 
 
-class RequestsTab(QWidget):
-    open_member = Signal(int)
-    changed = Signal()  # something was answered: the other tabs reload
-
+class RequestsTab(AppointmentTab):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.choices: NetworkChoices | None = None
-        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
+        super().__init__(context, parent)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = SearchBox(tr("Member, employee, comment…"))
@@ -164,36 +149,23 @@ class RequestsTab(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search.search.connect(self._filter)
         self.kind.currentIndexChanged.connect(lambda _index: self._filter(self.search.text()))
-        self.table.activated_row.connect(lambda _row: self.handle())
+        self.table.activated_row.connect(lambda _row: self.actions.run("handle"))
         layout.addWidget(self.table)
-        layout.addLayout(self._buttons())
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table).activated.connect(self.refuse)
-
-    def _buttons(self) -> QHBoxLayout:
-        bar, self.count = action_bar(
-            (
-                (tr("Open the member"), self._open_member, False),
-                (tr("Refuse… (Del)"), self.refuse, True),
-                (tr("Handle… (Enter)"), self.handle, True),
-            ),
-            self.can_manage,
+        self.count = QLabel()
+        layout.addLayout(
+            self.actions.bar("open_selected_member", "refuse", "handle", count=self.count)
         )
-        return bar
+        self.actions.list_menu(self.table, "handle", "refuse", None, "open_selected_member")
+        fit_columns_once(self.table)
 
     # -- loading ----------------------------------------------------------------------------
 
     def load(self) -> None:
         actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: request_service.pending_requests(session, actor),
-            self._show,
-        )
+        self.query(lambda session: request_service.pending_requests(session, actor), self._show)
 
     def _show(self, rows: list[RequestRow]) -> None:
         self.model.set_rows(rows)
-        fit_columns(self.table)
         self._filter(self.search.text())
 
     def _filter(self, text: str) -> None:
@@ -215,25 +187,34 @@ class RequestsTab(QWidget):
         row = self.table.current_source_row()
         return self.model.row_at(row) if row is not None else None
 
-    def _open_member(self) -> None:
+    def selected_member_id(self) -> int | None:
         row = self.selected()
-        if row is not None:
-            self.open_member.emit(row.member_id)
+        return row.member_id if row is not None else None
 
     # -- handling ---------------------------------------------------------------------------
 
-    def handle(self, *, take_over: bool = False) -> None:
+    @action(
+        lambda: tr("Handle…"),
+        shortcut=("Return", "Enter"),
+        permission=Permission.APPOINTMENTS_MANAGE,
+        on_list=True,
+        default=True,
+    )
+    def handle(self) -> None:
+        """Answer the selected request: a slot for a booking, the decision for a
+        cancellation (colleagues see who handles it)."""
+        self._handle()
+
+    def _handle(self, *, take_over: bool = False) -> None:
         row = self.selected()
-        if row is None or not self.can_manage:
+        if row is None:
             return
         actor = self.context.actor
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session: request_service.claim_request(
                 session, actor, row.id, take_over=take_over
             ),
-            label=tr("Opening the request…"),
+            tr("Opening the request…"),
         ).success(self._claimed).failure(self._claim_refused).run()
 
     def _claim_refused(self, error: BaseException) -> bool:
@@ -244,14 +225,13 @@ class RequestsTab(QWidget):
                 tr("{message} Handle it yourself?", message=error.message),
                 tr("Handle it"),
             ):
-                self.handle(take_over=True)
+                self._handle(take_over=True)
             return False
         return True
 
     def _claimed(self, row: RequestRow) -> None:
         if row.status != "pending":
-            self.load()
-            return
+            return  # answered meanwhile: the list reloads for the change
         answered = self._book(row) if row.kind == RequestKind.BOOKING else self._cancellation(row)
         if not answered:
             self._release(row)
@@ -259,11 +239,11 @@ class RequestsTab(QWidget):
     def _release(self, row: RequestRow) -> None:
         """Give the request back to the queue (closed without an answer)."""
         actor = self.context.actor
-        Operation(
-            self.context,
-            None,
+        self.write(
             lambda session: request_service.release_request(session, actor, row.id),
-        ).success(lambda _none: self.load()).run()
+            tr("Releasing the request…"),
+            feedback=Feedback.SILENT,
+        ).run()
 
     def _book(self, row: RequestRow) -> bool:
         assert self.choices is not None
@@ -297,9 +277,7 @@ class RequestsTab(QWidget):
             return False
         slot, visit = dialog.chosen, dialog.visit_type_code
         actor = self.context.actor
-        write(
-            self.context,
-            self,
+        self.write(
             lambda session: request_service.accept_booking_request(
                 session,
                 actor,
@@ -309,33 +287,34 @@ class RequestsTab(QWidget):
                 visit,
             ),
             tr("Booking…"),
-            self._answered,
-            self.load,
-        )
+        ).conflict(self.reload).run()
         return True
 
     def _cancellation(self, row: RequestRow) -> bool:
         decision = cancellation_decision(self, row)
         if decision == ACCEPT:
             actor = self.context.actor
-            write(
-                self.context,
-                self,
+            self.write(
                 lambda session: request_service.accept_cancellation_request(
                     session, actor, row.id, row.version, accept_late=row.late
                 ),
                 tr("Cancelling the appointment…"),
-                self._answered,
-                self.load,
-            )
+            ).conflict(self.reload).run()
             return True
         if decision == REFUSE:
             return self._refuse(row)
         return False
 
+    @action(
+        lambda: tr("Refuse…"),
+        shortcut="Del",
+        permission=Permission.APPOINTMENTS_MANAGE,
+        on_list=True,
+    )
     def refuse(self) -> None:
+        """Refuse the selected request with a reason the member reads on the portal."""
         row = self.selected()
-        if row is not None and self.can_manage:
+        if row is not None:
             self._refuse(row)
 
     def _refuse(self, row: RequestRow) -> bool:
@@ -344,7 +323,7 @@ class RequestsTab(QWidget):
                 return request_service.late_cancellation_reason(session)
             return ""
 
-        run_query(self.context, self, work, lambda initial: self._ask_refusal(row, initial))
+        self.query(work, lambda initial: self._ask_refusal(row, initial), topic="refusal")
         return True
 
     def _ask_refusal(self, row: RequestRow, initial: str) -> None:
@@ -364,20 +343,12 @@ class RequestsTab(QWidget):
         if reason is None:
             self._release(row)
             return
-        write(
-            self.context,
-            self,
+        self.write(
             lambda session: request_service.refuse_request(
                 session, actor, row.id, row.version, reason
             ),
             tr("Refusing…"),
-            self._answered,
-            self.load,
-        )
-
-    def _answered(self, _result: object) -> None:
-        self.load()
-        self.changed.emit()
+        ).conflict(self.reload).run()
 
     def open(self, options: dict[str, Any]) -> None:
         if "request_id" in options:

@@ -4,7 +4,7 @@ professional at the member's centre first, any other professional or period on d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
+from backoffice.dates import format_day
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.proposals import (
     Proposals,
@@ -32,15 +32,15 @@ from backoffice.services.appointments.proposals import (
 )
 from backoffice.views.appointments.common import (
     centre_combo,
-    date_edit,
     day_label,
     fill_professionals,
-    fit_columns,
     hours_text,
     select_data,
-    to_date,
     visit_combo,
 )
+from backoffice.views.widgets.inputs import DateInput, typed_day
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.operations import Latest
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -92,7 +92,7 @@ class SlotDialog(QDialog):
         self.request = request
         self.choices = choices
         self.chosen: ProposedSlot | None = None
-        self._sequence = 0
+        self.latest = Latest(self)
         self.setWindowTitle(title)
         self.resize(760, 560)
         layout = QVBoxLayout(self)
@@ -108,6 +108,7 @@ class SlotDialog(QDialog):
         self.table = DataTable("appointment_slots")
         self.table.set_rows_model(self.model)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the soonest first, always
+        fit_columns_once(self.table)
         self.table.activated_row.connect(lambda _row: self._choose())
         layout.addWidget(self.table)
         self.count = QLabel()
@@ -127,10 +128,9 @@ class SlotDialog(QDialog):
         self.professional = self._professional_combo()
         self.centre = centre_combo(self.choices, everyone=tr("The member's centre"))
         select_data(self.centre, self.request.centre_id)
-        self.first = date_edit(self.request.first_day)
-        self.last = date_edit(self.request.last_day or self.request.first_day)
-        if self.request.last_day is None:
-            self.last.setDate(self.first.date().addDays(30))
+        first = self.request.first_day or clock.today()
+        self.first = DateInput(first)
+        self.last = DateInput(self.request.last_day or first + timedelta(days=30))
         again = QPushButton(tr("Search"))
         again.clicked.connect(self.search)
         grid.addWidget(QLabel(tr("Visit")), 0, 0)
@@ -147,7 +147,7 @@ class SlotDialog(QDialog):
         for combo in (self.visit, self.professional, self.centre):
             combo.currentIndexChanged.connect(lambda _index: self.search())
         for edit in (self.first, self.last):
-            edit.dateChanged.connect(lambda _date: self.search())
+            edit.day_changed.connect(lambda _day: self.search())
         return grid
 
     def _professional_combo(self) -> QComboBox:
@@ -159,38 +159,31 @@ class SlotDialog(QDialog):
         return combo
 
     def search(self) -> None:
-        self._sequence += 1
-        sequence = self._sequence
+        first, last = (typed_day(edit, self.count) for edit in (self.first, self.last))
+        if first is None or last is None:
+            return
         professional = self.professional.currentData()
         search = SlotSearch(
             employee_id=self.request.employee_id,
             visit_type_code=self.visit.currentData(),
             professional_id=professional if isinstance(professional, int) else None,
             centre_id=self.centre.currentData(),
-            first_day=to_date(self.first.date()),
-            last_day=to_date(self.last.date()),
+            first_day=first,
+            last_day=last,
             excluding=self.request.excluding,
             any_professional=professional == EVERYONE,
         )
         actor = self.context.actor
         self.count.setText(tr("Searching…"))
-        run_query(
-            self.context,
-            self,
-            lambda session: propose_slots(session, actor, search),
-            lambda proposals: self._show(sequence, proposals),
-        )
+        self.latest.read(lambda session: propose_slots(session, actor, search), self._show)
 
-    def _show(self, sequence: int, proposals: Proposals) -> None:
-        if sequence != self._sequence:
-            return
+    def _show(self, proposals: Proposals) -> None:
         self.model.set_rows(proposals.slots)
-        fit_columns(self.table)
         self.note.setText(proposals.note)
         self.note.setVisible(bool(proposals.note))
         dates = {
-            "first": proposals.first_day.strftime("%d/%m/%Y"),
-            "last": proposals.last_day.strftime("%d/%m/%Y"),
+            "first": format_day(proposals.first_day),
+            "last": format_day(proposals.last_day),
         }
         self.count.setText(
             tr(

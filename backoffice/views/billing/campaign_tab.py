@@ -4,13 +4,14 @@ of the invoices of a run, into one PDF or one file each."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -18,8 +19,7 @@ from PySide6.QtWidgets import (
 
 from backoffice.i18n import ntr, tr
 from backoffice.models import FollowUpCategory
-from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
+from backoffice.ops.context import AppContext, ChangeNotice
 from backoffice.services.billing import campaign, campaign_issue, documents
 from backoffice.services.billing.campaign import (
     Anomaly,
@@ -32,17 +32,15 @@ from backoffice.services.billing.campaign_issue import CampaignOutcome
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import (
-    WARNING_STYLE,
-    LazyTab,
-    ask_folder,
-    ask_save_path,
-    heading,
-    show_rows,
-    unbreakable,
-    year_spin,
-)
+from backoffice.views.billing.widgets import WARNING_STYLE, heading, unbreakable
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.files import ask_folder, ask_save_path, pdf_filter
+from backoffice.views.widgets.inputs import year_spin
+from backoffice.views.widgets.lists import show_rows
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column, money_column
 from backoffice.views.widgets.table import DataTable
 
@@ -79,19 +77,15 @@ def planned_columns() -> list[Column[PlannedInvoice]]:
     ]
 
 
-class CampaignTab(LazyTab):
+class CampaignTab(LiveTab):
     TABLES = ("invoices", "billing_campaigns", "workforce_declarations", "tariffs")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.preview_result: CampaignPreview | None = None
         self.year = year_spin()
-        self.year.valueChanged.connect(lambda _value: self.refresh())
-        self.preview_button = QPushButton(tr("Preview"))
-        self.preview_button.clicked.connect(self.run_preview)
-        self.issue_button = QPushButton(tr("Issue the invoices…"))
-        self.issue_button.clicked.connect(self.issue)
-        self.issue_button.setVisible(context.allows(Permission.BILLING_ISSUE))
+        self.year.valueChanged.connect(lambda _value: self.reload())
+        self.preview_button, self.issue_button = self.actions.buttons("run_preview", "issue")
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Campaign of the year")))
         bar.addWidget(self.year)
@@ -148,9 +142,9 @@ class CampaignTab(LazyTab):
         )
         self.run_table = DataTable("billing_campaign_runs")
         show_rows(self.run_table, self.runs, 0, Qt.SortOrder.DescendingOrder)
-        self.run_table.activated_row.connect(lambda _row: self.print_run())
-        print_button = QPushButton(tr("Print the invoices of this run…"))
-        print_button.clicked.connect(self.print_run)
+        self.run_table.activated_row.connect(lambda _row: self.actions.run("print_run"))
+        print_button = self.actions.button("print_run")
+        self.actions.list_menu(self.run_table, "print_run")
         runs = QWidget()
         runs_layout = QVBoxLayout(runs)
         runs_layout.setContentsMargins(0, 0, 0, 0)
@@ -168,7 +162,7 @@ class CampaignTab(LazyTab):
         layout.addWidget(table)
         return box
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         """Reload the runs; a preview is a snapshot, marked outdated rather than recomputed
         (a campaign of 50,000 members is not recomputed behind the user's back)."""
         self.load_runs()
@@ -186,19 +180,22 @@ class CampaignTab(LazyTab):
 
     def load_runs(self) -> None:
         actor, year = self.context.actor, self.year.value()
-        self.latest(lambda s: campaign.campaign_runs(s, actor, year), self.runs.set_rows)
+        self.query(lambda s: campaign.campaign_runs(s, actor, year), self.runs.set_rows)
+
+    def on_own_change(self, notice: ChangeNotice) -> None:
+        """Issuing clears the preview and reloads the runs itself (``_issued``)."""
 
     # -- preview --------------------------------------------------------------------------
 
+    @action(lambda: tr("Preview"), shortcut="Ctrl+Return")
     def run_preview(self) -> None:
+        """The campaign's dry run: the invoices it would issue, totals and anomalies."""
         actor, year = self.context.actor, self.year.value()
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: campaign.preview(session, actor, year, progress),
-            label=tr("Computing the campaign {year}…", year=year),
+            tr("Computing the campaign {year}…", year=year),
             writes=False,
-            cancellable=True,
+            feedback=Feedback.CANCELLABLE,
         ).success(self._show_preview).failure(self._preview_failed).run()
 
     def _preview_failed(self, error: BaseException) -> bool:
@@ -238,7 +235,9 @@ class CampaignTab(LazyTab):
 
     # -- issue ----------------------------------------------------------------------------
 
+    @action(lambda: tr("Issue the invoices…"), permission=Permission.BILLING_ISSUE)
     def issue(self) -> None:
+        """Issue the campaign previewed (numbers taken now, continuous)."""
         result = self.preview_result
         if result is None or result.year != self.year.value():
             inform(self, tr("Campaign"), tr("Preview the campaign first, then issue it."))
@@ -261,12 +260,10 @@ class CampaignTab(LazyTab):
         ):
             return
         actor, year = self.context.actor, result.year
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: campaign_issue.issue(session, actor, year, progress),
-            label=tr("Issuing the campaign {year}…", year=year),
-            cancellable=True,
+            tr("Issuing the campaign {year}…", year=year),
+            feedback=Feedback.CANCELLABLE,
         ).success(self._issued).run()
 
     def _issued(self, outcome: CampaignOutcome) -> None:
@@ -293,7 +290,9 @@ class CampaignTab(LazyTab):
 
     # -- printing -------------------------------------------------------------------------
 
+    @action(lambda: tr("Print the invoices of this run…"))
     def print_run(self) -> None:
+        """The PDF invoices of the selected run (one file, or one per invoice)."""
         row = self.run_table.current_source_row()
         if row is None:
             inform(self, tr("Printing"), tr("Select a run of the campaign first."))
@@ -316,38 +315,37 @@ class CampaignTab(LazyTab):
                 self,
                 tr("Save the invoices"),
                 tr("invoices-{year}.pdf", year=self.year.value()),
-                tr("PDF documents (*.pdf)"),
+                pdf_filter(),
+                kind="invoices",
             )
             if one_file
-            else ask_folder(self, tr("Folder for the invoices"))
+            else ask_folder(self, tr("Folder for the invoices"), "invoices")
         )
         if target is None:
             return
         actor = self.context.actor
 
-        def work(session: object, progress: object) -> int:
+        def work(session: object, progress: object) -> tuple[int, bytes | None]:
             ids = documents.campaign_invoice_ids(session, actor, campaign_id)
             written = documents.write_invoice_pdfs(
                 session, actor, ids, target, one_file=one_file, progress=progress
             )
-            return len(ids) if one_file else len(written)
+            if one_file:  # shown to print it
+                return len(ids), target.read_bytes()
+            return len(written), None
 
-        Operation(
-            self.context,
-            self,
-            work,
-            label=tr("Printing the invoices…"),
-            writes=False,
-            cancellable=True,
-        ).success(
-            lambda count: inform(
-                self,
-                tr("Printing"),
-                ntr(
-                    "{count} invoice saved in {path}.",
-                    "{count} invoices saved in {path}.",
-                    count,
-                    path=target,
-                ),
-            )
-        ).run()
+        self.write(
+            work, tr("Printing the invoices…"), writes=False, feedback=Feedback.CANCELLABLE
+        ).success(lambda result: self._printed(target, *result)).run()
+
+    def _printed(self, target: Path, count: int, pdf: bytes | None) -> None:
+        saved = ntr(
+            "{count} invoice saved in {path}.",
+            "{count} invoices saved in {path}.",
+            count,
+            path=target,
+        )
+        if pdf is None:
+            inform(self, tr("Printing"), saved)
+        else:
+            show_pdf(self, tr("Invoices"), pdf, name=target.name, kind="invoices", note=saved)

@@ -14,7 +14,7 @@ from backoffice.services.billing import credit_notes
 from backoffice.services.billing.credit_notes import Creditable
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import MoneyEdit
+from backoffice.views.widgets.inputs import MoneyInput
 from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
@@ -44,7 +44,7 @@ class CreditNoteDialog(OperationDialog):
         self.full = QRadioButton(tr("Cancel the whole invoice (what is left)"))
         self.partial = QRadioButton(tr("Cancel part of it"))
         self.full.setChecked(True)
-        self.amount = MoneyEdit()
+        self.amount = MoneyInput()
         self.amount.setEnabled(False)
         self.effect = QLabel()
         self.reason = QLineEdit()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.models import DeclarationSource
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.billing import declarations
 from backoffice.services.billing.declarations import (
     DeclarationOutcome,
@@ -30,15 +28,14 @@ from backoffice.services.billing.declarations import (
 )
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import (
-    LazyTab,
-    ask_save_path,
-    count_spin,
-    searchable,
-    year_spin,
-)
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
+from backoffice.views.widgets.inputs import count_spin, year_spin
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -79,13 +76,13 @@ class DeclarationDialog(OperationDialog):
         )
 
 
-class DeclarationsTab(LazyTab):
+class DeclarationsTab(LiveTab):
     TABLES = ("workforce_declarations", "members", "invoices")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.year = year_spin()
-        self.year.valueChanged.connect(lambda _value: self.refresh())
+        self.year.valueChanged.connect(lambda _value: self.reload())
         self.mode = QComboBox()
         self.mode.addItem(tr("Members who declared"), True)
         self.mode.addItem(tr("Members who have not declared"), False)
@@ -147,17 +144,14 @@ class DeclarationsTab(LazyTab):
         ):
             table = DataTable(key)
             self.proxies.append(searchable(table, model))
-            table.activated_row.connect(lambda _row: self.enter())
+            table.activated_row.connect(lambda _row: self.actions.run("enter"))
             self.tables.append(table)
             self.stack.addWidget(table)
         self.tables[1].setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.search.search.connect(self._search)
-        self.enter_button = QPushButton(tr("Enter or correct the declaration…"))
-        self.enter_button.clicked.connect(self.enter)
-        self.remind_button = QPushButton(tr("Reminder letters for the selection…"))
-        self.remind_button.clicked.connect(self.remind)
-        self.enter_button.setVisible(context.allows(Permission.DECLARATIONS_EDIT))
-        self.remind_button.setVisible(context.allows(Permission.DECLARATIONS_EDIT))
+        self.enter_button, self.remind_button = self.actions.buttons("enter", "remind")
+        self.actions.list_menu(self.tables[0], "enter")
+        self.actions.list_menu(self.tables[1], "enter", "remind")
         buttons = QHBoxLayout()
         buttons.addWidget(self.enter_button)
         buttons.addWidget(self.remind_button)
@@ -178,24 +172,24 @@ class DeclarationsTab(LazyTab):
 
     def _mode_changed(self, *, reload: bool = True) -> None:
         self.stack.setCurrentIndex(0 if self.showing_declared else 1)
-        self.remind_button.setEnabled(not self.showing_declared)
+        self.actions.enable("remind", not self.showing_declared)
         if reload:
-            self.refresh()
+            self.reload()
 
     def _search(self, text: str) -> None:
         for proxy in self.proxies:
             proxy.search(text)
         self._count()
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         actor, year = self.context.actor, self.year.value()
         if self.showing_declared:
-            self.latest(
+            self.query(
                 lambda s: declarations.declarations_for_year(s, actor, year),
                 lambda rows: self._show(self.declared, rows),
             )
         else:
-            self.latest(
+            self.query(
                 lambda s: declarations.undeclared_members(s, actor, year),
                 lambda rows: self._show(self.undeclared, rows),
             )
@@ -218,9 +212,11 @@ class DeclarationsTab(LazyTab):
         model = self.declared if index == 0 else self.undeclared
         return [model.row_at(row) for row in self.tables[index].selected_source_rows()]
 
+    @action(
+        lambda: tr("Enter or correct the declaration…"), permission=Permission.DECLARATIONS_EDIT
+    )
     def enter(self) -> None:
-        if not self.enter_button.isVisible():
-            return
+        """The workforce of the selected member for the year, as the service typed it."""
         selected = self._selected()
         if not selected:
             return
@@ -233,21 +229,24 @@ class DeclarationsTab(LazyTab):
             self.year.value(),
             row if isinstance(row, DeclarationRow) else None,
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            if dialog.result.already_invoiced:
-                inform(
-                    self,
-                    tr("Already invoiced"),
-                    tr(
-                        "The {year} invoice of this member is already issued: it does not "
-                        "change. Issue a regularisation (or a credit note) to follow the new "
-                        "declaration.",
-                        year=self.year.value(),
-                    ),
-                )
-            self.refresh()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted and dialog.result is not None and dialog.result.already_invoiced:
+            inform(
+                self,
+                tr("Already invoiced"),
+                tr(
+                    "The {year} invoice of this member is already issued: it does not "
+                    "change. Issue a regularisation (or a credit note) to follow the new "
+                    "declaration.",
+                    year=self.year.value(),
+                ),
+            )
 
+    @action(
+        lambda: tr("Reminder letters for the selection…"), permission=Permission.DECLARATIONS_EDIT
+    )
     def remind(self) -> None:
+        """Letters asking the selected members for their declaration."""
         selected = [row.member_id for row in self._selected()]
         if not selected:
             inform(self, tr("Reminder letters"), tr("Select the members to remind first."))
@@ -257,24 +256,30 @@ class DeclarationsTab(LazyTab):
             self,
             tr("Save the reminder letters"),
             tr("declaration-reminders-{year}.pdf", year=year),
-            tr("PDF documents (*.pdf)"),
+            pdf_filter(),
+            "letters",
         )
         if path is None:
             return
         actor = self.context.actor
 
-        def work(session: object) -> int:
-            path.write_bytes(declarations.declaration_reminders(session, actor, year, selected))
-            return len(selected)
+        def work(session: object) -> bytes:
+            content = declarations.declaration_reminders(session, actor, year, selected)
+            write_whole(path, content, private=True)
+            return content
 
-        Operation(self.context, self, work, label=tr("Printing the letters…")).success(
-            lambda count: inform(
+        self.write(work, tr("Printing the letters…")).success(
+            lambda pdf: show_pdf(
                 self,
                 tr("Reminder letters"),
-                ntr(
+                pdf,
+                name=path.name,
+                kind="letters",
+                private=True,
+                note=ntr(
                     "{count} letter saved in {path}.",
                     "{count} letters saved in {path}.",
-                    count,
+                    len(selected),
                     path=path,
                 ),
             )

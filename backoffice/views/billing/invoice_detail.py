@@ -4,7 +4,7 @@ it (issue date, due date, debit, credit, status), its payments and its credit no
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.services.billing.invoice_lists import (
@@ -15,12 +15,11 @@ from backoffice.services.billing.invoice_lists import (
     ReminderRow,
 )
 from backoffice.views import formatting, labels
-from backoffice.views.billing.payment_dialog import method_label
-from backoffice.views.billing.widgets import (
-    show_rows,
-    unbreakable,
-)
-from backoffice.views.member_view import EXITED, schedule_columns
+from backoffice.views.billing.columns import LATE, schedule_columns
+from backoffice.views.billing.widgets import unbreakable
+from backoffice.views.labels import payment_method as method_label
+from backoffice.views.widgets.lists import show_rows
+from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import (
     Column,
     RowsModel,
@@ -55,7 +54,7 @@ class InvoiceDetailView(QWidget):
             ]
         )
         self.schedule = RowsModel(
-            schedule_columns(), background=lambda r: EXITED if r.days_late else None
+            schedule_columns(), background=lambda r: LATE if r.days_late else None
         )
         self.payments: RowsModel[PaymentRow] = RowsModel(
             [
@@ -99,7 +98,7 @@ class InvoiceDetailView(QWidget):
                 money_column(tr("Amount due"), lambda r: r.amount_due_cents),
             ]
         )
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.payment_table = self._table("billing_invoice_payments", self.payments)
         self.credit_table = self._table("billing_invoice_credit_notes", self.credit_notes)
         for title, table in (

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -27,7 +26,6 @@ from backoffice import clock
 from backoffice.i18n import ntr, tr
 from backoffice.models import InvoiceKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.billing import (
     credit_notes,
     documents,
@@ -51,12 +49,13 @@ from backoffice.views.billing.invoice_detail import InvoiceDetailView
 from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import NoShowDialog, SingleInvoiceDialog
-from backoffice.views.billing.widgets import (
-    LazyTab,
-    ask_save_path,
-    show_rows,
-)
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm, inform
+from backoffice.views.widgets.files import ask_save_path, excel_filter, pdf_filter, write_whole
+from backoffice.views.widgets.lists import show_rows
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.preview import preview_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -91,7 +90,7 @@ def invoice_columns() -> list[Column[InvoiceRow]]:
     ]
 
 
-class InvoicesTab(LazyTab):
+class InvoicesTab(LiveTab):
     TABLES = ("invoices", "instalments", "payments", "payment_allocations", "credit_notes")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -106,10 +105,10 @@ class InvoicesTab(LazyTab):
         show_rows(self.table, self.model, 0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.load_detail())
-        self.table.activated_row.connect(lambda _row: self.record_payment())
+        self.table.activated_row.connect(lambda _row: self.actions.run("record_payment"))
         self.detail = InvoiceDetailView()
-        self.detail.payment_chosen.connect(lambda _payment: self.reverse_payment())
-        self.detail.credit_note_chosen.connect(lambda _note: self.credit_note_pdf())
+        self.detail.payment_chosen.connect(lambda _payment: self.actions.run("reverse_payment"))
+        self.detail.credit_note_chosen.connect(lambda _note: self.preview_credit_note())
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -137,9 +136,9 @@ class InvoicesTab(LazyTab):
         for settlement in Settlement:
             self.settlement.addItem(settlement_label(settlement), settlement)
         for combo in (self.year, self.kind, self.settlement):
-            combo.currentIndexChanged.connect(lambda _index: self.refresh())
+            combo.currentIndexChanged.connect(lambda _index: self.reload())
         self.search = SearchBox(tr("Invoice number, member code or name…"))
-        self.search.search.connect(lambda _text: self.refresh())
+        self.search.search.connect(lambda _text: self.reload())
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
@@ -150,25 +149,26 @@ class InvoicesTab(LazyTab):
 
     def _actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        buttons = [
-            (tr("Record a payment…"), self.record_payment, Permission.PAYMENTS_RECORD),
-            (tr("Reverse a payment…"), self.reverse_payment, Permission.PAYMENTS_RECORD),
-            (tr("Credit note…"), self.credit_note, Permission.BILLING_ISSUE),
-            (tr("Re-plan…"), self.replan, Permission.BILLING_ISSUE),
-            (tr("Write off…"), self.write_off, Permission.ACCOUNTING_MANAGE),
-            (tr("Invoice PDF…"), self.invoice_pdf, None),
-            (tr("Credit note PDF…"), self.credit_note_pdf, None),
-            (tr("Export schedules (Excel)…"), self.export, None),
-        ]
-        for text, handler, permission in buttons:
-            if permission is None or self.context.allows(permission):
-                button = QPushButton(text)
-                button.clicked.connect(handler)
-                bar.addWidget(button)
+        names = ("preview_invoice", "record_payment", "reverse_payment", "credit_note", "replan")
+        for button in self.actions.buttons(*names):
+            bar.addWidget(button)
+        bar.addWidget(
+            self.actions.menu_button(tr("Documents"), "invoice_pdf", "credit_note_pdf", "export")
+        )
         bar.addStretch()
         if self.context.allows(Permission.BILLING_ISSUE):
             bar.addWidget(self._new_invoice_button())
-        QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.invoice_pdf)
+        self.actions.list_menu(
+            self.table,
+            "preview_invoice",
+            "record_payment",
+            "credit_note",
+            "replan",
+            "write_off",
+            None,
+            "invoice_pdf",
+            "export",
+        )
         return bar
 
     def _new_invoice_button(self) -> QToolButton:
@@ -188,7 +188,7 @@ class InvoicesTab(LazyTab):
         self.search.setFocus()
         self.search.selectAll()
 
-    def query(self) -> InvoiceQuery:
+    def current_query(self) -> InvoiceQuery:
         kind = self.kind.currentData()  # Qt hands enums back as text
         return InvoiceQuery(
             year=self.year.currentData(),
@@ -197,9 +197,9 @@ class InvoicesTab(LazyTab):
             text=self.search.text(),
         )
 
-    def refresh(self) -> None:
-        query, actor = self.query(), self.context.actor
-        self.latest(lambda s: invoice_lists.search_invoices(s, actor, query), self._show)
+    def load(self) -> None:
+        query, actor = self.current_query(), self.context.actor
+        self.query(lambda s: invoice_lists.search_invoices(s, actor, query), self._show)
 
     def _show(self, rows: list[InvoiceRow]) -> None:
         current = self.current()
@@ -216,14 +216,13 @@ class InvoicesTab(LazyTab):
 
     def show_invoice(self, number: str) -> None:
         """Find an invoice by its number and show it (another tab asked)."""
-        self._stale = False
         self._select_number = number
         self.year.blockSignals(True)
         self.year.setCurrentIndex(0)
         self.year.blockSignals(False)
         self.settlement.setCurrentIndex(0)
         self.search.setText(number)
-        self.refresh()
+        self.reload()
 
     def current(self) -> InvoiceRow | None:
         row = self.table.current_source_row()
@@ -235,11 +234,10 @@ class InvoicesTab(LazyTab):
             self.detail.show_detail(None)
             return
         invoice_id = row.id
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda s: invoice_lists.invoice_detail(s, actor, invoice_id),
             self._detail_loaded,
+            topic="detail",
         )
 
     def _detail_loaded(self, detail: InvoiceDetail) -> None:
@@ -256,12 +254,14 @@ class InvoicesTab(LazyTab):
         return row
 
     def _after(self, dialog: QDialog) -> None:
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
+        """What the dialog saves reloads the list (its change notice)."""
+        dialog.exec()
 
+    @action(lambda: tr("Record a payment…"), permission=Permission.PAYMENTS_RECORD)
     def record_payment(self) -> None:
+        """A payment of the selected invoice's member (cheque, transfer…)."""
         row = self._chosen()
-        if row is None or not self.context.allows(Permission.PAYMENTS_RECORD):
+        if row is None:
             return
         self._after(
             PaymentDialog(
@@ -274,7 +274,9 @@ class InvoicesTab(LazyTab):
             )
         )
 
+    @action(lambda: tr("Reverse a payment…"), permission=Permission.PAYMENTS_RECORD)
     def reverse_payment(self) -> None:
+        """A payment that does not count (bounced cheque…): its instalments are due again."""
         payment = self.detail.selected_payment()
         if payment is None:
             inform(self, tr("Payments"), tr("Select a payment in the Payments tab below."))
@@ -295,14 +297,14 @@ class InvoicesTab(LazyTab):
         if reason is None:
             return
         actor, payment_id = self.context.actor, payment.id
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda s: payments.reverse_payment(s, actor, payment_id, reason),
-            label=tr("Reversing the payment…"),
-        ).success(lambda _ids: self.refresh()).run()
+            tr("Reversing the payment…"),
+        ).run()
 
+    @action(lambda: tr("Credit note…"), permission=Permission.BILLING_ISSUE)
     def credit_note(self) -> None:
+        """An avoir cancelling all or part of the selected invoice."""
         row = self._chosen()
         if row is None:
             return
@@ -317,17 +319,18 @@ class InvoicesTab(LazyTab):
                 CreditNoteDialog(self.context, self, invoice_id, row.number, vat_rate, left)
             )
 
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda s: (
                 credit_notes.creditable_of(s, actor, invoice_id),
                 invoice_lists.invoice_detail(s, actor, invoice_id).vat_rate_bp,
             ),
             open_dialog,
+            topic="dialog",
         )
 
+    @action(lambda: tr("Re-plan…"), permission=Permission.BILLING_ISSUE)
     def replan(self) -> None:
+        """New due dates for what is left to pay on the selected invoice."""
         row = self._chosen()
         if row is None:
             return
@@ -343,13 +346,13 @@ class InvoicesTab(LazyTab):
                 return
             self._after(ReplanDialog(self.context, self, invoice_id, row.number, unpaid))
 
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda s: replanning.unpaid_to_replan(s, actor, invoice_id),
             open_dialog,
+            topic="dialog",
         )
 
+    @action(lambda: tr("Write off…"), permission=Permission.ACCOUNTING_MANAGE)
     def write_off(self) -> None:
         """Give up what is left to pay on the selected invoice (a loss in the books)."""
         from backoffice.services.accounting import write_offs
@@ -370,11 +373,10 @@ class InvoicesTab(LazyTab):
                 return
             self._after(WriteOffDialog(self.context, self, invoice_id, row.number, remaining))
 
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda s: write_offs.left_to_write_off(s, actor, invoice_id),
             open_dialog,
+            topic="dialog",
         )
 
     def new_invoice(self, kind: InvoiceKind) -> None:
@@ -392,11 +394,10 @@ class InvoicesTab(LazyTab):
                 tr("Missed appointments"),
                 ntr("{count} invoice issued.", "{count} invoices issued.", len(dialog.result)),
             )
-            self.refresh()
 
-    def _save(self, title: str, suggested: str, pattern: str, produce: Any) -> None:
+    def _save(self, title: str, suggested: str, pattern: str, produce: Any, kind: str) -> None:
         """Ask where, then produce the file in the background and say where it went."""
-        path = ask_save_path(self, title, suggested, pattern)
+        path = ask_save_path(self, title, suggested, pattern, kind)
         if path is None:
             return
 
@@ -404,7 +405,7 @@ class InvoicesTab(LazyTab):
             produce(session, progress, path)
             return path
 
-        Operation(self.context, self, work, label=title, writes=False, cancellable=True).success(
+        self.write(work, title, writes=False, feedback=Feedback.CANCELLABLE).success(
             lambda saved: inform(self, title, tr("Saved in {path}.", path=saved))
         ).run()
 
@@ -413,24 +414,55 @@ class InvoicesTab(LazyTab):
         self._save(
             title,
             f"{number}.pdf",
-            tr("PDF documents (*.pdf)"),
-            lambda s, _progress, path: path.write_bytes(render(s, actor, record_id)),
+            pdf_filter(),
+            lambda s, _progress, path: write_whole(path, render(s, actor, record_id)),
+            "invoices",
         )
 
+    @action(lambda: tr("Preview"), shortcut="Ctrl+P", tip=lambda: tr("Preview and print"))
+    def preview_invoice(self) -> None:
+        """The selected invoice's PDF, to read, print or save."""
+        row = self._chosen()
+        if row is not None:
+            title = tr("Invoice {number}", number=row.number)
+            self._preview(title, row.number, documents.invoice_pdf, row.id)
+
+    def _preview(self, title: str, number: str, render: Any, record_id: int) -> None:
+        actor = self.context.actor
+        preview_pdf(
+            self,
+            title,
+            f"{number}.pdf",
+            lambda s: render(s, actor, record_id),
+            kind="invoices",
+        )
+
+    @action(lambda: tr("Invoice PDF…"))
     def invoice_pdf(self) -> None:
+        """The selected invoice as a PDF."""
         row = self._chosen()
         if row is None:
             return
         self._save_pdf(tr("Invoice PDF"), row.number, documents.invoice_pdf, row.id)
 
+    @action(lambda: tr("Credit note PDF…"))
     def credit_note_pdf(self) -> None:
+        """The credit note selected below, as a PDF."""
         note = self.detail.selected_credit_note()
         if note is None:
             inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
             return
         self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
 
+    def preview_credit_note(self) -> None:
+        note = self.detail.selected_credit_note()
+        if note is not None:
+            title = tr("Credit note {number}", number=note.number)
+            self._preview(title, note.number, documents.credit_note_pdf, note.id)
+
+    @action(lambda: tr("Export schedules (Excel)…"))
     def export(self) -> None:
+        """The schedules of the selected invoices, or of a year, as an Excel workbook."""
         selected = [self.model.row_at(row).id for row in self.table.selected_source_rows()]
         year = self.year.currentData()
         if len(selected) > 1:
@@ -460,6 +492,7 @@ class InvoicesTab(LazyTab):
         self._save(
             tr("Export the schedules"),
             suggested,
-            tr("Excel workbooks (*.xlsx)"),
+            excel_filter(),
             lambda s, progress, path: exports.export_schedules(s, actor, path, selection, progress),
+            "schedules",
         )

@@ -8,10 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -19,18 +17,17 @@ from PySide6.QtWidgets import (
 
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.billing import invoice_lists, reminders
 from backoffice.services.billing.reminders import OverdueRow, ReminderBatch
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.payment_dialog import PaymentDialog
-from backoffice.views.billing.widgets import (
-    LazyTab,
-    ask_save_path,
-    searchable,
-)
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import (
     Column,
     RowsModel,
@@ -56,7 +53,7 @@ def reminder_text(row: OverdueRow) -> str:
     )
 
 
-class OverdueTab(LazyTab):
+class OverdueTab(LiveTab):
     TABLES = ("instalments", "payments", "payment_allocations", "payment_reminders", "invoices")
     open_invoice = Signal(str)  # the invoice number
 
@@ -97,18 +94,12 @@ class OverdueTab(LazyTab):
         )
         self.search.search.connect(lambda text: (self.proxy.search(text), self._count()))
         actions = QHBoxLayout()
-        remind = QPushButton(tr("Reminder letters for the selection…"))
-        remind.clicked.connect(self.send_reminders)
-        pay = QPushButton(tr("Record a payment…"))
-        pay.clicked.connect(self.record_payment)
-        show = QPushButton(tr("Open the invoice"))
-        show.clicked.connect(self._open_selected)
-        can_record = context.allows(Permission.PAYMENTS_RECORD)
-        remind.setVisible(can_record)
-        pay.setVisible(can_record)
-        for button in (remind, pay, show):
+        for button in self.actions.buttons("send_reminders", "record_payment", "open_selected"):
             actions.addWidget(button)
         actions.addStretch()
+        self.actions.list_menu(
+            self.table, "open_selected", None, "record_payment", "send_reminders"
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table)
@@ -118,9 +109,9 @@ class OverdueTab(LazyTab):
         self.search.setFocus()
         self.search.selectAll()
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         actor = self.context.actor
-        self.latest(lambda s: reminders.overdue_instalments(s, actor), self._show)
+        self.query(lambda s: reminders.overdue_instalments(s, actor), self._show)
 
     def _show(self, rows: list[OverdueRow]) -> None:
         self.rows = rows
@@ -148,12 +139,19 @@ class OverdueTab(LazyTab):
     def selected(self) -> list[OverdueRow]:
         return [self.model.row_at(row) for row in self.table.selected_source_rows()]
 
-    def _open_selected(self) -> None:
+    @action(lambda: tr("Open the invoice"))
+    def open_selected(self) -> None:
+        """The invoice of the selected instalment, in the Invoices tab."""
         rows = self.selected()
         if rows:
             self.open_invoice.emit(rows[0].invoice_number)
 
+    @action(
+        lambda: tr("Reminder letters for the selection…"), permission=Permission.PAYMENTS_RECORD
+    )
     def send_reminders(self) -> None:
+        """A letter per member for the selected instalments, each a step further (first,
+        second reminder, formal notice)."""
         rows = self.selected()
         if not rows:
             inform(self, tr("Reminders"), tr("Select the overdue instalments to remind first."))
@@ -162,7 +160,8 @@ class OverdueTab(LazyTab):
             self,
             tr("Save the reminder letters"),
             tr("payment-reminders.pdf"),
-            tr("PDF documents (*.pdf)"),
+            pdf_filter(),
+            "reminders",
         )
         if path is None:
             return
@@ -170,38 +169,42 @@ class OverdueTab(LazyTab):
 
         def work(session: object) -> ReminderBatch:
             batch = reminders.send_reminders(session, actor, ids)
-            path.write_bytes(batch.pdf)
+            write_whole(path, batch.pdf, private=True)
             return batch
 
-        Operation(self.context, self, work, label=tr("Printing the reminders…")).success(
-            lambda batch: inform(
+        self.write(work, tr("Printing the reminders…")).success(
+            lambda batch: show_pdf(
                 self,
                 tr("Reminders"),
-                tr(
-                    "{letters} letters for {instalments} instalments saved in {path}.",
-                    letters=batch.letters,
-                    instalments=batch.instalments,
+                batch.pdf,
+                name=path.name,
+                kind="reminders",
+                private=True,
+                note=tr(
+                    "{letters} for {instalments} saved in {path}.",
+                    letters=ntr("{count} letter", "{count} letters", batch.letters),
+                    instalments=ntr("{count} instalment", "{count} instalments", batch.instalments),
                     path=path,
                 ),
             )
         ).run()
 
+    @action(lambda: tr("Record a payment…"), permission=Permission.PAYMENTS_RECORD)
     def record_payment(self) -> None:
+        """A payment of the member of the selected instalment."""
         rows = self.selected()
         if not rows:
             inform(self, tr("Payments"), tr("Select an overdue instalment of the member first."))
             return
         row, actor = rows[0], self.context.actor
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda s: invoice_lists.member_outstanding(s, actor, row.member_id),
             lambda owed: self._pay(row, owed),
+            topic="owed",
         )
 
     def _pay(self, row: OverdueRow, owed: int) -> None:
         dialog = PaymentDialog(
             self.context, self, row.member_id, f"{row.member_code} — {row.member_name}", owed
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
+        dialog.exec()  # a payment recorded reloads the list (its change notice)

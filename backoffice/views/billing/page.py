@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
@@ -23,11 +23,11 @@ from backoffice.views.billing.declarations_tab import DeclarationsTab
 from backoffice.views.billing.invoices_tab import InvoicesTab
 from backoffice.views.billing.overdue_tab import OverdueTab
 from backoffice.views.billing.tariffs_tab import TariffsTab
-from backoffice.views.pages.base import Page
 from backoffice.views.sepa.panel import SepaPanel
+from backoffice.views.widgets.page import TabbedPage
 
 
-class BillingPage(Page):
+class BillingPage(TabbedPage):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.campaign = CampaignTab(context)
@@ -35,64 +35,33 @@ class BillingPage(Page):
         self.overdue = OverdueTab(context)
         self.declarations = DeclarationsTab(context)
         self.tariffs = TariffsTab(context)
-        self.by_key: dict[str, QWidget] = {
-            "campaign": self.campaign,
-            "invoices": self.invoices,
-            "overdue": self.overdue,
-            "declarations": self.declarations,
-            "tariffs": self.tariffs,
-        }
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        for title, tab in (
-            (tr("Invoices"), self.invoices),
-            (tr("Late payments"), self.overdue),
-            (tr("Campaign"), self.campaign),
-            (tr("Declarations"), self.declarations),
-            (tr("Tariffs"), self.tariffs),
+        for key, tab, title in (
+            ("invoices", self.invoices, tr("Invoices")),
+            ("overdue", self.overdue, tr("Late payments")),
+            ("campaign", self.campaign, tr("Campaign")),
+            ("declarations", self.declarations, tr("Declarations")),
+            ("tariffs", self.tariffs, tr("Tariffs")),
         ):
-            self.tabs.addTab(tab, title)
+            self.tabs.add(key, tab, title)
         self.collection = CollectionTab(context)
-        self.by_key["collection"] = self.collection
-        self.tabs.addTab(self.collection, trc("money collected", "Collection"))
+        self.tabs.add("collection", self.collection, trc("money collected", "Collection"))
         if context.allows(Permission.SEPA_MANAGE):
             self.sepa = SepaPanel(context)
-            self.by_key["sepa"] = self.sepa
-            self.tabs.addTab(self.sepa, tr("Direct debits"))
-        self.tabs.currentChanged.connect(lambda _index: self.activated())
+            self.tabs.add("sepa", self.sepa, tr("Direct debits"))
         self.overdue.open_invoice.connect(self.show_invoice)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
 
     def current_tab(self) -> QWidget:
         return self.tabs.currentWidget()
-
-    def activated(self) -> None:
-        tab = self.current_tab()
-        if hasattr(tab, "activated"):
-            tab.activated()
-
-    def refresh(self) -> None:
-        tab = self.current_tab()
-        if hasattr(tab, "refresh"):
-            tab.refresh()
-
-    def focus_search(self) -> None:
-        tab = self.current_tab()
-        if hasattr(tab, "focus_search"):
-            tab.focus_search()
 
     def open(self, options: dict[str, Any]) -> None:
         """``tab``: invoices, overdue, campaign, declarations, tariffs, collection or sepa (with the
         direct-debit panel's ``sepa_tab`` and ``date`` YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))
-        elif options.get("tab") in self.by_key:
-            self.tabs.setCurrentWidget(self.by_key[options["tab"]])
-            if options["tab"] == "sepa":
+        else:
+            shown = self.tabs.show_key(str(options.get("tab", "")), fresh=True)
+            if shown is not None and shown is self.tabs.by_key.get("sepa"):
                 self._open_sepa(options)
-            self.activated()
 
     def _open_sepa(self, options: dict[str, Any]) -> None:
         if "date" in options:

@@ -17,18 +17,10 @@ from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import MoneyEdit, date_edit, from_qdate
+from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_day
 from backoffice.views.widgets.operation_dialog import OperationDialog
-
-
-def method_label(method: PaymentMethod) -> str:
-    return {
-        PaymentMethod.TRANSFER: tr("Transfer"),
-        PaymentMethod.CHEQUE: tr("Cheque"),
-        PaymentMethod.CARD: tr("Card"),
-        PaymentMethod.DIRECT_DEBIT: tr("Direct debit"),
-    }[method]
 
 
 class PaymentDialog(OperationDialog):
@@ -49,11 +41,12 @@ class PaymentDialog(OperationDialog):
         if invoice is not None:
             self.form.addRow(tr("Invoice"), QLabel(invoice[1]))
         self.form.addRow(tr("Left to pay"), QLabel(formatting.amount(outstanding_cents)))
-        self.amount = MoneyEdit(outstanding_cents)
+        # The sign is the service's to judge (it says why a payment must be positive).
+        self.amount = MoneyInput(outstanding_cents, allow_negative=True)
         self.method = QComboBox()
         for method in PaymentMethod:
             self.method.addItem(method_label(method), method)
-        self.received_on = date_edit(clock.today())
+        self.received_on = DateInput(clock.today())
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(tr("Cheque number, bank label…"))
         self.form.addRow(tr("Amount"), self.amount)
@@ -72,7 +65,9 @@ class PaymentDialog(OperationDialog):
             return None
         actor, member_id = self.context.actor, self.member_id
         method = PaymentMethod(self.method.currentData())  # Qt hands the enum back as text
-        received_on = from_qdate(self.received_on.date())
+        received_on = typed_day(self.received_on, self.errors)
+        if received_on is None:
+            return None
         reference = self.reference.text().strip() or None
         invoice_id = self.invoice[0] if self.invoice else None
         allow = self.allow_overpayment

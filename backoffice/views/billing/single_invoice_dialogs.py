@@ -22,20 +22,15 @@ from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import FollowUpCategory, InvoiceKind
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
 from backoffice.services.billing import invoice_lists, single_invoices
 from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.billing.invoicing import PAYMENT_DAYS
 from backoffice.services.billing.single_invoices import HeadcountFacts, NoShowRow
 from backoffice.views import formatting, labels
-from backoffice.views.billing.widgets import (
-    count_spin,
-    date_edit,
-    from_qdate,
-    show_rows,
-    year_spin,
-)
+from backoffice.views.widgets.inputs import DateInput, count_spin, typed_day, year_spin
+from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.operations import read
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -81,16 +76,14 @@ class SingleInvoiceDialog(OperationDialog):
             self.facts = QLabel()
             self.facts.setWordWrap(True)
             self.form.addRow(propose, self.facts)
-        self.due_on = date_edit(clock.today() + timedelta(days=PAYMENT_DAYS))
+        self.due_on = DateInput(clock.today() + timedelta(days=PAYMENT_DAYS))
         self.form.addRow(tr("Due on"), self.due_on)
 
     def _look_up(self) -> None:
         code, actor = self.code.text().strip(), self.context.actor
         if not code or (self.member and self.member.member_code == code):
             return
-        run_query(
-            self.context, self, lambda s: invoice_lists.find_member(s, actor, code), self._found
-        )
+        read(self, lambda s: invoice_lists.find_member(s, actor, code), self._found)
 
     def _found(self, member: MemberRef | None) -> None:
         self.member = member
@@ -101,8 +94,7 @@ class SingleInvoiceDialog(OperationDialog):
             self.errors.setText(tr("Type the member code first."))
             return
         actor, member_id, year = self.context.actor, self.member.id, self.year.value()
-        run_query(
-            self.context,
+        read(
             self,
             lambda s: single_invoices.headcount_facts(s, actor, member_id, year),
             self._show_facts,
@@ -131,7 +123,9 @@ class SingleInvoiceDialog(OperationDialog):
             self._look_up()
             return None
         actor, member_id, year = self.context.actor, self.member.id, self.year.value()
-        due = from_qdate(self.due_on.date())
+        due = typed_day(self.due_on, self.errors)
+        if due is None:
+            return None
         counts = {category: spin.value() for category, spin in self.counts.items()}
         if self.kind == InvoiceKind.JOINING_FEE:
             employees = self.new_employees.value()
@@ -173,15 +167,10 @@ class NoShowDialog(OperationDialog):
         box.addWidget(QLabel(tr("Appointments missed without excuse, not billed yet:")))
         box.addWidget(self.table)
         self.form.addRow(box)
-        self.due_on = date_edit(clock.today() + timedelta(days=PAYMENT_DAYS))
+        self.due_on = DateInput(clock.today() + timedelta(days=PAYMENT_DAYS))
         self.form.addRow(tr("Due on"), self.due_on)
         actor = context.actor
-        run_query(
-            context,
-            self,
-            lambda s: single_invoices.billable_no_shows(s, actor),
-            self.model.set_rows,
-        )
+        read(self, lambda s: single_invoices.billable_no_shows(s, actor), self.model.set_rows)
 
     def busy_label(self) -> str:
         return tr("Issuing the invoices…")
@@ -193,7 +182,9 @@ class NoShowDialog(OperationDialog):
         if not chosen:
             self.errors.setText(tr("Select the appointments to bill."))
             return None
-        actor, due = self.context.actor, from_qdate(self.due_on.date())
+        actor, due = self.context.actor, typed_day(self.due_on, self.errors)
+        if due is None:
+            return None
         return lambda s: [
             single_invoices.issue_no_show(s, actor, appointment_id, due)
             for appointment_id in chosen

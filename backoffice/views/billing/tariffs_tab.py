@@ -4,13 +4,11 @@ with the 80–120 % warning as prices are typed, and read-only once an invoice u
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -19,23 +17,17 @@ from PySide6.QtWidgets import (
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.billing import tariffs
 from backoffice.services.billing.tariffs import AMOUNT_FIELDS, TariffInfo, TariffValues
 from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
-from backoffice.views.billing.widgets import (
-    WARNING_STYLE,
-    DatesEditor,
-    LazyTab,
-    MoneyEdit,
-    RateEdit,
-    heading,
-    show_rows,
-    year_spin,
-)
+from backoffice.views.billing.widgets import WARNING_STYLE, DatesEditor, heading
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label
+from backoffice.views.widgets.inputs import MoneyInput, RateInput, year_spin
+from backoffice.views.widgets.lists import show_rows
+from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import shown_in
 from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
 from backoffice.views.widgets.table import DataTable
@@ -51,8 +43,8 @@ class TariffForm(QWidget):
         form = QFormLayout(self)
         self.year = year_spin()
         form.addRow(tariffs.field_label("year"), self.year)
-        self.amounts = {name: MoneyEdit() for name in AMOUNT_FIELDS}
-        self.rates = {name: RateEdit() for name in RATE_FIELDS}
+        self.amounts = {name: MoneyInput() for name in AMOUNT_FIELDS}
+        self.rates = {name: RateInput() for name in RATE_FIELDS}
         for name in AMOUNT_FIELDS:
             form.addRow(tariffs.field_label(name), self.amounts[name])
             self.amounts[name].textEdited.connect(self._show_warnings)
@@ -79,7 +71,7 @@ class TariffForm(QWidget):
         errors = []
         for name, edit in [*self.amounts.items(), *self.rates.items()]:
             try:
-                read[name] = edit.cents() if isinstance(edit, MoneyEdit) else edit.basis_points()
+                read[name] = edit.cents() if isinstance(edit, MoneyInput) else edit.basis_points()
             except ValueError:
                 errors.append(
                     FieldError(
@@ -91,9 +83,13 @@ class TariffForm(QWidget):
                         ),
                     )
                 )
+        try:
+            due_dates = tuple(self.dates.dates())
+        except ValueError as error:
+            errors.append(FieldError("due_dates", str(error)))
         if errors:
             raise ValidationFailed(errors)
-        return TariffValues(year=self.year.value(), due_dates=tuple(self.dates.dates()), **read)
+        return TariffValues(year=self.year.value(), due_dates=due_dates, **read)
 
     def set_read_only(self, read_only: bool) -> None:
         self.year.setEnabled(not read_only)
@@ -109,7 +105,7 @@ class TariffForm(QWidget):
         self.warnings.setText("\n".join(warnings))
 
 
-class TariffsTab(LazyTab):
+class TariffsTab(LiveTab):
     TABLES = ("tariffs", "tariff_instalment_dates", "invoices")
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -144,14 +140,8 @@ class TariffsTab(LazyTab):
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.errors = error_label()
-        self.save_button = QPushButton(tr("Save (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
-        new_button = QPushButton(tr("New year…"))
-        new_button.clicked.connect(self.new_year)
-        editable = context.allows(Permission.BILLING_TARIFFS)
-        self.save_button.setVisible(editable)
-        new_button.setVisible(editable)
-        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
+        new_button, self.save_button = self.actions.buttons("new_year", "save")
+        editable = self.actions.allowed("save")
         right = QWidget()
         column = QVBoxLayout(right)
         column.addWidget(heading(tr("Tariff")))
@@ -173,9 +163,9 @@ class TariffsTab(LazyTab):
         self._editable = editable
         self._show(None)
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         actor = self.context.actor
-        self.latest(lambda s: tariffs.list_tariffs(s, actor), self._listed)
+        self.query(lambda s: tariffs.list_tariffs(s, actor), self._listed)
 
     def _listed(self, rows: list[TariffInfo]) -> None:
         selected = self.current.values.year if self.current else None
@@ -199,7 +189,7 @@ class TariffsTab(LazyTab):
             self.form.load(info.values)
         locked = info is not None and info.locked
         self.form.set_read_only(locked or not self._editable)
-        self.save_button.setEnabled(not locked)
+        self.actions.enable("save", not locked)
         if info is None:
             self.state.setText(tr("A new tariff: fill it in and save it."))
         elif locked:
@@ -212,7 +202,9 @@ class TariffsTab(LazyTab):
         else:
             self.state.setText(tr("No invoice uses this tariff yet: it may still change."))
 
+    @action(lambda: tr("New year…"), permission=Permission.BILLING_TARIFFS)
     def new_year(self) -> None:
+        """The tariff of a new year, proposed from the last one."""
         latest = max((row.values.year for row in self.model.rows), default=clock.today().year - 1)
         year, accepted = QInputDialog.getInt(
             self, tr("New tariff"), tr("Year of the new tariff:"), latest + 1, 2000, 2100
@@ -220,25 +212,23 @@ class TariffsTab(LazyTab):
         if not accepted:
             return
         actor = self.context.actor
-        run_query(self.context, self, lambda s: tariffs.proposal_for(s, actor, year), self._propose)
+        self.query(lambda s: tariffs.proposal_for(s, actor, year), self._propose, topic="new")
 
     def _propose(self, values: TariffValues) -> None:
         self.table.clearSelection()
         self._show(None)
         self.form.load(values)
 
+    @action(lambda: tr("Save"), shortcut="Ctrl+S", permission=Permission.BILLING_TARIFFS)
     def save(self) -> None:
-        if not self.save_button.isVisible() or not self.save_button.isEnabled():
-            return
+        """Save the tariff shown (refused once an invoice uses it)."""
         try:
             values = self.form.values()
         except ValidationFailed as error:
             self.errors.setText(error.message)
             return
         actor, current = self.context.actor, self.current
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session: tariffs.save_tariff(
                 session,
                 actor,
@@ -246,10 +236,10 @@ class TariffsTab(LazyTab):
                 tariff_id=current.id if current else None,
                 expected_version=current.version if current else None,
             ),
-            label=tr("Saving the tariff…"),
-        ).success(self._saved).failure(shown_in(self.errors)).conflict(self.refresh).run()
+            tr("Saving the tariff…"),
+        ).success(self._saved).failure(shown_in(self.errors)).conflict(self.reload).run()
 
     def _saved(self, info: TariffInfo) -> None:
+        """The list reloads for the change (once) and selects the tariff saved."""
         self.current = info
         self.errors.setText("")
-        self.refresh()

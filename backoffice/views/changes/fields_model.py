@@ -41,14 +41,22 @@ class ReviewFieldsModel(QAbstractTableModel):
         self.confirmed: list[bool] = []
         self.editable = False
         self.marked: set[str] = set()  # fields the last refusal named
+        self.groups: tuple[tuple[str, ...], ...] = ()  # fields decided together
 
     # -- content ----------------------------------------------------------------------------
 
     def load(
-        self, fields: tuple[FieldAssessment, ...], *, editable: bool, refusal: str | None
+        self,
+        fields: tuple[FieldAssessment, ...],
+        *,
+        editable: bool,
+        refusal: str | None,
+        groups: tuple[tuple[str, ...], ...] = (),
     ) -> None:
-        """``refusal``: why the request can only be rejected (every field starts rejected)."""
+        """``refusal``: why the request can only be rejected (every field starts rejected);
+        ``groups``: fields that go together (an address): ticked and unticked together."""
         self.beginResetModel()
+        self.groups = groups
         self.fields = list(fields)
         self.editable = editable
         self.marked = set()
@@ -158,11 +166,18 @@ class ReviewFieldsModel(QAbstractTableModel):
         row = index.row()
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == DECISION:
             approve = Qt.CheckState(value) == Qt.CheckState.Checked
-            self.choices[row] = Choice.APPROVE if approve else Choice.REJECT
-            self.confirmed[row] = approve and self.fields[row].conflict is not None
-            self._changed(row)
+            for member in self.together_with(row):
+                self.choices[member] = Choice.APPROVE if approve else Choice.REJECT
+                self.confirmed[member] = approve and self.fields[member].conflict is not None
+                self._changed(member)
             return True
         return False
+
+    def together_with(self, row: int) -> list[int]:
+        """``row`` and the rows of the fields that go with it (the rest of its address)."""
+        name = self.fields[row].name
+        group = next((group for group in self.groups if name in group), (name,))
+        return [other for other, field in enumerate(self.fields) if field.name in group]
 
     # -- presentation -----------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext, concerns
-from backoffice.ops.operation import run_query
 from backoffice.services.changes.scheduled import ScheduledChange, scheduled_changes
 from backoffice.services.tracking import Touched
 from backoffice.views import formatting
+from backoffice.views.widgets.operations import read
 
 STYLE = "background: #e8f1ff; border: 1px solid #8fb3e8; padding: 6px; border-radius: 4px;"
 
@@ -34,12 +34,7 @@ class ScheduledChangesBanner(QLabel):
 
     def reload(self) -> None:
         actor, member_id = self.context.actor, self.member_id
-        run_query(
-            self.context,
-            self,
-            lambda session: scheduled_changes(session, actor, member_id),
-            self.show_changes,
-        )
+        read(self, lambda session: scheduled_changes(session, actor, member_id), self.show_changes)
 
     def show_changes(self, changes: list[ScheduledChange]) -> None:
         self.setVisible(bool(changes))

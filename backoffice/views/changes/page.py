@@ -35,7 +35,7 @@ from backoffice.views.changes.queue_columns import (
 )
 from backoffice.views.changes.queue_model import FilterOnlyProxy, QueueModel
 from backoffice.views.changes.review_panel import ReviewPanel
-from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.page import Page
@@ -56,6 +56,7 @@ class ChangesPage(Page):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        self._closing = False
         self._wanted_id: int | None = None  # select this request once the queue is shown
         self._resume_row: int | None = None  # after a decision: the row that came next
         layout = QVBoxLayout(self)
@@ -104,7 +105,6 @@ class ChangesPage(Page):
         bar.addWidget(self.search, 1)
         self.count = QLabel()
         bar.addWidget(self.count)
-        self.actions = Actions(self, self.context)
         self.bulk_button = self.actions.button("approve_selection")
         bar.addWidget(self.bulk_button)
         return bar
@@ -149,7 +149,10 @@ class ChangesPage(Page):
         super().hideEvent(event)
 
     def closing(self) -> None:
-        """The application closes: let go of the request under review."""
+        """The application closes: let go of the request under review, take no other."""
+        self._closing = True
+        self._selection_timer.stop()
+        self._refresh_timer.stop()
         self.panel.show_request(None)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -267,8 +270,8 @@ class ChangesPage(Page):
 
     def _open_current(self) -> None:
         """The panel shows the selected request, or nothing when none is selected."""
-        if not self.isVisible():
-            return  # a hidden page takes no request
+        if not self.isVisible() or self._closing:
+            return  # a hidden page takes no request, nor one that closes
         selected = self.table.selectionModel().selectedRows()
         request_id = self.current_id() if selected else None
         if request_id != self.panel.request_id:

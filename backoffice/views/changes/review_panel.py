@@ -15,6 +15,7 @@ from backoffice.models import ChangeKind
 from backoffice.ops.context import AppContext
 from backoffice.services.changes import claims, decisions, review
 from backoffice.services.changes.decisions import DecisionOutcome
+from backoffice.services.changes.fields import GROUPS
 from backoffice.services.changes.review import ReviewDetail
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
@@ -28,7 +29,7 @@ from backoffice.views.changes.review_text import (
 )
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
-from backoffice.views.widgets.operations import Feedback, read, write
+from backoffice.views.widgets.operations import Feedback, Latest, write
 
 WARNING_STYLE = "background: #fff1d6; border: 1px solid #e0b060; padding: 6px; border-radius: 4px;"
 # Approving these has effects beyond the record (exits, cancelled appointments): ask first.
@@ -44,7 +45,7 @@ class ReviewPanel(QWidget):
         self.context = context
         self.detail: ReviewDetail | None = None
         self.request_id: int | None = None
-        self._sequence = 0
+        self.latest = Latest(self)
         self._held_by_me: int | None = None
         self.can_review = context.allows(Permission.CHANGES_REVIEW)
         layout = QVBoxLayout(self)
@@ -97,18 +98,20 @@ class ReviewPanel(QWidget):
         """Open a request for review (a reviewer takes it); None clears the panel."""
         self._release_previous(request_id)
         self.request_id = request_id
-        self._sequence += 1
+        asked = self.request_id  # an answer for another request than the one shown is dropped
         if request_id is None:
             self._show_nothing()
             return
-        actor, sequence = self.context.actor, self._sequence
+        actor = self.context.actor
         if self.can_review:  # taking it writes the claim: the queue knows it from us
             write(
                 self,
                 lambda session: review.open_for_review(session, actor, request_id),
                 tr("Opening the request…"),
                 feedback=Feedback.SILENT,
-            ).success(lambda detail: self._loaded(sequence, detail, claimed=True)).run()
+            ).success(lambda detail: self._loaded(asked, detail, claimed=True)).finally_(
+                lambda: self._claim_finished(request_id)
+            ).run()
         else:
             self.reload()
 
@@ -116,32 +119,44 @@ class ReviewPanel(QWidget):
         """Read the shown request again, without taking it."""
         if self.request_id is None:
             return
-        actor, request_id, sequence = self.context.actor, self.request_id, self._sequence
-        read(
-            self,
+        actor, request_id = self.context.actor, self.request_id
+        self.latest.read(
             lambda session: review.review_detail(session, actor, request_id),
-            lambda detail: self._loaded(sequence, detail, claimed=False),
+            lambda detail: self._loaded(request_id, detail, claimed=False),
         )
+
+    def _claim_finished(self, request_id: int) -> None:
+        """A claim that came back after the reviewer moved on (or left) is let go of."""
+        if self.request_id != request_id:
+            self._release(request_id)
 
     def _release_previous(self, next_id: int | None) -> None:
         previous, self._held_by_me = self._held_by_me, None
         if previous is not None and previous != next_id:
-            actor = self.context.actor
-            write(
-                self,
-                lambda session: claims.release(session, actor, previous),
-                tr("Releasing the request…"),
-                feedback=Feedback.SILENT,
-            ).run()
+            self._release(previous)
 
-    def _loaded(self, sequence: int, detail: ReviewDetail, *, claimed: bool) -> None:
-        if sequence != self._sequence:
+    def _release(self, request_id: int) -> None:
+        actor = self.context.actor
+        write(
+            self,
+            lambda session: claims.release(session, actor, request_id),
+            tr("Releasing the request…"),
+            feedback=Feedback.SILENT,
+        ).run()
+
+    def _loaded(self, asked: int, detail: ReviewDetail, *, claimed: bool) -> None:
+        if asked != self.request_id:
             return  # the reviewer already moved on
         if claimed and detail.pending and detail.holder is None:
             self._held_by_me = detail.id
         self.detail = detail
         editable = self.can_review and detail.pending and detail.holder is None
-        self.model.load(detail.fields, editable=editable, refusal=detail.blocking)
+        self.model.load(
+            detail.fields,
+            editable=editable,
+            refusal=detail.blocking,
+            groups=GROUPS.get(detail.kind, ()),
+        )
         self.table.fit_height()
         self.header.setText(header_text(detail))
         self._set_warnings(detail.warnings)

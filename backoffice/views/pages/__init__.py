@@ -25,6 +25,7 @@ class PageSpec:
     icon: QStyle.StandardPixmap
     permission: Permission | None
     target: str  # "module:Class"
+    also: tuple[str, ...] = ()  # other sections' views the page shows (for the F1 list)
 
     def load(self) -> type:
         module_name, class_name = self.target.split(":")
@@ -44,7 +45,7 @@ PAGES: list[PageSpec] = [
         lambda: tr("Members"),
         Icon.SP_DirHomeIcon,
         Permission.MEMBERS_VIEW,
-        "backoffice.views.pages.members:MembersPage",
+        "backoffice.views.members.page:MembersPage",
     ),
     PageSpec(
         "changes",
@@ -59,6 +60,7 @@ PAGES: list[PageSpec] = [
         Icon.SP_DialogSaveButton,
         Permission.BILLING_VIEW,
         "backoffice.views.billing.page:BillingPage",
+        ("backoffice.views.sepa",),
     ),
     PageSpec(
         "accounting",
@@ -86,7 +88,7 @@ PAGES: list[PageSpec] = [
         lambda: tr("Documents"),
         Icon.SP_FileDialogDetailedView,
         Permission.DOCUMENTS_VIEW,
-        "backoffice.views.pages.documents:DocumentsPage",
+        "backoffice.views.documents.page:DocumentsPage",
     ),
     PageSpec(
         "administration",

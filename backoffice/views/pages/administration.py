@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.models.staff import Role
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services import staff as staff_service
 from backoffice.services.permissions import role_label
 from backoffice.services.staff import StaffRow
 from backoffice.views import formatting
-from backoffice.views.pages.base import Page
-from backoffice.views.widgets.dialogs import confirm, inform, ok_cancel
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.lists import show_rows
+from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
 
@@ -37,26 +33,43 @@ def role_combo(selected: Role | None = None) -> QComboBox:
     return combo
 
 
-class StaffDialog(QDialog):
-    """Create a staff account, or change its name, email and role."""
+class StaffDialog(OperationDialog):
+    """Create a staff account (``result``: the account and its temporary password), or
+    change its name, email and role (``result``: the account). A refusal (a login taken,
+    an email that is not one) is said here, what was typed staying."""
 
-    def __init__(self, parent: QWidget | None, row: StaffRow | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("New staff account") if row is None else tr("Staff account"))
-        form = QFormLayout(self)
+    def __init__(
+        self, context: AppContext, parent: QWidget | None, row: StaffRow | None = None
+    ) -> None:
+        super().__init__(
+            context, parent, tr("New staff account") if row is None else tr("Staff account")
+        )
+        self.row = row
         self.login = QLineEdit(row.login if row else "")
         self.login.setReadOnly(row is not None)
         self.full_name = QLineEdit(row.full_name if row else "")
         self.email = QLineEdit((row.email or "") if row else "")
         self.role = role_combo(row.role if row else Role.ADMINISTRATIVE)
-        form.addRow(tr("Login"), self.login)
-        form.addRow(tr("Full name"), self.full_name)
-        form.addRow(tr("Email"), self.email)
-        form.addRow(tr("Role"), self.role)
-        form.addRow(ok_cancel(self))
+        self.form.addRow(tr("Login"), self.login)
+        self.form.addRow(tr("Full name"), self.full_name)
+        self.form.addRow(tr("Email"), self.email)
+        self.form.addRow(tr("Role"), self.role)
+        self.fields.update({"login": self.login, "full_name": self.full_name, "email": self.email})
+
+    def work(self) -> Callable[[Session], Any] | None:
+        actor, row = self.context.actor, self.row
+        login, name, email = self.login.text(), self.full_name.text(), self.email.text()
+        role = self.role.currentData()
+        if row is None:
+            return lambda s: staff_service.create_staff(s, actor, login, name, role, email or None)
+        return lambda s: staff_service.update_staff(
+            s, actor, row.id, row.version, role=role, full_name=name, email=email
+        )
 
 
 class AdministrationPage(Page):
+    TABLES = ("staff_users",)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         layout = QVBoxLayout(self)
@@ -85,76 +98,55 @@ class AdministrationPage(Page):
             key=lambda row: row.id,
         )
         self.table = DataTable("staff")
-        self.table.set_rows_model(self.model)
-        self.table.activated_row.connect(lambda _row: self.edit())
+        show_rows(self.table, self.model)
+        self.table.activated_row.connect(lambda _row: self.actions.run("edit"))
         layout.addWidget(self.table)
+        names = ("create", "edit", "unlock", "reset_password", "toggle_active")
         buttons = QHBoxLayout()
-        for text, handler in (
-            (tr("New account…"), self.create),
-            (tr("Edit…"), self.edit),
-            (tr("Unlock"), self.unlock),
-            (tr("Reset the password…"), self.reset_password),
-            (tr("Disable / enable…"), self.toggle_active),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(handler)
+        for button in self.actions.buttons(*names):
             buttons.addWidget(button)
-        buttons.addStretch()
-        settings = QPushButton(tr("Settings…"))
-        settings.clicked.connect(self.open_settings)
-        buttons.addWidget(settings)
+        buttons.addStretch()  # the settings on the right
+        buttons.addWidget(self.actions.button("open_settings"))
         layout.addLayout(buttons)
+        self.actions.list_menu(self.table, *names[1:])
 
-    def activated(self) -> None:
+    def load(self) -> None:
         actor = self.context.actor
-        run_query(
-            self.context, self, lambda s: staff_service.list_staff(s, actor), self.model.set_rows
-        )
+        self.query(lambda s: staff_service.list_staff(s, actor), self.model.set_rows)
 
     def selected(self) -> StaffRow | None:
         row = self.table.current_source_row()
         return self.model.row_at(row) if row is not None else None
 
-    def _run(self, work: object, done: object, label: str | None = None) -> None:
-        Operation(self.context, self, work, label=label).success(done).run()  # type: ignore[arg-type]
+    def _run(self, work: Any, label: str, done: Callable[[Any], None] | None = None) -> None:
+        operation = self.write(work, label)
+        if done is not None:
+            operation.success(done)
+        operation.run()
 
+    @action(lambda: tr("New account…"), shortcut="Ctrl+N")
     def create(self) -> None:
-        dialog = StaffDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        actor = self.context.actor
-        login, name, email = dialog.login.text(), dialog.full_name.text(), dialog.email.text()
-        role = dialog.role.currentData()
-        self._run(
-            lambda s: staff_service.create_staff(s, actor, login, name, role, email or None),
-            lambda result: self._show_password(result[0].login, result[1]),
-        )
+        """A staff account with a temporary password, shown once."""
+        dialog = StaffDialog(self.context, self)
+        if dialog.exec() and dialog.result is not None:
+            account, password = dialog.result
+            self._show_password(account.login, password)
 
+    @action(lambda: tr("Edit…"))
     def edit(self) -> None:
+        """The name, email and role of the selected account."""
         row = self.selected()
-        if row is None:
-            return
-        dialog = StaffDialog(self, row)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        actor = self.context.actor
-        name, email, role = dialog.full_name.text(), dialog.email.text(), dialog.role.currentData()
-        self._run(
-            lambda s: staff_service.update_staff(
-                s, actor, row.id, row.version, role=role, full_name=name, email=email
-            ),
-            lambda _row: self.activated(),
-        )
+        if row is not None:
+            StaffDialog(self.context, self, row).exec()
 
+    @action(lambda: tr("Unlock"))
     def unlock(self) -> None:
         row = self.selected()
         if row is not None:
             actor = self.context.actor
-            self._run(
-                lambda s: staff_service.unlock_staff(s, actor, row.id),
-                lambda _row: self.activated(),
-            )
+            self._run(lambda s: staff_service.unlock_staff(s, actor, row.id), tr("Saving…"))
 
+    @action(lambda: tr("Reset the password…"))
     def reset_password(self) -> None:
         row = self.selected()
         if row is None or not confirm(
@@ -170,9 +162,11 @@ class AdministrationPage(Page):
         actor = self.context.actor
         self._run(
             lambda s: staff_service.reset_staff_password(s, actor, row.id),
+            tr("Saving…"),
             lambda password: self._show_password(row.login, password),
         )
 
+    @action(lambda: tr("Disable / enable…"))
     def toggle_active(self) -> None:
         row = self.selected()
         if row is None:
@@ -191,11 +185,10 @@ class AdministrationPage(Page):
             lambda s: staff_service.update_staff(
                 s, actor, row.id, row.version, is_active=not row.is_active
             ),
-            lambda _row: self.activated(),
+            tr("Saving…"),
         )
 
     def _show_password(self, login: str, password: str) -> None:
-        self.activated()
         inform(
             self,
             tr("Temporary password"),
@@ -207,6 +200,7 @@ class AdministrationPage(Page):
             ),
         )
 
+    @action(lambda: tr("Settings…"))
     def open_settings(self) -> None:
         from backoffice.views.settings.dialog import SettingsDialog
 

@@ -8,11 +8,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from backoffice import clock
 from backoffice.i18n import tr
-from backoffice.ops.context import AppContext, concerns
-from backoffice.ops.operation import run_query
+from backoffice.ops.context import AppContext
 from backoffice.services import dashboard
 from backoffice.services.permissions import Permission
-from backoffice.services.tracking import Touched
 from backoffice.views import formatting
 from backoffice.views.pages.base import Page
 
@@ -73,6 +71,9 @@ class CountCard(QFrame):
 
 
 class DashboardPage(Page):
+    TABLES = WATCHED
+    FOLLOWS_WHILE_HIDDEN = True  # its counts are cheap, and what staff glance at first
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         layout = QVBoxLayout(self)
@@ -112,30 +113,16 @@ class DashboardPage(Page):
         self.updated = QLabel()
         self.updated.setStyleSheet("color: #667085")
         layout.addWidget(self.updated)
-        context.bus.changed.connect(self._on_changed)
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.reload)
         self._timer.start(FALLBACK_REFRESH_MS)
-        self._loading = False
 
     def activated(self) -> None:
-        self.refresh()
+        self.reload()  # the counts are the first thing staff see: always fresh
 
-    def refresh(self) -> None:
-        if self._loading:
-            return
-        self._loading = True
+    def load(self) -> None:
         actor = self.context.actor
-        run_query(
-            self.context, self, lambda session: dashboard.counts(session, actor), self._show
-        ).finally_(self._loaded)
-
-    def _loaded(self) -> None:
-        self._loading = False
-
-    def _on_changed(self, touched: Touched) -> None:
-        if concerns(touched, *WATCHED):
-            self.refresh()
+        self.query(lambda session: dashboard.counts(session, actor), self._show)
 
     def _show(self, counts: dashboard.DashboardCounts) -> None:
         values = {

@@ -3,67 +3,52 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr, trc
-from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.context import AppContext, ChangeNotice
 from backoffice.services.permissions import Permission
 from backoffice.services.sepa import collections, selection
 from backoffice.services.sepa.collections import ExportOutcome
 from backoffice.services.sepa.selection import AnomalyKind, CollectionReview, anomaly_label
 from backoffice.views import formatting
-from backoffice.views.sepa.common import (
-    SepaTab,
-    ask_save_path,
-    buttons,
-    date_edit,
-    day_of,
-    searchable,
-    set_day,
-    shortcut,
-)
+from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.review_model import ReviewModel, anomaly_text
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.files import ask_save_path, write_whole, xml_filter
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
-FOLDER_KEY = "sepa/export_folder"
 
+class CollectionTab(LiveTab):
+    """``exported`` fires with the outcome once the file is written. The collection date
+    is the panel's (shared with the pre-notifications), proposed as the next due date."""
 
-class CollectionTab(SepaTab):
-    """``exported`` fires with the outcome once the file is written."""
-
+    TABLES = SEPA_TABLES
     exported = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.review: CollectionReview | None = None
-        self._suggested = False  # the next due date is proposed once, not over the user's
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Collection date")))
-        self.date = date_edit(clock.today())
+        self.date = DateInput(clock.today())
         bar.addWidget(self.date)
         self.resend = QCheckBox(tr("Take instalments already in a file (send again)"))
         self.late_notice = QCheckBox(tr("Take instalments not pre-notified in time (override)"))
         bar.addWidget(self.resend)
         bar.addWidget(self.late_notice)
-        self.prepare_button = QPushButton(tr("Prepare"))
-        self.prepare_button.setToolTip(tr("Ctrl+Enter"))
-        self.prepare_button.clicked.connect(self.prepare)
+        self.prepare_button = self.actions.button("prepare")
         bar.addWidget(self.prepare_button)
         bar.addStretch()
         layout.addLayout(bar)
@@ -78,67 +63,59 @@ class CollectionTab(SepaTab):
         self.model = ReviewModel(self)
         self.model.chosen_changed.connect(self._show_summary)
         self.table = DataTable("sepa_review")
-        self.proxy = searchable(self.table, self.model, sort_column=2)
-        self.search.search.connect(self.proxy.set_text)
+        self.proxy = searchable(self.table, self.model, 2)
+        self.search.search.connect(self.proxy.search)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         layout.addWidget(self.table, 1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         layout.addWidget(self.detail)
-        manage = context.allows(Permission.SEPA_MANAGE)
-        row, made = buttons(
-            [
-                (tr("Tick all"), lambda: self.model.choose_all(True), True),
-                (tr("Untick all"), lambda: self.model.choose_all(False), True),
-                (tr("Export the file…"), self.export, manage),
-            ]
-        )
-        self.export_button = made[-1]
-        self.export_button.setToolTip(tr("Ctrl+E"))
-        self.export_button.setEnabled(False)
+        row = QHBoxLayout()
+        tick, untick, self.export_button = self.actions.buttons("tick_all", "untick_all", "export")
+        for button in (tick, untick, self.export_button):
+            row.addWidget(button)
+        row.addStretch()
+        self.actions.enable("export", False)
         layout.addLayout(row)
-        shortcut(self, "Ctrl+Return", self.prepare)
-        shortcut(self, "Ctrl+E", self.export)
-        self.prepare_button.setEnabled(manage)
+        self.actions.list_menu(self.table, "tick_all", "untick_all")
 
     def focus_search(self) -> None:
         self.search.setFocus()
 
     def load(self) -> None:
-        """First shown: propose the next due date; a review shown is prepared again."""
+        """A review shown is prepared again (what it lists may have changed)."""
         if self.review is not None:
             self.prepare()
-            return
-        if self._suggested:
-            return
-        self._suggested = True
-        actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: selection.suggested_collection_date(session, actor),
-            self._propose,
-        )
 
-    def _propose(self, day: date) -> None:
-        if day_of(self.date) == clock.today():  # not over a date the user already chose
-            set_day(self.date, day)
+    def on_own_change(self, notice: ChangeNotice) -> None:
+        """The export prepares the next batch itself."""
 
     # -- prepare and review ---------------------------------------------------------------
 
+    @action(lambda: tr("Prepare"), shortcut="Ctrl+Return", permission=Permission.SEPA_MANAGE)
     def prepare(self) -> None:
-        if not self.context.allows(Permission.SEPA_MANAGE):
+        """Read the instalments the collection of the chosen date would debit."""
+        try:
+            day = self.date.day()
+        except ValueError as error:
+            self.summary.setText(str(error))
             return
-        actor, day = self.context.actor, day_of(self.date)
+        actor = self.context.actor
         resend, late = self.resend.isChecked(), self.late_notice.isChecked()
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: selection.review_collection(
                 session, actor, day, resend=resend, late_notice=late
             ),
             self._show_review,
         )
+
+    @action(lambda: tr("Tick all"))
+    def tick_all(self) -> None:
+        self.model.choose_all(True)
+
+    @action(lambda: tr("Untick all"))
+    def untick_all(self) -> None:
+        self.model.choose_all(False)
 
     def _show_review(self, review: CollectionReview) -> None:
         previous, self.review = self.review, review
@@ -180,7 +157,7 @@ class CollectionTab(SepaTab):
                 left_out=left_out,
             )
         )
-        self.export_button.setEnabled(bool(chosen))
+        self.actions.enable("export", bool(chosen))
 
     def _show_detail(self) -> None:
         row = self.table.current_source_row()
@@ -192,8 +169,10 @@ class CollectionTab(SepaTab):
 
     # -- export ---------------------------------------------------------------------------
 
+    @action(lambda: tr("Export the file…"), shortcut="Ctrl+E", permission=Permission.SEPA_MANAGE)
     def export(self) -> None:
-        if self.review is None or not self.export_button.isEnabled():
+        """Write the pain.008 file of the ticked debits (validated against the schema)."""
+        if self.review is None or not self.actions["export"].isEnabled():
             return
         chosen = self.model.chosen()
         target = self._ask_target()
@@ -202,9 +181,7 @@ class CollectionTab(SepaTab):
         review = self.review
         actor = self.context.actor
         versions = {line.instalment_id: line.version for line in chosen}
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: collections.export_collection(
                 session,
                 actor,
@@ -215,8 +192,8 @@ class CollectionTab(SepaTab):
                 file_name=target.name,
                 progress=progress,
             ),
-            label=tr("Exporting the direct-debit file…"),
-            cancellable=True,
+            tr("Exporting the direct-debit file…"),
+            feedback=Feedback.CANCELLABLE,
         ).success(lambda outcome: self._write(target, outcome)).conflict(self.prepare).run()
 
     def _ask_target(self) -> Path | None:
@@ -225,8 +202,8 @@ class CollectionTab(SepaTab):
             self,
             tr("Export the direct-debit file"),
             f"prelevements-{self.review.collection_date:%Y%m%d}.xml",
-            "XML (*.xml)",
-            FOLDER_KEY,
+            xml_filter(),
+            "sepa-files",
         )
 
     def _confirm(self, chosen: list[selection.ReviewLine]) -> bool:
@@ -260,7 +237,7 @@ class CollectionTab(SepaTab):
 
     def _write(self, target: Path, outcome: ExportOutcome) -> None:
         try:
-            target.write_bytes(outcome.xml)
+            write_whole(target, outcome.xml)
         except OSError as error:
             inform(
                 self,

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.permissions import Permission
 from backoffice.services.sepa import queries, returns
 from backoffice.services.sepa.queries import CollectionRow, DebitRow
 from backoffice.services.sepa.returns import SettlementOutcome
 from backoffice.views import formatting
-from backoffice.views.sepa.common import SepaTab, buttons, save_file, searchable, state_label
+from backoffice.views.sepa.common import SEPA_TABLES, state_label
 from backoffice.views.sepa.return_dialog import record_return
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.files import save_as, xml_filter
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -61,7 +65,9 @@ def debit_columns() -> list[Column[DebitRow]]:
     ]
 
 
-class FilesTab(SepaTab):
+class FilesTab(LiveTab):
+    TABLES = SEPA_TABLES
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         layout = QVBoxLayout(self)
@@ -70,7 +76,7 @@ class FilesTab(SepaTab):
             collection_columns(), key=lambda row: row.id
         )
         self.files_table = DataTable("sepa_files")
-        self.files_proxy = searchable(self.files_table, self.files, sort_column=0, descending=True)
+        self.files_proxy = searchable(self.files_table, self.files, 0, Qt.SortOrder.DescendingOrder)
         self.files_table.selectionModel().currentRowChanged.connect(lambda *_: self.load_debits())
         splitter.addWidget(self.files_table)
         lower = QWidget()
@@ -85,34 +91,27 @@ class FilesTab(SepaTab):
             debit_columns(), key=lambda row: row.end_to_end_id
         )
         self.debits_table = DataTable("sepa_file_debits")
-        proxy = searchable(self.debits_table, self.debits, sort_column=1)
-        self.search.search.connect(proxy.set_text)
+        proxy = searchable(self.debits_table, self.debits, 1)
+        self.search.search.connect(proxy.search)
         lower_layout.addWidget(self.debits_table)
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter)
-        manage = context.allows(Permission.SEPA_MANAGE)
-        row, _made = buttons(
-            [
-                (tr("Save a copy of the file…"), self.save_copy, manage),
-                (tr("Record the debits as received"), self.received, manage),
-                (tr("Record a return…"), self.record_return, manage),
-            ]
-        )
+        row = QHBoxLayout()
+        for button in self.actions.buttons("save_copy", "received", "record_return"):
+            row.addWidget(button)
+        row.addStretch()
         layout.addLayout(row)
+        self.actions.list_menu(self.files_table, "save_copy", "received")
+        self.actions.list_menu(self.debits_table, "record_return")
 
     def focus_search(self) -> None:
         self.search.setFocus()
 
     def load(self) -> None:
         actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: queries.list_collections(session, actor),
-            self._show_files,
-        )
+        self.query(lambda session: queries.list_collections(session, actor), self._show_files)
 
     def _show_files(self, rows: list[CollectionRow]) -> None:
         current = self.selected_file()
@@ -147,27 +146,31 @@ class FilesTab(SepaTab):
                 day=formatting.day(chosen.collection_date),
             )
         )
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: queries.collection_debits(session, actor, chosen.id),
             self.debits.set_rows,
+            topic="debits",
         )
 
+    @action(lambda: tr("Save a copy of the file…"), permission=Permission.SEPA_MANAGE)
     def save_copy(self) -> None:
+        """The pain.008 file as it was sent (kept whole in the database)."""
         chosen = self.selected_file()
         if chosen is None:
             return
         actor = self.context.actor
-        save_file(
+        save_as(
             self,
             tr("Save a copy of the file"),
             chosen.file_name,
-            "XML (*.xml)",
+            xml_filter(),
             lambda session: queries.collection_file(session, actor, chosen.id)[1],
+            kind="sepa-files",
         )
 
+    @action(lambda: tr("Record the debits as received"), permission=Permission.SEPA_MANAGE)
     def received(self) -> None:
+        """The debits of the file were paid by the bank (the returned ones left out)."""
         chosen = self.selected_file()
         if chosen is None or not confirm(
             self,
@@ -183,14 +186,12 @@ class FilesTab(SepaTab):
         ):
             return
         actor = self.context.actor
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: returns.record_debits_received(
                 session, actor, chosen.id, progress=progress
             ),
-            label=tr("Recording the debits received…"),
-            cancellable=True,
+            tr("Recording the debits received…"),
+            feedback=Feedback.CANCELLABLE,
         ).success(self._received).run()
 
     def _received(self, outcome: SettlementOutcome) -> None:
@@ -209,7 +210,9 @@ class FilesTab(SepaTab):
         inform(self, tr("Debits received"), message)
         self.load_debits()
 
+    @action(lambda: tr("Record a return…"), permission=Permission.SEPA_MANAGE)
     def record_return(self) -> None:
+        """The bank returned the selected debit (pain.002 or statement)."""
         row = self.debits_table.current_source_row()
         if row is not None:
             record_return(self.context, self, self.debits.row_at(row), self.load_debits)

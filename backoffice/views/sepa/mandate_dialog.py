@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
 from backoffice import clock
 from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.reports.sepa.charset import transliterated
 from backoffice.reports.sepa.pain008 import NAME_LENGTH
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import DebtorDetails, MandateInfo
-from backoffice.views.sepa.common import date_edit, day_of
 from backoffice.views.widgets.dialogs import ReasonDialog, error_label, ok_cancel
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.operations import read, write
 from backoffice.views.widgets.search_box import SearchBox
 
 
@@ -47,7 +47,7 @@ class MandateDialog(QDialog):
         self.iban.setPlaceholderText("FR76 3000 6000 0112 3456 7890 189")
         self.bic = QLineEdit()
         self.bic.setPlaceholderText("AGRIFRPP")
-        self.signed_on = date_edit(clock.today())
+        self.signed_on = DateInput(clock.today())
         self.holder = QLineEdit()
         self.holder.setMaxLength(140)
         self.holder.textChanged.connect(self._show_transliteration)
@@ -86,12 +86,7 @@ class MandateDialog(QDialog):
 
     def _find(self, text: str) -> None:
         actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: queries.find_members(session, actor, text),
-            self._show_members,
-        )
+        read(self, lambda session: queries.find_members(session, actor, text), self._show_members)
 
     def _show_members(self, choices: list[queries.MemberChoice]) -> None:
         self._choices = choices
@@ -148,10 +143,13 @@ class MandateDialog(QDialog):
             return
         actor, debtor = self.context.actor, self.debtor()
         iban, bic, email = self.iban.text(), self.bic.text(), self.email.text().strip() or None
-        signed_on: date = day_of(self.signed_on)
+        try:
+            signed_on = self.signed_on.day()
+        except ValueError as error:
+            self.errors.setText(str(error))
+            return
         self.errors.clear()
-        Operation(
-            self.context,
+        write(
             self,
             lambda session: mandates.create_mandate(
                 session,
@@ -163,7 +161,7 @@ class MandateDialog(QDialog):
                 email=email,
                 debtor=debtor,
             ),
-            label=tr("Creating the mandate…"),
+            tr("Creating the mandate…"),
         ).success(self._created).failure(self._refused).run()
 
     def _created(self, created: MandateInfo) -> None:
@@ -187,10 +185,18 @@ class RevokeDialog(ReasonDialog):
             tr("Revoke the mandate"),
             tr("Why is the mandate {rum} revoked (member's letter, closed account...)?", rum=rum),
         )
-        self.revoked_on = date_edit(clock.today())
+        self.revoked_on = DateInput(clock.today())
         form = QFormLayout()
         form.addRow(trc("mandate", "Revoked on"), self.revoked_on)
         self.layout().insertLayout(0, form)  # type: ignore[union-attr]
 
+    def _accept(self) -> None:
+        if not self.revoked_on.is_valid():
+            self.error.setText(tr("Type a date (dd/mm/yyyy)."))
+            return
+        super()._accept()
+
     def day(self) -> date:
-        return day_of(self.revoked_on)
+        day = self.revoked_on.day()
+        assert day is not None
+        return day

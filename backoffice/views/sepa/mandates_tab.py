@@ -9,22 +9,17 @@ from backoffice import clock
 from backoffice.i18n import ntr, tr
 from backoffice.models import MandateStatus
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.permissions import Permission
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import MandateInfo
 from backoffice.services.sepa.queries import MandateRow
 from backoffice.views import formatting
-from backoffice.views.sepa.common import (
-    SepaTab,
-    buttons,
-    formatted_iban,
-    mandate_status_label,
-    searchable,
-    shortcut,
-)
+from backoffice.views.sepa.common import SEPA_TABLES, formatted_iban, mandate_status_label
 from backoffice.views.sepa.mandate_dialog import MandateDialog, RevokeDialog
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
@@ -58,7 +53,9 @@ def mandate_columns() -> list[Column[MandateRow]]:
     ]
 
 
-class MandatesTab(SepaTab):
+class MandatesTab(LiveTab):
+    TABLES = SEPA_TABLES
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         layout = QVBoxLayout(self)
@@ -82,21 +79,16 @@ class MandatesTab(SepaTab):
             mandate_columns(), background=self._colour, key=lambda row: row.id
         )
         self.table = DataTable("sepa_mandates")
-        searchable(self.table, self.model, sort_column=1)
+        searchable(self.table, self.model, 1)
         layout.addWidget(self.table)
         self.count = QLabel()
         layout.addWidget(self.count)
-        manage = context.allows(Permission.SEPA_MANAGE)
-        row, _made = buttons(
-            [
-                (tr("New mandate…"), self.create, manage),
-                (tr("Revoke…"), self.revoke, manage),
-                (tr("Mark the unused mandates lapsed…"), self.lapse, manage),
-            ]
-        )
+        row = QHBoxLayout()
+        for button in self.actions.buttons("create", "revoke", "lapse"):
+            row.addWidget(button)
+        row.addStretch()
         layout.addLayout(row)
-        if manage:
-            shortcut(self, "Ctrl+N", self.create)
+        self.actions.list_menu(self.table, "revoke")
 
     def _colour(self, row: MandateRow) -> QColor | None:
         if row.status != MandateStatus.ACTIVE:
@@ -111,9 +103,7 @@ class MandatesTab(SepaTab):
 
     def load(self) -> None:
         actor, text, choice = self.context.actor, self.search.text(), self.status.currentData()
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: queries.list_mandates(
                 session,
                 actor,
@@ -132,13 +122,14 @@ class MandatesTab(SepaTab):
         row = self.table.current_source_row()
         return self.model.row_at(row) if row is not None else None
 
+    @action(lambda: tr("New mandate…"), shortcut="Ctrl+N", permission=Permission.SEPA_MANAGE)
     def create(self) -> None:
+        """A mandate signed by a member (IBAN, BIC, signature date); its RUM is given."""
         dialog = MandateDialog(self.context, self)
         if dialog.exec() and dialog.created is not None:
             self._created(dialog.created)
 
     def _created(self, created: MandateInfo) -> None:
-        self.load()
         message = tr("Mandate {rum} created.", rum=created.rum)
         if created.name_in_file:
             message += "\n" + tr(
@@ -147,7 +138,9 @@ class MandatesTab(SepaTab):
             )
         inform(self, tr("New SEPA mandate"), message)
 
+    @action(lambda: tr("Revoke…"), permission=Permission.SEPA_MANAGE)
     def revoke(self) -> None:
+        """The member withdrew the selected mandate."""
         row = self.selected()
         if row is None or row.status != MandateStatus.ACTIVE:
             return
@@ -155,16 +148,16 @@ class MandatesTab(SepaTab):
         if not dialog.exec():
             return
         actor, reason, day = self.context.actor, dialog.reason(), dialog.day()
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session: mandates.revoke_mandate(
                 session, actor, row.id, revoked_on=day, reason=reason, expected_version=row.version
             ),
-            label=tr("Revoking the mandate…"),
-        ).success(lambda _info: self.load()).conflict(self.load).run()
+            tr("Revoking the mandate…"),
+        ).conflict(self.reload).run()
 
+    @action(lambda: tr("Mark the unused mandates lapsed…"), permission=Permission.SEPA_MANAGE)
     def lapse(self) -> None:
+        """Mandates with no debit presented for 36 months lapse (SEPA rulebook)."""
         if not confirm(
             self,
             tr("Lapsed mandates"),
@@ -176,15 +169,12 @@ class MandatesTab(SepaTab):
         ):
             return
         actor = self.context.actor
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session: mandates.lapse_mandates(session, actor),
-            label=tr("Looking for unused mandates…"),
+            tr("Looking for unused mandates…"),
         ).success(self._lapsed).run()
 
     def _lapsed(self, lapsed: list[MandateInfo]) -> None:
-        self.load()
         inform(
             self,
             tr("Lapsed mandates"),

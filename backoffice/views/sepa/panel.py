@@ -7,31 +7,36 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
-from backoffice.ops.context import AppContext, concerns
-from backoffice.ops.operation import run_query
+from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
-from backoffice.services.sepa import creditor
+from backoffice.services.sepa import creditor, selection
 from backoffice.services.sepa.creditor import CreditorSummary
-from backoffice.services.tracking import Touched
 from backoffice.views.sepa.collection_tab import CollectionTab
-from backoffice.views.sepa.common import SepaTab, formatted_iban, set_day
+from backoffice.views.sepa.common import formatted_iban
 from backoffice.views.sepa.files_tab import FilesTab
 from backoffice.views.sepa.mandates_tab import MandatesTab
 from backoffice.views.sepa.prenotifications_tab import PrenotificationsTab
 from backoffice.views.sepa.returns_tab import ReturnsTab
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.page import Tabs
 
 TAB_KEYS = ("mandates", "prenotifications", "collection", "files", "returns")
 
 
-class SepaPanel(QWidget):
+class SepaPanel(LiveTab):
+    """Shows the creditor (it follows the settings); each tab is a live tab of its own.
+    The pre-notifications and the collection share one date, proposed once as the next
+    collection date."""
+
+    TABLES = ("settings", "service_bank_accounts")
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._creditor_bar())
@@ -40,87 +45,79 @@ class SepaPanel(QWidget):
         self.collection = CollectionTab(context)
         self.files = FilesTab(context)
         self.returns = ReturnsTab(context)
-        self.tabs = QTabWidget()
-        for tab, title in (
-            (self.mandates, tr("Mandates")),
-            (self.prenotifications, tr("Pre-notifications")),
-            (self.collection, tr("Collection")),
-            (self.files, tr("Files")),
-            (self.returns, tr("Returns")),
+        self.tabs = Tabs()
+        for key, tab, title in (
+            ("mandates", self.mandates, tr("Mandates")),
+            ("prenotifications", self.prenotifications, tr("Pre-notifications")),
+            ("collection", self.collection, tr("Collection")),
+            ("files", self.files, tr("Files")),
+            ("returns", self.returns, tr("Returns")),
         ):
-            self.tabs.addTab(tab, title)
-        self.tabs.currentChanged.connect(lambda _index: self._current().ensure_loaded())
+            self.tabs.add(key, tab, title)
         layout.addWidget(self.tabs, 1)
         # The two tabs about one collection date show the same date.
-        self.collection.date.dateChanged.connect(
-            lambda day: self._follow(self.prenotifications, day)
+        self.collection.date.day_changed.connect(
+            lambda day: self._follow(self.prenotifications.date, day)
         )
-        self.prenotifications.date.dateChanged.connect(
-            lambda day: self._follow(self.collection, day)
+        self.prenotifications.date.day_changed.connect(
+            lambda day: self._follow(self.collection.date, day)
         )
-        context.bus.changed.connect(self._on_changed)
-        self._creditor_loaded = False
+        self._date_chosen = False
+        for edit in (self.collection.date, self.prenotifications.date):
+            edit.day_changed.connect(self._chosen)
 
     def _creditor_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.creditor = QLabel()
         self.creditor.setWordWrap(True)
         bar.addWidget(self.creditor, 1)
-        edit = QPushButton(tr("Creditor identity…"))
-        edit.setToolTip(tr("Name, ICS, account and address of the service (Settings)"))
-        edit.clicked.connect(self.edit_creditor)
-        edit.setVisible(self.context.allows(Permission.SETTINGS_MANAGE))
-        bar.addWidget(edit)
+        bar.addWidget(self.actions.button("edit_creditor"))
         return bar
 
     # -- what the billing page forwards ---------------------------------------------------
 
     def refresh(self) -> None:
         """F5: read the creditor and the current tab again."""
-        self.load_creditor()
-        tab = self._current()
-        if tab.loaded:
-            tab.load()
-        else:
-            tab.ensure_loaded()
+        self.reload()
+        self.tabs.refresh()
 
     def focus_search(self) -> None:
-        self._current().focus_search()
+        self.tabs.focus_search()
 
     def show_tab(self, key: str) -> None:
-        if key in TAB_KEYS:
-            self.tabs.setCurrentIndex(TAB_KEYS.index(key))
+        self.tabs.show_key(key)
 
     def set_collection_date(self, day: date) -> None:
-        set_day(self.collection.date, day)
+        self.collection.date.change_day(day)
 
     # -- internals ------------------------------------------------------------------------
 
-    def _current(self) -> SepaTab:
-        widget = self.tabs.currentWidget()
-        assert isinstance(widget, SepaTab)
-        return widget
+    def _chosen(self, _day: object) -> None:
+        self._date_chosen = True
 
-    def _follow(self, tab: SepaTab, day: QDate) -> None:
-        editor = tab.date  # type: ignore[attr-defined]
-        if editor.date() != day:
-            editor.setDate(day)
+    def _follow(self, edit: DateInput, day: object) -> None:
+        if isinstance(day, date) and edit.is_valid() and edit.day() != day:
+            edit.change_day(day)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._creditor_loaded:
-            self._creditor_loaded = True
-            self.load_creditor()
-        self._current().ensure_loaded()
-
-    def load_creditor(self) -> None:
-        actor = self.context.actor
-        run_query(
-            self.context,
-            self,
-            lambda session: creditor.summary(session, actor),
-            self._show_creditor,
+    def load(self) -> None:
+        """The creditor; the first time, the next collection date for both tabs."""
+        actor, propose = self.context.actor, not self.loaded_once or not self._date_chosen
+        self.query(
+            lambda session: (
+                creditor.summary(session, actor),
+                selection.suggested_collection_date(session, actor) if propose else None,
+            ),
+            self._show,
         )
+
+    def _show(self, answer: tuple[CreditorSummary, date | None]) -> None:
+        summary, suggested = answer
+        self._show_creditor(summary)
+        if suggested is not None and not self._date_chosen:  # never over the user's choice
+            for edit in (self.collection.date, self.prenotifications.date):
+                edit.set_day(suggested)
+            self.prenotifications.mark_stale()
+            self._date_chosen = True
 
     def _show_creditor(self, summary: CreditorSummary) -> None:
         text = tr(
@@ -142,12 +139,12 @@ class SepaPanel(QWidget):
             )
         self.creditor.setText(text)
 
-    def _on_changed(self, touched: Touched) -> None:
-        if self._creditor_loaded and concerns(touched, "settings", "service_bank_accounts"):
-            self.load_creditor()
-
+    @action(
+        lambda: tr("Creditor identity…"),
+        permission=Permission.SETTINGS_MANAGE,
+        tip=lambda: tr("Name, ICS, account and address of the service (Settings)"),
+    )
     def edit_creditor(self) -> None:
         from backoffice.views.settings.dialog import SettingsDialog
 
-        SettingsDialog(self.context, self, tab="identity").exec()
-        self.load_creditor()
+        SettingsDialog(self.context, self, tab="identity").exec()  # its change reloads this

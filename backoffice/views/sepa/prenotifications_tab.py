@@ -7,48 +7,40 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr, trc
-from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
+from backoffice.ops.context import AppContext, ChangeNotice
 from backoffice.reports.sepa.prenotification import Notice
 from backoffice.services.permissions import Permission
 from backoffice.services.sepa import creditor, prenotifications, queries
 from backoffice.services.sepa.prenotifications import Channel, EmailPreview, PrenotificationBatch
 from backoffice.services.sepa.queries import PrenotificationRow
 from backoffice.views import formatting
-from backoffice.views.sepa.common import (
-    SepaTab,
-    buttons,
-    channel_label,
-    date_edit,
-    day_of,
-    save_file,
-    searchable,
-    shortcut,
-)
+from backoffice.views.sepa.common import SEPA_TABLES, channel_label
+from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.files import ask_folder, pdf_filter, save_as, write_whole
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.operations import Feedback
+from backoffice.views.widgets.preview import show_pdf
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
-
-FOLDER_KEY = "sepa/notices_folder"
 
 
 def notice_columns() -> list[Column[PrenotificationRow]]:
@@ -88,15 +80,17 @@ class EmailDialog(QDialog):
         layout.addWidget(box)
 
 
-class PrenotificationsTab(SepaTab):
+class PrenotificationsTab(LiveTab):
+    TABLES = SEPA_TABLES
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.notice_days = 14
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(tr("Collection date")))
-        self.date = date_edit(clock.today())
-        self.date.dateChanged.connect(lambda _date: self._date_changed())
+        self.date = DateInput(clock.today())
+        self.date.day_changed.connect(lambda _day: self._date_changed())
         bar.addWidget(self.date)
         self.channel = QComboBox()
         self.channel.addItem(tr("Email when the member has an address, else letter"), Channel.AUTO)
@@ -104,11 +98,7 @@ class PrenotificationsTab(SepaTab):
         bar.addWidget(self.channel)
         self.short_notice = QCheckBox(tr("Shorter notice agreed with the members"))
         bar.addWidget(self.short_notice)
-        manage = context.allows(Permission.SEPA_MANAGE)
-        self.notify_button = QPushButton(tr("Pre-notify…"))
-        self.notify_button.setToolTip(tr("Ctrl+Enter"))
-        self.notify_button.clicked.connect(self.notify)
-        self.notify_button.setVisible(manage)
+        self.notify_button = self.actions.button("notify")
         bar.addWidget(self.notify_button)
         bar.addStretch()
         layout.addLayout(bar)
@@ -120,30 +110,27 @@ class PrenotificationsTab(SepaTab):
             notice_columns(), key=lambda row: row.id
         )
         self.table = DataTable("sepa_prenotifications")
-        proxy = searchable(self.table, self.model, sort_column=1)
-        self.search.search.connect(proxy.set_text)
-        self.table.activated_row.connect(lambda _row: self.show_email())
+        proxy = searchable(self.table, self.model, 1)
+        self.search.search.connect(proxy.search)
+        self.table.activated_row.connect(lambda _row: self.actions.run("show_email"))
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         layout.addWidget(self.count)
-        row, _made = buttons(
-            [
-                (tr("Print the letters again…"), self.print_again, manage),
-                (tr("Save the emails again…"), self.save_emails_again, manage),
-                (tr("Show the email"), self.show_email, manage),
-            ]
-        )
+        row = QHBoxLayout()
+        for button in self.actions.buttons("print_again", "save_emails_again", "show_email"):
+            row.addWidget(button)
+        row.addStretch()
         layout.addLayout(row)
-        shortcut(self, "Ctrl+Return", self.notify)
+        self.actions.list_menu(self.table, "show_email", "print_again", "save_emails_again")
 
     def focus_search(self) -> None:
         self.search.setFocus()
 
     def load(self) -> None:
-        actor, day = self.context.actor, day_of(self.date)
-        run_query(
-            self.context,
-            self,
+        if not self.date.is_valid():
+            return
+        actor, day = self.context.actor, self.date.day()
+        self.query(
             lambda session: (
                 creditor.notice_days(session),
                 queries.list_prenotifications(session, actor, collection_date=day),
@@ -152,12 +139,16 @@ class PrenotificationsTab(SepaTab):
         )
 
     def _date_changed(self) -> None:
-        if self.loaded:
-            self.load()
+        if self.loaded_once:
+            self.mark_stale()
+
+    def on_own_change(self, notice: ChangeNotice) -> None:
+        """Pre-notifying reloads the list itself, before saying what was done."""
 
     def _show(self, result: tuple[int, list[PrenotificationRow]]) -> None:
         self.notice_days, rows = result
-        day = day_of(self.date)
+        day = self.date.day()
+        assert day is not None
         latest = day - timedelta(days=self.notice_days)
         self.rule.setText(
             tr(
@@ -178,10 +169,15 @@ class PrenotificationsTab(SepaTab):
 
     # -- notify ---------------------------------------------------------------------------
 
+    @action(lambda: tr("Pre-notify…"), shortcut="Ctrl+Return", permission=Permission.SEPA_MANAGE)
     def notify(self) -> None:
-        if not self.context.allows(Permission.SEPA_MANAGE):
+        """Record the pre-notifications of the collection date, then letters and emails."""
+        try:
+            day = self.date.day()
+        except ValueError as error:
+            inform(self, tr("Pre-notify"), str(error))
             return
-        day = day_of(self.date)
+        assert day is not None
         if not confirm(
             self,
             tr("Pre-notify"),
@@ -198,14 +194,12 @@ class PrenotificationsTab(SepaTab):
             self.channel.currentData(),
             self.short_notice.isChecked(),
         )
-        Operation(
-            self.context,
-            self,
+        self.write(
             lambda session, progress: prenotifications.prenotify(
                 session, actor, day, channel=channel, short_notice=short, progress=progress
             ),
-            label=tr("Pre-notifying the members…"),
-            cancellable=True,
+            tr("Pre-notifying the members…"),
+            feedback=Feedback.CANCELLABLE,
         ).success(self._notified).run()
 
     def _notified(self, batch: PrenotificationBatch) -> None:
@@ -243,36 +237,46 @@ class PrenotificationsTab(SepaTab):
             self._save_emails(emails)
 
     def _save_letters(self, letters: list[Notice]) -> None:
-        save_file(
+        save_as(
             self,
             ntr("Save {count} letter (PDF)", "Save {count} letters (PDF)", len(letters)),
             f"avis-prelevement-{letters[0].collection_date:%Y%m%d}.pdf",
-            "PDF (*.pdf)",
+            pdf_filter(),
             lambda session: prenotifications.letters_pdf(session, letters),
+            kind="sepa-notices",
+            private=True,
+            done=lambda path, pdf: show_pdf(
+                self,
+                tr("Pre-notification letters"),
+                pdf,
+                name=path.name,
+                kind="sepa-notices",
+                private=True,
+                note=tr("Saved in {path}.", path=path),
+            ),
         )
 
     def _save_emails(self, emails: list[Notice]) -> None:
-        folder = QFileDialog.getExistingDirectory(
+        folder = ask_folder(
             self,
             ntr(
                 "Folder for {count} email (.eml)",
                 "Folder for {count} emails (.eml)",
                 len(emails),
             ),
-            str(QSettings().value(FOLDER_KEY, str(Path.home()))),
+            kind="sepa-emails",
         )
-        if not folder:
+        if folder is None:
             return
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: prenotifications.email_files(session, emails),
-            lambda files: self._emails_written(Path(folder), files),
+            lambda files: self._emails_written(folder, files),
+            topic="emails",
         )
 
     def _emails_written(self, folder: Path, files: list[tuple[str, bytes]]) -> None:
         for name, content in files:
-            (folder / name).write_bytes(content)
+            write_whole(folder / name, content, private=True)
         inform(
             self,
             tr("Emails saved"),
@@ -293,27 +297,29 @@ class PrenotificationsTab(SepaTab):
             inform(self, tr("Pre-notifications"), tr("No notice of this kind in the selection."))
             return
         actor = self.context.actor
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: prenotifications.notices_of(session, actor, wanted),
             self.deliver,
+            topic="again",
         )
 
+    @action(lambda: tr("Print the letters again…"), permission=Permission.SEPA_MANAGE)
     def print_again(self) -> None:
+        """The letters of the selected notices (of every notice when none is selected)."""
         self._again(Channel.LETTER)
 
+    @action(lambda: tr("Save the emails again…"), permission=Permission.SEPA_MANAGE)
     def save_emails_again(self) -> None:
         self._again(Channel.EMAIL)
 
+    @action(lambda: tr("Show the email"), permission=Permission.SEPA_MANAGE)
     def show_email(self) -> None:
         row = self.table.current_source_row()
         if row is None:
             return
         notice_id, actor = self.model.row_at(row).id, self.context.actor
-        run_query(
-            self.context,
-            self,
+        self.query(
             lambda session: prenotifications.email_preview(session, actor, notice_id),
             lambda preview: EmailDialog(self, preview).exec(),
+            topic="email",
         )

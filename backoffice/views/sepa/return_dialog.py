@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
@@ -9,14 +10,14 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QWidget
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.sepa import returns
 from backoffice.services.sepa.queries import DebitRow
 from backoffice.services.sepa.reason_codes import reason_labels
 from backoffice.services.sepa.returns import ReturnOutcome
 from backoffice.views import formatting
-from backoffice.views.sepa.common import date_edit, day_of
-from backoffice.views.widgets.dialogs import inform, ok_cancel
+from backoffice.views.widgets.dialogs import error_label, inform, ok_cancel
+from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.operations import write
 
 
 class ReturnDialog(QDialog):
@@ -31,7 +32,7 @@ class ReturnDialog(QDialog):
         self.code = QComboBox()
         for code, label in reason_labels().items():
             self.code.addItem(f"{code} – {label}", code)
-        self.returned_on = date_edit(clock.today())
+        self.returned_on = DateInput(clock.today())
         form.addRow(tr("Reason code"), self.code)
         form.addRow(tr("Returned on"), self.returned_on)
         note = QLabel(
@@ -42,17 +43,32 @@ class ReturnDialog(QDialog):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        form.addRow(ok_cancel(self))
+        self.error = error_label()
+        form.addRow(self.error)
+        form.addRow(ok_cancel(self, self._accept))
+
+    def _accept(self) -> None:
+        try:
+            self.returned_on.day()
+        except ValueError as error:
+            self.error.setText(str(error))
+            return
+        self.accept()
 
     def chosen_code(self) -> str:
         return str(self.code.currentData())
 
     def day(self) -> date:
-        return day_of(self.returned_on)
+        day = self.returned_on.day()
+        assert day is not None
+        return day
 
 
-def record_return(context: AppContext, parent: QWidget, debit: DebitRow, done: object) -> None:
-    """Ask the code and date, then record the return; ``done()`` afterwards."""
+def record_return(
+    context: AppContext, parent: QWidget, debit: DebitRow, done: Callable[[], None]
+) -> None:
+    """Ask the code and date, then record the return (``parent`` is the view that asked:
+    it reloads for its own change); ``done()`` afterwards, or after a conflict."""
     if debit.instalment_id is None:
         inform(
             parent,
@@ -78,13 +94,12 @@ def record_return(context: AppContext, parent: QWidget, debit: DebitRow, done: o
                 "and ask the member for new bank details."
             )
         inform(parent, tr("Returned direct debit"), message)
-        done()  # type: ignore[operator]
+        done()
 
-    Operation(
-        context,
+    write(
         parent,
         lambda session: returns.record_return(
             session, actor, instalment_id, code, returned_on=day, expected_version=version
         ),
-        label=tr("Recording the return…"),
-    ).success(finished).conflict(done).run()  # type: ignore[arg-type]
+        tr("Recording the return…"),
+    ).success(finished).conflict(done).run()

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backoffice.i18n import ntr, tr
-from backoffice.ops.context import AppContext
-from backoffice.ops.operation import run_query
+from backoffice.ops.context import AppContext, ChangeNotice
 from backoffice.services.permissions import Permission
 from backoffice.services.sepa import queries
 from backoffice.services.sepa.queries import SEARCH_LIMIT, DebitRow
 from backoffice.services.sepa.reason_codes import reason_label
 from backoffice.views import formatting
-from backoffice.views.sepa.common import SepaTab, buttons, searchable
+from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.files_tab import debit_columns
 from backoffice.views.sepa.return_dialog import record_return
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.lists import searchable
+from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 
-class ReturnsTab(SepaTab):
+class ReturnsTab(LiveTab):
+    TABLES = SEPA_TABLES
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         layout = QVBoxLayout(self)
@@ -50,14 +55,15 @@ class ReturnsTab(SepaTab):
             key=lambda row: row.instalment_id,
         )
         self.table = DataTable("sepa_returns")
-        searchable(self.table, self.model, sort_column=3, descending=True)
+        searchable(self.table, self.model, 3, Qt.SortOrder.DescendingOrder)
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         layout.addWidget(self.count)
-        row, self.actions = buttons(
-            [(tr("Record a return…"), self.record_return, context.allows(Permission.SEPA_MANAGE))]
-        )
+        row = QHBoxLayout()
+        row.addWidget(self.actions.button("record_return"))
+        row.addStretch()
         layout.addLayout(row)
+        self.actions.list_menu(self.table, "record_return")
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -65,10 +71,8 @@ class ReturnsTab(SepaTab):
 
     def load(self) -> None:
         actor, text, rejected = self.context.actor, self.search.text(), self.which.currentData()
-        self.actions[0].setEnabled(not rejected)
-        run_query(
-            self.context,
-            self,
+        self.actions.enable("record_return", not rejected)
+        self.query(
             lambda session: queries.collected_instalments(session, actor, text, rejected=rejected),
             self._show,
         )
@@ -80,7 +84,12 @@ class ReturnsTab(SepaTab):
             text += " · " + tr("the most recent ones: refine the search")
         self.count.setText(text)
 
+    @action(lambda: tr("Record a return…"), permission=Permission.SEPA_MANAGE)
     def record_return(self) -> None:
+        """The bank returned the selected debit: its reason code, the instalment due again."""
         row = self.table.current_source_row()
         if row is not None and not self.which.currentData():
-            record_return(self.context, self, self.model.row_at(row), self.load)
+            record_return(self.context, self, self.model.row_at(row), self.reload)
+
+    def on_own_change(self, notice: ChangeNotice) -> None:
+        """A return recorded here reloads the list once, when it is said (``record_return``)."""

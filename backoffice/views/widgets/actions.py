@@ -25,7 +25,16 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
@@ -41,7 +50,8 @@ class action:  # noqa: N801 - used as a decorator, like ``property``
     ``shortcut``: key sequences, the first one shown; ``permission``: the right it needs
     (without it the action is hidden and does nothing); ``enabled``: whether it applies
     now, given the view (selection, state), re-read by :meth:`Actions.update`; ``tip``: a
-    longer explanation; ``default``: its button is the one Enter presses."""
+    longer explanation; ``default``: its button is the one Enter presses; ``on_list``: the
+    shortcut works in the view's list only (Enter, Del), bound by :meth:`Actions.list_menu`."""
 
     def __init__(
         self,
@@ -53,8 +63,10 @@ class action:  # noqa: N801 - used as a decorator, like ``property``
         icon: QStyle.StandardPixmap | None = None,
         tip: Callable[[], str] | None = None,
         default: bool = False,
+        on_list: bool = False,
     ) -> None:
         self.label = label
+        self.on_list = on_list
         self.shortcuts = (shortcut,) if isinstance(shortcut, str) else tuple(shortcut)
         self.permission = permission
         self.enabled = enabled
@@ -171,12 +183,17 @@ class Actions:
                 qaction.setIcon(view.style().standardIcon(declaration.icon))
             if allowed and declaration.shortcuts:
                 qaction.setShortcuts([QKeySequence(keys) for keys in declaration.shortcuts])
-                qaction.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                qaction.setShortcutContext(
+                    Qt.ShortcutContext.WidgetShortcut
+                    if declaration.on_list
+                    else Qt.ShortcutContext.WidgetWithChildrenShortcut
+                )
             qaction.setToolTip(declaration.tooltip())
             qaction.setVisible(allowed)
             qaction.setEnabled(allowed)
             qaction.triggered.connect(lambda _checked=False, name=declaration.name: self.run(name))
-            view.addAction(qaction)
+            if not declaration.on_list:
+                view.addAction(qaction)
             self._built[declaration.name] = _Built(declaration, qaction, allowed)
 
     def __getitem__(self, name: str) -> QAction:
@@ -241,6 +258,27 @@ class Actions:
     def buttons(self, *names: str) -> list[QPushButton]:
         return [self.button(name) for name in names]
 
+    def menu_button(self, text: str, *names: str | None) -> QToolButton:
+        """A button that opens a menu of actions (the less frequent ones of a bar)."""
+        button = QToolButton()
+        button.setText(text)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMenu(self.menu(names, button))
+        button.setVisible(any(self._built[n].allowed for n in names if n is not None))
+        return button
+
+    def bar(self, *names: str, count: QLabel | None = None) -> QHBoxLayout:
+        """The bar under a list: ``count`` (what the list holds) on the left, the buttons
+        of ``names`` on the right."""
+        bar = QHBoxLayout()
+        if count is not None:
+            bar.addWidget(count)
+        bar.addStretch()
+        for button in self.buttons(*names):
+            bar.addWidget(button)
+        return bar
+
     def menu(self, names: Iterable[str | None], parent: QWidget | None = None) -> QMenu:
         """A menu of the actions ``names`` (None in the list: a separator)."""
         menu = QMenu(parent or self.view)
@@ -251,9 +289,17 @@ class Actions:
                 menu.addAction(self._built[name].qaction)
         return menu
 
+    def bind_list(self, table: QWidget, *names: str) -> None:
+        """The shortcuts of the ``on_list`` actions among ``names`` work in ``table``."""
+        for name in names:
+            if self._built[name].declaration.on_list:
+                table.addAction(self._built[name].qaction)
+
     def list_menu(self, table: QAbstractItemView, *names: str | None) -> None:
-        """The right-click menu of a list: these actions, on the rows under the mouse."""
+        """The right-click menu of a list: these actions, on the rows under the mouse; the
+        shortcuts of the ``on_list`` ones work in the list."""
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.bind_list(table, *(name for name in names if name is not None))
 
         def popup(point: QPoint) -> None:
             index = table.indexAt(point)

@@ -45,7 +45,7 @@ def last_folder(kind: str) -> Path:
 
 
 def ask_save_path(
-    parent: QWidget | None, title: str, name: str, file_filter: str, *, kind: str
+    parent: QWidget | None, title: str, name: str, file_filter: str, kind: str
 ) -> Path | None:
     """Where to save ``name`` (None when the user cancelled)."""
     chosen, _filter = QFileDialog.getSaveFileName(
@@ -57,7 +57,7 @@ def ask_save_path(
     return Path(chosen)
 
 
-def ask_folder(parent: QWidget | None, title: str, *, kind: str) -> Path | None:
+def ask_folder(parent: QWidget | None, title: str, kind: str) -> Path | None:
     chosen = QFileDialog.getExistingDirectory(parent, title, str(last_folder(kind)))
     if not chosen:
         return None
@@ -88,11 +88,11 @@ def save_as(
     *,
     kind: str,
     private: bool = False,
-    done: Callable[[Path], None] | None = None,
+    done: Callable[[Path, bytes], None] | None = None,
 ) -> None:
     """Ask where, produce the bytes in the background, write them whole, say where (or
-    hand the path to ``done``)."""
-    target = ask_save_path(view, title, name, file_filter, kind=kind)
+    hand the path and the bytes to ``done``: a PDF is then shown to print)."""
+    target = ask_save_path(view, title, name, file_filter, kind)
     if target is None:
         return
 
@@ -107,7 +107,7 @@ def save_as(
             )
             return
         if done is not None:
-            done(target)
+            done(target, content)
         else:
             inform(view, title, tr("Saved in {path}.", path=target))
 

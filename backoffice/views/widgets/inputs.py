@@ -17,7 +17,15 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QMenu, QSpinBox, QStyle, QWidgetAction
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSpinBox,
+    QStyle,
+    QWidgetAction,
+)
 from PySide6.QtWidgets import QWidget as _QWidget
 
 from backoffice import clock
@@ -144,6 +152,17 @@ class DateInput(QLineEdit):
         calendar.clicked.connect(picked)
         menu.popup(self.mapToGlobal(QPoint(0, self.height())))
         calendar.setFocus()
+
+
+def typed_day(edit: DateInput, errors: QLabel) -> date | None:
+    """The day typed in ``edit``; None after saying in ``errors`` why it is not one (an
+    optional input left empty is None too)."""
+    try:
+        return edit.day()
+    except ValueError as error:
+        errors.setText(str(error))
+        edit.setFocus()
+        return None
 
 
 class MoneyInput(QLineEdit):

@@ -30,19 +30,24 @@ from backoffice.ops.context import AppContext, ChangeNotice, concerns
 from backoffice.ops.operation import Operation
 from backoffice.services.tracking import Touched
 from backoffice.views.widgets import operations
+from backoffice.views.widgets.actions import Actions
 
 T = TypeVar("T")
 
 
 class LiveTab(QWidget):
     TABLES: tuple[str, ...] = ()  # what it shows; "*" in a notice means "anything"
+    # Read again at every change even while hidden: for a few cheap counts that are
+    # watched from elsewhere (the dashboard), never for a list.
+    FOLLOWS_WHILE_HIDDEN = False
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.stale = True  # nothing shown yet
         self.loaded_once = False
-        self._questions: dict[str, int] = {}
+        self._latest = operations.Latest(self)
+        self.actions = Actions(self, context)  # what the subclass declares with @action
         context.bus.changed.connect(self._on_bus)
 
     # -- what a tab writes ----------------------------------------------------------------
@@ -99,10 +104,10 @@ class LiveTab(QWidget):
         if not self.loaded_once or not self.TABLES or not concerns(touched, *self.TABLES):
             return
         notice = touched if isinstance(touched, ChangeNotice) else ChangeNotice(touched)
-        if not self.isVisible():
+        if notice.initiated_by(self, *self.parts()):
+            self.on_own_change(notice)  # the view that acted shows the result, once
+        elif not self.isVisible() and not self.FOLLOWS_WHILE_HIDDEN:
             self.stale = True
-        elif notice.initiated_by(self, *self.parts()):
-            self.on_own_change(notice)
         else:
             self.on_change(notice)
 
@@ -113,18 +118,11 @@ class LiveTab(QWidget):
     ) -> None:
         """Read in the background; only the answer to the latest question of ``topic`` is
         shown (several independent reads use several topics)."""
-        asked = self._questions.get(topic, 0) + 1
-        self._questions[topic] = asked
-
-        def latest(result: T) -> None:
-            if self._questions.get(topic) == asked:
-                show(result)
-
-        operations.read(self, work, latest)
+        self._latest.read(work, show, topic=topic)
 
     def forget_questions(self, topic: str = "") -> None:
         """Answers to the questions asked so far on ``topic`` will be dropped."""
-        self._questions[topic] = self._questions.get(topic, 0) + 1
+        self._latest.forget(topic)
 
     def write(self, work: Callable[..., T], label: str, **options: Any) -> Operation[T]:
         """A write by this tab (see :func:`operations.write`); call ``.run()`` on it."""

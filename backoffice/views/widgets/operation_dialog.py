@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.errors import ServiceError, ValidationFailed
 from backoffice.views.widgets.dialogs import error_label, ok_cancel
+from backoffice.views.widgets.operations import write
 
 FIELD_ERROR_STYLE = "border: 1px solid #b00020"
 OK = QDialogButtonBox.StandardButton.Ok
@@ -126,9 +126,19 @@ class OperationDialog(QDialog):
         if work is None:
             return
         ok.setEnabled(False)
-        Operation(self.context, self, work, label=self.busy_label()).success(
+        write(self, work, self.busy_label(), initiator=self.opener()).success(
             self._succeeded
         ).failure(self.refused).finally_(self._enable_ok).run()
+
+    def opener(self) -> QWidget | None:
+        """The live view that opened the dialog: the change is its own (it reloads once
+        for it, even when hidden), the dialog acting for it."""
+        from backoffice.views.widgets.live import LiveTab
+
+        widget = self.parentWidget()
+        while widget is not None and not isinstance(widget, LiveTab):
+            widget = widget.parentWidget()
+        return widget
 
     def show_errors(self, message: str, fields: Collection[str] = frozenset()) -> None:
         """Say ``message`` and mark the inputs of ``fields`` (unmarking the others)."""

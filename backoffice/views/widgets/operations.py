@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from backoffice.ops.operation import Feedback, Operation, run_query
 
 T = TypeVar("T")
 
-__all__ = ["Feedback", "View", "read", "write"]
+__all__ = ["Feedback", "Latest", "View", "read", "write"]
 
 
 class View(Protocol):
@@ -36,12 +37,20 @@ def write(
     *,
     feedback: Feedback = Feedback.BUSY,
     writes: bool = True,
+    initiator: QObject | None = None,
 ) -> Operation[T]:
     """The operation (to configure, then ``.run()``) of a write asked by ``view``;
-    ``writes=False`` for long reads that show progress (exports, printing)."""
+    ``writes=False`` for long reads that show progress (exports, printing); ``initiator``
+    when another view acts through ``view`` (a dialog for the page that opened it)."""
     context: AppContext = view.context  # type: ignore[attr-defined]
     return Operation(
-        context, view, work, label=label, writes=writes, feedback=feedback, initiator=view
+        context,
+        view,
+        work,
+        label=label,
+        writes=writes,
+        feedback=feedback,
+        initiator=initiator or view,
     )
 
 
@@ -49,3 +58,28 @@ def read(view: QWidget, work: Callable[[Session], T], show: Callable[[T], None])
     """Read in the background and hand the answer to ``show`` on the GUI thread."""
     context: AppContext = view.context  # type: ignore[attr-defined]
     run_query(context, view, work, show)
+
+
+class Latest:
+    """The reads of a view whose answers replace each other: only the answer to the last
+    question of a topic is shown (a slow search never overwrites a newer one)."""
+
+    def __init__(self, view: QWidget) -> None:
+        self.view = view
+        self._asked: dict[str, int] = {}
+
+    def read(
+        self, work: Callable[[Session], T], show: Callable[[T], None], *, topic: str = ""
+    ) -> None:
+        asked = self._asked.get(topic, 0) + 1
+        self._asked[topic] = asked
+
+        def latest(result: T) -> None:
+            if self._asked.get(topic) == asked:
+                show(result)
+
+        read(self.view, work, latest)
+
+    def forget(self, topic: str = "") -> None:
+        """Answers to the questions asked so far on ``topic`` will be dropped."""
+        self._asked[topic] = self._asked.get(topic, 0) + 1

@@ -47,6 +47,9 @@ class DataTable(QTableView):
         header.sortIndicatorChanged.connect(self.save_layout)
         self.doubleClicked.connect(lambda index: self._activate(index.row()))
         self._restoring = False
+        # Nothing is remembered before the layout was restored once: a sort indicator set
+        # while building would otherwise save Qt's default widths as the user's.
+        self._layout_ready = False
 
     def set_rows_model(self, model: RowsModel) -> QSortFilterProxyModel:
         """Show an in-memory model: the model sorts itself (one key per row); the proxy is
@@ -92,11 +95,12 @@ class DataTable(QTableView):
     # -- remembered layout ----------------------------------------------------------------
 
     def save_layout(self) -> None:
-        if not self._restoring and self.model() is not None:
+        if self._layout_ready and not self._restoring and self.model() is not None:
             QSettings().setValue(f"tables/{self.layout_key}", self.horizontalHeader().saveState())
 
     def restore_layout(self, default_widths: list[int] | None = None) -> None:
         """The columns as the user left them, or ``default_widths`` the first time."""
+        self._layout_ready = True
         state = QSettings().value(f"tables/{self.layout_key}")
         if state is None and default_widths:
             self._restoring = True

@@ -20,6 +20,7 @@ from backoffice.i18n import tr
 from backoffice.services.member_fields import MemberField, member_fields
 from backoffice.services.members import Choice, MemberDetail
 from backoffice.views import formatting
+from backoffice.views.widgets.inputs import DateInput
 
 GREYED_STYLE = "QLabel { color: #6b4f00; }"
 
@@ -95,11 +96,12 @@ class MemberForm(QWidget):
         return label
 
     def _input(self, name: str, field: MemberField) -> QLineEdit:
-        line = QLineEdit()
+        # A day is typed in the one date input (its calendar, its red mark when impossible).
+        line = DateInput(None, optional=True) if field.kind is date else QLineEdit()
         line.setObjectName(name)
-        if field.kind is date:
-            line.setPlaceholderText(tr("dd/mm/yyyy"))
         line.textEdited.connect(lambda _text: self.edited.emit())
+        if isinstance(line, DateInput):
+            line.day_changed.connect(lambda _day: self.edited.emit())
         self.inputs[name] = line
         return line
 
@@ -153,6 +155,10 @@ class MemberForm(QWidget):
         values["visit_centre_id"] = self.centre.currentData()
         values["referent_professional_id"] = self.referent.currentData()
         return values, bad_dates
+
+    def bad_dates(self) -> list[str]:
+        """The date fields whose text is not a day."""
+        return self.values()[1]
 
     def changed_values(self) -> dict[str, object]:
         """Only what differs from the loaded record (what the save sends)."""

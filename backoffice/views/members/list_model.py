@@ -33,11 +33,11 @@ def columns() -> list[LazyColumn[MemberRow]]:
         LazyColumn(tr("SIRET"), lambda r: r.siret, "siret"),
         LazyColumn(tr("Postcode"), lambda r: r.postcode, "postcode"),
         LazyColumn(tr("City"), lambda r: r.city, "city"),
-        LazyColumn(tr("Centre"), lambda r: r.centre or ""),
-        LazyColumn(tr("Employees"), lambda r: str(r.employees), align_right=True),
-        LazyColumn(tr("SEPA"), lambda r: tr("Yes") if r.sepa else ""),
+        LazyColumn(tr("Centre"), lambda r: r.centre or "", "centre"),
+        LazyColumn(tr("Employees"), lambda r: str(r.employees), "employees", True),
+        LazyColumn(tr("SEPA"), lambda r: tr("Yes") if r.sepa else "", "sepa"),
         LazyColumn(tr("Status"), lambda r: status_label(r.status), "status"),
-        LazyColumn(tr("Overdue"), lambda r: tr("Yes") if r.overdue else ""),
+        LazyColumn(tr("Overdue"), lambda r: tr("Yes") if r.overdue else "", "overdue"),
     ]
 
 

@@ -6,42 +6,44 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from backoffice.i18n import ntr, tr
 from backoffice.models.members import MemberStatus
-from backoffice.ops.context import ALL_TABLES, AppContext
-from backoffice.ops.operation import run_query
+from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
-from backoffice.services.tracking import Touched
-from backoffice.views.member_list_model import MemberListModel
-from backoffice.views.pages.base import Page
+from backoffice.views.members.list_model import MemberListModel
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.operations import read
+from backoffice.views.widgets.page import Page, Tabs
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 if TYPE_CHECKING:
-    from backoffice.views.member_view import MemberView
+    from backoffice.views.members.member_view import MemberView
 
 ROW_TABLES = ("members", "employees", "sepa_mandates", "instalments", "payments")
 
 
 class MembersPage(Page):
+    """The list follows what changes: the rows of members changed are read again, any
+    other change searches again (at once when shown, when shown again otherwise)."""
+
+    TABLES = ROW_TABLES
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.sort_key, self.descending = "legal_name", False
-        self._sequence = 0
-        self._loaded = False
-        self.tabs = QTabWidget()
+        self.tabs = Tabs()
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -50,11 +52,6 @@ class MembersPage(Page):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_list(), tr("List"))
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
-        QShortcut(QKeySequence("Ctrl+W"), self).activated.connect(
-            lambda: self.close_tab(self.tabs.currentIndex())
-        )
-        context.bus.changed.connect(self._on_changed)
-        self._centres_loaded = False
 
     def _build_list(self) -> QWidget:
         widget = QWidget()
@@ -85,7 +82,8 @@ class MembersPage(Page):
         self.table = DataTable("members")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
-        self.table.restore_layout([70, 300, 120, 70, 150, 200, 80, 50, 70, 70])
+        self.table.restore_layout()
+        fit_columns_once(self.table)  # the first time: as wide as the names and SIRETs
         self.table.activated_row.connect(self._open_row)
         layout.addWidget(self.table)
         self.count = QLabel()
@@ -94,13 +92,9 @@ class MembersPage(Page):
 
     # -- page interface -------------------------------------------------------------------
 
-    def activated(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self._load_centres()
-            self.run_search()
-
-    def refresh(self) -> None:
+    def load(self) -> None:
+        if self.centre.count() == 1:  # only « All centres »: not read yet
+            self.query(member_service.centre_choices, self._show_centres, topic="centres")
         self.run_search()
 
     def focus_search(self) -> None:
@@ -128,25 +122,19 @@ class MembersPage(Page):
         )
 
     def run_search(self) -> None:
-        self._sequence += 1
-        sequence, query, actor = self._sequence, self.current_query(), self.context.actor
-        run_query(
-            self.context,
-            self,
+        query, actor = self.current_query(), self.context.actor
+        self.query(
             lambda session: member_service.search_members(session, actor, query),
-            lambda result: self._show(sequence, *result),
+            lambda result: self._show(*result),
         )
 
-    def _show(self, sequence: int, ids: list[int], rows: list[MemberRow]) -> None:
-        if sequence != self._sequence:
-            return  # an older search answered after a newer one was asked
+    def _show(self, ids: list[int], rows: list[MemberRow]) -> None:
         self.model.set_result(ids, rows)
         self.count.setText(ntr("{count} member", "{count} members", len(ids)))
 
     def _fetch_rows(self, ids: list[int]) -> None:
         actor = self.context.actor
-        run_query(
-            self.context,
+        read(
             self,
             lambda session: member_service.member_rows(session, actor, ids),
             self.model.add_rows,
@@ -154,25 +142,18 @@ class MembersPage(Page):
 
     def _sort(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
-        if self._loaded:  # the view asks once when the model is set: nothing to show yet
+        if self.loaded_once:  # the view asks once when the model is set: nothing to show yet
             self.run_search()
-
-    def _load_centres(self) -> None:
-        run_query(self.context, self, member_service.centre_choices, self._show_centres)
 
     def _show_centres(self, choices: list[member_service.Choice]) -> None:
         for choice in choices:
             self.centre.addItem(choice.label, choice.id)
 
-    def _on_changed(self, touched: Touched) -> None:
-        if not self._loaded:
-            return
-        if ALL_TABLES in touched or any(
-            touched.get(t) == set() for t in ROW_TABLES if t in touched
-        ):
+    def on_change(self, notice: ChangeNotice) -> None:
+        if ALL_TABLES in notice or any(notice.get(t) == set() for t in ROW_TABLES if t in notice):
             self.run_search()  # unknown rows changed: search again
-        elif "members" in touched:
-            stale = self.model.forget(touched["members"])
+        elif "members" in notice:
+            stale = self.model.forget(notice["members"])
             if stale:
                 self._fetch_rows(stale)
 
@@ -184,7 +165,7 @@ class MembersPage(Page):
             self.open_member(member_id)
 
     def open_member(self, member_id: int) -> MemberView:
-        from backoffice.views.member_view import MemberView
+        from backoffice.views.members.member_view import MemberView
 
         for index in range(1, self.tabs.count()):
             view = self.tabs.widget(index)
@@ -202,6 +183,11 @@ class MembersPage(Page):
         index = self.tabs.indexOf(view)
         if index > 0:
             self.tabs.setTabText(index, title)
+
+    @action(lambda: tr("Close the member"), shortcut="Ctrl+W")
+    def close_current(self) -> None:
+        """Close the member's tab shown (the list stays)."""
+        self.close_tab(self.tabs.currentIndex())
 
     def close_tab(self, index: int) -> None:
         if index <= 0:

@@ -1,0 +1,46 @@
+"""``AppointmentTab``: what every tab of the appointments page is — a live tab of the
+appointment tables that waits for the care network (centres, professionals, kinds of
+visit: its filters' choices, set by the page) before it reads, and opens a member."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from backoffice.i18n import tr
+from backoffice.ops.context import AppContext
+from backoffice.services.appointments.choices import NetworkChoices
+from backoffice.services.permissions import Permission
+from backoffice.views.appointments.common import WATCHED
+from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.live import LiveTab
+
+
+class AppointmentTab(LiveTab):
+    TABLES = WATCHED
+    open_member = Signal(int)  # the member's id: the page opens the record
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.choices: NetworkChoices | None = None
+        self.can_manage = context.allows(Permission.APPOINTMENTS_MANAGE)
+
+    def set_choices(self, choices: NetworkChoices) -> None:
+        """The network's lists (the page marks the tab stale next)."""
+        self.choices = choices
+
+    def reload(self) -> None:
+        if self.choices is None:
+            self.stale = True  # read once the page has the network
+            return
+        super().reload()
+
+    def selected_member_id(self) -> int | None:
+        """The member of what is selected."""
+        return None
+
+    @action(lambda: tr("Open the member"))
+    def open_selected_member(self) -> None:
+        member_id = self.selected_member_id()
+        if member_id is not None:
+            self.open_member.emit(member_id)

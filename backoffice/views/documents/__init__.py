@@ -1,0 +1,1 @@
+"""Documents: the library members read on the portal."""
