@@ -65,7 +65,7 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "accounting",
         lambda: tr("Accounting"),
-        Icon.SP_FileDialogDetailedView,
+        Icon.SP_FileIcon,
         Permission.ACCOUNTING_VIEW,
         "backoffice.views.accounting.page:AccountingPage",
     ),
