@@ -215,7 +215,7 @@ def write_fec(
 ) -> FecTotals:
     """Write the FEC of ``fiscal_year`` from its lines (tuples in :class:`FecLine`'s
     order), in order of validation then of number. ``auxiliary_prefix`` None: members
-    have no auxiliary account."""
+    have no auxiliary account. ``on_progress`` gets the entries written so far."""
     text = io.StringIO()  # encoded and written a batch of lines at a time
     writer = csv.writer(
         text, delimiter=SEPARATOR, lineterminator="\r\n", quoting=csv.QUOTE_NONE, quotechar=None
@@ -234,15 +234,18 @@ def write_fec(
     totals = FecTotals()
     check = _EntryCheck(fiscal_year, totals)
     current = None
-    number = ""
+    head: tuple[str, ...] = ()
+    piece: tuple[str, ...] = ()
+    tail: tuple[str, ...] = ()
+    no_auxiliary = ("", "")
     with_auxiliary = auxiliary_prefix is not None
     for line in lines:  # unpacked once: a million lines
         (
             entry_id,
             journal,
             journal_label,
-            _year,
-            _sequence,
+            year,
+            sequence,
             entry_date,
             account,
             account_label,
@@ -256,34 +259,27 @@ def write_fec(
             credit,
             validated_on,
         ) = line
-        if entry_id != current:
+        if entry_id != current:  # what every line of the entry repeats, made once
             check.start(FecLine._make(line))
             current = entry_id
-            number = entry_number(journal, _year, _sequence)
+            head = (journal, clean(journal_label), entry_number(journal, year, sequence))
+            head += (day[entry_date],)
+            # The piece and the label were written on one line when posted (drafts.clip).
+            piece = (piece_ref, day[piece_date], entry_label)
+            tail = ("", "", day[validated_on], "", "")
         check.debit += debit
         check.credit += credit
-        member = with_auxiliary and member_code is not None
         writer.writerow(
-            (
-                journal,
-                clean(journal_label),
-                number,
-                day[entry_date],
-                account,
-                clean(account_label),
-                auxiliary(member_code) if member else "",
-                clean(member_name) if member else "",
-                piece_ref,  # written on one line when posted (``drafts.clip``)
-                day[piece_date],
-                line_label or entry_label,
-                amount(debit),
-                amount(credit),
-                "",
-                "",
-                day[validated_on],
-                "",
-                "",
+            head
+            + (account, clean(account_label))
+            + (
+                (auxiliary(member_code), clean(member_name))
+                if with_auxiliary and member_code is not None
+                else no_auxiliary
             )
+            + (piece if line_label is None else (piece_ref, piece[1], line_label))
+            + (amount(debit), amount(credit))
+            + tail
         )
         totals.lines += 1
         totals.debit_cents += debit
@@ -291,7 +287,7 @@ def write_fec(
         if totals.lines % PROGRESS_EVERY == 0:
             write_out()
             if on_progress is not None:
-                on_progress(totals.lines)
+                on_progress(totals.entries)
     check.finish()
     if totals.debit_cents != totals.credit_cents:  # cannot happen when every entry balances
         raise FecProblem(tr("The file does not balance: nothing was written."))

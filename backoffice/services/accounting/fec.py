@@ -113,18 +113,25 @@ def fec_statement(fiscal_year: int):
 
 
 def _lines(session: Session, fiscal_year: int) -> Iterator[Sequence[Any]]:
-    """The lines as the driver gives them, streamed (a server-side cursor on PostgreSQL):
-    no ORM object and no type conversion for a million rows (SQLite's dates stay the
-    ISO text the writer reads as such)."""
+    """The lines as the driver gives them (plain tuples; SQLite's dates as the ISO text the
+    writer reads as such), streamed: a server-side cursor on PostgreSQL."""
     connection = session.connection()
     sql = str(
         fec_statement(fiscal_year).compile(
             dialect=connection.dialect, compile_kwargs={"literal_binds": True}
         )
     )
-    result = connection.execution_options(yield_per=STREAM_ROWS).exec_driver_sql(sql)
-    for partition in result.partitions(STREAM_ROWS):
-        yield from partition  # tuples in FecLine's order
+    raw = connection.connection.driver_connection
+    postgresql = connection.dialect.name == "postgresql"
+    cursor = raw.cursor("fec_lines") if postgresql else raw.cursor()  # type: ignore[union-attr]
+    try:
+        if postgresql:
+            cursor.itersize = STREAM_ROWS
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(STREAM_ROWS):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def export_fec(
@@ -145,10 +152,9 @@ def export_fec(
     through = covered_through(session, fiscal_year)
     books = chart.load(session)
     prefix = books.auxiliary_prefix if books.auxiliary_per_member else None
-    total = session.scalar(
+    total = session.scalar(  # the entries (cheaper to count than their lines): progress
         select(func.count())
-        .select_from(JournalLine)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .select_from(JournalEntry)
         .where(JournalEntry.fiscal_year == fiscal_year, JournalEntry.sequence.is_not(None))
     )
     path = folder / fec_file.file_name(siren, date(fiscal_year, 12, 31))
@@ -161,7 +167,7 @@ def export_fec(
                 fiscal_year,
                 auxiliary_prefix=prefix,
                 on_progress=lambda done: progress.step(
-                    done, total or 0, tr("{done} / {total} lines", done=done, total=total)
+                    done, total or 0, tr("{done} / {total} entries", done=done, total=total)
                 ),
             )
     except fec_file.FecProblem as problem:
