@@ -12,11 +12,20 @@ from backoffice.models.base import BACKOFFICE, Base, Versioned, writers
 
 class DocumentTheme(Base):
     __tablename__ = "document_themes"
-    __table_args__ = (writers(BACKOFFICE, "Themes of the document library."),)
+    __table_args__ = (
+        writers(
+            BACKOFFICE,
+            "Themes of the document library, in ``position`` order; the portal shows those "
+            "not retired.",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     position: Mapped[int] = mapped_column(default=0)
+    # Retired by the administrator: hidden on the portal, offered no more for new documents
+    # (only a theme without published documents is retired).
+    retired_at: Mapped[datetime | None]
 
 
 class Document(Versioned, Base):

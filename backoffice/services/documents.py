@@ -39,10 +39,15 @@ class Theme:
 
 
 def themes(session: Session, actor: Actor) -> list[Theme]:
+    """The themes in use (not retired), in their order."""
     require(actor, Permission.DOCUMENTS_VIEW)
     return [
         Theme(t.id, t.name)
-        for t in session.scalars(select(DocumentTheme).order_by(DocumentTheme.position))
+        for t in session.scalars(
+            select(DocumentTheme)
+            .where(DocumentTheme.retired_at.is_(None))
+            .order_by(DocumentTheme.position, DocumentTheme.id)
+        )
     ]
 
 
@@ -88,8 +93,7 @@ def add_document(
         raise ValidationFailed.single("file", tr("The file is empty."))
     if len(content) > MAX_SIZE:
         raise ValidationFailed.single("file", tr("The file is larger than 20 MB."))
-    if session.get(DocumentTheme, theme_id) is None:
-        raise NotFound(tr("This theme no longer exists."))
+    _theme_in_use(session, theme_id)
     now = clock.now()
     document = Document(
         theme_id=theme_id,
@@ -114,6 +118,36 @@ def add_document(
         after={"title": document.title, "file_name": file_name, "published": publish},
     )
     return document.id
+
+
+def _theme_in_use(session: Session, theme_id: int) -> DocumentTheme:
+    theme = session.get(DocumentTheme, theme_id)
+    if theme is None:
+        raise NotFound(tr("This theme no longer exists."))
+    if theme.retired_at is not None:
+        raise ValidationFailed.single(
+            "theme", tr("The theme « {name} » is retired: choose another.", name=theme.name)
+        )
+    return theme
+
+
+def move_document(session: Session, actor: Actor, document_id: int, theme_id: int) -> None:
+    """File a document under another theme."""
+    require(actor, Permission.DOCUMENTS_MANAGE)
+    document = _document(session, document_id)
+    theme = _theme_in_use(session, theme_id)
+    if document.theme_id != theme.id:
+        audit.record(
+            session,
+            actor,
+            "document.move",
+            "document",
+            document.id,
+            summary=document.title,
+            before={"theme_id": document.theme_id},
+            after={"theme_id": theme.id, "theme": theme.name},
+        )
+        document.theme_id = theme.id
 
 
 def set_published(session: Session, actor: Actor, document_id: int, published: bool) -> None:

@@ -30,10 +30,11 @@ from backoffice.models import (
     VisitCentre,
 )
 from backoffice.models.care_network import HealthProfessional
-from backoffice.models.employees import EmployeeOrigin, EmployeeRiskFactor, FollowUpCategory
+from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory
 from backoffice.services import audit
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backoffice.services.member_fields import field_errors, member_fields
+from backoffice.services.membership.sirets import siret_taken
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.text import fold
 
@@ -307,9 +308,19 @@ def update_member(
         name: (value.strip() or None) if isinstance(value, str) else value
         for name, value in values.items()
     }
-    errors = field_errors({k: v for k, v in cleaned.items() if k not in ASSIGNMENT_FIELDS})
+    errors = [
+        FieldError(name, message)
+        for name, message in field_errors(
+            {k: v for k, v in cleaned.items() if k not in ASSIGNMENT_FIELDS}
+        )
+    ]
+    siret = cleaned.get("siret")
+    if isinstance(siret, str) and not any(error.field == "siret" for error in errors):
+        taken = siret_taken(session, siret, member.id)
+        if taken:
+            errors.append(FieldError("siret", taken))
     if errors:
-        raise ValidationFailed([FieldError(name, message) for name, message in errors])
+        raise ValidationFailed(errors)
     before = audit.snapshot(member, list(cleaned))
     for name, value in cleaned.items():
         setattr(member, name, value)
@@ -361,13 +372,13 @@ class EmployeeRow:
     state: EmployeeState = field(default=EmployeeState.COMPLETE)
 
 
-def employee_state(
-    origin: EmployeeOrigin, hired_on: date, exited_on: date | None, today: date
-) -> EmployeeState:
+def employee_state(hired_on: date, exited_on: date | None, today: date) -> EmployeeState:
     if exited_on is not None:
         return EmployeeState.EXITED
-    if origin == EmployeeOrigin.PORTAL and hired_on.year == today.year:
-        return EmployeeState.ADDED  # declared on the portal since the last annual declaration
+    if hired_on.year == today.year:
+        # Added since the year's declaration, on the portal or by staff: not in the
+        # declaration, possibly to regularise.
+        return EmployeeState.ADDED
     return EmployeeState.COMPLETE
 
 
@@ -386,7 +397,6 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
         Employee.hired_on,
         Employee.exited_on,
         Employee.last_visit_on,
-        Employee.origin,
     )
     rows = session.execute(
         select(*columns)
@@ -408,7 +418,7 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
             row.hired_on,
             row.exited_on,
             row.last_visit_on,
-            employee_state(row.origin, row.hired_on, row.exited_on, today),
+            employee_state(row.hired_on, row.exited_on, today),
         )
         for row in rows
     ]

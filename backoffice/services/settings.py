@@ -46,6 +46,12 @@ KEYS: dict[str, SettingKey] = {
             "The logo printed on letterheads: media type and base64 content (services.identity).",
         ),
         SettingKey(
+            "members.code_rule",
+            {"prefix": "", "digits": 6, "first": 100001},
+            "Codes of new members (their portal login): the prefix, then a number of that "
+            "many digits, counted from first.",
+        ),
+        SettingKey(
             "portal.lock_rule",
             {"max_failures": 5, "window_minutes": 30},
             "The portal locks an account after max_failures failed logins within window_minutes.",
@@ -141,6 +147,10 @@ def problems(key: str, value: Any) -> list[FieldError]:
         from backoffice.services.accounting import chart
 
         return chart.problems(value)
+    if key == "members.code_rule":
+        from backoffice.services.membership.numbering import rule_problems
+
+        return rule_problems(value)
     if key == "billing.default_instalment_plan":
         try:
             days = [date.fromisoformat(f"2000-{item}") for item in value]

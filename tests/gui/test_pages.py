@@ -88,6 +88,7 @@ def test_documents_page_lists_and_publishes(
         )
     page = DocumentsPage(context)
     qtbot.addWidget(page)
+    page.show()  # a live page: it reloads what changes while it is on screen
     page.activated()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]

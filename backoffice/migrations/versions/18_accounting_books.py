@@ -1,7 +1,7 @@
 """accounting: journal entries, closures, exports, write-offs
 
 Revision ID: 18
-Revises: 13
+Revises: 13b
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "18"
-down_revision = "13"
+down_revision = "13b"
 branch_labels = None
 depends_on = None
 

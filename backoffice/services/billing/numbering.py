@@ -57,13 +57,14 @@ def format_number(series: Series, year: int, number: int) -> str:
     return f"{PREFIXES[series]}-{year}-{number:06d}"
 
 
-def _create_counter(session: Session, key: str) -> None:
-    """Create a new series' counter at 0 (a no-op when a parallel transaction just did)."""
+def create_counter(session: Session, key: str, last_number: int = 0) -> None:
+    """Create a new series' counter at ``last_number`` (a no-op when a parallel transaction
+    just did)."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     session.execute(
         module.insert(NumberCounter)
-        .values(series=key, last_number=0)
+        .values(series=key, last_number=last_number)
         .on_conflict_do_nothing(index_elements=["series"])
     )
 
@@ -80,7 +81,7 @@ def lock(session: Session, series: Series, year: int) -> int:
     )
     last = session.execute(statement).scalar_one_or_none()
     if last is None:
-        _create_counter(session, key)
+        create_counter(session, key)
         last = session.execute(statement).scalar_one()
     return last
 
@@ -105,6 +106,6 @@ def take_from(session: Session, key: str, count: int) -> int:
     )
     last = session.execute(statement).scalar_one_or_none()
     if last is None:  # the first number of the series (of the year)
-        _create_counter(session, key)
+        create_counter(session, key)
         last = session.execute(statement).scalar_one()
     return last

@@ -169,8 +169,12 @@ def issue_joining_fee(
     year: int,
     new_employees: int,
     due_on: date | None = None,
+    *,
+    permission: Permission = Permission.BILLING_ISSUE,
 ) -> IssuedInvoice:
-    require(actor, Permission.BILLING_ISSUE)
+    """``permission``: what the caller requires (recording a new member issues its joining
+    fee under the administrative staff's right to create members)."""
+    require(actor, permission)
     if new_employees < 1:
         raise ValidationFailed.single(
             "new_employees",

@@ -31,7 +31,6 @@ from backoffice.models import (
     EmployeeOrigin,
     EmployeeRiskFactor,
     Member,
-    MemberStatus,
     StaffUser,
 )
 from backoffice.models.change_requests import encode_value
@@ -315,15 +314,8 @@ def _apply_situation(run: _Run, request: RequestFacts, member: Member) -> None:
         run.report.applied.append(request.id)
         return
     before = audit.snapshot(member, ["status", "ceased_on", "has_employees"])
-    if values["situation"] == "cessation":
-        member.status, member.ceased_on = MemberStatus.CEASED, on
-        reason = effects.CESSATION_REASON
-    else:
-        reason = effects.NO_EMPLOYEES_REASON
-    member.has_employees = False
-    exited = effects.exit_employees(run.session, run.actor, member.id, on, reason)
-    cancelled = effects.cancel_appointments(
-        run.session, run.actor, effects.future_appointments(on, member_id=member.id), reason
+    exited, cancelled = effects.record_situation(
+        run.session, run.actor, member, values["situation"], on
     )
     run.session.flush()
     after = audit.snapshot(member, ["status", "ceased_on", "has_employees"])

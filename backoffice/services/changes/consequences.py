@@ -84,10 +84,19 @@ def _situation(session: Session, assessment: Assessment) -> list[str]:
     on = _value(assessment, "situation_date")
     if member_id is None or not isinstance(on, date):
         return []
+    return situation_consequences(
+        session, member_id, str(_value(assessment, "situation")), on, assessment.effective_on
+    )
+
+
+def situation_consequences(
+    session: Session, member_id: int, situation: str, on: date, effective_on: date
+) -> list[str]:
+    """What a cessation (or « no more employees ») on ``on`` does, whoever records it."""
     employees = effects.count(session, effects.present_employees(member_id, on))
     appointments = effects.count(session, effects.future_appointments(on, member_id=member_id))
     found = []
-    if _value(assessment, "situation") == "cessation":
+    if situation == "cessation":
         found.append(
             tr(
                 "The member is recorded as ceased on {date}: no invoice is issued for it "
@@ -108,8 +117,8 @@ def _situation(session: Session, assessment: Assessment) -> list[str]:
         else tr("No employee to record as exited.")
     )
     found.append(_cancelled(appointments))
-    if assessment.effective_on > clock.today():
-        found.append(tr("All this happens on {date}.", date=_day(assessment.effective_on)))
+    if effective_on > clock.today():
+        found.append(tr("All this happens on {date}.", date=_day(effective_on)))
     return found
 
 
@@ -161,7 +170,8 @@ def _category(assessment: Assessment, records: Records, current: str | None) -> 
     return catalogue.recorded_category(declared, list(codes or []), categories)  # type: ignore[arg-type]
 
 
-def _hiring_visit(session: Session, category: FollowUpCategory) -> str:
+def hiring_visit(session: Session, category: FollowUpCategory) -> str:
+    """The label of the hiring visit a new employee of ``category`` needs."""
     label = session.scalar(
         select(VisitType.label)
         .where(
@@ -185,7 +195,7 @@ def _added(session: Session, assessment: Assessment, records: Records) -> list[s
         tr(
             "A new hire needs a hiring visit ({visit}): book it if the member has not asked "
             "for it on the portal.",
-            visit=_hiring_visit(session, category),
+            visit=hiring_visit(session, category),
         ),
     ]
 
@@ -224,7 +234,7 @@ def _updated(session: Session, assessment: Assessment, records: Records) -> list
             found.append(
                 tr(
                     "Reinforced follow-up needs a medical examination ({visit}).",
-                    visit=_hiring_visit(session, after),
+                    visit=hiring_visit(session, after),
                 )
             )
     return found

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.models import Appointment, AppointmentStatus, Employee
+from backoffice.models import Appointment, AppointmentStatus, Employee, Member, MemberStatus
 from backoffice.services import audit
 from backoffice.services.permissions import Actor
 
@@ -95,3 +95,22 @@ def cancel_appointments(
         )
         cancelled.append(appointment.id)
     return cancelled
+
+
+def record_situation(
+    session: Session, actor: Actor | None, member: Member, situation: str, on: date
+) -> tuple[list[int], list[int]]:
+    """A cessation (``"cessation"``) or no more employees (``"no_employees"``) on ``on``:
+    the member's record, its employees exited, its future appointments cancelled. Returns
+    (employees exited, appointments cancelled)."""
+    if situation == "cessation":
+        member.status, member.ceased_on = MemberStatus.CEASED, on
+        reason = CESSATION_REASON
+    else:
+        reason = NO_EMPLOYEES_REASON
+    member.has_employees = False
+    exited = exit_employees(session, actor, member.id, on, reason)
+    cancelled = cancel_appointments(
+        session, actor, future_appointments(on, member_id=member.id), reason
+    )
+    return exited, cancelled

@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
@@ -69,9 +77,9 @@ class DocumentsPage(Page):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection())
         layout.addWidget(self.table)
         self.count = QLabel()
-        names = ("preview", "save_copy", "toggle_published", "remove", "add")
+        names = ("preview", "save_copy", "toggle_published", "remove", "move", "add", "edit_themes")
         layout.addLayout(self.actions.bar(*names, count=self.count))
-        self.actions.list_menu(self.table, "preview", "save_copy", None, *names[2:4])
+        self.actions.list_menu(self.table, "preview", "save_copy", None, *names[2:5])
         self._selection()
 
     def focus_search(self) -> None:
@@ -131,7 +139,7 @@ class DocumentsPage(Page):
 
     def _selection(self) -> None:
         row = self.selected()
-        for name in ("preview", "save_copy", "toggle_published", "remove"):
+        for name in ("preview", "save_copy", "toggle_published", "remove", "move"):
             self.actions.enable(name, row is not None)
         self.actions.enable("preview", row is not None and row.media_type == PDF)
 
@@ -208,3 +216,34 @@ class DocumentsPage(Page):
             lambda s: document_service.document_content(s, actor, document_id)[1],
             kind="documents",
         )
+
+    @action(lambda: tr("Other theme…"), permission=MANAGE)
+    def move(self) -> None:
+        """File the document under another theme."""
+        row = self.selected()
+        if row is None:
+            return
+        names = [theme.name for theme in self.themes]
+        name, ok = QInputDialog.getItem(
+            self,
+            tr("Other theme"),
+            tr("Theme of « {title} »", title=row.title),
+            names,
+            names.index(row.theme) if row.theme in names else 0,
+            False,
+        )
+        if not ok:
+            return
+        theme_id = next(theme.id for theme in self.themes if theme.name == name)
+        actor, document_id = self.context.actor, row.id
+        self.write(
+            lambda s: document_service.move_document(s, actor, document_id, theme_id),
+            tr("Filing the document…"),
+        ).run()
+
+    @action(lambda: tr("Themes…"), permission=MANAGE)
+    def edit_themes(self) -> None:
+        """Create, rename, order and retire the library's themes."""
+        from backoffice.views.documents.themes_dialog import ThemesDialog
+
+        ThemesDialog(self.context, self).exec()

@@ -25,6 +25,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.changes.member_banner import ScheduledChangesBanner
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
+from backoffice.views.members.employee_actions import EmployeesBar
 from backoffice.views.members.form import MemberForm, display
 from backoffice.views.members.member_tabs import (
     AccountOfMember,
@@ -32,6 +33,7 @@ from backoffice.views.members.member_tabs import (
     HistoryOfMember,
     InvoicesOfMember,
 )
+from backoffice.views.members.situation_dialog import SituationButton
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, error_label
 from backoffice.views.widgets.live import LiveTab
@@ -122,6 +124,9 @@ class MemberView(LiveTab):
         self.errors = error_label()
         layout.addWidget(self.errors)
         buttons = QHBoxLayout()
+        self.situation = SituationButton(self.context)
+        self.situation.changed.connect(self.reload)  # its dialog's change is this view's own
+        buttons.addWidget(self.situation)
         buttons.addStretch()
         self.revert_button, self.save_button = self.actions.buttons("revert", "save")
         editable = self.actions.allowed("save")
@@ -160,6 +165,7 @@ class MemberView(LiveTab):
 
     def _show_detail(self, detail: MemberDetail) -> None:
         self.detail = detail
+        self.situation.set_detail(detail)
         self.form.load(detail)
         name = str(detail.values.get("trade_name") or detail.values.get("legal_name"))
         self.header.setText(f"{detail.member_code} — {name}")
@@ -277,7 +283,7 @@ class MemberView(LiveTab):
         self.show_exited = QCheckBox(tr("Show employees who left"))
         self.show_exited.setChecked(True)
         self.show_exited.toggled.connect(self._filter_employees)
-        legend = QLabel(tr("Green: added on the portal · Red: left the company"))
+        legend = QLabel(tr("Green: added since the annual declaration · Red: left the company"))
         legend.setStyleSheet("color: #555")
         self.employee_count = QLabel()
         bar.addWidget(self.show_exited)
@@ -290,6 +296,18 @@ class MemberView(LiveTab):
         )
         self.employee_table = DataTable("member_employees")
         self.employee_proxy = self.employee_table.set_rows_model(self.employees)
+        self.employee_actions = EmployeesBar(
+            self.context,
+            self.member_id,
+            self.employee_table,
+            self.employees.row_at,
+            self.header.text,
+        )
+        self.employee_actions.changed.connect(self.reload)  # its dialogs act for this view
+        self.employee_table.selectionModel().currentRowChanged.connect(
+            lambda _now, _before: self.employee_actions.update_actions()
+        )
+        layout.addWidget(self.employee_actions)
         layout.addWidget(self.employee_table)
         return widget
 

@@ -20,6 +20,7 @@ from backoffice.models.members import MemberStatus
 from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
+from backoffice.services.permissions import Permission
 from backoffice.views.members.list_model import MemberListModel
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.lists import fit_columns_once
@@ -76,6 +77,7 @@ class MembersPage(Page):
             bar.addWidget(combo, 1)
         self.overdue.toggled.connect(lambda _checked: self.run_search())
         bar.addWidget(self.overdue)
+        bar.addWidget(self.actions.button("new_member"))
         layout.addLayout(bar)
         self.model = MemberListModel(self._fetch_rows, self)
         self.model.sort_requested.connect(self._sort)
@@ -156,6 +158,16 @@ class MembersPage(Page):
             stale = self.model.forget(notice["members"])
             if stale:
                 self._fetch_rows(stale)
+
+    @action(lambda: tr("New member…"), shortcut="Ctrl+N", permission=Permission.MEMBERS_EDIT)
+    def new_member(self) -> None:
+        """Record a company that joins by post or at the front desk."""
+        from backoffice.views.members.new_member_dialog import record_new_member
+
+        member_id = record_new_member(self.context, self)
+        if member_id is not None:
+            self.run_search()
+            self.open_member(member_id)
 
     # -- member tabs ----------------------------------------------------------------------
 

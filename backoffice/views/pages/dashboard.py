@@ -13,6 +13,7 @@ from backoffice.services import dashboard
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.pages.base import Page
+from backoffice.views.pages.closure_banner import ClosureBanner
 
 WATCHED = (
     "change_requests",
@@ -80,6 +81,7 @@ class DashboardPage(Page):
         heading = QLabel(tr("Good day, {name}", name=context.actor.full_name))
         heading.setStyleSheet("font-size: 18px; font-weight: 600; margin: 8px 0;")
         layout.addWidget(heading)
+        layout.addWidget(ClosureBanner(context))  # while « Mes salariés » is closed
         grid = QGridLayout()
         layout.addLayout(grid)
         layout.addStretch()

@@ -42,6 +42,18 @@ SETTINGS_TABS: list[TabSpec] = [
         _here("identity_tab", "IdentityTab"),
     ),
     TabSpec(
+        "members",
+        lambda: tr("Members"),
+        Permission.SETTINGS_MANAGE,
+        _here("members_tab", "MembersTab"),
+    ),
+    TabSpec(
+        "closure",
+        lambda: tr("Annual declaration"),
+        Permission.DECLARATIONS_EDIT,
+        _here("closure_tab", "ClosureTab"),
+    ),
+    TabSpec(
         "billing",
         lambda: tr("Billing"),
         Permission.SETTINGS_MANAGE,

@@ -1,0 +1,84 @@
+"""``backoffice members import-employees MEMBER_CODE FILE --as LOGIN [--dry-run]``: a
+member's spreadsheet of employees (xlsx or CSV) from a terminal, with the same checks, the
+same preview and the same audit trail as the member page."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from backoffice.cli.common import open_database
+from backoffice.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    members = subparsers.add_parser("members", help=tr("member companies and their employees"))
+    commands = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)
+    importing = commands.add_parser(
+        "import-employees",
+        help=tr("import a member's employees from a spreadsheet (xlsx or CSV)"),
+    )
+    importing.add_argument("member_code", metavar="MEMBER_CODE", help=tr("member code"))
+    importing.add_argument("file", metavar="FILE", help=tr("the spreadsheet (.xlsx or .csv)"))
+    importing.add_argument(
+        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
+    )
+    importing.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=tr("only say what each line would become; import nothing"),
+    )
+    importing.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from backoffice.services.accounts.lookup import member_by_code
+    from backoffice.services.actors import actor_for_login
+    from backoffice.services.employees import importing
+    from backoffice.services.employees.importing import LineStatus
+    from backoffice.services.errors import ValidationFailed
+
+    path = Path(args.file).expanduser()
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise ValidationFailed.single(
+            "file", tr("The file {file} cannot be read: {reason}", file=path, reason=error.strerror)
+        ) from error
+    database = open_database(args)
+    with database.transaction() as session:
+        actor = actor_for_login(session, args.as_login)
+        member_id = member_by_code(session, args.member_code).id
+        preview = importing.preview_import(session, actor, member_id, path.name, content)
+        for line in preview.lines:
+            if line.status == LineStatus.REFUSED:
+                print(
+                    tr(
+                        "Line {number} ({name}): {problems}",
+                        number=line.number,
+                        name=line.name or "—",
+                        problems=" ".join(line.problems),
+                    )
+                )
+        counts = {status: preview.count(status) for status in LineStatus}
+        if not args.dry_run:
+            importing.import_employees(
+                session,
+                actor,
+                member_id,
+                path.name,
+                content,
+                expected_new=counts[LineStatus.NEW],
+            )
+    print(
+        tr(
+            "{member}: {new} employees {verb}, {present} already recorded, {refused} lines "
+            "refused.",
+            member=f"{preview.member_code} {preview.member_name}",
+            new=counts[LineStatus.NEW],
+            verb=tr("to import") if args.dry_run else tr("imported"),
+            present=counts[LineStatus.PRESENT],
+            refused=counts[LineStatus.REFUSED],
+        )
+    )
+    return 0
