@@ -41,7 +41,7 @@ def main() -> None:
     context = Context(members=args.members, backends=backends)
     print(
         f"{'benchmark':<48} {'backend':<10} {'time':>13}  {'ratio':>6}  "
-        f"{'baseline':<44} {'goal':<10} notes"
+        f"{'baseline':<44} {'goal':<10} {'verdict':<7} notes"
     )
     for name in args.only:
         importlib.import_module(f"bench.bench_{name}").run(context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -22,6 +23,9 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+_GOAL = re.compile(r"(?P<sign>[≤<])\s*(?P<bound>[\d.]+)\s*(?P<unit>×|ms|s)")
+
+
 @dataclass
 class Result:
     name: str
@@ -37,6 +41,23 @@ class Result:
         if not self.baseline_seconds:
             return None
         return self.seconds / self.baseline_seconds
+
+    @property
+    def verdict(self) -> str:
+        """``meets`` or ``MISSES`` for a goal such as ``≤ 1.5×`` (the ratio to the
+        limit) or ``< 250 ms`` (the time); empty without a goal of that shape."""
+        goal = _GOAL.fullmatch(self.goal.strip())
+        if goal is None:
+            return ""
+        bound, unit = float(goal["bound"]), goal["unit"]
+        if unit == "×":
+            if self.ratio is None:
+                return ""
+            value = self.ratio
+        else:
+            value = self.seconds * (1000 if unit == "ms" else 1)
+        met = value <= bound if goal["sign"] == "≤" else value < bound
+        return "meets" if met else "MISSES"
 
 
 @dataclass
@@ -152,5 +173,5 @@ def format_result(result: Result) -> str:
     )
     return (
         f"{result.name:<48} {result.backend:<10} {result.seconds * 1000:10.1f} ms  "
-        f"{ratio}  {baseline:<44} {result.goal:<10} {result.extra}"
+        f"{ratio}  {baseline:<44} {result.goal:<10} {result.verdict:<7} {result.extra}"
     )

@@ -391,7 +391,8 @@ def test_marking_sent_is_guarded_by_the_versions_read(
         )
         session.add(kept)
         session.flush()
-        collections._mark_sent(session, lines, kept)
+        e2e = [collections.end_to_end_id(line, kept.id) for line in lines]
+        collections._mark_sent(session, lines, e2e, kept)
     with database.session() as session:
         states = set(session.scalars(select(Instalment.sepa_state)))
     assert states == {SepaState.NONE}

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import bindparam, case, func, text, update
+from sqlalchemy import Integer, any_, bindparam, case, func, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -147,10 +148,11 @@ def export_collection(
         _refuse_empty(review)
     progress.step(0, len(lines), tr("Writing the file…"))
     collection = _new_collection(session, actor, review, lines, file_name)
-    xml = _build_file(the_creditor, review, lines, collection, progress)
+    debits = [direct_debit(line, collection.id) for line in lines]
+    xml = _build_file(the_creditor, review, debits, collection, progress)
     collection.xml = xml
     progress.check()
-    _mark_sent(session, lines, collection)
+    _mark_sent(session, lines, [debit.end_to_end_id for debit in debits], collection)
     _remember_use(session, lines, collection_date)
     session.flush()
     _audit(session, actor, review, lines, collection)
@@ -200,24 +202,24 @@ def _new_collection(
 def _build_file(
     the_creditor: pain008.Creditor,
     review: CollectionReview,
-    lines: Sequence[ReviewLine],
+    debits: Sequence[pain008.DirectDebit],
     collection: SepaCollection,
     progress: Progress,
 ) -> bytes:
     def each(index: int) -> None:
         if index % PROGRESS_EVERY == 0:
-            progress.step(index, len(lines), tr("Writing the file…"))
+            progress.step(index, len(debits), tr("Writing the file…"))
 
     document = pain008.build(
         the_creditor,
         review.collection_date,
         collection.message_id,
         clock.local(collection.created_at).strftime("%Y-%m-%dT%H:%M:%S"),
-        (direct_debit(line, collection.id) for line in lines),
+        debits,
         review.schema,
         on_each=each,
     )
-    progress.step(len(lines), len(lines), tr("Validating the file against the official schema…"))
+    progress.step(len(debits), len(debits), tr("Validating the file against the official schema…"))
     try:
         pain008.validate(document, review.schema)
     except pain008.SchemaInvalid as error:
@@ -245,11 +247,15 @@ _MARK_SENT_POSTGRESQL = text(
 )
 
 
-def _mark_sent(session: Session, lines: Sequence[ReviewLine], collection: SepaCollection) -> None:
+def _mark_sent(
+    session: Session,
+    lines: Sequence[ReviewLine],
+    e2e: Sequence[str],
+    collection: SepaCollection,
+) -> None:
     """Every instalment marked sent with its end-to-end id, each guarded by the version
     the review read."""
     connection = session.connection()
-    e2e = [end_to_end_id(line, collection.id) for line in lines]
     if connection.dialect.name == "postgresql":
         result = connection.execute(
             _MARK_SENT_POSTGRESQL,
@@ -288,10 +294,17 @@ def _remember_use(session: Session, lines: Sequence[ReviewLine], collection_date
     """First and last collection of each mandate: FRST → RCUR, and the 36-month lapse."""
     table = SepaMandate.__table__
     mandate_ids = sorted({line.mandate_id for line in lines if line.mandate_id is not None})
-    for chunk in chunks(mandate_ids):
+    # PostgreSQL takes the ids as one array; SQLite as lists of bound parameters.
+    postgresql = session.connection().dialect.name == "postgresql"
+    for chunk in [mandate_ids] if postgresql else chunks(mandate_ids):
+        matching = (
+            table.c.id == any_(bindparam("mandate_ids", chunk, type_=ARRAY(Integer)))
+            if postgresql
+            else table.c.id.in_(chunk)
+        )
         session.connection().execute(
             update(table)
-            .where(table.c.id.in_(chunk))
+            .where(matching)
             .values(
                 first_collected_on=func.coalesce(table.c.first_collected_on, collection_date),
                 last_collected_on=case(

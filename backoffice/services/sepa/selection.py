@@ -232,10 +232,13 @@ def candidate_rows(
         statement = statement.where(Instalment.id.in_(list(instalment_ids)))
     if lock:
         statement = statement.with_for_update(of=Instalment)
-    return list(session.execute(statement))
+    session.flush()  # what the session holds counts, as the ORM's autoflush would make it
+    return session.connection().execute(statement).all()  # plain rows: no ORM loading
 
 
-def _anomalies(row: Any, collection_date: date, notice_days: int) -> list[tuple[AnomalyKind, str]]:
+def _anomalies(
+    row: Any, collection_date: date, notice_days: int, name_in_file: str | None
+) -> list[tuple[AnomalyKind, str]]:
     found: list[tuple[AnomalyKind, str]] = []
     if row.mandate_id is None:
         found.append(
@@ -293,12 +296,11 @@ def _anomalies(row: Any, collection_date: date, notice_days: int) -> list[tuple[
                 ),
             )
         )
-    in_file = to_sepa_text(row.debtor_name, pain008.NAME_LENGTH)
-    if in_file != row.debtor_name.strip():
+    if name_in_file != row.debtor_name.strip():
         found.append(
             (
                 AnomalyKind.NAME_TRANSLITERATED,
-                tr("Name sent to the bank as « {name} ».", name=in_file),
+                tr("Name sent to the bank as « {name} ».", name=name_in_file),
             )
         )
     return found
@@ -345,13 +347,14 @@ def _notice_anomalies(
 def _line(
     row: Any, collection_date: date, notice_days: int, resend: bool, late_notice: bool
 ) -> ReviewLine:
+    has_mandate = row.mandate_id is not None
+    name_in_file = to_sepa_text(row.debtor_name, pain008.NAME_LENGTH) if has_mandate else None
     anomalies = []
-    for kind, message in _anomalies(row, collection_date, notice_days):
+    for kind, message in _anomalies(row, collection_date, notice_days, name_in_file):
         overridden = (resend and kind in OVERRIDDEN_BY_RESEND) or (
             late_notice and kind in OVERRIDDEN_BY_LATE_NOTICE
         )
         anomalies.append(Anomaly(kind, message, kind in BLOCKING and not overridden, overridden))
-    has_mandate = row.mandate_id is not None
     return ReviewLine(
         instalment_id=row.id,
         version=row.version,
@@ -370,7 +373,7 @@ def _line(
         iban=row.iban,
         bic=row.bic,
         debtor_name=row.debtor_name,
-        name_in_file=to_sepa_text(row.debtor_name, pain008.NAME_LENGTH) if has_mandate else None,
+        name_in_file=name_in_file,
         debtor_address=_debtor_address(row) if has_mandate else None,
         sequence=("RCUR" if row.first_collected_on else "FRST") if has_mandate else None,
         prenotification_id=row.prenotification_id,
