@@ -21,6 +21,7 @@ BENCHMARKS = (
     "sepa",
     "billing",
     "excel",
+    "accounting",
 )
 
 

@@ -46,7 +46,15 @@ from bench.common import Context, Result, peak_rss_mib, timed
 
 EXCEL_ROWS = 150_000
 PDF_COUNT = 1000
-CAMPAIGN_TABLES = ("billing_campaigns", "invoices", "invoice_lines", "instalments", "audit_events")
+CAMPAIGN_TABLES = (
+    "billing_campaigns",
+    "invoices",
+    "invoice_lines",
+    "instalments",
+    "audit_events",
+    "journal_entries",  # the invoices' sales entries, posted by the campaign (issue 18)
+    "journal_lines",
+)
 
 
 def run(context: Context) -> None:
@@ -153,6 +161,9 @@ def campaign_rows(connection: Connection, campaign_id: int) -> list[tuple[str, l
         "instalments": f"invoice_id IN ({invoices})",
         "audit_events": f"(entity_type = 'invoice' AND entity_id IN ({invoices})) OR "
         f"(entity_type = 'billing_campaign' AND entity_id = {campaign_id})",
+        "journal_entries": f"source = 'invoice' AND source_id IN ({invoices})",
+        "journal_lines": "entry_id IN (SELECT id FROM journal_entries WHERE "
+        f"source = 'invoice' AND source_id IN ({invoices}))",
     }
     tables = {table.name: table for table in Base.metadata.sorted_tables}
     result = []

@@ -103,6 +103,15 @@ def missing() -> list[tuple[str, list[tuple[str, int]]]]:
     ]
 
 
+def new_catalogue() -> Catalog:
+    """An empty French catalogue with the two plural forms of the others (``ntr`` takes the
+    first for 0 and 1, the last otherwise; Babel would give a new one CLDR's three)."""
+    catalogue = Catalog(locale="fr", project="backoffice")
+    catalogue._num_plurals = 2
+    catalogue._plural_expr = "(n > 1)"
+    return catalogue
+
+
 def update() -> int:
     loaded = catalogues()
     present = {key_of(m) for catalogue in loaded.values() for m in catalogue if m.id}
@@ -117,7 +126,7 @@ def update() -> int:
     for msgid, (area, plural, locations) in strings.items():
         if msgid in present:
             continue
-        catalogue = loaded.setdefault(area, Catalog(locale="fr", project="backoffice"))
+        catalogue = loaded.setdefault(area, new_catalogue())
         context, _separator, text = msgid.rpartition(SEPARATOR)
         catalogue.add(
             (text, plural) if plural else text,

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "backoffice.cli.billing_command",
     "backoffice.cli.billing_export_command",
     "backoffice.cli.members_command",
+    "backoffice.cli.accounting_command",
 )
 
 

@@ -21,6 +21,8 @@ from backoffice.references import creditor_reference
 from backoffice.services.billing import pricing, schedule
 from backoffice.services.billing.campaign_issue import LINE_COLUMNS
 
+# Why the demo's debits came back (ISO codes), insufficient funds most often.
+RETURN_CODES = ("AM04", "AM04", "AM04", "AM04", "MS02", "AC04", "MD06", "AM04", "MS03")
 INSTALMENT_COLUMNS = (
     "id",
     "invoice_id",
@@ -299,7 +301,7 @@ class BillingHistory:
                 None,
                 None,
                 f"HIST{instalment_id}" if sent else None,
-                "AM04" if rejected else None,
+                RETURN_CODES[instalment_id % len(RETURN_CODES)] if rejected else None,
                 None,
                 1,
             )

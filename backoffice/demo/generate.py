@@ -23,6 +23,7 @@ from backoffice import clock, passwords
 from backoffice.db import Database
 from backoffice.demo import identity as service_identity
 from backoffice.demo import members as member_rows
+from backoffice.demo.accounting import keep_books
 from backoffice.demo.agenda import EmployeePool, book_agenda, build_care_network
 from backoffice.demo.billing import BillingHistory, BillingIds, YearPlan
 from backoffice.demo.bulk import BulkWriter, analyze, collection_paused, reset_sequences
@@ -147,6 +148,10 @@ def _generate(database: Database, options: DemoOptions, report: Progress) -> Dem
         reset_sequences(session.connection())
         analyze(session.connection())
         summary.counts.update(writer.counts)
+    report(0.86, tr("Keeping the books"))
+    with database.transaction() as session:
+        summary.counts["journal_entries"] = keep_books(session, today, staff_ids["compta"])
+        analyze(session.connection())
     report(0.9, tr("Replaying the portal's activity"))
     with database.transaction() as session:
         activity = PortalActivity(session, rng, pools, today, portal_hash, staff_ids["gestion"])

@@ -3,6 +3,16 @@
 Importing this package registers every table on ``Base.metadata``.
 """
 
+from backoffice.models.accounting import (
+    AccountingBooks,
+    AccountingClosure,
+    EntrySource,
+    JournalEntry,
+    JournalExport,
+    JournalLine,
+    LineKind,
+    WriteOff,
+)
 from backoffice.models.appointments import (
     ACTIVE_APPOINTMENT_STATUSES,
     AgendaBlock,
@@ -67,6 +77,8 @@ __all__ = [
     "ACTIVE_APPOINTMENT_STATUSES",
     "PORTAL_EDITABLE_MEMBER_FIELDS",
     "AccountKind",
+    "AccountingBooks",
+    "AccountingClosure",
     "AccountingFirm",
     "AgendaBlock",
     "Appointment",
@@ -88,6 +100,7 @@ __all__ = [
     "Employee",
     "EmployeeOrigin",
     "EmployeeRiskFactor",
+    "EntrySource",
     "FieldDecision",
     "FirmAccess",
     "FollowUpCategory",
@@ -96,6 +109,10 @@ __all__ = [
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",
+    "JournalEntry",
+    "JournalExport",
+    "JournalLine",
+    "LineKind",
     "LoginAttempt",
     "MandateStatus",
     "Member",
@@ -123,4 +140,5 @@ __all__ = [
     "VisitCentre",
     "VisitType",
     "WorkforceDeclaration",
+    "WriteOff",
 ]

@@ -43,6 +43,7 @@ class Payment(Versioned, Base):
     # A bounced cheque or a returned direct debit: the payment stays, reversed; its
     # allocations no longer count and the instalments are unpaid again.
     reversed_at: Mapped[datetime | None]
+    reversed_on: Mapped[date | None]  # the day the money went back (the bank's return date)
     reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     reversal_reason: Mapped[str | None] = mapped_column(String(200))
 

@@ -25,6 +25,8 @@ class Permission(enum.StrEnum):
     BILLING_ISSUE = "billing.issue"
     PAYMENTS_RECORD = "payments.record"
     SEPA_MANAGE = "sepa.manage"
+    ACCOUNTING_VIEW = "accounting.view"
+    ACCOUNTING_MANAGE = "accounting.manage"
     APPOINTMENTS_VIEW = "appointments.view"
     APPOINTMENTS_MANAGE = "appointments.manage"
     CARE_NETWORK_MANAGE = "care_network.manage"
@@ -44,6 +46,7 @@ _VIEWING = frozenset(
         P.MEMBERS_VIEW,
         P.CHANGES_VIEW,
         P.BILLING_VIEW,
+        P.ACCOUNTING_VIEW,
         P.APPOINTMENTS_VIEW,
         P.ACCOUNTS_VIEW,
         P.DOCUMENTS_VIEW,
@@ -77,6 +80,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.BILLING_ISSUE,
             P.PAYMENTS_RECORD,
             P.SEPA_MANAGE,
+            P.ACCOUNTING_VIEW,
+            P.ACCOUNTING_MANAGE,
             P.DOCUMENTS_VIEW,
             P.AUDIT_VIEW,
         }
@@ -112,6 +117,8 @@ def permission_label(permission: Permission) -> str:
         P.BILLING_ISSUE: tr("issue invoices and credit notes"),
         P.PAYMENTS_RECORD: tr("record payments and send reminders"),
         P.SEPA_MANAGE: tr("manage direct debits"),
+        P.ACCOUNTING_VIEW: tr("view the books and export them"),
+        P.ACCOUNTING_MANAGE: tr("close accounting periods and write off debts"),
         P.APPOINTMENTS_VIEW: tr("view the appointments"),
         P.APPOINTMENTS_MANAGE: tr("book and manage appointments"),
         P.CARE_NETWORK_MANAGE: tr("manage the visit centres and professionals"),

@@ -6,6 +6,7 @@ portal are marked ``shared_with_portal`` and listed in ``docs/schema.md``.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from backoffice.i18n import tr
 from backoffice.models.settings import Setting
 from backoffice.services import audit
+from backoffice.services.accounting.chart_defaults import default_chart
 from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -114,14 +116,20 @@ KEYS: dict[str, SettingKey] = {
             },
             "Texts printed on convocation letters.",
         ),
+        SettingKey(
+            "accounting.chart",
+            default_chart(),
+            "The chart of accounts and journals the entries are posted to.",
+        ),
     )
 }
 
 
 def get(session: Session, key: str) -> Any:
-    """The value of ``key`` (its default when never set)."""
+    """The value of ``key`` (its default when never set: a copy, so that a caller changing
+    what it got never changes the default)."""
     stored = session.get(Setting, key)
-    return stored.value if stored is not None else KEYS[key].default
+    return stored.value if stored is not None else copy.deepcopy(KEYS[key].default)
 
 
 def get_all(session: Session) -> dict[str, Any]:
@@ -135,6 +143,10 @@ def get_all(session: Session) -> dict[str, Any]:
 def problems(key: str, value: Any) -> list[FieldError]:
     """What is wrong with a value before it is stored (French sentences)."""
     errors: list[FieldError] = []
+    if key == "accounting.chart":
+        from backoffice.services.accounting import chart
+
+        return chart.problems(value)
     if key == "members.code_rule":
         from backoffice.services.membership.numbering import rule_problems
 

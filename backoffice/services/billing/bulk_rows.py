@@ -14,7 +14,8 @@ import gc
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy.orm import Session
 
 
 class TableRows:
@@ -64,6 +65,36 @@ class TableRows:
                 f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", rows
             )
         return len(rows)
+
+
+class IdReserver:
+    """Primary keys for rows written in bulk that other rows point to (the invoices).
+
+    PostgreSQL hands them out from the table's sequence (safe with parallel writers);
+    SQLite has one writer at a time, who holds the write lock: the next ids are its own.
+    """
+
+    def __init__(self, session: Session, table: Table) -> None:
+        self.session = session
+        self.table = table
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        self._next: int | None = None
+
+    def take(self, count: int) -> list[int]:
+        if self.postgresql:
+            return list(
+                self.session.scalars(
+                    text(
+                        f"SELECT nextval(pg_get_serial_sequence('{self.table.name}', 'id')) "
+                        "FROM generate_series(1, :count)"
+                    ),
+                    {"count": count},
+                )
+            )
+        if self._next is None:
+            self._next = (self.session.scalar(select(func.max(self.table.c.id))) or 0) + 1
+        first, self._next = self._next, self._next + count
+        return list(range(first, first + count))
 
 
 @contextlib.contextmanager

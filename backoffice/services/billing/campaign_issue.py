@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -33,8 +32,9 @@ from backoffice.money import format_eur
 from backoffice.references import creditor_reference
 from backoffice.reports.billing import formats
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing import numbering
-from backoffice.services.billing.bulk_rows import TableRows, collector_paused
+from backoffice.services.billing.bulk_rows import IdReserver, TableRows, collector_paused
 from backoffice.services.billing.campaign import (
     PlannedInvoice,
     Setting,
@@ -58,36 +58,6 @@ class CampaignOutcome:
     last_number: str | None
     already_billed: int
     left_out: int  # members not billed (no declaration, ceased)
-
-
-class IdReserver:
-    """Primary keys for rows written in bulk that other rows point to (the invoices).
-
-    PostgreSQL hands them out from the table's sequence (safe with parallel writers);
-    SQLite has one writer at a time, who holds the write lock: the next ids are its own.
-    """
-
-    def __init__(self, session: Session, table: Table) -> None:
-        self.session = session
-        self.table = table
-        self.postgresql = session.get_bind().dialect.name == "postgresql"
-        self._next: int | None = None
-
-    def take(self, count: int) -> list[int]:
-        if self.postgresql:
-            return list(
-                self.session.scalars(
-                    text(
-                        f"SELECT nextval(pg_get_serial_sequence('{self.table.name}', 'id')) "
-                        "FROM generate_series(1, :count)"
-                    ),
-                    {"count": count},
-                )
-            )
-        if self._next is None:
-            self._next = (self.session.scalar(select(func.max(self.table.c.id))) or 0) + 1
-        first, self._next = self._next, self._next + count
-        return list(range(first, first + count))
 
 
 INVOICE_COLUMNS = (
@@ -206,6 +176,7 @@ class InvoiceWriter:
             self._invoice(invoice, invoice_id, number)
         for rows in (self.invoices, self.lines, self.instalments, self.events):
             rows.flush()  # in the order of the foreign keys
+        accounting_events.post_invoices(self.session, ids)
         mark_touched(self.session, "invoices", set(ids))
         self.count += len(planned)
         self.first_number = self.first_number or labels[0]

@@ -16,9 +16,17 @@ from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import tr
-from backoffice.models import CreditNote, Instalment, Invoice, Payment, PaymentAllocation
+from backoffice.models import (
+    CreditNote,
+    Instalment,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    WriteOff,
+)
 from backoffice.money import apply_rate, format_eur
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing import numbering
 from backoffice.services.billing.numbering import Series
 from backoffice.services.billing.payments import open_instalments
@@ -112,6 +120,15 @@ def issue_credit_note(
     if invoice is None:
         raise NotFound(tr("This invoice no longer exists."))
     left = creditable(session, invoice)
+    if session.scalar(select(WriteOff.id).where(WriteOff.invoice_id == invoice.id).limit(1)):
+        raise ValidationFailed.single(
+            "amount",
+            tr(
+                "What was left to pay on invoice {number} was written off as a loss: it "
+                "can no longer be credited.",
+                number=invoice.number,
+            ),
+        )
     if left.ttc_cents <= 0:
         raise ValidationFailed.single(
             "amount",
@@ -136,6 +153,7 @@ def issue_credit_note(
     cancelled = _cancel_due(session, invoice, amounts.ttc_cents)
     released = _release_paid(session, invoice, amounts.ttc_cents - cancelled)
     session.flush()
+    accounting_events.post_credit_note(session, note.id)
     audit.record(
         session,
         actor,

@@ -26,6 +26,7 @@ from backoffice.models import (
 )
 from backoffice.money import format_eur
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing import addresses, numbering, schedule
 from backoffice.services.billing.numbering import Series
 from backoffice.services.billing.pricing import Amounts
@@ -147,6 +148,7 @@ def create_invoice(
     session.add(invoice)
     session.flush()
     mark_touched(session, "instalments", {item.id for item in invoice.instalments})
+    accounting_events.post_invoices(session, [invoice.id])
     audit.record(
         session,
         actor,

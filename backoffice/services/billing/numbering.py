@@ -88,9 +88,15 @@ def lock(session: Session, series: Series, year: int) -> int:
 
 def take(session: Session, series: Series, year: int, count: int = 1) -> NumberRange:
     """The next ``count`` numbers of the series, taken in this transaction."""
+    last = take_from(session, series_key(series, year), count)
+    return NumberRange(series, year, last - count + 1, last)
+
+
+def take_from(session: Session, key: str, count: int) -> int:
+    """Advance the counter ``key`` by ``count`` (locking it until the commit); returns the
+    last number taken. Other gap-free series (the journals') use it too."""
     if count < 1:
         raise ValueError("take at least one number")
-    key = series_key(series, year)
     statement = (
         update(NumberCounter)
         .where(NumberCounter.series == key)
@@ -102,4 +108,4 @@ def take(session: Session, series: Series, year: int, count: int = 1) -> NumberR
     if last is None:  # the first number of the series (of the year)
         create_counter(session, key)
         last = session.execute(statement).scalar_one()
-    return NumberRange(series, year, last - count + 1, last)
+    return last

@@ -19,6 +19,7 @@ from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, Member, Payment, PaymentAllocation, PaymentMethod
 from backoffice.money import format_eur
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -73,10 +74,13 @@ def record_payment(
     instalment_ids: list[int] | None = None,
     collection_id: int | None = None,
     allow_overpayment: bool = False,
+    journal: bool = True,
 ) -> PaymentOutcome:
     """Record a payment and settle the oldest due instalments (of ``invoice_id`` when
     given, else of all the member's invoices). More than owed needs ``allow_overpayment``
-    (the staff confirmed it); the excess is kept as a credit."""
+    (the staff confirmed it); the excess is kept as a credit. Its entry is posted in the
+    books at once, unless ``journal`` is False: the caller recording many payments posts
+    them together (``accounting.events.post_payments``)."""
     require(actor, Permission.PAYMENTS_RECORD)
     if amount_cents <= 0:
         raise ValidationFailed.single("amount", tr("The amount must be positive."))
@@ -131,6 +135,8 @@ def record_payment(
         left -= share
         settled.append(instalment.id)
     session.flush()
+    if journal:
+        accounting_events.post_payment(session, payment.id)
     audit.record(
         session,
         actor,
@@ -151,8 +157,16 @@ def record_payment(
     return PaymentOutcome(payment.id, amount_cents - left, left, tuple(settled))
 
 
-def reverse_payment(session: Session, actor: Actor, payment_id: int, reason: str) -> list[int]:
-    """Undo a payment that did not go through; returns the instalments due again."""
+def reverse_payment(
+    session: Session,
+    actor: Actor,
+    payment_id: int,
+    reason: str,
+    *,
+    reversed_on: date | None = None,
+) -> list[int]:
+    """Undo a payment that did not go through (the money went back on ``reversed_on``,
+    today by default); returns the instalments due again."""
     require(actor, Permission.PAYMENTS_RECORD)
     payment = session.get(Payment, payment_id, with_for_update=True)
     if payment is None:
@@ -168,8 +182,10 @@ def reverse_payment(session: Session, actor: Actor, payment_id: int, reason: str
         instalment.paid_cents -= allocation.amount_cents
         reopened.append(instalment.id)
     payment.reversed_at = clock.now()
+    payment.reversed_on = reversed_on or clock.today()
     payment.reversed_by_id = actor.staff_id
     payment.reversal_reason = reason.strip()
+    accounting_events.post_reversal(session, payment.id)
     audit.record(
         session,
         actor,

@@ -30,6 +30,7 @@ from backoffice.models import (
 from backoffice.money import format_eur
 from backoffice.reports.sepa import pain008
 from backoffice.services import audit
+from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing.payments import record_payment, reverse_payment
 from backoffice.services.errors import (
     Conflict,
@@ -109,6 +110,7 @@ def record_debits_received(
     instalments = _file_instalments(session, collection.id)
     received = _received(session, collection.id)
     recorded = already = total = credit = 0
+    payment_ids: list[int] = []
     for done, transaction in enumerate(transactions):
         progress.step(done, len(transactions), tr("Recording the debits received…"))
         instalment, member_id = instalments.get(transaction.end_to_end_id, (None, 0))
@@ -130,10 +132,14 @@ def record_debits_received(
             instalment_ids=[instalment.id],
             collection_id=collection.id,
             allow_overpayment=True,  # the bank did debit it: an excess becomes a credit
+            journal=False,  # posted together below
         )
         recorded += 1
         total += transaction.amount_cents
         credit += outcome.credit_cents
+        payment_ids.append(outcome.payment_id)
+    accounting_events.post_payments(session, payment_ids)
+    accounting_events.post_collection(session, payment_ids)
     audit.record(
         session,
         actor,
@@ -217,7 +223,7 @@ def record_return(
     reason = tr("Direct debit returned: {code} – {label}", code=code, label=reason_label(code))
     reversed_ids = _direct_debit_payments(session, instalment.id)
     for payment_id in reversed_ids:
-        reverse_payment(session, actor, payment_id, reason)
+        reverse_payment(session, actor, payment_id, reason, reversed_on=returned_on)
     before = {"sepa_state": instalment.sepa_state, "rejection_code": instalment.rejection_code}
     instalment.sepa_state = SepaState.REJECTED
     instalment.rejection_code = code

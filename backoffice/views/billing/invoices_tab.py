@@ -164,6 +164,7 @@ class InvoicesTab(LiveTab):
             "record_payment",
             "credit_note",
             "replan",
+            "write_off",
             None,
             "invoice_pdf",
             "export",
@@ -347,6 +348,33 @@ class InvoicesTab(LiveTab):
 
         self.query(
             lambda s: replanning.unpaid_to_replan(s, actor, invoice_id),
+            open_dialog,
+            topic="dialog",
+        )
+
+    @action(lambda: tr("Write off…"), permission=Permission.ACCOUNTING_MANAGE)
+    def write_off(self) -> None:
+        """Give up what is left to pay on the selected invoice (a loss in the books)."""
+        from backoffice.services.accounting import write_offs
+        from backoffice.views.accounting.dialogs import WriteOffDialog
+
+        row = self._chosen()
+        if row is None:
+            return
+        actor, invoice_id = self.context.actor, row.id
+
+        def open_dialog(remaining: int) -> None:
+            if remaining == 0:
+                inform(
+                    self,
+                    tr("Write off…"),
+                    tr("Invoice {number} has nothing left to pay.", number=row.number),
+                )
+                return
+            self._after(WriteOffDialog(self.context, self, invoice_id, row.number, remaining))
+
+        self.query(
+            lambda s: write_offs.left_to_write_off(s, actor, invoice_id),
             open_dialog,
             topic="dialog",
         )

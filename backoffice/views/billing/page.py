@@ -14,9 +14,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from backoffice.i18n import tr
+from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
+from backoffice.views.accounting.collection_charts import CollectionTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
 from backoffice.views.billing.invoices_tab import InvoicesTab
@@ -42,6 +43,8 @@ class BillingPage(TabbedPage):
             ("tariffs", self.tariffs, tr("Tariffs")),
         ):
             self.tabs.add(key, tab, title)
+        self.collection = CollectionTab(context)
+        self.tabs.add("collection", self.collection, trc("money collected", "Collection"))
         if context.allows(Permission.SEPA_MANAGE):
             self.sepa = SepaPanel(context)
             self.tabs.add("sepa", self.sepa, tr("Direct debits"))
@@ -51,7 +54,7 @@ class BillingPage(TabbedPage):
         return self.tabs.currentWidget()
 
     def open(self, options: dict[str, Any]) -> None:
-        """``tab``: invoices, overdue, campaign, declarations, tariffs or sepa (with the
+        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection or sepa (with the
         direct-debit panel's ``sepa_tab`` and ``date`` YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))

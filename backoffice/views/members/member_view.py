@@ -89,15 +89,25 @@ class MemberView(LiveTab):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._record_tab(), tr("Company record"))
         self.tabs.addTab(self._employees_tab(), tr("Employees"))
-        for permission, tab, title in (
-            (Permission.BILLING_VIEW, InvoicesOfMember, tr("Invoices and schedule")),
-            (Permission.APPOINTMENTS_VIEW, AppointmentsOfMember, tr("Appointments")),
-            (Permission.ACCOUNTS_VIEW, AccountOfMember, tr("Portal account")),
-            (Permission.AUDIT_VIEW, HistoryOfMember, tr("History")),
-        ):
+        tabs = (
+            ("invoices", Permission.BILLING_VIEW, InvoicesOfMember, tr("Invoices and schedule")),
+            (
+                "appointments",
+                Permission.APPOINTMENTS_VIEW,
+                AppointmentsOfMember,
+                tr("Appointments"),
+            ),
+            ("account", Permission.ACCOUNTS_VIEW, AccountOfMember, tr("Portal account")),
+            ("history", Permission.AUDIT_VIEW, HistoryOfMember, tr("History")),
+        )
+        for key, permission, tab, title in tabs:
             if context.allows(permission):
-                self.tabs.addTab(tab(context, member_id), title)
+                self.tabs.add(key, tab(context, member_id), title)
         self.reload()  # opened to be shown: read at once
+
+    def show_invoices(self) -> None:
+        """Show the invoices and schedule (the aged balance opens a member there)."""
+        self.tabs.show_key("invoices")
 
     # -- record ---------------------------------------------------------------------------
 

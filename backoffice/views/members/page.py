@@ -3,7 +3,7 @@ the members opened in tabs beside it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +28,9 @@ from backoffice.views.widgets.operations import read
 from backoffice.views.widgets.page import Page, Tabs
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
+
+if TYPE_CHECKING:
+    from backoffice.views.members.member_view import MemberView
 
 ROW_TABLES = ("members", "employees", "sepa_mandates", "instalments", "payments")
 
@@ -103,7 +106,9 @@ class MembersPage(Page):
 
     def open(self, options: dict[str, Any]) -> None:
         if "member_id" in options:
-            self.open_member(int(options["member_id"]))
+            view = self.open_member(int(options["member_id"]))
+            if options.get("tab") == "invoices":
+                view.show_invoices()
 
     # -- list -----------------------------------------------------------------------------
 
@@ -171,19 +176,20 @@ class MembersPage(Page):
         if member_id is not None:
             self.open_member(member_id)
 
-    def open_member(self, member_id: int) -> None:
+    def open_member(self, member_id: int) -> MemberView:
         from backoffice.views.members.member_view import MemberView
 
         for index in range(1, self.tabs.count()):
             view = self.tabs.widget(index)
             if isinstance(view, MemberView) and view.member_id == member_id:
                 self.tabs.setCurrentIndex(index)
-                return
+                return view
         row = next((r for r in self.model.cache.values() if r.id == member_id), None)
         view = MemberView(self.context, member_id, self)
         view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
         index = self.tabs.addTab(view, row.member_code if row else tr("Member"))
         self.tabs.setCurrentIndex(index)
+        return view
 
     def _retitle(self, view: QWidget, title: str) -> None:
         index = self.tabs.indexOf(view)

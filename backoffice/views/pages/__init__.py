@@ -63,6 +63,13 @@ PAGES: list[PageSpec] = [
         ("backoffice.views.sepa",),
     ),
     PageSpec(
+        "accounting",
+        lambda: tr("Accounting"),
+        Icon.SP_FileIcon,
+        Permission.ACCOUNTING_VIEW,
+        "backoffice.views.accounting.page:AccountingPage",
+    ),
+    PageSpec(
         "appointments",
         lambda: tr("Appointments"),
         Icon.SP_FileDialogListView,

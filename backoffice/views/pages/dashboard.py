@@ -10,6 +10,7 @@ from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services import dashboard
+from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.pages.base import Page
 from backoffice.views.pages.closure_banner import ClosureBanner
@@ -103,6 +104,14 @@ class DashboardPage(Page):
                 lambda _checked=False, p=page, o=options: self.navigate_to.emit(p, o)
             )
             card.setVisible(False)
+        if context.allows(Permission.BILLING_VIEW):
+            from backoffice.views.accounting.collection_charts import DashboardCharts
+
+            self.charts = DashboardCharts(context)
+            self.charts.open_collection.connect(
+                lambda: self.navigate_to.emit("billing", {"tab": "collection"})
+            )
+            layout.insertWidget(layout.count() - 1, self.charts, 1)
         self.updated = QLabel()
         self.updated.setStyleSheet("color: #667085")
         layout.addWidget(self.updated)

@@ -66,6 +66,12 @@ SETTINGS_TABS: list[TabSpec] = [
         _here("sepa_tab", "SepaTab"),
     ),
     TabSpec(
+        "accounting",
+        lambda: tr("Chart of accounts"),
+        Permission.SETTINGS_MANAGE,
+        "backoffice.views.accounting.settings_tab:ChartOfAccountsTab",
+    ),
+    TabSpec(
         "portal",
         lambda: tr("Portal changes"),
         Permission.SETTINGS_MANAGE,
