@@ -58,7 +58,20 @@ from backoffice.models.invoices import (
     NumberCounter,
     SepaState,
 )
-from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, Member, MemberStatus
+from backoffice.models.mail import (
+    AttachmentSource,
+    MailAttachment,
+    MailKind,
+    MailMessage,
+    MailStatus,
+    MailTemplate,
+)
+from backoffice.models.members import (
+    PORTAL_EDITABLE_MEMBER_FIELDS,
+    DocumentChannel,
+    Member,
+    MemberStatus,
+)
 from backoffice.models.payments import Payment, PaymentAllocation, PaymentMethod, PaymentReminder
 from backoffice.models.portal_accounts import (
     AccountingFirm,
@@ -84,6 +97,7 @@ __all__ = [
     "Appointment",
     "AppointmentRequest",
     "AppointmentStatus",
+    "AttachmentSource",
     "AuditEvent",
     "Base",
     "BillingCampaign",
@@ -96,6 +110,7 @@ __all__ = [
     "CreditNote",
     "DeclarationSource",
     "Document",
+    "DocumentChannel",
     "DocumentTheme",
     "Employee",
     "EmployeeOrigin",
@@ -114,6 +129,11 @@ __all__ = [
     "JournalLine",
     "LineKind",
     "LoginAttempt",
+    "MailAttachment",
+    "MailKind",
+    "MailMessage",
+    "MailStatus",
+    "MailTemplate",
     "MandateStatus",
     "Member",
     "MemberStatus",
