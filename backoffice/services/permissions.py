@@ -37,6 +37,8 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     SETTINGS_MANAGE = "settings.manage"
     AUDIT_VIEW = "audit.view"
+    MAIL_VIEW = "mail.view"
+    MAIL_SEND = "mail.send"
 
 
 P = Permission
@@ -51,6 +53,7 @@ _VIEWING = frozenset(
         P.ACCOUNTS_VIEW,
         P.DOCUMENTS_VIEW,
         P.AUDIT_VIEW,
+        P.MAIL_VIEW,
     }
 )
 
@@ -68,6 +71,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.ACCOUNTS_MANAGE,
             P.DOCUMENTS_VIEW,
             P.AUDIT_VIEW,
+            P.MAIL_VIEW,
+            P.MAIL_SEND,
         }
     ),
     Role.BILLING: frozenset(
@@ -84,6 +89,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.ACCOUNTING_MANAGE,
             P.DOCUMENTS_VIEW,
             P.AUDIT_VIEW,
+            P.MAIL_VIEW,
+            P.MAIL_SEND,
         }
     ),
     # Medical assistants never see billing.
@@ -129,6 +136,8 @@ def permission_label(permission: Permission) -> str:
         P.STAFF_MANAGE: tr("manage the staff accounts"),
         P.SETTINGS_MANAGE: tr("change the settings"),
         P.AUDIT_VIEW: tr("view the history"),
+        P.MAIL_VIEW: tr("view the outbox"),
+        P.MAIL_SEND: tr("manage the outbox (send, cancel, retry)"),
     }[permission]
 
 

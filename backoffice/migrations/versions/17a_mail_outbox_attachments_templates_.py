@@ -170,22 +170,21 @@ def upgrade() -> None:
             batch_op.f("ix_mail_attachments_message_id"), ["message_id"], unique=False
         )
 
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "documents_by",
-                sa.Enum(
-                    "email",
-                    "post",
-                    name="document_channel",
-                    native_enum=False,
-                    create_constraint=True,
-                ),
-                server_default="email",
-                nullable=False,
-            )
+    # Added in place (a batch copy of ``members`` would trip the foreign keys of the rows
+    # that point at it): SQLite takes the CHECK in the column's definition.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE members ADD COLUMN documents_by VARCHAR(5) DEFAULT 'email' NOT NULL "
+            "CONSTRAINT ck_members_document_channel CHECK (documents_by IN ('email', 'post'))"
         )
-
+    else:
+        op.add_column(
+            "members",
+            sa.Column("documents_by", sa.String(5), server_default="email", nullable=False),
+        )
+        op.create_check_constraint(
+            op.f("ck_members_document_channel"), "members", "documents_by IN ('email', 'post')"
+        )
 
 
 def downgrade() -> None:
