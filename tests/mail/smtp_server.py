@@ -86,7 +86,7 @@ class Recorder:
         self.rcpt_replies: dict[str, str] = {}  # an address always answered this
         self.lock = threading.Lock()
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         if address in self.rcpt_replies:
@@ -94,7 +94,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             if self.data_replies:
                 return self.data_replies.pop(0)
