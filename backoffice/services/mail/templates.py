@@ -51,9 +51,9 @@ FIELDS: dict[MailKind, dict[str, str]] = {
         "billing_contact": "le contact du service comptabilité",
     },
     MailKind.REMINDER: {
-        "invoice_number": "le numéro de la facture",
-        "instalment": "le numéro de l'échéance",
-        "due_date": "la date d'exigibilité",
+        "invoice_number": "les numéros des factures",
+        "lines": "les échéances impayées, une par ligne",
+        "due_date": "la plus ancienne date d'exigibilité",
         "amount_due": "le montant restant dû",
         "level": "le niveau de relance (1re relance, 2e relance, mise en demeure)",
         "billing_contact": "le contact du service comptabilité",
@@ -122,8 +122,8 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
     MailKind.REMINDER: (
         "{level} – facture {invoice_number}",
         "Madame, Monsieur,\n\n"
-        "Sauf erreur de notre part, l'échéance {instalment} de la facture {invoice_number}, "
-        "exigible le {due_date}, reste impayée : {amount_due}.\n\n"
+        "Sauf erreur de notre part, les échéances suivantes restent impayées :\n\n{lines}"
+        "\n\nMontant restant dû : {amount_due}.\n\n"
         "Vous trouverez ci-joint le courrier de relance. Si le règlement a été effectué "
         "entre-temps, merci de ne pas tenir compte de ce message.\n\n"
         "Pour toute question : {billing_contact}." + _SIGNATURE,
