@@ -109,8 +109,14 @@ def run(database_url: str | None) -> int:
     window = MainWindow(context)
     live = LiveRefresh(database, context.bus, window)
     live.start()
+    from backoffice.ops.mail_sender import BackgroundSender
+
+    sender = BackgroundSender(context, window)  # the outbox leaves from here too
+    sender.status_changed.connect(window.show_mail_problem)
+    sender.start()
     window.show()
     code = app.exec()
+    sender.stop()
     live.stop()
     database.dispose()
     return code

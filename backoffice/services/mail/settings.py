@@ -58,7 +58,7 @@ class SmtpSettings:
 
     def as_value(self) -> dict[str, Any]:
         value = asdict(self)
-        value["security"] = self.security.value
+        value["security"] = Security(self.security).value
         return value
 
     @classmethod
