@@ -130,9 +130,11 @@ def test_the_settings_tab_saves_and_sends_a_test_message(
     assert len(relay.received) == 1
     dialog.save()
     qtbot.waitUntil(
-        lambda: dialog.result() == QDialog.DialogCode.Accepted
-        or bool(dialog.error.text())
-        or bool(recorded_errors),
+        lambda: (
+            dialog.result() == QDialog.DialogCode.Accepted
+            or bool(dialog.error.text())
+            or bool(recorded_errors)
+        ),
         timeout=10000,
     )
     assert not dialog.error.text() and not recorded_errors
