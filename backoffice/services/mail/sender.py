@@ -3,28 +3,33 @@
 Never twice, never lost — the rule:
 
 1. A message is **claimed** before it is sent, in a transaction of its own that commits:
-   ``queued`` → ``sending`` with the sender's token and the time. The claim is one
-   ``WITH due AS (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … FROM due … RETURNING id`` on
-   PostgreSQL, so that two workstations, or a workstation and the scheduled job, share
-   the queue without waiting for each other and never take the same message (the locking
-   select is a CTE, run once); on SQLite
-   the same single ``UPDATE`` is atomic under the database's write lock.
-2. Each message is then sent (``MAIL``/``RCPT``/``DATA``) and its outcome committed at once,
-   alone: ``sent`` with the server's acceptance (``250 … queued as …``), or back to
-   ``queued`` with a growing delay after a temporary failure (4xx, connection lost:
-   1, 5, 15, 60 minutes, then every 3 hours; ``failed`` after 8 attempts), or ``failed``
-   with the server's answer after a permanent one (5xx). Messages claimed but not tried
-   (the server went away, the run was stopped) go back to ``queued`` untouched.
-3. A crash between the server's acceptance and that commit leaves the message
-   ``sending``. A sender never resends such a message: at the start of every run, a
-   message ``sending`` for longer than ``LEASE`` (15 minutes; a batch holds at most a
-   minute's worth of messages and each transaction is bounded by the timeout) becomes
-   **uncertain**. The outbox screen shows it with its ``Message-ID``; a person looks it up
-   in the mail server's log (or the sent copy) and either marks it sent or sends it again
-   — with the same ``Message-ID``, so that a mail program that got it already shows it
-   once.
+   ``queued`` → ``sending``, with the sender's token and the time. The claim is one
+   statement, ``WITH due AS (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … FROM due
+   … RETURNING id``: on PostgreSQL two workstations, or a workstation and the scheduled
+   job, share the queue without waiting for each other and never take the same message
+   (the locking select is a CTE, run once); on SQLite the statement is atomic under the
+   database's write lock.
+2. Each message is then sent (``MAIL``/``RCPT``/``DATA``) and its outcome committed with
+   those of the few messages sent just before it (``Outcomes``: every 20 messages or a
+   quarter of a second, and before any pause, release or return): ``sent`` with the
+   server's acceptance (``250 … queued as …``); back to ``queued`` with a growing delay
+   after a temporary failure (4xx, connection lost: 1, 5, 15, 60 minutes, then every 3
+   hours; ``failed`` after 8 attempts); ``failed`` with the server's answer after a
+   permanent one (5xx). Messages claimed but not tried (the server went away, the run
+   was stopped) go back to ``queued`` untouched. On PostgreSQL the outcomes are committed
+   without waiting for the disk (``synchronous_commit off``): a database server that
+   crashes may forget the last ones, which then count as a crash of the sender (3.);
+   the claims are committed synchronously, so a message claimed is never sent as if new.
+3. A crash between the server's acceptance and that commit leaves the message (and at
+   most 19 others of its group) ``sending``. A sender never resends such a message: at
+   the start of every run, a message ``sending`` for longer than ``LEASE`` (15 minutes; a
+   batch holds at most a minute's worth of messages and each SMTP exchange is bounded by
+   the timeout) becomes **uncertain**. The outbox screen shows it with its
+   ``Message-ID``; a person looks it up in the mail server's log (or the sent copy) and
+   either marks it sent or sends it again — with the same ``Message-ID``, so that a mail
+   program that got it already shows it once.
 
-The sender takes the ``Database`` (it commits per message), not a session.
+The sender takes the ``Database`` (it commits as it goes), not a session.
 """
 
 from __future__ import annotations
@@ -39,18 +44,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email import policy
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select, update
 
 from backoffice import clock
 from backoffice.db import Database
 from backoffice.i18n import tr
-from backoffice.models import MailMessage, MailStatus
+from backoffice.models import MailAttachment, MailMessage, MailStatus
 from backoffice.services import identity as identity_service
 from backoffice.services.mail import settings as smtp_settings
-from backoffice.services.mail.compose import AttachmentMissing, compose
+from backoffice.services.mail.compose import AttachmentMissing, attachment_bytes, message_bytes
 from backoffice.services.mail.outbox import retry_delay
 from backoffice.services.mail.smtp import (
     MailServerProblem,
@@ -91,10 +95,18 @@ class RateLimit:
         self.monotonic, self.sleep = monotonic, sleep
         self.next_at: float | None = None
 
+    def due_in(self) -> float:
+        """Seconds before the next message may leave."""
+        return 0.0 if self.next_at is None else max(0.0, self.next_at - self.monotonic())
+
     def wait(self) -> None:
+        """Sleep until the next message may leave. A wait under a millisecond is not
+        slept but carried over (a sleep gives the processor away for longer than that),
+        so the rate still holds over a minute."""
         now = self.monotonic()
         if self.next_at is not None and now < self.next_at:
-            self.sleep(self.next_at - now)
+            if self.next_at - now >= 0.001:
+                self.sleep(self.next_at - now)
             now = self.next_at
         self.next_at = now + self.interval
 
@@ -150,19 +162,6 @@ def claim(database: Database, token: str, count: int) -> list[int]:
     return sorted(row[0] for row in rows)
 
 
-def _finish(database: Database, message_id: int, token: str, **values: object) -> None:
-    with database.transaction() as session:
-        session.execute(
-            update(_TABLE)
-            .where(
-                _TABLE.c.id == message_id,
-                _TABLE.c.claimed_by == token,
-                _TABLE.c.status == MailStatus.SENDING,
-            )
-            .values(version=_TABLE.c.version + 1, **values)
-        )
-
-
 def release(database: Database, token: str, message_ids: list[int]) -> None:
     """Claimed messages not tried go back to the queue as they were."""
     if not message_ids:
@@ -191,23 +190,38 @@ class _Prepared:
     attempts: int
 
 
-def _prepare(
+def _prepare_batch(
     database: Database,
-    message_id: int,
+    message_ids: list[int],
     settings: smtp_settings.SmtpSettings,
     identity: identity_service.ServiceIdentity,
-) -> _Prepared:
+) -> dict[int, _Prepared | AttachmentMissing]:
+    """The batch's messages as bytes, read in one go with plain rows (no ORM objects: at
+    most a batch in memory, no per-object bookkeeping)."""
+    prepared: dict[int, _Prepared | AttachmentMissing] = {}
+    files = MailAttachment.__table__
     with database.session() as session:
-        message = session.scalar(
-            select(MailMessage)
-            .where(MailMessage.id == message_id)
-            .options(selectinload(MailMessage.attachments))
-        )
-        assert message is not None
-        email = compose(session, message, settings, identity)
-        return _Prepared(
-            list(message.recipients), email.as_bytes(policy=policy.SMTP), message.attempts
-        )
+        messages = session.execute(select(_TABLE).where(_TABLE.c.id.in_(message_ids))).all()
+        attached: dict[int, list[Any]] = {}
+        for row in session.execute(
+            select(files).where(files.c.message_id.in_(message_ids)).order_by(files.c.id)
+        ):
+            attached.setdefault(row.message_id, []).append(row)
+        for message in messages:
+            try:
+                joined = [
+                    (item.filename, item.media_type, attachment_bytes(session, item))
+                    for item in attached.get(message.id, ())
+                ]
+            except AttachmentMissing as missing:
+                prepared[message.id] = missing
+                continue
+            prepared[message.id] = _Prepared(
+                list(message.recipients),
+                message_bytes(message, joined, settings, identity),
+                message.attempts,
+            )
+    return prepared
 
 
 def _transact(connection: smtplib.SMTP, sender: str, prepared: _Prepared) -> tuple[str, str]:
@@ -267,15 +281,14 @@ def send_queued(
     with database.session() as session:
         settings = smtp_settings.load(session)
         identity = identity_service.load(session)
+    token = sender_token()
     run = _Run(
-        database,
         settings,
-        identity,
-        sender_token(),
         RateLimit(settings.per_minute, sleep=sleep),
         tls_context,
         report,
         after_accept,
+        Outcomes(database, token),
     )
     batch_size = max(1, min(MAX_BATCH, settings.per_minute))
     try:
@@ -284,147 +297,170 @@ def send_queued(
             if limit is not None and done >= limit:
                 break
             count = batch_size if limit is None else min(batch_size, limit - done)
-            ids = claim(database, run.token, count)
+            ids = claim(database, token, count)
             if not ids:
                 break
+            batch = _prepare_batch(database, ids, settings, identity)
             for index, message_id in enumerate(ids):
                 if should_stop() or report.stopped:
-                    release(database, run.token, ids[index:])
+                    run.outcomes.flush()
+                    release(database, token, ids[index:])
                     break
-                run.send(message_id, ids[index:])
+                prepared = batch.pop(message_id, None)
+                if prepared is not None:  # (None: deleted since the claim)
+                    run.send(message_id, prepared, ids[index:])
                 if on_sent is not None:
                     on_sent(report.sent, report.failed + report.retried)
     finally:
+        run.outcomes.flush()
         if run.connection is not None:
             close(run.connection)
     return report
 
 
+class Outcomes:
+    """The outcomes of the messages sent, committed together every ``GROUP`` messages or
+    ``GROUP_SECONDS``, whichever comes first (and before any pause, release or return):
+    one commit a message would cost as much as the SMTP transaction. A crash loses at
+    most that group's outcomes: those messages stay ``sending`` and become uncertain —
+    never resent by themselves."""
+
+    GROUP = 20
+    GROUP_SECONDS = 0.25
+
+    def __init__(self, database: Database, token: str) -> None:
+        self.database, self.token = database, token
+        self.pending: list[tuple[int, dict[str, object]]] = []
+        self.since = 0.0
+
+    def record(self, message_id: int, **values: object) -> None:
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append((message_id, values))
+        if len(self.pending) >= self.GROUP or time.monotonic() - self.since > self.GROUP_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the recorded outcomes: one ``executemany`` per shape of outcome."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for message_id, values in pending:
+            shapes.setdefault(tuple(values), []).append({"_id": message_id, **values})
+        with self.database.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # An outcome lost with the server (not with this process) leaves its message
+                # 'sending', then uncertain: never resent. The claim stays synchronous.
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            for names, rows in shapes.items():
+                connection.execute(
+                    update(_TABLE)
+                    .where(
+                        _TABLE.c.id == bindparam("_id"),
+                        _TABLE.c.claimed_by == self.token,
+                        _TABLE.c.status == MailStatus.SENDING,
+                    )
+                    .values(
+                        version=_TABLE.c.version + 1,
+                        **{name: bindparam(name, type_=_TABLE.c[name].type) for name in names},
+                    ),
+                    rows,
+                )
+
+
 @dataclass
 class _Run:
-    database: Database
     settings: smtp_settings.SmtpSettings
-    identity: identity_service.ServiceIdentity
-    token: str
     limiter: RateLimit
     tls_context: ssl.SSLContext | None
     report: SendReport
     after_accept: Callable[[int], None] | None
+    outcomes: Outcomes
     connection: smtplib.SMTP | None = None
 
-    def send(self, message_id: int, claimed: list[int]) -> None:
+    def send(
+        self, message_id: int, prepared: _Prepared | AttachmentMissing, claimed: list[int]
+    ) -> None:
         """Send one claimed message (``claimed``: it and the ones after it in the batch,
         released when the server cannot be reached)."""
-        try:
-            prepared = _prepare(self.database, message_id, self.settings, self.identity)
-        except AttachmentMissing as missing:
-            _finish(
-                self.database,
-                message_id,
-                self.token,
-                status=MailStatus.FAILED,
-                last_error=missing.message,
-            )
+        if isinstance(prepared, AttachmentMissing):
+            self.outcomes.record(message_id, status=MailStatus.FAILED, last_error=prepared.message)
             self.report.failed += 1
             return
         if self.connection is None:
             try:
                 self.connection = connect(self.settings, tls_context=self.tls_context)
             except MailServerProblem as problem:
-                release(self.database, self.token, claimed)
+                self.outcomes.flush()
+                release(self.outcomes.database, self.outcomes.token, claimed)
                 self.report.stopped = problem.message
                 return
+        if self.limiter.due_in() > self.outcomes.GROUP_SECONDS:
+            self.outcomes.flush()  # nothing waits uncommitted during a pause
         self.limiter.wait()
-        self.connection = _send_one(
-            self.database,
-            self.connection,
-            self.token,
+        self.connection = self._send_one(message_id, prepared, self.connection)
+
+    def _send_one(
+        self, message_id: int, prepared: _Prepared, connection: smtplib.SMTP
+    ) -> smtplib.SMTP | None:
+        """Send one message and record its outcome; the connection, None once lost."""
+        attempts = prepared.attempts + 1
+        try:
+            accepted, refused = _transact(connection, self.settings.sender_address, prepared)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+            code, text = _answer(error)
+            if 400 <= code < 500:
+                self._retry_later(message_id, attempts, text)
+            else:
+                self.outcomes.record(
+                    message_id,
+                    status=MailStatus.FAILED,
+                    attempts=attempts,
+                    last_error=tr("Refused by the mail server: {reply}", reply=text),
+                )
+                self.report.failed += 1
+            return connection
+        except (smtplib.SMTPException, OSError) as error:
+            problem = describe(error, self.settings)
+            self._retry_later(message_id, attempts, problem.message)
+            close(connection)
+            return None
+        if self.after_accept is not None:
+            self.after_accept(message_id)
+        self.outcomes.record(
             message_id,
-            prepared,
-            self.settings,
-            self.report,
-            self.after_accept,
+            status=MailStatus.SENT,
+            attempts=attempts,
+            sent_at=clock.now(),
+            server_reply=accepted[:500],
+            last_error=tr("Refused recipients: {list}", list=refused) if refused else None,
         )
+        self.report.sent += 1
+        self.report.sent_ids.append(message_id)
+        return connection
 
-
-def _send_one(
-    database: Database,
-    connection: smtplib.SMTP,
-    token: str,
-    message_id: int,
-    prepared: _Prepared,
-    settings: smtp_settings.SmtpSettings,
-    report: SendReport,
-    after_accept: Callable[[int], None] | None,
-) -> smtplib.SMTP | None:
-    """Send one message and commit its outcome; returns the connection, None once lost."""
-    attempts = prepared.attempts + 1
-    try:
-        accepted, refused = _transact(connection, settings.sender_address, prepared)
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
-        code, text = _answer(error)
-        if 400 <= code < 500:
-            _retry_later(database, message_id, token, attempts, text, report)
-        else:
-            _finish(
-                database,
+    def _retry_later(self, message_id: int, attempts: int, text: str) -> None:
+        if attempts >= MAX_ATTEMPTS:
+            self.outcomes.record(
                 message_id,
-                token,
                 status=MailStatus.FAILED,
                 attempts=attempts,
-                last_error=tr("Refused by the mail server: {reply}", reply=text),
+                last_error=tr(
+                    "The mail server put this message off {count} times: {reply}",
+                    count=attempts,
+                    reply=text,
+                ),
             )
-            report.failed += 1
-        return connection
-    except (smtplib.SMTPException, OSError) as error:
-        problem = describe(error, settings)
-        _retry_later(database, message_id, token, attempts, problem.message, report)
-        close(connection)
-        return None
-    if after_accept is not None:
-        after_accept(message_id)
-    _finish(
-        database,
-        message_id,
-        token,
-        status=MailStatus.SENT,
-        attempts=attempts,
-        sent_at=clock.now(),
-        server_reply=accepted[:500],
-        last_error=tr("Refused recipients: {list}", list=refused) if refused else None,
-    )
-    report.sent += 1
-    report.sent_ids.append(message_id)
-    return connection
-
-
-def _retry_later(
-    database: Database, message_id: int, token: str, attempts: int, text: str, report: SendReport
-) -> None:
-    if attempts >= MAX_ATTEMPTS:
-        _finish(
-            database,
+            self.report.failed += 1
+            return
+        self.outcomes.record(
             message_id,
-            token,
-            status=MailStatus.FAILED,
+            status=MailStatus.QUEUED,
             attempts=attempts,
-            last_error=tr(
-                "The mail server put this message off {count} times: {reply}",
-                count=attempts,
-                reply=text,
-            ),
+            claimed_by=None,
+            claimed_at=None,
+            next_attempt_at=clock.now() + retry_delay(attempts),
+            last_error=tr("Put off by the mail server, tried again later: {reply}", reply=text),
         )
-        report.failed += 1
-        return
-    _finish(
-        database,
-        message_id,
-        token,
-        status=MailStatus.QUEUED,
-        attempts=attempts,
-        claimed_by=None,
-        claimed_at=None,
-        next_attempt_at=clock.now() + retry_delay(attempts),
-        last_error=tr("Put off by the mail server, tried again later: {reply}", reply=text),
-    )
-    report.retried += 1
+        self.report.retried += 1
