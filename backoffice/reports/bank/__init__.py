@@ -1,0 +1,1 @@
+"""Documents of the bank desk (cheque remittance slips)."""

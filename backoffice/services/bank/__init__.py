@@ -1,0 +1,1 @@
+"""The bank: statements, matching, returns, reconciliation and cheque remittances."""
