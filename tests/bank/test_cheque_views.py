@@ -81,7 +81,7 @@ def test_a_slip_made_in_the_cheques_tab(
         dialog.picker.search.returnPressed.emit()
         qtbot.waitUntil(lambda: dialog.picker.model.rowCount() == 1, timeout=10000)
         qtmodeltester.check(dialog.picker.model)
-        dialog._picked(dialog.picker.current())
+        dialog._picked(dialog.picker.selected())
         assert dialog.amount.cents() == 126000  # what is left to pay, proposed
         dialog.bank.setText("Crédit Mutuel")
         dialog.number.setText("0001234")

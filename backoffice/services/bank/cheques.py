@@ -32,7 +32,7 @@ from backoffice.models import (
     StaffUser,
 )
 from backoffice.money import format_eur
-from backoffice.reports.bank import cheque_slip_pdf
+from backoffice.reports.billing import cheque_slip_pdf
 from backoffice.services import audit
 from backoffice.services import identity as service_identity
 from backoffice.services.accounting import events as accounting_events

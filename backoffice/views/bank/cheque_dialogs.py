@@ -94,7 +94,7 @@ class ChequeDialog(QDialog):
         if recorded is None:
             self.picker = InvoicePicker(context, "bank_cheque_invoices")
             self.picker.picked.connect(self._picked)
-            self.picker.table.clicked.connect(lambda _index: self._picked(self.picker.current()))
+            self.picker.table.clicked.connect(lambda _index: self._picked(self.picker.selected()))
             layout.addWidget(QLabel(tr("The invoice it pays")))
             layout.addWidget(self.picker, 1)
             self.any_invoice = QCheckBox(tr("Pay the member's oldest instalments, any invoice"))

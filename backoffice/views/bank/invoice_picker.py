@@ -3,48 +3,29 @@ form and the reconciliation screen use it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import invoice_lists
 from backoffice.services.billing.invoice_lists import InvoiceQuery, InvoiceRow, Settlement
-from backoffice.views.widgets.lists import show_rows
-from backoffice.views.widgets.operations import Latest
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
-from backoffice.views.widgets.search_box import SearchBox
-from backoffice.views.widgets.table import DataTable
+from backoffice.services.permissions import Actor
+from backoffice.views.widgets.lists import fit_columns_once
+from backoffice.views.widgets.picker import Picker
+from backoffice.views.widgets.rows_model import Column, date_column, money_column
 
 RESULTS = 100
 
 
-def open_invoices(session: object, actor: object, text: str) -> tuple[int, list[InvoiceRow]]:
-    """The unpaid invoices the text finds: how many, and the first ``RESULTS``."""
-    rows = invoice_lists.search_invoices(
-        session,  # type: ignore[arg-type]
-        actor,  # type: ignore[arg-type]
-        InvoiceQuery(text=text, settlement=Settlement.UNPAID),
-    )
-    return len(rows), rows[:RESULTS]
+class InvoicePicker(Picker[InvoiceRow]):
+    """``picked`` fires with the ``InvoiceRow`` chosen (double click or Enter)."""
 
-
-class InvoicePicker(QWidget):
-    """``picked`` fires with the ``InvoiceRow`` chosen (double click or Enter);
-    ``current()`` is the one selected."""
-
-    picked = Signal(object)
-
-    def __init__(self, context: AppContext, layout_key: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.context = context
-        self.latest = Latest(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.search = SearchBox(tr("Member code or name, invoice number…"))
-        self.search.search.connect(self.run_search)
-        layout.addWidget(self.search)
-        self.model: RowsModel[InvoiceRow] = RowsModel(
+    def __init__(self, context: AppContext, layout_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            context,
+            layout_key,
+            tr("Member code or name, invoice number…"),
             [
                 Column(tr("Member code"), lambda r: r.member_code),
                 Column(tr("Company name"), lambda r: r.member_name),
@@ -52,33 +33,18 @@ class InvoicePicker(QWidget):
                 date_column(tr("Issued on"), lambda r: r.issued_on),
                 money_column(tr("Left to pay"), lambda r: r.remaining_cents),
             ],
+            parent,
             key=lambda r: r.id,
         )
-        self.table = DataTable(layout_key)
-        show_rows(self.table, self.model, 1)
-        self.table.activated_row.connect(lambda row: self.picked.emit(self.model.row_at(row)))
-        layout.addWidget(self.table)
-        self.count = QLabel()
-        layout.addWidget(self.count)
+        fit_columns_once(self.table)
 
-    def run_search(self, text: str) -> None:
-        actor = self.context.actor
-        if not text.strip():
-            self.latest.forget()
-            self._show((0, []))
-            return
-        self.latest.read(lambda session: open_invoices(session, actor, text), self._show)
+    @staticmethod
+    def find(session: Session, actor: Actor, text: str) -> tuple[int, list[InvoiceRow]]:
+        """The unpaid invoices the text finds: how many, and the first ``RESULTS``."""
+        rows = invoice_lists.search_invoices(
+            session, actor, InvoiceQuery(text=text, settlement=Settlement.UNPAID)
+        )
+        return len(rows), rows[:RESULTS]
 
-    def _show(self, result: tuple[int, list[InvoiceRow]]) -> None:
-        found, rows = result
-        self.model.set_rows(rows)
-        if rows:
-            self.table.selectRow(0)
-        text = ntr("{count} open invoice found", "{count} open invoices found", found)
-        if found > len(rows):
-            text += " — " + tr("the first {shown} are shown", shown=len(rows))
-        self.count.setText(text)
-
-    def current(self) -> InvoiceRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+    def found_text(self, count: int) -> str:
+        return ntr("{count} open invoice found", "{count} open invoices found", count)

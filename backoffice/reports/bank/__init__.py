@@ -1,1 +1,0 @@
-"""Documents of the bank desk (cheque remittance slips)."""
