@@ -1,7 +1,7 @@
 """cheque remittance slips
 
 Revision ID: 15m
-Revises: 18
+Revises: 15b
 Create Date: 2026-12-04 11:24:41.914915
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "15m"
-down_revision = "18"
+down_revision = "15b"
 branch_labels = None
 depends_on = None
 
