@@ -33,6 +33,8 @@ class ChequeRemittance(Base):
     total_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # The statement's line of the slip's total, once found (by the import or by hand).
+    bank_entry_id: Mapped[int | None] = mapped_column(ForeignKey("bank_entries.id"), unique=True)
 
     items: Mapped[list[ChequeRemittanceItem]] = relationship(
         back_populates="remittance",

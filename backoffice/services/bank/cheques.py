@@ -31,11 +31,13 @@ from backoffice.models import (
     ServiceBankAccount,
     StaffUser,
 )
+from backoffice.models.bank import BankEntry, BankEntryKind, BankMatchState
 from backoffice.money import format_eur
 from backoffice.reports.billing import cheque_slip_pdf
 from backoffice.services import audit
 from backoffice.services import identity as service_identity
 from backoffice.services.accounting import events as accounting_events
+from backoffice.services.bank import reconcile
 from backoffice.services.billing import numbering, payments
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
@@ -398,6 +400,7 @@ def remittances(session: Session, actor: Actor, *, year: int | None = None) -> l
             ChequeRemittance.cheque_count,
             ChequeRemittance.total_cents,
             StaffUser.full_name,
+            ChequeRemittance.bank_entry_id,
         )
         .join(ServiceBankAccount, ServiceBankAccount.id == ChequeRemittance.bank_account_id)
         .outerjoin(StaffUser, StaffUser.id == ChequeRemittance.created_by_id)
@@ -408,16 +411,10 @@ def remittances(session: Session, actor: Actor, *, year: int | None = None) -> l
             ChequeRemittance.deposited_on >= date(year, 1, 1),
             ChequeRemittance.deposited_on <= date(year, 12, 31),
         )
-    matched = matched_remittance_ids(session)
     return [
-        RemittanceRow(rid, number, day, label, count, total, creator or "", rid in matched)
-        for rid, number, day, label, count, total, creator in session.execute(statement)
+        RemittanceRow(rid, number, day, label, count, total, creator or "", entry is not None)
+        for rid, number, day, label, count, total, creator, entry in session.execute(statement)
     ]
-
-
-def matched_remittance_ids(session: Session) -> set[int]:
-    """The slips whose line on a statement was found (none before statements are read)."""
-    return set()
 
 
 def slip_document(session: Session, remittance_id: int) -> cheque_slip_pdf.SlipDocument:
@@ -472,3 +469,58 @@ def slip_pdf(session: Session, actor: Actor, remittance_id: int) -> bytes:
     identity = service_identity.load_for(session, service_identity.Purpose.LETTERS)
     document = slip_document(session, remittance_id)
     return cheque_slip_pdf.render(identity, document)
+
+
+# -- the slip's line on the statement ------------------------------------------------------------
+
+
+def match_slips(session: Session, actor: Actor, entries: Sequence[BankEntry]) -> int:
+    """The automatic rule of the import for cheque remittances: a credit of exactly a slip's
+    total that names the slip (``RC-2027-000001`` in its text), or else a cheque
+    remittance credited within ``reconcile.SLIP_DAYS`` of the only slip of that total
+    handed to the bank, is matched to the slip — nothing paid again (the cheques were
+    recorded with it). Returns how many entries were matched."""
+    candidates = [
+        entry
+        for entry in entries
+        if entry.amount_cents > 0 and entry.match_state == BankMatchState.UNMATCHED
+    ]
+    if not candidates:
+        return 0
+    open_slips: dict[int, list[tuple[int, str, date]]] = {}
+    for remittance_id, number, total, deposited_on in session.execute(
+        select(
+            ChequeRemittance.id,
+            ChequeRemittance.number,
+            ChequeRemittance.total_cents,
+            ChequeRemittance.deposited_on,
+        ).where(
+            ChequeRemittance.bank_entry_id.is_(None),
+            ChequeRemittance.total_cents.in_({entry.amount_cents for entry in candidates}),
+        )
+    ):
+        open_slips.setdefault(total, []).append((remittance_id, number, deposited_on))
+    matched = 0
+    taken: set[int] = set()
+    for entry in candidates:
+        slips = [slip for slip in open_slips.get(entry.amount_cents, []) if slip[0] not in taken]
+        chosen = _slip_of(entry, slips)
+        if chosen is not None:
+            reconcile.match_slip(session, actor, entry.id, chosen, rule=reconcile.SLIP)
+            taken.add(chosen)
+            matched += 1
+    return matched
+
+
+def _slip_of(entry: BankEntry, slips: list[tuple[int, str, date]]) -> int | None:
+    text = " ".join(filter(None, (entry.remittance, entry.bank_reference))).upper()
+    named = {f"RC-{year}-{number}" for year, number in reconcile.SLIP_NUMBER.findall(text)}
+    by_number = [slip for slip in slips if slip[1] in named]
+    if len(by_number) == 1:
+        return by_number[0][0]
+    if entry.kind != BankEntryKind.CHEQUE:
+        return None
+    recent = [
+        slip for slip in slips if 0 <= (entry.booked_on - slip[2]).days <= reconcile.SLIP_DAYS
+    ]
+    return recent[0][0] if len(recent) == 1 else None
