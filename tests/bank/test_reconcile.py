@@ -121,7 +121,7 @@ def test_an_entry_matched_whole_records_its_payment(
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "bank.match"))
         assert reconcile.entries(session, billing) == []
         [row] = reconcile.entries(session, billing, BankMatchState.MATCHED)
-        assert row.id == entry_id and row.note == "manual"
+        assert row.id == entry_id and row.rule == "manual"
     # Another workstation got there first: refused, nothing doubled.
     with pytest.raises(Conflict), database.transaction() as session:
         reconcile.match_entry(session, billing, entry_id, [Allocation(member_id, 42000)])

@@ -26,11 +26,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import String, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from backoffice import clock, references
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     ChequeRemittance,
@@ -61,21 +63,23 @@ SLIP_DAYS = 15  # a slip is credited within days of its deposit
 # -- what the screen shows -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EntryRow:
+class EntryRow(NamedTuple):
+    """One line of the screen (a tuple: the screen opens on thousands at once)."""
+
     id: int
     version: int
     booked_on: date
     value_on: date | None
     amount_cents: int  # signed: + received, - paid out
-    kind: BankEntryKind
-    state: BankMatchState
+    kind: str  # a BankEntryKind value
+    state: str  # a BankMatchState value
     counterparty_name: str
     counterparty_iban: str
     remittance: str
     creditor_reference: str
     bank_reference: str
-    note: str  # why ignored; the rule of a match
+    note: str  # why it was set aside
+    rule: str  # how it was matched: manual, cheques, or the import's rule
     member_code: str  # matched: whose
 
 
@@ -87,8 +91,12 @@ def entries(
     month: date | None = None,
 ) -> list[EntryRow]:
     """The entries in ``state`` (booked in ``month`` when given), the latest first. One
-    query of plain columns: the screen opens on thousands at once."""
+    query of plain columns, one tuple per row: the screen opens on thousands at once."""
     require(actor, Permission.BILLING_VIEW)
+
+    def text(column: Any) -> Any:
+        return func.coalesce(column, "")
+
     statement = (
         select(
             BankEntry.id,
@@ -96,15 +104,16 @@ def entries(
             BankEntry.booked_on,
             BankEntry.value_on,
             BankEntry.amount_cents,
-            BankEntry.kind,
-            BankEntry.match_state,
-            BankEntry.counterparty_name,
-            BankEntry.counterparty_iban,
-            BankEntry.remittance,
-            BankEntry.creditor_reference,
-            BankEntry.bank_reference,
-            func.coalesce(BankEntry.note, BankEntry.match_rule),
-            Member.member_code,
+            type_coerce(BankEntry.kind, String()),  # compared as the enums' values
+            type_coerce(BankEntry.match_state, String()),
+            text(BankEntry.counterparty_name),
+            text(BankEntry.counterparty_iban),
+            text(BankEntry.remittance),
+            text(BankEntry.creditor_reference),
+            text(BankEntry.bank_reference),
+            text(BankEntry.note),
+            text(BankEntry.match_rule),
+            text(Member.member_code),
         )
         .outerjoin(Member, Member.id == BankEntry.member_id)
         .where(BankEntry.match_state == state)
@@ -113,40 +122,8 @@ def entries(
     if month is not None:
         first, last = _month(month)
         statement = statement.where(BankEntry.booked_on >= first, BankEntry.booked_on <= last)
-    return [
-        EntryRow(
-            key,
-            version,
-            booked,
-            value,
-            cents,
-            kind,
-            state_,
-            name or "",
-            iban or "",
-            text or "",
-            reference or "",
-            bank_ref or "",
-            note or "",
-            code or "",
-        )
-        for (
-            key,
-            version,
-            booked,
-            value,
-            cents,
-            kind,
-            state_,
-            name,
-            iban,
-            text,
-            reference,
-            bank_ref,
-            note,
-            code,
-        ) in session.execute(statement)
-    ]
+    make = EntryRow._make
+    return [make(row) for row in session.execute(statement)]
 
 
 def _month(day: date) -> tuple[date, date]:
@@ -535,7 +512,7 @@ def _slips(session: Session, entry: BankEntry, text: str) -> list[Suggestion]:
             reasons.insert(0, tr("slip number {number} given", number=number))
         elif (entry.booked_on - deposited_on).days <= SLIP_DAYS:
             score = 75
-            reasons.append(tr("handed to the bank on {day}", day=deposited_on.strftime("%d/%m/%Y")))
+            reasons.append(tr("handed to the bank on {day}", day=format_day(deposited_on)))
         found.append(
             Suggestion(score, tuple(reasons), None, "", "", None, "", 0, remittance_id, number)
         )
