@@ -37,6 +37,7 @@ from backoffice.services.bank.reconcile import (
 )
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
+from backoffice.views.accounting.months import month_name
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, inform
@@ -47,24 +48,6 @@ from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 MONTHS_SHOWN = 13
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def month_label(month: date) -> str:
-    return f"{FRENCH_MONTHS[month.month - 1]} {month.year}"
 
 
 def entry_columns() -> list[Column[EntryRow]]:
@@ -155,7 +138,7 @@ class ReconcileTab(LiveTab):
         for back in range(MONTHS_SHOWN):
             year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
             day = date(year, month + 1, 1)
-            self.month.addItem(month_label(day), day.isoformat())
+            self.month.addItem(month_name(day), day.isoformat())
         self.state.currentIndexChanged.connect(lambda _i: self.reload())
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = SearchBox(tr("Payer, text, reference, amount…"))
@@ -238,7 +221,7 @@ class ReconcileTab(LiveTab):
             tr(
                 "{month}: {done} of {total} entries reconciled ({matched} matched, {amount}; "
                 "{returned} returns, {ignored} set aside) — {left} to reconcile, {left_amount}",
-                month=month_label(progress.month),
+                month=month_name(progress.month),
                 done=progress.done,
                 total=progress.total,
                 matched=progress.matched,
