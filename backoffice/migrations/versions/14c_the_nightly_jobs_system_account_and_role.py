@@ -5,7 +5,7 @@ staff account of their own, of role ``system`` (apply the changes due, print the
 convocations), which cannot log in: its password hash is not a hash.
 
 Revision ID: 14c
-Revises: 18
+Revises: 15b
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "14c"
-down_revision = "18"
+down_revision = "15b"
 branch_labels = None
 depends_on = None
 
