@@ -1,7 +1,7 @@
 """cheque remittance slips
 
 Revision ID: 15m
-Revises: 15b
+Revises: 14c
 Create Date: 2026-12-04 11:24:41.914915
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "15m"
-down_revision = "15b"
+down_revision = "14c"
 branch_labels = None
 depends_on = None
 
