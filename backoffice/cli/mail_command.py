@@ -4,9 +4,9 @@ job sends the queue with ``mail send``)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from backoffice.cli.common import EXIT_REFUSED, open_database
+from backoffice.cli.arguments import EXIT_REFUSED, acting, count_argument, print_error
+from backoffice.cli.common import open_database
 from backoffice.i18n import tr
 
 
@@ -17,8 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     send = commands.add_parser(
         "send", help=tr("send the queued messages that are due (scheduled job)")
     )
-    send.add_argument("--limit", type=int, metavar="N", help=tr("send at most N messages"))
-    _acting(send)
+    send.add_argument(
+        "--limit", type=count_argument, metavar="N", help=tr("send at most N messages")
+    )
+    acting(send, required=False)
     send.set_defaults(run=run_send)
 
     status = commands.add_parser("status", help=tr("count the outbox's messages by status"))
@@ -35,29 +37,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     configure.add_argument("--sender", required=True, metavar="ADDRESS")
     configure.add_argument("--sender-name", default="", metavar="NAME")
     configure.add_argument("--reply-to", default="", metavar="ADDRESS")
-    configure.add_argument("--per-minute", type=int, default=60, metavar="N")
-    _acting(configure)
+    configure.add_argument("--per-minute", type=count_argument, default=60, metavar="N")
+    acting(configure)
     configure.set_defaults(run=run_configure)
 
     trial = commands.add_parser("test", help=tr("send a test message through the settings"))
     trial.add_argument("--to", required=True, metavar="ADDRESS")
-    _acting(trial)
+    acting(trial)
     trial.set_defaults(run=run_test)
 
 
-def _acting(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
-    )
-
-
 def run_send(args: argparse.Namespace) -> int:
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.mail.sender import send_queued
 
     database = open_database(args)
-    with database.session() as session:
-        actor = actor_for_login(session, args.as_login)
+    actor = acting_actor(database, args)
     report = send_queued(database, actor, limit=args.limit)
     print(
         tr(
@@ -75,7 +70,7 @@ def run_send(args: argparse.Namespace) -> int:
             )
         )
     if report.stopped:
-        print(tr("Stopped: {reason}", reason=report.stopped), file=sys.stderr)
+        print_error(tr("Stopped: {reason}", reason=report.stopped))
         return EXIT_REFUSED
     return 0
 
@@ -94,7 +89,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_configure(args: argparse.Namespace) -> int:
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.mail import settings as smtp
 
     value = smtp.SmtpSettings(
@@ -108,8 +103,8 @@ def run_configure(args: argparse.Namespace) -> int:
         per_minute=args.per_minute,
     )
     database = open_database(args)
+    actor = acting_actor(database, args)
     with database.transaction() as session:
-        actor = actor_for_login(session, args.as_login)
         saved = smtp.save(session, actor, value)
     print(
         tr(
@@ -130,12 +125,12 @@ def run_configure(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.mail import settings as smtp
     from backoffice.services.mail.trial import send_trial
 
     database = open_database(args)
+    actor = acting_actor(database, args)
     with database.session() as session:
-        actor = actor_for_login(session, args.as_login)
         print(send_trial(session, actor, smtp.load(session), args.to))
     return 0

@@ -103,6 +103,9 @@ def _french_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
+
 def cli(database: Database, *args: str) -> int:
     url = database.url.render_as_string(hide_password=False)
     return main(["--database", url, "mail", *args])
@@ -150,6 +153,8 @@ def test_configure_status_and_send_from_the_command_line(
     assert cli(database, "send", "--as", "assistante-inconnue") == 1
     assert cli(database, "send", "--as", "medical_assistant") == 1
     assert "ne vous permet pas de gérer la boîte d'envoi" in capsys.readouterr().err
+    assert cli(database, "send") == 1  # the scheduled job: the system account may send
+    assert "refuse la connexion" in capsys.readouterr().err
     with database.session() as session:
         from backoffice.services.mail.outbox import counts
 
