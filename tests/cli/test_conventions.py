@@ -184,10 +184,13 @@ def test_progress_rewrites_its_line_on_a_terminal() -> None:
     assert stream.getvalue() == "\r[ 50%] moitié\x1b[K\r[100%] fini\x1b[K\n"
 
 
-def test_a_real_run_logs_plain_progress_lines(url: str) -> None:
-    result = run("--database", url, "changes", "apply-due")
-    assert result.returncode == 0
-    assert b"\x1b" not in result.stderr
+def test_a_real_run_logs_plain_progress_lines(url: str, staff_password: str) -> None:
+    result = run("--database", url, "accounting", "catch-up", "--as", "billing")
+    assert result.returncode == 0, result.stderr.decode()
+    progress = result.stderr.decode()
+    assert "[100%] " in progress
+    assert "\x1b" not in progress and "\r" not in progress
+    assert "écritures passées" in result.stdout.decode()  # the result, on stdout
 
 
 def test_a_pipe_closed_early_stops_quietly(tmp_path: Path) -> None:
