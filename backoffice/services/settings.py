@@ -91,6 +91,16 @@ KEYS: dict[str, SettingKey] = {
             "récente majoré de 10 points",
             "Late payment interest mention printed on invoices.",
         ),
+        SettingKey(
+            "einvoicing.vat_exemption_reason",
+            "",
+            "Why invoices at a VAT rate of 0 % bear no VAT (printed in the Factur-X).",
+        ),
+        SettingKey(
+            "einvoicing.outbox",
+            "",
+            "Folder the Factur-X files are written to for the approved platform.",
+        ),
         SettingKey("sepa.prenotification_days", 14, "Minimum notice before a direct debit."),
         SettingKey("sepa.schema", "pain.008.001.08", "pain.008 version sent to the bank."),
         SettingKey(

@@ -1,0 +1,101 @@
+"""``backoffice einvoice export (--invoice NUMBER | --year Y) --out PATH [--as LOGIN]`` and
+``backoffice einvoice statuses FILE --as LOGIN``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from backoffice.cli.common import EXIT_REFUSED, open_database, print_progress
+from backoffice.i18n import tr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    einvoice = subparsers.add_parser(
+        "einvoice", help=tr("electronic invoices (Factur-X) and the approved platform")
+    )
+    commands = einvoice.add_subparsers(dest="einvoice_command", metavar="ACTION", required=True)
+    export = commands.add_parser(
+        "export",
+        help=tr("write Factur-X PDFs: one invoice into a file, or a year's into a folder"),
+    )
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--invoice", metavar="NUMBER", help=tr("one invoice or credit note"))
+    which.add_argument(
+        "--year", type=int, metavar="Y", help=tr("the invoices of a year and their credit notes")
+    )
+    export.add_argument("--out", required=True, metavar="PATH", type=Path)
+    export.add_argument(
+        "--as", dest="as_login", metavar="LOGIN", help=tr("staff login acting (default: read-only)")
+    )
+    export.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    export.set_defaults(run=run_export)
+
+
+def _actor(session, login: str | None):
+    from backoffice.cli.billing_command import command_line_reader
+    from backoffice.services.actors import actor_for_login
+
+    return actor_for_login(session, login) if login else command_line_reader()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from backoffice.services.einvoicing import facturx
+    from backoffice.services.progress import Progress
+
+    database = open_database(args)
+    with database.session() as session:
+        actor = _actor(session, args.as_login)
+        if args.invoice is not None:
+            return _export_one(session, actor, args.invoice, args.out)
+        invoice_ids = facturx.invoice_ids_of_year(session, args.year)
+        note_ids = facturx.credit_note_ids_of_year(session, args.year)
+        if not invoice_ids:
+            print(tr("There is no invoice of {year}.", year=args.year), file=sys.stderr)
+            return EXIT_REFUSED
+        if args.out.exists() and not args.out.is_dir():
+            print(tr("{path} is a file: give a folder for a year.", path=args.out), file=sys.stderr)
+            return EXIT_REFUSED
+        progress = Progress(
+            None if args.quiet else lambda done, total, text: print_progress(done / total, text)
+        )
+        outcome = facturx.export_folder(
+            session, actor, invoice_ids, args.out, credit_note_ids=note_ids, progress=progress
+        )
+    for _number, reason in outcome.refused:
+        print(reason, file=sys.stderr)
+    print(
+        tr(
+            "{passed} Factur-X passed validation and were written to {folder}; {refused} refused.",
+            passed=outcome.passed,
+            folder=args.out,
+            refused=len(outcome.refused),
+        )
+    )
+    return EXIT_REFUSED if outcome.refused else 0
+
+
+def _export_one(session, actor, number: str, out: Path) -> int:
+    from sqlalchemy import select
+
+    from backoffice.models import CreditNote, Invoice
+    from backoffice.services.einvoicing import facturx
+
+    if out.is_dir():
+        out = out / f"{number}.pdf"
+    invoice_id = session.scalar(select(Invoice.id).where(Invoice.number == number))
+    if invoice_id is not None:
+        made = facturx.invoice_facturx(session, actor, invoice_id)
+    else:
+        note_id = session.scalar(select(CreditNote.id).where(CreditNote.number == number))
+        if note_id is None:
+            print(
+                tr("There is no invoice nor credit note numbered {number}.", number=number),
+                file=sys.stderr,
+            )
+            return EXIT_REFUSED
+        made = facturx.credit_note_facturx(session, actor, note_id)
+    facturx.write_whole(out, made.content)
+    print(tr("1 Factur-X passed validation and was written to {file}.", file=out))
+    return 0
