@@ -31,6 +31,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     export.add_argument("--quiet", action="store_true", help=tr("no progress output"))
     export.set_defaults(run=run_export)
+    statuses = commands.add_parser(
+        "statuses", help=tr("record a status file of the platform (CSV or JSON, CDV 200–213)")
+    )
+    statuses.add_argument("file", metavar="FILE", type=Path)
+    statuses.add_argument(
+        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
+    )
+    statuses.set_defaults(run=run_statuses)
+    deposit = commands.add_parser(
+        "deposit",
+        help=tr("write the Factur-X of the documents not deposited yet to the platform's outbox"),
+    )
+    deposit.add_argument(
+        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
+    )
+    deposit.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    deposit.set_defaults(run=run_deposit)
+    collections = commands.add_parser(
+        "collections",
+        help=tr("report the payments recorded on deposited invoices (status 212) to the platform"),
+    )
+    collections.add_argument(
+        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
+    )
+    collections.set_defaults(run=run_collections)
 
 
 def _actor(session, login: str | None):
@@ -98,4 +123,86 @@ def _export_one(session, actor, number: str, out: Path) -> int:
         made = facturx.credit_note_facturx(session, actor, note_id)
     facturx.write_whole(out, made.content)
     print(tr("1 Factur-X passed validation and was written to {file}.", file=out))
+    return 0
+
+
+def run_statuses(args: argparse.Namespace) -> int:
+    from backoffice.services.einvoicing import platform
+
+    try:
+        content = args.file.read_bytes()
+    except OSError as error:
+        print(
+            tr("Cannot read {file}: {error}", file=args.file, error=error.strerror), file=sys.stderr
+        )
+        return EXIT_REFUSED
+    database = open_database(args)
+    with database.transaction() as session:
+        actor = _actor(session, args.as_login)
+        outcome = platform.record_statuses(session, actor, args.file.name, content)
+    print(
+        tr(
+            "{recorded} statuses recorded, {already} already known; {tasks} rejections to handle.",
+            recorded=outcome.recorded,
+            already=outcome.already,
+            tasks=len(outcome.tasks),
+        )
+    )
+    for number in outcome.tasks:
+        print(tr("Rejected or refused: {number}", number=number))
+    return 0
+
+
+def run_deposit(args: argparse.Namespace) -> int:
+    from backoffice.services.einvoicing import platform, queries
+    from backoffice.services.progress import Progress
+
+    database = open_database(args)
+    with database.transaction() as session:
+        actor = _actor(session, args.as_login)
+        rows = [row for row in queries.waiting(session, actor) if row.einvoice_id is None]
+        progress = Progress(
+            None if args.quiet else lambda done, total, text: print_progress(done / total, text)
+        )
+        outcome = platform.deposit(
+            session,
+            actor,
+            [row.invoice_id for row in rows if row.invoice_id],
+            [row.credit_note_id for row in rows if row.credit_note_id],
+            progress=progress,
+        )
+    for _number, reason in outcome.refused:
+        print(reason, file=sys.stderr)
+    for number, reason in outcome.held:
+        print(tr("Held back: {number} ({reason})", number=number, reason=reason))
+    print(
+        tr(
+            "{deposited} deposited, {held} held back, {refused} refused.",
+            deposited=len(outcome.deposited),
+            held=len(outcome.held),
+            refused=len(outcome.refused),
+        )
+    )
+    return EXIT_REFUSED if outcome.refused else 0
+
+
+def run_collections(args: argparse.Namespace) -> int:
+    from backoffice.reports.billing.formats import eur
+    from backoffice.services.einvoicing import platform
+
+    database = open_database(args)
+    with database.transaction() as session:
+        actor = _actor(session, args.as_login)
+        report = platform.report_collections(session, actor)
+    if report.file is None:
+        print(tr("No payment to report."))
+    else:
+        print(
+            tr(
+                "{count} payments ({amount}) reported in {file}.",
+                count=report.count,
+                amount=eur(report.amount_cents),
+                file=report.file,
+            )
+        )
     return 0

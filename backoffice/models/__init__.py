@@ -51,6 +51,7 @@ from backoffice.models.change_requests import (
 )
 from backoffice.models.declarations import DeclarationSource, WorkforceDeclaration
 from backoffice.models.documents import Document, DocumentTheme
+from backoffice.models.einvoicing import EInvoice, EInvoiceEvent
 from backoffice.models.employees import (
     Employee,
     EmployeeOrigin,
@@ -115,6 +116,8 @@ __all__ = [
     "DeclarationSource",
     "Document",
     "DocumentTheme",
+    "EInvoice",
+    "EInvoiceEvent",
     "Employee",
     "EmployeeOrigin",
     "EmployeeRiskFactor",

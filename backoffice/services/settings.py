@@ -97,6 +97,11 @@ KEYS: dict[str, SettingKey] = {
             "Why invoices at a VAT rate of 0 % bear no VAT (printed in the Factur-X).",
         ),
         SettingKey(
+            "einvoicing.start_on",
+            "2026-09-01",
+            "Invoices issued from this day on go to the e-invoicing platform.",
+        ),
+        SettingKey(
             "einvoicing.outbox",
             "",
             "Folder the Factur-X files are written to for the approved platform.",

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from backoffice.cli.main import main
 from backoffice.db import Database
-from backoffice.models import Invoice, Member, Role
+from backoffice.models import Invoice, Member, Role, Setting
 from tests import factories
 from tests.billing.builders import declare
 from tests.einvoicing.en16931 import fatal_rules
@@ -114,3 +114,28 @@ def test_refusals(url: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> No
     assert "Aucune facture ni aucun avoir ne porte le numéro FA-1999-1." in capsys.readouterr().err
     assert main(["--database", url, "einvoice", "export", "--year", "1999", "--out", str(out)]) == 1
     assert not out.exists()
+
+
+def test_deposit_then_statuses_then_collections(
+    url: str, sqlite_database: Database, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    with sqlite_database.transaction() as session:
+        session.add(Setting(key="einvoicing.outbox", value=str(outbox)))
+    assert main(["--database", url, "einvoice", "deposit", "--as", "compta", "--quiet"]) == 0
+    assert "2 déposés, 0 retenus, 0 refusés." in capsys.readouterr().out
+    statuses = tmp_path / "statuts.csv"
+    statuses.write_text(
+        "numero;statut;date;motif\nFA-2027-000001;213;2027-02-11;Destinataire inconnu\n",
+        encoding="utf-8",
+    )
+    assert main(["--database", url, "einvoice", "statuses", str(statuses), "--as", "compta"]) == 0
+    out = capsys.readouterr().out
+    assert "1 statuts enregistrés, 0 déjà connus ; 1 rejets à traiter." in out
+    assert "Rejetée ou refusée : FA-2027-000001" in out
+    statuses.write_text("numero;statut;date\nFA-2030-000009;202;2027-02-11\n", encoding="utf-8")
+    assert main(["--database", url, "einvoice", "statuses", str(statuses), "--as", "compta"]) == 1
+    assert "FA-2030-000009 n'est pas un document déposé" in capsys.readouterr().err
+    assert main(["--database", url, "einvoice", "collections", "--as", "compta"]) == 0
+    assert "Aucun paiement à transmettre." in capsys.readouterr().out
