@@ -20,6 +20,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views.accounting.collection_charts import CollectionTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
+from backoffice.views.billing.einvoicing_tab import EInvoicingTab
 from backoffice.views.billing.invoices_tab import InvoicesTab
 from backoffice.views.billing.overdue_tab import OverdueTab
 from backoffice.views.billing.tariffs_tab import TariffsTab
@@ -45,6 +46,9 @@ class BillingPage(TabbedPage):
             self.tabs.add(key, tab, title)
         self.collection = CollectionTab(context)
         self.tabs.add("collection", self.collection, trc("money collected", "Collection"))
+        self.einvoicing = EInvoicingTab(context)
+        self.tabs.add("einvoicing", self.einvoicing, tr("E-invoicing"))
+        self.einvoicing.open_invoice.connect(self.show_invoice)
         if context.allows(Permission.SEPA_MANAGE):
             self.sepa = SepaPanel(context)
             self.tabs.add("sepa", self.sepa, tr("Direct debits"))
@@ -54,7 +58,8 @@ class BillingPage(TabbedPage):
         return self.tabs.currentWidget()
 
     def open(self, options: dict[str, Any]) -> None:
-        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection or sepa (with the
+        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection, einvoicing or
+        sepa (with the
         direct-debit panel's ``sepa_tab`` and ``date`` YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))
