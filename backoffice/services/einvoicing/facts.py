@@ -46,6 +46,7 @@ KIND_CODES = {  # BT-155 of a line without a follow-up category
     InvoiceKind.JOINING_FEE: "ADHESION",
     InvoiceKind.QUARTERLY: "MINIMUM",
     InvoiceKind.NO_SHOW: "ABSENCE",
+    InvoiceKind.RETURN_FEE: "FRAIS-REJET",
 }
 DISCOUNT_REASON = "Remise prélèvement SEPA"
 CATEGORY_NOTE = (
@@ -248,7 +249,7 @@ def invoice_facts(
         lines = tuple(
             cii.Line(
                 str(position),
-                code or KIND_CODES[invoice.kind],
+                code or KIND_CODES.get(invoice.kind, "AUTRE"),
                 line.label,
                 line.quantity,
                 line.unit_price_cents,
