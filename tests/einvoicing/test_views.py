@@ -15,11 +15,11 @@ from backoffice.models import Role, Setting
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.actors import actor_of
-from backoffice.views.billing import einvoicing_tab, invoices_tab
+from backoffice.views.billing import campaign_tab, einvoicing_tab, invoices_tab
 from backoffice.views.billing.page import BillingPage
 from backoffice.views.widgets import files
 from tests import factories
-from tests.billing.builders import billed_member
+from tests.billing.builders import billed_member, declare
 
 pytestmark = pytest.mark.gui
 
@@ -121,3 +121,28 @@ def test_deposit_statuses_and_the_invoice_detail(
     finished(qtbot, context)
     qtbot.waitUntil(lambda: tab.rejected.rowCount() == 0, timeout=10000)
     assert invoices_tab  # the tab module the action lives in
+
+
+def test_the_campaign_deposits_the_factur_x_it_just_issued(
+    context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    with context.database.transaction() as session:
+        session.add(Setting(key="einvoicing.outbox", value=str(outbox)))
+        factories.tariff(session, 2027)
+        for headcount in (3, 8):
+            declare(session, factories.member(session), 2027, headcount)
+    asked: list[str] = []
+    told: list[str] = []
+    monkeypatch.setattr(campaign_tab, "confirm", lambda _p, title, *_r: asked.append(title) or True)
+    monkeypatch.setattr(einvoicing_tab, "inform", lambda _view, _title, text: told.append(text))
+    page.open({"tab": "campaign"})
+    page.campaign.year.setValue(2027)
+    page.campaign.run_preview()
+    qtbot.waitUntil(lambda: page.campaign.planned.rowCount() == 2, timeout=10000)
+    page.campaign.issue()
+    qtbot.waitUntil(lambda: len(list(outbox.iterdir())) == 2, timeout=30000)
+    finished(qtbot, context)
+    assert asked == ["Émettre la campagne 2027", "Campagne émise"]
+    assert told == ["2 déposés, 0 retenus, 0 refusés."]

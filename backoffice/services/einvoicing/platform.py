@@ -97,6 +97,11 @@ class OutboxFolder:
         return path
 
 
+def has_outbox(session: Session) -> bool:
+    """Whether the platform's outbox is set (the campaign then offers to deposit)."""
+    return bool(str(settings.get(session, "einvoicing.outbox") or "").strip())
+
+
 def configured_outbox(session: Session) -> OutboxFolder:
     """The outbox of the settings, refused when it is not set or not a folder."""
     text = str(settings.get(session, "einvoicing.outbox") or "").strip()

@@ -269,12 +269,15 @@ class CampaignTab(LiveTab):
             return
         actor, year = self.context.actor, result.year
         self.write(
-            lambda session, progress: campaign_issue.issue(session, actor, year, progress),
+            lambda session, progress: (
+                campaign_issue.issue(session, actor, year, progress),
+                platform.has_outbox(session),
+            ),
             tr("Issuing the campaign {year}…", year=year),
             feedback=Feedback.CANCELLABLE,
-        ).success(self._issued).run()
+        ).success(lambda result: self._issued(*result)).run()
 
-    def _issued(self, outcome: CampaignOutcome) -> None:
+    def _issued(self, outcome: CampaignOutcome, platform_ready: bool = False) -> None:
         self._clear_preview("")
         self.load_runs()
         if outcome.invoice_count == 0:
@@ -290,7 +293,7 @@ class CampaignTab(LiveTab):
         self.summary.setText(message)
         if outcome.campaign_id is None:
             return
-        if confirm(
+        if platform_ready and confirm(
             self,
             tr("Campaign issued"),
             message + "\n\n" + tr("Produce their Factur-X for the e-invoicing platform now?"),
