@@ -15,6 +15,8 @@ from tests import factories
 from tests.billing.builders import declare
 from tests.einvoicing.en16931 import fatal_rules
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
 
 @pytest.fixture
 def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:

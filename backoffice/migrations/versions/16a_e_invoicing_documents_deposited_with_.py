@@ -1,7 +1,7 @@
 """E-invoicing: documents deposited with the platform and their lifecycle statuses
 
 Revision ID: 16a
-Revises: 15b
+Revises: 14c
 Create Date: 2026-12-04 11:42:52.918197
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "16a"
-down_revision = "15b"
+down_revision = "14c"
 branch_labels = None
 depends_on = None
 
