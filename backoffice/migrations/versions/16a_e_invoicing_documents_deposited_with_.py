@@ -1,7 +1,7 @@
 """E-invoicing: documents deposited with the platform and their lifecycle statuses
 
 Revision ID: 16a
-Revises: 14c
+Revises: 15n
 Create Date: 2026-12-04 11:42:52.918197
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "16a"
-down_revision = "14c"
+down_revision = "15n"
 branch_labels = None
 depends_on = None
 

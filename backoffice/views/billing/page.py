@@ -18,6 +18,8 @@ from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
 from backoffice.views.accounting.collection_charts import CollectionTab
+from backoffice.views.bank.cheques_tab import ChequesTab
+from backoffice.views.bank.reconcile_tab import ReconcileTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
 from backoffice.views.billing.einvoicing_tab import EInvoicingTab
@@ -46,6 +48,10 @@ class BillingPage(TabbedPage):
             self.tabs.add(key, tab, title)
         self.collection = CollectionTab(context)
         self.tabs.add("collection", self.collection, trc("money collected", "Collection"))
+        self.reconcile = ReconcileTab(context)
+        self.tabs.add("reconcile", self.reconcile, tr("Reconciliation"))
+        self.cheques = ChequesTab(context)
+        self.tabs.add("cheques", self.cheques, tr("Cheques"))
         self.einvoicing = EInvoicingTab(context)
         self.tabs.add("einvoicing", self.einvoicing, tr("E-invoicing"))
         self.einvoicing.open_invoice.connect(self.show_invoice)
@@ -58,9 +64,9 @@ class BillingPage(TabbedPage):
         return self.tabs.currentWidget()
 
     def open(self, options: dict[str, Any]) -> None:
-        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection, einvoicing or
-        sepa (with the
-        direct-debit panel's ``sepa_tab`` and ``date`` YYYY-MM-DD); ``invoice``: a number."""
+        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection,
+        reconcile, cheques, einvoicing or sepa (with the direct-debit panel's ``sepa_tab``
+        and ``date`` YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))
         else:
