@@ -107,7 +107,7 @@ def _like_token(token: str) -> str:
 
 
 def search_member_ids(session: Session, actor: Actor, query: MemberQuery) -> list[int]:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     statement = select(Member.id)
     for token in fold(query.text).split():
         statement = statement.where(Member.search_text.like(_like_token(token), escape="\\"))
@@ -148,7 +148,7 @@ class MemberRow:
 def member_rows(session: Session, actor: Actor, ids: list[int]) -> list[MemberRow]:
     """The rows of ``ids`` (a page of the list), in the same order, in one query: each row's
     employee count, mandate and overdue flag are correlated subqueries on indexed keys."""
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     if not ids:
         return []
     employees = active_employees()
@@ -231,7 +231,7 @@ class MemberDetail:
 
 
 def member_detail(session: Session, actor: Actor, member_id: int) -> MemberDetail:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     return _detail(session, _member(session, member_id))
 
 
@@ -291,7 +291,7 @@ def update_member(
 ) -> MemberDetail:
     """Save a staff edit of the record (greyed portal fields included). Refused whole when
     a value is invalid, or when someone else changed the record since ``expected_version``."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     member = _member(session, member_id)
     if member.version != expected_version:
         raise MemberConflict(_detail(session, member))
@@ -383,7 +383,7 @@ def employee_state(hired_on: date, exited_on: date | None, today: date) -> Emplo
 
 
 def member_employees(session: Session, actor: Actor, member_id: int) -> list[EmployeeRow]:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     today = clock.today()
     columns = (
         Employee.id,
@@ -454,7 +454,7 @@ def member_history(
 ) -> list[HistoryRow]:
     """The member's history, newest first; ``actor`` is the staff member's name when a
     staff member acted (else the recorded label: ``portal:LOGIN``, ``system``)."""
-    require(actor, Permission.AUDIT_VIEW)
+    require(session, actor, Permission.AUDIT_VIEW)
     events = session.execute(
         select(AuditEvent, StaffUser.full_name)
         .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)

@@ -156,7 +156,7 @@ def _by_member(owed: Select, on: date) -> Select:
 def aged_balance(session: Session, actor: Actor, on: date | None = None) -> AgedBalance:
     """The aged balance at ``on`` (today by default), one row per member owing something,
     the largest overdue first."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     return compute(session, on)
 
 

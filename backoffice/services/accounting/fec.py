@@ -142,7 +142,7 @@ def export_fec(
     progress: Progress | None = None,
 ) -> FecOutcome:
     """Write the FEC of ``fiscal_year`` into ``folder``; returns its name and totals."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     progress = progress or silent()
     if not folder.is_dir():
         raise ValidationFailed.single(

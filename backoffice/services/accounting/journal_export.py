@@ -136,7 +136,7 @@ def export_journal(
     progress: Progress | None = None,
 ) -> JournalExportOutcome:
     """Write the journal of ``date_from``–``date_to`` to ``path`` (``.csv`` or ``.xlsx``)."""
-    require(actor, Permission.ACCOUNTING_MANAGE)
+    require(session, actor, Permission.ACCOUNTING_MANAGE)
     progress = progress or silent()
     check_period(date_from, date_to, path)
     take_from(session, "journal-exports", 1)  # one export at a time

@@ -139,7 +139,7 @@ def _receipts(session: Session, fiscal_year: int) -> dict[date, int]:
 
 def vat_on_receipts(session: Session, actor: Actor, fiscal_year: int) -> VatReport:
     """The twelve months of ``fiscal_year`` (the months with nothing show zeros)."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     account = chart.load(session).account("vat_collected").number
     moved = _vat_moved(session, fiscal_year)
     journal = _journal_vat(session, fiscal_year, account)

@@ -184,7 +184,7 @@ def print_convocations(
 
     ``actor`` None is the system (a batch job run on the server, recorded as such)."""
     if actor is not None:
-        require(actor, Permission.APPOINTMENTS_MANAGE)
+        require(session, actor, Permission.APPOINTMENTS_MANAGE)
     rows = _selected(session, selection)
     identity = identity_service.load_for(session, Purpose.LETTERS)
     texts = settings_service.get(session, "convocation.texts")

@@ -157,7 +157,7 @@ def _address(invoice: Invoice) -> tuple[str, ...]:
 
 
 def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if session.get(Invoice, invoice_id) is None:
         raise NotFound(tr("This invoice no longer exists."))
     [document] = invoice_documents(session, [invoice_id])
@@ -170,7 +170,7 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
 
 
 def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> bytes:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     note = session.get(CreditNote, credit_note_id)
     if note is None:
         raise NotFound(tr("This credit note no longer exists."))
@@ -201,7 +201,7 @@ def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> byte
 
 
 def campaign_invoice_ids(session: Session, actor: Actor, campaign_id: int) -> list[int]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return list(
         session.scalars(
             select(Invoice.id).where(Invoice.campaign_id == campaign_id).order_by(Invoice.number)
@@ -225,7 +225,7 @@ def write_invoice_pdfs(
 ) -> list[Path]:
     """All the invoices into ``target`` (a file), or one file each into ``target`` (a
     folder, files named after the invoice numbers). Returns the files written."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if not invoice_ids:
         raise ValidationFailed.single("invoices", tr("No invoice to print."))
     progress = progress or silent()

@@ -127,7 +127,7 @@ def due_request_ids(session: Session) -> list[int]:
 def apply_due(session: Session, actor: Doer, progress: Progress | None = None) -> ApplyReport:
     """Apply every approved change whose effective date has come (the nightly job)."""
     if actor is not None:
-        require(actor, Permission.CHANGES_REVIEW)
+        require(session, actor, Permission.CHANGES_REVIEW)
     return apply_requests(session, actor, due_request_ids(session), progress)
 
 

@@ -206,7 +206,7 @@ def create_mandate(
     ``permission`` lets the review of a portal opt-in (``changes.review``) create it.
     ``debtor`` defaults to the member's legal name and address.
     """
-    require(actor, permission)
+    require(session, actor, permission)
     check_bank_details(iban, bic)
     member = session.get(Member, member_id)
     if member is None:
@@ -301,7 +301,7 @@ def revoke_mandate(
     expected_version: int | None = None,
 ) -> MandateInfo:
     """The member withdrew its mandate (letter, portal, closed account...)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     errors = []
     if revoked_on > clock.today():
         errors.append(
@@ -346,7 +346,7 @@ def revoke_mandate(
 
 def lapse_mandates(session: Session, actor: Actor) -> list[MandateInfo]:
     """Mark lapsed the active mandates unused for 36 months (as of today)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     today = clock.today()
     # A coarse bound in SQL (a few days of margin for month ends), the exact rule below.
     last_use = func.coalesce(SepaMandate.last_collected_on, SepaMandate.signed_on)
