@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from backoffice import config
+from backoffice import config, passwords
 from backoffice.db import Database, DatabaseProblem, SchemaOutdated
 from backoffice.i18n import set_language, tr
 from backoffice.ops.blocking import call_in_background
@@ -214,7 +214,7 @@ def self_check() -> int:
         database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}")
         with database.transaction() as session:
             actor = staff.create_first_administrator(
-                session, "verification", "Vérification", "verification-2026"
+                session, "verification", "Vérification", passwords.temporary_password()
             )
         context = AppContext(database, actor)
         from backoffice.views.main_window import MainWindow
