@@ -99,10 +99,10 @@ def run_reset(args: argparse.Namespace) -> int:
 
 
 def write_letter(path: Path, content: bytes) -> None:
-    from backoffice.private_files import write_private
+    from backoffice.private_files import write_whole
 
     try:
-        write_private(path, content)  # it holds a password: its owner only reads it
+        write_whole(path, content)  # it holds a password: its owner only reads it
     except OSError as error:
         raise _letter_refused(
             tr("{path} cannot be written ({reason}).", path=path, reason=error.strerror)

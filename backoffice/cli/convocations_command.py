@@ -54,6 +54,7 @@ def run_print(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from backoffice.models import VisitCentre
+    from backoffice.private_files import write_whole
     from backoffice.services.actors import actor_for_login
     from backoffice.services.appointments.convocations import (
         ConvocationSelection,
@@ -81,7 +82,7 @@ def run_print(args: argparse.Namespace) -> int:
             session, actor, ConvocationSelection(day=day, centre_id=centre_id), Progress(report)
         )
         try:  # inside the transaction: a file not written records no printing
-            Path(args.out).write_bytes(batch.pdf)
+            write_whole(Path(args.out), batch.pdf)
         except OSError as error:
             raise ServiceError(
                 tr("The file {path} cannot be written: {reason}", path=args.out, reason=error)

@@ -17,6 +17,9 @@ from backoffice.cli.common import open_database, print_progress
 from backoffice.i18n import tr
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from backoffice.services.permissions import Actor
     from backoffice.services.progress import Progress
     from backoffice.services.sepa.prenotifications import PrenotificationBatch
     from backoffice.services.sepa.selection import CollectionReview
@@ -151,6 +154,7 @@ def _writable_target(path: Path) -> Path:
 
 def run_export(args: argparse.Namespace) -> int:
     from backoffice.money import format_eur
+    from backoffice.private_files import write_whole
     from backoffice.services.actors import actor_for_login
     from backoffice.services.sepa import collections, selection
 
@@ -159,6 +163,8 @@ def run_export(args: argparse.Namespace) -> int:
     partial = _writable_target(out)
     with database.session() as session:
         actor = actor_for_login(session, args.as_login)
+        if partial.exists() and _finish_interrupted(session, actor, out, partial):
+            return 0
         review = selection.review_collection(
             session,
             actor,
@@ -170,8 +176,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     try:
-        # The file is written before the commit and renamed after it: a failed export
-        # leaves no file, and a committed one always has its file.
+        # The file is written (owner-only) before the commit and renamed after it: a
+        # failed export leaves no file, and a committed one always has its file.
         with database.transaction() as session:
             outcome = collections.export_collection(
                 session,
@@ -182,10 +188,13 @@ def run_export(args: argparse.Namespace) -> int:
                 file_name=out.name,
                 progress=_progress(args),
             )
-            partial.write_bytes(outcome.xml)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+            write_whole(partial, outcome.xml)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # not committed: nothing was debited
+        raise
+    # Committed: should the renaming fail or the process die first, the partial file stays
+    # for the next run, which finishes it from the database.
+    os.replace(partial, out)
     print(
         tr(
             "{path}: {count} debits, {total}, message {message_id} ({schema}), validated "
@@ -200,7 +209,33 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _finish_interrupted(session: Session, actor: Actor, out: Path, partial: Path) -> bool:
+    """A partial file left by an earlier export. Committed, its file is written again
+    from the database (never lost with the partial): True. Not committed, it is dropped
+    and the export goes on: False."""
+    from backoffice.private_files import write_whole
+    from backoffice.services.sepa import queries
+
+    collection_id = queries.committed_file(session, actor, out.name, partial.read_bytes())
+    if collection_id is None:
+        partial.unlink()
+        return False
+    _name, xml = queries.collection_file(session, actor, collection_id)
+    write_whole(out, xml)
+    partial.unlink()
+    print(
+        tr(
+            "The export of file n° {number} was interrupted after it was saved: {path} was "
+            "written again from the database. Run the command again for any other debit.",
+            number=collection_id,
+            path=out,
+        )
+    )
+    return True
+
+
 def run_prenotify(args: argparse.Namespace) -> int:
+    from backoffice.private_files import write_whole
     from backoffice.services.actors import actor_for_login
     from backoffice.services.sepa import prenotifications
 
@@ -220,9 +255,9 @@ def run_prenotify(args: argparse.Namespace) -> int:
         )
         _refuse_lost_notices(batch, args.letters, emails_folder)
         if batch.letters:
-            Path(args.letters).write_bytes(prenotifications.letters_pdf(session, batch.letters))
+            write_whole(Path(args.letters), prenotifications.letters_pdf(session, batch.letters))
         for name, content in prenotifications.email_files(session, batch.emails):
-            (emails_folder / name).write_bytes(content)  # type: ignore[operator]
+            write_whole(emails_folder / name, content)  # type: ignore[operator]
     print(
         tr(
             "{count} members pre-notified for {day}: {letters} letters, {emails} emails; "

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from backoffice.i18n import tr
 from backoffice.models import EntrySource, JournalEntry, JournalLine, LineKind, Payment
 from backoffice.money import format_rate
-from backoffice.reports.accounting.output import atomic_output
+from backoffice.private_files import whole_file
 from backoffice.reports.accounting.vat_file import VatLine, write_vat
 from backoffice.services.accounting import chart
 from backoffice.services.errors import ServiceError, ValidationFailed
@@ -194,7 +194,7 @@ def export_vat(session: Session, actor: Actor, fiscal_year: int, path: Path) -> 
         report.total("difference_cents"),
     )
     try:
-        with atomic_output(path) as handle:
+        with whole_file(path) as handle:
             write_vat(handle, fiscal_year, _lines(report), totals)
     except OSError as error:
         raise ServiceError(

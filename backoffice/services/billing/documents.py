@@ -24,6 +24,7 @@ from backoffice.models import (
     Member,
     SepaMandate,
 )
+from backoffice.private_files import write_whole
 from backoffice.reports.billing import documents as batch
 from backoffice.reports.billing.documents import PaymentDetails
 from backoffice.reports.billing.invoice_pdf import (
@@ -246,16 +247,17 @@ def write_invoice_pdfs(
             (invoice_story(document, payment) for document in documents),
             step,
         )
-        target.write_bytes(content)
+        write_whole(target, content)
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for index, document in enumerate(documents):
         path = target / f"{document.number}.pdf"
-        path.write_bytes(
+        write_whole(
+            path,
             batch.render_one(
                 service, f"Facture {document.number}", invoice_story(document, payment)
-            )
+            ),
         )
         written.append(path)
         step(index)

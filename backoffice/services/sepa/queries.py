@@ -262,6 +262,19 @@ def collection_file(session: Session, actor: Actor, collection_id: int) -> tuple
     return row.file_name, row.xml
 
 
+def committed_file(session: Session, actor: Actor, file_name: str, partial: bytes) -> int | None:
+    """The collection whose file ``partial`` is, when it was committed (the partial file
+    of an export interrupted between its commit and its renaming), else None: that
+    export was rolled back, nothing was debited."""
+    require(session, actor, Permission.SEPA_MANAGE)
+    candidates = session.execute(
+        select(SepaCollection.id, SepaCollection.xml)
+        .where(SepaCollection.file_name == file_name)
+        .order_by(SepaCollection.id.desc())
+    )
+    return next((row.id for row in candidates if row.xml == partial), None)
+
+
 @dataclass(frozen=True)
 class DebitRow:
     """A debit of a file, or an instalment collected (for the returns)."""

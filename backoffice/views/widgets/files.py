@@ -2,14 +2,12 @@
 
 ``save_as(self, title, "relance.pdf", PDF, produce, kind="reminders")`` asks where (in the
 folder used last time for that kind of file), produces the bytes in the background, writes
-them whole (a temporary name in the same folder, then renamed; owner-only when
-``private``), then says where. Folders are remembered per ``kind``.
+them whole and owner-only (``private_files.write_whole``: a temporary name in the same
+folder, then renamed), then says where. Folders are remembered per ``kind``.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
+from backoffice.private_files import write_whole
 from backoffice.views.widgets import operations
 from backoffice.views.widgets.dialogs import inform
 
@@ -65,20 +64,6 @@ def ask_folder(parent: QWidget | None, title: str, kind: str) -> Path | None:
     return Path(chosen)
 
 
-def write_whole(path: Path, content: bytes, *, private: bool = False) -> None:
-    """Write ``content`` under a temporary name in the same folder, then rename it: a
-    reader never sees half a file, a failure leaves the old one. ``private``: mode 0600."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o600 if private else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def save_as(
     view: QWidget,
     title: str,
@@ -87,7 +72,7 @@ def save_as(
     produce: Callable[[Session], bytes],
     *,
     kind: str,
-    private: bool = False,
+    private: bool = True,
     done: Callable[[Path, bytes], None] | None = None,
 ) -> None:
     """Ask where, produce the bytes in the background, write them whole, say where (or
