@@ -173,7 +173,20 @@ def run_export(args: argparse.Namespace) -> int:
         raise
     # Committed: should the renaming fail or the process die first, the partial file stays
     # for the next run, which finishes it from the database.
-    os.replace(partial, out)
+    try:
+        os.replace(partial, out)
+    except OSError as error:
+        from backoffice.services.errors import ServiceError
+
+        raise ServiceError(
+            tr(
+                "The debits are recorded (file n° {number}) but {path} could not be written "
+                "({reason}): run the same command again, it writes the file from the database.",
+                number=outcome.collection_id,
+                path=out,
+                reason=error.strerror or error,
+            )
+        ) from error
     print(
         tr(
             "{path}: {count} debits, {total}, message {message_id} ({schema}), validated "
