@@ -7,7 +7,6 @@ XML breaks the XSD) says why in one French sentence, and no file of it is left o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backoffice import private_files
 from backoffice.i18n import tr
 from backoffice.identity import ServiceIdentity
 from backoffice.models import CreditNote, Invoice
@@ -171,7 +171,7 @@ def invoice_facturxes(
 
 def invoice_facturx(session: Session, actor: Actor, invoice_id: int) -> FacturX:
     """One invoice's Factur-X; refused with a French sentence."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if session.get(Invoice, invoice_id) is None:
         raise NotFound(tr("This invoice no longer exists."))
     [made] = invoice_facturxes(session, [invoice_id])
@@ -181,7 +181,7 @@ def invoice_facturx(session: Session, actor: Actor, invoice_id: int) -> FacturX:
 
 
 def credit_note_facturx(session: Session, actor: Actor, credit_note_id: int) -> FacturX:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if session.get(CreditNote, credit_note_id) is None:
         raise NotFound(tr("This credit note no longer exists."))
     service, payment = _context(session)
@@ -199,13 +199,8 @@ def credit_note_facturx(session: Session, actor: Actor, credit_note_id: int) -> 
 
 
 def write_whole(path: Path, content: bytes) -> None:
-    """The file appears whole or not at all (a temporary name, then renamed)."""
-    temporary = path.with_name(f".{path.name}.part")
-    try:
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """The file appears whole or not at all, readable by its owner only."""
+    private_files.write_whole(path, content)
 
 
 def invoice_ids_of_year(session: Session, year: int) -> list[int]:
@@ -236,7 +231,7 @@ def export_folder(
 ) -> ExportOutcome:
     """The Factur-X of each invoice and credit note, one file each into ``folder``;
     refused documents are listed with their reason and leave no file."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     progress = progress or silent()
     folder.mkdir(parents=True, exist_ok=True)
     outcome = ExportOutcome()

@@ -156,7 +156,7 @@ def deposit(
     """The Factur-X of each document not deposited yet (or rejected) given to the
     platform, each recorded as deposited (200). A document refused or held back is
     listed with its reason; if anything fails, the files given are taken back."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     platform = platform or configured_outbox(session)
     progress = progress or silent()
     existing = {
@@ -397,7 +397,7 @@ def record_statuses(session: Session, actor: Actor, name: str, content: bytes) -
     however often the file is read), the latest as its status; a rejection or a refusal
     opens a task for the billing staff. Refused whole if a line names an unknown
     document or is malformed."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     lines = parse_status_file(name, content)
     numbers = {line.number for line in lines}
     rows = {
@@ -475,7 +475,7 @@ def _same_moment(known: set, key: tuple) -> bool:
 def close_task(session: Session, actor: Actor, einvoice_id: int, expected_version: int) -> None:
     """A rejection handled (the invoice corrected by a credit note, the member's record
     fixed and the invoice deposited again...)."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     row = session.get(EInvoice, einvoice_id, with_for_update=True)
     if row is None:
         raise NotFound(tr("This electronic invoice no longer exists."))
@@ -509,7 +509,7 @@ def report_collections(
     """The payments recorded on deposited invoices and not reported yet, as « encaissée »
     statuses (212, with the amount and the day received) in a status file given to the
     platform: VAT on services is due when paid, so the platform must know what was."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     rows = session.execute(
         select(
             EInvoice.id,

@@ -44,7 +44,7 @@ class DocumentStatus:
 
 def invoice_status(session: Session, actor: Actor, invoice_id: int) -> DocumentStatus | None:
     """The e-invoicing status of an invoice and its history (None: no such invoice)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         return None
@@ -101,7 +101,7 @@ def start_day(session: Session) -> date:
 def waiting(session: Session, actor: Actor) -> list[QueueRow]:
     """Documents not deposited yet (issued since e-invoicing started), then those given
     to the platform and not yet made available to the buyer."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     start = start_day(session)
     rows: list[QueueRow] = []
     for invoice_id, number, name, issued_on, total in session.execute(
@@ -143,7 +143,7 @@ def waiting(session: Session, actor: Actor) -> list[QueueRow]:
 
 def rejected(session: Session, actor: Actor) -> list[QueueRow]:
     """The rejections and refusals the billing staff have not handled yet."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return _deposited(session, EInvoice.task_open.is_(True))
 
 
