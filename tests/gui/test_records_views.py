@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -25,10 +25,12 @@ from backoffice.services.employees.importing import LineStatus
 from backoffice.services.permissions import Actor
 from backoffice.views.members.employee_dialogs import EmployeeDialog, ExitDialog
 from backoffice.views.members.import_dialog import ImportDialog
+from backoffice.views.members.member_view import employee_columns
 from backoffice.views.members.new_member_dialog import NewMemberDialog
 from backoffice.views.members.page import MembersPage
 from backoffice.views.members.situation_dialog import SituationDialog
 from backoffice.views.settings.dialog import SettingsDialog
+from backoffice.views.widgets.rows_model import RowsModel
 from tests import factories
 from tests.gui.conftest import idle
 
@@ -118,10 +120,16 @@ def test_an_employee_added_then_exited_from_the_dialogs(
     assert dialog.result.hiring_visit
     employee_id = dialog.result.id
     with sqlite_database.session() as session:
-        detail = member_service.member_employees(session, gui_actors["administrative"], member_id)
+        rows = member_service.member_employees(session, gui_actors["administrative"], member_id)
         from backoffice.services.employees import staff_records
 
         detail = staff_records.employee_detail(session, gui_actors["administrative"], employee_id)
+    # The member's list of employees names the risk factors in French, not by their codes.
+    listed = RowsModel(employee_columns())
+    listed.set_rows(rows)
+    risks = [column.title for column in employee_columns()].index("Risques")
+    texts = [listed.index(row, risks).data() for row in range(listed.rowCount())]
+    assert "Travail de nuit" in texts and "travail_nuit" not in texts
     exit_dialog = ExitDialog(context, None, detail)
     qtbot.addWidget(exit_dialog)
     exit_dialog.exited_on.change_day(date(2027, 1, 1))
@@ -160,7 +168,10 @@ def test_a_spreadsheet_previewed_then_imported(
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
     qtmodeltester.check(dialog.lines)  # type: ignore[attr-defined]
     assert [line.status for line in dialog.lines.rows] == [LineStatus.NEW, LineStatus.REFUSED]
-    assert "1 salariés à importer" in dialog.summary.text()
+    assert dialog.summary.text().startswith(
+        "1 salarié à importer, 0 déjà enregistré, 1 ligne refusée (les lignes refusées"
+    )
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "Importer 1 salarié"
     dialog.refused_only.setChecked(True)
     assert dialog.table.isRowHidden(0) != dialog.table.isRowHidden(1)
     dialog.submit()
