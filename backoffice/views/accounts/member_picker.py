@@ -10,8 +10,8 @@ from backoffice.models import MemberStatus
 from backoffice.ops.context import AppContext
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
+from backoffice.views import labels
 from backoffice.views.accounts.texts import CEASED_COLOUR
-from backoffice.views.members.list_model import status_label
 from backoffice.views.widgets.operations import Latest
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
@@ -39,7 +39,7 @@ class MemberPicker(QWidget):
                 Column(tr("Code"), lambda r: r.member_code),
                 Column(tr("Legal name"), lambda r: r.legal_name),
                 Column(tr("City"), lambda r: f"{r.postcode} {r.city}"),
-                Column(tr("Status"), lambda r: status_label(r.status)),
+                Column(tr("Status"), lambda r: labels.member_status(r.status)),
             ],
             background=lambda r: CEASED_COLOUR if r.status == MemberStatus.CEASED else None,
             key=lambda r: r.id,
