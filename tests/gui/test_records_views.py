@@ -296,6 +296,82 @@ def test_documents_searched_filtered_and_themes_kept(
     qtbot.waitUntil(idle(context))
 
 
+def test_documents_keep_their_selection_and_each_kind_is_previewed(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    context: AppContext,
+    gui_actors: dict[str, Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 20, 7.10 and issue 13.6: after « Publier / retirer » the document stays
+    selected and « Supprimer… » removes it; an image and a text are previewed in the
+    application before they are published."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QLabel, QPlainTextEdit
+
+    from backoffice.services import documents
+    from backoffice.views.documents import page as documents_page
+
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(0x336699)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    admin = gui_actors["administrator"]
+    with sqlite_database.transaction() as session:
+        theme = documents.themes(session, admin)[0]
+        for title, name, media_type, content in (
+            ("Plan d'accès", "plan.png", "image/png", bytes(buffer.data())),
+            ("Horaires", "horaires.txt", "text/plain", "Lundi : 8 h – 17 h".encode()),
+            ("Statuts", "statuts.pdf", "application/pdf", b"%PDF-1.4"),
+        ):
+            documents.add_document(session, admin, theme.id, title, name, media_type, content)
+    page = documents_page.DocumentsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+    by_title = {row.title: row.id for row in page.model.rows}
+
+    shown: list[str] = []
+
+    def look(dialog: QDialog) -> int:
+        text = dialog.findChildren(QPlainTextEdit)
+        picture = [label for label in dialog.findChildren(QLabel) if label.pixmap()]
+        shown.append(
+            text[0].toPlainText()
+            if text
+            else f"{picture[0].pixmap().width()} px"
+            if picture
+            else ""
+        )
+        return 0
+
+    monkeypatch.setattr(documents_page.PreviewDialog, "exec", look)
+    for count, title in enumerate(("Horaires", "Plan d'accès"), start=1):
+        page._select(by_title[title])
+        assert page.actions["preview"].isEnabled()
+        page.preview()
+        qtbot.waitUntil(lambda count=count: len(shown) == count, timeout=10000)
+    assert shown == ["Lundi : 8 h – 17 h", "40 px"]
+
+    page._select(by_title["Horaires"])
+    page.toggle_published()
+    qtbot.waitUntil(
+        lambda: any(row.published for row in page.model.rows if row.title == "Horaires"),
+        timeout=10000,
+    )
+    kept = page.selected()
+    assert kept is not None and kept.title == "Horaires"  # still selected after the reload
+    assert page.actions["remove"].isEnabled()
+    monkeypatch.setattr(documents_page, "confirm", lambda *_args: True)
+    page.remove()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
+    assert "Horaires" not in [row.title for row in page.model.rows]
+    qtbot.waitUntil(idle(context))
+
+
 def test_the_dashboard_shows_the_closure_while_it_runs(
     qtbot: QtBot, make_context: Callable[[Role], AppContext]
 ) -> None:
