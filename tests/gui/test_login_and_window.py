@@ -126,6 +126,7 @@ def test_dashboard_counts_and_opens_the_queues(
     qtbot.waitUntil(lambda: dashboard.cards["changes"].number.text() == "1", timeout=10000)
     assert dashboard.cards["accounts"].number.text() == "1"
     assert dashboard.cards["billing"].number.text() == "0"
+    assert dashboard.cards["billing"].title.text() == "échéances en retard"  # overdue, not unpaid
     with qtbot.waitSignal(dashboard.navigate_to) as clicked:
         qtbot.mouseClick(dashboard.cards["accounts"], Qt.MouseButton.LeftButton)
     assert clicked.args == ["accounts", {"filter": "locked"}]
