@@ -86,9 +86,10 @@ def open_page(qtbot, context: AppContext) -> ChangesPage:
     qtbot.waitExposed(page)
     page.activateWindow()
     page.activated()
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
-    qtbot.waitUntil(lambda: page.panel.detail is not None)
-    qtbot.waitUntil(idle(context))
+    # 5 s (the default) timed out once in a full run on the shared, loaded machine
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15000)
+    qtbot.waitUntil(lambda: page.panel.detail is not None, timeout=15000)
+    qtbot.waitUntil(idle(context), timeout=15000)
     return page
 
 
