@@ -150,7 +150,8 @@ def test_preview_then_issue_the_campaign(
     qtmodeltester.check(page.campaign.planned)
     qtmodeltester.check(page.campaign.anomalies)
     assert page.campaign.anomalies.rowCount() == 1
-    assert "2 factures à émettre" in page.campaign.summary.text()
+    assert "2 factures à émettre</b> le " in page.campaign.summary.text()
+    assert "(11 salariés, " in page.campaign.summary.text()
     page.campaign.issue()
     qtbot.waitUntil(lambda: count(context.database, Invoice) == 2, timeout=10000)
     qtbot.waitUntil(lambda: page.campaign.runs.rowCount() == 1, timeout=10000)
