@@ -372,6 +372,40 @@ def test_documents_keep_their_selection_and_each_kind_is_previewed(
     qtbot.waitUntil(idle(context))
 
 
+def test_adding_a_document_checks_before_closing_and_keeps_what_was_typed(
+    qtbot: QtBot,
+    sqlite_database: Database,
+    context: AppContext,
+    gui_actors: dict[str, Actor],
+    tmp_path: Path,
+) -> None:
+    """Issue 20, 7.9: the add-document dialog says what is wrong and stays open with the
+    title typed (it used to close, then say « Refusé »)."""
+    from backoffice.models import Document
+    from backoffice.services import documents
+    from backoffice.views.documents.add_dialog import AddDocumentDialog
+
+    with sqlite_database.session() as session:
+        themes = documents.themes(session, gui_actors["administrator"])
+    empty = tmp_path / "reglement-interieur.pdf"
+    empty.write_bytes(b"")
+    dialog = AddDocumentDialog(context, None, themes, empty)
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == "Reglement interieur"  # from the file name
+    dialog.title.setText("Règlement intérieur 2027")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "vide" in dialog.errors.text(), timeout=10000)
+    assert dialog.result is None and dialog.title.text() == "Règlement intérieur 2027"
+    assert dialog.file.styleSheet()  # the file marked in red
+    empty.write_bytes(b"%PDF-1.4")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    with sqlite_database.session() as session:
+        added = session.get(Document, dialog.result)
+        assert added.title == "Règlement intérieur 2027" and not added.is_published
+    qtbot.waitUntil(idle(context))
+
+
 def test_the_dashboard_shows_the_closure_while_it_runs(
     qtbot: QtBot, make_context: Callable[[Role], AppContext]
 ) -> None:
