@@ -86,7 +86,7 @@ def check_bank_details(iban: str, bic: str) -> None:
     errors = [
         FieldError(field, message)
         for field, message in (
-            ("iban", validation.check_iban(tr("IBAN"), iban)),
+            ("iban", validation.check_sepa_iban(tr("IBAN"), iban)),
             ("bic", validation.check_bic(tr("BIC"), bic, iban)),
         )
         if message
@@ -118,6 +118,8 @@ def _bank_details_fine(iban: str, bic: str) -> bool:
         given = BIC(bic)
     except SchwiftyException:
         return False
+    if not parsed.in_sepa_zone:
+        return False
     expected = _bank_bic(parsed)
     return expected is None or expected == given.compact[:8]
 
@@ -130,7 +132,9 @@ def bank_details_problem(iban: str, bic: str) -> str | None:
     """
     if _bank_details_fine(iban, bic):
         return None
-    return validation.check_iban(tr("IBAN"), iban) or validation.check_bic(tr("BIC"), bic, iban)
+    return validation.check_sepa_iban(tr("IBAN"), iban) or validation.check_bic(
+        tr("BIC"), bic, iban
+    )
 
 
 def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
