@@ -62,7 +62,7 @@ def authenticate(session: Session, login: str, password: str) -> LoginResult:
     user = session.scalar(select(StaffUser).where(StaffUser.login == login.strip()))
     now = clock.now()
     unknown = tr("Unknown login or wrong password.")
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.role == Role.SYSTEM:
         passwords.verify_password(_DUMMY_HASH, password)  # same time as a real check
         return LoginResult(None, unknown)
     if user.locked_at is not None:
@@ -205,7 +205,9 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
 
 
 def has_any_staff(session: Session) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(StaffUser)))
+    """Whether a person has an account (the nightly jobs' system account is no one)."""
+    people = select(func.count()).select_from(StaffUser).where(StaffUser.role != Role.SYSTEM)
+    return bool(session.scalar(people))
 
 
 def create_first_administrator(
@@ -262,7 +264,9 @@ def list_staff(session: Session, actor: Actor) -> list[StaffRow]:
             u.last_login_at,
             u.version,
         )
-        for u in session.scalars(select(StaffUser).order_by(StaffUser.login))
+        for u in session.scalars(
+            select(StaffUser).where(StaffUser.role != Role.SYSTEM).order_by(StaffUser.login)
+        )
     ]
 
 
@@ -271,6 +275,7 @@ def create_staff(
 ) -> tuple[StaffRow, str]:
     """A new staff account and its temporary password (shown once, never stored)."""
     require(actor, Permission.STAFF_MANAGE)
+    _check_human_role(role)
     _check_new_login(session, login)
     if not full_name.strip():
         raise ValidationFailed.single("full_name", tr("The name is required."))
@@ -309,6 +314,8 @@ def update_staff(
 ) -> StaffRow:
     require(actor, Permission.STAFF_MANAGE)
     user = _user(session, staff_id)
+    if role is not None:
+        _check_human_role(role)
     if user.id == actor.staff_id and (role not in (None, Role.ADMINISTRATOR) or is_active is False):
         raise PermissionDenied(tr("You cannot remove your own administrator rights."))
     _expect_version(user, expected_version)
@@ -394,6 +401,13 @@ def _user(session: Session, staff_id: int) -> StaffUser:
 def _expect_version(user: StaffUser, expected_version: int) -> None:
     if user.version != expected_version:
         raise Conflict(tr("This staff account was changed by someone else meanwhile; reload it."))
+
+
+def _check_human_role(role: Role) -> None:
+    if role == Role.SYSTEM:
+        raise ValidationFailed.single(
+            "role", tr("The system role belongs to the nightly jobs' account, not to a person.")
+        )
 
 
 def _check_new_login(session: Session, login: str) -> None:
