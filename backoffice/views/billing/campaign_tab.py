@@ -222,13 +222,15 @@ class CampaignTab(LiveTab):
         self.summary.setText(
             unbreakable(
                 tr(
-                    "<b>{count} invoices to issue</b> on {issued_on} ({employees} employees, "
+                    "<b>{invoices}</b> on {issued_on} ({employees}, "
                     "{instalments} instalments due on {dates}). Total excl. VAT <b>{ht}</b>, "
                     "direct debit discount {discount}, VAT {vat}, <b>total incl. VAT {ttc}</b>. "
                     "Already billed: {billed}. Not billed: {not_billed}.",
-                    count=totals.invoices,
+                    invoices=ntr(
+                        "{count} invoice to issue", "{count} invoices to issue", totals.invoices
+                    ),
                     issued_on=formatting.day(result.issued_on),
-                    employees=totals.employees,
+                    employees=ntr("{count} employee", "{count} employees", totals.employees),
                     instalments=totals.instalments,
                     dates=", ".join(formatting.day(day) for day in result.due_dates),
                     ht=formatting.amount(totals.total_ht_cents),
