@@ -23,6 +23,7 @@ BENCHMARKS = (
     "excel",
     "accounting",
     "mail",
+    "einvoicing",
     "reconcile",
 )
 

@@ -17,7 +17,7 @@ from backoffice.models import (
     RequestStatus,
 )
 from backoffice.services.mail import outbox
-from backoffice.services.permissions import Actor, Permission, allows
+from backoffice.services.permissions import Actor, Permission, allows, current_role
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class DashboardCounts:
 
 
 def counts(session: Session, actor: Actor) -> DashboardCounts:
-    role = actor.role
+    role = current_role(session, actor)
     changes = requests = locked = overdue = overdue_cents = None
     if allows(role, Permission.CHANGES_VIEW):
         changes = session.scalar(

@@ -1,7 +1,7 @@
 """mail: outbox, attachments, templates, members' documents channel
 
 Revision ID: 17a
-Revises: 15n
+Revises: 16a
 Create Date: 2026-12-04 11:23:49.215400
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "17a"
-down_revision = "15n"
+down_revision = "16a"
 branch_labels = None
 depends_on = None
 

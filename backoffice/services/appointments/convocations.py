@@ -183,7 +183,7 @@ def print_convocations(
 ) -> ConvocationBatch:
     """The convocations of the selection in one PDF (a page each), with progress (the
     nightly batch acts as the system account)."""
-    require(actor, Permission.CONVOCATIONS_PRINT)
+    require(session, actor, Permission.CONVOCATIONS_PRINT)
     rows = _selected(session, selection)
     identity = identity_service.load_for(session, Purpose.LETTERS)
     texts = settings_service.get(session, "convocation.texts")
@@ -230,7 +230,7 @@ def deliver_convocations(
 ) -> ConvocationDelivery:
     """The convocations of the selection: by e-mail (the letter attached) to the members who
     take their documents so (``delivery``; a mail server set), the others in one PDF."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     if not mail_documents.mail_enabled(session):
         batch = print_convocations(session, actor, selection, progress)
         return ConvocationDelivery(batch.pdf, batch.appointment_ids, [], [])

@@ -37,7 +37,7 @@ def email_invoices(
     invoice_ids: Sequence[int],
     delivery: Delivery = Delivery.PREFERENCE,
 ) -> InvoiceMailing:
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     if not mail_documents.mail_enabled(session):
         raise ValidationFailed.single(
             "mail",
@@ -80,7 +80,7 @@ def email_campaign(
     session: Session, actor: Actor, year: int, delivery: Delivery = Delivery.PREFERENCE
 ) -> InvoiceMailing:
     """Every invoice of the year's campaign."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     ids = list(
         session.scalars(
             select(Invoice.id)

@@ -81,7 +81,7 @@ def record_payment(
     (the staff confirmed it); the excess is kept as a credit. Its entry is posted in the
     books at once, unless ``journal`` is False: the caller recording many payments posts
     them together (``accounting.events.post_payments``)."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     if amount_cents <= 0:
         raise ValidationFailed.single("amount", tr("The amount must be positive."))
     if received_on > clock.today():
@@ -167,7 +167,7 @@ def reverse_payment(
 ) -> list[int]:
     """Undo a payment that did not go through (the money went back on ``reversed_on``,
     today by default); returns the instalments due again."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     payment = session.get(Payment, payment_id, with_for_update=True)
     if payment is None:
         raise NotFound(tr("This payment no longer exists."))

@@ -99,7 +99,7 @@ def overdue_instalments(
     session: Session, actor: Actor, *, text: str = "", instalment_ids: list[int] | None = None
 ) -> list[OverdueRow]:
     """Instalments past their due date and not settled, oldest first, with the days late."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     today = clock.today()
     statement = _overdue_statement(today)
     statement = statement.where(*matches(text, Member.search_text, Invoice.number))
@@ -137,7 +137,7 @@ def send_reminders(
 ) -> ReminderBatch:
     """Record a reminder for each selected overdue instalment; the letters (one per member)
     to print in one PDF, the others queued as e-mails with their letter."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     rows = overdue_instalments(session, actor, instalment_ids=instalment_ids)
     if not rows:
         raise ValidationFailed.single(

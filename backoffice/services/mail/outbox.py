@@ -176,7 +176,7 @@ def _audit(session: Session, actor: Actor, action: str, message: MailMessage, be
 
 def cancel(session: Session, actor: Actor, message_id: int) -> MailStatus:
     """A message not sent yet will not be."""
-    require(actor, Permission.MAIL_SEND)
+    require(session, actor, Permission.MAIL_SEND)
     message = _message(session, message_id)
     if message.status not in (MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNCERTAIN):
         raise Conflict(_cannot(tr("cancel"), message.status))
@@ -189,7 +189,7 @@ def cancel(session: Session, actor: Actor, message_id: int) -> MailStatus:
 def retry_now(session: Session, actor: Actor, message_id: int) -> MailStatus:
     """A queued message waiting for its next attempt, or a failed one (corrected since),
     goes at the sender's next pass."""
-    require(actor, Permission.MAIL_SEND)
+    require(session, actor, Permission.MAIL_SEND)
     message = _message(session, message_id)
     if message.status not in (MailStatus.QUEUED, MailStatus.FAILED):
         raise Conflict(_cannot(tr("retry"), message.status))
@@ -207,7 +207,7 @@ def retry_now(session: Session, actor: Actor, message_id: int) -> MailStatus:
 def resend(session: Session, actor: Actor, message_id: int) -> MailStatus:
     """Send again a message sent, cancelled or uncertain, with the same ``Message-ID`` (a
     mail program shows a message received twice once)."""
-    require(actor, Permission.MAIL_SEND)
+    require(session, actor, Permission.MAIL_SEND)
     message = _message(session, message_id)
     if message.status in (MailStatus.SENDING, MailStatus.QUEUED):
         raise Conflict(_cannot(tr("resend"), message.status))
@@ -221,7 +221,7 @@ def resend(session: Session, actor: Actor, message_id: int) -> MailStatus:
 
 def mark_sent(session: Session, actor: Actor, message_id: int) -> MailStatus:
     """An uncertain message a person found in the server's log: it left."""
-    require(actor, Permission.MAIL_SEND)
+    require(session, actor, Permission.MAIL_SEND)
     message = _message(session, message_id)
     if message.status != MailStatus.UNCERTAIN:
         raise Conflict(_cannot(tr("mark as sent"), message.status))

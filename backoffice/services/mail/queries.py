@@ -52,7 +52,7 @@ def outbox_rows(
     session: Session, actor: Actor, wanted: OutboxFilter, limit: int = LIMIT
 ) -> list[OutboxRow]:
     """The newest messages matching ``wanted`` (at most ``limit``)."""
-    require(actor, Permission.MAIL_VIEW)
+    require(session, actor, Permission.MAIL_VIEW)
     statement = (
         select(MailMessage, Member.member_code, Member.legal_name)
         .outerjoin(Member, Member.id == MailMessage.member_id)
@@ -112,7 +112,7 @@ class Preview:
 
 def preview(session: Session, actor: Actor, message_id: int) -> Preview:
     """The message as the member will see it (headers, HTML, attachments' names)."""
-    require(actor, Permission.MAIL_VIEW)
+    require(session, actor, Permission.MAIL_VIEW)
     message = session.scalar(
         select(MailMessage)
         .where(MailMessage.id == message_id)

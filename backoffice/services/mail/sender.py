@@ -275,8 +275,9 @@ def send_queued(
     """Send what is due, over one connection, at the settings' rate; ``actor`` None is the
     application's own background sender. ``after_accept`` runs between the server's
     acceptance and the commit (the tests crash there)."""
-    if actor is not None:
-        require(actor, Permission.MAIL_SEND)
+    with database.session() as session:
+        if actor is not None:
+            require(session, actor, Permission.MAIL_SEND)
     report = SendReport(uncertain=expire_claims(database))
     with database.session() as session:
         settings = smtp_settings.load(session)

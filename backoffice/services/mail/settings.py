@@ -104,7 +104,7 @@ def save(
 ) -> SmtpSettings:
     """Store the settings (administrator); ``password`` (when given) goes to the keyring,
     after the settings were found right."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     value = replace(
         value,
         host=value.host.strip(),

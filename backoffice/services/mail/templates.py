@@ -257,7 +257,7 @@ def load(session: Session, kind: MailKind) -> Template:
 def save(session: Session, actor: Actor, kind: MailKind, subject: str, text: str) -> Template:
     """Store an edited template (administrator), refused whole when it names a field the
     message does not have."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     errors = template_problems(kind, subject, text)
     if errors:
         raise ValidationFailed(errors)
@@ -282,7 +282,7 @@ def save(session: Session, actor: Actor, kind: MailKind, subject: str, text: str
 
 
 def restore_default(session: Session, actor: Actor, kind: MailKind) -> Template:
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     stored = session.get(MailTemplate, kind)
     if stored is not None:
         session.delete(stored)

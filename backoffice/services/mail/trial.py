@@ -35,7 +35,7 @@ def send_trial(
 ) -> str:
     """Send the test message to ``to``; returns the sentence to show (``MailServerProblem``
     or ``ValidationFailed`` with the French reason otherwise)."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     errors = problems(settings)
     if not is_address(to.strip()):
         errors.append(

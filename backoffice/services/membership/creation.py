@@ -44,7 +44,7 @@ class MemberCreated:
 
 
 def create_member(session: Session, actor: Actor, new: NewMember) -> MemberCreated:
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     values = cleaned(new.values)
     errors = problems(session, values)
     if new.joining_fee_employees < 0:

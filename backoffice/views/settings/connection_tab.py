@@ -10,8 +10,8 @@ from backoffice import config
 from backoffice.db import Database, DatabaseProblem, translate_error
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.views.settings.tab import SettingsTab
+from backoffice.views.widgets.operations import write
 
 
 def check_connection(url: str) -> str:
@@ -90,12 +90,11 @@ class ConnectionTab(SettingsTab):
         if password and self.backend.currentData() == "postgresql":
             config.store_password(url, password)
         self.test_result.setText(tr("Testing…"))
-        Operation(
-            self.context,
+        write(
             self,
             lambda _session: check_connection(url),
+            tr("Testing the connection…"),
             writes=False,
-            label=tr("Testing the connection…"),
         ).success(self.test_result.setText).run()
 
     def save_locally(self) -> None:
