@@ -40,7 +40,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.members < 1:
         print(tr("The number of members must be at least 1."))
         return EXIT_REFUSED
-    database = open_database(args, check_schema=False)
+    database = open_database(args, check_schema=False, create=True)
     if args.reset:
         database = database.erase()
     database.upgrade()

@@ -283,7 +283,11 @@ class Operation(QObject, Generic[T]):
             if handler is not None and (not self._callback_alive(handler) or not handler(error)):
                 return
             outcome = error_dialogs.show(
-                self.parent_widget, error, details, can_reload=self._on_conflict is not None
+                self.parent_widget,
+                error,
+                details,
+                can_reload=self._on_conflict is not None,
+                url=self.context.database.url,
             )
             if outcome == error_dialogs.Choice.RELOAD and self._on_conflict is not None:
                 self._on_conflict()

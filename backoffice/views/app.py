@@ -47,7 +47,9 @@ def application() -> QApplication:
 
 def open_database(url: str) -> Database:
     """The database, brought to the current schema when it is the embedded SQLite file."""
-    database = Database(url)
+    # Only the embedded database is created on first start: another address that names
+    # no file is a mistake, refused rather than created.
+    database = Database(url, create=url == config.default_sqlite_url())
 
     def prepare() -> None:
         if database.backend == "sqlite":

@@ -16,7 +16,10 @@ from backoffice.views.settings.tab import SettingsTab
 
 def check_connection(url: str) -> str:
     """Connect, and say whether the schema is up to date (runs in the background)."""
-    database = Database(url)
+    try:
+        database = Database(url, create=False)
+    except DatabaseProblem as problem:
+        return problem.message
     try:
         database.check_schema()
         return tr("Connection works and the database is up to date.")
