@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 from sqlalchemy.engine import URL
 
 from backoffice.errors import Kind, explain, is_connection_lost, redact
 from backoffice.i18n import tr
 
-__all__ = ["Choice", "describe", "is_connection_lost", "show"]
+__all__ = ["Choice", "describe", "is_connection_lost", "message_box", "show"]
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +28,15 @@ def describe(error: BaseException, url: URL | str | None = None) -> tuple[str, s
     return explained.title, explained.message
 
 
-def show(
+def message_box(
     parent: QWidget | None,
     error: BaseException,
     details: str = "",
     *,
     can_reload: bool = False,
     url: URL | str | None = None,
-) -> Choice:
+) -> tuple[QMessageBox, dict[Choice, QAbstractButton]]:
+    """The dialog for ``error`` (not shown) and its buttons by the choice they make."""
     explained = explain(error, url)
     box = QMessageBox(parent)
     box.setWindowTitle(explained.title)
@@ -46,16 +47,24 @@ def show(
         log.error("unexpected failure: %s", details)
         box.setDetailedText(details)
         box.setIcon(QMessageBox.Icon.Critical)
-    reload_button = retry_button = None
+    buttons: dict[Choice, QAbstractButton] = {}
     if explained.kind is Kind.CONFLICT and can_reload:
-        reload_button = box.addButton(tr("Reload"), QMessageBox.ButtonRole.AcceptRole)
+        buttons[Choice.RELOAD] = box.addButton(tr("Reload"), QMessageBox.ButtonRole.AcceptRole)
     if explained.kind is Kind.CONNECTION_LOST:
-        retry_button = box.addButton(tr("Try again"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(tr("Close"), QMessageBox.ButtonRole.RejectRole)
+        buttons[Choice.RETRY] = box.addButton(tr("Try again"), QMessageBox.ButtonRole.AcceptRole)
+    buttons[Choice.CLOSE] = box.addButton(tr("Close"), QMessageBox.ButtonRole.RejectRole)
+    return box, buttons
+
+
+def show(
+    parent: QWidget | None,
+    error: BaseException,
+    details: str = "",
+    *,
+    can_reload: bool = False,
+    url: URL | str | None = None,
+) -> Choice:
+    box, buttons = message_box(parent, error, details, can_reload=can_reload, url=url)
     box.exec()
     clicked = box.clickedButton()
-    if reload_button is not None and clicked is reload_button:
-        return Choice.RELOAD
-    if retry_button is not None and clicked is retry_button:
-        return Choice.RETRY
-    return Choice.CLOSE
+    return next((choice for choice, button in buttons.items() if button is clicked), Choice.CLOSE)

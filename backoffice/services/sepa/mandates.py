@@ -211,7 +211,7 @@ def create_mandate(
     check_debtor(holder, signed_on)
     if email and (message := validation.check_email(tr("Email"), email)):
         raise ValidationFailed.single("email", message)
-    compact_iban = IBAN(iban).compact
+    compact_iban = IBAN(validation.compact(iban)).compact
     for previous in session.scalars(
         select(SepaMandate).where(
             SepaMandate.member_id == member_id, SepaMandate.status == MandateStatus.ACTIVE
@@ -242,10 +242,10 @@ def create_mandate(
         rum=rum_for(member.member_code, count + 1),
         signed_on=signed_on,
         iban=compact_iban,
-        bic=bic.replace(" ", "").upper(),
+        bic=validation.compact(bic),
         debtor_name=holder.name.strip()[:140],
         debtor_street=(holder.street or "").strip()[:70] or None,
-        debtor_postcode=(holder.postcode or "").strip()[:16] or None,
+        debtor_postcode=validation.compact(holder.postcode or "")[:16] or None,
         debtor_town=(holder.town or "").strip()[:35] or None,
         debtor_country=holder.country.upper(),
         email=email or None,

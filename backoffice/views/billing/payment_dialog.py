@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from backoffice import clock
 from backoffice.i18n import tr
-from backoffice.models import PaymentMethod
+from backoffice.models import Payment, PaymentMethod
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
+from backoffice.services.limits import max_length
 from backoffice.views import formatting
 from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.dialogs import confirm
@@ -48,6 +49,7 @@ class PaymentDialog(OperationDialog):
             self.method.addItem(method_label(method), method)
         self.received_on = DateInput(clock.today())
         self.reference = QLineEdit()
+        self.reference.setMaxLength(max_length(Payment.reference) or 80)
         self.reference.setPlaceholderText(tr("Cheque number, bank label…"))
         self.form.addRow(tr("Amount"), self.amount)
         self.form.addRow(tr("Method"), self.method)
