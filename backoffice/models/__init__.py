@@ -24,6 +24,16 @@ from backoffice.models.appointments import (
     VisitType,
 )
 from backoffice.models.audit import AuditEvent
+from backoffice.models.bank import (
+    BankEntry,
+    BankEntryKind,
+    BankEntryPayment,
+    BankFile,
+    BankFileFormat,
+    BankMatchState,
+    BankReturn,
+    BankStatement,
+)
 from backoffice.models.base import Base
 from backoffice.models.care_network import (
     CentreOpeningHours,
@@ -85,6 +95,14 @@ __all__ = [
     "AppointmentRequest",
     "AppointmentStatus",
     "AuditEvent",
+    "BankEntry",
+    "BankEntryKind",
+    "BankEntryPayment",
+    "BankFile",
+    "BankFileFormat",
+    "BankMatchState",
+    "BankReturn",
+    "BankStatement",
     "Base",
     "BillingCampaign",
     "CentreOpeningHours",

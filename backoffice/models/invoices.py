@@ -44,6 +44,7 @@ class InvoiceKind(enum.StrEnum):
     JOINING_FEE = "joining_fee"  # droit d'entrée
     QUARTERLY = "quarterly"  # cotisation trimestrielle
     NO_SHOW = "no_show"  # absence non excusée à une visite
+    RETURN_FEE = "return_fee"  # frais de rejet de prélèvement refacturés
 
 
 class SepaState(enum.StrEnum):

@@ -18,6 +18,7 @@ def invoice_kind(kind: InvoiceKind) -> str:
         InvoiceKind.JOINING_FEE: tr("Joining fee"),
         InvoiceKind.QUARTERLY: tr("Quarterly contribution"),
         InvoiceKind.NO_SHOW: tr("Missed appointment"),
+        InvoiceKind.RETURN_FEE: tr("Direct-debit return fee"),
     }[kind]
 
 

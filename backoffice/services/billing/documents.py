@@ -48,6 +48,7 @@ KIND_LABELS = {  # printed on the invoice: French
     InvoiceKind.JOINING_FEE: "Droit d'entrée",
     InvoiceKind.QUARTERLY: "Cotisation trimestrielle",
     InvoiceKind.NO_SHOW: "Absence non excusée",
+    InvoiceKind.RETURN_FEE: "Frais de rejet de prélèvement",
 }
 
 

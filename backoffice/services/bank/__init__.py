@@ -1,0 +1,28 @@
+"""Money comes back: the bank's files imported, matched and reconciled (issue 15).
+
+The tables are in ``models/bank.py`` (``BankFile``, ``BankStatement``, ``BankEntry`` — one
+row per movement, signed ``amount_cents``, ``match_state`` — ``BankEntryPayment``, the
+payments a match recorded, and ``BankReturn``, the returns applied; an open return flags
+its member).
+
+The map (each module small; services take ``(session, actor, ...)``, check permissions,
+never commit, return plain dataclasses):
+
+- ``formats``: reading the files, no database — ``read(name, data) -> ParsedFile``
+  (camt.053 001.02/001.08, camt.054, CFONB 120, pain.002), or ``BankFileError`` with one
+  French sentence naming the file and the line or entry.
+- ``importing``: ``import_files(session, actor, [(name, bytes)], progress=) ->
+  ImportOutcome`` (read, new, matched, returned, left): the account checked against the
+  service's, each entry stored once (``dedup_key``), then matched. One transaction per
+  call: nothing of a refused file is kept.
+- ``matching``: the automatic rules in order of confidence (``match_entries``), and what
+  the reconciliation screen calls: ``suggestions(session, actor, entry_id)`` (ranked
+  candidates: member, invoice, why), ``match_entry(session, actor, entry_id,
+  [(invoice_id, cents)], expected_version=)`` (split across invoices, the rest kept as a
+  credit), ``ignore_entry(session, actor, entry_id, reason)``, ``unmatch_entry(session,
+  actor, entry_id)`` (reverses the payments it recorded: an audited reversal).
+- ``returns``: direct debits returned or rejected: instalment reopened with the French
+  reason, fee invoice by the ``bank.return_fee_cents`` setting, member flagged, mandate
+  ended or kept by the code (``sepa/returns.py`` stays the hand-entry fallback).
+- ``queries``: ``unmatched(session, actor)`` rows and ``month_progress``.
+"""
