@@ -95,6 +95,9 @@ class _Task:
                 arguments = (session, self.progress) if self.takes_progress else (session,)
                 result = self.work(*arguments)
                 session.flush()
+                # A cancel asked during the last progress report, after the work wrote
+                # everything, still rolls it back: checked once more before the commit.
+                self.progress.check()
                 changed = dict(touched(session))
             return result, changed
         with self.database.session() as session:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
 from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, Member
 from backoffice.services import validation
@@ -51,17 +51,18 @@ class MemberField:
 
 
 def _not_in_future(label: str, value: date) -> str | None:
-    """An activity that has started started today at the latest."""
+    """An activity that has started started today at the latest (and after 1800)."""
     if value > clock.today():
         return tr("{field}: {date} is in the future.", field=label, date=format_day(value))
-    return None
+    return day_problem(Meaning.ACTIVITY_STARTED, label, value)
 
 
 def _within_a_year(label: str, value: date) -> str | None:
-    """A member may join ahead (next January), not years ahead (a typing mistake)."""
+    """A member may join ahead (next January), not years ahead (a typing mistake), and
+    not before occupational health services existed."""
     if value > clock.today() + timedelta(days=366):
         return tr("{field}: {date} is more than a year ahead.", field=label, date=format_day(value))
-    return None
+    return day_problem(Meaning.MEMBER_JOINED, label, value)
 
 
 def member_fields() -> dict[str, MemberField]:

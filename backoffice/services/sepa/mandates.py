@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
 from backoffice.models import MandateStatus, Member, SepaMandate
 from backoffice.reports.sepa import pain008
@@ -151,7 +151,7 @@ def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
 def _check_signature_date(signed_on: date) -> str | None:
     if signed_on > clock.today():
         return tr("Signature date: {day} is in the future.", day=format_day(signed_on))
-    return None
+    return day_problem(Meaning.MANDATE_SIGNED, tr("Signature date"), signed_on)
 
 
 def _check_country(country: str) -> str | None:

@@ -20,7 +20,7 @@ from backoffice.services.limits import max_length
 from backoffice.views import formatting
 from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.dialogs import confirm
-from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_day
+from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_cents, typed_day
 from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
@@ -43,7 +43,9 @@ class PaymentDialog(OperationDialog):
             self.form.addRow(tr("Invoice"), QLabel(invoice[1]))
         self.form.addRow(tr("Left to pay"), QLabel(formatting.amount(outstanding_cents)))
         # The sign is the service's to judge (it says why a payment must be positive).
-        self.amount = MoneyInput(outstanding_cents, allow_negative=True)
+        self.amount = MoneyInput(
+            outstanding_cents, allow_negative=True, ceiling_cents=payments.PAYMENT_CEILING_CENTS
+        )
         self.method = QComboBox()
         for method in PaymentMethod:
             self.method.addItem(method_label(method), method)
@@ -61,9 +63,9 @@ class PaymentDialog(OperationDialog):
 
     def work(self) -> Callable[[Any], Any] | None:
         try:
-            cents = self.amount.cents()
-        except ValueError:
-            self.errors.setText(tr("Amount: {text} is not an amount.", text=self.amount.text()))
+            cents = typed_cents(self.amount, tr("Amount"))
+        except ValueError as error:
+            self.errors.setText(str(error))
             return None
         actor, member_id = self.context.actor, self.member_id
         method = PaymentMethod(self.method.currentData())  # Qt hands the enum back as text

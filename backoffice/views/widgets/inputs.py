@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QWidget as _QWidget
 from backoffice import clock
 from backoffice.dates import format_day, parse_day
 from backoffice.i18n import tr
-from backoffice.money import format_eur, parse_amount
+from backoffice.money import AmountError, format_eur, parse_amount
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #b00020; }"
 
@@ -163,6 +163,15 @@ def typed_day(edit: DateInput, errors: QLabel) -> date | None:
         errors.setText(str(error))
         edit.setFocus()
         return None
+
+
+def typed_cents(edit: MoneyInput, label: str) -> int:
+    """The amount typed in ``edit``; ``AmountError`` with a sentence naming the field
+    (``label``) and what is wrong (the parser's own words) when it is not one."""
+    try:
+        return edit.cents()
+    except AmountError as error:
+        raise AmountError(tr("{field}: {reason}", field=label, reason=str(error))) from None
 
 
 class MoneyInput(QLineEdit):
