@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.db import Database
+from backoffice.errors import redact
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext, WorkerSignals
@@ -81,7 +82,7 @@ class _Task:
         try:
             result, changed = self._call()
         except BaseException as error:
-            details = traceback.format_exc()
+            details = redact(traceback.format_exc())  # never a password, even there
             # The traceback's frames hold what the work captured (often a widget): dropped
             # here, so that the last reference stays with the operation on the GUI thread.
             _drop_tracebacks(error)

@@ -45,11 +45,13 @@ def application() -> QApplication:
     return app
 
 
-def open_database(url: str) -> Database:
-    """The database, brought to the current schema when it is the embedded SQLite file."""
-    # Only the embedded database is created on first start: another address that names
-    # no file is a mistake, refused rather than created.
-    database = Database(url, create=url == config.default_sqlite_url())
+def open_database(url: str, *, create: bool | None = None) -> Database:
+    """The database, brought to the current schema when it is a SQLite file. Only the
+    embedded one is created on first start (unless ``create``): another address that
+    names no file is a mistake, refused rather than created."""
+    if create is None:
+        create = url == config.default_sqlite_url()
+    database = Database(url, create=create)
 
     def prepare() -> None:
         if database.backend == "sqlite":
@@ -152,7 +154,7 @@ def self_check() -> int:
         app = application()
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
-        database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}")
+        database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}", create=True)
         with database.transaction() as session:
             actor = staff.create_first_administrator(
                 session, "verification", "Vérification", "verification-2026"
