@@ -25,22 +25,23 @@ def no_keyring() -> Iterator[None]:
     keyring.set_keyring(usable)
 
 
-def _type_a_server(dialog: SettingsDialog, password: str) -> None:
+def _type_a_server(qtbot: QtBot, context: AppContext, password: str) -> SettingsDialog:
+    dialog = SettingsDialog(context, tab="database")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: all(tab.loaded for tab in dialog.tabs.values()), timeout=10000)
     tab = dialog.tabs["database"]
     tab.backend.setCurrentIndex(1)
     tab.host.setText("db.example")
     tab.database_name.setText("production")
     tab.user.setText("staff")
     tab.password.setText(password)
+    return dialog
 
 
 def test_without_a_keyring_the_connection_is_not_switched_nor_the_password_lost(
     qtbot: QtBot, context: AppContext, no_keyring: None
 ) -> None:
-    dialog = SettingsDialog(context, tab="database")
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: all(tab.loaded for tab in dialog.tabs.values()), timeout=10000)
-    _type_a_server(dialog, "s3cr%t")
+    dialog = _type_a_server(qtbot, context, "s3cr%t")
     dialog.save()
     assert "trousseau" in dialog.error.text()
     assert "s3cr%t" not in dialog.error.text()
@@ -54,10 +55,7 @@ def test_without_a_keyring_the_connection_is_not_switched_nor_the_password_lost(
 def test_with_a_keyring_the_password_is_kept_there_and_never_in_the_file(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    dialog = SettingsDialog(context, tab="database")
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: all(tab.loaded for tab in dialog.tabs.values()), timeout=10000)
-    _type_a_server(dialog, "s3cr%t")
+    dialog = _type_a_server(qtbot, context, "s3cr%t")
     dialog.save()
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
     saved = config.LocalConfig.load().database_url

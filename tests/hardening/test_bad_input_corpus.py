@@ -31,12 +31,13 @@ from backoffice.services.billing import (
     single_invoices,
     tariffs,
 )
-from backoffice.services.billing.tariffs import AMOUNT_FIELDS, TariffValues
+from backoffice.services.billing.tariffs import AMOUNT_FIELDS
 from backoffice.services.errors import ServiceError
 from backoffice.services.membership.creation import NewMember, create_member
 from backoffice.services.permissions import Actor
 from backoffice.services.sepa import mandates
 from tests.billing.builders import billed_member
+from tests.billing.test_tariffs import VALUES as TARIFF
 from tests.hardening.support import database_state
 
 NOW = datetime(2027, 2, 10, 9, 30, tzinfo=UTC)
@@ -103,22 +104,6 @@ def _replan(dates: list[date], amounts: list[object] | None = None) -> Callable:
         dates,
         amounts,  # type: ignore[arg-type]
     )
-
-
-TARIFF = TariffValues(
-    year=2028,
-    price_si_cents=10500,
-    price_sia_cents=11400,
-    price_sir_cents=12600,
-    joining_fee_cents=2500,
-    minimum_per_member_cents=9000,
-    no_show_fee_cents=6000,
-    vat_rate_bp=2000,
-    sepa_discount_bp=150,
-    national_average_cost_cents=11550,
-    minimum_instalment_cents=10000,
-    due_dates=(date(2028, 3, 15), date(2028, 5, 15), date(2028, 7, 15)),
-)
 
 
 def _tariff(**changes: object) -> Callable:
