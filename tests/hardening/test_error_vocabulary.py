@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import exc, text
+from sqlalchemy import exc, insert, text
 from sqlalchemy.engine import make_url
 
 from backoffice.cli.main import main
@@ -23,6 +23,7 @@ from backoffice.errors import (
     redact,
     translate_error,
 )
+from backoffice.models import Member
 from backoffice.ops import errors as error_dialogs
 from tests import factories
 
@@ -178,3 +179,50 @@ def test_upgrade_with_a_percent_in_the_password_shows_no_password(
     captured = capsys.readouterr()
     assert bad == 2
     assert "p%zz" not in captured.err and "Traceback" not in captured.err
+
+
+def _core_refusal(database: Database, **changes: object) -> BaseException:
+    """A row written below the services (as a bulk job or the portal does), refused by
+    the database itself."""
+    with database.transaction() as session:
+        member = factories.member(session)
+        row = {c.name: getattr(member, c.key) for c in Member.__table__.columns}
+    row |= {"id": None, "member_code": "999999"} | changes
+    del row["id"]
+    with pytest.raises(exc.SQLAlchemyError) as raised, database.transaction() as session:
+        session.execute(insert(Member.__table__), [row])
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    ("changes", "sentence"),
+    [
+        ({"legal_name": None}, "Raison sociale est obligatoire. Rien n’a été enregistré."),
+        (
+            {"member_code": None},
+            "Le champ « member_code » est obligatoire. Rien n’a été enregistré.",
+        ),
+        ({"siret": "123"}, "SIRET : la valeur enfreint la règle ck_members_siret_length de la base"),
+    ],
+)
+def test_what_the_database_refuses_names_the_field(
+    database: Database, changes: dict[str, object], sentence: str
+) -> None:
+    error = _core_refusal(database, **changes)
+    assert explain(error, database.url).message.startswith(sentence)
+
+
+def test_a_duplicate_names_the_field(database: Database) -> None:
+    with database.transaction() as session:
+        code = factories.member(session).member_code
+    error = _core_refusal(database, member_code=code)
+    assert explain(error).message.startswith(
+        "Le champ « member_code » : cette valeur est déjà utilisée par un autre enregistrement."
+    )
+
+
+def test_a_text_too_long_for_postgresql_names_the_field(pg_database: Database) -> None:
+    error = _core_refusal(pg_database, city="c" * 101)
+    assert explain(error).message == "Ville : 100 caractères au plus. Rien n’a été enregistré."
+    error = _core_refusal(pg_database, version=2**40)
+    assert "trop grand" in explain(error).message
