@@ -202,7 +202,7 @@ def _core_refusal(database: Database, **changes: object) -> BaseException:
             {"member_code": None},
             "Le champ « member_code » est obligatoire. Rien n’a été enregistré.",
         ),
-        ({"siret": "123"}, "SIRET : la valeur enfreint la règle ck_members_siret_length de la base"),
+        ({"siret": "123"}, "SIRET : la valeur enfreint la règle ck_members_siret_length"),
     ],
 )
 def test_what_the_database_refuses_names_the_field(
