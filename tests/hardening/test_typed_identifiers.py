@@ -124,3 +124,27 @@ def test_a_firm_siret_and_phone_are_stored_normalised(
             "03 89 00 00 00",
             "68100",
         )
+
+
+def test_a_portal_change_typed_with_spaces_is_applied_as_stored(
+    database: Database, actors: dict[str, Actor]
+) -> None:
+    from datetime import timedelta
+
+    from backoffice.models import ChangeKind
+    from backoffice.services.changes import apply, decisions
+    from tests import changes_support as support
+
+    owner, request_id = support.one_request(
+        database,
+        ChangeKind.COMPANY_RECORD,
+        {"postcode": "68\u00a0000", "city": "Colmar", "phone": "03\u202f89 00\u00a000 00 00"},
+    )
+    with database.transaction() as session:
+        decisions.approve_all(session, actors["administrative"], request_id)
+    with clock.frozen(clock.now() + timedelta(days=1)), database.transaction() as session:
+        report = apply.apply_due(session, None)
+    assert report.applied == (request_id,) and report.failed == ()
+    with database.session() as session:
+        member = session.get(Member, owner.id)
+        assert (member.postcode, member.phone) == ("68000", "03 89 00 00 00 00")
