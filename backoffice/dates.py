@@ -7,6 +7,7 @@ and the views), so that a date never appears in two shapes.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -102,28 +103,34 @@ def _years_before(day: date, years: int) -> date:
     )
 
 
-def day_problem(meaning: Meaning, label: str, day: date, today: date | None = None) -> str | None:
+# A field's label, or what makes it (translated only when a sentence is needed).
+Label = str | Callable[[], str]
+
+
+def day_problem(meaning: Meaning, label: Label, day: date, today: date | None = None) -> str | None:
     """A French sentence when ``day`` is outside the sensible bounds of ``meaning``."""
     limits = bounds(meaning, today)
     if limits.earliest <= day <= limits.latest:
         return None
     return tr(
         "{field}: {date} is not a plausible date here (between {earliest} and {latest}).",
-        field=label,
+        field=label if isinstance(label, str) else label(),
         date=format_day(day),
         earliest=format_day(limits.earliest),
         latest=format_day(limits.latest),
     )
 
 
-def year_problem(meaning: Meaning, label: str, year: int, today: date | None = None) -> str | None:
+def year_problem(
+    meaning: Meaning, label: Label, year: int, today: date | None = None
+) -> str | None:
     """A French sentence when ``year`` is outside the sensible years of ``meaning``."""
     limits = bounds(meaning, today)
     if isinstance(year, int) and limits.earliest.year <= year <= limits.latest.year:
         return None
     return tr(
         "{field}: {year} is not a plausible year here (from {first} to {last}).",
-        field=label,
+        field=label if isinstance(label, str) else label(),
         year=year,
         first=limits.earliest.year,
         last=limits.latest.year,

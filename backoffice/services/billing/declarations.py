@@ -192,7 +192,7 @@ def enter_declaration(
 ) -> DeclarationOutcome:
     """Record (or correct) a member's declaration for ``year`` on the member's behalf."""
     require(actor, Permission.DECLARATIONS_EDIT)
-    if problem := year_problem(Meaning.BILLED_YEAR, tr("Declaration year"), year):
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Declaration year"), year):
         raise ValidationFailed.single("year", problem)
     check_counts(si, sia, sir)
     if session.get(Member, member_id) is None:

@@ -80,7 +80,7 @@ def check_due_date(due_on: date | None, today: date) -> date:
                 date=format_day(due_on),
             ),
         )
-    if problem := day_problem(Meaning.DUE, tr("Due date"), due_on, today):
+    if problem := day_problem(Meaning.DUE, lambda: tr("Due date"), due_on, today):
         raise ValidationFailed.single("due_on", problem)
     return due_on
 

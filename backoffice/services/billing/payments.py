@@ -102,7 +102,7 @@ def record_payment(
         raise ValidationFailed.single(
             "received_on", tr("The payment date cannot be in the future.")
         )
-    if problem := day_problem(Meaning.PAYMENT_RECEIVED, tr("Received on"), received_on):
+    if problem := day_problem(Meaning.PAYMENT_RECEIVED, lambda: tr("Received on"), received_on):
         raise ValidationFailed.single("received_on", problem)
     if session.get(Member, member_id) is None:
         raise NotFound(tr("This member no longer exists."))

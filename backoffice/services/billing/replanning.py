@@ -65,7 +65,7 @@ def check_plan(
     """The new instalments' amounts (the split rule when not given), or a French refusal."""
     errors = plan_problems(due_dates)
     if not errors and (
-        problem := day_problem(Meaning.DUE, tr("New schedule"), due_dates[-1], today)
+        problem := day_problem(Meaning.DUE, lambda: tr("New schedule"), due_dates[-1], today)
     ):
         errors = [FieldError("due_dates", problem)]
     if not errors and due_dates[0] < today:

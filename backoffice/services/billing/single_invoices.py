@@ -175,7 +175,7 @@ def issue_joining_fee(
     """``permission``: what the caller requires (recording a new member issues its joining
     fee under the administrative staff's right to create members)."""
     require(actor, permission)
-    if problem := year_problem(Meaning.BILLED_YEAR, tr("Year"), year):
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Year"), year):
         raise ValidationFailed.single("year", problem)
     if isinstance(new_employees, bool) or not isinstance(new_employees, int):
         new_employees = 0  # refused below, as any number that is not a count

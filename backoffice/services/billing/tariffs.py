@@ -129,7 +129,7 @@ def price_warnings(values: TariffValues) -> list[str]:
 def problems(values: TariffValues) -> list[FieldError]:
     """What makes the tariff unusable, one French sentence per field."""
     errors = []
-    if problem := year_problem(Meaning.BILLED_YEAR, tr("Year"), values.year):
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Year"), values.year):
         errors.append(FieldError("year", problem))
     for name in AMOUNT_FIELDS:
         problem = cents_problem(

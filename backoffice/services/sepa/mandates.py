@@ -151,7 +151,7 @@ def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
 def _check_signature_date(signed_on: date) -> str | None:
     if signed_on > clock.today():
         return tr("Signature date: {day} is in the future.", day=format_day(signed_on))
-    return day_problem(Meaning.MANDATE_SIGNED, tr("Signature date"), signed_on)
+    return day_problem(Meaning.MANDATE_SIGNED, lambda: tr("Signature date"), signed_on)
 
 
 def _check_country(country: str) -> str | None:
