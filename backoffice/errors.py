@@ -76,6 +76,7 @@ class Kind(enum.Enum):
     CONNECTION_LOST = "connection_lost"  # try again later
     BUSY = "busy"  # a lock: try again
     DATABASE = "database"  # the database cannot be used as it is
+    FILE = "file"  # a file could not be written or read (disk full, read-only, no right)
     UNEXPECTED = "unexpected"  # a defect: the details go to the support
 
 
@@ -308,12 +309,27 @@ def explain(error: BaseException, url: URL | str | None = None) -> Explained:
     refused = refusal_sentence(error)
     if refused is not None:
         return Explained(Kind.REFUSED, tr("Refused"), refused)
-    if isinstance(error, exc.SQLAlchemyError | OSError):
-        problem = translate_error(error, url)
-        if isinstance(error, OSError) and type(problem) is DatabaseProblem:
-            return _unexpected()
-        return Explained(Kind.DATABASE, tr("Database"), problem.message)
+    if isinstance(error, exc.SQLAlchemyError):
+        return Explained(Kind.DATABASE, tr("Database"), translate_error(error, url).message)
+    if isinstance(error, OSError) and (sentence := _file_problem(error)):
+        return Explained(Kind.FILE, tr("File"), sentence)
     return _unexpected()
+
+
+def _file_problem(error: OSError) -> str | None:
+    """A file the work could not write or read: a full disk is said as such."""
+    name = str(error.filename) if error.filename else tr("(unknown file)")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return tr("The disk is full: {file} could not be written. Nothing was saved.", file=name)
+    if error.errno == errno.EROFS:
+        return tr("{file} is on a read-only disk: it could not be written.", file=name)
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return tr("{file}: permission denied.", file=name)
+    if error.errno == errno.ENOENT:
+        return tr("{file} does not exist (or its folder does not).", file=name)
+    if error.errno == errno.EISDIR:
+        return tr("{file} is a folder, not a file.", file=name)
+    return None
 
 
 def _unexpected() -> Explained:

@@ -50,9 +50,11 @@ def run_reporting_errors(
     except KeyboardInterrupt:
         print(tr("Interrupted: nothing was saved by the unfinished step."), file=sys.stderr)
         return 130
-    except (DatabaseProblem, ServiceError, exc.SQLAlchemyError, OverflowError) as error:
+    except (DatabaseProblem, ServiceError, exc.SQLAlchemyError, OverflowError, OSError) as error:
         explained = explain(error, url)
-        if explained.kind in (Kind.REFUSED, Kind.NOT_ALLOWED, Kind.CONFLICT):
+        if explained.kind is Kind.UNEXPECTED:
+            raise
+        if explained.kind in (Kind.REFUSED, Kind.NOT_ALLOWED, Kind.CONFLICT, Kind.FILE):
             print(tr("Refused: {message}", message=explained.message), file=sys.stderr)
             return EXIT_REFUSED
         message = explained.message

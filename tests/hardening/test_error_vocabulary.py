@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -226,3 +228,18 @@ def test_a_text_too_long_for_postgresql_names_the_field(pg_database: Database) -
     assert explain(error).message == "Ville : 100 caractères au plus. Rien n’a été enregistré."
     error = _core_refusal(pg_database, version=2**40)
     assert "trop grand" in explain(error).message
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (errno.ENOSPC, "Le disque est plein : /srv/lettres.pdf n’a pas pu être écrit."),
+        (errno.EROFS, "/srv/lettres.pdf est sur un disque en lecture seule"),
+        (errno.EACCES, "/srv/lettres.pdf : accès refusé."),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_not_a_database_problem(number: int, words: str) -> None:
+    explained = explain(OSError(number, os.strerror(number), "/srv/lettres.pdf"))
+    assert explained.kind is Kind.FILE
+    assert explained.message.startswith(words)
+    assert "base de données" not in explained.message
