@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import exc, func, select
 from sqlalchemy.orm import Session
 
+from backoffice import clock
+from backoffice.dates import Meaning, format_day
 from backoffice.db import Database
 from backoffice.models import Member
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation
+from backoffice.views.widgets.inputs import DateInput
 from tests import factories
 
 
@@ -47,3 +51,14 @@ def test_the_details_of_an_unexpected_error_hide_passwords(qtbot: QtBot) -> None
     assert box.icon() == QMessageBox.Icon.Critical
     assert "s3cr%t" not in box.detailedText()
     assert "postgresql://staff:***@db.example/prod" in box.detailedText()
+
+
+def test_a_day_outside_its_meanings_bounds_is_refused_where_it_is_typed(qtbot: QtBot) -> None:
+    edit = DateInput(meaning=Meaning.PAYMENT_RECEIVED)
+    qtbot.addWidget(edit)
+    edit.setText("01/01/1900")
+    assert not edit.is_valid()
+    with pytest.raises(ValueError, match="n’est pas une date plausible ici"):
+        edit.day()
+    edit.setText(format_day(clock.today()))
+    assert edit.day() == clock.today()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from backoffice import clock
+from backoffice.dates import Meaning
 from backoffice.i18n import tr
 from backoffice.models import Payment, PaymentMethod
 from backoffice.ops.context import AppContext
@@ -49,7 +50,7 @@ class PaymentDialog(OperationDialog):
         self.method = QComboBox()
         for method in PaymentMethod:
             self.method.addItem(method_label(method), method)
-        self.received_on = DateInput(clock.today())
+        self.received_on = DateInput(clock.today(), meaning=Meaning.PAYMENT_RECEIVED)
         self.reference = QLineEdit()
         self.reference.setMaxLength(max_length(Payment.reference) or 80)
         self.reference.setPlaceholderText(tr("Cheque number, bank label…"))

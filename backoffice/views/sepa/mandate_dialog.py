@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
+from backoffice.dates import Meaning
 from backoffice.i18n import tr, trc
 from backoffice.models import SepaMandate
 from backoffice.ops.context import AppContext
@@ -49,7 +50,7 @@ class MandateDialog(QDialog):
         self.iban.setPlaceholderText("FR76 3000 6000 0112 3456 7890 189")
         self.bic = QLineEdit()
         self.bic.setPlaceholderText("AGRIFRPP")
-        self.signed_on = DateInput(clock.today())
+        self.signed_on = DateInput(clock.today(), meaning=Meaning.MANDATE_SIGNED)
         self.holder = QLineEdit()
         self.holder.setMaxLength(max_length(SepaMandate.debtor_name) or 140)
         self.holder.textChanged.connect(self._show_transliteration)
