@@ -132,6 +132,7 @@ def test_a_portal_change_typed_with_spaces_is_applied_as_stored(
     from datetime import timedelta
 
     from backoffice.models import ChangeKind
+    from backoffice.services.actors import system_actor
     from backoffice.services.changes import apply, decisions
     from tests import changes_support as support
 
@@ -143,7 +144,7 @@ def test_a_portal_change_typed_with_spaces_is_applied_as_stored(
     with database.transaction() as session:
         decisions.approve_all(session, actors["administrative"], request_id)
     with clock.frozen(clock.now() + timedelta(days=1)), database.transaction() as session:
-        report = apply.apply_due(session, None)
+        report = apply.apply_due(session, system_actor(session))
     assert report.applied == (request_id,) and report.failed == ()
     with database.session() as session:
         member = session.get(Member, owner.id)
