@@ -1,0 +1,1 @@
+"""The bank desk in Facturation: cheque remittance slips, reconciliation of statements."""
