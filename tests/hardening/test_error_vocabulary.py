@@ -118,13 +118,14 @@ def test_an_unknown_revision_is_not_a_newer_version(sqlite_database: Database) -
     assert "ne connaît pas" in unknown.value.message
     assert "plus récente" not in unknown.value.message
     with sqlite_database.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '13c'"))
+        connection.execute(text("UPDATE alembic_version SET version_num = 'main_2024'"))
     with pytest.raises(SchemaUnknown):
-        sqlite_database.upgrade()  # between two of ours: not from a newer version
-    with sqlite_database.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '99a'"))
-    with pytest.raises(SchemaTooNew):
         sqlite_database.upgrade()
+    for newer in ("99a", "13z"):  # of our shape: a newer version's (the chain is not sorted)
+        with sqlite_database.engine.begin() as connection:
+            connection.execute(text(f"UPDATE alembic_version SET version_num = '{newer}'"))
+        with pytest.raises(SchemaTooNew):
+            sqlite_database.upgrade()
 
 
 def test_a_wrong_database_name_or_user_is_said(pg_server_url: str) -> None:
