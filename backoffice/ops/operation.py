@@ -36,6 +36,7 @@ from backoffice.errors import redact
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext, WorkerSignals
+from backoffice.services.errors import StaffRightsChanged
 from backoffice.services.progress import Cancelled, Progress
 from backoffice.services.tracking import touched
 
@@ -160,6 +161,7 @@ class Operation(QObject, Generic[T]):
         self.feedback = Feedback.CANCELLABLE if cancellable else feedback
         self.initiator = initiator
         self.key = next(_keys)
+        self.login_number = context.login_number
         # The worker reports progress straight to the context's channel, not to this object.
         self.progress = Progress(partial(context.worker_signals.progressed.emit, self.key))
         self._on_success: Callable[[T], None] | None = None
@@ -281,6 +283,10 @@ class Operation(QObject, Generic[T]):
     def _failed(self, error: BaseException, details: str) -> None:
         self._close_progress()
         try:
+            if isinstance(error, StaffRightsChanged):
+                # No dialog over a window that is about to close: the login dialog says it.
+                self.context.staff_rights_changed(self.login_number, error.message)
+                return
             if isinstance(error, Cancelled) or not self._widget_alive():
                 return
             handler = self._on_failure
@@ -310,6 +316,7 @@ class Operation(QObject, Generic[T]):
             feedback=self.feedback,
             initiator=self._live_initiator(),
         )
+        again.login_number = self.login_number
         again._on_success, again._on_failure = self._on_success, self._on_failure
         again._on_conflict, again._on_finally = self._on_conflict, self._on_finally
         self._forget()  # the retry owns the callbacks now: this one's ending calls none

@@ -21,8 +21,6 @@ complete: a failed export leaves no half-written workbook behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +33,8 @@ from typing import IO, Any
 
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_col_to_name
+
+from backoffice import private_files
 
 DATE_FORMAT = "DD/MM/YYYY"
 EURO_FORMAT = '#,##0.00 "€"'
@@ -107,9 +107,7 @@ class TableWriter:
         self._target = target
         self._temporary: Path | None = None
         if isinstance(target, Path):
-            handle, name = tempfile.mkstemp(".xlsx", f".{target.name}.", target.parent)
-            os.close(handle)
-            self._temporary = Path(name)
+            self._temporary = private_files.temporary_beside(target, ".xlsx")
         self.workbook = Workbook(
             str(self._temporary) if self._temporary else target, {"constant_memory": True}
         )
@@ -253,7 +251,7 @@ class TableWriter:
         self.workbook.close()
         if self._temporary is not None:
             assert isinstance(self._target, Path)
-            os.replace(self._temporary, self._target)
+            private_files.put_in_place(self._temporary, self._target)
             self._temporary = None
 
     def discard(self) -> None:

@@ -348,7 +348,7 @@ def save(
 ) -> ServiceIdentity:
     """Store the identity typed by an administrator, all or nothing. ``opened`` is the
     identity the form showed: if someone changed it since, nothing is written."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     session.get(Setting, IDENTITY_KEY, with_for_update=True)  # saves of it queue up
     if opened is not None and load(session) != opened:
         raise Conflict(

@@ -167,7 +167,7 @@ def problems(key: str, value: Any) -> list[FieldError]:
 
 def put_many(session: Session, actor: Actor, values: dict[str, Any]) -> list[str]:
     """Store several settings at once, all or nothing; returns the keys that changed."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     errors = [error for key, value in values.items() for error in problems(key, value)]
     if errors:
         raise ValidationFailed(errors)
@@ -178,7 +178,7 @@ def put_many(session: Session, actor: Actor, values: dict[str, Any]) -> list[str
 
 
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     store(session, actor, key, value)
 
 

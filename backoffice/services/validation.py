@@ -146,7 +146,8 @@ def check_sepa_iban(label: str, value: str | None) -> str | None:
     """A valid IBAN (:func:`check_iban`) of a country of the SEPA direct-debit scheme
     (schwifty knows which): only such accounts may be debited or credit a debit."""
     problem = check_iban(label, value)
-    if problem is None and not IBAN(str(value)).in_sepa_zone:
+    typed = "".join(unicodedata.normalize("NFKC", str(value)).split())  # as check_iban read it
+    if problem is None and not IBAN(typed, allow_invalid=True).in_sepa_zone:
         return tr(
             "{field}: {value} is an account of a country outside the SEPA zone; "
             "it cannot be used for direct debits.",

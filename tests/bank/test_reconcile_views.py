@@ -21,6 +21,8 @@ from backoffice.services.actors import actor_of
 from backoffice.views.bank import reconcile_tab
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.billing.page import BillingPage
+from backoffice.views.main_window import section_shortcuts
+from backoffice.views.pages import PAGES
 from tests import factories
 from tests.bank.reconcile_builders import entry
 from tests.billing.builders import TODAY, billed_member
@@ -162,3 +164,10 @@ def test_reconciling_in_the_screen(
         )
     assert reversed_count == 1
     assert not recorded_errors
+
+
+def test_f1_lists_the_bank_desk_s_shortcuts(context: AppContext) -> None:
+    [billing] = [spec for spec in PAGES if spec.key == "billing"]
+    listed = section_shortcuts(billing, context)
+    assert "Accepter la proposition (Ctrl+Entrée)" in listed
+    assert "Nouveau bordereau… (Ctrl+N)" in listed

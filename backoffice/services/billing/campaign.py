@@ -344,7 +344,7 @@ def preview(
     session: Session, actor: Actor, year: int, progress: Progress | None = None
 ) -> CampaignPreview:
     """The dry run: what :func:`issue` would create now, and what it would leave out."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tariff = tariff_or_refuse(session, year)
     setting = setting_for(session, tariff)
     result = CampaignPreview(year, tariff.id, setting.issued_on, setting.due_dates)
@@ -370,7 +370,7 @@ class CampaignRun:
 
 def campaign_runs(session: Session, actor: Actor, year: int) -> list[CampaignRun]:
     """The runs of a year's campaign (the first one, then the late declarations)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     rows = session.execute(
         select(BillingCampaign, StaffUser.full_name)
         .outerjoin(StaffUser, StaffUser.id == BillingCampaign.issued_by_id)

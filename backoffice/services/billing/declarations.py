@@ -84,7 +84,7 @@ def expected_to_declare(year: int) -> object:
 def declarations_for_year(
     session: Session, actor: Actor, year: int, member_id: int | None = None
 ) -> list[DeclarationRow]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoiced = select(Invoice.member_id).where(
         Invoice.year == year, Invoice.kind == InvoiceKind.ANNUAL
     )
@@ -117,7 +117,7 @@ def declarations_for_year(
 
 def undeclared_members(session: Session, actor: Actor, year: int) -> list[UndeclaredRow]:
     """Members expected to declare for ``year`` who have not (yet)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     declared = exists().where(
         WorkforceDeclaration.member_id == Member.id, WorkforceDeclaration.year == year
     )
@@ -191,7 +191,7 @@ def enter_declaration(
     expected_version: int | None = None,
 ) -> DeclarationOutcome:
     """Record (or correct) a member's declaration for ``year`` on the member's behalf."""
-    require(actor, Permission.DECLARATIONS_EDIT)
+    require(session, actor, Permission.DECLARATIONS_EDIT)
     if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Declaration year"), year):
         raise ValidationFailed.single("year", problem)
     check_counts(si, sia, sir)
@@ -247,7 +247,7 @@ def declaration_reminders(
 ) -> bytes:
     """The reminder letters to the selected members who have not declared (one PDF); each
     letter is noted in the member's history."""
-    require(actor, Permission.DECLARATIONS_EDIT)
+    require(session, actor, Permission.DECLARATIONS_EDIT)
     wanted = set(member_ids)
     pending = [row for row in undeclared_members(session, actor, year) if row.member_id in wanted]
     if not pending:

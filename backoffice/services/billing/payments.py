@@ -86,7 +86,7 @@ def record_payment(
     (the staff confirmed it); the excess is kept as a credit. Its entry is posted in the
     books at once, unless ``journal`` is False: the caller recording many payments posts
     them together (``accounting.events.post_payments``)."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     problem = cents_problem(
         tr("Amount"),
         amount_cents,
@@ -183,7 +183,7 @@ def reverse_payment(
 ) -> list[int]:
     """Undo a payment that did not go through (the money went back on ``reversed_on``,
     today by default); returns the instalments due again."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     payment = session.get(Payment, payment_id, with_for_update=True)
     if payment is None:
         raise NotFound(tr("This payment no longer exists."))

@@ -55,7 +55,7 @@ def replannable(session: Session, invoice_id: int, *, lock: bool = False) -> lis
 
 
 def unpaid_to_replan(session: Session, actor: Actor, invoice_id: int) -> int:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return sum(item.remaining_cents for item in replannable(session, invoice_id))
 
 
@@ -121,7 +121,7 @@ def replan(
     """Spread the unpaid part of an invoice over ``due_dates`` (split by the usual rule
     unless ``amounts`` are given). ``expected_unpaid_cents`` is what the user saw: a
     payment or credit note meanwhile makes it a conflict."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     invoice = session.get(Invoice, invoice_id, with_for_update=True)
     if invoice is None:
         raise NotFound(tr("This invoice no longer exists."))

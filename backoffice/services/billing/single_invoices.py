@@ -92,7 +92,7 @@ class HeadcountFacts:
 
 
 def headcount_facts(session: Session, actor: Actor, member_id: int, year: int) -> HeadcountFacts:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     declaration = session.scalar(
         select(WorkforceDeclaration).where(
             WorkforceDeclaration.member_id == member_id, WorkforceDeclaration.year == year
@@ -138,7 +138,7 @@ def issue_regularisation(
     due_on: date | None = None,
 ) -> IssuedInvoice:
     """Bill employees not counted in the declaration, at the year's prices (no discount)."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     _counts_or_refuse(counts)
     due = check_due_date(due_on, clock.today())
     tariff = tariff_or_refuse(session, year)
@@ -169,12 +169,42 @@ def issue_joining_fee(
     year: int,
     new_employees: int,
     due_on: date | None = None,
+) -> IssuedInvoice:
+    """The joining fee of a member's new employees, issued by billing staff."""
+    return _issue_joining_fee(
+        session,
+        actor,
+        member_id,
+        year,
+        new_employees,
+        due_on,
+        permission=Permission.BILLING_ISSUE,
+    )
+
+
+def issue_new_member_joining_fee(
+    session: Session, actor: Actor, member_id: int, year: int, new_employees: int
+) -> IssuedInvoice:
+    """The joining fee issued with a new member, under the administrative staff's right
+    to record members."""
+    return _issue_joining_fee(
+        session, actor, member_id, year, new_employees, permission=Permission.MEMBERS_EDIT
+    )
+
+
+def _issue_joining_fee(
+    session: Session,
+    actor: Actor,
+    member_id: int,
+    year: int,
+    new_employees: int,
+    due_on: date | None = None,
     *,
     permission: Permission = Permission.BILLING_ISSUE,
 ) -> IssuedInvoice:
     """``permission``: what the caller requires (recording a new member issues its joining
     fee under the administrative staff's right to create members)."""
-    require(actor, permission)
+    require(session, actor, permission)
     if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Year"), year):
         raise ValidationFailed.single("year", problem)
     if isinstance(new_employees, bool) or not isinstance(new_employees, int):
@@ -234,7 +264,7 @@ def issue_quarterly(
     due_on: date | None = None,
 ) -> IssuedInvoice:
     """A quarter's contribution; a member is billed once per quarter."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     if quarter not in QUARTER_NAMES:
         raise ValidationFailed.single(
             "quarter", tr("Quarter: {quarter} is not a quarter (1 to 4).", quarter=quarter)
@@ -305,7 +335,7 @@ class NoShowRow:
 
 def billable_no_shows(session: Session, actor: Actor) -> list[NoShowRow]:
     """Appointments missed without excuse and not invoiced yet."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoiced = exists().where(Invoice.appointment_id == Appointment.id)
     rows = session.execute(
         select(
@@ -331,7 +361,7 @@ def billable_no_shows(session: Session, actor: Actor) -> list[NoShowRow]:
 def issue_no_show(
     session: Session, actor: Actor, appointment_id: int, due_on: date | None = None
 ) -> IssuedInvoice:
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     due = check_due_date(due_on, clock.today())
     appointment = session.get(Appointment, appointment_id)
     if appointment is None:

@@ -259,14 +259,14 @@ def _info(tariff: Tariff, invoice_count: int) -> TariffInfo:
 
 
 def list_tariffs(session: Session, actor: Actor) -> list[TariffInfo]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tariffs = list(session.scalars(select(Tariff).order_by(Tariff.year.desc())))
     usage = _usage(session, [tariff.id for tariff in tariffs])
     return [_info(tariff, usage.get(tariff.id, 0)) for tariff in tariffs]
 
 
 def get_tariff(session: Session, actor: Actor, year: int) -> TariffInfo:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tariff = tariff_for_year(session, year)
     if tariff is None:
         raise NotFound(tr("There is no tariff for {year}.", year=year))
@@ -276,7 +276,7 @@ def get_tariff(session: Session, actor: Actor, year: int) -> TariffInfo:
 def proposal_for(session: Session, actor: Actor, year: int) -> TariffValues:
     """What the form proposes for a new year: the latest earlier tariff's figures, and the
     default plan's dates (``billing.default_instalment_plan``) in that year."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     plan = settings_service.get(session, "billing.default_instalment_plan")
     due_dates = tuple(date.fromisoformat(f"{year}-{day}") for day in plan)
     previous = session.scalar(
@@ -299,7 +299,7 @@ def save_tariff(
     expected_version: int | None = None,
 ) -> TariffInfo:
     """Create a year's tariff, or change one no issued invoice uses yet."""
-    require(actor, Permission.BILLING_TARIFFS)
+    require(session, actor, Permission.BILLING_TARIFFS)
     errors = problems(values)
     if errors:
         raise ValidationFailed(errors)

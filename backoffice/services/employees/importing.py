@@ -88,7 +88,7 @@ class ImportDone:
 def preview_import(
     session: Session, actor: Actor, member_id: int, file_name: str, content: bytes
 ) -> ImportPreview:
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     member = active_member(session, member_id)
     return _preview(session, member, file_name, read_sheet(file_name, content))
 
@@ -105,7 +105,7 @@ def import_employees(
     """Import the accepted lines, all in this transaction. ``expected_new``: the number of
     lines the preview accepted; a different number now (someone added an employee
     meanwhile) refuses the import, to be previewed again."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     session.get(Member, member_id, with_for_update=True)  # two imports for one member queue
     member = active_member(session, member_id)
     preview = _preview(session, member, file_name, read_sheet(file_name, content))

@@ -202,7 +202,7 @@ def create_mandate(
     """A new active mandate for the member (revoking the active one, if any), recorded by
     staff who manage the direct debits. ``debtor`` defaults to the member's legal name and
     address."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     return _new_mandate(
         session, actor, member_id, iban, bic, signed_on=signed_on, email=email, debtor=debtor
     )
@@ -221,7 +221,7 @@ def create_opt_in_mandate(
 ) -> MandateInfo:
     """The mandate of a SEPA opt-in submitted on the portal, on behalf of the staff member
     who approved it (``changes.review``)."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     return _new_mandate(
         session,
         actor,
@@ -340,7 +340,7 @@ def revoke_mandate(
     expected_version: int | None = None,
 ) -> MandateInfo:
     """The member withdrew its mandate (letter, portal, closed account...)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     errors = []
     if revoked_on > clock.today():
         errors.append(
@@ -385,7 +385,7 @@ def revoke_mandate(
 
 def lapse_mandates(session: Session, actor: Actor) -> list[MandateInfo]:
     """Mark lapsed the active mandates unused for 36 months (as of today)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     today = clock.today()
     # A coarse bound in SQL (a few days of margin for month ends), the exact rule below.
     last_use = func.coalesce(SepaMandate.last_collected_on, SepaMandate.signed_on)
