@@ -188,7 +188,7 @@ CASES = [
     Case(
         "payment reference too long",
         _pay(reference="R" * 81),
-        "Référence du paiement : 80 caractères au plus (81 saisis).",
+        "Référence de paiement : 80 caractères au plus (81 saisis).",
     ),
     Case("payment far above the debt", _pay(10**8), "dépasse ce qui est dû"),
     # -- 14.8 credit notes ---------------------------------------------------------------
