@@ -39,6 +39,7 @@ from backoffice import private_files
 DATE_FORMAT = "DD/MM/YYYY"
 EURO_FORMAT = '#,##0.00 "€"'
 COUNT_FORMAT = "#,##0"
+HEADER_HEIGHT = 30  # points: two lines of the default font
 HEADER_FILL = "#DCE6F1"
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()  # day 0 of Excel's (1900) date system
 
@@ -161,6 +162,9 @@ class TableWriter:
         for index, column in enumerate(self.columns):
             sheet.set_column(index, index, column.width)
         header = self._formats["header"]
+        # Two lines tall: a wrapped title (« Date d'échéance ») is cut at one line's height
+        # in LibreOffice, which does not fit a row XlsxWriter wrote.
+        sheet.set_row(0, HEADER_HEIGHT)
         for index, column in enumerate(self.columns):
             sheet.write_string(0, index, column.title, header)
         sheet.freeze_panes(1, 0)

@@ -30,7 +30,7 @@ from backoffice.models import (
     VisitCentre,
 )
 from backoffice.models.care_network import HealthProfessional
-from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory
+from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory, RiskFactor
 from backoffice.services import audit
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backoffice.services.member_fields import cleaned as cleaned_values
@@ -386,6 +386,7 @@ class EmployeeRow:
     exited_on: date | None
     last_visit_on: date | None
     state: EmployeeState = field(default=EmployeeState.COMPLETE)
+    risk_labels: tuple[str, ...] = ()  # the risk factors' names, in the order of ``risks``
 
 
 def employee_state(hired_on: date, exited_on: date | None, today: date) -> EmployeeState:
@@ -420,24 +421,29 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
         .order_by(Employee.last_name, Employee.first_name)
     ).all()
     risks = risk_codes(session, [row.id for row in rows])
-    return [
-        EmployeeRow(
-            row.id,
-            row.civility,
-            row.last_name,
-            row.first_name,
-            row.birth_date,
-            row.pcs_code,
-            row.job_title,
-            row.follow_up_category,
-            tuple(sorted(risks.get(row.id, ()))),
-            row.hired_on,
-            row.exited_on,
-            row.last_visit_on,
-            employee_state(row.hired_on, row.exited_on, today),
-        )
-        for row in rows
-    ]
+    labels: dict[str, str] = dict(session.execute(select(RiskFactor.code, RiskFactor.label)).all())
+    return [_employee_row(row, tuple(sorted(risks.get(row.id, ()))), labels, today) for row in rows]
+
+
+def _employee_row(
+    row: Any, risks: tuple[str, ...], labels: dict[str, str], today: date
+) -> EmployeeRow:
+    return EmployeeRow(
+        row.id,
+        row.civility,
+        row.last_name,
+        row.first_name,
+        row.birth_date,
+        row.pcs_code,
+        row.job_title,
+        row.follow_up_category,
+        risks,
+        row.hired_on,
+        row.exited_on,
+        row.last_visit_on,
+        employee_state(row.hired_on, row.exited_on, today),
+        tuple(labels.get(code, code) for code in risks),
+    )
 
 
 def risk_codes(session: Session, employee_ids: list[int]) -> dict[int, list[str]]:

@@ -91,6 +91,21 @@ KEYS: dict[str, SettingKey] = {
             "récente majoré de 10 points",
             "Late payment interest mention printed on invoices.",
         ),
+        SettingKey(
+            "einvoicing.vat_exemption_reason",
+            "",
+            "Why invoices at a VAT rate of 0 % bear no VAT (printed in the Factur-X).",
+        ),
+        SettingKey(
+            "einvoicing.start_on",
+            "2026-09-01",
+            "Invoices issued from this day on go to the e-invoicing platform.",
+        ),
+        SettingKey(
+            "einvoicing.outbox",
+            "",
+            "Folder the Factur-X files are written to for the approved platform.",
+        ),
         SettingKey("sepa.prenotification_days", 14, "Minimum notice before a direct debit."),
         SettingKey("sepa.schema", "pain.008.001.08", "pain.008 version sent to the bank."),
         SettingKey(

@@ -70,8 +70,11 @@ def payment_details(session: Session, service: ServiceIdentity) -> PaymentDetail
     )
 
 
-def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceDocument]:
-    """The printable data of ``invoice_ids`` (in that order), in a handful of queries."""
+def invoice_documents(
+    session: Session, invoice_ids: list[int], *, as_issued: bool = False
+) -> list[InvoiceDocument]:
+    """The printable data of ``invoice_ids`` (in that order), in a handful of queries.
+    ``as_issued``: nothing settled nor credited yet (the Factur-X: the invoice as sent)."""
     invoices = {
         invoice.id: (invoice, code, siret)
         for invoice, code, siret in session.execute(
@@ -97,7 +100,9 @@ def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceD
     ):
         instalments[item.invoice_id].append(
             DocumentInstalment(
-                item.due_on, item.amount_cents, item.paid_cents + item.credited_cents
+                item.due_on,
+                item.amount_cents,
+                0 if as_issued else item.paid_cents + item.credited_cents,
             )
         )
     credited = dict(
@@ -141,7 +146,7 @@ def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceD
                 if invoice.pays_by_direct_debit
                 else None,
                 creditor_reference=invoice.creditor_reference,
-                credited_cents=int(credited.get(invoice_id, 0)),
+                credited_cents=0 if as_issued else int(credited.get(invoice_id, 0)),
             )
         )
     return documents
@@ -175,9 +180,19 @@ def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> byte
     note = session.get(CreditNote, credit_note_id)
     if note is None:
         raise NotFound(tr("This credit note no longer exists."))
+    document = credit_note_document(note)
+    service = identity(session)
+    return batch.render_one(
+        service,
+        f"Avoir {note.number}",
+        credit_note_story(document, payment_details(session, service)),
+    )
+
+
+def credit_note_document(note: CreditNote) -> CreditNoteDocument:
     invoice = note.invoice
     member = invoice.member
-    document = CreditNoteDocument(
+    return CreditNoteDocument(
         number=note.number,
         issued_on=note.issued_on,
         invoice_number=invoice.number,
@@ -192,12 +207,6 @@ def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> byte
         vat_rate_bp=invoice.vat_rate_bp,
         vat_cents=note.vat_cents,
         total_ttc_cents=note.total_ttc_cents,
-    )
-    service = identity(session)
-    return batch.render_one(
-        service,
-        f"Avoir {note.number}",
-        credit_note_story(document, payment_details(session, service)),
     )
 
 

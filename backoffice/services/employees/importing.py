@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import dates
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.models import Employee, EmployeeOrigin, EmployeeRiskFactor, Member
 from backoffice.models.employees import FollowUpCategory
 from backoffice.services import audit
@@ -74,6 +74,25 @@ class ImportPreview:
 
     def count(self, status: LineStatus) -> int:
         return sum(1 for line in self.lines if line.status == status)
+
+    def summary(self, *, imported: bool = False) -> str:
+        """« 3 salariés à importer, 1 déjà enregistré, 4 lignes refusées »."""
+        new = self.count(LineStatus.NEW)
+        return ", ".join(
+            (
+                ntr("{count} employee imported", "{count} employees imported", new)
+                if imported
+                else ntr("{count} employee to import", "{count} employees to import", new),
+                ntr(
+                    "{count} already recorded",
+                    "{count} already recorded",
+                    self.count(LineStatus.PRESENT),
+                ),
+                ntr(
+                    "{count} line refused", "{count} lines refused", self.count(LineStatus.REFUSED)
+                ),
+            )
+        )
 
 
 @dataclass(frozen=True)

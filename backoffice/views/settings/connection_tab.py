@@ -10,9 +10,9 @@ from backoffice import config
 from backoffice.db import Database, DatabaseProblem, translate_error
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings.tab import SettingsTab
+from backoffice.views.widgets.operations import write
 
 
 def check_connection(url: str, password: str = "") -> str:
@@ -96,12 +96,11 @@ class ConnectionTab(SettingsTab):
         url = self.connection_url()
         password = self.password.text() if self.backend.currentData() == "postgresql" else ""
         self.test_result.setText(tr("Testing…"))
-        Operation(
-            self.context,
+        write(
             self,
             lambda _session: check_connection(url, password),
+            tr("Testing the connection…"),
             writes=False,
-            label=tr("Testing the connection…"),
         ).success(self.test_result.setText).run()
 
     def save_locally(self) -> None:
