@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.db import Database
+from backoffice.errors import redact
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext, WorkerSignals
@@ -82,7 +83,7 @@ class _Task:
         try:
             result, changed = self._call()
         except BaseException as error:
-            details = traceback.format_exc()
+            details = redact(traceback.format_exc())  # never a password, even there
             # The traceback's frames hold what the work captured (often a widget): dropped
             # here, so that the last reference stays with the operation on the GUI thread.
             _drop_tracebacks(error)
@@ -96,6 +97,9 @@ class _Task:
                 arguments = (session, self.progress) if self.takes_progress else (session,)
                 result = self.work(*arguments)
                 session.flush()
+                # A cancel asked during the last progress report, after the work wrote
+                # everything, still rolls it back: checked once more before the commit.
+                self.progress.check()
                 changed = dict(touched(session))
             return result, changed
         with self.database.session() as session:
@@ -289,7 +293,11 @@ class Operation(QObject, Generic[T]):
             if handler is not None and (not self._callback_alive(handler) or not handler(error)):
                 return
             outcome = error_dialogs.show(
-                self.parent_widget, error, details, can_reload=self._on_conflict is not None
+                self.parent_widget,
+                error,
+                details,
+                can_reload=self._on_conflict is not None,
+                url=self.context.database.url,
             )
             if outcome == error_dialogs.Choice.RELOAD and self._on_conflict is not None:
                 self._on_conflict()

@@ -33,6 +33,7 @@ from backoffice.models.care_network import HealthProfessional
 from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory, RiskFactor
 from backoffice.services import audit
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backoffice.services.member_fields import cleaned as cleaned_values
 from backoffice.services.member_fields import field_errors, member_fields
 from backoffice.services.membership.sirets import siret_taken
 from backoffice.services.permissions import Actor, Permission, allows, current_role, require
@@ -322,10 +323,7 @@ def update_member(
                 for name in sorted(unknown)
             ]
         )
-    cleaned = {
-        name: (value.strip() or None) if isinstance(value, str) else value
-        for name, value in values.items()
-    }
+    cleaned = cleaned_values(values)
     errors = [
         FieldError(name, message)
         for name, message in field_errors(

@@ -50,9 +50,13 @@ def application() -> QApplication:
     return app
 
 
-def open_database(url: str) -> Database:
-    """The database, brought to the current schema when it is the embedded SQLite file."""
-    database = Database(url)
+def open_database(url: str, *, create: bool | None = None) -> Database:
+    """The database, brought to the current schema when it is a SQLite file. Only the
+    embedded one is created on first start (unless ``create``): another address that
+    names no file is a mistake, refused rather than created."""
+    if create is None:
+        create = url == config.default_sqlite_url()
+    database = Database(url, create=create)
 
     def prepare() -> None:
         if database.backend == "sqlite":
@@ -221,7 +225,7 @@ def self_check() -> int:
         app = application()
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
-        database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}")
+        database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}", create=True)
         with database.transaction() as session:
             actor = staff.create_first_administrator(
                 session, "verification", "Vérification", passwords.temporary_password()

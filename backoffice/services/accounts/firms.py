@@ -303,8 +303,9 @@ def _cleaned(values: FirmInput) -> FirmInput:
     cleaned = {item.name: clean(getattr(values, item.name)) for item in fields(FirmInput)}
     if cleaned["code"]:
         cleaned["code"] = cleaned["code"].upper()
-    if cleaned["siret"]:
-        cleaned["siret"] = cleaned["siret"].replace(" ", "")
+    for name in ("siret", "postcode", "phone"):
+        if cleaned[name]:
+            cleaned[name] = validation.as_stored(name, cleaned[name])
     return FirmInput(**cleaned)  # type: ignore[arg-type]
 
 

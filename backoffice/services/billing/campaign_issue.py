@@ -308,6 +308,9 @@ def issue(
         },
     )
     session.flush()
+    # A cancel asked during the last progress report (every row written) is still obeyed:
+    # raising here rolls the whole campaign back before the caller commits.
+    (progress or silent()).check()
     return CampaignOutcome(
         campaign.id,
         year,

@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import Meaning, year_problem
 from backoffice.i18n import tr
 from backoffice.models import (
     DeclarationSource,
@@ -149,20 +150,30 @@ def undeclared_members(session: Session, actor: Actor, year: int) -> list[Undecl
     return [UndeclaredRow(*row) for row in rows]
 
 
+# No member employs more in France (the largest employers declare per establishment).
+MAX_EMPLOYEES = 100_000
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_EMPLOYEES
+
+
 def check_counts(si: int, sia: int, sir: int) -> None:
     errors = [
         FieldError(
             name,
             tr(
-                "Employees in {category}: {count} is not a valid number of employees (0 or more).",
+                "Employees in {category}: {count} is not a valid number of employees "
+                "(0 to {most}).",
                 category=category,
                 count=count,
+                most=MAX_EMPLOYEES,
             ),
         )
         for name, category, count in zip(
             COUNT_FIELDS, ("SI", "SIA", "SIR"), (si, sia, sir), strict=True
         )
-        if count < 0
+        if not _is_count(count)
     ]
     if errors:
         raise ValidationFailed(errors)
@@ -181,6 +192,8 @@ def enter_declaration(
 ) -> DeclarationOutcome:
     """Record (or correct) a member's declaration for ``year`` on the member's behalf."""
     require(session, actor, Permission.DECLARATIONS_EDIT)
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Declaration year"), year):
+        raise ValidationFailed.single("year", problem)
     check_counts(si, sia, sir)
     if session.get(Member, member_id) is None:
         raise NotFound(tr("This member no longer exists."))

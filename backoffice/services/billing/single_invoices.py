@@ -20,7 +20,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, format_day, year_problem
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
@@ -34,7 +34,7 @@ from backoffice.models import (
 )
 from backoffice.services.billing import pricing, tariffs
 from backoffice.services.billing.campaign import tariff_or_refuse
-from backoffice.services.billing.declarations import check_counts
+from backoffice.services.billing.declarations import MAX_EMPLOYEES, check_counts
 from backoffice.services.billing.invoicing import (
     IssuedInvoice,
     Period,
@@ -205,12 +205,17 @@ def _issue_joining_fee(
     """``permission``: what the caller requires (recording a new member issues its joining
     fee under the administrative staff's right to create members)."""
     require(session, actor, permission)
-    if new_employees < 1:
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Year"), year):
+        raise ValidationFailed.single("year", problem)
+    if isinstance(new_employees, bool) or not isinstance(new_employees, int):
+        new_employees = 0  # refused below, as any number that is not a count
+    if not 1 <= new_employees <= MAX_EMPLOYEES:
         raise ValidationFailed.single(
             "new_employees",
             tr(
-                "New employees: {count} is not a number of employees to bill (1 or more).",
+                "New employees: {count} is not a number of employees to bill (1 to {most}).",
                 count=new_employees,
+                most=MAX_EMPLOYEES,
             ),
         )
     due = check_due_date(due_on, clock.today())

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
 from backoffice.models import MandateStatus, Member, SepaMandate
 from backoffice.reports.sepa import pain008
@@ -155,7 +155,7 @@ def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
 def _check_signature_date(signed_on: date) -> str | None:
     if signed_on > clock.today():
         return tr("Signature date: {day} is in the future.", day=format_day(signed_on))
-    return None
+    return day_problem(Meaning.MANDATE_SIGNED, lambda: tr("Signature date"), signed_on)
 
 
 def _check_country(country: str) -> str | None:
@@ -254,7 +254,7 @@ def _new_mandate(
     check_debtor(holder, signed_on)
     if email and (message := validation.check_email(tr("Email"), email)):
         raise ValidationFailed.single("email", message)
-    compact_iban = IBAN(iban).compact
+    compact_iban = IBAN(validation.compact(iban)).compact
     for previous in session.scalars(
         select(SepaMandate).where(
             SepaMandate.member_id == member_id, SepaMandate.status == MandateStatus.ACTIVE
@@ -285,10 +285,10 @@ def _new_mandate(
         rum=rum_for(member.member_code, count + 1),
         signed_on=signed_on,
         iban=compact_iban,
-        bic=bic.replace(" ", "").upper(),
+        bic=validation.compact(bic),
         debtor_name=holder.name.strip()[:140],
         debtor_street=(holder.street or "").strip()[:70] or None,
-        debtor_postcode=(holder.postcode or "").strip()[:16] or None,
+        debtor_postcode=validation.compact(holder.postcode or "")[:16] or None,
         debtor_town=(holder.town or "").strip()[:35] or None,
         debtor_country=holder.country.upper(),
         email=email or None,
