@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "backoffice.cli.billing_export_command",
     "backoffice.cli.members_command",
     "backoffice.cli.accounting_command",
+    "backoffice.cli.bank_command",
 )
 
 

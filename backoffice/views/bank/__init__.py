@@ -1,0 +1,1 @@
+"""Facturation's bank side: importing the bank's files (``import_files``)."""
