@@ -4,6 +4,7 @@ mandate following the code (both backends)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -225,3 +226,34 @@ def test_a_return_for_a_debit_we_never_sent_is_left_to_staff(database, actors):
     with clock.frozen(AFTER):
         outcome = run_import(database, billing, ("retour.xml", data))
     assert (outcome.returned, outcome.left) == (0, 1)
+
+
+def test_a_credit_imported_before_the_reject_is_matched_when_the_reject_comes(database, actors):
+    billing = actors["billing"]
+    with clock.frozen(TODAY):
+        due(database, billing, 48607, 145822)
+        collection_id = export(database, billing, late_notice=True).collection_id
+    with clock.frozen(AFTER), database.session() as session:
+        iban, bic = builders.service_iban(session)
+        first = builders.end_to_end_ids(session, collection_id)[0]
+        first_id = session.scalar(select(Instalment.id).where(Instalment.end_to_end_id == first))
+        amount = session.get(Instalment, first_id).amount_cents
+        report = builders.rejects(session, collection_id, [(first_id, "AM04")])
+        credits = [
+            replace(credit, amount_cents=credit.amount_cents - amount)
+            for credit in builders.collection_credits(session, collection_id, CREDITED)
+        ]
+        data = builders.cfonb120([builders.statement(iban, bic, credits, day=CREDITED)])
+    with clock.frozen(AFTER):
+        early = run_import(database, billing, ("releve.txt", data))
+        late = run_import(database, billing, ("pain002.xml", report))
+    assert (early.matched, early.left) == (0, 1)  # the credit lacks a debit: not yet
+    assert (late.returned, late.matched) == (1, 1)
+    with database.session() as session:
+        assert session.scalar(select(func.sum(Payment.amount_cents))) == 48607 + 145822 - amount
+        left = session.scalar(
+            select(func.count(BankEntry.id)).where(
+                BankEntry.match_state == BankMatchState.UNMATCHED
+            )
+        )
+        assert left == 0

@@ -119,6 +119,8 @@ def _entry(writer: _Writer, parent: etree._Element, movement: Movement) -> None:
         _batch(writer, writer.sub(entry, "NtryDtls"), movement)
     elif movement.kind != "fee":
         _details(writer, writer.sub(entry, "NtryDtls/TxDtls"), movement, credit)
+    elif movement.remittance:
+        writer.sub(entry, "AddtlNtryInf", movement.remittance[:500])
 
 
 def _batch(writer: _Writer, details: etree._Element, movement: Movement) -> None:

@@ -149,7 +149,7 @@ def import_files(
     direct_debit = identity_service.load(session).direct_debit_account
     default_account = direct_debit.iban if direct_debit is not None else None
     outcomes = []
-    read_count = new_count = matched = returned = left = 0
+    read_count = new_count = matched = returned = 0
     importer = by_import(actor)
     for number, (name, data) in enumerate(files):
         progress.step(number, len(files), tr("Reading {file}…", file=name))
@@ -165,7 +165,7 @@ def import_files(
         new_count += file_outcome.new
         matched += counts.matched
         returned += counts.returned
-        left += _still_unmatched(session, file_outcome.file_id)
+    left = _still_unmatched(session, [item.file_id for item in outcomes])
     progress.step(len(files), len(files), None)
     return ImportOutcome(tuple(outcomes), read_count, new_count, matched, returned, left)
 
@@ -314,13 +314,15 @@ def _entry_row(entry: object, key: str, account: str, file_id: int, statement_id
     }
 
 
-def _still_unmatched(session: Session, file_id: int) -> int:
+def _still_unmatched(session: Session, file_ids: list[int]) -> int:
+    """Entries of these files left to reconcile once all of them were matched."""
     from sqlalchemy import func
 
     return int(
         session.scalar(
             select(func.count(BankEntry.id)).where(
-                BankEntry.file_id == file_id, BankEntry.match_state == BankMatchState.UNMATCHED
+                BankEntry.file_id.in_(sorted(set(file_ids))),
+                BankEntry.match_state == BankMatchState.UNMATCHED,
             )
         )
         or 0

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -38,7 +38,13 @@ from backoffice.models import (
     SepaMandate,
     SepaState,
 )
-from backoffice.models.bank import BankEntry, BankEntryKind, BankEntryPayment, BankMatchState
+from backoffice.models.bank import (
+    BankEntry,
+    BankEntryKind,
+    BankEntryPayment,
+    BankMatchState,
+    BankReturn,
+)
 from backoffice.references import find_references
 from backoffice.services.accounting import events as accounting_events
 from backoffice.services.bank import returns
@@ -95,12 +101,16 @@ def match_entries(
             done += 1
             if _collection(session, actor, entry):
                 matched += 1
+    rejected_files: set[int] = set()
     for entry in entries:
         if entry.kind in RETURNS:
             progress.step(done, total, None)
             done += 1
             if returns.apply(session, actor, entry) is not None:
                 returned += 1
+                if entry.kind == BankEntryKind.REJECT and entry.collection_id:
+                    rejected_files.add(entry.collection_id)
+    matched += _credits_waiting_for(session, actor, rejected_files)
     transfers = [entry for entry in entries if entry.kind in TRANSFERS]
     if transfers:
         matcher = _TransferMatcher(session, transfers)
@@ -144,24 +154,69 @@ def link_payments(session: Session, entry_id: int, payment_ids: Iterable[int]) -
 # -- 1. collection credits -----------------------------------------------------------------
 
 
+def _credits_waiting_for(session: Session, actor: Actor, collection_ids: set[int]) -> int:
+    """Credits of these files imported before a reject of theirs (the bank credits a file
+    without its rejected debits): matched now that the rejects are known."""
+    matched = 0
+    for collection_id in sorted(collection_ids):
+        message_id = session.scalar(
+            select(SepaCollection.message_id).where(SepaCollection.id == collection_id)
+        )
+        waiting = session.scalars(
+            select(BankEntry)
+            .where(
+                BankEntry.kind == BankEntryKind.COLLECTION,
+                BankEntry.match_state == BankMatchState.UNMATCHED,
+                or_(
+                    func.upper(BankEntry.batch_message_id) == (message_id or "").upper(),
+                    func.upper(BankEntry.batch_payment_info_id).like(
+                        f"{(message_id or '')[:30].upper()}-%"
+                    ),
+                ),
+            )
+            .order_by(BankEntry.id)
+            .with_for_update()
+        ).all()
+        matched += sum(1 for entry in waiting if _collection(session, actor, entry))
+    return matched
+
+
 def _collection(session: Session, actor: Actor, entry: BankEntry) -> bool:
+    """Record the debits the credit pays. It must be what the file says of them: the
+    debits still out, and those the bank returned after settling them (credited here,
+    debited again by their return entry; their instalments are owed again already)."""
     collection, end_to_end_ids = _collection_debits(session, entry)
     if collection is None or not end_to_end_ids:
         return False
-    still_out = session.execute(
-        select(Instalment.end_to_end_id, Instalment.amount_cents)
+    if collection.collection_date > clock.today():
+        return False
+    rows = session.execute(
+        select(Instalment.id, Instalment.end_to_end_id, Instalment.sepa_state)
         .where(
             Instalment.collection_id == collection.id,
             Instalment.end_to_end_id.in_(end_to_end_ids),
-            Instalment.sepa_state == SepaState.SENT,
+            Instalment.sepa_state.in_((SepaState.SENT, SepaState.REJECTED)),
         )
         .with_for_update()
     ).all()
-    owed = {row.end_to_end_id for row in still_out}
-    if not owed or sum(_file_amounts(collection, owed).values()) != entry.amount_cents:
+    owed = {row.end_to_end_id for row in rows if row.sepa_state == SepaState.SENT}
+    rejected = {row.id: row.end_to_end_id for row in rows if row.sepa_state != SepaState.SENT}
+    settled_then_returned = set()
+    if rejected:
+        settled_then_returned = {
+            rejected[instalment_id]
+            for instalment_id in session.scalars(
+                select(BankReturn.instalment_id)
+                .join(BankEntry, BankEntry.id == BankReturn.entry_id)
+                .where(
+                    BankReturn.instalment_id.in_(sorted(rejected)),
+                    BankEntry.kind == BankEntryKind.RETURN,
+                )
+            )
+        }
+    credited = owed | settled_then_returned
+    if not owed or sum(_file_amounts(collection, credited).values()) != entry.amount_cents:
         return False  # not what the file says: staff will look
-    if collection.collection_date > clock.today():
-        return False
     outcome = sepa_returns.record_debits_received(session, actor, collection.id, only=owed)
     if not outcome.payment_ids:
         return False
