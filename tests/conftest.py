@@ -61,6 +61,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     os.environ["BACKOFFICE_DATA_DIR"] = str(home / "data")
     os.environ["BACKOFFICE_CONFIG_DIR"] = str(home / "config")
     os.environ.pop("BACKOFFICE_DATABASE_URL", None)
+    os.environ.pop("BACKOFFICE_PASSWORD", None)
     keyring.set_keyring(MemoryKeyring())
     set_language("fr")
     yield
@@ -69,6 +70,14 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(autouse=True)
 def _french() -> None:
     set_language("fr")
+
+
+@pytest.fixture
+def staff_password(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The staff's password given to the command line's ``--as`` the way a batch job gives
+    it: in ``BACKOFFICE_PASSWORD``."""
+    monkeypatch.setenv("BACKOFFICE_PASSWORD", factories.STAFF_PASSWORD)
+    return factories.STAFF_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +146,8 @@ def _truncate_postgresql(database: Database) -> None:
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
     with database.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    with database.transaction() as session:
+        factories.system_account(session)  # as migration 14c leaves it
 
 
 @pytest.fixture

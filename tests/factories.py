@@ -22,7 +22,7 @@ from backoffice.models import (
     Tariff,
     TariffInstalmentDate,
 )
-from backoffice.services.actors import actor_of
+from backoffice.services.actors import actor_of, system_actor
 from backoffice.services.permissions import Actor
 
 STAFF_PASSWORD = "mot-de-passe-test"
@@ -54,8 +54,25 @@ def staff(session: Session, role: Role, login: str | None = None) -> StaffUser:
     return user
 
 
+def system_account(session: Session) -> StaffUser:
+    """The nightly jobs' account, as the migrations create it (which cannot log in)."""
+    user = StaffUser(
+        login="system", full_name="Système (tâches de nuit)", role=Role.SYSTEM, password_hash="!"
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
 def staff_of_every_role(session: Session) -> dict[str, Actor]:
-    return {role.value: actor_of(staff(session, role, login=role.value)) for role in Role}
+    """A staff member of every role, its login the role's name; ``system`` is the nightly
+    jobs' account the migrations create."""
+    actors = {
+        role.value: actor_of(staff(session, role, login=role.value))
+        for role in Role
+        if role != Role.SYSTEM
+    }
+    return {**actors, Role.SYSTEM.value: system_actor(session)}
 
 
 def member(session: Session, **overrides: Any) -> Member:

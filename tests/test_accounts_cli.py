@@ -16,6 +16,8 @@ from backoffice.portal.simulator import LoginOutcome
 from backoffice.services.permissions import Actor
 from tests import accounts_support as support
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
 
 @pytest.fixture(autouse=True)
 def _french_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

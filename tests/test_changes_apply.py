@@ -28,6 +28,7 @@ from backoffice.models import (
     SepaMandate,
 )
 from backoffice.services import members as member_service
+from backoffice.services.actors import system_actor
 from backoffice.services.changes import apply, decisions, scheduled
 from backoffice.services.members import MemberQuery
 from backoffice.services.permissions import Actor
@@ -47,7 +48,7 @@ def approve(database: Database, actor: Actor, request_id: int) -> None:
 
 def apply_due(database: Database) -> apply.ApplyReport:
     with database.transaction() as session:
-        return apply.apply_due(session, None)
+        return apply.apply_due(session, system_actor(session))
 
 
 def count(database: Database, statement: object) -> int:
@@ -405,6 +406,7 @@ def test_the_command_is_idempotent(
     actors: dict[str, Actor],
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    staff_password: str,
 ) -> None:
     monkeypatch.setenv("BACKOFFICE_LANG", "fr")
     owner, request_id = support.one_request(

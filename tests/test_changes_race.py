@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from backoffice.db import Database
 from backoffice.models import AuditEvent, ChangeKind, ChangeStatus, Member, SepaMandate
 from backoffice.services import settings
+from backoffice.services.actors import system_actor
 from backoffice.services.changes import apply, decisions
 from backoffice.services.errors import Conflict
 from backoffice.services.permissions import Actor
@@ -39,7 +40,7 @@ def _apply_due(url: str, _actor: Actor | None, _request_id: int) -> str:
     database = Database(url)
     try:
         with database.transaction() as session:
-            report = apply.apply_due(session, None)
+            report = apply.apply_due(session, system_actor(session))
             time.sleep(HOLD_SECONDS)
         return ",".join(str(request_id) for request_id in report.applied)
     finally:

@@ -98,6 +98,17 @@ CASES = [
             value="FR7630006000011234567890188",
         ),
     ),
+    (  # a valid Brazilian IBAN: outside the SEPA scheme, it cannot be debited
+        ChangeKind.SEPA_OPT_IN,
+        {"iban": "BR1800360305000010009795493C1", "bic": "BCBBBRDF"},
+        "iban",
+        lambda: tr(
+            "{field}: {value} is an account of a country outside the SEPA zone; "
+            "it cannot be used for direct debits.",
+            field="IBAN",
+            value="BR1800360305000010009795493C1",
+        ),
+    ),
     (
         ChangeKind.SEPA_OPT_IN,
         {"iban": support.IBAN, "bic": "BNPAFRPP"},

@@ -13,6 +13,8 @@ from backoffice import __version__
 from backoffice.cli.main import main
 from backoffice.db import SCHEMA_HEAD
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ, **(env or {}))
@@ -67,5 +69,5 @@ def test_demo_twice_does_no_harm(tmp_path: Path, capsys: pytest.CaptureFixture) 
     first = capsys.readouterr().out
     assert "admin" in first and "demo2026" in first
     assert main(["--database", url, "demo", "--members", "20", "--quiet"]) == 1
-    assert "--reset" in capsys.readouterr().out
+    assert "--reset" in capsys.readouterr().err
     assert main(["--database", url, "demo", "--members", "20", "--quiet", "--reset"]) == 0

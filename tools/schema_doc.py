@@ -57,7 +57,15 @@ SQLite for a single workstation and the tests). Alembic migrations
   email) clears both and sets `recovery_email`. No password is ever stored or logged in
   clear, by either program.
 - **Account locking**: the portal records every attempt in `portal_login_attempts`. On a
-  failure it increments `failed_attempt_count`, and locks the account (`locked_at`,
+  failure it increments `failed_attempt_count` **atomically, in the database**:
+  `UPDATE portal_accounts SET failed_attempt_count = failed_attempt_count + 1 WHERE id = :id
+  RETURNING failed_attempt_count` — never a value it read before (concurrent attempts
+  would then count once) and never through an optimistic `version` check (they would fail
+  instead of counting); the lock rule below applies to the number returned. Login
+  bookkeeping (`failed_attempt_count`, `last_login_at`, the lock) leaves `version`
+  unchanged, so that a colleague's open form on the account is not made stale by it; the
+  lock is set with `... SET locked_at = :now, lock_reason = ... WHERE id = :id AND
+  locked_at IS NULL`, so that one attempt sets it. It locks the account (`locked_at`,
   `lock_reason`) when the last `max_failures` failures *since the counter was reset* all
   fall within `window_minutes` (the `portal.lock_rule` setting below), i.e. when
   `failed_attempt_count >= max_failures` and the `max_failures`-th most recent failed
@@ -66,6 +74,10 @@ SQLite for a single workstation and the tests). Alembic migrations
   `lock_reason`) and a new access letter: failures from before an unblock never count
   again. A locked account refuses every password, the right one included, and each try is
   still recorded. Only the back-office clears a lock.
+- **Staff logins** (`staff_users`, back-office only) follow the same rule: each attempt is
+  first counted by `UPDATE staff_users SET failed_login_count = failed_login_count + 1
+  ... RETURNING failed_login_count`, the slow-down applies to that number before the
+  password is checked, and a right password resets it.
 - **Change requests**: the portal never edits `members` or `employees`: it inserts a
   `change_requests` row (status `pending`) and one `change_request_fields` row per field,
   with the value it displayed (`shown_value`) and the value typed (`submitted_value`), as

@@ -4,36 +4,17 @@ accountant and the tax authorities."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backoffice.cli.common import open_database, print_progress
+from backoffice.cli.arguments import acting, day_argument, path_argument, quiet, year_argument
+from backoffice.cli.common import open_database
+from backoffice.cli.outputs import check_output_file, check_output_folder
+from backoffice.cli.progress import progress
 from backoffice.i18n import ntr, tr
 
-
-def day_argument(text: str) -> date:
-    """A day as ``dd/mm/yyyy`` or ``yyyy-mm-dd`` (argparse's type)."""
-    from backoffice.dates import parse_day
-
-    try:
-        day = parse_day(text)
-    except ValueError:
-        day = None
-    if day is None:
-        raise argparse.ArgumentTypeError(
-            tr("{text} is not a date (dd/mm/yyyy or yyyy-mm-dd)", text=text)
-        )
-    return day
-
-
-def _acting(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as",
-        dest="login",
-        required=True,
-        metavar="LOGIN",
-        help=tr("the staff member acting (recorded in the history)"),
-    )
+if TYPE_CHECKING:
+    from backoffice.db import Database
+    from backoffice.services.permissions import Actor
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,9 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fec = commands.add_parser(
         "fec", help=tr("the FEC of a fiscal year (its closed months), for the tax authorities")
     )
-    fec.add_argument("--year", type=int, required=True, metavar="Y")
-    fec.add_argument("--out", type=Path, required=True, metavar="DIR")
-    fec.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    fec.add_argument("--year", type=year_argument, required=True, metavar="Y")
+    fec.add_argument("--out", type=path_argument, required=True, metavar="DIR")
+    quiet(fec)
     fec.set_defaults(run=run_fec)
     journal = commands.add_parser(
         "journal",
@@ -54,60 +35,53 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     journal.add_argument("--from", dest="start", type=day_argument, required=True, metavar="D")
     journal.add_argument("--to", dest="end", type=day_argument, required=True, metavar="D")
-    journal.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx|FILE.csv")
+    journal.add_argument("--out", type=path_argument, required=True, metavar="FILE.xlsx|FILE.csv")
     journal.add_argument(
         "--again", action="store_true", help=tr("every entry of the period, exported or not")
     )
-    _acting(journal)
+    acting(journal)
     journal.set_defaults(run=run_journal)
     aged = commands.add_parser("aged-balance", help=tr("what each member owes at a date, by age"))
     aged.add_argument("--date", type=day_argument, metavar="D", help=tr("default: today"))
-    aged.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    aged.add_argument("--out", type=path_argument, required=True, metavar="FILE.xlsx")
     aged.set_defaults(run=run_aged_balance)
     vat = commands.add_parser("vat", help=tr("the VAT on receipts of a fiscal year, by month"))
-    vat.add_argument("--year", type=int, required=True, metavar="Y")
-    vat.add_argument("--out", type=Path, metavar="FILE.xlsx")
+    vat.add_argument("--year", type=year_argument, required=True, metavar="Y")
+    vat.add_argument("--out", type=path_argument, metavar="FILE.xlsx")
     vat.set_defaults(run=run_vat)
     close = commands.add_parser(
         "close", help=tr("close the books through the end of a month (numbers the entries)")
     )
     close.add_argument("--through", type=day_argument, required=True, metavar="D")
-    _acting(close)
+    acting(close)
     close.set_defaults(run=run_close)
     catch_up = commands.add_parser(
         "catch-up", help=tr("post the entries of events recorded before the books existed")
     )
-    _acting(catch_up)
+    acting(catch_up)
     catch_up.set_defaults(run=run_catch_up)
 
 
-def _reader() -> object:
-    from backoffice.cli.billing_command import command_line_reader
+def _reader() -> Actor:
+    from backoffice.services.actors import command_line_reader
 
     return command_line_reader()
 
 
-def _actor(session: object, login: str) -> object:
-    from backoffice.services.actors import actor_for_login
+def _actor(database: Database, args: argparse.Namespace) -> Actor:
+    from backoffice.cli.auth import acting_actor
 
-    return actor_for_login(session, login)  # type: ignore[arg-type]
-
-
-def _progress(args: argparse.Namespace) -> object:
-    from backoffice.services.progress import Progress, silent
-
-    if getattr(args, "quiet", False):
-        return silent()
-    return Progress(lambda done, total, message: print_progress(done / max(total, 1), message))
+    return acting_actor(database, args)
 
 
 def run_fec(args: argparse.Namespace) -> int:
     from backoffice.money import format_eur
     from backoffice.services.accounting import fec
 
+    out = check_output_folder(args.out)
     database = open_database(args)
     with database.session() as session:
-        outcome = fec.export_fec(session, _reader(), args.year, args.out, _progress(args))
+        outcome = fec.export_fec(session, _reader(), args.year, out, progress(args))
     print(outcome.path)
     print(
         tr(
@@ -135,10 +109,12 @@ def run_journal(args: argparse.Namespace) -> int:
     from backoffice.money import format_eur
     from backoffice.services.accounting import journal_export
 
+    out = check_output_file(args.out, (".xlsx", ".csv"))
     database = open_database(args)
+    actor = _actor(database, args)
     with database.transaction() as session:
         outcome = journal_export.export_journal(
-            session, _actor(session, args.login), args.start, args.end, args.out, again=args.again
+            session, actor, args.start, args.end, out, again=args.again
         )
     print(
         tr(
@@ -166,15 +142,16 @@ def run_aged_balance(args: argparse.Namespace) -> int:
     from backoffice.money import format_eur
     from backoffice.services.accounting import aged_balance
 
+    out = check_output_file(args.out, (".xlsx",))
     database = open_database(args)
     with database.session() as session:
-        balance = aged_balance.export_aged_balance(session, _reader(), args.date, args.out)
+        balance = aged_balance.export_aged_balance(session, _reader(), args.date, out)
     print(
         ntr(
             "{path}: {count} member owes {total} on {day}, of which {overdue} overdue.",
             "{path}: {count} members owe {total} on {day}, of which {overdue} overdue.",
             len(balance.rows),
-            path=args.out,
+            path=out,
             total=format_eur(balance.total_cents),
             day=format_day(balance.on),
             overdue=format_eur(balance.total_cents - balance.totals["not_due"]),
@@ -195,10 +172,11 @@ def run_vat(args: argparse.Namespace) -> int:
     from backoffice.money import format_eur, format_rate
     from backoffice.services.accounting import vat_receipts
 
+    out = check_output_file(args.out, (".xlsx",)) if args.out is not None else None
     database = open_database(args)
     with database.session() as session:
-        if args.out is not None:
-            report = vat_receipts.export_vat(session, _reader(), args.year, args.out)
+        if out is not None:
+            report = vat_receipts.export_vat(session, _reader(), args.year, out)
         else:
             report = vat_receipts.vat_on_receipts(session, _reader(), args.year)
     for month in report.months:
@@ -231,8 +209,9 @@ def run_close(args: argparse.Namespace) -> int:
     from backoffice.services.accounting import closing
 
     database = open_database(args)
+    actor = _actor(database, args)
     with database.transaction() as session:
-        outcome = closing.close_through(session, _actor(session, args.login), args.through)
+        outcome = closing.close_through(session, actor, args.through)
     print(
         tr(
             "Books closed through {day}: {count} entries numbered.",
@@ -249,7 +228,8 @@ def run_catch_up(args: argparse.Namespace) -> int:
     from backoffice.services.accounting import history
 
     database = open_database(args)
+    actor = _actor(database, args)
     with database.transaction() as session:
-        outcome = history.catch_up(session, _actor(session, args.login), _progress(args))
+        outcome = history.catch_up(session, actor, progress(args))
     print(tr("{count} entries posted.", count=outcome.posted))
     return 0

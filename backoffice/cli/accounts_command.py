@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from backoffice.cli.arguments import acting, path_argument
 from backoffice.cli.common import open_database
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 
 
@@ -29,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset.add_argument(
         "--letter",
         required=True,
+        type=path_argument,
         metavar="FILE.pdf",
         help=tr("where to write the access letter to print (it holds the password)"),
     )
@@ -39,18 +42,16 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "member_code", metavar="MEMBER_CODE", help=tr("member code (or an accounting firm's code)")
     )
-    parser.add_argument(
-        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
-    )
+    acting(parser)
 
 
 def run_unblock(args: argparse.Namespace) -> int:
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.accounts.unblock import unblock_member
-    from backoffice.services.actors import actor_for_login
 
     database = open_database(args)
+    actor = acting_actor(database, args)
     with database.transaction() as session:
-        actor = actor_for_login(session, args.as_login)
         done = unblock_member(session, actor, args.member_code, note=args.note)
     print(
         tr(
@@ -64,34 +65,27 @@ def run_unblock(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace) -> int:
+    from backoffice.cli.auth import acting_actor
+    from backoffice.cli.outputs import check_output_file, removed_on_error
     from backoffice.reports.accounts_letter import access_letter_pdf
     from backoffice.services.accounts.access import reset_member_access
-    from backoffice.services.actors import actor_for_login
 
-    target = Path(args.letter).expanduser()
-    if not target.parent.is_dir():
-        raise _letter_refused(tr("the folder {folder} does not exist.", folder=target.parent))
+    target = check_output_file(args.letter, (".pdf",))
     database = open_database(args)
+    actor = acting_actor(database, args)
     # The letter is written before the commit: no new password without its letter, and a
     # commit that fails takes the letter (and its now useless password) away.
-    writing = False
-    try:
-        with database.transaction() as session:
-            actor = actor_for_login(session, args.as_login)
-            sent = reset_member_access(session, actor, args.member_code)
-            writing = True
-            write_letter(target, access_letter_pdf(sent.letter))
-    except BaseException:
-        if writing and target.is_file():
-            target.unlink()
-        raise
+    with removed_on_error() as written, database.transaction() as session:
+        sent = reset_member_access(session, actor, args.member_code)
+        written.append(target)
+        write_letter(target, access_letter_pdf(sent.letter))
     print(
         tr(
             "New temporary password for {login} ({holder}), valid until {date}: the letter is "
             "in {path}. Print it and post it, then delete the file: it holds the password.",
             login=sent.login,
             holder=sent.holder,
-            date=sent.letter.valid_until.strftime("%d/%m/%Y"),
+            date=format_day(sent.letter.valid_until),
             path=target,
         )
     )
@@ -99,10 +93,10 @@ def run_reset(args: argparse.Namespace) -> int:
 
 
 def write_letter(path: Path, content: bytes) -> None:
-    from backoffice.private_files import write_private
+    from backoffice.private_files import write_whole
 
     try:
-        write_private(path, content)  # it holds a password: its owner only reads it
+        write_whole(path, content, private=True)  # it holds a password: its owner only
     except OSError as error:
         raise _letter_refused(
             tr("{path} cannot be written ({reason}).", path=path, reason=error.strerror)

@@ -4,10 +4,9 @@ bank's statements brought in and matched, and what is left to reconcile."""
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from backoffice.cli.common import EXIT_REFUSED, open_database
+from backoffice.cli.arguments import EXIT_REFUSED, acting, path_argument, print_error
+from backoffice.cli.common import file_refused, open_database
 from backoffice.i18n import tr
 
 
@@ -20,14 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import",
         help=tr("import camt.053, camt.054, CFONB 120 or pain.002 files and match their entries"),
     )
-    importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    importing.add_argument(
-        "--as",
-        dest="login",
-        required=True,
-        metavar="LOGIN",
-        help=tr("the staff member acting (recorded in the history)"),
-    )
+    importing.add_argument("files", nargs="+", type=path_argument, metavar="FILE")
+    acting(importing)
     importing.set_defaults(run=run_import)
     unmatched = commands.add_parser("unmatched", help=tr("the entries left to reconcile"))
     unmatched.set_defaults(run=run_unmatched)
@@ -37,28 +30,25 @@ def run_import(args: argparse.Namespace) -> int:
     """Each file in its own transaction: a refused file is named on stderr, the others
     are imported; exit 0 even when entries are left to reconcile, 1 when a file was
     refused."""
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.bank import importing
 
     database = open_database(args)
+    actor = acting_actor(database, args)
     totals = {"read": 0, "new": 0, "matched": 0, "returned": 0, "left": 0}
     refused = 0
     for path in args.files:
         try:
             data = path.read_bytes()
         except OSError as error:
-            print(
-                tr("Refused: {file}: cannot be read ({reason}).", file=path, reason=error.strerror),
-                file=sys.stderr,
-            )
+            print_error(file_refused(error))
             refused += 1
             continue
         try:
             with database.transaction() as session:
-                actor = actor_for_login(session, args.login)
                 outcome = importing.import_files(session, actor, [(path.name, data)])
         except importing.BankImportRefused as error:
-            print(tr("Refused: {message}", message=error.message), file=sys.stderr)
+            print_error(tr("Refused: {message}", message=error.message))
             refused += 1
             continue
         file_outcome = outcome.files[0]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from backoffice.cli.common import open_database, print_progress
+from backoffice.cli.arguments import acting, quiet, year_argument
+from backoffice.cli.common import open_database
+from backoffice.cli.progress import progress
 from backoffice.i18n import tr
 
 
@@ -14,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     preview = commands.add_parser(
         "preview", help=tr("what the campaign would bill, its totals and anomalies (dry run)")
     )
-    preview.add_argument("--year", type=int, required=True, metavar="Y")
+    preview.add_argument("--year", type=year_argument, required=True, metavar="Y")
     preview.add_argument(
         "--details", action="store_true", help=tr("one line per invoice to be issued")
     )
@@ -22,28 +24,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     issue = commands.add_parser(
         "issue", help=tr("issue the year's annual invoices (members already billed are skipped)")
     )
-    issue.add_argument("--year", type=int, required=True, metavar="Y")
-    issue.add_argument(
-        "--as",
-        dest="login",
-        required=True,
-        metavar="LOGIN",
-        help=tr("the staff member issuing (recorded in the history)"),
-    )
-    issue.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    issue.add_argument("--year", type=year_argument, required=True, metavar="Y")
+    acting(issue)
+    quiet(issue)
     issue.set_defaults(run=run_issue)
-
-
-def command_line_reader() -> object:
-    """Who reads when no ``--as`` is given: a read-only actor (no write is possible)."""
-    from backoffice.models import Role
-    from backoffice.services.permissions import Actor
-
-    return Actor(staff_id=0, login="cli", full_name=tr("command line"), role=Role.READ_ONLY)
 
 
 def run_preview(args: argparse.Namespace) -> int:
     from backoffice.reports.billing.formats import day, eur
+    from backoffice.services.actors import command_line_reader
     from backoffice.services.billing import campaign
 
     database = open_database(args)
@@ -94,21 +83,14 @@ def run_preview(args: argparse.Namespace) -> int:
 
 
 def run_issue(args: argparse.Namespace) -> int:
+    from backoffice.cli.auth import acting_actor
     from backoffice.reports.billing.formats import eur
-    from backoffice.services.actors import actor_for_login
     from backoffice.services.billing import campaign_issue
-    from backoffice.services.progress import Progress
 
     database = open_database(args)
-
-    def report(done: int, total: int, message: str) -> None:
-        print_progress(done / total if total else 1.0, message)
-
+    actor = acting_actor(database, args)
     with database.transaction() as session:
-        actor = actor_for_login(session, args.login)
-        outcome = campaign_issue.issue(
-            session, actor, args.year, None if args.quiet else Progress(report)
-        )
+        outcome = campaign_issue.issue(session, actor, args.year, progress(args))
     if outcome.invoice_count == 0:
         print(
             tr(

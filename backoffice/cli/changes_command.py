@@ -4,9 +4,10 @@ has come (run it every night; running it again applies nothing twice)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from backoffice.cli.common import EXIT_REFUSED, open_database
+from backoffice.cli.arguments import EXIT_REFUSED, acting, print_error, quiet
+from backoffice.cli.common import open_database
+from backoffice.cli.progress import progress
 from backoffice.i18n import ntr, tr
 
 
@@ -17,23 +18,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "apply-due",
         help=tr("apply the approved changes whose effective date has come (nightly job)"),
     )
-    due.add_argument(
-        "--as",
-        dest="login",
-        metavar="LOGIN",
-        help=tr("act as this staff member (default: the system, as a nightly job)"),
-    )
+    acting(due, required=False)
+    quiet(due)
     due.set_defaults(run=run_apply_due)
 
 
 def run_apply_due(args: argparse.Namespace) -> int:
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.changes.apply import apply_due
 
     database = open_database(args)
+    actor = acting_actor(database, args)
     with database.transaction() as session:
-        actor = actor_for_login(session, args.login) if args.login else None
-        report = apply_due(session, actor)
+        report = apply_due(session, actor, progress(args))
     if not report.applied and not report.failed:
         print(tr("Nothing to apply: every approved change due is already applied."))
     else:
@@ -47,5 +44,5 @@ def run_apply_due(args: argparse.Namespace) -> int:
     for _request_id, note in report.notes:
         print(note)
     for _request_id, failure in report.failed:
-        print(failure, file=sys.stderr)
+        print_error(failure)
     return EXIT_REFUSED if report.failed else 0

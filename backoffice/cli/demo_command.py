@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from backoffice.cli.common import EXIT_REFUSED, open_database, print_progress
+from backoffice.cli.arguments import EXIT_REFUSED, count_argument, print_error, quiet, seed_argument
+from backoffice.cli.common import open_database
+from backoffice.cli.progress import fraction_reporter
 from backoffice.i18n import tr
 
 
@@ -13,14 +15,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help=tr("fill an empty database with demo data"))
     demo.add_argument(
         "--members",
-        type=int,
+        type=count_argument,
         default=400,
         metavar="N",
         help=tr("number of member companies (default: 400)"),
     )
     demo.add_argument(
         "--seed",
-        type=int,
+        type=seed_argument,
         default=2026,
         metavar="S",
         help=tr("random seed: the same seed gives the same data"),
@@ -30,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help=tr("erase the database first (everything in it is lost)"),
     )
-    demo.add_argument("--quiet", action="store_true", help=tr("no progress output"))
+    quiet(demo)
     demo.set_defaults(run=run_demo)
 
 
@@ -38,9 +40,6 @@ def run_demo(args: argparse.Namespace) -> int:
     from backoffice.demo.generate import DemoOptions, DemoRefused, generate
     from backoffice.services.permissions import role_label
 
-    if args.members < 1:
-        print(tr("The number of members must be at least 1."))
-        return EXIT_REFUSED
     database = open_database(args, check_schema=False)
     if args.reset:
         database = database.erase()
@@ -49,10 +48,10 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = generate(
             database,
             DemoOptions(members=args.members, seed=args.seed, bank_folder=_bank_folder(database)),
-            None if args.quiet else print_progress,
+            fraction_reporter(args),
         )
     except DemoRefused as refusal:
-        print(refusal.message)
+        print_error(tr("Refused: {message}", message=refusal.message))
         return EXIT_REFUSED
     print(
         tr(

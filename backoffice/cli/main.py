@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
 
 from backoffice import __version__
+from backoffice.cli.arguments import EXIT_USAGE, CommandParser, UsageError, print_error
 from backoffice.i18n import set_language, terminal_language, tr
 
 # Each module adds its subcommands with ``register(subparsers)``; a subcommand sets
@@ -15,6 +15,7 @@ from backoffice.i18n import set_language, terminal_language, tr
 COMMAND_MODULES = (
     "backoffice.cli.db_commands",
     "backoffice.cli.demo_command",
+    "backoffice.cli.login_command",
     "backoffice.cli.accounts_command",
     "backoffice.cli.changes_command",
     "backoffice.cli.convocations_command",
@@ -27,23 +28,19 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser() -> CommandParser:
+    from backoffice.cli import argparse_texts
+
+    argparse_texts.install()
+    parser = CommandParser(
         prog="backoffice",
+        top=True,
         description=tr(
             "Back-office of the occupational health service. "
             "Without a command, opens the application."
         ),
     )
     parser.add_argument("--version", action="version", version=f"backoffice {__version__}")
-    parser.add_argument(
-        "--database",
-        metavar="URL",
-        help=tr(
-            "database URL (default: BACKOFFICE_DATABASE_URL, then the workstation's "
-            "settings, then the embedded SQLite file)"
-        ),
-    )
     parser.add_argument(
         "--self-check",
         action="store_true",
@@ -60,8 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     set_language(terminal_language())
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _check_text(arguments)
+        args = build_parser().parse_args(arguments)
+    except UsageError as error:
+        print_error(error.message)
+        return EXIT_USAGE
+    except SystemExit as done:  # --help, --version
+        return done.code if isinstance(done.code, int) else 0
     if args.self_check:
         from backoffice.cli.gui import self_check
 
@@ -73,6 +77,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     from backoffice.cli.common import run_reporting_errors
 
     return run_reporting_errors(args.run, args)
+
+
+def _check_text(arguments: list[str]) -> None:
+    """Refuse an argument that is not UTF-8 text (Python keeps its bytes as surrogates)."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise UsageError(
+                tr(
+                    "backoffice: the argument “{argument}” is not UTF-8 text; "
+                    "type it again in UTF-8.",
+                    argument=shown,
+                )
+            ) from None
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ same preview and the same audit trail as the member page."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from backoffice.cli.arguments import acting, path_argument
 from backoffice.cli.common import open_database
 from backoffice.i18n import tr
 
@@ -19,10 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=tr("import a member's employees from a spreadsheet (xlsx or CSV)"),
     )
     importing.add_argument("member_code", metavar="MEMBER_CODE", help=tr("member code"))
-    importing.add_argument("file", metavar="FILE", help=tr("the spreadsheet (.xlsx or .csv)"))
     importing.add_argument(
-        "--as", dest="as_login", required=True, metavar="LOGIN", help=tr("staff login acting")
+        "file", type=path_argument, metavar="FILE", help=tr("the spreadsheet (.xlsx or .csv)")
     )
+    acting(importing)
     importing.add_argument(
         "--dry-run",
         action="store_true",
@@ -32,13 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.accounts.lookup import member_by_code
-    from backoffice.services.actors import actor_for_login
     from backoffice.services.employees import importing
     from backoffice.services.employees.importing import LineStatus
     from backoffice.services.errors import ValidationFailed
 
-    path = Path(args.file).expanduser()
+    path = args.file
     try:
         content = path.read_bytes()
     except OSError as error:
@@ -46,8 +46,8 @@ def run_import(args: argparse.Namespace) -> int:
             "file", tr("The file {file} cannot be read: {reason}", file=path, reason=error.strerror)
         ) from error
     database = open_database(args)
+    actor = acting_actor(database, args)
     with database.transaction() as session:
-        actor = actor_for_login(session, args.as_login)
         member_id = member_by_code(session, args.member_code).id
         preview = importing.preview_import(session, actor, member_id, path.name, content)
         for line in preview.lines:

@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backoffice.cli.common import open_database, print_progress
+from backoffice.cli.arguments import acting, day_argument, path_argument, quiet
+from backoffice.cli.common import open_database
+from backoffice.cli.progress import progress
+from backoffice.dates import format_day
 from backoffice.i18n import tr
 
 if TYPE_CHECKING:
-    from backoffice.services.progress import Progress
     from backoffice.services.sepa.prenotifications import PrenotificationBatch
     from backoffice.services.sepa.selection import CollectionReview
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(
-            tr("{value} is not a date in the form YYYY-MM-DD.", value=text)
-        ) from error
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export", help=tr("write the pain.008 file of the collection of a date")
     )
     _common(export)
-    export.add_argument("--out", required=True, metavar="FILE.xml", help=tr("file to write"))
+    export.add_argument(
+        "--out", required=True, type=path_argument, metavar="FILE.xml", help=tr("file to write")
+    )
     export.add_argument(
         "--resend",
         action="store_true",
@@ -59,9 +53,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "prenotify", help=tr("pre-notify the members of the collection of a date")
     )
     _common(prenotify)
-    prenotify.add_argument("--letters", metavar="FILE.pdf", help=tr("PDF of the letters"))
     prenotify.add_argument(
-        "--emails", metavar="FOLDER", help=tr("folder for the emails (.eml files)")
+        "--letters", type=path_argument, metavar="FILE.pdf", help=tr("PDF of the letters")
+    )
+    prenotify.add_argument(
+        "--emails",
+        type=path_argument,
+        metavar="FOLDER",
+        help=tr("folder for the emails (.eml files)"),
     )
     prenotify.add_argument(
         "--channel",
@@ -77,30 +76,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prenotify.set_defaults(run=run_prenotify)
 
     lapse = commands.add_parser("lapse", help=tr("mark lapsed the mandates unused for 36 months"))
-    lapse.add_argument("--as", dest="as_login", required=True, metavar="LOGIN")
+    acting(lapse)
     lapse.set_defaults(run=run_lapse)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--date", required=True, type=iso_date, metavar="YYYY-MM-DD", help=tr("collection date")
-    )
-    parser.add_argument(
-        "--as",
-        dest="as_login",
+        "--date",
         required=True,
-        metavar="LOGIN",
-        help=tr("staff member on whose behalf the command acts"),
+        type=day_argument,
+        metavar="D",
+        help=tr("collection date (dd/mm/yyyy or yyyy-mm-dd)"),
     )
-    parser.add_argument("--quiet", action="store_true", help=tr("no progress output"))
-
-
-def _progress(args: argparse.Namespace) -> Progress:
-    from backoffice.services.progress import Progress
-
-    if args.quiet:
-        return Progress()
-    return Progress(lambda done, total, message: print_progress(done / max(total, 1), message))
+    acting(parser)
+    quiet(parser)
 
 
 def print_review(review: CollectionReview, details: int = 20) -> None:
@@ -111,7 +100,7 @@ def print_review(review: CollectionReview, details: int = 20) -> None:
     print(
         tr(
             "Collection of {day} ({schema}): {count} debits for {members} members, {total}.",
-            day=review.collection_date.strftime("%d/%m/%Y"),
+            day=format_day(review.collection_date),
             schema=review.schema,
             count=review.count,
             members=review.member_count,
@@ -138,27 +127,17 @@ def print_review(review: CollectionReview, details: int = 20) -> None:
         )
 
 
-def _writable_target(path: Path) -> Path:
-    from backoffice.services.errors import ServiceError
-
-    folder = path.resolve().parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise ServiceError(
-            tr("The folder {folder} does not exist or is not writable.", folder=folder)
-        )
-    return folder / f".{path.name}.partial"
-
-
 def run_export(args: argparse.Namespace) -> int:
+    from backoffice.cli.auth import acting_actor
+    from backoffice.cli.outputs import check_output_file
     from backoffice.money import format_eur
-    from backoffice.services.actors import actor_for_login
     from backoffice.services.sepa import collections, selection
 
+    out = check_output_file(args.out, (".xml",))
+    partial = out.resolve().parent / f".{out.name}.partial"
     database = open_database(args)
-    out = Path(args.out)
-    partial = _writable_target(out)
+    actor = acting_actor(database, args)
     with database.session() as session:
-        actor = actor_for_login(session, args.as_login)
         review = selection.review_collection(
             session,
             actor,
@@ -180,7 +159,7 @@ def run_export(args: argparse.Namespace) -> int:
                 resend=args.resend,
                 late_notice=args.ignore_notice,
                 file_name=out.name,
-                progress=_progress(args),
+                progress=progress(args),
             )
             partial.write_bytes(outcome.xml)
         os.replace(partial, out)
@@ -201,34 +180,46 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_prenotify(args: argparse.Namespace) -> int:
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
+    from backoffice.cli.outputs import (
+        check_output_file,
+        check_output_folder,
+        make_folder,
+        removed_on_error,
+    )
+    from backoffice.private_files import write_whole
     from backoffice.services.sepa import prenotifications
 
+    letters = check_output_file(args.letters, (".pdf",)) if args.letters else None
+    emails_folder = check_output_folder(args.emails) if args.emails else None
     database = open_database(args)
-    emails_folder = Path(args.emails) if args.emails else None
-    if emails_folder is not None:
-        emails_folder.mkdir(parents=True, exist_ok=True)
-    with database.transaction() as session:
-        actor = actor_for_login(session, args.as_login)
+    actor = acting_actor(database, args)
+    with removed_on_error() as written, database.transaction() as session:
         batch = prenotifications.prenotify(
             session,
             actor,
             args.date,
             channel=prenotifications.Channel(args.channel),
             short_notice=args.short_notice,
-            progress=_progress(args),
+            progress=progress(args),
         )
-        _refuse_lost_notices(batch, args.letters, emails_folder)
-        if batch.letters:
-            Path(args.letters).write_bytes(prenotifications.letters_pdf(session, batch.letters))
-        for name, content in prenotifications.email_files(session, batch.emails):
-            (emails_folder / name).write_bytes(content)  # type: ignore[operator]
+        _refuse_lost_notices(batch, letters, emails_folder)
+        # Inside the transaction: a file that cannot be written records no notice.
+        if batch.letters and letters is not None:
+            pdf = prenotifications.letters_pdf(session, batch.letters)
+            written.append(letters)
+            write_whole(letters, pdf, private=True)
+        if batch.emails and emails_folder is not None:
+            make_folder(emails_folder)
+            for name, content in prenotifications.email_files(session, batch.emails):
+                written.append(emails_folder / name)
+                write_whole(emails_folder / name, content, private=True)
     print(
         tr(
             "{count} members pre-notified for {day}: {letters} letters, {emails} emails; "
             "{already} already notified, {skipped} left out.",
             count=len(batch.notices),
-            day=args.date.strftime("%d/%m/%Y"),
+            day=format_day(args.date),
             letters=len(batch.letters),
             emails=len(batch.emails),
             already=batch.already_notified,
@@ -241,7 +232,7 @@ def run_prenotify(args: argparse.Namespace) -> int:
 
 
 def _refuse_lost_notices(
-    batch: PrenotificationBatch, letters: str | None, emails: Path | None
+    batch: PrenotificationBatch, letters: Path | None, emails: Path | None
 ) -> None:
     """A notice recorded but never printed nor sent would let the export debit unannounced."""
     from backoffice.services.errors import ServiceError
@@ -263,12 +254,12 @@ def _refuse_lost_notices(
 
 
 def run_lapse(args: argparse.Namespace) -> int:
-    from backoffice.services.actors import actor_for_login
+    from backoffice.cli.auth import acting_actor
     from backoffice.services.sepa import mandates
 
     database = open_database(args)
+    actor = acting_actor(database, args)
     with database.transaction() as session:
-        actor = actor_for_login(session, args.as_login)
         lapsed = mandates.lapse_mandates(session, actor)
     print(tr("{count} mandates marked lapsed.", count=len(lapsed)))
     for mandate in lapsed:

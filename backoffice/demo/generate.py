@@ -117,6 +117,14 @@ def _generate(database: Database, options: DemoOptions, report: Progress) -> Dem
                     "empty database (use --reset to start again)."
                 )
             )
+        demo_logins = [login for login, _role, _name in DEMO_STAFF]
+        if session.scalar(select(func.count()).where(StaffUser.login.in_(demo_logins))):
+            raise DemoRefused(
+                tr(
+                    "The database already holds the demo's staff accounts (a demo stopped "
+                    "before its end?): use --reset to start again."
+                )
+            )
         staff_ids = _staff(session)
         service_identity.install(session)
         pools = NamePools.build(options.seed)

@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     MEDICAL_ASSISTANT = "medical_assistant"  # assistante médicale / secrétaire
     ADMINISTRATOR = "administrator"
     READ_ONLY = "read_only"
+    SYSTEM = "system"  # the nightly jobs' own account (never a person; cannot log in)
 
 
 class StaffUser(Versioned, Timestamped, Base):

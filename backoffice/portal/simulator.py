@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from backoffice import clock, passwords
@@ -457,15 +457,16 @@ class LockRule:
         value = settings_service.get(session, "portal.lock_rule")
         return cls(int(value["max_failures"]), int(value["window_minutes"]))
 
-    def reached(self, session: Session, found: PortalAccount, moment: datetime) -> bool:
+    def reached(self, session: Session, account_id: int, failures: int, moment: datetime) -> bool:
         """Whether the last ``max_failures`` failures since the counter was last reset (a
         successful login, an unblock, a new letter) all fall within the window: failures
-        from before an unblock never count again."""
-        if found.failed_attempt_count < self.max_failures:
+        from before an unblock never count again. ``failures`` is the counter as the
+        attempt's own increment returned it."""
+        if failures < self.max_failures:
             return False
         oldest_counted = session.scalar(
             select(LoginAttempt.attempted_at)
-            .where(LoginAttempt.account_id == found.id, LoginAttempt.succeeded.is_(False))
+            .where(LoginAttempt.account_id == account_id, LoginAttempt.succeeded.is_(False))
             .order_by(LoginAttempt.attempted_at.desc())
             .offset(self.max_failures - 1)
             .limit(1)
@@ -493,25 +494,51 @@ def log_in(
         return LoginOutcome.LOCKED
     if not passwords.verify_password(found.password_hash, password):
         _record_attempt(session, found, moment, False, source_address)
-        rule = LockRule.of(session)
-        found.failed_attempt_count += 1
-        if rule.reached(session, found, moment):
-            found.locked_at = moment
-            found.lock_reason = (
-                f"{rule.max_failures} échecs de connexion en moins de {rule.window_minutes} minutes"
-            )
-            session.flush()
-            return LoginOutcome.LOCKED
-        session.flush()
-        return LoginOutcome.WRONG_PASSWORD
+        return _failed(session, found.id, moment)
     if found.temporary_password_expires_at and found.temporary_password_expires_at < moment:
         _record_attempt(session, found, moment, False, source_address)
         return LoginOutcome.EXPIRED
     _record_attempt(session, found, moment, True, source_address)
-    found.failed_attempt_count = 0
-    found.last_login_at = moment
-    session.flush()
+    _bookkeeping(session, found.id, failed_attempt_count=0, last_login_at=moment)
     return LoginOutcome.MUST_CHANGE_PASSWORD if found.must_change_password else LoginOutcome.OK
+
+
+def _failed(session: Session, account_id: int, moment: datetime) -> LoginOutcome:
+    """A wrong password: counted by one atomic increment (concurrent attempts all count),
+    then the lock rule; the lock is set once, by whichever attempt reaches it first."""
+    failures = session.scalar(
+        update(PortalAccount)
+        .where(PortalAccount.id == account_id)
+        .values(failed_attempt_count=PortalAccount.failed_attempt_count + 1)
+        .returning(PortalAccount.failed_attempt_count)
+        .execution_options(synchronize_session="fetch")
+    )
+    rule = LockRule.of(session)
+    if not rule.reached(session, account_id, int(failures or 0), moment):
+        return LoginOutcome.WRONG_PASSWORD
+    _bookkeeping(
+        session,
+        account_id,
+        PortalAccount.locked_at.is_(None),
+        locked_at=moment,
+        lock_reason=(
+            f"{rule.max_failures} échecs de connexion en moins de {rule.window_minutes} minutes"
+        ),
+    )
+    return LoginOutcome.LOCKED
+
+
+def _bookkeeping(
+    session: Session, account_id: int, *conditions: ColumnElement[bool], **values: object
+) -> None:
+    """The portal's login bookkeeping: one statement on the row, no read-modify-write and
+    no new version (a colleague's open form on the account is not made stale by it)."""
+    session.execute(
+        update(PortalAccount)
+        .where(PortalAccount.id == account_id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _record_attempt(

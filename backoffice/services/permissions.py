@@ -19,6 +19,7 @@ class Permission(enum.StrEnum):
     MEMBERS_EDIT = "members.edit"
     CHANGES_VIEW = "changes.view"
     CHANGES_REVIEW = "changes.review"
+    CHANGES_APPLY = "changes.apply"
     DECLARATIONS_EDIT = "declarations.edit"
     BILLING_VIEW = "billing.view"
     BILLING_TARIFFS = "billing.tariffs"
@@ -29,6 +30,7 @@ class Permission(enum.StrEnum):
     ACCOUNTING_MANAGE = "accounting.manage"
     APPOINTMENTS_VIEW = "appointments.view"
     APPOINTMENTS_MANAGE = "appointments.manage"
+    CONVOCATIONS_PRINT = "convocations.print"
     CARE_NETWORK_MANAGE = "care_network.manage"
     ACCOUNTS_VIEW = "accounts.view"
     ACCOUNTS_MANAGE = "accounts.manage"
@@ -61,6 +63,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.MEMBERS_EDIT,
             P.CHANGES_VIEW,
             P.CHANGES_REVIEW,
+            P.CHANGES_APPLY,
             P.DECLARATIONS_EDIT,
             P.BILLING_VIEW,
             P.APPOINTMENTS_VIEW,
@@ -88,10 +91,18 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     ),
     # Medical assistants never see billing.
     Role.MEDICAL_ASSISTANT: frozenset(
-        {P.MEMBERS_VIEW, P.APPOINTMENTS_VIEW, P.APPOINTMENTS_MANAGE, P.DOCUMENTS_VIEW}
+        {
+            P.MEMBERS_VIEW,
+            P.APPOINTMENTS_VIEW,
+            P.APPOINTMENTS_MANAGE,
+            P.CONVOCATIONS_PRINT,
+            P.DOCUMENTS_VIEW,
+        }
     ),
     Role.ADMINISTRATOR: frozenset(Permission),
     Role.READ_ONLY: _VIEWING,
+    # The nightly jobs: apply the approved changes due, print the day's convocations.
+    Role.SYSTEM: frozenset({P.CHANGES_APPLY, P.CONVOCATIONS_PRINT}),
 }
 
 
@@ -102,6 +113,7 @@ def role_label(role: Role) -> str:
         Role.MEDICAL_ASSISTANT: tr("Medical assistant"),
         Role.ADMINISTRATOR: tr("Administrator"),
         Role.READ_ONLY: tr("Read-only"),
+        Role.SYSTEM: tr("System (nightly jobs)"),
     }[role]
 
 
@@ -111,6 +123,7 @@ def permission_label(permission: Permission) -> str:
         P.MEMBERS_EDIT: tr("edit the members and their employees"),
         P.CHANGES_VIEW: tr("view the changes submitted on the portal"),
         P.CHANGES_REVIEW: tr("approve or reject the changes submitted on the portal"),
+        P.CHANGES_APPLY: tr("apply the approved changes whose date has come"),
         P.DECLARATIONS_EDIT: tr("enter workforce declarations"),
         P.BILLING_VIEW: tr("view invoices and payments"),
         P.BILLING_TARIFFS: tr("manage the tariffs"),
@@ -121,6 +134,7 @@ def permission_label(permission: Permission) -> str:
         P.ACCOUNTING_MANAGE: tr("close accounting periods and write off debts"),
         P.APPOINTMENTS_VIEW: tr("view the appointments"),
         P.APPOINTMENTS_MANAGE: tr("book and manage appointments"),
+        P.CONVOCATIONS_PRINT: tr("print the convocations"),
         P.CARE_NETWORK_MANAGE: tr("manage the visit centres and professionals"),
         P.ACCOUNTS_VIEW: tr("view the portal accounts"),
         P.ACCOUNTS_MANAGE: tr("unblock and reset portal accounts"),
@@ -143,7 +157,8 @@ class Actor:
 
     @property
     def audit_label(self) -> str:
-        return f"staff:{self.login}"
+        # The nightly jobs' account is "system" in the history, as it always was.
+        return "system" if self.role == Role.SYSTEM else f"staff:{self.login}"
 
 
 def allows(role: Role, permission: Permission) -> bool:

@@ -7,16 +7,18 @@ locks until an administrator unlocks it.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from backoffice import clock, passwords
 from backoffice.i18n import tr
 from backoffice.models.staff import Role, StaffUser
-from backoffice.services import audit
+from backoffice.services import audit, validation
 from backoffice.services.actors import actor_of
 from backoffice.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
@@ -26,6 +28,8 @@ FREE_ATTEMPTS = 3
 LOCK_AFTER = 10
 MAX_DELAY_SECONDS = 60
 MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 3  # zxcvbn: "safely unguessable", 10⁸ guesses and more
+LOGIN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "._-")
 
 
 @dataclass(frozen=True)
@@ -47,30 +51,39 @@ def delay_after(failures: int) -> int:
 
 
 def authenticate(session: Session, login: str, password: str) -> LoginResult:
-    """Check ``login`` and ``password``; a failure is recorded, and refused in French."""
+    """Check ``login`` and ``password``; a failure is recorded, and refused in French.
+
+    Each attempt on a known, unlocked account is first counted as a failure by one atomic
+    ``UPDATE … SET failed_login_count = failed_login_count + 1 … RETURNING`` (concurrent
+    attempts each get their own number), then the slow-down is applied to that number,
+    and only then is the password checked: simultaneous attempts cannot all reach the
+    hash. A right password resets the counter.
+    """
     user = session.scalar(select(StaffUser).where(StaffUser.login == login.strip()))
     now = clock.now()
     unknown = tr("Unknown login or wrong password.")
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.role == Role.SYSTEM:
         passwords.verify_password(_DUMMY_HASH, password)  # same time as a real check
         return LoginResult(None, unknown)
     if user.locked_at is not None:
-        return LoginResult(
-            None,
-            tr(
-                "This account is locked after too many failed attempts: "
-                "an administrator must unlock it."
-            ),
-        )
-    wait = _remaining_wait(user, now)
+        return _locked_message()
+    wait = _remaining_wait(user.failed_login_count, user.last_failed_login_at, now)
     if wait > 0:
-        return LoginResult(
-            None,
-            tr("Too many failed attempts: try again in {seconds} s.", seconds=wait),
-            retry_after=wait,
-        )
-    if not passwords.verify_password(user.password_hash, password):
-        return _failed(session, user, now, unknown)
+        return _wait_message(wait)
+    seen = user.failed_login_count
+    failures = _count_failure(session, user.id, now)
+    if failures is None:  # locked meanwhile by a concurrent attempt
+        return _locked_message()
+    # Someone else failing between our read and our count made that failure this
+    # attempt's previous one, just now: its delay applies, before any hash check.
+    throttled = failures > seen + 1 and delay_after(failures - 1) > 0
+    if throttled or not passwords.verify_password(user.password_hash, password):
+        audit.record(session, f"staff:{user.login}", "staff.login_failed", "staff_user", user.id)
+        if failures >= LOCK_AFTER:
+            return _lock(session, user.id, now)
+        if throttled:
+            return _wait_message(delay_after(failures - 1))
+        return LoginResult(None, unknown, retry_after=delay_after(failures))
     bookkeeping: dict[str, object] = {
         "failed_login_count": 0,
         "last_failed_login_at": None,
@@ -78,57 +91,103 @@ def authenticate(session: Session, login: str, password: str) -> LoginResult:
     }
     if passwords.needs_rehash(user.password_hash):
         bookkeeping["password_hash"] = passwords.hash_password(password)
-    _note(session, user, bookkeeping)
+    _note(session, user.id, bookkeeping)
     audit.record(session, f"staff:{user.login}", "staff.login", "staff_user", user.id)
     return LoginResult(actor_of(user), must_change_password=user.must_change_password)
 
 
-def _note(session: Session, user: StaffUser, values: dict[str, object]) -> None:
+def _note(session: Session, staff_id: int, values: dict[str, object]) -> None:
     """Login bookkeeping, without a new version: an administrator editing the account at
     the same time must not be told that someone else changed it."""
-    table = StaffUser.__table__
-    session.execute(update(table).where(table.c.id == user.id).values(**values))
-    mark_touched(session, "staff_users", {user.id})
+    session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == staff_id)
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    mark_touched(session, "staff_users", {staff_id})
 
 
-def _failed(session: Session, user: StaffUser, now: datetime, message: str) -> LoginResult:
-    failures = user.failed_login_count + 1
-    values: dict[str, object] = {"failed_login_count": failures, "last_failed_login_at": now}
-    audit.record(session, f"staff:{user.login}", "staff.login_failed", "staff_user", user.id)
-    if failures >= LOCK_AFTER:
-        values["locked_at"] = now
-        _note(session, user, values)
-        audit.record(session, "system", "staff.locked", "staff_user", user.id)
-        return LoginResult(
-            None,
-            tr(
-                "This account is now locked after too many failed "
-                "attempts: an administrator must unlock it."
-            ),
-        )
-    _note(session, user, values)
-    return LoginResult(None, message, retry_after=delay_after(failures))
+def _count_failure(session: Session, staff_id: int, now: datetime) -> int | None:
+    """One more failure, counted by the database (None: the account is locked)."""
+    failures = session.scalar(
+        update(StaffUser)
+        .where(StaffUser.id == staff_id, StaffUser.locked_at.is_(None))
+        .values(failed_login_count=StaffUser.failed_login_count + 1, last_failed_login_at=now)
+        .returning(StaffUser.failed_login_count)
+        .execution_options(synchronize_session="fetch")
+    )
+    mark_touched(session, "staff_users", {staff_id})
+    return failures
 
 
-def _remaining_wait(user: StaffUser, now: datetime) -> int:
-    delay = delay_after(user.failed_login_count)
-    if not delay or user.last_failed_login_at is None:
+def _lock(session: Session, staff_id: int, now: datetime) -> LoginResult:
+    locked = session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == staff_id, StaffUser.locked_at.is_(None))
+        .values(locked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    if locked.rowcount:  # type: ignore[attr-defined]
+        audit.record(session, "system", "staff.locked", "staff_user", staff_id)
+    return LoginResult(
+        None,
+        tr(
+            "This account is now locked after too many failed "
+            "attempts: an administrator must unlock it."
+        ),
+    )
+
+
+def _locked_message() -> LoginResult:
+    return LoginResult(
+        None,
+        tr(
+            "This account is locked after too many failed attempts: "
+            "an administrator must unlock it."
+        ),
+    )
+
+
+def _wait_message(wait: int) -> LoginResult:
+    return LoginResult(
+        None,
+        tr("Too many failed attempts: try again in {seconds} s.", seconds=wait),
+        retry_after=wait,
+    )
+
+
+def _remaining_wait(failures: int, last_failed_at: datetime | None, now: datetime) -> int:
+    delay = delay_after(failures)
+    if not delay or last_failed_at is None:
         return 0
-    remaining = user.last_failed_login_at + timedelta(seconds=delay) - now
+    remaining = last_failed_at + timedelta(seconds=delay) - now
     return max(0, int(remaining.total_seconds() + 0.999))
 
 
 _DUMMY_HASH = passwords.hash_password("timing-equaliser", light=True)
 
 
-def check_password_rules(login: str, password: str) -> None:
+def check_password_rules(login: str, password: str, *hints: str) -> None:
+    """At least ``MIN_PASSWORD_LENGTH`` characters, not the login, and hard to guess:
+    zxcvbn's estimate (dictionaries, keyboard walks, repeats, dates, the login and
+    ``hints`` such as the name) must reach ``MIN_PASSWORD_SCORE``. Ten spaces, ``aaaa…``,
+    ``azertyuiop`` or ``motdepasse1`` are refused."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed.single(
             "password",
             tr("The password must have at least {count} characters.", count=MIN_PASSWORD_LENGTH),
         )
-    if password.lower() == login.lower():
+    if password.strip().lower() == login.strip().lower():
         raise ValidationFailed.single("password", tr("The password must differ from the login."))
+    if zxcvbn(password, user_inputs=[login, *hints])["score"] < MIN_PASSWORD_SCORE:
+        raise ValidationFailed.single(
+            "password",
+            tr(
+                "This password is too easy to guess: make it longer, with unrelated words, "
+                "digits or signs."
+            ),
+        )
 
 
 def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
@@ -139,14 +198,16 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
         raise ValidationFailed.single(
             "password", tr("The new password must differ from the current one.")
         )
-    check_password_rules(user.login, new)
+    check_password_rules(user.login, new, user.full_name)
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False
     audit.record(session, actor, "staff.password_changed", "staff_user", user.id)
 
 
 def has_any_staff(session: Session) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(StaffUser)))
+    """Whether a person has an account (the nightly jobs' system account is no one)."""
+    people = select(func.count()).select_from(StaffUser).where(StaffUser.role != Role.SYSTEM)
+    return bool(session.scalar(people))
 
 
 def create_first_administrator(
@@ -158,7 +219,7 @@ def create_first_administrator(
     _check_new_login(session, login)
     if not full_name.strip():
         raise ValidationFailed.single("full_name", tr("The name is required."))
-    check_password_rules(login, password)
+    check_password_rules(login, password, full_name)
     user = StaffUser(
         login=login.strip(),
         full_name=full_name.strip(),
@@ -203,7 +264,9 @@ def list_staff(session: Session, actor: Actor) -> list[StaffRow]:
             u.last_login_at,
             u.version,
         )
-        for u in session.scalars(select(StaffUser).order_by(StaffUser.login))
+        for u in session.scalars(
+            select(StaffUser).where(StaffUser.role != Role.SYSTEM).order_by(StaffUser.login)
+        )
     ]
 
 
@@ -212,6 +275,7 @@ def create_staff(
 ) -> tuple[StaffRow, str]:
     """A new staff account and its temporary password (shown once, never stored)."""
     require(actor, Permission.STAFF_MANAGE)
+    _check_human_role(role)
     _check_new_login(session, login)
     if not full_name.strip():
         raise ValidationFailed.single("full_name", tr("The name is required."))
@@ -220,7 +284,7 @@ def create_staff(
         login=login.strip(),
         full_name=full_name.strip(),
         role=role,
-        email=email,
+        email=_checked_email(email),
         password_hash=passwords.hash_password(temporary),
         must_change_password=True,
     )
@@ -250,6 +314,8 @@ def update_staff(
 ) -> StaffRow:
     require(actor, Permission.STAFF_MANAGE)
     user = _user(session, staff_id)
+    if role is not None:
+        _check_human_role(role)
     if user.id == actor.staff_id and (role not in (None, Role.ADMINISTRATOR) or is_active is False):
         raise PermissionDenied(tr("You cannot remove your own administrator rights."))
     _expect_version(user, expected_version)
@@ -259,7 +325,7 @@ def update_staff(
     if full_name is not None:
         user.full_name = full_name.strip()
     if email is not None:
-        user.email = email.strip() or None
+        user.email = _checked_email(email)
     if is_active is not None:
         user.is_active = is_active
     changed_before, changed_after = audit.changed_fields(
@@ -337,13 +403,39 @@ def _expect_version(user: StaffUser, expected_version: int) -> None:
         raise Conflict(tr("This staff account was changed by someone else meanwhile; reload it."))
 
 
+def _check_human_role(role: Role) -> None:
+    if role == Role.SYSTEM:
+        raise ValidationFailed.single(
+            "role", tr("The system role belongs to the nightly jobs' account, not to a person.")
+        )
+
+
 def _check_new_login(session: Session, login: str) -> None:
+    """ASCII letters, digits, dots, dashes and underscores only: no look-alike of another
+    login (a Cyrillic « а » in « аdmin »), and unique whatever the case."""
     cleaned = login.strip()
-    if not cleaned or not all(ch.isalnum() or ch in "._-" for ch in cleaned):
+    if not cleaned or not set(cleaned) <= LOGIN_CHARACTERS:
         raise ValidationFailed.single(
-            "login", tr("The login may only contain letters, digits, dots, dashes and underscores.")
+            "login",
+            tr(
+                "The login may only contain unaccented letters (a to z), digits, dots, "
+                "dashes and underscores."
+            ),
         )
-    if session.scalar(select(StaffUser.id).where(StaffUser.login == cleaned)):
+    limit = StaffUser.__table__.c.login.type.length
+    if len(cleaned) > limit:
         raise ValidationFailed.single(
-            "login", tr("The login {login} is already taken.", login=cleaned)
+            "login", tr("The login may have at most {count} characters.", count=limit)
         )
+    taken = select(StaffUser.login).where(func.lower(StaffUser.login) == cleaned.lower())
+    if (existing := session.scalar(taken)) is not None:
+        raise ValidationFailed.single(
+            "login", tr("The login {login} is already taken.", login=existing)
+        )
+
+
+def _checked_email(email: str | None) -> str | None:
+    cleaned = (email or "").strip() or None
+    if problem := validation.check_email(tr("Email"), cleaned):
+        raise ValidationFailed.single("email", problem)
+    return cleaned

@@ -100,6 +100,20 @@ def check_iban(label: str, value: str | None) -> str | None:
     return None
 
 
+def check_sepa_iban(label: str, value: str | None) -> str | None:
+    """A valid IBAN (:func:`check_iban`) of a country of the SEPA direct-debit scheme
+    (schwifty knows which): only such accounts may be debited or credit a debit."""
+    problem = check_iban(label, value)
+    if problem is None and not IBAN(str(value)).in_sepa_zone:
+        return tr(
+            "{field}: {value} is an account of a country outside the SEPA zone; "
+            "it cannot be used for direct debits.",
+            field=label,
+            value=value,
+        )
+    return problem
+
+
 def check_bic(label: str, value: str | None, iban: str | None = None) -> str | None:
     """A well-formed BIC, and when the IBAN is known, the BIC of the IBAN's bank."""
     if not value:

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from backoffice import config
+from backoffice import config, passwords
 from backoffice.db import Database, DatabaseProblem, SchemaOutdated
 from backoffice.i18n import set_language, tr
 from backoffice.ops.blocking import call_in_background
@@ -153,7 +153,7 @@ def self_check() -> int:
         database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}")
         with database.transaction() as session:
             actor = staff.create_first_administrator(
-                session, "verification", "Vérification", "verification-2026"
+                session, "verification", "Vérification", passwords.temporary_password()
             )
         context = AppContext(database, actor)
         from backoffice.views.main_window import MainWindow

@@ -6,8 +6,6 @@ the login and the choice are kept in the workstation's settings.
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backoffice import staff_keyring
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.ops.operation import Operation
@@ -28,35 +27,15 @@ from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor
 from backoffice.views.widgets.dialogs import error_label, ok_cancel
 
-log = logging.getLogger(__name__)
-KEYRING_SERVICE = "backoffice-staff"
-
-
-def _keyring_user(context: AppContext, login: str) -> str:
-    return f"{login}@{context.database.description()}"
+KEYRING_SERVICE = staff_keyring.KEYRING_SERVICE
 
 
 def remembered_password(context: AppContext, login: str) -> str | None:
-    import keyring
-
-    try:
-        return keyring.get_password(KEYRING_SERVICE, _keyring_user(context, login))
-    except Exception:
-        return None
+    return staff_keyring.remembered_password(context.database.description(), login)
 
 
 def remember_password(context: AppContext, login: str, password: str | None) -> bool:
-    import keyring
-
-    try:
-        if password is None:
-            keyring.delete_password(KEYRING_SERVICE, _keyring_user(context, login))
-        else:
-            keyring.set_password(KEYRING_SERVICE, _keyring_user(context, login), password)
-    except Exception as error:
-        log.info("keyring unavailable: %s", error)
-        return False
-    return True
+    return staff_keyring.remember_password(context.database.description(), login, password)
 
 
 class _FormDialog(QDialog):

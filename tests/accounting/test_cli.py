@@ -15,6 +15,8 @@ from tests import factories
 from tests.accounting.builders import a_year, on
 from tests.accounting.fec_checker import check_fec
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
 
 @pytest.fixture
 def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -67,9 +69,8 @@ def test_journal_then_nothing_new(url, out, capsys):
 
 
 def test_journal_with_a_bad_date_is_a_usage_error(url, out, capsys):
-    with pytest.raises(SystemExit) as exited:
-        main(["--database", url, "accounting", "journal", "--from", "31/02/2026", "--to", "x"])
-    assert exited.value.code != 0
+    code = main(["--database", url, "accounting", "journal", "--from", "31/02/2026", "--to", "x"])
+    assert code == 64
     assert "31/02/2026 n'est pas une date" in capsys.readouterr().err
 
 

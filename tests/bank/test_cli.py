@@ -16,6 +16,7 @@ from tests import factories
 from tests.bank import builders
 from tests.sepa.builders import TODAY, due, export
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
 AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
 DAY = date(2027, 3, 15)
 

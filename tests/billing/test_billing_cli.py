@@ -15,6 +15,8 @@ from backoffice.models import AuditEvent, Invoice, Role
 from tests import factories
 from tests.billing.builders import declare
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
 
 @pytest.fixture
 def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -84,7 +86,7 @@ def test_export_schedules_to_a_workbook(
     assert "6 échéances écrites" in capsys.readouterr().out
     sheet = load_workbook(target).active
     assert sheet["C2"].value == "FA-2027-000001"
-    assert main(["--database", url, "export", "schedules", "--out", str(target)]) == 1
+    assert main(["--database", url, "export", "schedules", "--out", str(target)]) == 64  # usage
     assert (
         main(["--database", url, "export", "schedules", "--member", "nope", "--out", str(target)])
         == 1

@@ -261,6 +261,7 @@ def test_the_command_line_previews_then_imports(
     tmp_path: object,
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    staff_password: str,
 ) -> None:
     from pathlib import Path
 

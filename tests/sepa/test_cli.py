@@ -14,6 +14,8 @@ from tests import factories
 from tests.sepa.builders import count, due
 from tests.sepa.xsd import assert_valid
 
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+
 
 @pytest.fixture
 def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:

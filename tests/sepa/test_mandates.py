@@ -61,6 +61,7 @@ def test_staff_creates_a_mandate_with_the_account_holder(
 WRONG_CHECKSUM = "FR7630006000011234567890188"
 # The IBAN's own checksum is right, the French RIB key inside it is not (89 expected).
 WRONG_RIB_KEY = "FR5430006000011234567890100"
+BRAZILIAN_IBAN = "BR1800360305000010009795493C1"
 
 
 @pytest.mark.parametrize(
@@ -88,6 +89,14 @@ WRONG_RIB_KEY = "FR5430006000011234567890100"
             {"value": "BNPAFRPP", "expected": "AGRIFRPPXXX"},
         ),
         (GOOD_IBAN, "XYZ", "bic", "{field}: {value} is not a valid BIC.", {"value": "XYZ"}),
+        (  # a valid IBAN, of a country outside the SEPA scheme: it cannot be debited
+            BRAZILIAN_IBAN,
+            "BCBBBRDF",
+            "iban",
+            "{field}: {value} is an account of a country outside the SEPA zone; "
+            "it cannot be used for direct debits.",
+            {"value": BRAZILIAN_IBAN},
+        ),
     ],
 )
 def test_bad_bank_details_are_refused_and_nothing_is_written(

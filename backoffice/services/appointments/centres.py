@@ -23,7 +23,7 @@ from backoffice.services.appointments.network import (
     weekday_name,
 )
 from backoffice.services.appointments.periods import WeeklyHours
-from backoffice.services.errors import FieldError, ValidationFailed
+from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.validation import (
     check_email,
@@ -230,3 +230,13 @@ def _booked_errors(session: Session, centre: VisitCentre, values: CentreValues) 
             )
         ]
     return []
+
+
+def centre_id_by_code(session: Session, code: str) -> int:
+    """The id of the visit centre of ``code`` (``MUL``, any case), refused in French."""
+    centre_id = session.scalar(
+        select(VisitCentre.id).where(VisitCentre.code == code.strip().upper())
+    )
+    if centre_id is None:
+        raise NotFound(tr("There is no visit centre {code}.", code=code))
+    return centre_id

@@ -178,13 +178,11 @@ def convocation_letter(
 
 
 def print_convocations(
-    session: Session, actor: Actor | None, selection: ConvocationSelection, progress: Progress
+    session: Session, actor: Actor, selection: ConvocationSelection, progress: Progress
 ) -> ConvocationBatch:
-    """The convocations of the selection in one PDF (a page each), with progress.
-
-    ``actor`` None is the system (a batch job run on the server, recorded as such)."""
-    if actor is not None:
-        require(actor, Permission.APPOINTMENTS_MANAGE)
+    """The convocations of the selection in one PDF (a page each), with progress (the
+    nightly batch acts as the system account)."""
+    require(actor, Permission.CONVOCATIONS_PRINT)
     rows = _selected(session, selection)
     identity = identity_service.load_for(session, Purpose.LETTERS)
     texts = settings_service.get(session, "convocation.texts")

@@ -31,6 +31,7 @@ from backoffice.models import (
     EmployeeOrigin,
     EmployeeRiskFactor,
     Member,
+    Role,
     StaffUser,
 )
 from backoffice.models.change_requests import encode_value
@@ -52,10 +53,10 @@ from backoffice.services.changes.records import Records, current_text, load_reco
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
-from backoffice.services.sepa.mandates import create_mandate
+from backoffice.services.sepa.mandates import create_opt_in_mandate
 from backoffice.services.tracking import mark_touched
 
-Doer = Actor | None  # None: the nightly job ("system" in the audit trail)
+Doer = Actor | None  # None: no one in particular ("system" in the audit trail)
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,10 @@ def due_request_ids(session: Session) -> list[int]:
     )
 
 
-def apply_due(session: Session, actor: Doer, progress: Progress | None = None) -> ApplyReport:
-    """Apply every approved change whose effective date has come (the nightly job)."""
-    if actor is not None:
-        require(actor, Permission.CHANGES_REVIEW)
+def apply_due(session: Session, actor: Actor, progress: Progress | None = None) -> ApplyReport:
+    """Apply every approved change whose effective date has come (the nightly job, as the
+    system account, or a staff member who may)."""
+    require(actor, Permission.CHANGES_APPLY)
     return apply_requests(session, actor, due_request_ids(session), progress)
 
 
@@ -329,8 +330,9 @@ def _apply_situation(run: _Run, request: RequestFacts, member: Member) -> None:
 
 
 def _mandate_actor(session: Session, actor: Doer, request: RequestFacts) -> Actor:
-    """The mandate is created on behalf of whoever approved the opt-in."""
-    if actor is not None:
+    """The mandate is created on behalf of whoever approved the opt-in (the nightly job
+    applies it for them)."""
+    if actor is not None and actor.role != Role.SYSTEM:
         return actor
     reviewer = session.get(StaffUser, request.reviewed_by_id)
     if reviewer is None:
@@ -343,16 +345,15 @@ def _apply_sepa(run: _Run, request: RequestFacts, member: Member) -> None:
         request, lambda name: current_text(run.records, request, name), run.report
     )
     if "iban" in values and "bic" in values:
-        mandate = create_mandate(
+        mandate = create_opt_in_mandate(
             run.session,
             _mandate_actor(run.session, run.actor, request),
+            request.id,
             member.id,
             values["iban"],
             values["bic"],
             signed_on=clock.local(request.submitted_at).date(),
             email=values.get("email") or member.billing_email or member.email,
-            change_request_id=request.id,
-            permission=Permission.CHANGES_REVIEW,
         )
         run.audit(request, {}, {"rum": mandate.rum, "iban": mandate.iban})
     run.report.applied.append(request.id)

@@ -114,7 +114,7 @@ def _check_situation(label: str, value: object) -> str | None:
 
 
 def _check_iban(label: str, value: object) -> str | None:
-    return validation.check_iban(label, str(value) if value else None)
+    return validation.check_sepa_iban(label, str(value) if value else None)
 
 
 def _check_bic(label: str, value: object) -> str | None:

@@ -43,7 +43,7 @@ def problems(identity: ServiceIdentity) -> list[FieldError]:
     ]
     if account is not None:
         checks += [
-            ("iban", validation.check_iban(tr("Creditor IBAN"), account.iban)),
+            ("iban", validation.check_sepa_iban(tr("Creditor IBAN"), account.iban)),
             ("bic", validation.check_bic(tr("Creditor BIC"), account.bic, account.iban)),
         ]
     return errors + [FieldError(field, message) for field, message in checks if message]

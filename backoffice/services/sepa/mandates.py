@@ -86,7 +86,7 @@ def check_bank_details(iban: str, bic: str) -> None:
     errors = [
         FieldError(field, message)
         for field, message in (
-            ("iban", validation.check_iban(tr("IBAN"), iban)),
+            ("iban", validation.check_sepa_iban(tr("IBAN"), iban)),
             ("bic", validation.check_bic(tr("BIC"), bic, iban)),
         )
         if message
@@ -118,6 +118,8 @@ def _bank_details_fine(iban: str, bic: str) -> bool:
         given = BIC(bic)
     except SchwiftyException:
         return False
+    if not parsed.in_sepa_zone:
+        return False
     expected = _bank_bic(parsed)
     return expected is None or expected == given.compact[:8]
 
@@ -130,7 +132,9 @@ def bank_details_problem(iban: str, bic: str) -> str | None:
     """
     if _bank_details_fine(iban, bic):
         return None
-    return validation.check_iban(tr("IBAN"), iban) or validation.check_bic(tr("BIC"), bic, iban)
+    return validation.check_sepa_iban(tr("IBAN"), iban) or validation.check_bic(
+        tr("BIC"), bic, iban
+    )
 
 
 def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
@@ -193,16 +197,55 @@ def create_mandate(
     *,
     signed_on: date,
     email: str | None = None,
-    change_request_id: int | None = None,
-    permission: Permission = Permission.SEPA_MANAGE,
     debtor: DebtorDetails | None = None,
 ) -> MandateInfo:
-    """A new active mandate for the member (revoking the active one, if any).
+    """A new active mandate for the member (revoking the active one, if any), recorded by
+    staff who manage the direct debits. ``debtor`` defaults to the member's legal name and
+    address."""
+    require(actor, Permission.SEPA_MANAGE)
+    return _new_mandate(
+        session, actor, member_id, iban, bic, signed_on=signed_on, email=email, debtor=debtor
+    )
 
-    ``permission`` lets the review of a portal opt-in (``changes.review``) create it.
-    ``debtor`` defaults to the member's legal name and address.
-    """
-    require(actor, permission)
+
+def create_opt_in_mandate(
+    session: Session,
+    actor: Actor,
+    change_request_id: int,
+    member_id: int,
+    iban: str,
+    bic: str,
+    *,
+    signed_on: date,
+    email: str | None = None,
+) -> MandateInfo:
+    """The mandate of a SEPA opt-in submitted on the portal, on behalf of the staff member
+    who approved it (``changes.review``)."""
+    require(actor, Permission.CHANGES_REVIEW)
+    return _new_mandate(
+        session,
+        actor,
+        member_id,
+        iban,
+        bic,
+        signed_on=signed_on,
+        email=email,
+        change_request_id=change_request_id,
+    )
+
+
+def _new_mandate(
+    session: Session,
+    actor: Actor,
+    member_id: int,
+    iban: str,
+    bic: str,
+    *,
+    signed_on: date,
+    email: str | None = None,
+    change_request_id: int | None = None,
+    debtor: DebtorDetails | None = None,
+) -> MandateInfo:
     check_bank_details(iban, bic)
     member = session.get(Member, member_id)
     if member is None:

@@ -27,6 +27,8 @@ from backoffice.views.widgets.table import DataTable
 def role_combo(selected: Role | None = None) -> QComboBox:
     combo = QComboBox()
     for role in Role:
+        if role == Role.SYSTEM:  # the nightly jobs' account only
+            continue
         combo.addItem(role_label(role), role)
     if selected is not None:
         combo.setCurrentIndex(combo.findData(selected))

@@ -8,8 +8,6 @@ them whole (a temporary name in the same folder, then renamed; owner-only when
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
+from backoffice.private_files import write_whole
 from backoffice.views.widgets import operations
 from backoffice.views.widgets.dialogs import inform
 
@@ -63,20 +62,6 @@ def ask_folder(parent: QWidget | None, title: str, kind: str) -> Path | None:
         return None
     QSettings().setValue(_folder_key(kind), chosen)
     return Path(chosen)
-
-
-def write_whole(path: Path, content: bytes, *, private: bool = False) -> None:
-    """Write ``content`` under a temporary name in the same folder, then rename it: a
-    reader never sees half a file, a failure leaves the old one. ``private``: mode 0600."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o600 if private else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def save_as(
