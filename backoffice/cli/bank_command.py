@@ -79,9 +79,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_unmatched(args: argparse.Namespace) -> int:
-    from backoffice.cli.billing_command import command_line_reader
     from backoffice.dates import format_day
     from backoffice.money import format_eur
+    from backoffice.services.actors import command_line_reader
     from backoffice.services.bank import queries
 
     database = open_database(args)

@@ -323,11 +323,11 @@ def _transfers(session: Session, rng: random.Random, days: list[date]) -> list[M
     ).all()
     movements = []
     used_members: set[str] = set()
-    for index, (number, reference, code, name, smallest, owed) in enumerate(rows):
+    for index, (number, reference, code, name, least, total) in enumerate(rows):
         if code in used_members:
             continue
         used_members.add(code)
-        smallest, owed = int(smallest), int(owed)  # PostgreSQL sums as numeric
+        smallest, owed = int(least), int(total)  # PostgreSQL sums as numeric
         day = days[rng.randrange(len(days))]
         way = 4 if index % 10 == 9 else index % 4
         payer = name.upper()
