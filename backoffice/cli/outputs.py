@@ -46,9 +46,12 @@ def check_output_folder(path: Path) -> Path:
     return path
 
 
-def make_folder(path: Path) -> None:
-    """Make the folder checked by :func:`check_output_folder` (just before writing)."""
-    path.mkdir(exist_ok=True)
+def make_folder(path: Path, written: list[Path]) -> None:
+    """Make the folder checked by :func:`check_output_folder` (just before writing); a
+    folder made is in ``written`` (see :func:`removed_on_error`)."""
+    if not path.is_dir():
+        path.mkdir()
+        written.append(path)
 
 
 def _check_folder(folder: Path) -> None:
@@ -64,12 +67,14 @@ def _check_folder(folder: Path) -> None:
 
 @contextlib.contextmanager
 def removed_on_error() -> Iterator[list[Path]]:
-    """Files written inside a transaction (append them to the list): when anything fails,
-    the commit included, they are removed, so that no file tells of what was not saved."""
+    """Files (and folders) written inside a transaction, appended to the list before they
+    are: when anything fails, the commit included, they are removed, so that no file tells
+    of what was not saved."""
     written: list[Path] = []
     try:
         yield written
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for path in reversed(written):  # files before the folder made for them
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
         raise

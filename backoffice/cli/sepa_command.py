@@ -210,7 +210,7 @@ def run_prenotify(args: argparse.Namespace) -> int:
             written.append(letters)
             write_whole(letters, pdf, private=True)
         if batch.emails and emails_folder is not None:
-            make_folder(emails_folder)
+            make_folder(emails_folder, written)
             for name, content in prenotifications.email_files(session, batch.emails):
                 written.append(emails_folder / name)
                 write_whole(emails_folder / name, content, private=True)

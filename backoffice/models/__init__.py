@@ -49,6 +49,7 @@ from backoffice.models.change_requests import (
     ChangeStatus,
     FieldDecision,
 )
+from backoffice.models.cheques import ChequeRemittance, ChequeRemittanceItem
 from backoffice.models.declarations import DeclarationSource, WorkforceDeclaration
 from backoffice.models.documents import Document, DocumentTheme
 from backoffice.models.employees import (
@@ -110,6 +111,8 @@ __all__ = [
     "ChangeRequest",
     "ChangeRequestField",
     "ChangeStatus",
+    "ChequeRemittance",
+    "ChequeRemittanceItem",
     "ConsultationSession",
     "CreditNote",
     "DeclarationSource",

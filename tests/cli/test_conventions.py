@@ -8,6 +8,9 @@ import io
 import os
 import subprocess
 import sys
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from sqlalchemy import func, select
 from backoffice.cli.main import main
 from backoffice.cli.progress import Reporter
 from backoffice.db import SCHEMA_HEAD, Database
-from backoffice.models import AuditEvent, Member, Role, StaffUser
+from backoffice.models import AuditEvent, Role, StaffUser
 from backoffice.staff_keyring import remembered_password
 from tests import factories
 
@@ -181,10 +184,13 @@ def test_progress_rewrites_its_line_on_a_terminal() -> None:
     assert stream.getvalue() == "\r[ 50%] moitié\x1b[K\r[100%] fini\x1b[K\n"
 
 
-def test_a_real_run_logs_plain_progress_lines(url: str) -> None:
-    result = run("--database", url, "changes", "apply-due")
-    assert result.returncode == 0
-    assert b"\x1b" not in result.stderr
+def test_a_real_run_logs_plain_progress_lines(url: str, staff_password: str) -> None:
+    result = run("--database", url, "accounting", "catch-up", "--as", "billing")
+    assert result.returncode == 0, result.stderr.decode()
+    progress = result.stderr.decode()
+    assert "[100%] " in progress
+    assert "\x1b" not in progress and "\r" not in progress
+    assert "écritures passées" in result.stdout.decode()  # the result, on stdout
 
 
 def test_a_pipe_closed_early_stops_quietly(tmp_path: Path) -> None:
@@ -215,22 +221,60 @@ def test_bytes_that_are_not_utf8_get_a_sentence(tmp_path: Path) -> None:
     assert len(error.strip().splitlines()) == 1
 
 
-def test_a_demo_stopped_before_its_end_is_refused_then_reset(
-    tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
-    from backoffice.demo.generate import _staff
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own (``demo --reset`` erases everything in it)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    from tests.conftest import PG_ADMIN_URL
+
+    request.getfixturevalue("pg_server_url")  # skipped (or failed under CI) without a server
+    name = f"bo_demo_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _demo_staff_committed(url: str) -> bool:
     database = Database(url)
-    database.upgrade()
-    with database.transaction() as session:  # what a demo killed after its first step left
-        _staff(session)
-    assert main(["--database", url, "demo", "--members", "5", "--quiet"]) == 1
+    try:
+        with database.session() as session:
+            return bool(session.scalar(select(func.count()).where(StaffUser.login == "compta")))
+    except Exception:  # the schema is not there yet
+        return False
+    finally:
+        database.dispose()
+
+
+def test_a_demo_killed_midway_is_refused_in_a_sentence_then_reset(
+    own_database_url: str, capsys: pytest.CaptureFixture
+) -> None:
+    command = [sys.executable, "-m", "backoffice", "--database", own_database_url, "demo"]
+    process = subprocess.Popen(
+        [*command, "--members", "3000", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    try:
+        while not _demo_staff_committed(own_database_url):
+            assert process.poll() is None, "the demo ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        process.kill()
+        process.wait()
+    again = ["--database", own_database_url, "demo", "--members", "5", "--quiet"]
+    assert main(again) == 1
     error = capsys.readouterr().err
-    assert "--reset" in error and "UniqueViolation" not in error and "IntegrityError" not in error
-    database.dispose()
-    assert main(["--database", url, "demo", "--members", "5", "--quiet", "--reset"]) == 0
-    database = Database(url)
-    with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(Member)) == 5
-    database.dispose()
+    assert "--reset" in error and len(error.strip().splitlines()) == 1
+    assert "Violation" not in error and "INSERT" not in error and "argon2" not in error
+    assert main([*again, "--reset"]) == 0, capsys.readouterr().err

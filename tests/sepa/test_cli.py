@@ -101,3 +101,16 @@ def test_roles_and_folders_are_checked(
     assert "n'existe pas" in capsys.readouterr().err
     assert sepa(url, "lapse") == 0
     assert "0 mandats rendus caducs." in capsys.readouterr().out
+
+
+def test_letters_that_cannot_be_written_record_no_notice(
+    url: str, sqlite_database: Database, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    emails = tmp_path / "avis"
+    args = ("prenotify", "--date", "2027-03-15", "--quiet", "--emails", str(emails))
+    assert sepa(url, *args, "--letters", "/proc/avis.pdf") == 1  # /proc takes no file
+    error = capsys.readouterr().err
+    assert error.startswith("Refusé : ") and "avis.pdf" in error
+    assert len(error.strip().splitlines()) == 1
+    assert count(sqlite_database, SepaPrenotification) == 0
+    assert not emails.exists()

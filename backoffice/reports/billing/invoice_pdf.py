@@ -163,8 +163,9 @@ def _how_to_pay(document: InvoiceDocument, payment: PaymentDetails) -> str:
             "Règlement par prélèvement SEPA à chaque échéance, sur le compte de votre mandat "
             f"(référence unique de mandat {document.mandate_reference}, identifiant créancier "
             f"SEPA {payment.creditor_id}). Vous serez informé de chaque prélèvement au moins "
-            "14 jours à l'avance. Pour un règlement par virement, indiquez la référence "
-            f"{reference}."
+            "14 jours à l'avance. Pour un règlement par virement (à "
+            f"{payment.payee} — IBAN {iban_display(payment.iban)} — BIC {payment.bic}), "
+            f"indiquez la référence de paiement {reference}."
         )
     return (
         f"Règlement par virement à {payment.payee} — IBAN {iban_display(payment.iban)} — "

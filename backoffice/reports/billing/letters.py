@@ -9,6 +9,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from backoffice import references
 from backoffice.reports import pdf
 from backoffice.reports.billing.documents import PaymentDetails, iban_display
 from backoffice.reports.billing.formats import day, eur
@@ -31,6 +32,7 @@ class OverdueLine:
     amount_cents: int
     remaining_cents: int
     days_late: int
+    creditor_reference: str = ""  # ISO 11649 (RF…), to give with a transfer
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def payment_reminder_story(
     rows = [["Facture", "Émise le", "Échéance", "Montant", "Reste dû", "Jours de retard"]]
     rows += [
         [
-            line.invoice_number,
+            _invoice_cell(line),
             day(line.issued_on),
             day(line.due_on),
             eur(line.amount_cents),
@@ -109,7 +111,7 @@ def payment_reminder_story(
     story.append(
         pdf.table(
             rows,
-            [34 * mm, 24 * mm, 24 * mm, 30 * mm, 30 * mm, 32 * mm],
+            [38 * mm, 22 * mm, 22 * mm, 30 * mm, 30 * mm, 32 * mm],
             right_columns=(3, 4, 5),
             total_row=True,
         )
@@ -120,11 +122,22 @@ def payment_reminder_story(
     return story
 
 
+def _invoice_cell(line: OverdueLine) -> str:
+    """The invoice's number, and under it the reference to give with a transfer."""
+    if not line.creditor_reference:
+        return line.invoice_number
+    return f"{line.invoice_number}\n{references.display(line.creditor_reference)}"
+
+
 def _reminder_body(level: int, letter: PaymentReminderLetter, payment: PaymentDetails) -> list[str]:
+    recall = (
+        "en indiquant la référence de paiement de chaque facture (RF…, ci-dessus)"
+        if all(line.creditor_reference for line in letter.lines)
+        else "en rappelant le numéro de facture"
+    )
     pay = (
         f"par virement à {payment.payee} (IBAN {iban_display(payment.iban)}, BIC {payment.bic}) "
-        "en rappelant le numéro de facture, par chèque, ou par carte bancaire depuis votre "
-        "espace adhérent"
+        f"{recall}, par chèque, ou par carte bancaire depuis votre espace adhérent"
     )
     if level == FORMAL_NOTICE:
         demand = (

@@ -15,14 +15,19 @@ never commit, return plain dataclasses):
   ImportOutcome`` (read, new, matched, returned, left): the account checked against the
   service's, each entry stored once (``dedup_key``), then matched. One transaction per
   call: nothing of a refused file is kept.
-- ``matching``: the automatic rules in order of confidence (``match_entries``), and what
-  the reconciliation screen calls: ``suggestions(session, actor, entry_id)`` (ranked
-  candidates: member, invoice, why), ``match_entry(session, actor, entry_id,
-  [(invoice_id, cents)], expected_version=)`` (split across invoices, the rest kept as a
-  credit), ``ignore_entry(session, actor, entry_id, reason)``, ``unmatch_entry(session,
-  actor, entry_id)`` (reverses the payments it recorded: an audited reversal).
+- ``matching``: the automatic rules in order of confidence (``match_entries``).
 - ``returns``: direct debits returned or rejected: instalment reopened with the French
   reason, fee invoice by the ``bank.return_fee_cents`` setting, member flagged, mandate
   ended or kept by the code (``sepa/returns.py`` stays the hand-entry fallback).
-- ``queries``: ``unmatched(session, actor)`` rows and ``month_progress``.
+- ``reconcile``: what the reconciliation screen calls — ``entries(session, actor, state,
+  month=)`` and ``month_progress``, ``suggestions(session, actor, entry_id)`` (ranked
+  candidates: member, invoice or cheque slip, score, why), ``match_entry(session, actor,
+  entry_id, [Allocation(member_id, cents, invoice_id, credit=)], expected_version=)``
+  (split across invoices, the rest kept as a credit), ``match_slip`` (a cheque slip's
+  line), ``ignore_entry(session, actor, entry_id, reason)``, ``undo_entry(session, actor,
+  entry_id, reason)`` (reverses the payments it recorded: an audited reversal).
+- ``queries``: ``unmatched(session, actor)``, the rows ``backoffice bank unmatched`` prints.
+- ``cheques``: cheque remittance slips — ``create_remittance`` (the cheques recorded as
+  payments, the slip numbered), ``slip_pdf``, ``remittances``, ``pending_cheques``, and
+  ``match_slips(session, actor, entries)``, the import's rule for a slip's line.
 """

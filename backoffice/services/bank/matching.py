@@ -15,7 +15,8 @@
 A match records a payment through the billing service (``record_payment``: oldest
 instalments first, an excess kept as the member's credit), posted to the books with the
 others of the import, and links it to the entry (``bank_entry_payments``). Returns go to
-``returns``. What is left stays ``unmatched`` for the reconciliation screen.
+``returns``; a cheque remittance credited is matched to its slip (``cheques.match_slips``).
+What is left stays ``unmatched`` for the reconciliation screen.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from backoffice.models.bank import (
 )
 from backoffice.references import find_references
 from backoffice.services.accounting import events as accounting_events
-from backoffice.services.bank import returns
+from backoffice.services.bank import cheques, returns
 from backoffice.services.billing.payments import record_payment
 from backoffice.services.permissions import Actor
 from backoffice.services.progress import Progress, silent
@@ -124,6 +125,15 @@ def match_entries(
             payment_ids.append(_pay(session, actor, entry, member_id, invoice_id, rule))
             matched += 1
     accounting_events.post_payments(session, payment_ids)
+    # cheque remittances: a credit naming a slip, or the only slip of that total (the
+    # cheques were recorded as payments with the slip: nothing is paid again)
+    still_open = [
+        entry
+        for entry in entries
+        if entry.match_state == BankMatchState.UNMATCHED and entry.amount_cents > 0
+    ]
+    if still_open:
+        matched += cheques.match_slips(session, actor, still_open)
     left = sum(1 for entry in entries if entry.match_state == BankMatchState.UNMATCHED)
     return MatchCounts(matched, returned, left)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, Member, PaymentReminder, SepaState
+from backoffice.references import creditor_reference
 from backoffice.reports.billing import documents as batch
 from backoffice.reports.billing.letters import (
     FORMAL_NOTICE,
@@ -197,6 +198,7 @@ def _letter(
                 row.amount_cents,
                 row.remaining_cents,
                 row.days_late,
+                creditor_reference(row.invoice_number),
             )
             for row in rows
         ),

@@ -19,7 +19,9 @@ from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
 from backoffice.views.accounting.collection_charts import CollectionTab
+from backoffice.views.bank.cheques_tab import ChequesTab
 from backoffice.views.bank.import_files import accept_dropped_files
+from backoffice.views.bank.reconcile_tab import ReconcileTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
 from backoffice.views.billing.invoices_tab import InvoicesTab
@@ -47,6 +49,10 @@ class BillingPage(TabbedPage):
             self.tabs.add(key, tab, title)
         self.collection = CollectionTab(context)
         self.tabs.add("collection", self.collection, trc("money collected", "Collection"))
+        self.reconcile = ReconcileTab(context)
+        self.tabs.add("reconcile", self.reconcile, tr("Reconciliation"))
+        self.cheques = ChequesTab(context)
+        self.tabs.add("cheques", self.cheques, tr("Cheques"))
         if context.allows(Permission.SEPA_MANAGE):
             self.sepa = SepaPanel(context)
             self.tabs.add("sepa", self.sepa, tr("Direct debits"))
@@ -57,8 +63,9 @@ class BillingPage(TabbedPage):
         return self.tabs.currentWidget()
 
     def open(self, options: dict[str, Any]) -> None:
-        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection or sepa (with the
-        direct-debit panel's ``sepa_tab`` and ``date`` YYYY-MM-DD); ``invoice``: a number."""
+        """``tab``: invoices, overdue, campaign, declarations, tariffs, collection,
+        reconcile, cheques or sepa (with the direct-debit panel's ``sepa_tab`` and ``date``
+        YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))
         else:

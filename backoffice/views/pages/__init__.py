@@ -60,7 +60,7 @@ PAGES: list[PageSpec] = [
         Icon.SP_DialogSaveButton,
         Permission.BILLING_VIEW,
         "backoffice.views.billing.page:BillingPage",
-        ("backoffice.views.sepa",),
+        ("backoffice.views.sepa", "backoffice.views.bank"),
     ),
     PageSpec(
         "accounting",
