@@ -169,6 +169,36 @@ def issue_joining_fee(
     year: int,
     new_employees: int,
     due_on: date | None = None,
+) -> IssuedInvoice:
+    """The joining fee of a member's new employees, issued by billing staff."""
+    return _issue_joining_fee(
+        session,
+        actor,
+        member_id,
+        year,
+        new_employees,
+        due_on,
+        permission=Permission.BILLING_ISSUE,
+    )
+
+
+def issue_new_member_joining_fee(
+    session: Session, actor: Actor, member_id: int, year: int, new_employees: int
+) -> IssuedInvoice:
+    """The joining fee issued with a new member, under the administrative staff's right
+    to record members."""
+    return _issue_joining_fee(
+        session, actor, member_id, year, new_employees, permission=Permission.MEMBERS_EDIT
+    )
+
+
+def _issue_joining_fee(
+    session: Session,
+    actor: Actor,
+    member_id: int,
+    year: int,
+    new_employees: int,
+    due_on: date | None = None,
     *,
     permission: Permission = Permission.BILLING_ISSUE,
 ) -> IssuedInvoice:

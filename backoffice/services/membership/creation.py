@@ -17,7 +17,7 @@ from backoffice.i18n import tr
 from backoffice.models import HealthProfessional, Member, MemberStatus, VisitCentre
 from backoffice.services import audit
 from backoffice.services.accounts.access import AccessSent, first_access
-from backoffice.services.billing.single_invoices import issue_joining_fee
+from backoffice.services.billing.single_invoices import issue_new_member_joining_fee
 from backoffice.services.errors import FieldError, ValidationFailed
 from backoffice.services.member_fields import field_errors, member_fields
 from backoffice.services.membership.numbering import next_code
@@ -71,13 +71,8 @@ def create_member(session: Session, actor: Actor, new: NewMember) -> MemberCreat
     )
     invoice = None
     if new.joining_fee_employees:
-        invoice = issue_joining_fee(
-            session,
-            actor,
-            member.id,
-            member.joined_on.year,
-            new.joining_fee_employees,
-            permission=Permission.MEMBERS_EDIT,
+        invoice = issue_new_member_joining_fee(
+            session, actor, member.id, member.joined_on.year, new.joining_fee_employees
         )
     access = first_access(session, actor, member.member_code) if new.first_access else None
     return MemberCreated(
