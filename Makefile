@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 ## demo: install, build a fresh demo database and open the application on it
 demo: $(STAMP)
+	mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/backoffice --database $(DEMO_URL) demo --reset --members $${MEMBERS:-400}
 	$(BIN)/backoffice --database $(DEMO_URL)
 

@@ -93,7 +93,16 @@ def with_keyring_password(url_text: str) -> URL:
     return url.set(password=password) if password else url
 
 
+class KeyringUnavailable(Exception):
+    """No usable system keyring on this workstation: a password cannot be kept."""
+
+
 def store_password(url_text: str, password: str) -> None:
+    """Keep ``password`` in the system keyring; :class:`KeyringUnavailable` when there is
+    no usable one (nothing is written anywhere else)."""
     import keyring
 
-    keyring.set_password(KEYRING_SERVICE, keyring_user(make_url(url_text)), password)
+    try:
+        keyring.set_password(KEYRING_SERVICE, keyring_user(make_url(url_text)), password)
+    except Exception:  # each backend has its own errors (no backend, locked, D-Bus…)
+        raise KeyringUnavailable from None  # its message could quote the password

@@ -8,6 +8,7 @@ SQLite starts with ``BEGIN IMMEDIATE`` so that two writers queue instead of fail
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,20 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from backoffice.config import with_keyring_password
+from backoffice.config import default_sqlite_url, with_keyring_password
+from backoffice.errors import (  # noqa: F401 - re-exported: the database's problems
+    BadDatabaseUrl,
+    DatabaseMissing,
+    DatabaseProblem,
+    DatabaseReadOnly,
+    DatabaseUnreachable,
+    SchemaOutdated,
+    SchemaTooNew,
+    SchemaUnknown,
+    describe_url,
+    redact,
+    translate_error,
+)
 from backoffice.i18n import tr
 
 if TYPE_CHECKING:
@@ -26,44 +40,17 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The latest migration. Checked against the migration scripts by a test; knowing it here
 # lets an up-to-date database start without importing Alembic (a quarter of a second).
-SCHEMA_HEAD = "15n"
-
-
-class DatabaseProblem(Exception):
-    """A database that cannot be used, with a sentence for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class BadDatabaseUrl(DatabaseProblem):
-    pass
-
-
-class DatabaseUnreachable(DatabaseProblem):
-    pass
-
-
-class SchemaTooNew(DatabaseProblem):
-    pass
-
-
-class SchemaOutdated(DatabaseProblem):
-    pass
-
-
-class DatabaseReadOnly(DatabaseProblem):
-    pass
+SCHEMA_HEAD = "16a"
 
 
 def parse_url(url_text: str) -> URL:
     try:
         url = with_keyring_password(url_text)
-    except (exc.ArgumentError, ValueError) as error:  # ValueError: a port that is no number
+    except (exc.ArgumentError, ValueError):  # ValueError: a port that is no number
+        # Raised without its cause: the parser's message quotes the address, password and all.
         raise BadDatabaseUrl(
-            tr("The database address {url} is not valid.", url=repr(url_text))
-        ) from error
+            tr("The database address {url} is not valid.", url=repr(redact(url_text)))
+        ) from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise BadDatabaseUrl(
             tr(
@@ -74,7 +61,9 @@ def parse_url(url_text: str) -> URL:
     if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() == "sqlite" and url.get_driver_name() != "pysqlite":
-        raise BadDatabaseUrl(tr("The database address {url} is not valid.", url=repr(url_text)))
+        raise BadDatabaseUrl(
+            tr("The database address {url} is not valid.", url=repr(redact(url_text)))
+        )
     return url
 
 
@@ -97,12 +86,17 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")  # type: ignore[attr-defined]
 
 
-def make_engine(url_text: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
+def make_engine(
+    url_text: str, *, pool_size: int = 5, echo: bool = False, create: bool = True
+) -> Engine:
+    """An engine for ``url_text``. A SQLite file that does not exist is created only with
+    ``create`` and only in an existing folder (the embedded database's folder excepted):
+    a mistyped path is refused, not created."""
     url = parse_url(url_text)
     if url.get_backend_name() == "sqlite":
         database = url.database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _check_sqlite_path(Path(database).expanduser(), create=create)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
         _configure_sqlite(engine)
         return engine
@@ -116,38 +110,39 @@ def make_engine(url_text: str, *, pool_size: int = 5, echo: bool = False) -> Eng
     )
 
 
-def describe(url: URL | str) -> str:
-    """A short, password-free description for the status bar and messages."""
-    url = make_url(url) if isinstance(url, str) else url
-    if url.get_backend_name() == "sqlite":
-        return f"SQLite · {url.database}"
-    return f"PostgreSQL · {url.username}@{url.host}:{url.port or 5432}/{url.database}"
-
-
-def translate_error(error: BaseException, url: URL | str) -> DatabaseProblem:
-    """The sentence a user reads for a low-level database failure."""
-    where = describe(url)
-    text = str(error).lower()
-    if isinstance(error, DatabaseProblem):
-        return error
-    if "readonly" in text or "read-only" in text or "attempt to write a readonly" in text:
-        return DatabaseReadOnly(
-            tr("The database {where} is read-only: nothing can be saved.", where=where)
+def _check_sqlite_path(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise BadDatabaseUrl(
+            tr("{path} is a folder, not a database file: check the address.", path=str(path))
         )
-    if "unable to open database" in text:
-        return DatabaseUnreachable(tr("The database file {where} cannot be opened.", where=where))
-    if "file is not a database" in text:
-        return BadDatabaseUrl(tr("The file {where} is not a database.", where=where))
-    if isinstance(error, exc.OperationalError | exc.InterfaceError):
-        return DatabaseUnreachable(
+    if path.exists():
+        return
+    if not create:
+        raise DatabaseMissing(
+            tr("The database file {path} does not exist: check the address.", path=str(path))
+        )
+    embedded = Path(make_url(default_sqlite_url()).database or "").expanduser()
+    if path == embedded:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise DatabaseMissing(
             tr(
-                "The database server {where} cannot be reached; check the network and the server.",
-                where=where,
+                "The folder {folder} does not exist: check the database address.",
+                folder=str(path.parent),
             )
         )
-    return DatabaseProblem(
-        tr("The database {where} reported an error: {error}", where=where, error=error)
-    )
+
+
+def describe(url: URL | str | None) -> str:
+    """A short, password-free description for the status bar and messages."""
+    return describe_url(url)
+
+
+def _ours(revision: str) -> bool:
+    """Our revisions are an issue number and letters (``13``, ``15b``; the chain follows
+    the order of landing, not the numbers): one of that shape we do not know was made by
+    a newer version; another (Alembic's hexadecimal ids…) by something else."""
+    return re.fullmatch(r"\d{1,4}[a-z]{0,3}", revision) is not None
 
 
 @contextlib.contextmanager
@@ -174,9 +169,11 @@ def _check_foreign_keys(connection: Connection) -> None:
 class Database:
     """An engine and the sessions made from it."""
 
-    def __init__(self, url_text: str, *, pool_size: int = 5, echo: bool = False) -> None:
+    def __init__(
+        self, url_text: str, *, pool_size: int = 5, echo: bool = False, create: bool = True
+    ) -> None:
         self.url_text = url_text
-        self.engine = make_engine(url_text, pool_size=pool_size, echo=echo)
+        self.engine = make_engine(url_text, pool_size=pool_size, echo=echo, create=create)
         self.url = self.engine.url
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -232,7 +229,9 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        config.set_main_option("sqlalchemy.url", self.url.render_as_string(hide_password=False))
+        # The address as an object, never rendered: its password would otherwise be written
+        # into the configuration (where a ``%`` breaks it) and into any traceback.
+        config.attributes["url"] = self.url
         return config
 
     def head_revision(self) -> str:
@@ -270,6 +269,8 @@ class Database:
         return before, self.head_revision()
 
     def check_not_newer(self) -> None:
+        """Refuse a database whose schema revision this version does not know: made by a
+        newer version (a revision after all of ours), or by something else."""
         current = self.current_revision()
         if current is None or current == SCHEMA_HEAD:
             return
@@ -279,10 +280,20 @@ class Database:
         try:
             scripts.get_revision(current)
         except Exception as error:  # alembic raises ResolutionError / CommandError
-            raise SchemaTooNew(
+            if _ours(current):
+                raise SchemaTooNew(
+                    tr(
+                        "The database {where} was made by a newer version of the back-office "
+                        "(schema {revision}); install the newer version.",
+                        where=self.description(),
+                        revision=current,
+                    )
+                ) from error
+            raise SchemaUnknown(
                 tr(
-                    "The database {where} was made by a newer version of the back-office "
-                    "(schema {revision}); install the newer version.",
+                    "The database {where} has a schema revision this version does not know "
+                    "({revision}): it was not made by the back-office, or its schema was "
+                    "changed by hand. Nothing was changed.",
                     where=self.description(),
                     revision=current,
                 )

@@ -8,9 +8,9 @@ Rates are stored in basis points (``2000`` = 20 %, ``150`` = 1.5 %).
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency, format_decimal, parse_decimal
+from babel.numbers import format_currency, format_decimal
 
 from backoffice.i18n import tr
 
@@ -53,18 +53,10 @@ def format_rate(rate_bp: int, locale: str = "fr_FR") -> str:
 
 
 def parse_eur(text: str, locale: str = "fr_FR") -> int:
-    """Parse an amount typed by a user (``1 458,22``, ``1458.22 €``) into cents."""
-    cleaned = text.replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if not cleaned:
-        raise ValueError("empty amount")
-    try:
-        value = parse_decimal(cleaned, locale=locale, strict=False)
-    except Exception as error:  # babel raises its own NumberFormatError
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValueError(f"not an amount: {text!r}") from error
-    return to_cents(Decimal(value))
+    """Parse an amount typed by a user (``1 458,22``, ``1458.22 €``) into cents: the one
+    parser, :func:`parse_amount` (kept under this name for its callers)."""
+    del locale  # French and dot decimals are both read
+    return parse_amount(text, allow_negative=True)
 
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t€")
@@ -73,6 +65,38 @@ _AMOUNT = re.compile(r"[+-]?\d+(?:[.,]\d{1,2})?")
 
 class AmountError(ValueError):
     """An amount a person typed that is not money; the message is a sentence to show."""
+
+
+# No single amount the service handles comes near: 100 million euros. A field's own
+# ceiling is lower (a price per employee, a payment); the database's integers go further.
+MAX_CENTS = 10_000_000_000
+
+
+def cents_problem(
+    label: str,
+    value: object,
+    *,
+    ceiling_cents: int = MAX_CENTS,
+    allow_zero: bool = False,
+    allow_negative: bool = False,
+) -> str | None:
+    """What is wrong with an amount a service was given (a sentence naming the field), or
+    None: whole cents (never a float, a Decimal or a bool), positive unless allowed, at
+    most ``ceiling_cents`` either way."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return tr("{field}: {value} is not a whole number of cents.", field=label, value=value)
+    if value < 0 and not allow_negative:
+        return tr("{field}: an amount cannot be negative.", field=label)
+    if value == 0 and not allow_zero:
+        return tr("{field}: the amount must be more than zero.", field=label)
+    if abs(value) > ceiling_cents:
+        return tr(
+            "{field}: {amount} is more than the {ceiling} this field allows.",
+            field=label,
+            amount=format_eur(value),
+            ceiling=format_eur(ceiling_cents),
+        )
+    return None
 
 
 def parse_amount(
@@ -96,9 +120,10 @@ def parse_amount(
             raise AmountError(tr("An amount has at most two decimals (cents): {text}.", text=text))
         raise AmountError(tr("This is not an amount in euros: {text}.", text=text))
     cents = int(Decimal(cleaned.replace(",", ".")) * 100)
+    ceiling_cents = MAX_CENTS if ceiling_cents is None else ceiling_cents
     if cents < 0 and not allow_negative:
         raise AmountError(tr("The amount cannot be negative."))
-    if ceiling_cents is not None and abs(cents) > ceiling_cents:
+    if abs(cents) > ceiling_cents:
         raise AmountError(
             tr("The amount cannot exceed {ceiling}.", ceiling=format_eur(ceiling_cents))
         )

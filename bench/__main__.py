@@ -23,6 +23,7 @@ BENCHMARKS = (
     "excel",
     "accounting",
     "bank",
+    "einvoicing",
     "reconcile",
 )
 

@@ -33,8 +33,8 @@ from backoffice.reports.billing import documents as batch
 from backoffice.reports.billing.formats import day, eur, rate
 from backoffice.reports.billing.invoice_pdf import (
     InvoiceDocument,
-    _how_to_pay,
     _legal_mentions,
+    how_to_pay,
     invoice_facts,
     invoice_story,
 )
@@ -275,7 +275,7 @@ def direct_invoice(canvas: Canvas, document: InvoiceDocument, service, payment) 
     y = _grid(
         canvas, y - 12 * mm, [26 * mm, 40 * mm, 36 * mm, 36 * mm, 36 * mm], schedule, (2, 3, 4)
     )
-    y = _paragraph(canvas, _how_to_pay(document, payment), y - 4 * mm, 9.5, 13)
+    y = _paragraph(canvas, how_to_pay(document, payment), y - 4 * mm, 9.5, 13)
     for mention in _legal_mentions(payment):
         y = _paragraph(canvas, mention, y - 1 * mm, 7.5, 9.5)
 

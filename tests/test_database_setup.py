@@ -60,8 +60,13 @@ def test_downgrade_to_nothing_and_back(database: Database) -> None:
     database.check_schema()
 
 
-def test_fresh_sqlite_file_is_created_and_upgraded(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'sub' / 'new.sqlite3'}")
+def test_fresh_sqlite_file_is_created_and_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backoffice.config import default_sqlite_url
+
+    monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(tmp_path / "sub"))  # the embedded database
+    database = Database(default_sqlite_url())
     assert database.upgrade()[0] is None
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -13,7 +13,8 @@ from backoffice.models import MemberStatus
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery
 from backoffice.services.permissions import Actor
-from backoffice.views.members.list_model import OVERDUE_COLOUR, MemberListModel, status_label
+from backoffice.views import labels
+from backoffice.views.members.list_model import OVERDUE_COLOUR, MemberListModel
 from backoffice.views.widgets.lazy_rows_model import PAGE_SIZE, LazyColumn, LazyRowsModel
 from tests import factories
 
@@ -71,7 +72,7 @@ def test_the_member_list_runs_on_the_lazy_model(
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.member_id(0) == first.id and model.row_of(0).legal_name == "AAA BOULANGERIE"
     assert model.data(model.index(0, 1)) == "AAA BOULANGERIE"
-    assert model.data(model.index(0, 8)) == status_label(MemberStatus.ACTIVE)
+    assert model.data(model.index(0, 8)) == labels.member_status(MemberStatus.ACTIVE)
     overdue = rows[0].__class__(**{**rows[0].__dict__, "overdue": True})
     model.add_rows([overdue])
     brush = model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole)

@@ -36,11 +36,15 @@ __all__ = ["EXIT_DATABASE", "EXIT_REFUSED", "EXIT_USAGE", "open_database", "run_
 EXIT_UNEXPECTED = 70  # a bug: sysexits' EX_SOFTWARE
 
 
-def open_database(args: argparse.Namespace, *, check_schema: bool = True) -> Database:
+def open_database(
+    args: argparse.Namespace, *, check_schema: bool = True, create: bool = False
+) -> Database:
+    """The database of ``--database`` (or the configured one). A SQLite file that does not
+    exist is created only with ``create`` (``db upgrade``, ``demo``), in an existing folder."""
     from backoffice.config import resolve_database_url
     from backoffice.db import Database
 
-    database = Database(resolve_database_url(getattr(args, "database", None)))
+    database = Database(resolve_database_url(getattr(args, "database", None)), create=create)
     if check_schema:
         database.check_schema()
     return database
@@ -49,11 +53,12 @@ def open_database(args: argparse.Namespace, *, check_schema: bool = True) -> Dat
 def run_reporting_errors(
     command: Callable[[argparse.Namespace], int], args: argparse.Namespace
 ) -> int:
-    """Run a subcommand; a failure becomes one sentence on stderr and a non-zero exit."""
+    """Run a subcommand; a failure becomes one sentence on stderr and a non-zero exit
+    (the sentence and its kind from ``backoffice.errors.explain``, as in the application)."""
     from sqlalchemy import exc
 
     from backoffice.config import resolve_database_url
-    from backoffice.db import DatabaseProblem, translate_error
+    from backoffice.errors import DatabaseProblem, Kind, explain, redact, translate_error
     from backoffice.services.errors import ServiceError
 
     try:
@@ -65,19 +70,24 @@ def run_reporting_errors(
     except UsageError as error:
         print_error(error.message)
         return EXIT_USAGE
-    except DatabaseProblem as problem:
-        print_error(tr("Error: {message}", message=problem.message))
-        return EXIT_DATABASE
-    except ServiceError as error:
-        print_error(tr("Refused: {message}", message=error.message))
-        return EXIT_REFUSED
-    except exc.SQLAlchemyError as error:
+    except (DatabaseProblem, ServiceError, exc.SQLAlchemyError, OverflowError) as error:
         url = getattr(args, "database", None) or resolve_database_url(None)
-        problem = translate_error(error, url)
-        print_error(tr("Error: {message}", message=problem.message))
+        explained = explain(error, url)
+        if explained.kind in (Kind.REFUSED, Kind.NOT_ALLOWED, Kind.CONFLICT):
+            print_error(tr("Refused: {message}", message=explained.message))
+            return EXIT_REFUSED
+        message = explained.message
+        if explained.kind is Kind.CONNECTION_LOST:  # a command has nothing typed to keep
+            message = translate_error(error, url).message
+        print_error(tr("Error: {message}", message=message))
         return EXIT_DATABASE
     except OSError as error:
-        print_error(file_refused(error))
+        explained = explain(error)
+        print_error(
+            tr("Refused: {message}", message=explained.message)
+            if explained.kind is Kind.FILE
+            else file_refused(error)
+        )
         return EXIT_REFUSED
     except KeyboardInterrupt:
         print_error(tr("Interrupted: nothing was saved by the unfinished step."))
@@ -90,7 +100,7 @@ def run_reporting_errors(
                 "Unexpected error ({kind}: {error}); nothing was saved by the unfinished step. "
                 "BACKOFFICE_DEBUG=1 shows the details to report.",
                 kind=type(error).__name__,
-                error=error,
+                error=redact(str(error)),
             )
         )
         return EXIT_UNEXPECTED

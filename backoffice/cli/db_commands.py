@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    database = open_database(args, check_schema=False)
+    database = open_database(args, check_schema=False, create=True)
     before, after = database.upgrade()
     if before == after:
         print(

@@ -40,7 +40,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from backoffice.demo.generate import DemoOptions, DemoRefused, generate
     from backoffice.services.permissions import role_label
 
-    database = open_database(args, check_schema=False)
+    database = open_database(args, check_schema=False, create=True)
     if args.reset:
         database = database.erase()
     database.upgrade()

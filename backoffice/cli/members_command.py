@@ -60,7 +60,6 @@ def run_import(args: argparse.Namespace) -> int:
                         problems=" ".join(line.problems),
                     )
                 )
-        counts = {status: preview.count(status) for status in LineStatus}
         if not args.dry_run:
             importing.import_employees(
                 session,
@@ -68,17 +67,13 @@ def run_import(args: argparse.Namespace) -> int:
                 member_id,
                 path.name,
                 content,
-                expected_new=counts[LineStatus.NEW],
+                expected_new=preview.count(LineStatus.NEW),
             )
     print(
         tr(
-            "{member}: {new} employees {verb}, {present} already recorded, {refused} lines "
-            "refused.",
+            "{member}: {summary}.",
             member=f"{preview.member_code} {preview.member_name}",
-            new=counts[LineStatus.NEW],
-            verb=tr("to import") if args.dry_run else tr("imported"),
-            present=counts[LineStatus.PRESENT],
-            refused=counts[LineStatus.REFUSED],
+            summary=preview.summary(imported=not args.dry_run),
         )
     )
     return 0

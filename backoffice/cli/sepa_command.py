@@ -19,6 +19,9 @@ from backoffice.dates import format_day
 from backoffice.i18n import tr
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from backoffice.services.permissions import Actor
     from backoffice.services.sepa.prenotifications import PrenotificationBatch
     from backoffice.services.sepa.selection import CollectionReview
 
@@ -131,6 +134,7 @@ def run_export(args: argparse.Namespace) -> int:
     from backoffice.cli.auth import acting_actor
     from backoffice.cli.outputs import check_output_file
     from backoffice.money import format_eur
+    from backoffice.private_files import write_whole
     from backoffice.services.sepa import collections, selection
 
     out = check_output_file(args.out, (".xml",))
@@ -138,6 +142,8 @@ def run_export(args: argparse.Namespace) -> int:
     database = open_database(args)
     actor = acting_actor(database, args)
     with database.session() as session:
+        if partial.exists() and _finish_interrupted(session, actor, out, partial):
+            return 0
         review = selection.review_collection(
             session,
             actor,
@@ -149,8 +155,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     try:
-        # The file is written before the commit and renamed after it: a failed export
-        # leaves no file, and a committed one always has its file.
+        # The file is written (owner-only) before the commit and renamed after it: a
+        # failed export leaves no file, and a committed one always has its file.
         with database.transaction() as session:
             outcome = collections.export_collection(
                 session,
@@ -161,10 +167,26 @@ def run_export(args: argparse.Namespace) -> int:
                 file_name=out.name,
                 progress=progress(args),
             )
-            partial.write_bytes(outcome.xml)
+            write_whole(partial, outcome.xml)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # not committed: nothing was debited
+        raise
+    # Committed: should the renaming fail or the process die first, the partial file stays
+    # for the next run, which finishes it from the database.
+    try:
         os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    except OSError as error:
+        from backoffice.services.errors import ServiceError
+
+        raise ServiceError(
+            tr(
+                "The debits are recorded (file n° {number}) but {path} could not be written "
+                "({reason}): run the same command again, it writes the file from the database.",
+                number=outcome.collection_id,
+                path=out,
+                reason=error.strerror or error,
+            )
+        ) from error
     print(
         tr(
             "{path}: {count} debits, {total}, message {message_id} ({schema}), validated "
@@ -177,6 +199,31 @@ def run_export(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _finish_interrupted(session: Session, actor: Actor, out: Path, partial: Path) -> bool:
+    """A partial file left by an earlier export. Committed, its file is written again
+    from the database (never lost with the partial): True. Not committed, it is dropped
+    and the export goes on: False."""
+    from backoffice.private_files import write_whole
+    from backoffice.services.sepa import queries
+
+    collection_id = queries.committed_file(session, actor, out.name, partial.read_bytes())
+    if collection_id is None:
+        partial.unlink()
+        return False
+    _name, xml = queries.collection_file(session, actor, collection_id)
+    write_whole(out, xml)
+    partial.unlink()
+    print(
+        tr(
+            "The export of file n° {number} was interrupted after it was saved: {path} was "
+            "written again from the database. Run the command again for any other debit.",
+            number=collection_id,
+            path=out,
+        )
+    )
+    return True
 
 
 def run_prenotify(args: argparse.Namespace) -> int:

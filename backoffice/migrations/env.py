@@ -45,7 +45,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(config.attributes["url"])
     with engine.begin() as connection:
         run(connection)
     engine.dispose()

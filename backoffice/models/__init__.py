@@ -52,6 +52,7 @@ from backoffice.models.change_requests import (
 from backoffice.models.cheques import ChequeRemittance, ChequeRemittanceItem
 from backoffice.models.declarations import DeclarationSource, WorkforceDeclaration
 from backoffice.models.documents import Document, DocumentTheme
+from backoffice.models.einvoicing import EInvoice, EInvoiceEvent
 from backoffice.models.employees import (
     Employee,
     EmployeeOrigin,
@@ -118,6 +119,8 @@ __all__ = [
     "DeclarationSource",
     "Document",
     "DocumentTheme",
+    "EInvoice",
+    "EInvoiceEvent",
     "Employee",
     "EmployeeOrigin",
     "EmployeeRiskFactor",

@@ -66,6 +66,10 @@ class Receiver(Protocol):
 
 
 class AppContext(QObject):
+    # The logged-in staff member was disabled or changed role: the sentence to show at the
+    # login dialog, which the main window returns to.
+    rights_changed = Signal(str)
+
     def __init__(
         self,
         database: Database,
@@ -77,6 +81,9 @@ class AppContext(QObject):
         super().__init__(parent)
         self.database = database
         self._actor = actor
+        # Counts logins: an operation started before the last one cannot end it.
+        self.login_number = 0
+        self._rights_changed_at: int | None = None
         self.settings = settings or QSettings()
         self.bus = ChangeBus(self)
         self.pool = QThreadPool(self)
@@ -99,6 +106,14 @@ class AppContext(QObject):
     @actor.setter
     def actor(self, actor: Actor) -> None:
         self._actor = actor
+        self.login_number += 1
+
+    def staff_rights_changed(self, login_number: int, message: str) -> None:
+        """An operation of login ``login_number`` was refused because the staff member's
+        account or role changed: announced once per login, none for an older login."""
+        if login_number == self.login_number and self._rights_changed_at != login_number:
+            self._rights_changed_at = login_number
+            self.rights_changed.emit(message)
 
     def allows(self, permission: Permission) -> bool:
         return self._actor is not None and allows(self._actor.role, permission)

@@ -32,9 +32,11 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.db import Database
+from backoffice.errors import redact
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext, WorkerSignals
+from backoffice.services.errors import StaffRightsChanged
 from backoffice.services.progress import Cancelled, Progress
 from backoffice.services.tracking import touched
 
@@ -81,7 +83,7 @@ class _Task:
         try:
             result, changed = self._call()
         except BaseException as error:
-            details = traceback.format_exc()
+            details = redact(traceback.format_exc())  # never a password, even there
             # The traceback's frames hold what the work captured (often a widget): dropped
             # here, so that the last reference stays with the operation on the GUI thread.
             _drop_tracebacks(error)
@@ -95,6 +97,9 @@ class _Task:
                 arguments = (session, self.progress) if self.takes_progress else (session,)
                 result = self.work(*arguments)
                 session.flush()
+                # A cancel asked during the last progress report, after the work wrote
+                # everything, still rolls it back: checked once more before the commit.
+                self.progress.check()
                 changed = dict(touched(session))
             return result, changed
         with self.database.session() as session:
@@ -156,6 +161,7 @@ class Operation(QObject, Generic[T]):
         self.feedback = Feedback.CANCELLABLE if cancellable else feedback
         self.initiator = initiator
         self.key = next(_keys)
+        self.login_number = context.login_number
         # The worker reports progress straight to the context's channel, not to this object.
         self.progress = Progress(partial(context.worker_signals.progressed.emit, self.key))
         self._on_success: Callable[[T], None] | None = None
@@ -277,13 +283,21 @@ class Operation(QObject, Generic[T]):
     def _failed(self, error: BaseException, details: str) -> None:
         self._close_progress()
         try:
+            if isinstance(error, StaffRightsChanged):
+                # No dialog over a window that is about to close: the login dialog says it.
+                self.context.staff_rights_changed(self.login_number, error.message)
+                return
             if isinstance(error, Cancelled) or not self._widget_alive():
                 return
             handler = self._on_failure
             if handler is not None and (not self._callback_alive(handler) or not handler(error)):
                 return
             outcome = error_dialogs.show(
-                self.parent_widget, error, details, can_reload=self._on_conflict is not None
+                self.parent_widget,
+                error,
+                details,
+                can_reload=self._on_conflict is not None,
+                url=self.context.database.url,
             )
             if outcome == error_dialogs.Choice.RELOAD and self._on_conflict is not None:
                 self._on_conflict()
@@ -302,6 +316,7 @@ class Operation(QObject, Generic[T]):
             feedback=self.feedback,
             initiator=self._live_initiator(),
         )
+        again.login_number = self.login_number
         again._on_success, again._on_failure = self._on_success, self._on_failure
         again._on_conflict, again._on_finally = self._on_conflict, self._on_finally
         self._forget()  # the retry owns the callbacks now: this one's ending calls none

@@ -227,6 +227,7 @@ def document_template(
         pagesize=A4,
         title=title,
         author=identity.name,
+        initialFontName=FONT,  # embedded: no unembedded Helvetica in the file (PDF/A)
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=45 * mm,

@@ -21,8 +21,6 @@ complete: a failed export leaves no half-written workbook behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,9 +34,12 @@ from typing import IO, Any
 from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_col_to_name
 
+from backoffice import private_files
+
 DATE_FORMAT = "DD/MM/YYYY"
 EURO_FORMAT = '#,##0.00 "€"'
 COUNT_FORMAT = "#,##0"
+HEADER_HEIGHT = 30  # points: two lines of the default font
 HEADER_FILL = "#DCE6F1"
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()  # day 0 of Excel's (1900) date system
 
@@ -107,9 +108,7 @@ class TableWriter:
         self._target = target
         self._temporary: Path | None = None
         if isinstance(target, Path):
-            handle, name = tempfile.mkstemp(".xlsx", f".{target.name}.", target.parent)
-            os.close(handle)
-            self._temporary = Path(name)
+            self._temporary = private_files.temporary_beside(target, ".xlsx")
         self.workbook = Workbook(
             str(self._temporary) if self._temporary else target, {"constant_memory": True}
         )
@@ -163,6 +162,9 @@ class TableWriter:
         for index, column in enumerate(self.columns):
             sheet.set_column(index, index, column.width)
         header = self._formats["header"]
+        # Two lines tall: a wrapped title (« Date d'échéance ») is cut at one line's height
+        # in LibreOffice, which does not fit a row XlsxWriter wrote.
+        sheet.set_row(0, HEADER_HEIGHT)
         for index, column in enumerate(self.columns):
             sheet.write_string(0, index, column.title, header)
         sheet.freeze_panes(1, 0)
@@ -253,7 +255,7 @@ class TableWriter:
         self.workbook.close()
         if self._temporary is not None:
             assert isinstance(self._target, Path)
-            os.replace(self._temporary, self._target)
+            private_files.put_in_place(self._temporary, self._target)
             self._temporary = None
 
     def discard(self) -> None:

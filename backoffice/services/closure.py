@@ -21,7 +21,7 @@ from backoffice.models import Member, MemberStatus, WorkforceDeclaration
 from backoffice.services import settings
 from backoffice.services.changes.timing import in_lock_period, lock_period
 from backoffice.services.errors import FieldError, ValidationFailed
-from backoffice.services.permissions import Actor, Permission, allows, require
+from backoffice.services.permissions import Actor, Permission, allows, current_role, require
 
 KEY = "portal.employees_lock_period"
 
@@ -50,7 +50,7 @@ def state(session: Session, actor: Actor) -> ClosureState:
         starts_on = date(today.year - 1, start_month, start_day)
     ends_on = date(starts_on.year + (period[1] < period[0]), end_month, end_day)
     received = expected = None
-    if running and allows(actor.role, Permission.DECLARATIONS_EDIT):
+    if running and allows(current_role(session, actor), Permission.DECLARATIONS_EDIT):
         year = ends_on.year  # a declaration in January is the year's
         received = session.scalar(
             select(func.count())
@@ -67,7 +67,7 @@ def state(session: Session, actor: Actor) -> ClosureState:
 
 def set_period(session: Session, actor: Actor, start: str, end: str) -> ClosureState:
     """New dates (``MM-DD``) for the closure; the portal follows them at once."""
-    require(actor, Permission.DECLARATIONS_EDIT)
+    require(session, actor, Permission.DECLARATIONS_EDIT)
     errors = []
     for field, value, text in (
         ("start", start, tr("Closure from")),

@@ -16,7 +16,7 @@ from backoffice.models import (
     PortalAccount,
     RequestStatus,
 )
-from backoffice.services.permissions import Actor, Permission, allows
+from backoffice.services.permissions import Actor, Permission, allows, current_role
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class DashboardCounts:
 
 
 def counts(session: Session, actor: Actor) -> DashboardCounts:
-    role = actor.role
+    role = current_role(session, actor)
     changes = requests = locked = overdue = overdue_cents = None
     if allows(role, Permission.CHANGES_VIEW):
         changes = session.scalar(

@@ -33,7 +33,7 @@ class ThemeRow:
 
 def theme_rows(session: Session, actor: Actor) -> list[ThemeRow]:
     """Every theme, retired ones last, with its documents counted."""
-    require(actor, Permission.DOCUMENTS_VIEW)
+    require(session, actor, Permission.DOCUMENTS_VIEW)
     documents = (
         select(
             Document.theme_id,
@@ -87,7 +87,7 @@ def _checked_name(session: Session, name: str, theme_id: int | None = None) -> s
 
 def create_theme(session: Session, actor: Actor, name: str) -> ThemeRow:
     """A new theme, after the others."""
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     name = _checked_name(session, name)
     last = session.scalar(select(func.max(DocumentTheme.position))) or 0
     theme = DocumentTheme(name=name, position=last + 1)
@@ -98,7 +98,7 @@ def create_theme(session: Session, actor: Actor, name: str) -> ThemeRow:
 
 
 def rename_theme(session: Session, actor: Actor, theme_id: int, name: str) -> None:
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     theme = _theme(session, theme_id)
     name = _checked_name(session, name, theme_id)
     if name != theme.name:
@@ -117,7 +117,7 @@ def rename_theme(session: Session, actor: Actor, theme_id: int, name: str) -> No
 def move_theme(session: Session, actor: Actor, theme_id: int, offset: int) -> None:
     """Move a theme ``offset`` places (−1: up) among the themes in use; the positions are
     renumbered 1, 2, 3… in the new order."""
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     theme = _theme(session, theme_id)
     themes = list(
         session.scalars(
@@ -144,7 +144,7 @@ def move_theme(session: Session, actor: Actor, theme_id: int, offset: int) -> No
 
 
 def retire_theme(session: Session, actor: Actor, theme_id: int) -> None:
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     theme = _theme(session, theme_id)
     published = session.scalar(
         select(func.count()).where(Document.theme_id == theme.id, Document.is_published)
@@ -167,7 +167,7 @@ def retire_theme(session: Session, actor: Actor, theme_id: int) -> None:
 
 
 def restore_theme(session: Session, actor: Actor, theme_id: int) -> None:
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     theme = _theme(session, theme_id)
     if theme.retired_at is not None:
         theme.retired_at = None

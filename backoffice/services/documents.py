@@ -40,7 +40,7 @@ class Theme:
 
 def themes(session: Session, actor: Actor) -> list[Theme]:
     """The themes in use (not retired), in their order."""
-    require(actor, Permission.DOCUMENTS_VIEW)
+    require(session, actor, Permission.DOCUMENTS_VIEW)
     return [
         Theme(t.id, t.name)
         for t in session.scalars(
@@ -52,7 +52,7 @@ def themes(session: Session, actor: Actor) -> list[Theme]:
 
 
 def list_documents(session: Session, actor: Actor) -> list[DocumentRow]:
-    require(actor, Permission.DOCUMENTS_VIEW)
+    require(session, actor, Permission.DOCUMENTS_VIEW)
     rows = session.execute(
         select(Document, DocumentTheme.name)
         .join(DocumentTheme)
@@ -86,7 +86,7 @@ def add_document(
     *,
     publish: bool = False,
 ) -> int:
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     if not title.strip():
         raise ValidationFailed.single("title", tr("The title is required."))
     if not content:
@@ -133,7 +133,7 @@ def _theme_in_use(session: Session, theme_id: int) -> DocumentTheme:
 
 def move_document(session: Session, actor: Actor, document_id: int, theme_id: int) -> None:
     """File a document under another theme."""
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     document = _document(session, document_id)
     theme = _theme_in_use(session, theme_id)
     if document.theme_id != theme.id:
@@ -151,7 +151,7 @@ def move_document(session: Session, actor: Actor, document_id: int, theme_id: in
 
 
 def set_published(session: Session, actor: Actor, document_id: int, published: bool) -> None:
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     document = _document(session, document_id)
     document.is_published = published
     document.published_at = clock.now() if published else None
@@ -166,7 +166,7 @@ def set_published(session: Session, actor: Actor, document_id: int, published: b
 
 
 def remove_document(session: Session, actor: Actor, document_id: int) -> None:
-    require(actor, Permission.DOCUMENTS_MANAGE)
+    require(session, actor, Permission.DOCUMENTS_MANAGE)
     document = _document(session, document_id)
     audit.record(
         session,
@@ -180,7 +180,7 @@ def remove_document(session: Session, actor: Actor, document_id: int) -> None:
 
 
 def document_content(session: Session, actor: Actor, document_id: int) -> tuple[str, bytes]:
-    require(actor, Permission.DOCUMENTS_VIEW)
+    require(session, actor, Permission.DOCUMENTS_VIEW)
     document = _document(session, document_id)
     return document.file_name, document.content
 

@@ -17,6 +17,16 @@ class PermissionDenied(ServiceError):
     pass
 
 
+class StaffRightsChanged(PermissionDenied):
+    """The acting staff member was disabled, or their role changed, since they logged in:
+    nothing they asked is done; the GUI returns to the login dialog. ``staff_id`` says
+    whose session it was (a later session of someone else must not be ended by it)."""
+
+    def __init__(self, message: str, staff_id: int) -> None:
+        super().__init__(message)
+        self.staff_id = staff_id
+
+
 class NotFound(ServiceError):
     pass
 

@@ -191,12 +191,13 @@ def labels() -> dict[str, str]:
 def normalised(identity: ServiceIdentity) -> ServiceIdentity:
     """Spaces trimmed; identifiers compact and upper case, as they are stored."""
 
-    def compact(text: str) -> str:
-        return "".join(text.split()).upper()
-
+    compact = validation.compact
     texts = {name: getattr(identity, name).strip() for name in TEXT_FIELDS}
-    for name in ("siret", "vat_number", "creditor_id"):
+    texts["siret"] = validation.compact_number(texts["siret"])
+    for name in ("vat_number", "creditor_id"):
         texts[name] = compact(texts[name])
+    for name in ("phone", "billing_phone", "assistance_phone"):
+        texts[name] = validation.spaced(texts[name])
     address = identity.address
     return replace(
         identity,
@@ -204,7 +205,9 @@ def normalised(identity: ServiceIdentity) -> ServiceIdentity:
         address=Address(
             address.line1.strip(),
             address.line2.strip(),
-            address.postcode.strip(),
+            compact(address.postcode)
+            if address.country_code.strip().upper() == "FR"
+            else address.postcode.strip(),
             address.city.strip(),
             address.country_code.strip().upper(),
         ),
@@ -345,7 +348,7 @@ def save(
 ) -> ServiceIdentity:
     """Store the identity typed by an administrator, all or nothing. ``opened`` is the
     identity the form showed: if someone changed it since, nothing is written."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     session.get(Setting, IDENTITY_KEY, with_for_update=True)  # saves of it queue up
     if opened is not None and load(session) != opened:
         raise Conflict(

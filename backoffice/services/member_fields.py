@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
-from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS
+from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, Member
 from backoffice.services import validation
+from backoffice.services.limits import max_length, too_long
 
 Check = Callable[[str, object], str | None]
 
@@ -31,19 +32,37 @@ class MemberField:
     def portal_editable(self) -> bool:
         return self.name in PORTAL_EDITABLE_MEMBER_FIELDS
 
+    @property
+    def max_length(self) -> int | None:
+        """The column's length (``members``): the form and the checks refuse longer."""
+        return max_length(Member.__table__.c[self.name])
+
+    @property
+    def input_length(self) -> int | None:
+        """What an input lets people type: the column's length, unless the value is
+        normalised first (a SIRET typed with its spaces is longer than stored)."""
+        return None if validation.is_normalised(self.name) else self.max_length
+
+    def clean(self, value: object) -> object:
+        """The value as stored: texts trimmed (empty is None), identifiers normalised."""
+        if not isinstance(value, str):
+            return value
+        return validation.as_stored(self.name, value) or None
+
 
 def _not_in_future(label: str, value: date) -> str | None:
-    """An activity that has started started today at the latest."""
+    """An activity that has started started today at the latest (and after 1800)."""
     if value > clock.today():
         return tr("{field}: {date} is in the future.", field=label, date=format_day(value))
-    return None
+    return day_problem(Meaning.ACTIVITY_STARTED, label, value)
 
 
 def _within_a_year(label: str, value: date) -> str | None:
-    """A member may join ahead (next January), not years ahead (a typing mistake)."""
+    """A member may join ahead (next January), not years ahead (a typing mistake), and
+    not before occupational health services existed."""
     if value > clock.today() + timedelta(days=366):
         return tr("{field}: {date} is more than a year ahead.", field=label, date=format_day(value))
-    return None
+    return day_problem(Meaning.MEMBER_JOINED, label, value)
 
 
 def member_fields() -> dict[str, MemberField]:
@@ -83,13 +102,24 @@ def member_fields() -> dict[str, MemberField]:
     return {field.name: field for field in fields}
 
 
+def cleaned(values: dict[str, object]) -> dict[str, object]:
+    """The values as stored (``MemberField.clean``); names that are not fields unchanged."""
+    definitions = member_fields()
+    return {
+        name: definitions[name].clean(value) if name in definitions else value
+        for name, value in values.items()
+    }
+
+
 def field_errors(values: dict[str, object]) -> list[tuple[str, str]]:
-    """(field, sentence) for every value that fails its checks."""
+    """(field, sentence) for every value that fails its checks (its length first)."""
     definitions = member_fields()
     errors = []
     for name, value in values.items():
         field = definitions[name]
         message = validation.check_required(field.label, value) if field.required else None
+        if message is None:
+            message = too_long(field.label, value, field.max_length)
         if message is None and field.check is not None and value not in (None, ""):
             message = field.check(field.label, value)
         if message:

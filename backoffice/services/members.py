@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import Boolean, ColumnElement, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -30,12 +30,13 @@ from backoffice.models import (
     VisitCentre,
 )
 from backoffice.models.care_network import HealthProfessional
-from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory
+from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory, RiskFactor
 from backoffice.services import audit
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backoffice.services.member_fields import cleaned as cleaned_values
 from backoffice.services.member_fields import field_errors, member_fields
 from backoffice.services.membership.sirets import siret_taken
-from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.permissions import Actor, Permission, allows, current_role, require
 from backoffice.text import fold
 
 SORT_COLUMNS = {
@@ -47,6 +48,15 @@ SORT_COLUMNS = {
     "status": Member.status,
     "joined_on": Member.joined_on,
 }
+
+
+BILLING_SORTS = ("sepa", "overdue")
+
+
+def sees_billing(session: Session, actor: Actor) -> bool:
+    """Whether the staff member may know a member's mandate (IBAN, BIC, RUM) and debts:
+    need to know, the others get none of it in the data (not only on the screen)."""
+    return allows(current_role(session, actor), Permission.BILLING_VIEW)
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,9 @@ def _like_token(token: str) -> str:
 
 
 def search_member_ids(session: Session, actor: Actor, query: MemberQuery) -> list[int]:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
+    if query.sepa is not None or query.overdue_only or query.sort in BILLING_SORTS:
+        require(session, actor, Permission.BILLING_VIEW)  # they tell of mandates and debts
     statement = select(Member.id)
     for token in fold(query.text).split():
         statement = statement.where(Member.search_text.like(_like_token(token), escape="\\"))
@@ -140,19 +152,20 @@ class MemberRow:
     city: str
     status: MemberStatus
     centre: str | None
-    sepa: bool
+    sepa: bool | None  # None: the role may not know (see sees_billing)
     employees: int
-    overdue: bool
+    overdue: bool | None
 
 
 def member_rows(session: Session, actor: Actor, ids: list[int]) -> list[MemberRow]:
     """The rows of ``ids`` (a page of the list), in the same order, in one query: each row's
     employee count, mandate and overdue flag are correlated subqueries on indexed keys."""
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     if not ids:
         return []
     employees = active_employees()
-    sepa = has_active_mandate()
+    billing = sees_billing(session, actor)
+    unknown = literal(None, Boolean)
     statement = (
         select(
             Member.id,
@@ -164,15 +177,16 @@ def member_rows(session: Session, actor: Actor, ids: list[int]) -> list[MemberRo
             Member.city,
             Member.status,
             VisitCentre.name,
-            sepa,
+            has_active_mandate() if billing else unknown,
             employees,
-            overdue_condition(Member.id, clock.today()),
+            overdue_condition(Member.id, clock.today()) if billing else unknown,
         )
         .outerjoin(VisitCentre, Member.visit_centre_id == VisitCentre.id)
         .where(Member.id.in_(ids))
     )
+    flag = bool if billing else lambda _value: None
     by_id = {
-        row[0]: MemberRow(*row[:9], bool(row[9]), row[10] or 0, bool(row[11]))
+        row[0]: MemberRow(*row[:9], flag(row[9]), row[10] or 0, flag(row[11]))
         for row in session.execute(statement)
     }
     return [by_id[member_id] for member_id in ids if member_id in by_id]
@@ -231,8 +245,9 @@ class MemberDetail:
 
 
 def member_detail(session: Session, actor: Actor, member_id: int) -> MemberDetail:
-    require(actor, Permission.MEMBERS_VIEW)
-    return _detail(session, _member(session, member_id))
+    """The record; its mandate only for a role that may know it (none at all otherwise)."""
+    require(session, actor, Permission.MEMBERS_VIEW)
+    return _detail(session, _member(session, member_id), sees_billing(session, actor))
 
 
 def _member(session: Session, member_id: int) -> Member:
@@ -242,11 +257,15 @@ def _member(session: Session, member_id: int) -> Member:
     return member
 
 
-def _detail(session: Session, member: Member) -> MemberDetail:
-    mandate = session.scalar(
-        select(SepaMandate).where(
-            SepaMandate.member_id == member.id, SepaMandate.status == MandateStatus.ACTIVE
+def _detail(session: Session, member: Member, with_mandate: bool) -> MemberDetail:
+    mandate = (
+        session.scalar(
+            select(SepaMandate).where(
+                SepaMandate.member_id == member.id, SepaMandate.status == MandateStatus.ACTIVE
+            )
         )
+        if with_mandate
+        else None
     )
     return MemberDetail(
         id=member.id,
@@ -291,10 +310,10 @@ def update_member(
 ) -> MemberDetail:
     """Save a staff edit of the record (greyed portal fields included). Refused whole when
     a value is invalid, or when someone else changed the record since ``expected_version``."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     member = _member(session, member_id)
     if member.version != expected_version:
-        raise MemberConflict(_detail(session, member))
+        raise MemberConflict(_detail(session, member, sees_billing(session, actor)))
     editable = set(member_fields()) | set(ASSIGNMENT_FIELDS)
     unknown = set(values) - editable
     if unknown:
@@ -304,10 +323,7 @@ def update_member(
                 for name in sorted(unknown)
             ]
         )
-    cleaned = {
-        name: (value.strip() or None) if isinstance(value, str) else value
-        for name, value in values.items()
-    }
+    cleaned = cleaned_values(values)
     errors = [
         FieldError(name, message)
         for name, message in field_errors(
@@ -341,7 +357,7 @@ def update_member(
             after=changed_after,
         )
     session.expire(member)
-    return _detail(session, member)
+    return _detail(session, member, sees_billing(session, actor))
 
 
 # -- employees, history --------------------------------------------------------------------
@@ -370,6 +386,7 @@ class EmployeeRow:
     exited_on: date | None
     last_visit_on: date | None
     state: EmployeeState = field(default=EmployeeState.COMPLETE)
+    risk_labels: tuple[str, ...] = ()  # the risk factors' names, in the order of ``risks``
 
 
 def employee_state(hired_on: date, exited_on: date | None, today: date) -> EmployeeState:
@@ -383,7 +400,7 @@ def employee_state(hired_on: date, exited_on: date | None, today: date) -> Emplo
 
 
 def member_employees(session: Session, actor: Actor, member_id: int) -> list[EmployeeRow]:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     today = clock.today()
     columns = (
         Employee.id,
@@ -404,24 +421,29 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
         .order_by(Employee.last_name, Employee.first_name)
     ).all()
     risks = risk_codes(session, [row.id for row in rows])
-    return [
-        EmployeeRow(
-            row.id,
-            row.civility,
-            row.last_name,
-            row.first_name,
-            row.birth_date,
-            row.pcs_code,
-            row.job_title,
-            row.follow_up_category,
-            tuple(sorted(risks.get(row.id, ()))),
-            row.hired_on,
-            row.exited_on,
-            row.last_visit_on,
-            employee_state(row.hired_on, row.exited_on, today),
-        )
-        for row in rows
-    ]
+    labels: dict[str, str] = dict(session.execute(select(RiskFactor.code, RiskFactor.label)).all())
+    return [_employee_row(row, tuple(sorted(risks.get(row.id, ()))), labels, today) for row in rows]
+
+
+def _employee_row(
+    row: Any, risks: tuple[str, ...], labels: dict[str, str], today: date
+) -> EmployeeRow:
+    return EmployeeRow(
+        row.id,
+        row.civility,
+        row.last_name,
+        row.first_name,
+        row.birth_date,
+        row.pcs_code,
+        row.job_title,
+        row.follow_up_category,
+        risks,
+        row.hired_on,
+        row.exited_on,
+        row.last_visit_on,
+        employee_state(row.hired_on, row.exited_on, today),
+        tuple(labels.get(code, code) for code in risks),
+    )
 
 
 def risk_codes(session: Session, employee_ids: list[int]) -> dict[int, list[str]]:
@@ -454,7 +476,7 @@ def member_history(
 ) -> list[HistoryRow]:
     """The member's history, newest first; ``actor`` is the staff member's name when a
     staff member acted (else the recorded label: ``portal:LOGIN``, ``system``)."""
-    require(actor, Permission.AUDIT_VIEW)
+    require(session, actor, Permission.AUDIT_VIEW)
     events = session.execute(
         select(AuditEvent, StaffUser.full_name)
         .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)

@@ -2,6 +2,12 @@
 
 Every service calls :func:`require` before acting, whatever the interface shows; the
 views ask :func:`allows` to hide or disable what the role cannot do.
+
+:func:`require` does not trust the :class:`Actor` built at login: it re-reads the staff
+member's row (by primary key) in the service's transaction, once per transaction, and
+refuses with :class:`StaffRightsChanged` when the account was disabled or its role
+changed since. An actor with no staff row (``staff_id`` 0: the program itself, reading
+for the command line) has the read-only role's rights, whatever role it names.
 """
 
 from __future__ import annotations
@@ -9,9 +15,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from backoffice.i18n import tr
-from backoffice.models.staff import Role
-from backoffice.services.errors import PermissionDenied
+from backoffice.models.staff import Role, StaffUser
+from backoffice.services.errors import PermissionDenied, StaffRightsChanged
 
 
 class Permission(enum.StrEnum):
@@ -165,12 +174,56 @@ def allows(role: Role, permission: Permission) -> bool:
     return permission in MATRIX[role]
 
 
-def require(actor: Actor, permission: Permission) -> None:
-    if not allows(actor.role, permission):
+def require(session: Session, actor: Actor, permission: Permission) -> None:
+    """Refuse unless the staff member, as the database holds them now, may do it."""
+    check(current_role(session, actor), permission)
+
+
+def check(role: Role, permission: Permission) -> None:
+    """Refuse unless ``role`` allows ``permission`` (the matrix alone)."""
+    if not allows(role, permission):
         raise PermissionDenied(
             tr(
                 "Your role ({role}) does not allow you to {action}.",
-                role=role_label(actor.role),
+                role=role_label(role),
                 action=permission_label(permission),
             )
         )
+
+
+PROCESS_STAFF_ID = 0  # an actor that is the program itself, not a staff member
+_CHECKED = "staff_rights_checked"
+
+
+def current_role(session: Session, actor: Actor) -> Role:
+    """The actor's role, after checking in this transaction that their account is still
+    active with the role they logged in with (one read by primary key per transaction)."""
+    if actor.staff_id == PROCESS_STAFF_ID:
+        return Role.READ_ONLY
+    checked: dict[int, tuple[object, Role]] = session.info.setdefault(_CHECKED, {})
+    known = checked.get(actor.staff_id)
+    transaction = session.get_transaction()
+    if known is not None and transaction is not None and known[0] is transaction:
+        return known[1]
+    row = session.execute(
+        select(StaffUser.is_active, StaffUser.role).where(StaffUser.id == actor.staff_id)
+    ).one_or_none()
+    if row is None or not row.is_active:
+        raise StaffRightsChanged(
+            tr(
+                "Your staff account ({login}) was disabled since you logged in: nothing was done.",
+                login=actor.login,
+            ),
+            actor.staff_id,
+        )
+    if row.role != actor.role:
+        raise StaffRightsChanged(
+            tr(
+                "Your role changed since you logged in (now: {role}): nothing was done; "
+                "log in again.",
+                role=role_label(row.role),
+            ),
+            actor.staff_id,
+        )
+    checked[actor.staff_id] = (session.get_transaction(), row.role)
+    return row.role

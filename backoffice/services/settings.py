@@ -91,6 +91,21 @@ KEYS: dict[str, SettingKey] = {
             "récente majoré de 10 points",
             "Late payment interest mention printed on invoices.",
         ),
+        SettingKey(
+            "einvoicing.vat_exemption_reason",
+            "",
+            "Why invoices at a VAT rate of 0 % bear no VAT (printed in the Factur-X).",
+        ),
+        SettingKey(
+            "einvoicing.start_on",
+            "2026-09-01",
+            "Invoices issued from this day on go to the e-invoicing platform.",
+        ),
+        SettingKey(
+            "einvoicing.outbox",
+            "",
+            "Folder the Factur-X files are written to for the approved platform.",
+        ),
         SettingKey("sepa.prenotification_days", 14, "Minimum notice before a direct debit."),
         SettingKey("sepa.schema", "pain.008.001.08", "pain.008 version sent to the bank."),
         SettingKey(
@@ -172,7 +187,7 @@ def problems(key: str, value: Any) -> list[FieldError]:
 
 def put_many(session: Session, actor: Actor, values: dict[str, Any]) -> list[str]:
     """Store several settings at once, all or nothing; returns the keys that changed."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     errors = [error for key, value in values.items() for error in problems(key, value)]
     if errors:
         raise ValidationFailed(errors)
@@ -183,7 +198,7 @@ def put_many(session: Session, actor: Actor, values: dict[str, Any]) -> list[str
 
 
 def put(session: Session, actor: Actor, key: str, value: Any) -> None:
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     store(session, actor, key, value)
 
 

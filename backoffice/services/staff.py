@@ -21,7 +21,7 @@ from backoffice.models.staff import Role, StaffUser
 from backoffice.services import audit, validation
 from backoffice.services.actors import actor_of
 from backoffice.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.permissions import Actor, Permission, current_role, require
 from backoffice.services.tracking import mark_touched
 
 FREE_ATTEMPTS = 3
@@ -191,6 +191,7 @@ def check_password_rules(login: str, password: str, *hints: str) -> None:
 
 
 def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    current_role(session, actor)  # still active, with the role they logged in with
     user = _user(session, actor.staff_id)
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed.single("current", tr("The current password is wrong."))
@@ -250,7 +251,7 @@ class StaffRow:
 
 
 def list_staff(session: Session, actor: Actor) -> list[StaffRow]:
-    require(actor, Permission.STAFF_MANAGE)
+    require(session, actor, Permission.STAFF_MANAGE)
     return [
         StaffRow(
             u.id,
@@ -274,7 +275,7 @@ def create_staff(
     session: Session, actor: Actor, login: str, full_name: str, role: Role, email: str | None = None
 ) -> tuple[StaffRow, str]:
     """A new staff account and its temporary password (shown once, never stored)."""
-    require(actor, Permission.STAFF_MANAGE)
+    require(session, actor, Permission.STAFF_MANAGE)
     _check_human_role(role)
     _check_new_login(session, login)
     if not full_name.strip():
@@ -312,7 +313,7 @@ def update_staff(
     email: str | None = None,
     is_active: bool | None = None,
 ) -> StaffRow:
-    require(actor, Permission.STAFF_MANAGE)
+    require(session, actor, Permission.STAFF_MANAGE)
     user = _user(session, staff_id)
     if role is not None:
         _check_human_role(role)
@@ -345,7 +346,7 @@ def update_staff(
 
 
 def unlock_staff(session: Session, actor: Actor, staff_id: int) -> StaffRow:
-    require(actor, Permission.STAFF_MANAGE)
+    require(session, actor, Permission.STAFF_MANAGE)
     user = _user(session, staff_id)
     before = {"locked_at": user.locked_at, "failed_login_count": user.failed_login_count}
     user.locked_at = None
@@ -365,7 +366,7 @@ def unlock_staff(session: Session, actor: Actor, staff_id: int) -> StaffRow:
 
 
 def reset_staff_password(session: Session, actor: Actor, staff_id: int) -> str:
-    require(actor, Permission.STAFF_MANAGE)
+    require(session, actor, Permission.STAFF_MANAGE)
     user = _user(session, staff_id)
     temporary = passwords.temporary_password()
     user.password_hash = passwords.hash_password(temporary)

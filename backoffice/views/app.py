@@ -7,8 +7,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from backoffice import config, passwords
@@ -20,6 +21,9 @@ from backoffice.ops.garbage import collect_on_gui_thread
 from backoffice.ops.live_refresh import LiveRefresh
 from backoffice.services import staff
 from backoffice.services.permissions import Actor
+
+if TYPE_CHECKING:
+    from backoffice.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 ORGANISATION = "SPSTI"
@@ -45,9 +49,13 @@ def application() -> QApplication:
     return app
 
 
-def open_database(url: str) -> Database:
-    """The database, brought to the current schema when it is the embedded SQLite file."""
-    database = Database(url)
+def open_database(url: str, *, create: bool | None = None) -> Database:
+    """The database, brought to the current schema when it is a SQLite file. Only the
+    embedded one is created on first start (unless ``create``): another address that
+    names no file is a mistake, refused rather than created."""
+    if create is None:
+        create = url == config.default_sqlite_url()
+    database = Database(url, create=create)
 
     def prepare() -> None:
         if database.backend == "sqlite":
@@ -59,7 +67,9 @@ def open_database(url: str) -> Database:
     return database
 
 
-def log_in(context: AppContext) -> Actor | None:
+def log_in(context: AppContext, message: str = "") -> Actor | None:
+    """The login dialog (the first administrator's on an empty database), then the forced
+    change of a temporary password; ``message`` is shown in it (why it is asked again)."""
     from backoffice.views.login_dialog import (
         ChangePasswordDialog,
         FirstAdministratorDialog,
@@ -71,6 +81,8 @@ def log_in(context: AppContext) -> Actor | None:
         first = FirstAdministratorDialog(context)
         return first.actor if first.exec() == QDialog.DialogCode.Accepted else None
     login = LoginDialog(context)
+    if message:
+        login.error.setText(message)
     if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
         return None
     context.actor = login.actor
@@ -84,6 +96,66 @@ def log_in(context: AppContext) -> Actor | None:
 def _has_staff(database: Database) -> bool:
     with database.session() as session:
         return staff.has_any_staff(session)
+
+
+class Workspace(QObject):
+    """The logged-in staff member's main window, with the live refresh it listens to.
+
+    When a service refuses because the staff member was disabled or changed role since
+    logging in (``context.rights_changed``), the window closes and the login dialog comes
+    back with the reason; a new window opens for whoever logs in, or the application ends.
+    """
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.context = context
+        self.window: MainWindow | None = None
+        self._live: LiveRefresh | None = None
+        context.rights_changed.connect(self.return_to_login, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> bool:
+        """Log in, then open the window; False when the login was cancelled."""
+        actor = log_in(self.context)
+        if actor is None:
+            return False
+        self.context.actor = actor
+        self.open_window()
+        return True
+
+    def open_window(self) -> MainWindow:
+        from backoffice.views.main_window import MainWindow
+
+        window = MainWindow(self.context)
+        self._live = LiveRefresh(self.context.database, self.context.bus, window)
+        self._live.start()
+        window.show()
+        self.window = window
+        return window
+
+    def close_window(self) -> None:
+        window, self.window = self.window, None
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+
+    def return_to_login(self, message: str) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        quits = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)  # the login dialog comes between two windows
+        try:
+            self.close_window()
+            actor = log_in(self.context, message)
+            if actor is None:
+                app.quit()
+                return
+            self.context.actor = actor
+            self.open_window()
+        finally:
+            app.setQuitOnLastWindowClosed(quits)
 
 
 def run(database_url: str | None) -> int:
@@ -100,18 +172,11 @@ def run(database_url: str | None) -> int:
         QMessageBox.critical(None, tr("Database"), problem.message + hint)
         return 2
     context = AppContext(database)
-    actor = log_in(context)
-    if actor is None:
+    workspace = Workspace(context)
+    if not workspace.start():
         return 0
-    context.actor = actor
-    from backoffice.views.main_window import MainWindow
-
-    window = MainWindow(context)
-    live = LiveRefresh(database, context.bus, window)
-    live.start()
-    window.show()
     code = app.exec()
-    live.stop()
+    workspace.close_window()
     database.dispose()
     return code
 
@@ -150,7 +215,7 @@ def self_check() -> int:
         app = application()
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
-        database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}")
+        database = open_database(f"sqlite:///{Path(folder) / 'self-check.sqlite3'}", create=True)
         with database.transaction() as session:
             actor = staff.create_first_administrator(
                 session, "verification", "Vérification", passwords.temporary_password()

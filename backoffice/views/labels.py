@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from backoffice.i18n import tr, trc
-from backoffice.models import AppointmentStatus, FollowUpCategory, InvoiceKind, PaymentMethod
+from backoffice.models import (
+    AppointmentStatus,
+    FollowUpCategory,
+    InvoiceKind,
+    MemberStatus,
+    PaymentMethod,
+)
 from backoffice.models.bank import BankEntryKind, BankMatchState
 from backoffice.services.billing.queries import InstalmentStatus, status_label
 
 
 def category(value: FollowUpCategory) -> str:
     return value.value.upper()
+
+
+def member_status(status: MemberStatus) -> str:
+    return tr("Active") if status == MemberStatus.ACTIVE else tr("Ceased")
 
 
 def invoice_kind(kind: InvoiceKind) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -194,7 +195,7 @@ def test_vat_tab_and_closings_tab(context, qtbot, qtmodeltester):
         qtmodeltester.check(page.closings.exports)
 
 
-def test_the_charts_are_drawn_in_billing_and_on_the_dashboard(context, qtbot, monkeypatch, out):
+def test_the_charts_are_drawn_in_billing_and_on_the_dashboard(context, qtbot, monkeypatch):
     with on(date(2026, 12, 1)):
         tab = CollectionTab(context)
         qtbot.addWidget(tab)
@@ -214,16 +215,18 @@ def test_the_charts_are_drawn_in_billing_and_on_the_dashboard(context, qtbot, mo
         strip.boxes[0].clicked.emit()
         assert clicked == [True]
 
-        from backoffice.views.widgets import files
+        from backoffice.views.widgets import preview
 
-        target = out / "encaissement.pdf"
-        monkeypatch.setattr(files, "ask_save_path", lambda *args, **kw: target)
-        monkeypatch.setattr(files, "inform", lambda *args, **kw: None)
-        tab.save_pdf()
-        qtbot.waitUntil(target.exists, timeout=20000)
+        shown: list[bytes] = []
+        monkeypatch.setattr(
+            preview, "show_pdf", lambda _view, _title, pdf, **_kw: shown.append(pdf)
+        )
+        assert tab.pdf_button.text() == "Aperçu et impression…"
+        tab.pdf_button.click()  # previewed, to print or save from there
+        qtbot.waitUntil(lambda: bool(shown), timeout=20000)
     from pypdf import PdfReader
 
-    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(shown[0])).pages)
     assert "Point sur l'encaissement" in text and "Taux d'encaissement" in text
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from sqlalchemy import func, select
 
 from backoffice.db import Database
@@ -150,7 +150,8 @@ def test_preview_then_issue_the_campaign(
     qtmodeltester.check(page.campaign.planned)
     qtmodeltester.check(page.campaign.anomalies)
     assert page.campaign.anomalies.rowCount() == 1
-    assert "2 factures à émettre" in page.campaign.summary.text()
+    assert "2 factures à émettre</b> le " in page.campaign.summary.text()
+    assert "(11 salariés, " in page.campaign.summary.text()
     page.campaign.issue()
     qtbot.waitUntil(lambda: count(context.database, Invoice) == 2, timeout=10000)
     qtbot.waitUntil(lambda: page.campaign.runs.rowCount() == 1, timeout=10000)
@@ -169,6 +170,12 @@ def test_a_payment_recorded_from_the_invoice(
     page.invoices.table.selectRow(0)
     qtbot.waitUntil(lambda: page.invoices.detail.detail is not None, timeout=10000)
     assert page.invoices.detail.schedule.rowCount() == 3
+    credit_notes_model = page.invoices.detail.credit_notes
+    headers = [
+        credit_notes_model.headerData(column, Qt.Orientation.Horizontal)
+        for column in range(credit_notes_model.columnCount())
+    ]
+    assert "Avoir total" in headers and "Total" not in headers  # « Total : Non » misread
     dialog = PaymentDialog(context, page, member_id, "M", 126000, (invoice_id, "FA-2027-000001"))
     qtbot.addWidget(dialog)
     dialog.amount.setText("1 300,00")

@@ -51,7 +51,7 @@ def test_negative_counts_are_refused_in_french(database: Database, billing: Acto
     [error] = refused.value.errors
     assert error.field == "headcount_sia"
     assert error.message == (
-        "Salariés en SIA : -1 n'est pas un nombre de salariés valide (0 ou plus)."
+        "Salariés en SIA : -1 n'est pas un nombre de salariés valide (de 0 à 100000)."
     )
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(WorkforceDeclaration)) == 0

@@ -275,7 +275,7 @@ def test_the_command_line_previews_then_imports(
     assert main([*command, "--as", "administrative", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Ligne 6 (SCHMITT Luc) : Date d'embauche : 31/02/2024 n'est pas une date." in out
-    assert out.strip().endswith("3 salariés à importer, 1 déjà enregistrés, 4 lignes refusées.")
+    assert out.strip().endswith("3 salariés à importer, 1 déjà enregistré, 4 lignes refusées.")
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Employee)) == 1
     assert main([*command, "--as", "administrative"]) == 0

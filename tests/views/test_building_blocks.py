@@ -222,3 +222,36 @@ def test_save_as_writes_the_whole_file_where_chosen(
     assert target.read_bytes() == b"%PDF-1.7"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in target.parent.iterdir()] == ["lettre.pdf"]  # no temporary file left
+
+
+def test_columns_fit_their_content_the_first_time_then_keep_the_users_widths(
+    qtbot: QtBot, isolated_settings: None
+) -> None:
+    """Issue 20, 7.5: on a fresh workstation the columns are as wide as what they show
+    (not Qt's 100 pixels), within reason; once the user widened one, that width is kept."""
+    from backoffice.views.widgets.lists import MAX_COLUMN_WIDTH, searchable
+    from backoffice.views.widgets.rows_model import Column, RowsModel
+    from backoffice.views.widgets.table import DataTable
+
+    rows = [("AIDE À DOMICILE D'ALSACE VAILLANT EURL", "31442703000908", "x" * 400)]
+
+    def table_of(rows: list[tuple[str, str, str]]) -> DataTable:
+        model: RowsModel[tuple[str, str, str]] = RowsModel(
+            [Column(title, lambda r, i=i: r[i]) for i, title in enumerate(("Nom", "SIRET", "Note"))]
+        )
+        table = DataTable("fitted_test")
+        qtbot.addWidget(table)
+        searchable(table, model, 0)
+        table.show()
+        model.set_rows(rows)
+        return table
+
+    table = table_of(rows)
+    metrics = table.fontMetrics()
+    assert table.columnWidth(0) >= metrics.horizontalAdvance(rows[0][0])  # not cut
+    assert table.columnWidth(1) >= metrics.horizontalAdvance(rows[0][1])
+    assert table.columnWidth(2) == MAX_COLUMN_WIDTH  # within reason
+    table.setColumnWidth(1, 333)  # the user's choice
+    again = table_of([*rows, ("Un autre nom bien plus long que le premier de la liste", "", "")])
+    assert again.columnWidth(1) == 333
+    assert again.columnWidth(0) == table.columnWidth(0)  # not fitted a second time

@@ -156,7 +156,7 @@ def _schedule_table(document: InvoiceDocument) -> Flowable:
     return pdf.table(rows, [26 * mm, 40 * mm, 36 * mm, 36 * mm, 36 * mm], right_columns=(2, 3, 4))
 
 
-def _how_to_pay(document: InvoiceDocument, payment: PaymentDetails) -> str:
+def how_to_pay(document: InvoiceDocument, payment: PaymentDetails) -> str:
     reference = references.display(document.creditor_reference)
     if document.mandate_reference:
         return (
@@ -215,7 +215,7 @@ def invoice_story(document: InvoiceDocument, payment: PaymentDetails) -> list[Fl
         TextLine("Échéancier", styles["heading"]),
         _schedule_table(document),
         Spacer(1, 4 * mm),
-        Paragraph(pdf.escape(_how_to_pay(document, payment)), styles["body"]),
+        Paragraph(pdf.escape(how_to_pay(document, payment)), styles["body"]),
         Spacer(1, 3 * mm),
     ]
     story += legal_paragraphs(payment)

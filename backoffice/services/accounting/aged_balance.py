@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, Member, Payment, PaymentAllocation, WriteOff
+from backoffice.private_files import whole_file
 from backoffice.reports.accounting.aged_balance_file import AgedLine, write_aged_balance
-from backoffice.reports.accounting.output import atomic_output
 from backoffice.services.errors import ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -156,7 +156,7 @@ def _by_member(owed: Select, on: date) -> Select:
 def aged_balance(session: Session, actor: Actor, on: date | None = None) -> AgedBalance:
     """The aged balance at ``on`` (today by default), one row per member owing something,
     the largest overdue first."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     return compute(session, on)
 
 
@@ -227,7 +227,7 @@ def export_aged_balance(session: Session, actor: Actor, on: date | None, path: P
     )
     totals = [*(balance.totals[name] for name in BUCKETS), balance.total_cents]
     try:
-        with atomic_output(path) as handle:
+        with whole_file(path) as handle:
             write_aged_balance(handle, balance.on, lines, totals, balance.reconciliation_cents)
     except OSError as error:
         raise ServiceError(

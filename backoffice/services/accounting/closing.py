@@ -84,7 +84,7 @@ def check_through(through: date, closed: date | None, today: date) -> None:
 
 def close_through(session: Session, actor: Actor, through: date) -> ClosureOutcome:
     """Close the books through ``through`` (the last day of a month that is over)."""
-    require(actor, Permission.ACCOUNTING_MANAGE)
+    require(session, actor, Permission.ACCOUNTING_MANAGE)
     closed = closed_through(session, exclusive=True)
     today = clock.today()
     check_through(through, closed, today)

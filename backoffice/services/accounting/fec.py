@@ -22,8 +22,8 @@ from stdnum.fr import siren as siren_number
 from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import JournalEntry, JournalLine, Member
+from backoffice.private_files import whole_file
 from backoffice.reports.accounting import fec as fec_file
-from backoffice.reports.accounting.output import atomic_output
 from backoffice.services import identity
 from backoffice.services.accounting import chart
 from backoffice.services.accounting.posting import closed_through
@@ -142,7 +142,7 @@ def export_fec(
     progress: Progress | None = None,
 ) -> FecOutcome:
     """Write the FEC of ``fiscal_year`` into ``folder``; returns its name and totals."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     progress = progress or silent()
     if not folder.is_dir():
         raise ValidationFailed.single(
@@ -160,7 +160,7 @@ def export_fec(
     path = folder / fec_file.file_name(siren, date(fiscal_year, 12, 31))
     progress.step(0, total or 0, tr("Writing the FEC"))
     try:
-        with atomic_output(path) as handle:
+        with whole_file(path) as handle:
             totals = fec_file.write_fec(
                 handle,
                 _lines(session, fiscal_year),

@@ -64,7 +64,7 @@ def _month(day: date) -> date:
 
 def campaign(session: Session, actor: Actor, year: int) -> CampaignFigures:
     """Billed (by due month) vs collected (by month received) for the year's campaign."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     annual = (Invoice.year == year, Invoice.kind == InvoiceKind.ANNUAL)
     due = session.execute(
         select(Instalment.due_on, func.sum(Instalment.amount_cents - Instalment.credited_cents))
@@ -97,7 +97,7 @@ def campaign(session: Session, actor: Actor, year: int) -> CampaignFigures:
 
 
 def overdue_by_age(session: Session, actor: Actor) -> AgeFigures:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     balance = aged_balance.compute(session, clock.today())
     totals = balance.totals
     return AgeFigures(
@@ -108,7 +108,7 @@ def overdue_by_age(session: Session, actor: Actor) -> AgeFigures:
 
 def returns_by_reason(session: Session, actor: Actor, year: int) -> list[ReturnReason]:
     """The returned debits of the year's invoices, the most frequent reason first."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     rows = session.execute(
         select(Instalment.rejection_code, func.count(), func.sum(Instalment.amount_cents))
         .join(Invoice, Invoice.id == Instalment.invoice_id)

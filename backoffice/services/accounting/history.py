@@ -240,7 +240,7 @@ class Replay:
 
 def catch_up(session: Session, actor: Actor, progress: Progress | None = None) -> CatchUpOutcome:
     """Post every event that has no entry yet, in date order (see the module)."""
-    require(actor, Permission.ACCOUNTING_MANAGE)
+    require(session, actor, Permission.ACCOUNTING_MANAGE)
     return post_unposted(session, progress)
 
 

@@ -90,7 +90,7 @@ class ExportRow:
 
 
 def books_state(session: Session, actor: Actor) -> BooksState:
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     drafts = session.scalar(
         select(func.count()).select_from(JournalEntry).where(JournalEntry.sequence.is_(None))
     )
@@ -105,7 +105,7 @@ def entries(
     journal: str | None = None,
 ) -> list[EntryRow]:
     """The entries dated in the period (at most :data:`ENTRY_LIMIT`), newest first."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     debit = (
         select(func.sum(JournalLine.debit_cents))
         .where(JournalLine.entry_id == JournalEntry.id)
@@ -145,7 +145,7 @@ def entries(
 
 
 def lines(session: Session, actor: Actor, entry_id: int) -> list[LineRow]:
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     books = chart.load(session)
     found = []
     statement = (
@@ -171,7 +171,7 @@ def lines(session: Session, actor: Actor, entry_id: int) -> list[LineRow]:
 
 
 def closures(session: Session, actor: Actor) -> list[ClosureRow]:
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     statement = (
         select(AccountingClosure, StaffUser.full_name)
         .outerjoin(StaffUser, StaffUser.id == AccountingClosure.closed_by_id)
@@ -184,7 +184,7 @@ def closures(session: Session, actor: Actor) -> list[ClosureRow]:
 
 
 def exports(session: Session, actor: Actor) -> list[ExportRow]:
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     statement = (
         select(JournalExport, StaffUser.full_name)
         .outerjoin(StaffUser, StaffUser.id == JournalExport.exported_by_id)

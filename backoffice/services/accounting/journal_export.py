@@ -21,8 +21,8 @@ from backoffice import clock
 from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.models import JournalEntry, JournalExport, JournalLine, Member
+from backoffice.private_files import whole_file
 from backoffice.reports.accounting import journal_files
-from backoffice.reports.accounting.output import atomic_output
 from backoffice.services import audit
 from backoffice.services.accounting import chart
 from backoffice.services.accounting.posting import closed_through
@@ -136,7 +136,7 @@ def export_journal(
     progress: Progress | None = None,
 ) -> JournalExportOutcome:
     """Write the journal of ``date_from``–``date_to`` to ``path`` (``.csv`` or ``.xlsx``)."""
-    require(actor, Permission.ACCOUNTING_MANAGE)
+    require(session, actor, Permission.ACCOUNTING_MANAGE)
     progress = progress or silent()
     check_period(date_from, date_to, path)
     take_from(session, "journal-exports", 1)  # one export at a time
@@ -167,7 +167,7 @@ def export_journal(
     )
     progress.step(0, count, tr("Exporting the journal"))
     try:
-        with atomic_output(path) as handle:
+        with whole_file(path) as handle:
             rows = _rows(session, selected, books)
             if path.suffix.lower() == ".csv":
                 totals = journal_files.write_csv(handle, rows)

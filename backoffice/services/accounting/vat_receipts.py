@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from backoffice.i18n import tr
 from backoffice.models import EntrySource, JournalEntry, JournalLine, LineKind, Payment
 from backoffice.money import format_rate
-from backoffice.reports.accounting.output import atomic_output
+from backoffice.private_files import whole_file
 from backoffice.reports.accounting.vat_file import VatLine, write_vat
 from backoffice.services.accounting import chart
 from backoffice.services.errors import ServiceError, ValidationFailed
@@ -139,7 +139,7 @@ def _receipts(session: Session, fiscal_year: int) -> dict[date, int]:
 
 def vat_on_receipts(session: Session, actor: Actor, fiscal_year: int) -> VatReport:
     """The twelve months of ``fiscal_year`` (the months with nothing show zeros)."""
-    require(actor, Permission.ACCOUNTING_VIEW)
+    require(session, actor, Permission.ACCOUNTING_VIEW)
     account = chart.load(session).account("vat_collected").number
     moved = _vat_moved(session, fiscal_year)
     journal = _journal_vat(session, fiscal_year, account)
@@ -194,7 +194,7 @@ def export_vat(session: Session, actor: Actor, fiscal_year: int, path: Path) -> 
         report.total("difference_cents"),
     )
     try:
-        with atomic_output(path) as handle:
+        with whole_file(path) as handle:
             write_vat(handle, fiscal_year, _lines(report), totals)
     except OSError as error:
         raise ServiceError(

@@ -46,7 +46,7 @@ def write_off_invoice(
 ) -> WriteOffOutcome:
     """Give up what is left to pay on an invoice. ``expected_remaining_cents`` is what the
     user saw: a payment meanwhile makes it a conflict."""
-    require(actor, Permission.ACCOUNTING_MANAGE)
+    require(session, actor, Permission.ACCOUNTING_MANAGE)
     reason = " ".join(reason.split())
     if not reason or len(reason) > REASON_LENGTH:
         raise ValidationFailed.single(
@@ -119,7 +119,7 @@ def write_off_invoice(
 
 def left_to_write_off(session: Session, actor: Actor, invoice_id: int) -> int:
     """What is still to pay on the invoice (what a write-off would give up)."""
-    require(actor, Permission.ACCOUNTING_MANAGE)
+    require(session, actor, Permission.ACCOUNTING_MANAGE)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         raise NotFound(tr("This invoice no longer exists."))

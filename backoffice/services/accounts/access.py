@@ -57,7 +57,7 @@ def reset_access(
 ) -> AccessSent:
     """A new temporary password for an existing account (member or firm); it also clears
     a lock, since the letter starts the access afresh."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     account = lookup.account(session, account_id)
     lookup.expect_version(account, expected_version)
     return send_access(session, actor, account, _kind_for(account))
@@ -66,7 +66,7 @@ def reset_access(
 def reset_member_access(session: Session, actor: Actor, member_code: str) -> AccessSent:
     """The command line's ``accounts reset MEMBER_CODE``: a reset, or the first access of
     a member that has no account yet (a firm's login works too)."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     member = _member_or_none(session, member_code)
     if member is not None and lookup.account_of_member(session, member) is None:
         return first_access(session, actor, member_code)
@@ -77,7 +77,7 @@ def reset_member_access(session: Session, actor: Actor, member_code: str) -> Acc
 def first_access(session: Session, actor: Actor, member_code: str) -> AccessSent:
     """The first access of a new member: its account (login = member code) is created if
     needed; a member that already received its access is told to use a reset."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     member = lookup.member_by_code(session, member_code)
     account = lookup.account_of_member(session, member)
     if account is not None and account.password_hash is not None:

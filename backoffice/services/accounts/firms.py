@@ -79,7 +79,7 @@ class Granted:
 
 def create_firm(session: Session, actor: Actor, values: FirmInput) -> FirmCreated:
     """The firm, its portal account, and its first access letter."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     cleaned = _cleaned(values)
     code = cleaned.code or next_code(session)
     errors = _problems(cleaned) + _code_problems(session, code)
@@ -108,7 +108,7 @@ def update_firm(
     session: Session, actor: Actor, firm_id: int, expected_version: int, values: FirmInput
 ) -> None:
     """Correct a firm's name, address or contacts (its code, the login, stays)."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     firm = lookup.firm(session, firm_id)
     lookup.expect_version(firm, expected_version)
     cleaned = _cleaned(values)
@@ -149,7 +149,7 @@ def grant_access(
     session: Session, actor: Actor, firm_id: int, grants: Sequence[GrantInput]
 ) -> list[Granted]:
     """Let the firm act for several members, each from its consent date; all or nothing."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     firm = lookup.firm(session, firm_id)
     if not grants:
         raise ValidationFailed.single("members", tr("Members: choose at least one member."))
@@ -254,7 +254,7 @@ def revoke_access(
     session: Session, actor: Actor, access_id: int, reason: str | None = None
 ) -> None:
     """End a firm's access to a member; the grant stays, dated, as history."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     cleaned = (reason or "").strip() or None
     if cleaned and len(cleaned) > REASON_MAX_LENGTH:
         raise ValidationFailed.single(
@@ -303,8 +303,9 @@ def _cleaned(values: FirmInput) -> FirmInput:
     cleaned = {item.name: clean(getattr(values, item.name)) for item in fields(FirmInput)}
     if cleaned["code"]:
         cleaned["code"] = cleaned["code"].upper()
-    if cleaned["siret"]:
-        cleaned["siret"] = cleaned["siret"].replace(" ", "")
+    for name in ("siret", "postcode", "phone"):
+        if cleaned[name]:
+            cleaned[name] = validation.as_stored(name, cleaned[name])
     return FirmInput(**cleaned)  # type: ignore[arg-type]
 
 

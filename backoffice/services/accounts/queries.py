@@ -26,7 +26,7 @@ from backoffice.services.accounts import lookup
 from backoffice.services.accounts.access import postal_address
 from backoffice.services.accounts.firms import FirmInput
 from backoffice.services.members import HistoryRow
-from backoffice.services.permissions import Actor, Permission, allows, require
+from backoffice.services.permissions import Actor, Permission, allows, current_role, require
 from backoffice.text import fold
 
 
@@ -54,7 +54,7 @@ class AccountSummary:
 
 
 def member_account(session: Session, actor: Actor, member_id: int) -> AccountSummary | None:
-    require(actor, Permission.ACCOUNTS_VIEW)
+    require(session, actor, Permission.ACCOUNTS_VIEW)
     account = session.scalar(select(PortalAccount).where(PortalAccount.member_id == member_id))
     firms = tuple(
         FirmGrant(firm.code, firm.name, access.consent_on, access.granted_at)
@@ -118,7 +118,7 @@ def _holder_name() -> ColumnElement[str]:
 
 def search_account_ids(session: Session, actor: Actor, query: AccountQuery) -> list[int]:
     """The ordered ids of the accounts matching the search and filter, all in SQL."""
-    require(actor, Permission.ACCOUNTS_VIEW)
+    require(session, actor, Permission.ACCOUNTS_VIEW)
     statement = (
         select(PortalAccount.id)
         .outerjoin(Member, PortalAccount.member_id == Member.id)
@@ -214,7 +214,7 @@ class AccountRow:
 
 def account_rows(session: Session, actor: Actor, ids: list[int]) -> list[AccountRow]:
     """The rows of ``ids`` (a page of the console), in the same order."""
-    require(actor, Permission.ACCOUNTS_VIEW)
+    require(session, actor, Permission.ACCOUNTS_VIEW)
     if not ids:
         return []
     found = session.execute(
@@ -349,7 +349,7 @@ class AccountDetail:
 def account_detail(
     session: Session, actor: Actor, account_id: int, attempts_limit: int = 200
 ) -> AccountDetail:
-    require(actor, Permission.ACCOUNTS_VIEW)
+    require(session, actor, Permission.ACCOUNTS_VIEW)
     account = lookup.account(session, account_id)
     (row,) = account_rows(session, actor, [account_id])
     attempts = tuple(
@@ -366,7 +366,11 @@ def account_detail(
         if account.firm_id
         else FirmAccess.member_id == account.member_id
     )
-    history = _history(session, account) if allows(actor.role, Permission.AUDIT_VIEW) else ()
+    history = (
+        _history(session, account)
+        if allows(current_role(session, actor), Permission.AUDIT_VIEW)
+        else ()
+    )
     return AccountDetail(row, _holder(account), attempts, grants(session, owner), history)
 
 

@@ -23,7 +23,7 @@ def set_recovery_email(
     *,
     expected_version: int | None = None,
 ) -> str:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     account = lookup.account(session, account_id)
     lookup.expect_version(account, expected_version)
     cleaned = email.strip()

@@ -28,7 +28,7 @@ class PortalRules:
 
 
 def portal_rules(session: Session, actor: Actor) -> PortalRules:
-    require(actor, Permission.ACCOUNTS_VIEW)
+    require(session, actor, Permission.ACCOUNTS_VIEW)
     rule = settings_service.get(session, LOCK_RULE)
     return PortalRules(
         int(rule["max_failures"]),
@@ -39,7 +39,7 @@ def portal_rules(session: Session, actor: Actor) -> PortalRules:
 
 def set_portal_rules(session: Session, actor: Actor, rules: PortalRules) -> PortalRules:
     """Store the rules (audited by the settings service); all or nothing."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     errors = [
         FieldError(
             name,

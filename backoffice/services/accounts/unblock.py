@@ -41,7 +41,7 @@ def unblock_account(
     note: str | None = None,
     expected_version: int | None = None,
 ) -> Unblocked:
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     return _unblock(session, actor, lookup.account(session, account_id), note, expected_version)
 
 
@@ -49,7 +49,7 @@ def unblock_member(
     session: Session, actor: Actor, member_code: str, *, note: str | None = None
 ) -> Unblocked:
     """The command line's ``accounts unblock MEMBER_CODE`` (a firm's login works too)."""
-    require(actor, Permission.ACCOUNTS_MANAGE)
+    require(session, actor, Permission.ACCOUNTS_MANAGE)
     return _unblock(session, actor, lookup.account_by_code(session, member_code), note, None)
 
 

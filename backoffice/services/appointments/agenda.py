@@ -105,7 +105,7 @@ class AgendaGrid:
 
 
 def agenda(session: Session, actor: Actor, query: AgendaQuery) -> AgendaGrid:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     days = days_between(query.first_day, query.first_day + timedelta(days=query.days - 1))
     professionals = _professionals(session, query, days)
     availability = availabilities(session, professionals, days[0], days[-1], with_busy=False)

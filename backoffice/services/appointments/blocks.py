@@ -98,7 +98,7 @@ def add_block(
     reason: str,
     centre_id: int | None = None,
 ) -> BlockRow:
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     reason = reason.strip()
     errors = _errors(session, professional_id, centre_id, Period(starts_at, ends_at), reason)
     if errors:
@@ -130,7 +130,7 @@ def add_block(
 
 
 def remove_block(session: Session, actor: Actor, block_id: int) -> None:
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     block = session.get(AgendaBlock, block_id)
     if block is None:
         raise NotFound(tr("This blocked period no longer exists."))

@@ -93,7 +93,7 @@ def create_appointment(
     note: str | None = None,
 ) -> Appointment:
     """Book a visit; refused whole (nothing written) when a rule is broken."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     parties = load_parties(
         session, employee_id, visit_type_code, choice.professional_id, choice.centre_id
     )
@@ -191,7 +191,7 @@ def move_appointment(
     session: Session, actor: Actor, appointment_id: int, expected_version: int, choice: SlotChoice
 ) -> AppointmentRow:
     """Move a confirmed appointment to another time, professional or centre."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     appointment = locked_appointment(session, appointment_id, expected_version)
     require_upcoming(appointment, tr("moved"))
     parties = load_parties(
@@ -238,7 +238,7 @@ def cancel_appointment(
 ) -> AppointmentRow:
     """Cancel a confirmed appointment to come (the slot is freed); a pending cancellation
     request of the member for it is accepted at the same time."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(

@@ -81,7 +81,7 @@ def _check(plan: BulkPlan) -> None:
 
 
 def book_in_bulk(session: Session, actor: Actor, plan: BulkPlan, progress: Progress) -> BulkOutcome:
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     _check(plan)
     people = session.execute(
         select(Employee, Member)

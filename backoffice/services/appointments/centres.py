@@ -76,7 +76,7 @@ FIELDS = (
 
 
 def list_centres(session: Session, actor: Actor, only: int | None = None) -> list[CentreRow]:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     statement = select(VisitCentre).order_by(VisitCentre.name)
     if only is not None:
         statement = statement.where(VisitCentre.id == only)
@@ -167,7 +167,7 @@ def save_centre(
     values: CentreValues,
 ) -> CentreRow:
     """Create a centre (``centre_id`` None) or change one, with its opening hours."""
-    require(actor, Permission.CARE_NETWORK_MANAGE)
+    require(session, actor, Permission.CARE_NETWORK_MANAGE)
     centre = record_to_edit(session, VisitCentre, centre_id, expected_version)
     errors = _errors(session, centre_id, values)
     if centre is not None:

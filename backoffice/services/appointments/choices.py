@@ -63,7 +63,7 @@ class NetworkChoices:
 
 
 def network_choices(session: Session, actor: Actor) -> NetworkChoices:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     centres = [
         CentreChoice(c.id, c.code, c.name, c.is_active)
         for c in session.scalars(select(VisitCentre).order_by(VisitCentre.name))
@@ -104,7 +104,7 @@ def search_employees(
 ) -> list[EmployeeChoice]:
     """Employees of active members whose name, or whose member's name, code or city,
     contains every word typed."""
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     tokens = fold(text).split()
     if not tokens:
         return []

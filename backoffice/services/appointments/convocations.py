@@ -182,7 +182,7 @@ def print_convocations(
 ) -> ConvocationBatch:
     """The convocations of the selection in one PDF (a page each), with progress (the
     nightly batch acts as the system account)."""
-    require(actor, Permission.CONVOCATIONS_PRINT)
+    require(session, actor, Permission.CONVOCATIONS_PRINT)
     rows = _selected(session, selection)
     identity = identity_service.load_for(session, Purpose.LETTERS)
     texts = settings_service.get(session, "convocation.texts")

@@ -180,7 +180,7 @@ def _count(session: Session, statement: Select) -> int:
 
 def employees_needing_visit(session: Session, actor: Actor, query: NeedQuery) -> NeedList:
     """The employees of the list ``query.kind``, soonest due first (at most ``limit``)."""
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     months = intervals(session)
     if query.kind == NeedKind.HIRING:
         statements = [_hiring(query)]
@@ -246,7 +246,7 @@ def _pending_requests(session: Session, employee_ids: list[int]) -> set[int]:
 
 def set_intervals(session: Session, actor: Actor, values: dict[str, int]) -> dict[str, int]:
     """Change the months between periodic visits (administrators)."""
-    require(actor, Permission.SETTINGS_MANAGE)
+    require(session, actor, Permission.SETTINGS_MANAGE)
     errors = []
     cleaned = {}
     for category in FollowUpCategory:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import Appointment, AppointmentStatus, HealthProfessional, VisitCentre
-from backoffice.services import audit
+from backoffice.services import audit, validation
 from backoffice.services.appointments.periods import Period, WeeklyHours, within_hours
 from backoffice.services.appointments.rules import describe
 from backoffice.services.errors import Conflict, NotFound
@@ -55,10 +55,12 @@ def record_to_edit(
 
 
 def apply_values(record: object, values: object, fields: tuple[str, ...]) -> None:
-    """Copy the form's values; blank texts are stored as NULL."""
+    """Copy the form's values as stored (``validation.as_stored``); blank texts are NULL."""
     for name in fields:
         value = getattr(values, name)
-        setattr(record, name, (value.strip() or None) if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = validation.as_stored(name, value) or None
+        setattr(record, name, value)
 
 
 def audit_saved(

@@ -145,7 +145,7 @@ def record_outcome(
 ) -> list[AppointmentRow]:
     """Record the outcome of one or several past appointments; refused whole when one of
     them cannot take it."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     if outcome not in OUTCOMES:
         raise ValidationFailed.single("outcome", tr("Outcome: choose attended, absent or excused."))
     appointments = list(

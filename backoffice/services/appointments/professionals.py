@@ -91,7 +91,7 @@ FIELDS = (
 def list_professionals(
     session: Session, actor: Actor, only: int | None = None
 ) -> list[ProfessionalRow]:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     centres = dict(session.execute(select(VisitCentre.id, VisitCentre.name)).all())
     members = dict(
         session.execute(
@@ -200,7 +200,7 @@ def save_professional(
     values: ProfessionalValues,
 ) -> ProfessionalRow:
     """Create a professional (``professional_id`` None) or change one with its sessions."""
-    require(actor, Permission.CARE_NETWORK_MANAGE)
+    require(session, actor, Permission.CARE_NETWORK_MANAGE)
     professional = record_to_edit(session, HealthProfessional, professional_id, expected_version)
     errors = _errors(session, values)
     if professional is not None:
@@ -309,7 +309,7 @@ def reassign_members(
 ) -> int:
     """Give every member whose referent is one professional another referent (a doctor
     leaving, a new sector); only the members of ``centre_id`` when given."""
-    require(actor, Permission.CARE_NETWORK_MANAGE)
+    require(session, actor, Permission.CARE_NETWORK_MANAGE)
     target = session.get(HealthProfessional, to_professional_id)
     if target is None or not target.is_active or to_professional_id == from_professional_id:
         raise ValidationFailed.single(

@@ -91,7 +91,7 @@ def _consulting_at(session: Session, centre_id: int, doctors_only: bool) -> list
 
 
 def propose_slots(session: Session, actor: Actor, search: SlotSearch) -> Proposals:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     employee = session.get(Employee, search.employee_id)
     visit_type = session.get(VisitType, search.visit_type_code)
     if employee is None:

@@ -116,7 +116,7 @@ def _statement(query: AppointmentFilter) -> Select:
 def appointment_rows(
     session: Session, actor: Actor, query: AppointmentFilter, *, newest_first: bool = False
 ) -> list[AppointmentRow]:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     order = Appointment.starts_at.desc() if newest_first else Appointment.starts_at
     rows = session.execute(_statement(query).order_by(order, Appointment.id))
     return [

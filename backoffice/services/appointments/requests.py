@@ -163,7 +163,7 @@ def _rows(session: Session, statement: Select) -> list[RequestRow]:
 
 def pending_requests(session: Session, actor: Actor) -> list[RequestRow]:
     """Every pending request, oldest first (as the portal submitted them)."""
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     return _rows(
         session,
         _statement()
@@ -173,7 +173,7 @@ def pending_requests(session: Session, actor: Actor) -> list[RequestRow]:
 
 
 def request_row(session: Session, actor: Actor, request_id: int) -> RequestRow:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     rows = _rows(session, _statement().where(AppointmentRequest.id == request_id))
     if not rows:
         raise NotFound(tr("This request no longer exists."))
@@ -225,7 +225,7 @@ def accept_booking_request(
 ) -> AppointmentRow:
     """Validate a booking request by booking the chosen slot (refused whole, the request
     left pending, when the slot breaks a rule)."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     request = _pending(session, request_id, expected_version, RequestKind.BOOKING)
     visit = visit_type_code or request.visit_type_code
     if request.employee_id is None or visit is None:
@@ -255,7 +255,7 @@ def refuse_request(
     session: Session, actor: Actor, request_id: int, expected_version: int, reason: str
 ) -> None:
     """Refuse a booking or cancellation request; the member reads ``reason`` on the portal."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(
@@ -286,7 +286,7 @@ def accept_cancellation_request(
 ) -> AppointmentRow:
     """Cancel the appointment the member asked to cancel; a late request only with
     ``accept_late`` (an exception the assistant decides, kept in the audit trail)."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     request = _pending(session, request_id, expected_version, RequestKind.CANCELLATION)
     assert request.appointment_id is not None  # a CHECK constraint
     row = request_row(session, actor, request.id)
@@ -321,7 +321,7 @@ def claim_request(
 ) -> RequestRow:
     """Say "I am handling this one" so that colleagues see it in the queue; a colleague's
     recent claim is taken over only when asked."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     request = _locked(session, request_id)
     if request.status != RequestStatus.PENDING:
         return request_row(session, actor, request.id)
@@ -345,7 +345,7 @@ def claim_request(
 
 def release_request(session: Session, actor: Actor, request_id: int) -> None:
     """Give a request back to the queue (the assistant closed it without answering)."""
-    require(actor, Permission.APPOINTMENTS_MANAGE)
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
     request = session.get(AppointmentRequest, request_id)
     if request is not None and request.claimed_by_id == actor.staff_id:
         request.claimed_by_id = None

@@ -33,7 +33,7 @@ class VisitTypeRow:
 
 
 def list_visit_types(session: Session, actor: Actor) -> list[VisitTypeRow]:
-    require(actor, Permission.APPOINTMENTS_VIEW)
+    require(session, actor, Permission.APPOINTMENTS_VIEW)
     return [
         _row(visit)
         for visit in session.scalars(select(VisitType).order_by(VisitType.position, VisitType.code))
@@ -47,7 +47,7 @@ def _row(visit: VisitType) -> VisitTypeRow:
 def save_visit_type(
     session: Session, actor: Actor, values: VisitTypeRow, *, create: bool
 ) -> VisitTypeRow:
-    require(actor, Permission.CARE_NETWORK_MANAGE)
+    require(session, actor, Permission.CARE_NETWORK_MANAGE)
     errors = []
     existing = session.get(VisitType, values.code)
     if create and not _CODE.match(values.code):

@@ -229,7 +229,7 @@ def create_remittance(
     account ``bank_account_id``, by default the one printed on invoices). A cheque paying
     more than owed is refused (field ``cheques.N.overpaid``) unless ``allow_overpayment``
     (the excess stays as a credit). Refused whole, with every line's problem."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     if not cheques:
         raise ValidationFailed.single("cheques", tr("Add the cheques to put on the slip."))
     deposited_on = deposited_on or clock.today()
@@ -338,7 +338,7 @@ def _reference(cheque: ChequeInput) -> str:
 def pending_cheques(session: Session, actor: Actor) -> list[PendingCheque]:
     """Cheque payments recorded (in the payment dialog) and on no slip yet, of the last
     three months, the latest first."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     on_slip = select(ChequeRemittanceItem.payment_id)
     rows = session.execute(
         select(
@@ -390,7 +390,7 @@ def pending_cheques(session: Session, actor: Actor) -> list[PendingCheque]:
 
 def remittances(session: Session, actor: Actor, *, year: int | None = None) -> list[RemittanceRow]:
     """The slips (of ``year`` when given), the latest first."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     statement = (
         select(
             ChequeRemittance.id,
@@ -465,7 +465,7 @@ def slip_document(session: Session, remittance_id: int) -> cheque_slip_pdf.SlipD
 def slip_pdf(session: Session, actor: Actor, remittance_id: int) -> bytes:
     """The slip as the bank receives it: the service, the account credited, the cheques
     and their total."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     identity = service_identity.load_for(session, service_identity.Purpose.LETTERS)
     document = slip_document(session, remittance_id)
     return cheque_slip_pdf.render(identity, document)

@@ -142,8 +142,8 @@ def import_files(
 ) -> ImportOutcome:
     """Import ``(name, content)`` files: all of them, or nothing (a file refused raises
     :class:`BankImportRefused` naming it)."""
-    require(actor, Permission.PAYMENTS_RECORD)
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
     accounts = service_accounts(session)
     direct_debit = identity_service.load(session).direct_debit_account

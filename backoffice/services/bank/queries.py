@@ -30,7 +30,7 @@ class UnmatchedRow:
 
 def unmatched(session: Session, actor: Actor, *, limit: int | None = None) -> list[UnmatchedRow]:
     """The entries left to reconcile, oldest first."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     statement = (
         select(
             BankEntry.id,

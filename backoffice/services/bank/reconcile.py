@@ -92,7 +92,7 @@ def entries(
 ) -> list[EntryRow]:
     """The entries in ``state`` (booked in ``month`` when given), the latest first. One
     query of plain columns, one tuple per row: the screen opens on thousands at once."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
 
     def text(column: Any) -> Any:
         return func.coalesce(column, "")
@@ -153,7 +153,7 @@ class MonthProgress:
 
 def month_progress(session: Session, actor: Actor, month: date) -> MonthProgress:
     """How far the month's entries are reconciled: counts by state, amounts."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     first, last = _month(month)
     counts: dict[BankMatchState, tuple[int, int]] = {}
     for state, count, cents in session.execute(
@@ -259,7 +259,7 @@ def suggestions(session: Session, actor: Actor, entry_id: int) -> list[Suggestio
     """The best candidates for an entry, ranked: what its text names (an RF reference, an
     invoice number, a member code, a cheque slip), who its payer is (IBAN of a mandate or
     of an earlier match, the name), and whether the amount is exactly what is owed."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     entry = _entry(session, entry_id)
     if entry.amount_cents <= 0:
         return []
@@ -562,7 +562,7 @@ def match_entry(
     """Record the entry as payments: one per allocation (oldest instalments of its invoice
     first; a credit allocation settles nothing), which must add up to the entry's amount.
     Refused whole, with the allocation at fault named."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     entry = _unmatched(session, entry_id, expected_version)
     if entry.amount_cents <= 0:
         raise ValidationFailed.single(
@@ -659,7 +659,7 @@ def match_slip(
 ) -> EntryOutcome:
     """The entry is the bank's credit of a cheque slip: matched to it, nothing paid again
     (the cheques were recorded with the slip)."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     entry = _unmatched(session, entry_id, expected_version)
     slip = session.get(ChequeRemittance, remittance_id, with_for_update=True)
     if slip is None:
@@ -704,7 +704,7 @@ def ignore_entry(
 ) -> EntryOutcome:
     """Not ours to match (bank fees, interest, a transfer between the service's accounts):
     kept with the reason, out of the list."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     entry = _unmatched(session, entry_id, expected_version)
     reason = " ".join(reason.split())
     if not reason:
@@ -738,7 +738,7 @@ def undo_entry(
     reversed — they stay, marked reversed with the reason, their instalments due again —
     and the entry is to reconcile again. A direct-debit collection is undone by its
     returns, not here."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     entry = _entry(session, entry_id, lock=True)
     if expected_version is not None and entry.version != expected_version:
         raise Conflict(tr("Someone else changed this bank entry meanwhile: it was reloaded."))

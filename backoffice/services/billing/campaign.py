@@ -48,6 +48,7 @@ class AnomalyKind(enum.StrEnum):
     CEASED = "ceased"  # not billed
     NO_EMPLOYEES = "no_employees"  # billed the member minimum
     PRICE_OUT_OF_RANGE = "price_out_of_range"  # the tariff itself
+    EINVOICING = "einvoicing"  # billed, but the e-invoicing platform cannot take it
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ def preview(
     session: Session, actor: Actor, year: int, progress: Progress | None = None
 ) -> CampaignPreview:
     """The dry run: what :func:`issue` would create now, and what it would leave out."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tariff = tariff_or_refuse(session, year)
     setting = setting_for(session, tariff)
     result = CampaignPreview(year, tariff.id, setting.issued_on, setting.due_dates)
@@ -352,6 +353,7 @@ def preview(
     for chunk in chunks(session, setting, progress or silent(), tr("Computing")):
         result.invoices.extend(chunk.invoices)
         result.anomalies.extend(chunk.anomalies)
+        result.anomalies.extend(einvoicing_anomalies(session, chunk.invoices))
         result.already_billed += chunk.already_billed
         for planned in chunk.invoices:
             result.totals.add(planned)
@@ -370,7 +372,7 @@ class CampaignRun:
 
 def campaign_runs(session: Session, actor: Actor, year: int) -> list[CampaignRun]:
     """The runs of a year's campaign (the first one, then the late declarations)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     rows = session.execute(
         select(BillingCampaign, StaffUser.full_name)
         .outerjoin(StaffUser, StaffUser.id == BillingCampaign.issued_by_id)
@@ -383,3 +385,55 @@ def campaign_runs(session: Session, actor: Actor, year: int) -> list[CampaignRun
         )
         for run, name in rows
     ]
+
+
+def einvoicing_anomalies(session: Session, planned: list[PlannedInvoice]) -> list[Anomaly]:
+    """Members whose invoice the e-invoicing platform could not take (no valid SIREN, no
+    complete address, a public body billed through Chorus Pro, an individual employer):
+    listed before issuing rather than discovered after."""
+    from backoffice.identity import Address
+    from backoffice.services.einvoicing.facts import Buyer, buyer_anomalies
+
+    if not planned:
+        return []
+    facts = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(Member.id, Member.siret, Member.naf_code, Member.country_code).where(
+                Member.id.in_([invoice.member_id for invoice in planned])
+            )
+        )
+    }
+    found = []
+    for invoice in planned:
+        siret, naf, country = facts[invoice.member_id]
+        address = invoice.address
+        buyer = Buyer(
+            invoice.member_id,
+            invoice.member_code,
+            invoice.member_name,
+            "",
+            siret,
+            naf or "",
+            country or "FR",
+        )
+        problems = buyer_anomalies(
+            buyer,
+            Address(address.line1, address.line2 or "", address.postcode, address.city, country),
+        )
+        if problems:
+            message = tr(
+                "Not for the e-invoicing platform: {problems}.",
+                problems="; ".join(problem.text for problem in problems),
+            )
+            found.append(
+                Anomaly(
+                    AnomalyKind.EINVOICING,
+                    invoice.member_id,
+                    invoice.member_code,
+                    invoice.member_name,
+                    message,
+                    billed=True,
+                )
+            )
+    return found

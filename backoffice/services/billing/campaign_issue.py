@@ -259,7 +259,7 @@ def issue(
     session: Session, actor: Actor, year: int, progress: Progress | None = None
 ) -> CampaignOutcome:
     """Bill every member of ``year`` not billed yet, in one go (see the module)."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     # The series first (every issuer takes it first: no deadlock), then the tariff, whose
     # prices cannot change until the commit.
     today = clock.today()  # one day for the whole campaign, even across midnight
@@ -308,6 +308,9 @@ def issue(
         },
     )
     session.flush()
+    # A cancel asked during the last progress report (every row written) is still obeyed:
+    # raising here rolls the whole campaign back before the caller commits.
+    (progress or silent()).check()
     return CampaignOutcome(
         campaign.id,
         year,

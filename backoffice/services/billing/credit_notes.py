@@ -24,7 +24,7 @@ from backoffice.models import (
     PaymentAllocation,
     WriteOff,
 )
-from backoffice.money import apply_rate, format_eur
+from backoffice.money import apply_rate, cents_problem, format_eur
 from backoffice.services import audit
 from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing import numbering
@@ -76,7 +76,7 @@ def creditable(session: Session, invoice: Invoice) -> Creditable:
 
 
 def creditable_of(session: Session, actor: Actor, invoice_id: int) -> Creditable:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         raise NotFound(tr("This invoice no longer exists."))
@@ -109,7 +109,13 @@ def issue_credit_note(
     amount_ht_cents: int | None = None,
 ) -> CreditNoteOutcome:
     """A full credit note (``amount_ht_cents`` None) or a partial one, HT."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
+    if amount_ht_cents is not None and (
+        problem := cents_problem(
+            tr("Amount excl. VAT"), amount_ht_cents, allow_zero=True, allow_negative=True
+        )
+    ):
+        raise ValidationFailed.single("amount", problem)
     reason = reason.strip()
     if not reason or len(reason) > REASON_LENGTH:
         raise ValidationFailed.single(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import Meaning, year_problem
 from backoffice.i18n import tr
 from backoffice.models import (
     DeclarationSource,
@@ -83,7 +84,7 @@ def expected_to_declare(year: int) -> object:
 def declarations_for_year(
     session: Session, actor: Actor, year: int, member_id: int | None = None
 ) -> list[DeclarationRow]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoiced = select(Invoice.member_id).where(
         Invoice.year == year, Invoice.kind == InvoiceKind.ANNUAL
     )
@@ -116,7 +117,7 @@ def declarations_for_year(
 
 def undeclared_members(session: Session, actor: Actor, year: int) -> list[UndeclaredRow]:
     """Members expected to declare for ``year`` who have not (yet)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     declared = exists().where(
         WorkforceDeclaration.member_id == Member.id, WorkforceDeclaration.year == year
     )
@@ -149,20 +150,30 @@ def undeclared_members(session: Session, actor: Actor, year: int) -> list[Undecl
     return [UndeclaredRow(*row) for row in rows]
 
 
+# No member employs more in France (the largest employers declare per establishment).
+MAX_EMPLOYEES = 100_000
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_EMPLOYEES
+
+
 def check_counts(si: int, sia: int, sir: int) -> None:
     errors = [
         FieldError(
             name,
             tr(
-                "Employees in {category}: {count} is not a valid number of employees (0 or more).",
+                "Employees in {category}: {count} is not a valid number of employees "
+                "(0 to {most}).",
                 category=category,
                 count=count,
+                most=MAX_EMPLOYEES,
             ),
         )
         for name, category, count in zip(
             COUNT_FIELDS, ("SI", "SIA", "SIR"), (si, sia, sir), strict=True
         )
-        if count < 0
+        if not _is_count(count)
     ]
     if errors:
         raise ValidationFailed(errors)
@@ -180,7 +191,9 @@ def enter_declaration(
     expected_version: int | None = None,
 ) -> DeclarationOutcome:
     """Record (or correct) a member's declaration for ``year`` on the member's behalf."""
-    require(actor, Permission.DECLARATIONS_EDIT)
+    require(session, actor, Permission.DECLARATIONS_EDIT)
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Declaration year"), year):
+        raise ValidationFailed.single("year", problem)
     check_counts(si, sia, sir)
     if session.get(Member, member_id) is None:
         raise NotFound(tr("This member no longer exists."))
@@ -234,7 +247,7 @@ def declaration_reminders(
 ) -> bytes:
     """The reminder letters to the selected members who have not declared (one PDF); each
     letter is noted in the member's history."""
-    require(actor, Permission.DECLARATIONS_EDIT)
+    require(session, actor, Permission.DECLARATIONS_EDIT)
     wanted = set(member_ids)
     pending = [row for row in undeclared_members(session, actor, year) if row.member_id in wanted]
     if not pending:

@@ -24,6 +24,7 @@ from backoffice.models import (
     Member,
     SepaMandate,
 )
+from backoffice.private_files import write_whole
 from backoffice.reports.billing import documents as batch
 from backoffice.reports.billing.documents import PaymentDetails
 from backoffice.reports.billing.invoice_pdf import (
@@ -69,8 +70,11 @@ def payment_details(session: Session, service: ServiceIdentity) -> PaymentDetail
     )
 
 
-def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceDocument]:
-    """The printable data of ``invoice_ids`` (in that order), in a handful of queries."""
+def invoice_documents(
+    session: Session, invoice_ids: list[int], *, as_issued: bool = False
+) -> list[InvoiceDocument]:
+    """The printable data of ``invoice_ids`` (in that order), in a handful of queries.
+    ``as_issued``: nothing settled nor credited yet (the Factur-X: the invoice as sent)."""
     invoices = {
         invoice.id: (invoice, code, siret)
         for invoice, code, siret in session.execute(
@@ -96,7 +100,9 @@ def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceD
     ):
         instalments[item.invoice_id].append(
             DocumentInstalment(
-                item.due_on, item.amount_cents, item.paid_cents + item.credited_cents
+                item.due_on,
+                item.amount_cents,
+                0 if as_issued else item.paid_cents + item.credited_cents,
             )
         )
     credited = dict(
@@ -140,7 +146,7 @@ def invoice_documents(session: Session, invoice_ids: list[int]) -> list[InvoiceD
                 if invoice.pays_by_direct_debit
                 else None,
                 creditor_reference=invoice.creditor_reference,
-                credited_cents=int(credited.get(invoice_id, 0)),
+                credited_cents=0 if as_issued else int(credited.get(invoice_id, 0)),
             )
         )
     return documents
@@ -157,7 +163,7 @@ def _address(invoice: Invoice) -> tuple[str, ...]:
 
 
 def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if session.get(Invoice, invoice_id) is None:
         raise NotFound(tr("This invoice no longer exists."))
     [document] = invoice_documents(session, [invoice_id])
@@ -170,13 +176,23 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
 
 
 def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> bytes:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     note = session.get(CreditNote, credit_note_id)
     if note is None:
         raise NotFound(tr("This credit note no longer exists."))
+    document = credit_note_document(note)
+    service = identity(session)
+    return batch.render_one(
+        service,
+        f"Avoir {note.number}",
+        credit_note_story(document, payment_details(session, service)),
+    )
+
+
+def credit_note_document(note: CreditNote) -> CreditNoteDocument:
     invoice = note.invoice
     member = invoice.member
-    document = CreditNoteDocument(
+    return CreditNoteDocument(
         number=note.number,
         issued_on=note.issued_on,
         invoice_number=invoice.number,
@@ -192,16 +208,10 @@ def credit_note_pdf(session: Session, actor: Actor, credit_note_id: int) -> byte
         vat_cents=note.vat_cents,
         total_ttc_cents=note.total_ttc_cents,
     )
-    service = identity(session)
-    return batch.render_one(
-        service,
-        f"Avoir {note.number}",
-        credit_note_story(document, payment_details(session, service)),
-    )
 
 
 def campaign_invoice_ids(session: Session, actor: Actor, campaign_id: int) -> list[int]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return list(
         session.scalars(
             select(Invoice.id).where(Invoice.campaign_id == campaign_id).order_by(Invoice.number)
@@ -225,7 +235,7 @@ def write_invoice_pdfs(
 ) -> list[Path]:
     """All the invoices into ``target`` (a file), or one file each into ``target`` (a
     folder, files named after the invoice numbers). Returns the files written."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if not invoice_ids:
         raise ValidationFailed.single("invoices", tr("No invoice to print."))
     progress = progress or silent()
@@ -246,16 +256,17 @@ def write_invoice_pdfs(
             (invoice_story(document, payment) for document in documents),
             step,
         )
-        target.write_bytes(content)
+        write_whole(target, content)
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for index, document in enumerate(documents):
         path = target / f"{document.number}.pdf"
-        path.write_bytes(
+        write_whole(
+            path,
             batch.render_one(
                 service, f"Facture {document.number}", invoice_story(document, payment)
-            )
+            ),
         )
         written.append(path)
         step(index)

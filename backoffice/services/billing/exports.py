@@ -94,7 +94,7 @@ def export_schedules(
     progress: Progress | None = None,
 ) -> ExportTotals:
     """Write the workbook of ``selection``'s schedules to ``target``."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     if selection == ScheduleSelection():
         raise ValidationFailed.single("year", tr("Choose a year, a member or invoices to export."))
     progress = progress or silent()

@@ -101,7 +101,7 @@ def _sums(chosen: list[ColumnElement[bool]]) -> Subquery:
 
 
 def search_invoices(session: Session, actor: Actor, query: InvoiceQuery) -> list[InvoiceRow]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     chosen = _chosen(query)
     sums = _sums(chosen)
     remaining = func.coalesce(sums.c.remaining, 0)
@@ -204,7 +204,7 @@ class InvoiceDetail:
 
 
 def invoice_detail(session: Session, actor: Actor, invoice_id: int) -> InvoiceDetail:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         raise NotFound(tr("This invoice no longer exists."))
@@ -313,14 +313,14 @@ class MemberRef:
 
 def find_member(session: Session, actor: Actor, member_code: str) -> MemberRef | None:
     """The member with this code (the single-invoice forms type it)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     member = session.scalar(select(Member).where(Member.member_code == member_code.strip()))
     return MemberRef(member.id, member.member_code, member.legal_name) if member else None
 
 
 def member_outstanding(session: Session, actor: Actor, member_id: int) -> int:
     """What the member still owes on all its invoices."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
     return int(
         session.scalar(

@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
 from backoffice.models import (
     Instalment,
@@ -80,6 +80,8 @@ def check_due_date(due_on: date | None, today: date) -> date:
                 date=format_day(due_on),
             ),
         )
+    if problem := day_problem(Meaning.DUE, lambda: tr("Due date"), due_on, today):
+        raise ValidationFailed.single("due_on", problem)
     return due_on
 
 

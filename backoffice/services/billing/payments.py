@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
+from backoffice.dates import Meaning, day_problem
 from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, Member, Payment, PaymentAllocation, PaymentMethod
-from backoffice.money import format_eur
+from backoffice.money import cents_problem, format_eur
 from backoffice.services import audit
 from backoffice.services.accounting import events as accounting_events
 from backoffice.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -57,6 +58,10 @@ def open_instalments(
     return list(session.scalars(statement))
 
 
+# No payment the service receives comes near: ten million euros (a typing slip does).
+PAYMENT_CEILING_CENTS = 1_000_000_000
+
+
 def outstanding_cents(session: Session, member_id: int, invoice_id: int | None = None) -> int:
     return sum(item.remaining_cents for item in open_instalments(session, member_id, invoice_id))
 
@@ -81,13 +86,24 @@ def record_payment(
     (the staff confirmed it); the excess is kept as a credit. Its entry is posted in the
     books at once, unless ``journal`` is False: the caller recording many payments posts
     them together (``accounting.events.post_payments``)."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
+    problem = cents_problem(
+        tr("Amount"),
+        amount_cents,
+        ceiling_cents=PAYMENT_CEILING_CENTS,
+        allow_zero=True,
+        allow_negative=True,
+    )
+    if problem:
+        raise ValidationFailed.single("amount", problem)
     if amount_cents <= 0:
         raise ValidationFailed.single("amount", tr("The amount must be positive."))
     if received_on > clock.today():
         raise ValidationFailed.single(
             "received_on", tr("The payment date cannot be in the future.")
         )
+    if problem := day_problem(Meaning.PAYMENT_RECEIVED, lambda: tr("Received on"), received_on):
+        raise ValidationFailed.single("received_on", problem)
     if session.get(Member, member_id) is None:
         raise NotFound(tr("This member no longer exists."))
     if invoice_id is not None:
@@ -167,7 +183,7 @@ def reverse_payment(
 ) -> list[int]:
     """Undo a payment that did not go through (the money went back on ``reversed_on``,
     today by default); returns the instalments due again."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     payment = session.get(Payment, payment_id, with_for_update=True)
     if payment is None:
         raise NotFound(tr("This payment no longer exists."))

@@ -77,7 +77,7 @@ def instalment_status(
 
 
 def member_invoices(session: Session, actor: Actor, member_id: int) -> list[InvoiceSummary]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     live = Instalment.superseded_at.is_(None)
     sums = (
         select(
@@ -124,7 +124,7 @@ def schedule(
 ) -> list[InstalmentRow]:
     """The schedule (échéancier) of an invoice or of all a member's invoices, like the
     portal's: issue date, due date, debit, credit, status."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     today = clock.today()
     statement = select(Instalment, Invoice.number, Invoice.issued_on).join(Invoice)
     if member_id is not None:
@@ -167,7 +167,7 @@ def schedule(
 
 
 def credit_notes_of(session: Session, actor: Actor, invoice_id: int) -> list[CreditNote]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return list(
         session.scalars(
             select(CreditNote)

@@ -94,7 +94,7 @@ def overdue_instalments(
     session: Session, actor: Actor, *, text: str = "", instalment_ids: list[int] | None = None
 ) -> list[OverdueRow]:
     """Instalments past their due date and not settled, oldest first, with the days late."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     today = clock.today()
     statement = _overdue_statement(today)
     statement = statement.where(*matches(text, Member.search_text, Invoice.number))
@@ -127,7 +127,7 @@ def overdue_instalments(
 def send_reminders(session: Session, actor: Actor, instalment_ids: list[int]) -> ReminderBatch:
     """Record a reminder for each selected overdue instalment and print the letters (one
     per member) into one PDF."""
-    require(actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.PAYMENTS_RECORD)
     rows = overdue_instalments(session, actor, instalment_ids=instalment_ids)
     if not rows:
         raise ValidationFailed.single(

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
 from backoffice.models import Instalment, Invoice, SepaState
-from backoffice.money import format_eur
+from backoffice.money import cents_problem, format_eur
 from backoffice.services import audit
 from backoffice.services.billing import schedule
 from backoffice.services.billing.tariffs import plan_problems
@@ -55,7 +55,7 @@ def replannable(session: Session, invoice_id: int, *, lock: bool = False) -> lis
 
 
 def unpaid_to_replan(session: Session, actor: Actor, invoice_id: int) -> int:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return sum(item.remaining_cents for item in replannable(session, invoice_id))
 
 
@@ -64,6 +64,10 @@ def check_plan(
 ) -> list[int]:
     """The new instalments' amounts (the split rule when not given), or a French refusal."""
     errors = plan_problems(due_dates)
+    if not errors and (
+        problem := day_problem(Meaning.DUE, lambda: tr("New schedule"), due_dates[-1], today)
+    ):
+        errors = [FieldError("due_dates", problem)]
     if not errors and due_dates[0] < today:
         errors = [
             FieldError(
@@ -76,6 +80,12 @@ def check_plan(
         ]
     if errors:
         raise ValidationFailed(errors)
+    if amounts is not None and (
+        problem := next(
+            filter(None, (cents_problem(tr("New schedule"), amount) for amount in amounts)), None
+        )
+    ):
+        raise ValidationFailed.single("amounts", problem)
     if amounts is None:
         amounts = schedule.split(unpaid, len(due_dates))
     elif len(amounts) != len(due_dates) or sum(amounts) != unpaid:
@@ -111,7 +121,7 @@ def replan(
     """Spread the unpaid part of an invoice over ``due_dates`` (split by the usual rule
     unless ``amounts`` are given). ``expected_unpaid_cents`` is what the user saw: a
     payment or credit note meanwhile makes it a conflict."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     invoice = session.get(Invoice, invoice_id, with_for_update=True)
     if invoice is None:
         raise NotFound(tr("This invoice no longer exists."))

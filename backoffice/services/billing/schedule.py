@@ -24,20 +24,23 @@ def split(total_cents: int, count: int) -> list[int]:
 
 
 def sensible_count(total_cents: int, wanted: int, minimum_instalment_cents: int) -> int:
-    """How many instalments ``total_cents`` supports, each at least the minimum."""
-    if minimum_instalment_cents <= 0:
-        return max(1, wanted)
-    return max(1, min(wanted, total_cents // minimum_instalment_cents))
+    """How many instalments ``total_cents`` supports, each at least the minimum — and at
+    least one cent whatever the minimum (2 cents never make three instalments)."""
+    minimum = max(1, minimum_instalment_cents)
+    return max(1, min(wanted, total_cents // minimum))
 
 
 def plan(
     total_cents: int, due_dates: list[date], minimum_instalment_cents: int = 0
 ) -> list[tuple[date, int]]:
-    """The schedule of an invoice: (due date, amount) pairs over the plan's dates."""
+    """The schedule of an invoice: (due date, amount) pairs over the plan's dates, none of
+    them empty (nothing is due on an invoice of 0,00 €)."""
     if not due_dates:
         raise ValueError("a plan needs at least one due date")
     if any(later <= earlier for earlier, later in itertools.pairwise(due_dates)):
         raise ValueError("due dates must be increasing")
+    if total_cents == 0:
+        return []
     count = sensible_count(total_cents, len(due_dates), minimum_instalment_cents)
     return list(zip(due_dates[:count], split(total_cents, count), strict=True))
 

@@ -20,7 +20,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, format_day, year_problem
 from backoffice.i18n import tr
 from backoffice.models import (
     Appointment,
@@ -34,7 +34,7 @@ from backoffice.models import (
 )
 from backoffice.services.billing import pricing, tariffs
 from backoffice.services.billing.campaign import tariff_or_refuse
-from backoffice.services.billing.declarations import check_counts
+from backoffice.services.billing.declarations import MAX_EMPLOYEES, check_counts
 from backoffice.services.billing.invoicing import (
     IssuedInvoice,
     Period,
@@ -92,7 +92,7 @@ class HeadcountFacts:
 
 
 def headcount_facts(session: Session, actor: Actor, member_id: int, year: int) -> HeadcountFacts:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     declaration = session.scalar(
         select(WorkforceDeclaration).where(
             WorkforceDeclaration.member_id == member_id, WorkforceDeclaration.year == year
@@ -138,7 +138,7 @@ def issue_regularisation(
     due_on: date | None = None,
 ) -> IssuedInvoice:
     """Bill employees not counted in the declaration, at the year's prices (no discount)."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     _counts_or_refuse(counts)
     due = check_due_date(due_on, clock.today())
     tariff = tariff_or_refuse(session, year)
@@ -204,13 +204,18 @@ def _issue_joining_fee(
 ) -> IssuedInvoice:
     """``permission``: what the caller requires (recording a new member issues its joining
     fee under the administrative staff's right to create members)."""
-    require(actor, permission)
-    if new_employees < 1:
+    require(session, actor, permission)
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Year"), year):
+        raise ValidationFailed.single("year", problem)
+    if isinstance(new_employees, bool) or not isinstance(new_employees, int):
+        new_employees = 0  # refused below, as any number that is not a count
+    if not 1 <= new_employees <= MAX_EMPLOYEES:
         raise ValidationFailed.single(
             "new_employees",
             tr(
-                "New employees: {count} is not a number of employees to bill (1 or more).",
+                "New employees: {count} is not a number of employees to bill (1 to {most}).",
                 count=new_employees,
+                most=MAX_EMPLOYEES,
             ),
         )
     due = check_due_date(due_on, clock.today())
@@ -259,7 +264,7 @@ def issue_quarterly(
     due_on: date | None = None,
 ) -> IssuedInvoice:
     """A quarter's contribution; a member is billed once per quarter."""
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     if quarter not in QUARTER_NAMES:
         raise ValidationFailed.single(
             "quarter", tr("Quarter: {quarter} is not a quarter (1 to 4).", quarter=quarter)
@@ -330,7 +335,7 @@ class NoShowRow:
 
 def billable_no_shows(session: Session, actor: Actor) -> list[NoShowRow]:
     """Appointments missed without excuse and not invoiced yet."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     invoiced = exists().where(Invoice.appointment_id == Appointment.id)
     rows = session.execute(
         select(
@@ -356,7 +361,7 @@ def billable_no_shows(session: Session, actor: Actor) -> list[NoShowRow]:
 def issue_no_show(
     session: Session, actor: Actor, appointment_id: int, due_on: date | None = None
 ) -> IssuedInvoice:
-    require(actor, Permission.BILLING_ISSUE)
+    require(session, actor, Permission.BILLING_ISSUE)
     due = check_due_date(due_on, clock.today())
     appointment = session.get(Appointment, appointment_id)
     if appointment is None:

@@ -15,10 +15,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, format_day, year_problem
 from backoffice.i18n import tr
 from backoffice.models import FollowUpCategory, Invoice, Tariff, TariffInstalmentDate
-from backoffice.money import format_eur, format_rate
+from backoffice.money import cents_problem, format_eur, format_rate
 from backoffice.services import audit
 from backoffice.services import settings as settings_service
 from backoffice.services.billing.pricing import Prices
@@ -28,7 +28,7 @@ from backoffice.services.permissions import Actor, Permission, require
 LOW_BOUND_PERCENT = 80
 HIGH_BOUND_PERCENT = 120
 MAX_INSTALMENTS = 12
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+CEILING_CENTS = 10_000_000  # no price, fee or minimum of a tariff reaches 100 000 €
 
 
 @dataclass(frozen=True)
@@ -129,17 +129,14 @@ def price_warnings(values: TariffValues) -> list[str]:
 def problems(values: TariffValues) -> list[FieldError]:
     """What makes the tariff unusable, one French sentence per field."""
     errors = []
-    if not FIRST_YEAR <= values.year <= LAST_YEAR:
-        errors.append(
-            FieldError("year", tr("Year: {year} is not a plausible year.", year=values.year))
-        )
+    if problem := year_problem(Meaning.BILLED_YEAR, lambda: tr("Year"), values.year):
+        errors.append(FieldError("year", problem))
     for name in AMOUNT_FIELDS:
-        if getattr(values, name) < 0:
-            errors.append(
-                FieldError(
-                    name, tr("{field}: an amount cannot be negative.", field=field_label(name))
-                )
-            )
+        problem = cents_problem(
+            field_label(name), getattr(values, name), ceiling_cents=CEILING_CENTS, allow_zero=True
+        )
+        if problem:
+            errors.append(FieldError(name, problem))
     if values.national_average_cost_cents == 0:
         errors.append(
             FieldError(
@@ -151,7 +148,8 @@ def problems(values: TariffValues) -> list[FieldError]:
             )
         )
     for name in ("vat_rate_bp", "sepa_discount_bp"):
-        if not 0 <= getattr(values, name) <= 10000:
+        rate = getattr(values, name)
+        if isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= 10000:
             errors.append(
                 FieldError(
                     name, tr("{field}: a rate lies between 0 and 100 %.", field=field_label(name))
@@ -261,14 +259,14 @@ def _info(tariff: Tariff, invoice_count: int) -> TariffInfo:
 
 
 def list_tariffs(session: Session, actor: Actor) -> list[TariffInfo]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tariffs = list(session.scalars(select(Tariff).order_by(Tariff.year.desc())))
     usage = _usage(session, [tariff.id for tariff in tariffs])
     return [_info(tariff, usage.get(tariff.id, 0)) for tariff in tariffs]
 
 
 def get_tariff(session: Session, actor: Actor, year: int) -> TariffInfo:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tariff = tariff_for_year(session, year)
     if tariff is None:
         raise NotFound(tr("There is no tariff for {year}.", year=year))
@@ -278,7 +276,7 @@ def get_tariff(session: Session, actor: Actor, year: int) -> TariffInfo:
 def proposal_for(session: Session, actor: Actor, year: int) -> TariffValues:
     """What the form proposes for a new year: the latest earlier tariff's figures, and the
     default plan's dates (``billing.default_instalment_plan``) in that year."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     plan = settings_service.get(session, "billing.default_instalment_plan")
     due_dates = tuple(date.fromisoformat(f"{year}-{day}") for day in plan)
     previous = session.scalar(
@@ -301,7 +299,7 @@ def save_tariff(
     expected_version: int | None = None,
 ) -> TariffInfo:
     """Create a year's tariff, or change one no issued invoice uses yet."""
-    require(actor, Permission.BILLING_TARIFFS)
+    require(session, actor, Permission.BILLING_TARIFFS)
     errors = problems(values)
     if errors:
         raise ValidationFailed(errors)

@@ -128,7 +128,7 @@ def due_request_ids(session: Session) -> list[int]:
 def apply_due(session: Session, actor: Actor, progress: Progress | None = None) -> ApplyReport:
     """Apply every approved change whose effective date has come (the nightly job, as the
     system account, or a staff member who may)."""
-    require(actor, Permission.CHANGES_APPLY)
+    require(session, actor, Permission.CHANGES_APPLY)
     return apply_requests(session, actor, due_request_ids(session), progress)
 
 

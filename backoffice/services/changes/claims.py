@@ -57,7 +57,7 @@ def claim(
 ) -> Holder | None:
     """Hold a pending request for review. Returns the colleague who holds it instead (nothing
     written), or None when it is now the actor's. ``take_over`` takes it from them."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     now = clock.now()
     current = holder_of(session, request_id)
     if current is not None and current.staff_id != actor.staff_id and not take_over:
@@ -101,7 +101,7 @@ def claim(
 
 def release(session: Session, actor: Actor, request_id: int) -> None:
     """Let go of a request the actor holds (moving to another one, closing the page)."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     released = session.execute(
         update(ChangeRequest)
         .where(ChangeRequest.id == request_id, ChangeRequest.claimed_by_id == actor.staff_id)

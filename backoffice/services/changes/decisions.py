@@ -61,7 +61,7 @@ def approve(
     """Decide field by field: approved fields take effect on the effective date, rejected
     ones get their reason. Refused whole (nothing written) when a choice is missing, an
     approved value is invalid, or a conflict is approved without confirmation."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     assessment = _assess_locked(session, actor, request_id)
     plan = make_plan(assessment, choices)
     write(session, actor, [plan])
@@ -71,7 +71,7 @@ def approve(
 
 def approve_all(session: Session, actor: Actor, request_id: int) -> DecisionOutcome:
     """Approve every field (conflicts excepted: they still need an explicit choice)."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     request = load_requests(session, [request_id]).get(request_id)
     if request is None:
         raise NotFound(tr("This request no longer exists."))
@@ -82,7 +82,7 @@ def approve_all(session: Session, actor: Actor, request_id: int) -> DecisionOutc
 
 def reject(session: Session, actor: Actor, request_id: int, reason: str) -> DecisionOutcome:
     """Reject the whole request; ``reason`` is shown to the member on the portal."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     if not reason.strip():
         raise ValidationFailed.single(
             "reason", tr("Reason: give the reason shown to the member on the portal.")
@@ -97,7 +97,7 @@ def reject(session: Session, actor: Actor, request_id: int, reason: str) -> Deci
 def close_as_duplicate(session: Session, actor: Actor, request_id: int) -> DecisionOutcome:
     """Close a request that repeats one still in progress; the first one is the one
     reviewed."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     assessment = _assess_locked(session, actor, request_id)
     if assessment.duplicate_of is None:
         raise ValidationFailed.single(
@@ -156,7 +156,7 @@ def approve_many(
     """Approve, whole, each of the simple requests among ``request_ids`` (company-record
     changes without conflict or error); the others stay in the queue, each with its
     reason. A request is never half approved."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     progress = progress or silent()
     ordered = list(dict.fromkeys(request_ids))
     approved: list[int] = []

@@ -206,14 +206,15 @@ def is_submittable(kind: ChangeKind, name: str) -> bool:
 
 
 def decode(spec: FieldSpec, text: str | None) -> object:
-    """The typed value of a text value; raises ValueError for a malformed date."""
+    """The typed value of a text value (an identifier without its spaces, see
+    ``validation.as_stored``); raises ValueError for a malformed date."""
     if text is None or not text.strip():
         return [] if spec.type == CODES else None
     if spec.type == DATE:
         return date.fromisoformat(text.strip())
     if spec.type == CODES:
         return sorted({code.strip() for code in text.split(",") if code.strip()})
-    return text.strip()
+    return validation.as_stored(spec.name, text)  # as the database accepts it (spaces…)
 
 
 def display(spec: FieldSpec, text: str | None, risk_labels: dict[str, str]) -> str:

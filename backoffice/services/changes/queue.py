@@ -122,7 +122,7 @@ def pending_queue(
     session: Session, actor: Actor, query: QueueFilter | None = None
 ) -> list[QueueRow]:
     """The pending requests matching ``query``, oldest first."""
-    require(actor, Permission.CHANGES_VIEW)
+    require(session, actor, Permission.CHANGES_VIEW)
     query = query or QueueFilter()
     statement = _statement()
     if query.kind is not None:
@@ -141,7 +141,7 @@ def pending_queue(
 
 def queue_rows(session: Session, actor: Actor, ids: Collection[int]) -> list[QueueRow]:
     """The rows of ``ids`` still pending (to refresh a few rows of an open queue)."""
-    require(actor, Permission.CHANGES_VIEW)
+    require(session, actor, Permission.CHANGES_VIEW)
     found = []
     for part in chunks(sorted(ids)):
         statement = _statement().where(ChangeRequest.id.in_(part))

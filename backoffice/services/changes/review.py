@@ -26,7 +26,7 @@ from backoffice.services.changes.assessment import Assessment, FieldAssessment, 
 from backoffice.services.changes.consequences import consequences
 from backoffice.services.changes.facts import RequestFacts, load_requests
 from backoffice.services.errors import Conflict, NotFound
-from backoffice.services.permissions import Actor, Permission, allows, require
+from backoffice.services.permissions import Actor, Permission, allows, current_role, require
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def submitter_label(kind: AccountKind | None, firm_name: str | None) -> str:
 
 
 def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDetail:
-    require(actor, Permission.CHANGES_VIEW)
+    require(session, actor, Permission.CHANGES_VIEW)
     request = load_requests(session, [request_id]).get(request_id)
     if request is None:
         raise NotFound(tr("This request no longer exists."))
@@ -107,8 +107,8 @@ def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDeta
 def open_for_review(session: Session, actor: Actor, request_id: int) -> ReviewDetail:
     """The review screen's opening: a reviewer takes the request (unless a colleague holds
     it, whom the detail then names); a viewer only reads it."""
-    require(actor, Permission.CHANGES_VIEW)
-    if allows(actor.role, Permission.CHANGES_REVIEW):
+    require(session, actor, Permission.CHANGES_VIEW)
+    if allows(current_role(session, actor), Permission.CHANGES_REVIEW):
         with contextlib.suppress(Conflict):  # decided meanwhile: the detail says by whom
             claims.claim(session, actor, request_id)
     return review_detail(session, actor, request_id)

@@ -26,7 +26,7 @@ class ScheduledChange:
 
 
 def scheduled_changes(session: Session, actor: Actor, member_id: int) -> list[ScheduledChange]:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     ids = session.scalars(
         select(ChangeRequest.id).where(
             ChangeRequest.member_id == member_id,

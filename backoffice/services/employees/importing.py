@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice import dates
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.models import Employee, EmployeeOrigin, EmployeeRiskFactor, Member
 from backoffice.models.employees import FollowUpCategory
 from backoffice.services import audit
@@ -75,6 +75,25 @@ class ImportPreview:
     def count(self, status: LineStatus) -> int:
         return sum(1 for line in self.lines if line.status == status)
 
+    def summary(self, *, imported: bool = False) -> str:
+        """« 3 salariés à importer, 1 déjà enregistré, 4 lignes refusées »."""
+        new = self.count(LineStatus.NEW)
+        return ", ".join(
+            (
+                ntr("{count} employee imported", "{count} employees imported", new)
+                if imported
+                else ntr("{count} employee to import", "{count} employees to import", new),
+                ntr(
+                    "{count} already recorded",
+                    "{count} already recorded",
+                    self.count(LineStatus.PRESENT),
+                ),
+                ntr(
+                    "{count} line refused", "{count} lines refused", self.count(LineStatus.REFUSED)
+                ),
+            )
+        )
+
 
 @dataclass(frozen=True)
 class ImportDone:
@@ -88,7 +107,7 @@ class ImportDone:
 def preview_import(
     session: Session, actor: Actor, member_id: int, file_name: str, content: bytes
 ) -> ImportPreview:
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     member = active_member(session, member_id)
     return _preview(session, member, file_name, read_sheet(file_name, content))
 
@@ -105,7 +124,7 @@ def import_employees(
     """Import the accepted lines, all in this transaction. ``expected_new``: the number of
     lines the preview accepted; a different number now (someone added an employee
     meanwhile) refuses the import, to be previewed again."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     session.get(Member, member_id, with_for_update=True)  # two imports for one member queue
     member = active_member(session, member_id)
     preview = _preview(session, member, file_name, read_sheet(file_name, content))

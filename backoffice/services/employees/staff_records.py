@@ -55,7 +55,7 @@ class EmployeeExited:
 
 
 def employee_detail(session: Session, actor: Actor, employee_id: int) -> EmployeeDetail:
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     return _detail(_employee(session, employee_id))
 
 
@@ -134,7 +134,7 @@ def _clean(name: str, value: object) -> object:
 def add_employee(
     session: Session, actor: Actor, member_id: int, values: dict[str, object]
 ) -> EmployeeSaved:
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     member = active_member(session, member_id)
     values = cleaned(values)
     risks = RiskCatalogue.load(session)
@@ -221,7 +221,7 @@ def update_employee(
     values: dict[str, object],
 ) -> EmployeeSaved:
     """Change what staff may change of an employee (not its exit: see exit_employee)."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     employee = _employee(session, employee_id)
     _check_version(employee, expected_version)
     values = cleaned(values)
@@ -259,7 +259,7 @@ def exit_consequences(
     session: Session, actor: Actor, employee_id: int, exited_on: date
 ) -> list[str]:
     """What recording the exit does, said before it is confirmed."""
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     employee = _employee(session, employee_id)
     count = effects.count(session, effects.future_appointments(exited_on, employee_id=employee.id))
     found = [
@@ -289,7 +289,7 @@ def exit_employee(
     exited_on: date | None,
     reason: str | None = None,
 ) -> EmployeeExited:
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     employee = _employee(session, employee_id)
     _check_version(employee, expected_version)
     values = cleaned({"exited_on": exited_on, "exit_reason": reason})
@@ -329,7 +329,7 @@ def reinstate_employee(
     session: Session, actor: Actor, employee_id: int, expected_version: int | None
 ) -> EmployeeSaved:
     """Undo an exit recorded by mistake (appointments cancelled by it stay cancelled)."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     employee = _employee(session, employee_id)
     _check_version(employee, expected_version)
     if employee.exited_on is None:

@@ -19,6 +19,7 @@ from backoffice.services import audit
 from backoffice.services.accounts.access import AccessSent, first_access
 from backoffice.services.billing.single_invoices import issue_new_member_joining_fee
 from backoffice.services.errors import FieldError, ValidationFailed
+from backoffice.services.member_fields import cleaned as cleaned_values
 from backoffice.services.member_fields import field_errors, member_fields
 from backoffice.services.membership.numbering import next_code
 from backoffice.services.membership.sirets import siret_taken
@@ -44,8 +45,8 @@ class MemberCreated:
 
 
 def create_member(session: Session, actor: Actor, new: NewMember) -> MemberCreated:
-    require(actor, Permission.MEMBERS_EDIT)
-    values = cleaned(new.values)
+    require(session, actor, Permission.MEMBERS_EDIT)
+    values = cleaned_values(new.values)
     errors = problems(session, values)
     if new.joining_fee_employees < 0:
         errors.append(
@@ -82,18 +83,6 @@ def create_member(session: Session, actor: Actor, new: NewMember) -> MemberCreat
         invoice.number if invoice else None,
         access,
     )
-
-
-def cleaned(values: dict[str, object]) -> dict[str, object]:
-    """Texts trimmed (empty is None), the SIRET without its spaces, codes in capitals."""
-    result = {
-        name: (value.strip() or None) if isinstance(value, str) else value
-        for name, value in values.items()
-    }
-    for name in ("siret", "naf_code"):
-        if isinstance(result.get(name), str):
-            result[name] = "".join(str(result[name]).split()).upper()
-    return result
 
 
 def problems(

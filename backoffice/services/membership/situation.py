@@ -89,7 +89,7 @@ def consequences(
     session: Session, actor: Actor, member_id: int, situation: str, on: date | None
 ) -> list[str]:
     """What recording the change does, in sentences shown before it is confirmed."""
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     member = _member(session, member_id)
     _check(member, situation, on)
     assert on is not None
@@ -124,7 +124,7 @@ def record_situation(
     on: date | None,
 ) -> SituationRecorded:
     """A cessation, no more employees, or a return (``situation`` "return") on ``on``."""
-    require(actor, Permission.MEMBERS_EDIT)
+    require(session, actor, Permission.MEMBERS_EDIT)
     member = _member(session, member_id, expected_version)
     _check(member, situation, on)
     assert on is not None

@@ -130,7 +130,7 @@ def export_collection(
     without a blocking anomaly goes. ``resend`` takes instalments already in a file;
     ``late_notice`` those not pre-notified in time.
     """
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
     the_creditor = creditor.load(session)
     ids = list(instalment_versions) if instalment_versions is not None else None

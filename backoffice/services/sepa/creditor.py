@@ -113,7 +113,7 @@ class CreditorSummary:
 
 
 def summary(session: Session, actor: Actor) -> CreditorSummary:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     identity = identity_service.load(session)
     account = identity.direct_debit_account
     address = identity.address

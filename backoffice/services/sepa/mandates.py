@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
-from backoffice.dates import format_day
+from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
 from backoffice.models import MandateStatus, Member, SepaMandate
 from backoffice.reports.sepa import pain008
@@ -155,7 +155,7 @@ def check_debtor(debtor: DebtorDetails, signed_on: date) -> None:
 def _check_signature_date(signed_on: date) -> str | None:
     if signed_on > clock.today():
         return tr("Signature date: {day} is in the future.", day=format_day(signed_on))
-    return None
+    return day_problem(Meaning.MANDATE_SIGNED, lambda: tr("Signature date"), signed_on)
 
 
 def _check_country(country: str) -> str | None:
@@ -202,7 +202,7 @@ def create_mandate(
     """A new active mandate for the member (revoking the active one, if any), recorded by
     staff who manage the direct debits. ``debtor`` defaults to the member's legal name and
     address."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     return _new_mandate(
         session, actor, member_id, iban, bic, signed_on=signed_on, email=email, debtor=debtor
     )
@@ -221,7 +221,7 @@ def create_opt_in_mandate(
 ) -> MandateInfo:
     """The mandate of a SEPA opt-in submitted on the portal, on behalf of the staff member
     who approved it (``changes.review``)."""
-    require(actor, Permission.CHANGES_REVIEW)
+    require(session, actor, Permission.CHANGES_REVIEW)
     return _new_mandate(
         session,
         actor,
@@ -254,7 +254,7 @@ def _new_mandate(
     check_debtor(holder, signed_on)
     if email and (message := validation.check_email(tr("Email"), email)):
         raise ValidationFailed.single("email", message)
-    compact_iban = IBAN(iban).compact
+    compact_iban = IBAN(validation.compact(iban)).compact
     for previous in session.scalars(
         select(SepaMandate).where(
             SepaMandate.member_id == member_id, SepaMandate.status == MandateStatus.ACTIVE
@@ -285,10 +285,10 @@ def _new_mandate(
         rum=rum_for(member.member_code, count + 1),
         signed_on=signed_on,
         iban=compact_iban,
-        bic=bic.replace(" ", "").upper(),
+        bic=validation.compact(bic),
         debtor_name=holder.name.strip()[:140],
         debtor_street=(holder.street or "").strip()[:70] or None,
-        debtor_postcode=(holder.postcode or "").strip()[:16] or None,
+        debtor_postcode=validation.compact(holder.postcode or "")[:16] or None,
         debtor_town=(holder.town or "").strip()[:35] or None,
         debtor_country=holder.country.upper(),
         email=email or None,
@@ -340,7 +340,7 @@ def revoke_mandate(
     expected_version: int | None = None,
 ) -> MandateInfo:
     """The member withdrew its mandate (letter, portal, closed account...)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     errors = []
     if revoked_on > clock.today():
         errors.append(
@@ -385,7 +385,7 @@ def revoke_mandate(
 
 def lapse_mandates(session: Session, actor: Actor) -> list[MandateInfo]:
     """Mark lapsed the active mandates unused for 36 months (as of today)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     today = clock.today()
     # A coarse bound in SQL (a few days of margin for month ends), the exact rule below.
     last_use = func.coalesce(SepaMandate.last_collected_on, SepaMandate.signed_on)

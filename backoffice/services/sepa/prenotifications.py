@@ -171,7 +171,7 @@ def prenotify(
     Members already notified for that date are left alone unless ``again``; a date less
     than the notice period away needs ``short_notice`` (agreed with the members).
     """
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
     check_date(collection_date)  # a past or closed day is said as such, before the notice
     the_creditor = creditor.load(session)
@@ -286,7 +286,7 @@ def _point_instalments(session: Session, notice_id: int, lines: list[ReviewLine]
 
 def notices_of(session: Session, actor: Actor, prenotification_ids: Sequence[int]) -> list[Notice]:
     """The notices recorded earlier, to print or send them again."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     the_creditor = creditor.load(session)
     records = session.scalars(
         select(SepaPrenotification)

@@ -62,7 +62,7 @@ def list_mandates(
 ) -> list[MandateRow]:
     """Mandates, newest first; ``lapsing_within_days`` keeps the active ones that lapse
     within that many days (or already should have)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     statement = select(SepaMandate, Member.member_code, Member.legal_name).join(Member)
     for pattern in _like(text):
         statement = statement.where(
@@ -123,7 +123,7 @@ class MemberChoice:
 
 def find_members(session: Session, actor: Actor, text: str, limit: int = 30) -> list[MemberChoice]:
     """Members matching ``text`` (code, name, SIRET, city), for choosing one in a form."""
-    require(actor, Permission.MEMBERS_VIEW)
+    require(session, actor, Permission.MEMBERS_VIEW)
     statement = select(
         Member.id,
         Member.member_code,
@@ -177,7 +177,7 @@ def list_prenotifications(
     session: Session, actor: Actor, *, collection_date: date | None = None
 ) -> list[PrenotificationRow]:
     """Notices for a collection date (all the recent ones without)."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     counts = (
         select(Instalment.prenotification_id, func.count().label("n"))
         .where(Instalment.prenotification_id.is_not(None))
@@ -229,7 +229,7 @@ class CollectionRow:
 
 
 def list_collections(session: Session, actor: Actor) -> list[CollectionRow]:
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     return [
         CollectionRow(
             row.id,
@@ -253,13 +253,26 @@ def list_collections(session: Session, actor: Actor) -> list[CollectionRow]:
 
 def collection_file(session: Session, actor: Actor, collection_id: int) -> tuple[str, bytes]:
     """The kept file (name, bytes), to save a copy of it."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     row = session.execute(
         select(SepaCollection.file_name, SepaCollection.xml).where(
             SepaCollection.id == collection_id
         )
     ).one()
     return row.file_name, row.xml
+
+
+def committed_file(session: Session, actor: Actor, file_name: str, partial: bytes) -> int | None:
+    """The collection whose file ``partial`` is, when it was committed (the partial file
+    of an export interrupted between its commit and its renaming), else None: that
+    export was rolled back, nothing was debited."""
+    require(session, actor, Permission.SEPA_MANAGE)
+    candidates = session.execute(
+        select(SepaCollection.id, SepaCollection.xml)
+        .where(SepaCollection.file_name == file_name)
+        .order_by(SepaCollection.id.desc())
+    )
+    return next((row.id for row in candidates if row.xml == partial), None)
 
 
 @dataclass(frozen=True)
@@ -322,7 +335,7 @@ def _debit_row(row: object, amount: int | None = None, sequence: str = "") -> De
 
 def collection_debits(session: Session, actor: Actor, collection_id: int) -> list[DebitRow]:
     """The debits of a kept file, as the file says, with their instalment's state now."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     collection = session.get(SepaCollection, collection_id)
     if collection is None:
         return []
@@ -366,7 +379,7 @@ def collected_instalments(
 ) -> list[DebitRow]:
     """Instalments in a file sent to the bank (``rejected``: those returned), matching
     ``text`` (member, invoice number or end-to-end id), most recent first."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     state = SepaState.REJECTED if rejected else SepaState.SENT
     statement = _instalment_columns().where(Instalment.sepa_state == state)
     for pattern in _like(text):

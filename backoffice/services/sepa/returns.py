@@ -102,7 +102,7 @@ def record_debits_received(
     date. Debits returned or recorded before are left alone; running it twice is harmless.
     ``only``: the end-to-end ids of the debits credited (a bank credits a file by batch,
     one per sequence type), all of them by default."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
     collection = session.get(SepaCollection, collection_id, with_for_update=True)
     if collection is None:
@@ -212,7 +212,7 @@ def record_return(
     expected_version: int | None = None,
 ) -> ReturnOutcome:
     """The bank returned the debit of this instalment with ``code`` (ISO 20022)."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     code = code.strip().upper()
     returned_on = returned_on or clock.today()
     check_return(code, returned_on)

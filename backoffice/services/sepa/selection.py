@@ -416,14 +416,14 @@ def review_collection(
     late_notice: bool = False,
 ) -> CollectionReview:
     """Prepare a collection: what it would take, the count, the total and the anomalies."""
-    require(actor, Permission.SEPA_MANAGE)
+    require(session, actor, Permission.SEPA_MANAGE)
     return build_review(session, collection_date, resend=resend, late_notice=late_notice)
 
 
 def suggested_collection_date(session: Session, actor: Actor) -> date:
     """The next due date of an unpaid instalment of a member with a mandate, moved to a
     business day; the first date members can still be notified for when there is none."""
-    require(actor, Permission.BILLING_VIEW)
+    require(session, actor, Permission.BILLING_VIEW)
     tomorrow = clock.today() + timedelta(days=1)
     next_due = session.scalar(
         select(func.min(Instalment.due_on))

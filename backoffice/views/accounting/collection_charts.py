@@ -23,9 +23,9 @@ from backoffice.ops.context import AppContext
 from backoffice.services.accounting import figures
 from backoffice.services.permissions import Actor
 from backoffice.views.accounting.chart_box import ChartBox
-from backoffice.views.widgets.files import pdf_filter, save_as
 from backoffice.views.widgets.inputs import year_spin
 from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.preview import preview_pdf
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -105,8 +105,8 @@ class CollectionTab(LiveTab):
         self.summary = QLabel()
         self.summary.setStyleSheet("font-weight: 600;")
         bar.addWidget(self.summary, 1)
-        self.pdf_button = QPushButton(tr("Print as PDF…"))
-        self.pdf_button.clicked.connect(self.save_pdf)
+        self.pdf_button = QPushButton(tr("Preview and print…"))
+        self.pdf_button.clicked.connect(self.print_report)
         bar.addWidget(self.pdf_button)
         layout.addLayout(bar)
         self.campaign = ChartBox(260)
@@ -137,13 +137,13 @@ class CollectionTab(LiveTab):
         self.ages.show_figure(ages)
         self.returns.show_figure(returns)
 
-    def save_pdf(self) -> None:
+    def print_report(self) -> None:
+        """The « Point sur l'encaissement » in the preview window: print it or save it."""
         actor, year = self.context.actor, self.year.value()
-        save_as(
+        preview_pdf(
             self,
             tr("Collection report"),
             f"encaissement-{year}-{clock.today():%Y%m%d}.pdf",
-            pdf_filter(),
             lambda session: figures.collection_pdf(session, actor, year),
             kind="reports",
         )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice.i18n import tr
-from backoffice.private_files import write_private
+from backoffice.private_files import write_whole
 from backoffice.reports.accounts_letter import LetterKind, access_letter_pdf
 from backoffice.services.accounts.access import AccessSent
 from backoffice.views import formatting
@@ -121,7 +121,7 @@ class LetterDialog(QDialog):
 
     def _write(self, path: Path) -> bool:
         try:
-            write_private(path, self.letter)
+            write_whole(path, self.letter)
         except OSError as error:
             reason = tr("{path} cannot be written ({reason}).", path=path, reason=error.strerror)
             inform(self, tr("Letter not written"), reason)

@@ -12,8 +12,8 @@ from backoffice.ops.context import AppContext
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
 from backoffice.services.permissions import Actor
+from backoffice.views import labels
 from backoffice.views.accounts.texts import CEASED_COLOUR
-from backoffice.views.members.list_model import status_label
 from backoffice.views.widgets.picker import Picker
 from backoffice.views.widgets.rows_model import Column
 
@@ -32,7 +32,7 @@ class MemberPicker(Picker[MemberRow]):
                 Column(tr("Code"), lambda r: r.member_code),
                 Column(tr("Legal name"), lambda r: r.legal_name),
                 Column(tr("City"), lambda r: f"{r.postcode} {r.city}"),
-                Column(tr("Status"), lambda r: status_label(r.status)),
+                Column(tr("Status"), lambda r: labels.member_status(r.status)),
             ],
             parent,
             background=lambda r: CEASED_COLOUR if r.status == MemberStatus.CEASED else None,

@@ -111,8 +111,12 @@ class AgendaTab(AppointmentTab):
 
     # -- building -----------------------------------------------------------------------------
 
-    def _controls(self) -> QHBoxLayout:
+    def _controls(self) -> QVBoxLayout:
+        """What is shown above, the day and its neighbours below (one row was wider than a
+        laptop's screen)."""
+        rows = QVBoxLayout()
         bar = QHBoxLayout()
+        navigation = QHBoxLayout()
         self.scope = growing_combo()
         self.scope.addItem(tr("By centre"), Scope.CENTRE)
         self.scope.addItem(tr("By professional"), Scope.PROFESSIONAL)
@@ -123,17 +127,22 @@ class AgendaTab(AppointmentTab):
         self.period.addItem(tr("Week"), 7)
         self.day = DateInput(next_working_day(clock.today()))
         previous, today, following = self.actions.buttons("previous", "today", "next")
-        for widget in (self.scope, self.target, self.period, previous, self.day, today, following):
+        for widget in (self.scope, self.target, self.period):
             bar.addWidget(widget)
         bar.addStretch()
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600")
         bar.addWidget(self.title)
+        for widget in (previous, self.day, today, following):
+            navigation.addWidget(widget)
+        navigation.addStretch()
+        rows.addLayout(bar)
+        rows.addLayout(navigation)
         self.scope.currentIndexChanged.connect(lambda _index: self._fill_targets())
         self.target.currentIndexChanged.connect(lambda _index: self.reload())
         self.period.currentIndexChanged.connect(lambda _index: self.reload())
         self.day.day_changed.connect(lambda _day: self.reload())
-        return bar
+        return rows
 
     def _buttons(self) -> QHBoxLayout:
         bar = QHBoxLayout()

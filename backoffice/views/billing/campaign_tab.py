@@ -29,9 +29,12 @@ from backoffice.services.billing.campaign import (
     PlannedInvoice,
 )
 from backoffice.services.billing.campaign_issue import CampaignOutcome
+from backoffice.services.einvoicing import platform
+from backoffice.services.einvoicing.platform import DepositOutcome
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
+from backoffice.views.billing.einvoicing_tab import deposited
 from backoffice.views.billing.widgets import WARNING_STYLE, heading, unbreakable
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
@@ -54,6 +57,7 @@ def anomaly_label(kind: AnomalyKind) -> str:
         AnomalyKind.CEASED: tr("Member ceased"),
         AnomalyKind.NO_EMPLOYEES: tr("No employee"),
         AnomalyKind.PRICE_OUT_OF_RANGE: tr("Price out of range"),
+        AnomalyKind.EINVOICING: tr("E-invoicing"),
     }[kind]
 
 
@@ -143,14 +147,18 @@ class CampaignTab(LiveTab):
         self.run_table = DataTable("billing_campaign_runs")
         show_rows(self.run_table, self.runs, 0, Qt.SortOrder.DescendingOrder)
         self.run_table.activated_row.connect(lambda _row: self.actions.run("print_run"))
-        print_button = self.actions.button("print_run")
-        self.actions.list_menu(self.run_table, "print_run")
+        print_button, deposit_button = self.actions.buttons("print_run", "deposit_run")
+        self.actions.list_menu(self.run_table, "print_run", "deposit_run")
         runs = QWidget()
         runs_layout = QVBoxLayout(runs)
         runs_layout.setContentsMargins(0, 0, 0, 0)
         runs_layout.addWidget(heading(tr("Runs of this campaign")))
         runs_layout.addWidget(self.run_table)
-        runs_layout.addWidget(print_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(print_button)
+        buttons.addWidget(deposit_button)
+        buttons.addStretch()
+        runs_layout.addLayout(buttons)
         return runs
 
     @staticmethod
@@ -214,13 +222,15 @@ class CampaignTab(LiveTab):
         self.summary.setText(
             unbreakable(
                 tr(
-                    "<b>{count} invoices to issue</b> on {issued_on} ({employees} employees, "
+                    "<b>{invoices}</b> on {issued_on} ({employees}, "
                     "{instalments} instalments due on {dates}). Total excl. VAT <b>{ht}</b>, "
                     "direct debit discount {discount}, VAT {vat}, <b>total incl. VAT {ttc}</b>. "
                     "Already billed: {billed}. Not billed: {not_billed}.",
-                    count=totals.invoices,
+                    invoices=ntr(
+                        "{count} invoice to issue", "{count} invoices to issue", totals.invoices
+                    ),
                     issued_on=formatting.day(result.issued_on),
-                    employees=totals.employees,
+                    employees=ntr("{count} employee", "{count} employees", totals.employees),
                     instalments=totals.instalments,
                     dates=", ".join(formatting.day(day) for day in result.due_dates),
                     ht=formatting.amount(totals.total_ht_cents),
@@ -261,12 +271,15 @@ class CampaignTab(LiveTab):
             return
         actor, year = self.context.actor, result.year
         self.write(
-            lambda session, progress: campaign_issue.issue(session, actor, year, progress),
+            lambda session, progress: (
+                campaign_issue.issue(session, actor, year, progress),
+                platform.has_outbox(session),
+            ),
             tr("Issuing the campaign {year}…", year=year),
             feedback=Feedback.CANCELLABLE,
-        ).success(self._issued).run()
+        ).success(lambda result: self._issued(*result)).run()
 
-    def _issued(self, outcome: CampaignOutcome) -> None:
+    def _issued(self, outcome: CampaignOutcome, platform_ready: bool = False) -> None:
         self._clear_preview("")
         self.load_runs()
         if outcome.invoice_count == 0:
@@ -280,13 +293,44 @@ class CampaignTab(LiveTab):
             ttc=formatting.amount(outcome.total_ttc_cents),
         )
         self.summary.setText(message)
-        if outcome.campaign_id is not None and confirm(
+        if outcome.campaign_id is None:
+            return
+        if platform_ready and confirm(
+            self,
+            tr("Campaign issued"),
+            message + "\n\n" + tr("Produce their Factur-X for the e-invoicing platform now?"),
+            tr("Deposit…"),
+        ):
+            self.deposit_campaign(outcome.campaign_id)
+        elif confirm(
             self,
             tr("Campaign issued"),
             message + "\n\n" + tr("Print the invoices now?"),
             tr("Print…"),
         ):
             self.print_campaign(outcome.campaign_id)
+
+    # -- e-invoicing ----------------------------------------------------------------------
+
+    @action(lambda: tr("Deposit the Factur-X of this run…"), permission=Permission.BILLING_ISSUE)
+    def deposit_run(self) -> None:
+        """The Factur-X of the selected run's invoices, written to the platform's outbox."""
+        row = self.run_table.current_source_row()
+        if row is None:
+            inform(self, tr("E-invoicing"), tr("Select a run of the campaign first."))
+            return
+        self.deposit_campaign(self.runs.row_at(row).id)
+
+    def deposit_campaign(self, campaign_id: int) -> None:
+        actor = self.context.actor
+
+        def work(session: object, progress: object) -> DepositOutcome:
+            ids = documents.campaign_invoice_ids(session, actor, campaign_id)
+            return platform.deposit(session, actor, ids, progress=progress)
+
+        self.write(work, tr("Producing the Factur-X…"), feedback=Feedback.CANCELLABLE).success(
+            lambda outcome: deposited(self, outcome)
+        ).run()
 
     # -- printing -------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from backoffice.services.billing import credit_notes
 from backoffice.services.billing.credit_notes import Creditable
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
-from backoffice.views.widgets.inputs import MoneyInput
+from backoffice.views.widgets.inputs import MoneyInput, typed_cents
 from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
@@ -87,11 +87,9 @@ class CreditNoteDialog(OperationDialog):
         amount = None
         if self.partial.isChecked():
             try:
-                amount = self.amount.cents()
-            except ValueError:
-                self.errors.setText(
-                    tr("Amount excl. VAT: {text} is not an amount.", text=self.amount.text())
-                )
+                amount = typed_cents(self.amount, tr("Amount excl. VAT"))
+            except ValueError as error:
+                self.errors.setText(str(error))
                 return None
         actor, invoice_id, reason = self.context.actor, self.invoice_id, self.reason.text()
         return lambda session: credit_notes.issue_credit_note(

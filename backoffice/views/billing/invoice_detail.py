@@ -14,6 +14,7 @@ from backoffice.services.billing.invoice_lists import (
     PaymentRow,
     ReminderRow,
 )
+from backoffice.services.einvoicing.queries import DocumentStatus, HistoryRow
 from backoffice.views import formatting, labels
 from backoffice.views.billing.columns import LATE, schedule_columns
 from backoffice.views.billing.widgets import unbreakable
@@ -98,6 +99,22 @@ class InvoiceDetailView(QWidget):
                 money_column(tr("Amount due"), lambda r: r.amount_due_cents),
             ]
         )
+        self.einvoice: RowsModel[HistoryRow] = RowsModel(
+            [
+                Column(
+                    tr("Date"),
+                    lambda r: formatting.moment(r.happened_at),
+                    lambda r: r.happened_at,
+                ),
+                Column(tr("Status"), lambda r: r.label),
+                Column(tr("Reason"), lambda r: r.reason),
+                Column(
+                    tr("Amount"),
+                    lambda r: formatting.amount(r.amount_cents) if r.amount_cents else "",
+                ),
+                Column(tr("Source"), lambda r: r.source),
+            ]
+        )
         self.tabs = Tabs()
         self.payment_table = self._table("billing_invoice_payments", self.payments)
         self.credit_table = self._table("billing_invoice_credit_notes", self.credit_notes)
@@ -107,6 +124,7 @@ class InvoiceDetailView(QWidget):
             (tr("Payments"), self.payment_table),
             (tr("Credit notes"), self.credit_table),
             (tr("Reminders"), self._table("billing_invoice_reminders", self.reminders)),
+            (tr("E-invoicing"), self._table("billing_invoice_einvoice", self.einvoice)),
         ):
             self.tabs.addTab(table, title)
         self.payment_table.activated_row.connect(
@@ -134,7 +152,9 @@ class InvoiceDetailView(QWidget):
         row = self.credit_table.current_source_row()
         return self.credit_notes.row_at(row) if row is not None else None
 
-    def show_detail(self, detail: InvoiceDetail | None) -> None:
+    def show_detail(
+        self, detail: InvoiceDetail | None, status: DocumentStatus | None = None
+    ) -> None:
         self.detail = detail
         if detail is None:
             self.header.setText(tr("Select an invoice."))
@@ -144,6 +164,7 @@ class InvoiceDetailView(QWidget):
                 self.payments,
                 self.credit_notes,
                 self.reminders,
+                self.einvoice,
             ):
                 model.set_rows([])
             return
@@ -172,9 +193,28 @@ class InvoiceDetailView(QWidget):
                     direct_debit=" · " + tr("direct debit") if row.direct_debit else "",
                 )
             )
+            + "<br>"
+            + einvoice_line(status)
         )
+        self.einvoice.set_rows(list(status.history) if status is not None else [])
         self.lines.set_rows(detail.lines)
         self.schedule.set_rows(detail.schedule)
         self.payments.set_rows(detail.payments)
         self.credit_notes.set_rows(detail.credit_notes)
         self.reminders.set_rows(detail.reminders)
+
+
+def einvoice_line(status: DocumentStatus | None) -> str:
+    """The invoice's e-invoicing status, under its totals (rich text)."""
+    if status is None or status.code is None:
+        return tr("E-invoicing: not deposited with the platform yet")
+    text = tr(
+        "E-invoicing: <b>{status}</b> on {at}",
+        status=status.label,
+        at=formatting.moment(status.at),
+    )
+    if status.reason:
+        text += " — " + status.reason.replace("<", "&lt;")
+    if status.task_open:
+        text += " · " + tr("<b>to handle</b>")
+    return text

@@ -42,6 +42,9 @@ from backoffice.services.billing.invoice_lists import (
     MemberRef,
     Settlement,
 )
+from backoffice.services.einvoicing import facturx as einvoicing_facturx
+from backoffice.services.einvoicing import queries as einvoicing_queries
+from backoffice.services.einvoicing.queries import DocumentStatus
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.billing.credit_note_dialog import CreditNoteDialog
@@ -51,7 +54,13 @@ from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import NoShowDialog, SingleInvoiceDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm, inform
-from backoffice.views.widgets.files import ask_save_path, excel_filter, pdf_filter, write_whole
+from backoffice.views.widgets.files import (
+    ask_save_path,
+    excel_filter,
+    pdf_filter,
+    save_as,
+    write_whole,
+)
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -153,7 +162,14 @@ class InvoicesTab(LiveTab):
         for button in self.actions.buttons(*names):
             bar.addWidget(button)
         bar.addWidget(
-            self.actions.menu_button(tr("Documents"), "invoice_pdf", "credit_note_pdf", "export")
+            self.actions.menu_button(
+                tr("Documents"),
+                "invoice_pdf",
+                "credit_note_pdf",
+                "facturx",
+                "credit_note_facturx",
+                "export",
+            )
         )
         bar.addStretch()
         if self.context.allows(Permission.BILLING_ISSUE):
@@ -167,6 +183,7 @@ class InvoicesTab(LiveTab):
             "write_off",
             None,
             "invoice_pdf",
+            "facturx",
             "export",
         )
         return bar
@@ -235,15 +252,19 @@ class InvoicesTab(LiveTab):
             return
         invoice_id = row.id
         self.query(
-            lambda s: invoice_lists.invoice_detail(s, actor, invoice_id),
+            lambda s: (
+                invoice_lists.invoice_detail(s, actor, invoice_id),
+                einvoicing_queries.invoice_status(s, actor, invoice_id),
+            ),
             self._detail_loaded,
             topic="detail",
         )
 
-    def _detail_loaded(self, detail: InvoiceDetail) -> None:
+    def _detail_loaded(self, result: tuple[InvoiceDetail, DocumentStatus | None]) -> None:
+        detail, status = result
         current = self.current()
         if current is not None and current.id == detail.row.id:
-            self.detail.show_detail(detail)
+            self.detail.show_detail(detail, status)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -453,6 +474,39 @@ class InvoicesTab(LiveTab):
             inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
             return
         self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
+
+    @action(lambda: tr("Factur-X…"), tip=lambda: tr("The electronic invoice (PDF/A-3 + XML)"))
+    def facturx(self) -> None:
+        """The selected invoice as a Factur-X, checked against the norm before it is saved."""
+        row = self._chosen()
+        if row is None:
+            return
+        actor, invoice_id = self.context.actor, row.id
+        save_as(
+            self,
+            tr("Factur-X"),
+            f"{row.number}-facturx.pdf",
+            pdf_filter(),
+            lambda s: einvoicing_facturx.invoice_facturx(s, actor, invoice_id).content,
+            kind="invoices",
+        )
+
+    @action(lambda: tr("Credit note Factur-X…"))
+    def credit_note_facturx(self) -> None:
+        """The credit note selected below, as a Factur-X."""
+        note = self.detail.selected_credit_note()
+        if note is None:
+            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
+            return
+        actor, note_id = self.context.actor, note.id
+        save_as(
+            self,
+            tr("Factur-X"),
+            f"{note.number}-facturx.pdf",
+            pdf_filter(),
+            lambda s: einvoicing_facturx.credit_note_facturx(s, actor, note_id).content,
+            kind="invoices",
+        )
 
     def preview_credit_note(self) -> None:
         note = self.detail.selected_credit_note()

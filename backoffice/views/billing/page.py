@@ -24,6 +24,7 @@ from backoffice.views.bank.import_files import accept_dropped_files
 from backoffice.views.bank.reconcile_tab import ReconcileTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
+from backoffice.views.billing.einvoicing_tab import EInvoicingTab
 from backoffice.views.billing.invoices_tab import InvoicesTab
 from backoffice.views.billing.overdue_tab import OverdueTab
 from backoffice.views.billing.tariffs_tab import TariffsTab
@@ -53,6 +54,9 @@ class BillingPage(TabbedPage):
         self.tabs.add("reconcile", self.reconcile, tr("Reconciliation"))
         self.cheques = ChequesTab(context)
         self.tabs.add("cheques", self.cheques, tr("Cheques"))
+        self.einvoicing = EInvoicingTab(context)
+        self.tabs.add("einvoicing", self.einvoicing, tr("E-invoicing"))
+        self.einvoicing.open_invoice.connect(self.show_invoice)
         if context.allows(Permission.SEPA_MANAGE):
             self.sepa = SepaPanel(context)
             self.tabs.add("sepa", self.sepa, tr("Direct debits"))
@@ -64,8 +68,8 @@ class BillingPage(TabbedPage):
 
     def open(self, options: dict[str, Any]) -> None:
         """``tab``: invoices, overdue, campaign, declarations, tariffs, collection,
-        reconcile, cheques or sepa (with the direct-debit panel's ``sepa_tab`` and ``date``
-        YYYY-MM-DD); ``invoice``: a number."""
+        reconcile, cheques, einvoicing or sepa (with the direct-debit panel's ``sepa_tab``
+        and ``date`` YYYY-MM-DD); ``invoice``: a number."""
         if "invoice" in options:
             self.show_invoice(str(options["invoice"]))
         else:

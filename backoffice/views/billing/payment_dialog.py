@@ -11,15 +11,17 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from backoffice import clock
+from backoffice.dates import Meaning
 from backoffice.i18n import tr
-from backoffice.models import PaymentMethod
+from backoffice.models import Payment, PaymentMethod
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
+from backoffice.services.limits import max_length
 from backoffice.views import formatting
 from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.dialogs import confirm
-from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_day
+from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_cents, typed_day
 from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
@@ -42,12 +44,15 @@ class PaymentDialog(OperationDialog):
             self.form.addRow(tr("Invoice"), QLabel(invoice[1]))
         self.form.addRow(tr("Left to pay"), QLabel(formatting.amount(outstanding_cents)))
         # The sign is the service's to judge (it says why a payment must be positive).
-        self.amount = MoneyInput(outstanding_cents, allow_negative=True)
+        self.amount = MoneyInput(
+            outstanding_cents, allow_negative=True, ceiling_cents=payments.PAYMENT_CEILING_CENTS
+        )
         self.method = QComboBox()
         for method in PaymentMethod:
             self.method.addItem(method_label(method), method)
-        self.received_on = DateInput(clock.today())
+        self.received_on = DateInput(clock.today(), meaning=Meaning.PAYMENT_RECEIVED)
         self.reference = QLineEdit()
+        self.reference.setMaxLength(max_length(Payment.reference) or 80)
         self.reference.setPlaceholderText(tr("Cheque number, bank label…"))
         self.form.addRow(tr("Amount"), self.amount)
         self.form.addRow(tr("Method"), self.method)
@@ -59,9 +64,9 @@ class PaymentDialog(OperationDialog):
 
     def work(self) -> Callable[[Any], Any] | None:
         try:
-            cents = self.amount.cents()
-        except ValueError:
-            self.errors.setText(tr("Amount: {text} is not an amount.", text=self.amount.text()))
+            cents = typed_cents(self.amount, tr("Amount"))
+        except ValueError as error:
+            self.errors.setText(str(error))
             return None
         actor, member_id = self.context.actor, self.member_id
         method = PaymentMethod(self.method.currentData())  # Qt hands the enum back as text

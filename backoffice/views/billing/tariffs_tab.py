@@ -25,7 +25,7 @@ from backoffice.views import formatting
 from backoffice.views.billing.widgets import WARNING_STYLE, DatesEditor, heading
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label
-from backoffice.views.widgets.inputs import MoneyInput, RateInput, year_spin
+from backoffice.views.widgets.inputs import MoneyInput, RateInput, typed_cents, year_spin
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import shown_in
@@ -43,7 +43,9 @@ class TariffForm(QWidget):
         form = QFormLayout(self)
         self.year = year_spin()
         form.addRow(tariffs.field_label("year"), self.year)
-        self.amounts = {name: MoneyInput() for name in AMOUNT_FIELDS}
+        self.amounts = {
+            name: MoneyInput(ceiling_cents=tariffs.CEILING_CENTS) for name in AMOUNT_FIELDS
+        }
         self.rates = {name: RateInput() for name in RATE_FIELDS}
         for name in AMOUNT_FIELDS:
             form.addRow(tariffs.field_label(name), self.amounts[name])
@@ -70,17 +72,20 @@ class TariffForm(QWidget):
         read: dict[str, int] = {}
         errors = []
         for name, edit in [*self.amounts.items(), *self.rates.items()]:
+            label = tariffs.field_label(name)
             try:
-                read[name] = edit.cents() if isinstance(edit, MoneyInput) else edit.basis_points()
-            except ValueError:
+                read[name] = (
+                    typed_cents(edit, label)
+                    if isinstance(edit, MoneyInput)
+                    else edit.basis_points()
+                )
+            except ValueError as error:
+                message = str(error) if isinstance(edit, MoneyInput) else ""
                 errors.append(
                     FieldError(
                         name,
-                        tr(
-                            "{field}: {text} is not an amount.",
-                            field=tariffs.field_label(name),
-                            text=edit.text(),
-                        ),
+                        message
+                        or tr("{field}: {text} is not an amount.", field=label, text=edit.text()),
                     )
                 )
         try:

@@ -23,6 +23,7 @@ from backoffice.services.documents import DocumentRow, Theme
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.documents.add_dialog import AddDocumentDialog
+from backoffice.views.documents.preview import PreviewDialog, open_in_viewer, shown_here
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm
 from backoffice.views.widgets.files import save_as
@@ -141,7 +142,6 @@ class DocumentsPage(Page):
         row = self.selected()
         for name in ("preview", "save_copy", "toggle_published", "remove", "move"):
             self.actions.enable(name, row is not None)
-        self.actions.enable("preview", row is not None and row.media_type == PDF)
 
     def selected(self) -> DocumentRow | None:
         row = self.table.current_source_row()
@@ -189,17 +189,32 @@ class DocumentsPage(Page):
 
     @action(lambda: tr("Preview"), shortcut=("Return", "Enter"), on_list=True)
     def preview(self) -> None:
-        """The document's pages, to read or print (PDF documents)."""
+        """The document as members will download it: a PDF's pages to read or print, an
+        image or a text here, any other file in the workstation's viewer."""
         row = self.selected()
-        if row is None or row.media_type != PDF:
+        if row is None:
             return
         actor, document_id = self.context.actor, row.id
-        preview_pdf(
-            self,
-            row.title,
-            row.file_name,
-            lambda s: document_service.document_content(s, actor, document_id)[1],
-            kind="documents",
+        if row.media_type == PDF:
+            preview_pdf(
+                self,
+                row.title,
+                row.file_name,
+                lambda s: document_service.document_content(s, actor, document_id)[1],
+                kind="documents",
+            )
+            return
+
+        def show(result: tuple[str, bytes]) -> None:
+            if shown_here(row):
+                PreviewDialog(self, row, result[1]).exec()
+            else:
+                open_in_viewer(row, result[1])
+
+        self.query(
+            lambda s: document_service.document_content(s, actor, document_id),
+            show,
+            topic="preview",
         )
 
     @action(lambda: tr("Save a copy…"))

@@ -99,6 +99,8 @@ class MemberForm(QWidget):
         # A day is typed in the one date input (its calendar, its red mark when impossible).
         line = DateInput(None, optional=True) if field.kind is date else QLineEdit()
         line.setObjectName(name)
+        if field.input_length:
+            line.setMaxLength(field.input_length)  # the column's length (services.limits)
         line.textEdited.connect(lambda _text: self.edited.emit())
         if isinstance(line, DateInput):
             line.day_changed.connect(lambda _day: self.edited.emit())

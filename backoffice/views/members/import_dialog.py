@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
 from backoffice.services.employees import importing
 from backoffice.services.employees.importing import ImportLine, ImportPreview, LineStatus
@@ -161,15 +161,12 @@ class ImportDialog(OperationDialog):
         self.summary.setText(
             (notice + "\n" if notice else "")
             + tr(
-                "{new} employees to import, {present} already recorded, {refused} lines "
-                "refused (they are not imported). Columns read: {columns}.",
-                new=new,
-                present=preview.count(LineStatus.PRESENT),
-                refused=preview.count(LineStatus.REFUSED),
+                "{summary} (refused lines are not imported). Columns read: {columns}.",
+                summary=preview.summary(),
                 columns=", ".join(f"« {header} » → {field}" for header, field in preview.columns),
             )
         )
-        self.set_action(tr("Import {count} employees", count=new))
+        self.set_action(ntr("Import {count} employee", "Import {count} employees", new))
         self.buttons.button(OK).setEnabled(new > 0)
         self._filter()
 

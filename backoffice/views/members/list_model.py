@@ -15,14 +15,11 @@ from PySide6.QtGui import QColor
 from backoffice.i18n import tr
 from backoffice.models.members import MemberStatus
 from backoffice.services.members import MemberRow
+from backoffice.views import labels
 from backoffice.views.widgets.lazy_rows_model import LazyColumn, LazyRowsModel, RowFetcher
 
 OVERDUE_COLOUR = QColor("#fde8e8")
 CEASED_COLOUR = QColor("#eeeeee")
-
-
-def status_label(status: MemberStatus) -> str:
-    return tr("Active") if status == MemberStatus.ACTIVE else tr("Ceased")
 
 
 def columns() -> list[LazyColumn[MemberRow]]:
@@ -36,7 +33,7 @@ def columns() -> list[LazyColumn[MemberRow]]:
         LazyColumn(tr("Centre"), lambda r: r.centre or "", "centre"),
         LazyColumn(tr("Employees"), lambda r: str(r.employees), "employees", True),
         LazyColumn(tr("SEPA"), lambda r: tr("Yes") if r.sepa else "", "sepa"),
-        LazyColumn(tr("Status"), lambda r: status_label(r.status), "status"),
+        LazyColumn(tr("Status"), lambda r: labels.member_status(r.status), "status"),
         LazyColumn(tr("Overdue"), lambda r: tr("Yes") if r.overdue else "", "overdue"),
     ]
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from backoffice.i18n import tr
+from backoffice.i18n import ntr, tr
 from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice
 from backoffice.services import members as member_service
 from backoffice.services.errors import ValidationFailed
@@ -36,6 +36,7 @@ from backoffice.views.members.member_tabs import (
 from backoffice.views.members.situation_dialog import SituationButton
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, error_label
+from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column
@@ -57,7 +58,11 @@ def employee_columns() -> list[Column[EmployeeRow]]:
         Column(tr("PCS"), lambda r: r.pcs_code or ""),
         Column(tr("Job"), lambda r: r.job_title or ""),
         Column(tr("Follow-up"), lambda r: labels.category(r.category)),
-        Column(tr("Risks"), lambda r: ", ".join(r.risks)),
+        Column(
+            tr("Risks"),
+            lambda r: ", ".join(r.risk_labels),
+            tooltip=lambda r: "\n".join(r.risk_labels),
+        ),
         date_column(tr("Hired on"), lambda r: r.hired_on),
         Column(tr("Exited on"), lambda r: formatting.day(r.exited_on), lambda r: r.exited_on or ""),
         Column(
@@ -295,7 +300,7 @@ class MemberView(LiveTab):
             employee_columns(), background=employee_colour, key=lambda row: row.id
         )
         self.employee_table = DataTable("member_employees")
-        self.employee_proxy = self.employee_table.set_rows_model(self.employees)
+        self.employee_proxy = show_rows(self.employee_table, self.employees)
         self.employee_actions = EmployeesBar(
             self.context,
             self.member_id,
@@ -322,7 +327,9 @@ class MemberView(LiveTab):
         rows = self.employees.rows
         present = sum(1 for row in rows if row.state != EmployeeState.EXITED)
         self.employee_count.setText(
-            tr("{present} present, {total} in all", present=present, total=len(rows))
+            ntr("{count} present", "{count} present", present)
+            + ", "
+            + ntr("{count} in all", "{count} in all", len(rows))
         )
 
     # -- live refresh ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice
 from backoffice.services import members as member_service
 from backoffice.services.members import MemberQuery, MemberRow
 from backoffice.services.permissions import Permission
-from backoffice.views.members.list_model import MemberListModel
+from backoffice.views.members.list_model import MemberListModel, columns
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operations import read
@@ -86,11 +86,22 @@ class MembersPage(Page):
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.restore_layout()
         fit_columns_once(self.table)  # the first time: as wide as the names and SIRETs
+        if not self.context.allows(Permission.BILLING_VIEW):
+            self._without_billing()
         self.table.activated_row.connect(self._open_row)
         layout.addWidget(self.table)
         self.count = QLabel()
         layout.addWidget(self.count)
         return widget
+
+    def _without_billing(self) -> None:
+        """Need to know: a role that may not know mandates and debts gets neither their
+        filters nor their columns (the service returns them empty for it anyway)."""
+        self.sepa.hide()
+        self.overdue.hide()
+        for index, column in enumerate(columns()):
+            if column.sort_key in member_service.BILLING_SORTS:
+                self.table.setColumnHidden(index, True)
 
     # -- page interface -------------------------------------------------------------------
 

@@ -14,11 +14,14 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice import clock
+from backoffice.dates import Meaning
 from backoffice.i18n import tr, trc
+from backoffice.models import SepaMandate
 from backoffice.ops.context import AppContext
 from backoffice.reports.sepa.charset import transliterated
 from backoffice.reports.sepa.pain008 import NAME_LENGTH
 from backoffice.services.errors import ValidationFailed
+from backoffice.services.limits import max_length
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import DebtorDetails, MandateInfo
 from backoffice.views.widgets.dialogs import ReasonDialog, error_label, ok_cancel
@@ -47,18 +50,18 @@ class MandateDialog(QDialog):
         self.iban.setPlaceholderText("FR76 3000 6000 0112 3456 7890 189")
         self.bic = QLineEdit()
         self.bic.setPlaceholderText("AGRIFRPP")
-        self.signed_on = DateInput(clock.today())
+        self.signed_on = DateInput(clock.today(), meaning=Meaning.MANDATE_SIGNED)
         self.holder = QLineEdit()
-        self.holder.setMaxLength(140)
+        self.holder.setMaxLength(max_length(SepaMandate.debtor_name) or 140)
         self.holder.textChanged.connect(self._show_transliteration)
         self.in_file = QLabel()
         self.in_file.setWordWrap(True)
         self.street = QLineEdit()
-        self.street.setMaxLength(70)
+        self.street.setMaxLength(max_length(SepaMandate.debtor_street) or 70)
         self.postcode = QLineEdit()
         self.postcode.setMaxLength(16)
         self.town = QLineEdit()
-        self.town.setMaxLength(35)
+        self.town.setMaxLength(max_length(SepaMandate.debtor_town) or 35)
         self.country = QLineEdit("FR")
         self.country.setMaxLength(2)
         self.email = QLineEdit()

@@ -4,19 +4,26 @@ the system keyring), tested before it is used at the next start."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
 from backoffice import config
 from backoffice.db import Database, DatabaseProblem, translate_error
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
+from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings.tab import SettingsTab
+from backoffice.views.widgets.operations import write
 
 
-def check_connection(url: str) -> str:
-    """Connect, and say whether the schema is up to date (runs in the background)."""
-    database = Database(url)
+def check_connection(url: str, password: str = "") -> str:
+    """Connect (with ``password`` when one was typed: it is kept only when the settings are
+    saved), and say whether the schema is up to date (runs in the background)."""
+    if password:
+        url = make_url(url).set(password=password).render_as_string(hide_password=False)
+    try:
+        database = Database(url, create=False)
+    except DatabaseProblem as problem:
+        return problem.message
     try:
         database.check_schema()
         return tr("Connection works and the database is up to date.")
@@ -46,6 +53,7 @@ class ConnectionTab(SettingsTab):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(tr("kept in the system keyring"))
+        self.fields["password"] = self.password
         url = context.database.url
         if url.get_backend_name() == "postgresql":
             self.backend.setCurrentIndex(1)
@@ -86,21 +94,31 @@ class ConnectionTab(SettingsTab):
 
     def test_connection(self) -> None:
         url = self.connection_url()
-        password = self.password.text()
-        if password and self.backend.currentData() == "postgresql":
-            config.store_password(url, password)
+        password = self.password.text() if self.backend.currentData() == "postgresql" else ""
         self.test_result.setText(tr("Testing…"))
-        Operation(
-            self.context,
+        write(
             self,
-            lambda _session: check_connection(url),
+            lambda _session: check_connection(url, password),
+            tr("Testing the connection…"),
             writes=False,
-            label=tr("Testing the connection…"),
         ).success(self.test_result.setText).run()
 
     def save_locally(self) -> None:
+        """The password first: without a usable keyring to keep it, the connection is not
+        changed and the dialog stays open with what was typed."""
         url = self.connection_url()
-        if url != self.context.database.url_text:
-            config.LocalConfig(database_url=url).save()
-            if self.password.text() and self.backend.currentData() == "postgresql":
+        if url == self.context.database.url_text:
+            return
+        if self.password.text() and self.backend.currentData() == "postgresql":
+            try:
                 config.store_password(url, self.password.text())
+            except config.KeyringUnavailable:
+                raise ValidationFailed.single(
+                    "password",
+                    tr(
+                        "Password: this workstation has no usable system keyring to keep it, "
+                        "so the connection was not changed. Install or unlock a keyring, or "
+                        "start with --database and the password in the PGPASSWORD variable."
+                    ),
+                ) from None
+        config.LocalConfig(database_url=url).save()

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation, run_query
 from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings import SETTINGS_TABS
 from backoffice.views.settings.tab import SaveWork, SettingsTab
 from backoffice.views.widgets.dialogs import error_label
+from backoffice.views.widgets.operations import read, write
 
 
 class RefusedInTab(ValidationFailed):
@@ -90,7 +90,7 @@ class SettingsDialog(QDialog):
         def work(session: Session) -> dict[str, Any]:
             return {key: read(session) for key, read in readers.items()}
 
-        run_query(self.context, self, work, self._loaded)
+        read(self, work, self._loaded)
 
     def _loaded(self, values: dict[str, Any]) -> None:
         for key, tab in self.tabs.items():
@@ -123,7 +123,7 @@ class SettingsDialog(QDialog):
                 except ValidationFailed as refusal:
                     raise RefusedInTab(key, refusal) from refusal
 
-        Operation(self.context, self, save_all, label=tr("Saving the settings…")).success(
+        write(self, save_all, tr("Saving the settings…")).success(
             lambda _result: self.accept()
         ).failure(self._refused).run()
 

@@ -2,8 +2,8 @@
 
 ``save_as(self, title, "relance.pdf", PDF, produce, kind="reminders")`` asks where (in the
 folder used last time for that kind of file), produces the bytes in the background, writes
-them whole (a temporary name in the same folder, then renamed; owner-only when
-``private``), then says where. Folders are remembered per ``kind``.
+them whole and owner-only (``private_files.write_whole``: a temporary name in the same
+folder, then renamed), then says where. Folders are remembered per ``kind``.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def save_as(
     produce: Callable[[Session], bytes],
     *,
     kind: str,
-    private: bool = False,
+    private: bool = True,
     done: Callable[[Path, bytes], None] | None = None,
 ) -> None:
     """Ask where, produce the bytes in the background, write them whole, say where (or

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from PySide6.QtWidgets import QWidget as _QWidget
 
 from backoffice import clock
-from backoffice.dates import format_day, parse_day
+from backoffice.dates import Meaning, bounds, day_problem, format_day, parse_day
 from backoffice.i18n import tr
-from backoffice.money import format_eur, parse_amount
+from backoffice.money import AmountError, format_eur, parse_amount
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #b00020; }"
 
@@ -47,10 +47,14 @@ class DateInput(QLineEdit):
         day: date | None = None,
         *,
         optional: bool = False,
+        meaning: Meaning | None = None,
         parent: _QWidget | None = None,
     ) -> None:
+        """``meaning``: a day outside its sensible bounds (``dates.Meaning``) is refused
+        like an impossible one, and the calendar offers only those."""
         super().__init__(parent)
         self.optional = optional
+        self.meaning = meaning
         self.setPlaceholderText(tr("dd/mm/yyyy"))
         self.setMaxLength(10)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 40)
@@ -77,6 +81,10 @@ class DateInput(QLineEdit):
             ) from None
         if value is None and not self.optional:
             raise ValueError(tr("Type a date (dd/mm/yyyy)."))
+        if value is not None and self.meaning is not None:
+            problem = day_problem(self.meaning, tr("Date"), value)
+            if problem:
+                raise ValueError(problem)
         return value
 
     def is_valid(self) -> bool:
@@ -139,7 +147,10 @@ class DateInput(QLineEdit):
         calendar.setGridVisible(True)
         current = self.day() if self.is_valid() else None
         shown = current or clock.today()
-        calendar.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        if self.meaning is not None:
+            limits = bounds(self.meaning)
+            calendar.setDateRange(_qdate(limits.earliest), _qdate(limits.latest))
+        calendar.setSelectedDate(_qdate(shown))
         holder = QWidgetAction(menu)
         holder.setDefaultWidget(calendar)
         menu.addAction(holder)
@@ -154,6 +165,10 @@ class DateInput(QLineEdit):
         calendar.setFocus()
 
 
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
 def typed_day(edit: DateInput, errors: QLabel) -> date | None:
     """The day typed in ``edit``; None after saying in ``errors`` why it is not one (an
     optional input left empty is None too)."""
@@ -163,6 +178,15 @@ def typed_day(edit: DateInput, errors: QLabel) -> date | None:
         errors.setText(str(error))
         edit.setFocus()
         return None
+
+
+def typed_cents(edit: MoneyInput, label: str) -> int:
+    """The amount typed in ``edit``; ``AmountError`` with a sentence naming the field
+    (``label``) and what is wrong (the parser's own words) when it is not one."""
+    try:
+        return edit.cents()
+    except AmountError as error:
+        raise AmountError(tr("{field}: {reason}", field=label, reason=str(error))) from None
 
 
 class MoneyInput(QLineEdit):

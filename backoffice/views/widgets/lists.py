@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView, QWidget
 
 from backoffice.text import fold
@@ -67,11 +67,13 @@ def searchable(
 
 def show_rows(
     table: DataTable, model: RowsModel[Any], column: int = 0, order: Order = Order.AscendingOrder
-) -> None:
-    """Show ``model`` in ``table`` (the model sorts itself), sorted, columns fitted."""
-    table.set_rows_model(model)
+) -> QSortFilterProxyModel:
+    """Show ``model`` in ``table`` (the model sorts itself), sorted, columns fitted; the
+    proxy is returned for the views that hide rows."""
+    proxy = table.set_rows_model(model)
     sort_first_time(table, column, order)
     fit_columns_once(table)
+    return proxy
 
 
 def sort_first_time(table: DataTable, column: int, order: Order) -> None:

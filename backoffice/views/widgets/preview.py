@@ -89,7 +89,7 @@ class PdfPreview(QDialog):
         *,
         name: str = "document.pdf",
         kind: str = "documents",
-        private: bool = False,
+        private: bool = True,
         note: str = "",
     ) -> None:
         super().__init__(parent)
@@ -235,7 +235,7 @@ def show_pdf(
     *,
     name: str,
     kind: str,
-    private: bool = False,
+    private: bool = True,
     note: str = "",
 ) -> PdfPreview:
     """Open the preview window of ``pdf`` (it closes with its parent)."""
@@ -251,7 +251,7 @@ def preview_pdf(
     produce: Callable[[Session], bytes],
     *,
     kind: str,
-    private: bool = False,
+    private: bool = True,
 ) -> None:
     """Produce the PDF in the background, then preview it."""
     operations.read(
