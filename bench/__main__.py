@@ -23,6 +23,7 @@ BENCHMARKS = (
     "excel",
     "accounting",
     "mail",
+    "bank",
     "einvoicing",
     "reconcile",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from backoffice.cli.arguments import EXIT_REFUSED, count_argument, print_error, quiet, seed_argument
 from backoffice.cli.common import open_database
@@ -46,7 +47,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         summary = generate(
             database,
-            DemoOptions(members=args.members, seed=args.seed),
+            DemoOptions(members=args.members, seed=args.seed, bank_folder=_bank_folder(database)),
             fraction_reporter(args),
         )
     except DemoRefused as refusal:
@@ -74,4 +75,25 @@ def run_demo(args: argparse.Namespace) -> int:
         tr("Portal password of every member account: {password}", password=summary.portal_password)
     )
     print(tr("Locked portal accounts: {codes}", codes=", ".join(summary.locked_accounts)))
+    if summary.bank_files:
+        folder = summary.bank_files[0].parent
+        print(
+            tr(
+                "This month's bank files ({count}): {folder} — import them with "
+                "« backoffice bank import {folder}/* --as compta » or by dropping them on "
+                "Facturation.",
+                count=len(summary.bank_files),
+                folder=folder,
+            )
+        )
     return 0
+
+
+def _bank_folder(database: object) -> Path:
+    """Beside an SQLite database file; in the data folder otherwise."""
+    from backoffice.config import data_dir
+
+    url = database.url  # type: ignore[attr-defined]
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).resolve().parent / "banque"
+    return data_dir() / "demo-banque"

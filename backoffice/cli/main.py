@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "backoffice.cli.members_command",
     "backoffice.cli.accounting_command",
     "backoffice.cli.mail_command",
+    "backoffice.cli.bank_command",
     "backoffice.cli.einvoice_command",
 )
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from backoffice import clock, passwords
 from backoffice.db import Database
+from backoffice.demo import bank
 from backoffice.demo import identity as service_identity
 from backoffice.demo import members as member_rows
 from backoffice.demo.accounting import keep_books
@@ -77,6 +79,7 @@ class DemoRefused(Exception):
 class DemoOptions:
     members: int = 400
     seed: int = 2026
+    bank_folder: Path | None = None  # where to leave the month's bank files (none: not made)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class DemoSummary:
     portal_password: str = PORTAL_PASSWORD
     locked_accounts: list[str] = field(default_factory=list)
     firm_logins: list[str] = field(default_factory=list)
+    bank_files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -175,6 +179,11 @@ def _generate(database: Database, options: DemoOptions, report: Progress) -> Dem
             None,
             summary=f"{options.members} members, seed {options.seed}",
         )
+    if options.bank_folder is not None:
+        report(0.96, tr("Writing the month's bank files"))
+        with database.transaction() as session:
+            month = bank.write_month(session, options.bank_folder, rng, staff_ids["compta"])
+        summary.bank_files = month.files
     report(1.0, tr("Demo ready"))
     summary.seconds = timer.perf_counter() - started
     return summary

@@ -109,6 +109,11 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("sepa.prenotification_days", 14, "Minimum notice before a direct debit."),
         SettingKey("sepa.schema", "pain.008.001.08", "pain.008 version sent to the bank."),
         SettingKey(
+            "bank.return_fee_cents",
+            0,
+            "Fee (HT, cents) invoiced to a member whose direct debit the bank returned; 0: none.",
+        ),
+        SettingKey(
             "appointments.cancellation_notice_hours",
             48,
             "A cancellation asked less than this many hours before the visit is too late.",

@@ -26,6 +26,7 @@ never commit, return plain dataclasses):
   (split across invoices, the rest kept as a credit), ``match_slip`` (a cheque slip's
   line), ``ignore_entry(session, actor, entry_id, reason)``, ``undo_entry(session, actor,
   entry_id, reason)`` (reverses the payments it recorded: an audited reversal).
+- ``queries``: ``unmatched(session, actor)``, the rows ``backoffice bank unmatched`` prints.
 - ``cheques``: cheque remittance slips — ``create_remittance`` (the cheques recorded as
   payments, the slip numbered), ``slip_pdf``, ``remittances``, ``pending_cheques``, and
   ``match_slips(session, actor, entries)``, the import's rule for a slip's line.

@@ -9,6 +9,7 @@ instalment is unpaid again and shows among the overdue ones.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,6 +52,7 @@ class SettlementOutcome:
     already: int  # recorded before (or returned): left alone
     total_cents: int
     credit_cents: int  # received beyond what was still owed (paid otherwise meanwhile)
+    payment_ids: tuple[int, ...] = ()  # the payments recorded now
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,17 @@ def _received(session: Session, collection_id: int) -> set[int]:
 
 
 def record_debits_received(
-    session: Session, actor: Actor, collection_id: int, *, progress: Progress | None = None
+    session: Session,
+    actor: Actor,
+    collection_id: int,
+    *,
+    progress: Progress | None = None,
+    only: Collection[str] | None = None,
 ) -> SettlementOutcome:
     """The bank credited the file's debits: one payment per instalment, on the collection
-    date. Debits returned or recorded before are left alone; running it twice is harmless."""
+    date. Debits returned or recorded before are left alone; running it twice is harmless.
+    ``only``: the end-to-end ids of the debits credited (a bank credits a file by batch,
+    one per sequence type), all of them by default."""
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
     collection = session.get(SepaCollection, collection_id, with_for_update=True)
@@ -107,6 +116,8 @@ def record_debits_received(
             )
         )
     transactions = pain008.read_transactions(collection.xml)
+    if only is not None:
+        transactions = [item for item in transactions if item.end_to_end_id in only]
     instalments = _file_instalments(session, collection.id)
     received = _received(session, collection.id)
     recorded = already = total = credit = 0
@@ -149,7 +160,7 @@ def record_debits_received(
         summary=tr("{count} debits received ({total})", count=recorded, total=format_eur(total)),
         after={"recorded": recorded, "already": already, "total_cents": total},
     )
-    return SettlementOutcome(collection.id, recorded, already, total, credit)
+    return SettlementOutcome(collection.id, recorded, already, total, credit, tuple(payment_ids))
 
 
 def check_return(code: str, returned_on: date) -> None:

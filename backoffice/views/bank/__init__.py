@@ -1,1 +1,2 @@
-"""The bank desk in Facturation: cheque remittance slips, reconciliation of statements."""
+"""The bank desk in Facturation: cheque remittance slips, reconciliation of statements,
+bank files imported (``import_files``: dropped on the section or chosen in a dialog)."""

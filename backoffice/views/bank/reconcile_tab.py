@@ -38,6 +38,7 @@ from backoffice.services.bank.reconcile import (
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
 from backoffice.views.accounting.months import month_name
+from backoffice.views.bank.import_files import choose_and_import
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, inform
@@ -167,7 +168,9 @@ class ReconcileTab(LiveTab):
         side.addWidget(self.details)
         side.addWidget(QLabel(tr("Candidates, the likeliest first")))
         side.addWidget(self.suggestion_table, 1)
-        side.addLayout(self.actions.bar("accept", "split", "credit", "ignore", "undo"))
+        side.addLayout(
+            self.actions.bar("import_statements", "accept", "split", "credit", "ignore", "undo")
+        )
         return panel
 
     # -- reading ---------------------------------------------------------------------------
@@ -301,6 +304,15 @@ class ReconcileTab(LiveTab):
         )
 
     # -- actions ---------------------------------------------------------------------------
+
+    @action(
+        lambda: tr("Import bank statements…"),
+        permission=Permission.PAYMENTS_RECORD,
+    )
+    def import_statements(self) -> None:
+        """camt.053, camt.054, CFONB 120 or pain.002 files: stored once, matched, returns
+        applied; what is left comes here (files may also be dropped on Facturation)."""
+        choose_and_import(self)
 
     @action(
         lambda: tr("Accept the candidate"),

@@ -4,7 +4,8 @@ the overdue instalments, the campaign, the workforce declarations, the tariffs.
 ``open({"tab": "overdue"})`` shows a tab (the dashboard's overdue card asks it);
 ``open({"invoice": "FA-2027-000123"})`` shows an invoice. The direct debits (SEPA
 mandates, pre-notifications, collection files, returns) are a tab too, for the roles that
-manage them.
+manage them. Bank statements dropped on the section are imported
+(``views/bank/import_files``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
 from backoffice.views.accounting.collection_charts import CollectionTab
 from backoffice.views.bank.cheques_tab import ChequesTab
+from backoffice.views.bank.import_files import accept_dropped_files
 from backoffice.views.bank.reconcile_tab import ReconcileTab
 from backoffice.views.billing.campaign_tab import CampaignTab
 from backoffice.views.billing.declarations_tab import DeclarationsTab
@@ -59,6 +61,7 @@ class BillingPage(TabbedPage):
             self.sepa = SepaPanel(context)
             self.tabs.add("sepa", self.sepa, tr("Direct debits"))
         self.overdue.open_invoice.connect(self.show_invoice)
+        self.bank_drop = accept_dropped_files(self, self)  # bank statements dropped here
 
     def current_tab(self) -> QWidget:
         return self.tabs.currentWidget()

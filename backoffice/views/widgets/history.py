@@ -58,6 +58,8 @@ def _action_labels() -> dict[str, str]:
         "mandate.revoke": tr("SEPA mandate revoked"),
         "member.edit": tr("Company record changed"),
         "member.referent": tr("Referent doctor changed"),
+        "bank.import": tr("Bank file imported"),
+        "mandate.first_again": tr("Next direct debit first again"),
         "payment.record": tr("Payment recorded"),
         "payment.reminder": tr("Payment reminder printed"),
         "payment.reverse": tr("Payment reversed"),
@@ -75,6 +77,8 @@ def who(actor: str) -> str:
         return tr("Portal ({login})", login=name)
     if kind == "staff" and name:
         return name
+    if kind == "bank-import" and name:
+        return tr("Bank import ({login})", login=name)
     if actor == "system":
         return tr("System (nightly job)")
     return actor

@@ -1,0 +1,111 @@
+"""CFONB 120 statements as a French bank writes them (records 01, 04, 05, 07; see
+``services/bank/formats/cfonb.py`` for the positions): ASCII, 120 characters a line,
+CRLF, amounts with the sign in their last character."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from schwifty import IBAN
+
+from backoffice.reports.bank import Movement, Statement
+from backoffice.reports.sepa.charset import to_sepa_text
+
+OPERATION_CODES = {
+    "transfer": "05",
+    "collection": "A1",
+    "return": "A3",
+    "cheque": "02",
+    "fee": "14",
+}
+REASONS = {"AC04": "01", "AC06": "02", "MS02": "03", "AM04": "04", "MD01": "05", "MD07": "06"}
+POSITIVE = "{ABCDEFGHI"
+NEGATIVE = "}JKLMNOPQR"
+
+
+def amount_field(cents: int) -> str:
+    """14 characters: 13 digits, then the last digit and the sign in one character."""
+    text = f"{abs(cents):014d}"
+    signs = POSITIVE if cents >= 0 else NEGATIVE
+    return text[:13] + signs[int(text[13])]
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d%m%y")
+
+
+def _text(value: str | None, length: int) -> str:
+    return to_sepa_text(value or "", length).upper().ljust(length)[:length]
+
+
+def write(statements: Iterable[Statement]) -> bytes:
+    lines: list[str] = []
+    for statement in statements:
+        account = IBAN(statement.iban)
+        bank, branch = account.bank_code, account.branch_code
+        number = account.account_code
+        head = f"{bank:5}{{code:4}}{branch:5}EUR2 {number:11}"
+
+        def record(code: str, operation: str, rest: str, head: str = head) -> str:
+            line = code + head.replace("{code:4}", operation.ljust(4)) + rest
+            assert len(line) == 120, (len(line), line)
+            return line
+
+        lines.append(
+            record(
+                "01",
+                "",
+                "  "
+                + _day(statement.from_on)
+                + " " * 50
+                + amount_field(statement.opening_cents)
+                + " " * 16,
+            )
+        )
+        for index, movement in enumerate(statement.movements, start=1):
+            lines.extend(_movement(record, movement, index))
+        lines.append(
+            record(
+                "07",
+                "",
+                "  "
+                + _day(statement.to_on)
+                + " " * 50
+                + amount_field(statement.closing_cents)
+                + " " * 16,
+            )
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+def _movement(record: object, movement: Movement, index: int) -> list[str]:
+    code = OPERATION_CODES.get(movement.kind, "05")
+    reason = REASONS.get(movement.return_code or "", "09") if movement.return_code else "  "
+    label = movement.remittance or movement.name or ""
+    rest = (
+        code
+        + _day(movement.booked_on)
+        + reason
+        + _day(movement.value_on or movement.booked_on)
+        + _text(label, 31)
+        + "  "
+        + f"{index:07d}"
+        + " "
+        + " "
+        + amount_field(movement.amount_cents)
+        + _text(movement.reference, 16)
+    )
+    lines = [record("04", "0000", rest)]  # type: ignore[operator]
+    complements = [
+        ("NPY", movement.name),
+        ("LCC", movement.remittance),
+        ("LCS", movement.creditor_reference),
+        ("RCN", movement.end_to_end_id),
+        ("REF", movement.batch_payment_info_id),
+    ]
+    for qualifier, value in complements:
+        if value:
+            text = code + _day(movement.booked_on) + " " * 5 + qualifier + _text(value, 70) + "  "
+            lines.append(record("05", "0000", text))  # type: ignore[operator]
+    return lines

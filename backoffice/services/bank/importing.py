@@ -1,0 +1,329 @@
+"""Importing bank files: each entry stored once, then matched.
+
+``import_files`` reads every file first (``formats.read``): a file that cannot be read,
+or whose statements are of an account that is not one of the service's, refuses the call
+whole with its French sentence — nothing of it is stored. Then each file:
+
+- is recorded by its SHA-256 (``bank_files``, inserted with ``ON CONFLICT DO NOTHING``):
+  a file already imported — or being imported at this moment on another workstation,
+  whose transaction this one waits for — stores nothing again;
+- stores its entries with ``ON CONFLICT (dedup_key) DO NOTHING``: an entry already
+  known from another file (overlapping statements, a camt.054 then the day's camt.053)
+  is not stored twice;
+- has its new entries, and its known ones still unmatched, matched (``matching``).
+
+All of it in the caller's transaction: an import interrupted half-way leaves nothing,
+and running it again does it all. The payments are recorded and audited as done by the
+import on behalf of the staff member who ran it (``bank-import:<login>``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.i18n import ntr, tr
+from backoffice.models import SepaCollection
+from backoffice.models.bank import (
+    BankEntry,
+    BankFile,
+    BankFileFormat,
+    BankMatchState,
+    BankStatement,
+)
+from backoffice.services import audit
+from backoffice.services import identity as identity_service
+from backoffice.services.bank import matching
+from backoffice.services.bank.formats import BankFileError, ParsedFile, read
+from backoffice.services.errors import ServiceError
+from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.progress import Progress, silent
+from backoffice.services.tracking import mark_touched
+
+CHUNK = 1000
+
+
+class BankImportRefused(ServiceError):
+    """A file that cannot be imported (its French sentence names it)."""
+
+
+@dataclass(frozen=True)
+class ImportActor(Actor):
+    """The staff member who ran an import, as the audit trail names what it did."""
+
+    @property
+    def audit_label(self) -> str:
+        return f"bank-import:{self.login}"
+
+
+def by_import(actor: Actor) -> ImportActor:
+    return ImportActor(actor.staff_id, actor.login, actor.full_name, actor.role)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    name: str
+    file_id: int
+    format: BankFileFormat
+    read: int
+    new: int
+    already_imported: bool
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    files: tuple[FileOutcome, ...]
+    read: int  # entries read
+    new: int  # stored now
+    matched: int  # matched now (payments recorded)
+    returned: int  # returns applied now
+    left: int  # of the entries of these files, still to reconcile
+
+    def summary(self) -> str:
+        return tr(
+            "{files}: {read} entries read, {new} new, {matched} matched, {returned} returned, "
+            "{left} left to reconcile.",
+            files=ntr("{count} file", "{count} files", len(self.files)),
+            read=self.read,
+            new=self.new,
+            matched=self.matched,
+            returned=self.returned,
+            left=self.left,
+        )
+
+
+def service_accounts(session: Session) -> set[str]:
+    """The IBANs statements may be of: the service's bank accounts."""
+    service = identity_service.load(session)
+    return {account.iban.replace(" ", "").upper() for account in service.bank_accounts}
+
+
+def check(session: Session, parsed: ParsedFile, accounts: set[str]) -> None:
+    """Refuse a file of an account that is not the service's, or a pain.002 about a file
+    we never sent."""
+    if parsed.format == BankFileFormat.PAIN002:
+        known = session.scalar(
+            select(SepaCollection.id).where(SepaCollection.message_id == parsed.original_message_id)
+        )
+        if known is None:
+            raise BankFileError(
+                parsed.name,
+                tr(
+                    "this status report is about the file {message}, which is not one of the "
+                    "direct-debit files sent by the service.",
+                    message=parsed.original_message_id or "-",
+                ),
+            )
+        return
+    for statement in parsed.statements:
+        if statement.account_iban not in accounts:
+            raise BankFileError(
+                parsed.name,
+                tr(
+                    "the account {iban} is not one of the service's accounts (Settings › "
+                    "Service identity): nothing of this file is imported.",
+                    iban=statement.account_iban or "-",
+                ),
+            )
+
+
+def import_files(
+    session: Session,
+    actor: Actor,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Import ``(name, content)`` files: all of them, or nothing (a file refused raises
+    :class:`BankImportRefused` naming it)."""
+    require(session, actor, Permission.PAYMENTS_RECORD)
+    require(session, actor, Permission.SEPA_MANAGE)
+    progress = progress or silent()
+    accounts = service_accounts(session)
+    direct_debit = identity_service.load(session).direct_debit_account
+    default_account = direct_debit.iban if direct_debit is not None else None
+    outcomes = []
+    read_count = new_count = matched = returned = 0
+    importer = by_import(actor)
+    for number, (name, data) in enumerate(files):
+        progress.step(number, len(files), tr("Reading {file}…", file=name))
+        try:
+            parsed = read(name, data)
+            check(session, parsed, accounts)
+        except BankFileError as error:
+            raise BankImportRefused(str(error)) from None
+        file_outcome, entry_ids = _store(session, importer, parsed, data, default_account)
+        counts = matching.match_entries(session, importer, entry_ids)
+        outcomes.append(file_outcome)
+        read_count += file_outcome.read
+        new_count += file_outcome.new
+        matched += counts.matched
+        returned += counts.returned
+    left = _still_unmatched(session, [item.file_id for item in outcomes])
+    progress.step(len(files), len(files), None)
+    return ImportOutcome(tuple(outcomes), read_count, new_count, matched, returned, left)
+
+
+def _insert(session: Session, table: object) -> object:
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)  # type: ignore[arg-type]
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    parsed: ParsedFile,
+    data: bytes,
+    default_account: str | None,
+) -> tuple[FileOutcome, list[int]]:
+    digest = hashlib.sha256(data).hexdigest()
+    now = clock.now()
+    statement = (
+        _insert(session, BankFile.__table__)
+        .values(
+            sha256=digest,
+            file_name=parsed.name[-255:],
+            format=parsed.format,
+            variant=parsed.variant,
+            imported_at=now,
+            imported_by_id=actor.staff_id,
+            entry_count=parsed.entry_count,
+            new_count=0,
+        )
+        .on_conflict_do_nothing(index_elements=["sha256"])
+        .returning(BankFile.__table__.c.id)
+    )
+    file_id = session.execute(statement).scalar()
+    if file_id is None:  # imported before (or by another workstation just now)
+        known = session.scalar(select(BankFile).where(BankFile.sha256 == digest))
+        assert known is not None
+        entry_ids = list(
+            session.scalars(
+                select(BankEntry.id).where(
+                    BankEntry.file_id == known.id,
+                    BankEntry.match_state == BankMatchState.UNMATCHED,
+                )
+            )
+        )
+        outcome = FileOutcome(parsed.name, known.id, parsed.format, parsed.entry_count, 0, True)
+        return outcome, entry_ids
+    new_ids: list[int] = []
+    known_keys: list[str] = []
+    for parsed_statement in parsed.statements:
+        account = parsed_statement.account_iban or default_account or "-"
+        row = BankStatement(
+            file_id=file_id,
+            account_iban=account,
+            identifier=(parsed_statement.identifier or "")[:35] or None,
+            from_on=parsed_statement.from_on,
+            to_on=parsed_statement.to_on,
+            opening_cents=parsed_statement.opening_cents,
+            closing_cents=parsed_statement.closing_cents,
+            entry_count=len(parsed_statement.entries),
+        )
+        session.add(row)
+        session.flush()
+        keys = parsed_statement.dedup_keys(account)
+        rows = [
+            _entry_row(entry, key, account, file_id, row.id)
+            for entry, key in zip(parsed_statement.entries, keys, strict=True)
+        ]
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            inserted = session.execute(
+                _insert(session, BankEntry.__table__)
+                .on_conflict_do_nothing(index_elements=["dedup_key"])
+                .returning(BankEntry.__table__.c.id, BankEntry.__table__.c.dedup_key),
+                chunk,
+            ).all()
+            stored = {key for _, key in inserted}
+            new_ids.extend(entry_id for entry_id, _ in inserted)
+            known_keys.extend(
+                item["dedup_key"] for item in chunk if item["dedup_key"] not in stored
+            )
+    session.execute(
+        BankFile.__table__.update()
+        .where(BankFile.__table__.c.id == file_id)
+        .values(new_count=len(new_ids))
+    )
+    mark_touched(session, "bank_files", {file_id})
+    mark_touched(session, "bank_entries", set(new_ids))
+    retry = []
+    for start in range(0, len(known_keys), CHUNK):
+        retry.extend(
+            session.scalars(
+                select(BankEntry.id).where(
+                    BankEntry.dedup_key.in_(known_keys[start : start + CHUNK]),
+                    BankEntry.match_state == BankMatchState.UNMATCHED,
+                )
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        "bank.import",
+        "bank_file",
+        file_id,
+        summary=tr(
+            "{file}: {read} entries read, {new} new",
+            file=parsed.name,
+            read=parsed.entry_count,
+            new=len(new_ids),
+        ),
+        after={"sha256": digest, "format": parsed.format, "new": len(new_ids)},
+    )
+    outcome = FileOutcome(
+        parsed.name, file_id, parsed.format, parsed.entry_count, len(new_ids), False
+    )
+    return outcome, sorted(new_ids) + retry
+
+
+def _entry_row(entry: object, key: str, account: str, file_id: int, statement_id: int) -> dict:
+    from backoffice.services.bank.formats import ParsedEntry
+
+    assert isinstance(entry, ParsedEntry)
+    return {
+        "dedup_key": key,
+        "account_iban": account,
+        "file_id": file_id,
+        "statement_id": statement_id,
+        "kind": entry.kind,
+        "amount_cents": entry.amount_cents,
+        "booked_on": entry.booked_on,
+        "value_on": entry.value_on,
+        "bank_reference": entry.bank_reference[:35] if entry.bank_reference else None,
+        "bank_code": entry.bank_code[:40] if entry.bank_code else None,
+        "end_to_end_id": entry.end_to_end_id,
+        "counterparty_name": entry.counterparty_name[:140] if entry.counterparty_name else None,
+        "counterparty_iban": entry.counterparty_iban,
+        "counterparty_bic": entry.counterparty_bic[:11] if entry.counterparty_bic else None,
+        "remittance": entry.remittance,
+        "creditor_reference": entry.creditor_reference,
+        "batch_message_id": entry.batch_message_id,
+        "batch_payment_info_id": entry.batch_payment_info_id,
+        "batch_count": entry.batch_count,
+        "return_code": entry.return_code[:4] if entry.return_code else None,
+        "match_state": BankMatchState.UNMATCHED,
+    }
+
+
+def _still_unmatched(session: Session, file_ids: list[int]) -> int:
+    """Entries of these files left to reconcile once all of them were matched."""
+    from sqlalchemy import func
+
+    return int(
+        session.scalar(
+            select(func.count(BankEntry.id)).where(
+                BankEntry.file_id.in_(sorted(set(file_ids))),
+                BankEntry.match_state == BankMatchState.UNMATCHED,
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,489 @@
+"""Matching bank entries to what the service billed, in order of confidence.
+
+1. **Collection credit** (``collection``): the batch names one of our pain.008 files by
+   its message id or payment-information id (``<MsgId[:30]>-FRST``), or the entry names a
+   debit by its end-to-end id: the debits of that batch still out are recorded as received
+   (``sepa/returns.record_debits_received``), all at once, when they add up to the credit.
+2. **Reference** (``reference``, ``invoice``, ``member``): a transfer whose structured
+   creditor reference or remittance text carries an invoice's ISO 11649 reference
+   (``RF…``), else an invoice number (``FA-2027-000123``), else a member code — one and
+   only one, with something still owed.
+3. **Amount and payer** (``iban``, ``name``): the payer's IBAN (of a mandate, or of an
+   entry matched before) or exact name names members; among their open invoices exactly
+   one is owed that amount (whole, or one instalment of it).
+
+A match records a payment through the billing service (``record_payment``: oldest
+instalments first, an excess kept as the member's credit), posted to the books with the
+others of the import, and links it to the entry (``bank_entry_payments``). Returns go to
+``returns``; a cheque remittance credited is matched to its slip (``cheques.match_slips``).
+What is left stays ``unmatched`` for the reconciliation screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from backoffice import clock
+from backoffice.models import (
+    Instalment,
+    Invoice,
+    Member,
+    PaymentMethod,
+    SepaCollection,
+    SepaMandate,
+    SepaState,
+)
+from backoffice.models.bank import (
+    BankEntry,
+    BankEntryKind,
+    BankEntryPayment,
+    BankMatchState,
+    BankReturn,
+)
+from backoffice.references import find_references
+from backoffice.services.accounting import events as accounting_events
+from backoffice.services.bank import cheques, returns
+from backoffice.services.billing.payments import record_payment
+from backoffice.services.permissions import Actor
+from backoffice.services.progress import Progress, silent
+from backoffice.services.sepa import returns as sepa_returns
+from backoffice.text import fold
+
+CHUNK = 500
+INVOICE_NUMBER = re.compile(r"\b(FA|AV)[\s\-/]?(\d{4})[\s\-/]?(\d{6})\b", re.IGNORECASE)
+TOKEN = re.compile(r"[A-Za-z0-9]{4,20}")
+TRANSFERS = (BankEntryKind.TRANSFER, BankEntryKind.OTHER_CREDIT)
+RETURNS = (BankEntryKind.RETURN, BankEntryKind.REJECT)
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    matched: int
+    returned: int
+    left: int
+
+
+def match_entries(
+    session: Session,
+    actor: Actor,
+    entry_ids: Sequence[int],
+    *,
+    progress: Progress | None = None,
+) -> MatchCounts:
+    """Match the entries still unmatched among ``entry_ids`` (locked first: two imports
+    never match the same entry)."""
+    progress = progress or silent()
+    entries: list[BankEntry] = []
+    for start in range(0, len(entry_ids), CHUNK):
+        entries.extend(
+            session.scalars(
+                select(BankEntry)
+                .where(
+                    BankEntry.id.in_(entry_ids[start : start + CHUNK]),
+                    BankEntry.match_state == BankMatchState.UNMATCHED,
+                )
+                .order_by(BankEntry.id)
+                .with_for_update()
+            )
+        )
+    matched = returned = 0
+    payment_ids: list[int] = []
+    total = len(entries)
+    done = 0
+    for entry in entries:
+        if entry.kind == BankEntryKind.COLLECTION:
+            progress.step(done, total, None)
+            done += 1
+            if _collection(session, actor, entry):
+                matched += 1
+    rejected_files: set[int] = set()
+    for entry in entries:
+        if entry.kind in RETURNS:
+            progress.step(done, total, None)
+            done += 1
+            if returns.apply(session, actor, entry) is not None:
+                returned += 1
+                if entry.kind == BankEntryKind.REJECT and entry.collection_id:
+                    rejected_files.add(entry.collection_id)
+    matched += _credits_waiting_for(session, actor, rejected_files)
+    transfers = [entry for entry in entries if entry.kind in TRANSFERS]
+    if transfers:
+        matcher = _TransferMatcher(session, transfers)
+        for entry in transfers:
+            progress.step(done, total, None)
+            done += 1
+            target = matcher.target(entry)
+            if target is None:
+                continue
+            member_id, invoice_id, rule = target
+            payment_ids.append(_pay(session, actor, entry, member_id, invoice_id, rule))
+            matched += 1
+    accounting_events.post_payments(session, payment_ids)
+    # cheque remittances: a credit naming a slip, or the only slip of that total (the
+    # cheques were recorded as payments with the slip: nothing is paid again)
+    still_open = [
+        entry
+        for entry in entries
+        if entry.match_state == BankMatchState.UNMATCHED and entry.amount_cents > 0
+    ]
+    if still_open:
+        matched += cheques.match_slips(session, actor, still_open)
+    left = sum(1 for entry in entries if entry.match_state == BankMatchState.UNMATCHED)
+    return MatchCounts(matched, returned, left)
+
+
+def _mark(
+    entry: BankEntry,
+    actor: Actor,
+    rule: str,
+    member_id: int | None,
+    invoice_id: int | None = None,
+    collection_id: int | None = None,
+) -> None:
+    entry.match_state = BankMatchState.MATCHED
+    entry.match_rule = rule
+    entry.member_id = member_id
+    entry.invoice_id = invoice_id
+    entry.collection_id = collection_id
+    entry.matched_at = clock.now()
+    entry.matched_by_id = actor.staff_id
+
+
+def link_payments(session: Session, entry_id: int, payment_ids: Iterable[int]) -> None:
+    rows = [{"entry_id": entry_id, "payment_id": payment_id} for payment_id in payment_ids]
+    if rows:
+        session.execute(insert(BankEntryPayment), rows)
+
+
+# -- 1. collection credits -----------------------------------------------------------------
+
+
+def _credits_waiting_for(session: Session, actor: Actor, collection_ids: set[int]) -> int:
+    """Credits of these files imported before a reject of theirs (the bank credits a file
+    without its rejected debits): matched now that the rejects are known."""
+    matched = 0
+    for collection_id in sorted(collection_ids):
+        message_id = session.scalar(
+            select(SepaCollection.message_id).where(SepaCollection.id == collection_id)
+        )
+        waiting = session.scalars(
+            select(BankEntry)
+            .where(
+                BankEntry.kind == BankEntryKind.COLLECTION,
+                BankEntry.match_state == BankMatchState.UNMATCHED,
+                or_(
+                    func.upper(BankEntry.batch_message_id) == (message_id or "").upper(),
+                    func.upper(BankEntry.batch_payment_info_id).like(
+                        f"{(message_id or '')[:30].upper()}-%"
+                    ),
+                ),
+            )
+            .order_by(BankEntry.id)
+            .with_for_update()
+        ).all()
+        matched += sum(1 for entry in waiting if _collection(session, actor, entry))
+    return matched
+
+
+def _collection(session: Session, actor: Actor, entry: BankEntry) -> bool:
+    """Record the debits the credit pays. It must be what the file says of them: the
+    debits still out, and those the bank returned after settling them (credited here,
+    debited again by their return entry; their instalments are owed again already)."""
+    collection, end_to_end_ids = _collection_debits(session, entry)
+    if collection is None or not end_to_end_ids:
+        return False
+    if collection.collection_date > clock.today():
+        return False
+    rows = session.execute(
+        select(Instalment.id, Instalment.end_to_end_id, Instalment.sepa_state)
+        .where(
+            Instalment.collection_id == collection.id,
+            Instalment.end_to_end_id.in_(end_to_end_ids),
+            Instalment.sepa_state.in_((SepaState.SENT, SepaState.REJECTED)),
+        )
+        .with_for_update()
+    ).all()
+    owed = {row.end_to_end_id for row in rows if row.sepa_state == SepaState.SENT}
+    rejected = {row.id: row.end_to_end_id for row in rows if row.sepa_state != SepaState.SENT}
+    settled_then_returned = set()
+    if rejected:
+        settled_then_returned = {
+            rejected[instalment_id]
+            for instalment_id in session.scalars(
+                select(BankReturn.instalment_id)
+                .join(BankEntry, BankEntry.id == BankReturn.entry_id)
+                .where(
+                    BankReturn.instalment_id.in_(sorted(rejected)),
+                    BankEntry.kind == BankEntryKind.RETURN,
+                )
+            )
+        }
+    credited = owed | settled_then_returned
+    if not owed or sum(_file_amounts(collection, credited).values()) != entry.amount_cents:
+        return False  # not what the file says: staff will look
+    outcome = sepa_returns.record_debits_received(session, actor, collection.id, only=owed)
+    if not outcome.payment_ids:
+        return False
+    _mark(entry, actor, "collection", None, None, collection.id)
+    session.flush()
+    link_payments(session, entry.id, outcome.payment_ids)
+    return True
+
+
+_FILE_CACHE: dict[tuple[int, str], dict[str, tuple[str, int]]] = {}
+
+
+def _transactions(collection: SepaCollection) -> dict[str, tuple[str, int]]:
+    """End-to-end id → (sequence, cents) of a kept pain.008 (read once per process)."""
+    key = (collection.id, collection.message_id)
+    known = _FILE_CACHE.get(key)
+    if known is None:
+        from backoffice.reports.sepa import pain008
+
+        if len(_FILE_CACHE) > 64:
+            _FILE_CACHE.clear()
+        known = {
+            item.end_to_end_id: (item.sequence, item.amount_cents)
+            for item in pain008.read_transactions(collection.xml)
+        }
+        _FILE_CACHE[key] = known
+    return known
+
+
+def _file_amounts(collection: SepaCollection, ids: set[str]) -> dict[str, int]:
+    transactions = _transactions(collection)
+    return {key: transactions[key][1] for key in ids if key in transactions}
+
+
+def _collection_debits(
+    session: Session, entry: BankEntry
+) -> tuple[SepaCollection | None, set[str]]:
+    """The file the credit names, and the end-to-end ids of its debits it credits."""
+    if entry.end_to_end_id and not entry.batch_payment_info_id:
+        row = session.execute(
+            select(Instalment.collection_id).where(Instalment.end_to_end_id == entry.end_to_end_id)
+        ).first()
+        if row is None or row.collection_id is None:
+            return None, set()
+        return session.get(SepaCollection, row.collection_id), {entry.end_to_end_id}
+    sequence = None
+    collection = None
+    if entry.batch_message_id:  # a CFONB statement may have put it in capitals
+        collection = session.scalar(
+            select(SepaCollection).where(
+                func.upper(SepaCollection.message_id) == entry.batch_message_id.upper()
+            )
+        )
+    if entry.batch_payment_info_id and "-" in entry.batch_payment_info_id:
+        prefix, _, sequence = entry.batch_payment_info_id.upper().rpartition("-")
+        if collection is None:
+            found = session.scalars(
+                select(SepaCollection).where(
+                    func.upper(func.substr(SepaCollection.message_id, 1, len(prefix))) == prefix
+                )
+            ).all()
+            collection = found[0] if len(found) == 1 else None
+        elif not collection.message_id.upper().startswith(prefix):
+            return None, set()
+    if collection is None:
+        return None, set()
+    transactions = _transactions(collection)
+    return collection, {
+        key for key, (seq, _) in transactions.items() if sequence is None or seq == sequence
+    }
+
+
+# -- 2 and 3. transfers --------------------------------------------------------------------
+
+
+class _TransferMatcher:
+    """The lookups of a batch of transfers, made with a few queries for all of them."""
+
+    def __init__(self, session: Session, entries: Sequence[BankEntry]) -> None:
+        self.session = session
+        references: set[str] = set()
+        numbers: set[str] = set()
+        tokens: set[str] = set()
+        for entry in entries:
+            text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
+            references.update(find_references(text))
+            numbers.update(_numbers(text))
+            tokens.update(token.upper() for token in TOKEN.findall(entry.remittance or ""))
+        self.by_reference = self._invoices(Invoice.creditor_reference, references)
+        self.by_number = self._invoices(Invoice.number, numbers)
+        self.by_code: dict[str, int] = {}
+        for chunk in _chunks(sorted(tokens)):
+            for member_id, code in session.execute(
+                select(Member.id, Member.member_code).where(
+                    func.upper(Member.member_code).in_(chunk)
+                )
+            ):
+                self.by_code[code.upper()] = member_id
+        self._payers: dict[str, set[int]] | None = None
+        self._names: dict[str, set[int]] | None = None
+        self._entries = entries
+
+    def _invoices(self, column: object, values: set[str]) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(sorted(values)):
+            for key, invoice_id, member_id in self.session.execute(
+                select(column, Invoice.id, Invoice.member_id).where(column.in_(chunk))  # type: ignore[attr-defined]
+            ):
+                found[key] = (invoice_id, member_id)
+        return found
+
+    def target(self, entry: BankEntry) -> tuple[int, int | None, str] | None:
+        text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
+        invoices = {
+            self.by_reference[item] for item in find_references(text) if item in self.by_reference
+        }
+        if len(invoices) > 1:
+            return None
+        if invoices:
+            return self._owed_invoice(*invoices.pop(), "reference")
+        invoices = {self.by_number[item] for item in _numbers(text) if item in self.by_number}
+        if len(invoices) > 1:
+            return None
+        if invoices:
+            return self._owed_invoice(*invoices.pop(), "invoice")
+        members = {
+            self.by_code[token.upper()]
+            for token in TOKEN.findall(entry.remittance or "")
+            if token.upper() in self.by_code
+        }
+        if len(members) > 1:
+            return None
+        if members:
+            member_id = members.pop()
+            return (member_id, None, "member") if self._owed(member_id) else None
+        return self._by_payer(entry)
+
+    def _owed_invoice(
+        self, invoice_id: int, member_id: int, rule: str
+    ) -> tuple[int, int | None, str] | None:
+        return (member_id, invoice_id, rule) if self._owed(member_id, invoice_id) else None
+
+    def _owed(self, member_id: int, invoice_id: int | None = None) -> bool:
+        statement = (
+            select(func.count(Instalment.id))
+            .join(Invoice, Invoice.id == Instalment.invoice_id)
+            .where(
+                Invoice.member_id == member_id,
+                Instalment.superseded_at.is_(None),
+                Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
+            )
+        )
+        if invoice_id is not None:
+            statement = statement.where(Invoice.id == invoice_id)
+        return bool(self.session.scalar(statement))
+
+    def _load_payers(self) -> None:
+        ibans = {entry.counterparty_iban for entry in self._entries if entry.counterparty_iban}
+        payers: dict[str, set[int]] = defaultdict(set)
+        for chunk in _chunks(sorted(ibans)):
+            for iban, member_id in self.session.execute(
+                select(SepaMandate.iban, SepaMandate.member_id).where(SepaMandate.iban.in_(chunk))
+            ):
+                payers[iban].add(member_id)
+            for iban, member_id in self.session.execute(
+                select(BankEntry.counterparty_iban, BankEntry.member_id)
+                .where(
+                    BankEntry.counterparty_iban.in_(chunk),
+                    BankEntry.member_id.is_not(None),
+                    BankEntry.match_state == BankMatchState.MATCHED,
+                )
+                .distinct()
+            ):
+                payers[iban].add(member_id)
+        self._payers = payers
+        names: dict[str, set[int]] = defaultdict(set)
+        wanted = {
+            fold(entry.counterparty_name) for entry in self._entries if entry.counterparty_name
+        }
+        if wanted:
+            for member_id, legal, trade, billing in self.session.execute(
+                select(Member.id, Member.legal_name, Member.trade_name, Member.billing_name)
+            ):
+                for name in {fold(legal), fold(trade), fold(billing)}:
+                    if name and name in wanted:
+                        names[name].add(member_id)
+        self._names = names
+
+    def _by_payer(self, entry: BankEntry) -> tuple[int, int | None, str] | None:
+        if self._payers is None:
+            self._load_payers()
+        assert self._payers is not None and self._names is not None
+        for rule, members in (
+            ("iban", self._payers.get(entry.counterparty_iban or "", set())),
+            ("name", self._names.get(fold(entry.counterparty_name), set())),
+        ):
+            if not members:
+                continue
+            fitting = self._fitting(members, entry.amount_cents)
+            if len(fitting) == 1:
+                invoice_id, member_id = fitting.pop()
+                return member_id, invoice_id, rule
+            if fitting:
+                return None
+        return None
+
+    def _fitting(self, member_ids: set[int], cents: int) -> set[tuple[int, int]]:
+        """The open invoices of these members owed ``cents`` (whole or one instalment)."""
+        remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+        rows = self.session.execute(
+            select(Invoice.id, Invoice.member_id, remaining.label("remaining"))
+            .join(Instalment, Instalment.invoice_id == Invoice.id)
+            .where(
+                Invoice.member_id.in_(sorted(member_ids)),
+                Instalment.superseded_at.is_(None),
+                remaining > 0,
+            )
+        ).all()
+        per_invoice: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for invoice_id, member_id, left in rows:
+            per_invoice[(invoice_id, member_id)].append(left)
+        return {key for key, parts in per_invoice.items() if sum(parts) == cents or cents in parts}
+
+
+def _numbers(text: str) -> set[str]:
+    return {
+        f"{prefix.upper()}-{year}-{number}" for prefix, year, number in INVOICE_NUMBER.findall(text)
+    }
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _pay(
+    session: Session,
+    actor: Actor,
+    entry: BankEntry,
+    member_id: int,
+    invoice_id: int | None,
+    rule: str,
+) -> int:
+    outcome = record_payment(
+        session,
+        actor,
+        member_id,
+        entry.amount_cents,
+        PaymentMethod.TRANSFER,
+        min(entry.booked_on, clock.today()),
+        invoice_id=invoice_id,
+        reference=(entry.bank_reference or entry.end_to_end_id or entry.remittance or "")[:80]
+        or None,
+        allow_overpayment=True,
+        journal=False,
+    )
+    _mark(entry, actor, rule, member_id, invoice_id)
+    session.flush()
+    link_payments(session, entry.id, [outcome.payment_id])
+    return outcome.payment_id

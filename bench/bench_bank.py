@@ -1,0 +1,269 @@
+"""A year of bank statements imported and matched, beside the physical limit: a raw
+parse of the same files with lxml ``iterparse`` plus a bulk insert of their entries
+(goal ≤ 2×), and the memory, which must not grow with the number of files.
+
+The files are made from the benchmark's demo database: ``BENCH_BANK_ENTRIES`` entries
+(100,000) across ``BENCH_BANK_FILES`` camt.053.001.08 statements (250), booked over the
+last year — members paying their open instalments by transfer with the RF reference
+(40 %), the invoice number (15 %), the member code (10 %), only their name and the amount
+due (15 %), and noise that matches nothing (20 %: unknown payers, fees).
+
+Ours: ``backoffice bank import``'s work — each file in its own transaction, read with
+iterparse, checked, its entries stored once, matched, payments recorded through the
+billing service and posted to the books. The limit: the same files parsed with
+``etree.iterparse`` (the same fields taken from each ``Ntry``) and the rows inserted with
+one ``executemany`` per file into ``bank_entries`` — no checks, no matching, no payment.
+Each runs on its own copy of the database. The peak memory after the first tenth of the
+files and after all of them is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import time
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+from lxml import etree
+from sqlalchemy import exists, func, insert, select
+
+from backoffice import clock
+from backoffice.db import Database
+from backoffice.models import (
+    BankFile,
+    BankStatement,
+    Instalment,
+    Invoice,
+    MandateStatus,
+    Member,
+    Role,
+    SepaMandate,
+    StaffUser,
+)
+from backoffice.models.bank import BankEntry, BankEntryKind, BankFileFormat, BankMatchState
+from backoffice.reports.bank import Movement, Statement, camt
+from backoffice.services import identity as identity_service
+from backoffice.services.actors import actor_of
+from backoffice.services.bank import importing
+from bench.common import (
+    OUT,
+    Context,
+    Result,
+    peak_rss_mib,
+    pg_url,
+)
+
+ENTRIES = int(os.environ.get("BENCH_BANK_ENTRIES", "100000"))
+FILES = int(os.environ.get("BENCH_BANK_FILES", "250"))
+NS = "{urn:iso:std:iso:20022:tech:xsd:camt.053.001.08}"
+
+
+def _copy(backend: str, source_url: str, label: str) -> Database:
+    """A copy of the benchmark's demo database that a run may change."""
+    if backend == "sqlite":
+        source = Path(source_url.removeprefix("sqlite:///"))
+        target = OUT / f"{label}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return Database(f"sqlite:///{target}")
+    from bench.common import _admin_execute
+
+    source_name = source_url.rsplit("/", maxsplit=1)[-1]
+    _admin_execute(f'DROP DATABASE IF EXISTS "{label}" WITH (FORCE)')
+    _admin_execute(f'CREATE DATABASE "{label}" TEMPLATE "{source_name}"')
+    return Database(pg_url(label))
+
+
+def _files(database: Database) -> list[tuple[str, bytes]]:
+    """The year's statements, made from what the database holds."""
+    rng = random.Random(15)
+    today = clock.today()
+    with database.session() as session:
+        service = identity_service.load(session)
+        account = service.invoice_account or service.direct_debit_account
+        assert account is not None
+        mandated = exists().where(
+            SepaMandate.member_id == Invoice.member_id,
+            SepaMandate.status == MandateStatus.ACTIVE,
+        )
+        remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+        rows = session.execute(
+            select(
+                Invoice.number,
+                Invoice.creditor_reference,
+                Member.member_code,
+                Member.legal_name,
+                func.min(remaining),
+            )
+            .join(Instalment, Instalment.invoice_id == Invoice.id)
+            .join(Member, Member.id == Invoice.member_id)
+            .where(~mandated, Instalment.superseded_at.is_(None), remaining > 0)
+            .group_by(Invoice.id, Invoice.number, Invoice.creditor_reference, Member.id)
+            .limit(int(ENTRIES * 0.8))
+        ).all()
+    days = [today - timedelta(days=offset) for offset in range(365, 0, -1)]
+    movements: list[Movement] = []
+    for index in range(ENTRIES):
+        day = days[index * len(days) // ENTRIES]
+        reference = f"B{index:011d}"
+        if index < len(rows) and rng.random() < 0.8:
+            number, rf, code, name, due = rows[index]
+            way = rng.random()
+            if way < 0.5:
+                item = Movement(int(due), day, reference, name=name, creditor_reference=rf)
+            elif way < 0.69:
+                item = Movement(int(due), day, reference, name=name, remittance=f"FACT {number}")
+            elif way < 0.81:
+                item = Movement(int(due), day, reference, name=name, remittance=f"ADH {code}")
+            else:
+                item = Movement(int(due), day, reference, name=name, remittance="COTISATION")
+        elif rng.random() < 0.9:
+            item = Movement(
+                rng.randrange(1000, 90000),
+                day,
+                reference,
+                name=f"PAYEUR {index}",
+                remittance="DIVERS",
+            )
+        else:
+            item = Movement(
+                -rng.randrange(100, 3000), day, reference, kind="fee", remittance="FRAIS"
+            )
+        movements.append(item)
+    per_file = -(-len(movements) // FILES)
+    files = []
+    balance = 10_000_000
+    for number in range(FILES):
+        chunk = tuple(movements[number * per_file : (number + 1) * per_file])
+        if not chunk:
+            break
+        statement = Statement(
+            f"BENCH-{number:04d}",
+            account.iban,
+            account.bic,
+            "SERVICE",
+            chunk[0].booked_on,
+            chunk[-1].booked_on,
+            balance,
+            chunk,
+        )
+        balance = statement.closing_cents
+        files.append((f"releve-{number:04d}.xml", camt.write([statement], "camt.053.001.08")))
+    return files
+
+
+def _ours(database: Database, files: list[tuple[str, bytes]]) -> tuple[float, int, int, dict]:
+    with database.session() as session:
+        staff = session.scalar(select(StaffUser).where(StaffUser.role == Role.BILLING))
+        assert staff is not None
+        actor = actor_of(staff)
+    totals = {"new": 0, "matched": 0, "left": 0}
+    early_peak = 0
+    start = time.perf_counter()
+    for index, (name, data) in enumerate(files):
+        with database.transaction() as session:
+            outcome = importing.import_files(session, actor, [(name, data)])
+        totals["new"] += outcome.new
+        totals["matched"] += outcome.matched
+        totals["left"] += outcome.left
+        if index + 1 == max(1, len(files) // 10):
+            early_peak = peak_rss_mib()
+    return time.perf_counter() - start, early_peak, peak_rss_mib(), totals
+
+
+def _text(element: etree._Element, path: str) -> str | None:
+    found = element.find(path)
+    return found.text if found is not None else None
+
+
+def _raw(database: Database, files: list[tuple[str, bytes]]) -> float:
+    """iterparse each file, take each entry's fields, insert them in one executemany."""
+    table = BankEntry.__table__
+    paths = {
+        key: "/".join(f"{NS}{part}" for part in value.split("/"))
+        for key, value in {
+            "amount": "Amt",
+            "sign": "CdtDbtInd",
+            "booked": "BookgDt/Dt",
+            "value": "ValDt/Dt",
+            "reference": "AcctSvcrRef",
+            "name": "NtryDtls/TxDtls/RltdPties/Dbtr/Pty/Nm",
+            "remittance": "NtryDtls/TxDtls/RmtInf/Ustrd",
+            "rf": "NtryDtls/TxDtls/RmtInf/Strd/CdtrRefInf/Ref",
+            "iban": "Stmt/Acct/Id/IBAN",
+        }.items()
+    }
+    from datetime import date
+
+    start = time.perf_counter()
+    with database.engine.begin() as connection:
+        now = clock.now()
+        for number, (name, data) in enumerate(files):
+            file_id = connection.execute(
+                insert(BankFile.__table__).returning(BankFile.__table__.c.id),
+                {
+                    "sha256": f"raw{number}",
+                    "file_name": name,
+                    "format": BankFileFormat.CAMT053,
+                    "imported_at": now,
+                    "entry_count": 0,
+                    "new_count": 0,
+                },
+            ).scalar_one()
+            statement_id = connection.execute(
+                insert(BankStatement.__table__).returning(BankStatement.__table__.c.id),
+                {"file_id": file_id, "account_iban": "-", "entry_count": 0},
+            ).scalar_one()
+            rows = []
+            for _event, entry in etree.iterparse(BytesIO(data), tag=f"{NS}Ntry"):
+                cents = int(Decimal(_text(entry, paths["amount"]) or "0") * 100)
+                if _text(entry, paths["sign"]) == "DBIT":
+                    cents = -cents
+                reference = _text(entry, paths["reference"])
+                rows.append(
+                    {
+                        "dedup_key": f"raw:{reference}",
+                        "account_iban": "-",
+                        "file_id": file_id,
+                        "statement_id": statement_id,
+                        "kind": BankEntryKind.TRANSFER if cents > 0 else BankEntryKind.DEBIT,
+                        "amount_cents": cents,
+                        "booked_on": date.fromisoformat(_text(entry, paths["booked"]) or ""),
+                        "value_on": date.fromisoformat(_text(entry, paths["value"]) or ""),
+                        "bank_reference": reference,
+                        "counterparty_name": _text(entry, paths["name"]),
+                        "remittance": _text(entry, paths["remittance"]),
+                        "creditor_reference": _text(entry, paths["rf"]),
+                        "match_state": BankMatchState.UNMATCHED,
+                    }
+                )
+                entry.clear()
+            connection.execute(insert(table), rows)
+    return time.perf_counter() - start
+
+
+def run(context: Context) -> None:
+    for backend in context.backends:
+        source = context.database_url(backend)
+        with clock.frozen(clock.now()):
+            files = _files(Database(source))
+        entries = sum(data.count(b"<Ntry>") for _name, data in files)
+        raw = _raw(_copy(backend, source, "bench_bank_raw"), files)
+        seconds, early, peak, totals = _ours(_copy(backend, source, "bench_bank_ours"), files)
+        context.add(
+            Result(
+                f"bank import: {entries} entries, {len(files)} files",
+                backend,
+                seconds,
+                raw,
+                "iterparse + executemany",
+                "≤ 2×",
+                f"{totals['matched']} matched, {totals['left']} left; peak RSS "
+                f"{early} MiB after {max(1, len(files) // 10)} files, {peak} MiB after all",
+            )
+        )

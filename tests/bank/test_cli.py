@@ -1,0 +1,76 @@
+"""``backoffice bank import`` and ``backoffice bank unmatched`` on a database file, in
+French."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from backoffice import clock
+from backoffice.cli.main import main
+from backoffice.db import Database
+from backoffice.reports.bank import Movement
+from tests import factories
+from tests.bank import builders
+from tests.sepa.builders import TODAY, due, export
+
+pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
+AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
+DAY = date(2027, 3, 15)
+
+
+@pytest.fixture
+def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("BACKOFFICE_LANG", "fr")
+    return sqlite_database.url.render_as_string(hide_password=False)
+
+
+def test_import_prints_the_counts_and_unmatched_lists_what_is_left(
+    url: str, sqlite_database: Database, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    with sqlite_database.transaction() as session:
+        actors = factories.staff_of_every_role(session)
+    with clock.frozen(TODAY):
+        due(sqlite_database, actors["billing"], 48607, 145822)
+        collection_id = export(sqlite_database, actors["billing"], late_notice=True).collection_id
+    with sqlite_database.session() as session:
+        iban, bic = builders.service_iban(session)
+        credits = builders.collection_credits(session, collection_id, DAY)
+    unknown = Movement(4200, DAY, "VIRX", name="SOCIETE INCONNUE", remittance="REGLEMENT DIVERS")
+    statement = tmp_path / "releve.xml"
+    statement.write_bytes(
+        builders.camt053([builders.statement(iban, bic, [*credits, unknown], day=DAY)])
+    )
+    bad = tmp_path / "casse.txt"
+    bad.write_bytes(b"0130004" + b" " * 50)
+    with clock.frozen(AFTER):
+        code = main(
+            ["--database", url, "bank", "import", str(statement), str(bad), "--as", "billing"]
+        )
+    out, err = capsys.readouterr()
+    assert code == 1  # a file was refused; the other one is imported
+    assert "casse.txt, ligne 1 : 57 caractères au lieu de 120" in err
+    read = len(credits) + 1
+    assert f"releve.xml : {read} lues, {read} nouvelles, {len(credits)} rapprochées" in out
+    assert "restant à rapprocher : 1." in out
+    with clock.frozen(AFTER):
+        assert main(["--database", url, "bank", "import", str(statement), "--as", "billing"]) == 0
+    out, _ = capsys.readouterr()
+    assert "0 nouvelles, 0 rapprochées, 0 rejets, 1 restantes (déjà importé)" in out
+    assert main(["--database", url, "bank", "unmatched"]) == 0
+    out, _ = capsys.readouterr()
+    assert "SOCIETE INCONNUE" in out and "42,00" in out
+    assert "1 écritures restant à rapprocher." in out
+
+
+def test_import_needs_a_role_that_records_payments(
+    url: str, sqlite_database: Database, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    with sqlite_database.transaction() as session:
+        factories.staff_of_every_role(session)
+    path = tmp_path / "a.xml"
+    path.write_bytes(b"<x/>")
+    assert main(["--database", url, "bank", "import", str(path), "--as", "read_only"]) == 1
+    assert "Refusé" in capsys.readouterr().err
