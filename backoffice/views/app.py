@@ -130,11 +130,6 @@ class Workspace(QObject):
         window = MainWindow(self.context)
         self._live = LiveRefresh(self.context.database, self.context.bus, window)
         self._live.start()
-        from backoffice.ops.mail_sender import BackgroundSender
-
-        self._sender = BackgroundSender(self.context, self)  # the outbox leaves from here too
-        self._sender.status_changed.connect(window.show_mail_problem)
-        self._sender.start()
         window.show()
         self.window = window
         return window
