@@ -106,3 +106,28 @@ def store_password(url_text: str, password: str) -> None:
         keyring.set_password(KEYRING_SERVICE, keyring_user(make_url(url_text)), password)
     except Exception:  # each backend has its own errors (no backend, locked, D-Bus…)
         raise KeyringUnavailable from None  # its message could quote the password
+
+
+def smtp_keyring_user(user: str, host: str, port: int) -> str:
+    """The keyring's user name for the SMTP server's password (same service as the
+    database's password)."""
+    return f"smtp:{user}@{host}:{port}"
+
+
+def secret(user_name: str) -> str | None:
+    """A password kept in the system keyring (None when there is none, or no keyring)."""
+    import keyring
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, user_name)
+    except Exception:  # no usable keyring backend
+        return None
+
+
+def store_secret(user_name: str, password: str) -> None:
+    import keyring
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, user_name, password)
+    except Exception:  # each backend has its own errors (no backend, locked, D-Bus…)
+        raise KeyringUnavailable from None  # its message could quote the password

@@ -22,6 +22,7 @@ BENCHMARKS = (
     "billing",
     "excel",
     "accounting",
+    "mail",
     "bank",
     "einvoicing",
     "reconcile",

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "backoffice.cli.billing_export_command",
     "backoffice.cli.members_command",
     "backoffice.cli.accounting_command",
+    "backoffice.cli.mail_command",
     "backoffice.cli.bank_command",
     "backoffice.cli.einvoice_command",
 )

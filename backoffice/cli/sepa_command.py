@@ -273,6 +273,13 @@ def run_prenotify(args: argparse.Namespace) -> int:
             skipped=len(batch.skipped),
         )
     )
+    if batch.queued:
+        print(
+            tr(
+                "{count} emails queued in the outbox (backoffice mail send sends them).",
+                count=len(batch.queued),
+            )
+        )
     for item in batch.skipped:
         print(f"  {item.member_code} {item.member_name}: {item.reason}")
     return 0

@@ -170,6 +170,8 @@ class MemberFactory:
                 "convocation_city": None,
                 "convocation_phone": phone(rng),
                 "convocation_email": email_for("rh", name) if rng.random() < 0.6 else None,
+                # one member in ten wants its documents by post (no draw: same demo)
+                "documents_by": "post" if member_id % 10 == 3 else "email",
                 "visit_centre_id": (centre_id := self.centre_ids[member_id % len(self.centre_ids)]),
                 "referent_professional_id": pick(rng, self.centres[centre_id]),
                 "search_text": member_search_text(

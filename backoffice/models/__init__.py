@@ -70,7 +70,20 @@ from backoffice.models.invoices import (
     NumberCounter,
     SepaState,
 )
-from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, Member, MemberStatus
+from backoffice.models.mail import (
+    AttachmentSource,
+    MailAttachment,
+    MailKind,
+    MailMessage,
+    MailStatus,
+    MailTemplate,
+)
+from backoffice.models.members import (
+    PORTAL_EDITABLE_MEMBER_FIELDS,
+    DocumentChannel,
+    Member,
+    MemberStatus,
+)
 from backoffice.models.payments import Payment, PaymentAllocation, PaymentMethod, PaymentReminder
 from backoffice.models.portal_accounts import (
     AccountingFirm,
@@ -96,6 +109,7 @@ __all__ = [
     "Appointment",
     "AppointmentRequest",
     "AppointmentStatus",
+    "AttachmentSource",
     "AuditEvent",
     "BankEntry",
     "BankEntryKind",
@@ -118,6 +132,7 @@ __all__ = [
     "CreditNote",
     "DeclarationSource",
     "Document",
+    "DocumentChannel",
     "DocumentTheme",
     "EInvoice",
     "EInvoiceEvent",
@@ -138,6 +153,11 @@ __all__ = [
     "JournalLine",
     "LineKind",
     "LoginAttempt",
+    "MailAttachment",
+    "MailKind",
+    "MailMessage",
+    "MailStatus",
+    "MailTemplate",
     "MandateStatus",
     "Member",
     "MemberStatus",

@@ -24,6 +24,13 @@ class MemberStatus(enum.StrEnum):
     CEASED = "ceased"  # cessation d'activité: no more billing, employees exited
 
 
+class DocumentChannel(enum.StrEnum):
+    """How the member receives its documents (invoices, notices, convocations…)."""
+
+    EMAIL = "email"
+    POST = "post"
+
+
 class Member(Versioned, Timestamped, Base):
     __tablename__ = "members"
     __table_args__ = (
@@ -79,6 +86,14 @@ class Member(Versioned, Timestamped, Base):
     convocation_city: Mapped[str | None] = mapped_column(String(100))
     convocation_phone: Mapped[str | None] = mapped_column(String(30))
     convocation_email: Mapped[str | None] = mapped_column(String(254))
+
+    # E-mail or post for each document sent to the member (the staff's choice per action
+    # follows it by default).
+    documents_by: Mapped[DocumentChannel] = mapped_column(
+        enum_column(DocumentChannel, "document_channel"),
+        default=DocumentChannel.EMAIL,
+        server_default=DocumentChannel.EMAIL.value,
+    )
 
     visit_centre_id: Mapped[int | None] = mapped_column(ForeignKey("visit_centres.id"), index=True)
     referent_professional_id: Mapped[int | None] = mapped_column(

@@ -16,6 +16,7 @@ from backoffice.models import (
     PortalAccount,
     RequestStatus,
 )
+from backoffice.services.mail import outbox
 from backoffice.services.permissions import Actor, Permission, allows, current_role
 
 
@@ -26,6 +27,7 @@ class DashboardCounts:
     locked_accounts: int | None
     overdue_instalments: int | None
     overdue_cents: int | None
+    failed_messages: int | None = None  # e-mails failed or uncertain: a person acts
 
 
 def counts(session: Session, actor: Actor) -> DashboardCounts:
@@ -57,4 +59,5 @@ def counts(session: Session, actor: Actor) -> DashboardCounts:
             )
         ).one()
     cents = None if overdue_cents is None else int(overdue_cents)  # PostgreSQL sums to numeric
-    return DashboardCounts(changes, requests, locked, overdue, cents)
+    failed = outbox.failed_count(session) if allows(role, Permission.MAIL_VIEW) else None
+    return DashboardCounts(changes, requests, locked, overdue, cents, failed)

@@ -48,6 +48,8 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     SETTINGS_MANAGE = "settings.manage"
     AUDIT_VIEW = "audit.view"
+    MAIL_VIEW = "mail.view"
+    MAIL_SEND = "mail.send"
 
 
 P = Permission
@@ -62,6 +64,7 @@ _VIEWING = frozenset(
         P.ACCOUNTS_VIEW,
         P.DOCUMENTS_VIEW,
         P.AUDIT_VIEW,
+        P.MAIL_VIEW,
     }
 )
 
@@ -80,6 +83,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.ACCOUNTS_MANAGE,
             P.DOCUMENTS_VIEW,
             P.AUDIT_VIEW,
+            P.MAIL_VIEW,
+            P.MAIL_SEND,
         }
     ),
     Role.BILLING: frozenset(
@@ -96,6 +101,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.ACCOUNTING_MANAGE,
             P.DOCUMENTS_VIEW,
             P.AUDIT_VIEW,
+            P.MAIL_VIEW,
+            P.MAIL_SEND,
         }
     ),
     # Medical assistants never see billing.
@@ -110,8 +117,9 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     ),
     Role.ADMINISTRATOR: frozenset(Permission),
     Role.READ_ONLY: _VIEWING,
-    # The nightly jobs: apply the approved changes due, print the day's convocations.
-    Role.SYSTEM: frozenset({P.CHANGES_APPLY, P.CONVOCATIONS_PRINT}),
+    # The nightly jobs: apply the approved changes due, print the day's convocations; the
+    # scheduled job sends the outbox.
+    Role.SYSTEM: frozenset({P.CHANGES_APPLY, P.CONVOCATIONS_PRINT, P.MAIL_SEND}),
 }
 
 
@@ -152,6 +160,8 @@ def permission_label(permission: Permission) -> str:
         P.STAFF_MANAGE: tr("manage the staff accounts"),
         P.SETTINGS_MANAGE: tr("change the settings"),
         P.AUDIT_VIEW: tr("view the history"),
+        P.MAIL_VIEW: tr("view the outbox"),
+        P.MAIL_SEND: tr("manage the outbox (send, cancel, retry)"),
     }[permission]
 
 

@@ -137,6 +137,13 @@ KEYS: dict[str, SettingKey] = {
             "Texts printed on convocation letters.",
         ),
         SettingKey(
+            "mail.smtp",
+            {},
+            "The SMTP server the outbox sends through: host, port, security, login, sender, "
+            "reply-to, messages per minute (services.mail.settings; the password is in the "
+            "system keyring).",
+        ),
+        SettingKey(
             "accounting.chart",
             default_chart(),
             "The chart of accounts and journals the entries are posted to.",

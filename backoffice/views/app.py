@@ -23,6 +23,7 @@ from backoffice.services import staff
 from backoffice.services.permissions import Actor
 
 if TYPE_CHECKING:
+    from backoffice.ops.mail_sender import BackgroundSender
     from backoffice.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class Workspace(QObject):
         self.context = context
         self.window: MainWindow | None = None
         self._live: LiveRefresh | None = None
+        self._sender: BackgroundSender | None = None
         context.rights_changed.connect(self.return_to_login, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> bool:
@@ -128,12 +130,20 @@ class Workspace(QObject):
         window = MainWindow(self.context)
         self._live = LiveRefresh(self.context.database, self.context.bus, window)
         self._live.start()
+        from backoffice.ops.mail_sender import BackgroundSender
+
+        self._sender = BackgroundSender(self.context, self)  # the outbox leaves from here too
+        self._sender.status_changed.connect(window.show_mail_problem)
+        self._sender.start()
         window.show()
         self.window = window
         return window
 
     def close_window(self) -> None:
         window, self.window = self.window, None
+        if self._sender is not None:
+            self._sender.stop()
+            self._sender = None
         if self._live is not None:
             self._live.stop()
             self._live = None

@@ -183,6 +183,16 @@ class MainWindow(QMainWindow):
             label = QLabel(text)
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+        self.mail_problem = QLabel()  # the background sender's last problem, if any
+        self.mail_problem.setStyleSheet("color: #b42318")
+        self.mail_problem.setVisible(False)
+        bar.addPermanentWidget(self.mail_problem)
+
+    def show_mail_problem(self, problem: str) -> None:
+        """What keeps the outbox from leaving (a server unreachable…), or "" when it goes."""
+        self.mail_problem.setText(tr("E-mails: {problem}", problem=problem) if problem else "")
+        self.mail_problem.setToolTip(problem)
+        self.mail_problem.setVisible(bool(problem))
 
     def show_shortcuts(self) -> None:
         """F1: the window's shortcuts, then each section's, read from the declarations its

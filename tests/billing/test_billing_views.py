@@ -129,6 +129,38 @@ def test_reminder_letters_for_a_selection(
     qtbot.waitUntil(lambda: count(context.database, PaymentReminder) == 3, timeout=10000)
 
 
+def test_reminders_all_by_email_print_nothing(
+    context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """With a mail server set and members taking their mail by e-mail, the reminders are
+    queued in the outbox: no empty PDF is written or shown, the count is said."""
+    from backoffice.services.mail import settings as smtp
+
+    with context.database.transaction() as session:
+        admin = actor_of(factories.staff(session, Role.ADMINISTRATOR, login="chef"))
+        smtp.save(
+            session,
+            admin,
+            smtp.SmtpSettings(host="127.0.0.1", port=2525, sender_address="envoi@spsti.test"),
+        )
+    _member, invoice_id = billed_member(context.database, context.actor, si=10)
+    with context.database.transaction() as session:
+        for item in instalments_of(session, invoice_id):
+            item.due_on = item.due_on.replace(year=2026)
+    target = tmp_path / "relances.pdf"
+    said: list[str] = []
+    monkeypatch.setattr(overdue_tab, "ask_save_path", lambda *args: target)
+    monkeypatch.setattr(overdue_tab, "inform", lambda _parent, _title, text: said.append(text))
+    page.open({"tab": "overdue"})
+    qtbot.waitUntil(lambda: page.overdue.model.rowCount() == 3, timeout=10000)
+    page.overdue.table.selectAll()
+    page.overdue.send_reminders()
+    finished(qtbot, context)
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
+    assert said == ["1 relance placée dans la boîte d'envoi (par e-mail)."]
+    assert not target.exists()
+
+
 def test_preview_then_issue_the_campaign(
     context: AppContext, page: BillingPage, qtbot, qtmodeltester, monkeypatch
 ) -> None:

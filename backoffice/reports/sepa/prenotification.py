@@ -46,6 +46,7 @@ class Notice:
     bic: str
     creditor_name: str
     creditor_id: str  # ICS
+    outbox_id: int | None = None  # queued in the outbox (else an .eml file when by email)
 
 
 def mask_iban(iban: str) -> str:
@@ -145,6 +146,29 @@ def letters_pdf(
         [letter_story(notice, identity) for notice in notices],
         on_each,
     )
+
+
+def email_lines(notice: Notice) -> str:
+    """The instalments debited, one per line (the e-mail template's ``{lines}``)."""
+    return "\n".join(
+        f"- facture {line.invoice_number}, échéance {line.position} du "
+        f"{pdf.french_date(line.due_on)} : {format_eur(line.amount_cents)}"
+        for line in notice.lines
+    )
+
+
+def template_values(notice: Notice) -> dict[str, str]:
+    """The fields of the outbox's pre-notification template."""
+    return {
+        "collection_date": pdf.french_date(notice.collection_date),
+        "total": format_eur(notice.total_cents),
+        "lines": email_lines(notice),
+        "rum": notice.rum,
+        "ics": notice.creditor_id,
+        "masked_iban": notice.masked_iban,
+        "bic": notice.bic,
+        "mandate_date": pdf.french_date(notice.mandate_signed_on),
+    }
 
 
 def email_text(notice: Notice, identity: ServiceIdentity) -> str:

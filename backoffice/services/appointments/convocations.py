@@ -36,6 +36,7 @@ from backoffice.services.appointments.queries import employee_label
 from backoffice.services.appointments.rules import describe
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.identity import Purpose
+from backoffice.services.mail import documents as mail_documents
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress
 from backoffice.text import attention_line
@@ -210,3 +211,79 @@ def print_convocations(
             ),
         )
     return ConvocationBatch(pdf, [row[0].id for row in rows])
+
+
+@dataclass(frozen=True)
+class ConvocationDelivery:
+    pdf: bytes | None  # the convocations to print (None when every one went by e-mail)
+    printed: list[int]  # appointments
+    emailed: list[int]  # appointments whose convocation was queued in the outbox
+    problems: list[str]  # messages kept back (no convocation address…), one sentence each
+
+
+def deliver_convocations(
+    session: Session,
+    actor: Actor,
+    selection: ConvocationSelection,
+    delivery: mail_documents.Delivery,
+    progress: Progress,
+) -> ConvocationDelivery:
+    """The convocations of the selection: by e-mail (the letter attached) to the members who
+    take their documents so (``delivery``; a mail server set), the others in one PDF."""
+    require(session, actor, Permission.APPOINTMENTS_MANAGE)
+    if not mail_documents.mail_enabled(session):
+        batch = print_convocations(session, actor, selection, progress)
+        return ConvocationDelivery(batch.pdf, batch.appointment_ids, [], [])
+    rows = _selected(session, selection)
+    identity = identity_service.load_for(session, Purpose.LETTERS)
+    texts = settings_service.get(session, "convocation.texts")
+    to_print: list[int] = []
+    emailed: list[int] = []
+    problems: list[str] = []
+    for done, row in enumerate(rows):
+        progress.step(
+            done, len(rows), tr("Convocation {page} of {total}", page=done + 1, total=len(rows))
+        )
+        appointment, _employee, member, *_rest = row
+        if not mail_documents.by_email(member, delivery):
+            to_print.append(appointment.id)
+            continue
+        letter = convocation_letter(row, texts, identity)
+        outcome = mail_documents.convocation(
+            session,
+            actor,
+            member,
+            appointment_id=appointment.id,
+            values={
+                "employee_name": letter.employee,
+                "visit_type": letter.visit.lower(),
+                "visit_date": f"{letter.starts_at:%d/%m/%Y}",
+                "visit_time": f"{letter.starts_at:%H:%M}",
+                "centre": letter.centre,
+                "centre_address": ", ".join(letter.centre_address),
+                "what_to_bring": letter.what_to_bring,
+                "how_to_cancel": letter.how_to_cancel,
+            },
+            letter_pdf=render_convocations(identity, [letter]),
+        )
+        if outcome.problem:
+            problems.append(outcome.problem)
+        emailed.append(appointment.id)
+        audit.record(
+            session,
+            actor,
+            "convocation.email",
+            "appointment",
+            appointment.id,
+            member_id=appointment.member_id,
+            summary=tr(
+                "Convocation e-mailed for the appointment of {when}",
+                when=describe(Period(appointment.starts_at, appointment.ends_at)),
+            ),
+        )
+    pdf = None
+    if to_print:
+        pdf = print_convocations(
+            session, actor, ConvocationSelection(appointment_ids=to_print), progress
+        ).pdf
+    return ConvocationDelivery(pdf, to_print, emailed, problems)

@@ -1,4 +1,5 @@
-"""Answering a portal request: its new status, who decided and when, the audit event."""
+"""Answering a portal request: its new status, who decided and when, the audit event, the
+e-mail to the member (``answers``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy.orm import Session
 from backoffice import clock
 from backoffice.models import AppointmentRequest, RequestStatus
 from backoffice.services import audit
+from backoffice.services.appointments import answers
 from backoffice.services.permissions import Actor
 
 DECIDED = ("status", "appointment_id", "refusal_reason")
@@ -47,3 +49,4 @@ def decide(
         before=before,
         after=audit.snapshot(request, DECIDED),
     )
+    answers.mail_answer(session, actor, request)

@@ -164,6 +164,12 @@ def _address(invoice: Invoice) -> tuple[str, ...]:
 
 def invoice_pdf(session: Session, actor: Actor, invoice_id: int) -> bytes:
     require(session, actor, Permission.BILLING_VIEW)
+    return invoice_pdf_of(session, invoice_id)
+
+
+def invoice_pdf_of(session: Session, invoice_id: int) -> bytes:
+    """The invoice's PDF, for a caller that checked the permission (the outbox makes it
+    again when it sends the invoice)."""
     if session.get(Invoice, invoice_id) is None:
         raise NotFound(tr("This invoice no longer exists."))
     [document] = invoice_documents(session, [invoice_id])

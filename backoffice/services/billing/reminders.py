@@ -2,7 +2,9 @@
 
 A member receives one letter for its selected instalments. Each letter goes one step
 further than the last one sent for them: first reminder, second reminder, then formal
-notice (*mise en demeure*), which stays the last step.
+notice (*mise en demeure*), which stays the last step. A member who takes its documents
+by e-mail (``Delivery``, a mail server set) gets its letter as the attachment of an e-mail
+queued in the outbox; the others' letters are printed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from backoffice.services.billing import addresses
 from backoffice.services.billing.documents import identity, payment_details
 from backoffice.services.billing.search import matches
 from backoffice.services.errors import ValidationFailed
+from backoffice.services.mail import documents as mail_documents
+from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Actor, Permission, require
 
 
@@ -54,9 +58,10 @@ class OverdueRow:
 
 @dataclass(frozen=True)
 class ReminderBatch:
-    pdf: bytes
-    letters: int
+    pdf: bytes  # the letters to print (empty when every one went by e-mail)
+    letters: int  # printed
     instalments: int
+    emailed: int = 0  # letters queued in the outbox
 
 
 def _overdue_statement(today: date) -> object:
@@ -124,9 +129,14 @@ def overdue_instalments(
     ]
 
 
-def send_reminders(session: Session, actor: Actor, instalment_ids: list[int]) -> ReminderBatch:
-    """Record a reminder for each selected overdue instalment and print the letters (one
-    per member) into one PDF."""
+def send_reminders(
+    session: Session,
+    actor: Actor,
+    instalment_ids: list[int],
+    delivery: Delivery = Delivery.PREFERENCE,
+) -> ReminderBatch:
+    """Record a reminder for each selected overdue instalment; the letters (one per member)
+    to print in one PDF, the others queued as e-mails with their letter."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     rows = overdue_instalments(session, actor, instalment_ids=instalment_ids)
     if not rows:
@@ -137,17 +147,39 @@ def send_reminders(session: Session, actor: Actor, instalment_ids: list[int]) ->
     by_member: dict[int, list[OverdueRow]] = defaultdict(list)
     for row in rows:
         by_member[row.member_id].append(row)
-    letters = [
-        _letter(session, actor, member_id, items, today) for member_id, items in by_member.items()
-    ]
     service = identity(session)
     payment = payment_details(session, service)
-    content = batch.render_batch(
-        service,
-        tr("Payment reminders"),
-        (payment_reminder_story(letter, service, payment) for letter in letters),
+    emailing = mail_documents.mail_enabled(session)
+    printed, emailed = [], 0
+    for member_id, items in by_member.items():
+        letter = _letter(session, actor, member_id, items, today)
+        member = session.get(Member, member_id)
+        assert member is not None
+        if emailing and mail_documents.by_email(member, delivery):
+            content = batch.render_batch(
+                service, tr("Payment reminders"), [payment_reminder_story(letter, service, payment)]
+            )
+            mail_documents.reminder(
+                session,
+                actor,
+                member,
+                level=letter.level,
+                lines=[(row.invoice_number, row.due_on, row.remaining_cents) for row in items],
+                letter_pdf=content,
+            )
+            emailed += 1
+        else:
+            printed.append(letter)
+    content = (
+        batch.render_batch(
+            service,
+            tr("Payment reminders"),
+            (payment_reminder_story(letter, service, payment) for letter in printed),
+        )
+        if printed
+        else b""
     )
-    return ReminderBatch(content, len(letters), len(rows))
+    return ReminderBatch(content, len(printed), len(rows), emailed)
 
 
 def _letter(

@@ -4,6 +4,7 @@
 now; ``assessment`` compares both (differences, conflicts, problems, consequences);
 ``queue`` lists the pending requests; ``claims`` tells who is reviewing what;
 ``decisions`` approves or rejects (one request or many), ``plans`` checks and writes a
-decision; ``apply`` applies approved changes
-on their effective date; ``scheduled`` lists a member's approved changes still to come.
+decision, ``notices`` e-mails the member the decision (through the outbox); ``apply``
+applies approved changes on their effective date; ``scheduled`` lists a member's approved
+changes still to come.
 """

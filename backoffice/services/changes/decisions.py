@@ -23,7 +23,7 @@ from backoffice import clock
 from backoffice.i18n import tr
 from backoffice.models import ChangeStatus, StaffUser
 from backoffice.models.change_requests import FieldDecision
-from backoffice.services.changes import apply, claims
+from backoffice.services.changes import apply, claims, notices
 from backoffice.services.changes.assessment import Assessment, assess_many
 from backoffice.services.changes.facts import RequestFacts, chunks, load_requests
 from backoffice.services.changes.plans import FieldChoice, Plan, make_plan, write
@@ -66,6 +66,7 @@ def approve(
     plan = make_plan(assessment, choices)
     write(session, actor, [plan])
     applied = _apply_if_due(session, actor, [plan])
+    notices.mail_decisions(session, actor, [plan])
     return _outcome(plan, applied)
 
 
@@ -91,6 +92,7 @@ def reject(session: Session, actor: Actor, request_id: int, reason: str) -> Deci
     choices = {f.name: FieldChoice(approve=False, reason=reason.strip()) for f in assessment.fields}
     plan = make_plan(assessment, choices)
     write(session, actor, [plan])
+    notices.mail_decisions(session, actor, [plan])
     return _outcome(plan, applied=False)
 
 
@@ -167,6 +169,7 @@ def approve_many(
         plans = _bulk_plans(session, actor, part, skipped)
         write(session, actor, plans)
         _apply_if_due(session, actor, plans)
+        notices.mail_decisions(session, actor, plans)
         approved += [plan.request.id for plan in plans]
         effective_on = effective_on or next((p.effective_on for p in plans), None)
         finished = min(len(ordered), (done + 1) * BULK_CHUNK)

@@ -4,14 +4,17 @@ dates, the RUM and the ICS, at least ``sepa.prenotification_days`` days ahead.
 A notice covers the instalments the collection of that date will take for the member;
 it is recorded (``sepa_prenotifications``) and the instalments point to it, so that the
 export can check that each debit was announced in time. It goes by email when the member
-gave an address for its direct debits (or a billing address), by letter otherwise.
+gave an address for its direct debits (or a billing address) and did not ask for post
+(``members.documents_by``), by letter otherwise. An email is queued in the outbox when a
+mail server is set (``services/mail``); without one it is written as an ``.eml`` file to
+send by hand.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -23,6 +26,7 @@ from backoffice.dates import format_day
 from backoffice.i18n import tr
 from backoffice.identity import ServiceIdentity
 from backoffice.models import (
+    DocumentChannel,
     Instalment,
     Invoice,
     Member,
@@ -38,6 +42,7 @@ from backoffice.services import audit
 from backoffice.services import identity as identity_service
 from backoffice.services.errors import NotFound, ValidationFailed
 from backoffice.services.identity import Purpose
+from backoffice.services.mail import documents as mail_documents
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
 from backoffice.services.sepa import creditor
@@ -76,7 +81,17 @@ class PrenotificationBatch:
 
     @property
     def emails(self) -> list[Notice]:
-        return [notice for notice in self.notices if notice.channel == Channel.EMAIL]
+        """The emails to write as ``.eml`` files (no mail server set)."""
+        return [
+            notice
+            for notice in self.notices
+            if notice.channel == Channel.EMAIL and notice.outbox_id is None
+        ]
+
+    @property
+    def queued(self) -> list[Notice]:
+        """The emails queued in the outbox."""
+        return [notice for notice in self.notices if notice.outbox_id is not None]
 
 
 def earliest_date(session: Session) -> date:
@@ -208,9 +223,11 @@ def _notified_for(session: Session, line: ReviewLine, collection_date: date) -> 
     return notice is not None and notice.collection_date == collection_date
 
 
-def _channel_for(channel: Channel, recipient: str | None) -> Channel:
+def _channel_for(channel: Channel, recipient: str | None, member: Member) -> Channel:
     if channel == Channel.LETTER or recipient is None:
         return Channel.LETTER  # without an address to write to, the letter goes
+    if channel == Channel.AUTO and member.documents_by == DocumentChannel.POST:
+        return Channel.LETTER  # the member asked for its documents by post
     return Channel.EMAIL
 
 
@@ -230,7 +247,7 @@ def _notify_member(
         mandate_id=mandate.id,
         collection_date=collection_date,
         notified_on=clock.today(),
-        channel=_channel_for(channel, _recipient(member, mandate)).value,
+        channel=_channel_for(channel, _recipient(member, mandate), member).value,
         total_cents=sum(line.amount_cents for line in lines),
         created_by_id=actor.staff_id,
     )
@@ -260,9 +277,20 @@ def _notify_member(
         NoticeLine(line.invoice_number, line.position, line.due_on, line.amount_cents)
         for line in lines
     ]
-    return _notice(
+    notice = _notice(
         record, member, mandate, notice_lines, the_creditor.name, the_creditor.creditor_id
     )
+    if record.channel == Channel.EMAIL and mail_documents.mail_enabled(session):
+        queued = mail_documents.prenotification(
+            session,
+            actor,
+            member,
+            prenotification_id=record.id,
+            mandate_email=mandate.email,
+            values=report.template_values(notice),
+        )
+        notice = replace(notice, outbox_id=queued.message_id)
+    return notice
 
 
 def _point_instalments(session: Session, notice_id: int, lines: list[ReviewLine]) -> None:

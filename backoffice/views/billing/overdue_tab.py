@@ -4,6 +4,8 @@ formal notice."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -169,25 +171,42 @@ class OverdueTab(LiveTab):
 
         def work(session: object) -> ReminderBatch:
             batch = reminders.send_reminders(session, actor, ids)
-            write_whole(path, batch.pdf, private=True)
+            if batch.pdf:  # (none to print when every member takes its mail by e-mail)
+                write_whole(path, batch.pdf, private=True)
             return batch
 
         self.write(work, tr("Printing the reminders…")).success(
-            lambda batch: show_pdf(
-                self,
-                tr("Reminders"),
-                batch.pdf,
-                name=path.name,
-                kind="reminders",
-                private=True,
-                note=tr(
-                    "{letters} for {instalments} saved in {path}.",
-                    letters=ntr("{count} letter", "{count} letters", batch.letters),
-                    instalments=ntr("{count} instalment", "{count} instalments", batch.instalments),
-                    path=path,
-                ),
-            )
+            lambda batch: self._reminded(batch, path)
         ).run()
+
+    def _reminded(self, batch: ReminderBatch, path: Path) -> None:
+        emailed = (
+            ntr(
+                "{count} reminder queued in the outbox (by e-mail).",
+                "{count} reminders queued in the outbox (by e-mail).",
+                batch.emailed,
+            )
+            if batch.emailed
+            else ""
+        )
+        if not batch.pdf:
+            inform(self, tr("Reminders"), emailed)
+            return
+        note = tr(
+            "{letters} for {instalments} saved in {path}.",
+            letters=ntr("{count} letter", "{count} letters", batch.letters),
+            instalments=ntr("{count} instalment", "{count} instalments", batch.instalments),
+            path=path,
+        )
+        show_pdf(
+            self,
+            tr("Reminders"),
+            batch.pdf,
+            name=path.name,
+            kind="reminders",
+            private=True,
+            note=f"{note} {emailed}".strip(),
+        )
 
     @action(lambda: tr("Record a payment…"), permission=Permission.PAYMENTS_RECORD)
     def record_payment(self) -> None:

@@ -91,6 +91,13 @@ PAGES: list[PageSpec] = [
         "backoffice.views.documents.page:DocumentsPage",
     ),
     PageSpec(
+        "mail",
+        lambda: tr("Outbox"),
+        Icon.SP_ArrowForward,
+        Permission.MAIL_VIEW,
+        "backoffice.views.mail.page:OutboxPage",
+    ),
+    PageSpec(
         "administration",
         lambda: tr("Administration"),
         Icon.SP_FileDialogInfoView,

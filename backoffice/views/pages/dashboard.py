@@ -24,6 +24,7 @@ WATCHED = (
     "payment_allocations",
     "credit_notes",
     "invoices",
+    "mail_messages",
 )
 FALLBACK_REFRESH_MS = 60_000
 
@@ -90,12 +91,14 @@ class DashboardPage(Page):
             "appointments": CountCard(tr("appointment requests waiting")),
             "accounts": CountCard(tr("locked portal accounts")),
             "billing": CountCard(tr("overdue instalments")),
+            "mail": CountCard(tr("e-mails failed or uncertain")),
         }
         targets = {
             "changes": ("changes", {}),
             "appointments": ("appointments", {"tab": "requests"}),
             "accounts": ("accounts", {"filter": "locked"}),
             "billing": ("billing", {"tab": "overdue"}),
+            "mail": ("mail", {"status": "failed"}),
         }
         for position, (key, card) in enumerate(self.cards.items()):
             grid.addWidget(card, position // 2, position % 2)
@@ -132,6 +135,7 @@ class DashboardPage(Page):
             "appointments": (counts.appointment_requests_waiting, ""),
             "accounts": (counts.locked_accounts, ""),
             "billing": (counts.overdue_instalments, formatting.amount(counts.overdue_cents)),
+            "mail": (counts.failed_messages, ""),
         }
         for key, (count, detail) in values.items():
             card = self.cards[key]

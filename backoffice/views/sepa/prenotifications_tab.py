@@ -213,6 +213,11 @@ class PrenotificationsTab(LiveTab):
             emails=len(batch.emails),
             already=batch.already_notified,
         )
+        if batch.queued:
+            message += "\n" + tr(
+                "{count} emails queued in the outbox: they leave by themselves.",
+                count=len(batch.queued),
+            )
         if batch.skipped:
             message += (
                 "\n\n"
@@ -231,7 +236,11 @@ class PrenotificationsTab(LiveTab):
     def deliver(self, notices: Sequence[Notice]) -> None:
         """Ask where to save the letters (one PDF) and the emails (.eml files)."""
         letters = [notice for notice in notices if notice.channel == Channel.LETTER]
-        emails = [notice for notice in notices if notice.channel == Channel.EMAIL]
+        emails = [
+            notice
+            for notice in notices
+            if notice.channel == Channel.EMAIL and notice.outbox_id is None
+        ]
         if letters:
             self._save_letters(letters)
         if emails:

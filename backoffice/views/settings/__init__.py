@@ -66,6 +66,12 @@ SETTINGS_TABS: list[TabSpec] = [
         _here("sepa_tab", "SepaTab"),
     ),
     TabSpec(
+        "mail",
+        lambda: tr("E-mails"),
+        Permission.SETTINGS_MANAGE,
+        _here("mail_tab", "MailTab"),
+    ),
+    TabSpec(
         "accounting",
         lambda: tr("Chart of accounts"),
         Permission.SETTINGS_MANAGE,

@@ -1,0 +1,95 @@
+"""Invoices by e-mail: a single invoice, or every invoice of a campaign, each with its PDF
+(made again from the invoice when the message leaves), to the member's billing contact.
+
+An invoice already in the outbox (queued, being sent, sent or uncertain) is not queued
+again; a member who takes its documents by post is left for printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backoffice.i18n import tr
+from backoffice.models import Invoice, MailKind, MailMessage, MailStatus, Member
+from backoffice.services.errors import ValidationFailed
+from backoffice.services.mail import documents as mail_documents
+from backoffice.services.mail.documents import Delivery
+from backoffice.services.permissions import Actor, Permission, require
+
+_LIVE = (MailStatus.QUEUED, MailStatus.SENDING, MailStatus.SENT, MailStatus.UNCERTAIN)
+
+
+@dataclass(frozen=True)
+class InvoiceMailing:
+    queued: tuple[int, ...]  # invoices queued
+    by_post: tuple[int, ...]  # left for printing (the member's preference)
+    already: tuple[int, ...]  # in the outbox before
+    problems: tuple[str, ...]  # messages kept back (no address…), one sentence each
+
+
+def email_invoices(
+    session: Session,
+    actor: Actor,
+    invoice_ids: Sequence[int],
+    delivery: Delivery = Delivery.PREFERENCE,
+) -> InvoiceMailing:
+    require(session, actor, Permission.BILLING_ISSUE)
+    if not mail_documents.mail_enabled(session):
+        raise ValidationFailed.single(
+            "mail",
+            tr(
+                "No mail server is set: an administrator sets it in Paramètres › E-mails; "
+                "until then, print the invoices."
+            ),
+        )
+    ids = list(dict.fromkeys(invoice_ids))
+    already = set(
+        session.scalars(
+            select(MailMessage.record_id).where(
+                MailMessage.kind == MailKind.INVOICE,
+                MailMessage.record_type == "invoice",
+                MailMessage.record_id.in_(ids),
+                MailMessage.status.in_(_LIVE),
+            )
+        )
+    )
+    rows = session.execute(
+        select(Invoice.id, Member)
+        .join(Member, Member.id == Invoice.member_id)
+        .where(Invoice.id.in_(ids))
+    ).all()
+    queued, by_post, problems = [], [], []
+    for invoice_id, member in sorted(rows, key=lambda row: ids.index(row[0])):
+        if invoice_id in already:
+            continue
+        if not mail_documents.by_email(member, delivery):
+            by_post.append(invoice_id)
+            continue
+        outcome = mail_documents.invoice(session, actor, invoice_id)
+        queued.append(invoice_id)
+        if outcome.problem:
+            problems.append(outcome.problem)
+    return InvoiceMailing(tuple(queued), tuple(by_post), tuple(sorted(already)), tuple(problems))
+
+
+def email_campaign(
+    session: Session, actor: Actor, year: int, delivery: Delivery = Delivery.PREFERENCE
+) -> InvoiceMailing:
+    """Every invoice of the year's campaign."""
+    require(session, actor, Permission.BILLING_ISSUE)
+    ids = list(
+        session.scalars(
+            select(Invoice.id)
+            .where(Invoice.campaign_id.is_not(None), Invoice.year == year)
+            .order_by(Invoice.number)
+        )
+    )
+    if not ids:
+        raise ValidationFailed.single(
+            "year", tr("The campaign of {year} issued no invoice.", year=year)
+        )
+    return email_invoices(session, actor, ids, delivery)

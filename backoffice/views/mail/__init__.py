@@ -1,0 +1,1 @@
+"""The outbox screen (issue 17)."""
