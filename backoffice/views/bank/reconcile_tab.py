@@ -150,6 +150,8 @@ class ReconcileTab(LiveTab):
         bar.addWidget(QLabel(tr("Month")))
         bar.addWidget(self.month)
         bar.addWidget(self.search, 1)
+        # The import beside the filters, not in the panel's bar: the tab fits a laptop's screen.
+        bar.addWidget(self.actions.button("import_statements"))
         return bar
 
     def _list(self) -> QWidget:
@@ -168,9 +170,7 @@ class ReconcileTab(LiveTab):
         side.addWidget(self.details)
         side.addWidget(QLabel(tr("Candidates, the likeliest first")))
         side.addWidget(self.suggestion_table, 1)
-        side.addLayout(
-            self.actions.bar("import_statements", "accept", "split", "credit", "ignore", "undo")
-        )
+        side.addLayout(self.actions.bar("accept", "split", "credit", "ignore", "undo"))
         return panel
 
     # -- reading ---------------------------------------------------------------------------
