@@ -118,10 +118,18 @@ def test_reconciling_in_the_screen(
         )
         split.add_invoice(split.picker.selected())
     assert split.left_cents() == 200000 - 84000 - 63000
-    split.credit_rest.setChecked(True)
+    # The lines are of two members: the rest is nobody's credit until the user says whose.
+    assert split.credit_member.count() == 3 and split.credit_member.currentData() is None
+    split.submit()
+    assert split.result is None and "n'est pas réparti" in split.errors.text()
+    second_member = billed[1][0]
+    split.credit_member.setCurrentIndex(split.credit_member.findData(second_member))
     split.submit()
     qtbot.waitUntil(lambda: split.result is not None, timeout=10000)
     assert len(split.result.payment_ids) == 3 and split.result.credit_cents == 53000
+    with database.session() as session:
+        credit_payment = session.get(Payment, split.result.payment_ids[-1])
+        assert (credit_payment.member_id, credit_payment.amount_cents) == (second_member, 53000)
     tab._settled(split.result)
     assert state(database, shared) == BankMatchState.MATCHED
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -48,7 +48,8 @@ class Part:
 class SplitDialog(OperationDialog):
     """The entry's amount shared across open invoices found by member or number (double
     click or Enter adds the one under the cursor, for what is left, at most what it
-    owes); what is not shared may be kept as the credit of the first line's member."""
+    owes); what is not shared may be kept as the credit of a member of the lines, the one
+    the user chooses (none chosen: the parts must add up to the entry)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None, entry: EntryRow) -> None:
         super().__init__(context, parent, tr("Share the entry across invoices"))
@@ -83,9 +84,15 @@ class SplitDialog(OperationDialog):
         self.actions.list_menu(self.table, "remove_parts")
         self.layout_.addWidget(self.table, 1)
         self.rest = QLabel()
-        self.credit_rest = QCheckBox(tr("Keep the rest as the credit of the first line's member"))
+        self.credit_member = QComboBox()
+        self.credit_member.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        credit_row = QHBoxLayout()
+        credit_row.addWidget(QLabel(tr("Keep the rest as the credit of")))
+        credit_row.addWidget(self.credit_member)
+        self.credit_member.activated.connect(lambda _index: self.errors.setText(""))
+        credit_row.addStretch(1)
         self.layout_.addWidget(self.rest)
-        self.layout_.addWidget(self.credit_rest)
+        self.layout_.addLayout(credit_row)
         self.set_action(tr("Reconcile"))
         self._count()
 
@@ -102,6 +109,19 @@ class SplitDialog(OperationDialog):
             )
         )
         self.share.set_cents(max(self.left_cents(), 0))
+        self._credit_choices()
+
+    def _credit_choices(self) -> None:
+        """The members of the lines, whose credit the rest may be; the choice kept while
+        its member still has a line."""
+        chosen = self.credit_member.currentData()
+        members = {part.invoice.member_id: part.invoice for part in self.model.rows}
+        self.credit_member.clear()
+        self.credit_member.addItem(tr("nobody (the parts must add up to the entry)"), None)
+        for member_id, invoice in members.items():
+            self.credit_member.addItem(f"{invoice.member_code} — {invoice.member_name}", member_id)
+        self.credit_member.setCurrentIndex(max(self.credit_member.findData(chosen), 0))
+        self.credit_member.setEnabled(bool(members))
 
     def add_invoice(self, invoice: InvoiceRow | None, cents: int | None = None) -> None:
         """Add a line for ``invoice``: ``cents``, else what is typed, else what is left."""
@@ -139,8 +159,9 @@ class SplitDialog(OperationDialog):
             for part in self.model.rows
         ]
         left = self.left_cents()
-        if parts and left > 0 and self.credit_rest.isChecked():
-            parts.append(Allocation(parts[0].member_id, left, credit=True))
+        member_id = self.credit_member.currentData()
+        if parts and left > 0 and member_id is not None:
+            parts.append(Allocation(member_id, left, credit=True))
         return parts
 
     def busy_label(self) -> str:
@@ -149,6 +170,15 @@ class SplitDialog(OperationDialog):
     def work(self) -> Callable[[Any], Any] | None:
         if not self.model.rows:
             self.errors.setText(tr("Add the invoices the entry pays."))
+            return None
+        if self.left_cents() > 0 and self.credit_member.currentData() is None:
+            self.errors.setText(
+                tr(
+                    "{left} is not shared: choose the member whose credit it is, or share "
+                    "the whole amount.",
+                    left=formatting.amount(self.left_cents()),
+                )
+            )
             return None
         actor, entry, parts = self.context.actor, self.entry, self.allocations()
         return lambda session: reconcile.match_entry(
