@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal
 
@@ -42,6 +43,7 @@ def apply_rate(amount_cents: int, rate_bp: int) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=8192)
 def format_eur(cents: int, locale: str = "fr_FR") -> str:
     """``145822`` → ``1 458,22 €`` (French grouping and sign placement)."""
     return format_currency(from_cents(cents), "EUR", locale=locale)

@@ -50,8 +50,12 @@ def find_references(text: str | None) -> list[str]:
         digits = match.group(1).replace(" ", "")
         chars = match.group(2).replace(" ", "")
         for length in range(len(chars), 0, -1):
+            # ISO 11649's check (what iso11649.is_valid does once the candidate is compact:
+            # letters and digits, 5 to 25 characters): MOD 97-10 of the body + "RF" + digits
+            if mod_97_10.checksum(f"{chars[:length]}RF{digits}") != 1:
+                continue
             reference = f"RF{digits}{chars[:length]}"
-            if iso11649.is_valid(reference) and reference not in found:
+            if reference not in found:
                 found.append(reference)
     return found
 

@@ -48,7 +48,7 @@ from backoffice.models.bank import BankEntry, BankEntryKind, BankFileFormat, Ban
 from backoffice.reports.bank import Movement, Statement, camt
 from backoffice.services import identity as identity_service
 from backoffice.services.actors import actor_of
-from backoffice.services.bank import importing
+from backoffice.services.bank import importing, matching
 from bench.common import (
     OUT,
     Context,
@@ -165,9 +165,10 @@ def _ours(database: Database, files: list[tuple[str, bytes]]) -> tuple[float, in
     totals = {"new": 0, "matched": 0, "left": 0}
     early_peak = 0
     start = time.perf_counter()
+    names = matching.MemberNames()  # as `backoffice bank import FILE...` does
     for index, (name, data) in enumerate(files):
         with database.transaction() as session:
-            outcome = importing.import_files(session, actor, [(name, data)])
+            outcome = importing.import_files(session, actor, [(name, data)], names=names)
         totals["new"] += outcome.new
         totals["matched"] += outcome.matched
         totals["left"] += outcome.left

@@ -31,12 +31,13 @@ def run_import(args: argparse.Namespace) -> int:
     are imported; exit 0 even when entries are left to reconcile, 1 when a file was
     refused."""
     from backoffice.cli.auth import acting_actor
-    from backoffice.services.bank import importing
+    from backoffice.services.bank import importing, matching
 
     database = open_database(args)
     actor = acting_actor(database, args)
     totals = {"read": 0, "new": 0, "matched": 0, "returned": 0, "left": 0}
     refused = 0
+    names = matching.MemberNames()  # read once for all the files
     for path in args.files:
         try:
             data = path.read_bytes()
@@ -46,26 +47,12 @@ def run_import(args: argparse.Namespace) -> int:
             continue
         try:
             with database.transaction() as session:
-                outcome = importing.import_files(session, actor, [(path.name, data)])
+                outcome = importing.import_files(session, actor, [(path.name, data)], names=names)
         except importing.BankImportRefused as error:
-            print_error(tr("Refused: {message}", message=error.message))
+            print_error(importing.file_result(path.name, error))
             refused += 1
             continue
-        file_outcome = outcome.files[0]
-        note = tr(" (already imported)") if file_outcome.already_imported else ""
-        print(
-            tr(
-                "{file}: {read} read, {new} new, {matched} matched, {returned} returned, "
-                "{left} left{note}",
-                file=path.name,
-                read=outcome.read,
-                new=outcome.new,
-                matched=outcome.matched,
-                returned=outcome.returned,
-                left=outcome.left,
-                note=note,
-            )
-        )
+        print(importing.file_result(path.name, outcome))
         for key in totals:
             totals[key] += getattr(outcome, key)
     print(

@@ -61,7 +61,9 @@ class PaymentAllocation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"))
+    payment_id: Mapped[int] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
+    )
     instalment_id: Mapped[int] = mapped_column(ForeignKey("instalments.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
 

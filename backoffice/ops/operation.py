@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -36,7 +36,7 @@ from backoffice.errors import redact
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext, WorkerSignals
-from backoffice.services.errors import StaffRightsChanged
+from backoffice.services.errors import PermissionDenied, ServiceError, StaffRightsChanged
 from backoffice.services.progress import Cancelled, Progress
 from backoffice.services.tracking import touched
 
@@ -59,6 +59,15 @@ class Feedback(Enum):
         return self in (Feedback.STEPS, Feedback.CANCELLABLE)
 
 
+@dataclass(frozen=True)
+class Each:
+    """Items each written in a transaction of its own (``Operation(each=...)``): the work
+    takes ``(session, item)``; ``label(item)`` is the progress dialog's text for it."""
+
+    items: Sequence[Any]
+    label: Callable[[Any], str]
+
+
 @dataclass
 class _Outcome:
     """What the worker hands back: the result and what was written, or the error."""
@@ -78,17 +87,48 @@ class _Task:
     writes: bool
     progress: Progress
     takes_progress: bool
+    each: Each | None = None
+    changed: dict[str, set[int]] = field(default_factory=dict)
 
     def execute(self) -> _Outcome:
         try:
-            result, changed = self._call()
+            result, changed = self._call() if self.each is None else self._call_each(self.each)
         except BaseException as error:
             details = redact(traceback.format_exc())  # never a password, even there
             # The traceback's frames hold what the work captured (often a widget): dropped
             # here, so that the last reference stays with the operation on the GUI thread.
             _drop_tracebacks(error)
-            return _Outcome(error=error, details=details)
+            # what units committed before the error did is announced all the same
+            return _Outcome(error=error, details=details, changed=self.changed)
         return _Outcome(result=result, changed=changed)
+
+    def _call_each(self, each: Each) -> tuple[list[Any], dict[str, set[int]]]:
+        """One transaction per item: an item refused (a ``ServiceError``) is rolled back
+        alone and its error is its result; a cancel stops before the next item (the
+        items not reached get :class:`Cancelled`)."""
+        results: list[Any] = []
+        for index, item in enumerate(each.items):
+            try:
+                self.progress.step(index, len(each.items), each.label(item))
+            except Cancelled as cancelled:
+                results.extend(cancelled for _ in each.items[index:])
+                break
+            try:
+                with self.database.transaction() as session:
+                    result = self.work(session, item)
+                    session.flush()
+                    changed = touched(session)
+            except ServiceError as error:
+                if isinstance(error, PermissionDenied | Cancelled):
+                    raise
+                results.append(error)
+                continue
+            results.append(result)
+            for table, ids in changed.items():
+                self.changed.setdefault(table, set()).update(ids)
+        if not self.progress.cancelled:  # everything committed: a late cancel changes nothing
+            self.progress.step(len(each.items), len(each.items), "")
+        return results, self.changed
 
     def _call(self) -> tuple[Any, dict[str, set[int]]]:
         arguments: tuple[Any, ...]
@@ -148,10 +188,13 @@ class Operation(QObject, Generic[T]):
         feedback: Feedback = Feedback.BUSY,
         cancellable: bool = False,
         initiator: QObject | None = None,
+        each: Each | None = None,
     ) -> None:
         """``parent``: where dialogs (progress, errors) appear; ``initiator``: the view
         that asked, named in the change notice; ``cancellable=True`` is short for
-        ``feedback=Feedback.CANCELLABLE``."""
+        ``feedback=Feedback.CANCELLABLE``; ``each``: the work is done for each item in a
+        transaction of its own, the result is the list of the items' results (or of
+        the ``ServiceError`` that refused one)."""
         super().__init__(None)  # owned by the context while it runs, not by the widget
         self.context = context
         self.parent_widget = parent
@@ -160,6 +203,7 @@ class Operation(QObject, Generic[T]):
         self.writes = writes
         self.feedback = Feedback.CANCELLABLE if cancellable else feedback
         self.initiator = initiator
+        self.each = each
         self.key = next(_keys)
         self.login_number = context.login_number
         # The worker reports progress straight to the context's channel, not to this object.
@@ -207,6 +251,7 @@ class Operation(QObject, Generic[T]):
             self.writes,
             self.progress,
             self.feedback.reports_progress,
+            self.each,
         )
         self.context.pool.start(_Job(task, self.context.worker_signals, self.key))
         return self
@@ -235,7 +280,7 @@ class Operation(QObject, Generic[T]):
         if outcome.error is None:
             self._finished(outcome.result, outcome.changed)
         else:
-            self._failed(outcome.error, outcome.details)
+            self._failed(outcome.error, outcome.details, outcome.changed)
 
     def report_progress(self, done: int, total: int, message: str) -> None:
         if self._dialog is None or not shiboken6.isValid(self._dialog):
@@ -280,9 +325,13 @@ class Operation(QObject, Generic[T]):
         finally:
             self._done()
 
-    def _failed(self, error: BaseException, details: str) -> None:
+    def _failed(
+        self, error: BaseException, details: str, changed: dict[str, set[int]] | None = None
+    ) -> None:
         self._close_progress()
         try:
+            if changed:  # units of work committed before the failure
+                self.context.bus.announce(changed, self._live_initiator())
             if isinstance(error, StaffRightsChanged):
                 # No dialog over a window that is about to close: the login dialog says it.
                 self.context.staff_rights_changed(self.login_number, error.message)
@@ -315,6 +364,7 @@ class Operation(QObject, Generic[T]):
             writes=self.writes,
             feedback=self.feedback,
             initiator=self._live_initiator(),
+            each=self.each,
         )
         again.login_number = self.login_number
         again._on_success, again._on_failure = self._on_success, self._on_failure

@@ -8,12 +8,13 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.models.audit import AuditEvent
 from backoffice.services.permissions import Actor
+from backoffice.services.tracking import mark_touched
 
 
 def jsonable(value: object) -> object:
@@ -63,11 +64,46 @@ def record(
         entity_id=entity_id,
         member_id=member_id,
         summary=summary,
-        before={key: jsonable(value) for key, value in before.items()} if before else None,
-        after={key: jsonable(value) for key, value in after.items()} if after else None,
+        before=_json(before),
+        after=_json(after),
     )
     session.add(event)
     return event
+
+
+def record_many(
+    session: Session, actor: Actor | str | None, events: Iterable[Mapping[str, Any]]
+) -> None:
+    """Append many events at once (one INSERT): each a mapping of :func:`record`'s
+    keyword arguments (``action``, ``entity_type``, ``entity_id``, ``member_id``,
+    ``summary``, ``before``, ``after``)."""
+    if isinstance(actor, Actor):
+        staff_id, label = actor.staff_id, actor.audit_label
+    else:
+        staff_id, label = None, actor or "system"
+    now = clock.now()
+    rows = [
+        {
+            "occurred_at": now,
+            "staff_id": staff_id,
+            "actor": label,
+            "action": event["action"],
+            "entity_type": event["entity_type"],
+            "entity_id": event.get("entity_id"),
+            "member_id": event.get("member_id"),
+            "summary": event.get("summary"),
+            "before": _json(event.get("before")),
+            "after": _json(event.get("after")),
+        }
+        for event in events
+    ]
+    if rows:
+        session.execute(insert(AuditEvent.__table__), rows)
+        mark_touched(session, "audit_events", None)
+
+
+def _json(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return {key: jsonable(value) for key, value in values.items()} if values else None
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:

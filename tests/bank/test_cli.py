@@ -53,12 +53,15 @@ def test_import_prints_the_counts_and_unmatched_lists_what_is_left(
     assert code == 1  # a file was refused; the other one is imported
     assert "casse.txt, ligne 1 : 57 caractères au lieu de 120" in err
     read = len(credits) + 1
-    assert f"releve.xml : {read} lues, {read} nouvelles, {len(credits)} rapprochées" in out
+    assert (
+        f"releve.xml : importé, {read} nouvelles opérations sur {read}, "
+        f"{len(credits)} rapprochées, 0 retours, 1 restant à rapprocher." in out
+    )
     assert "restant à rapprocher : 1." in out
     with clock.frozen(AFTER):
         assert main(["--database", url, "bank", "import", str(statement), "--as", "billing"]) == 0
     out, _ = capsys.readouterr()
-    assert "0 nouvelles, 0 rapprochées, 0 rejets, 1 restantes (déjà importé)" in out
+    assert f"releve.xml : déjà importé ({read} opérations) ; 0 rapprochées maintenant" in out
     assert main(["--database", url, "bank", "unmatched"]) == 0
     out, _ = capsys.readouterr()
     assert "SOCIETE INCONNUE" in out and "42,00" in out

@@ -33,7 +33,7 @@ DAY = date(2026, 11, 2)
 def shown(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     messages: list[str] = []
     errors: list[str] = []
-    monkeypatch.setattr(import_files, "inform", lambda _p, _t, text: messages.append(text))
+    monkeypatch.setattr(import_files, "inform", lambda _p, _t, text, **_k: messages.append(text))
     monkeypatch.setattr(
         error_dialogs, "show", lambda _p, error, *_a, **_k: errors.append(str(error))
     )
@@ -67,11 +67,17 @@ def _entries(database: Database) -> int:
         return session.scalar(select(func.count(BankEntry.id))) or 0
 
 
-def test_files_dropped_on_facturation_are_imported(context, qtbot, tmp_path, shown):
+def test_files_dropped_on_facturation_are_imported_each_on_its_own(context, qtbot, tmp_path, shown):
     page = BillingPage(context)
     qtbot.addWidget(page)
     page.show()
-    paths = [_statement(context, tmp_path, "a.xml", 2), _statement(context, tmp_path, "b.xml", 3)]
+    broken = tmp_path / "casse.txt"
+    broken.write_bytes(b"0130004" + b" " * 50)
+    paths = [
+        _statement(context, tmp_path, "a.xml", 2),
+        broken,
+        _statement(context, tmp_path, "b.xml", 3),
+    ]
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
     buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
@@ -83,7 +89,16 @@ def test_files_dropped_on_facturation_are_imported(context, qtbot, tmp_path, sho
     assert page.bank_drop.eventFilter(page, enter) and enter.isAccepted()
     assert page.bank_drop.eventFilter(page, drop)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    assert "2 fichiers" in shown[0] or "2 files" in shown[0]
+    # the broken file refused with its reason, the two others imported all the same
+    summary, *lines = shown[0].split("\n\n")
+    assert summary.startswith("2 fichiers importés, 1 refusé : 5 nouvelles opérations")
+    assert lines == [
+        "a.xml : importé, 2 nouvelles opérations sur 2, 0 rapprochées, 0 retours, "
+        "2 restant à rapprocher.",
+        "Refusé : casse.txt, ligne 1 : 57 caractères au lieu de 120 (CFONB 120).",
+        "b.xml : importé, 3 nouvelles opérations sur 3, 0 rapprochées, 0 retours, "
+        "3 restant à rapprocher.",
+    ]
     assert _entries(context.database) == 5
 
 

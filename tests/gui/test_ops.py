@@ -19,9 +19,9 @@ from backoffice.models import DocumentTheme, Member, Role
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import ALL_TABLES, AppContext
 from backoffice.ops.live_refresh import LiveRefresh
-from backoffice.ops.operation import Operation
+from backoffice.ops.operation import Each, Operation, _Task
 from backoffice.services.errors import ValidationFailed
-from backoffice.services.progress import Progress
+from backoffice.services.progress import Cancelled, Progress
 from tests import factories
 from tests.gui.conftest import idle
 
@@ -103,6 +103,47 @@ def test_cancelling_long_work_saves_nothing(
             )
             == 0
         )
+
+
+def test_each_item_is_its_own_unit_of_work(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext
+) -> None:
+    """``each``: an item refused is rolled back alone, its error is its result; the others
+    are committed and announced; a cancel keeps what was committed before it."""
+
+    def work(session: Session, name: str) -> int:
+        member = factories.member(session, legal_name=name)
+        if name == "refusée":
+            raise ValidationFailed.single("name", "Nom refusé.")
+        return member.id
+
+    items = ("première", "refusée", "troisième")
+    results: list[list] = []
+    with qtbot.waitSignal(context.bus.changed, timeout=10000) as announced:
+        Operation(context, None, work, each=Each(items, str)).success(results.append).run()
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    first, refused, third = results[0]
+    assert isinstance(refused, ValidationFailed) and refused.message == "Nom refusé."
+    assert announced.args[0]["members"] == {first, third}
+    with sqlite_database.session() as session:
+        names = set(session.scalars(select(Member.legal_name)))
+    assert {"première", "troisième"} <= names and "refusée" not in names
+
+    progress = Progress()
+
+    def cancel_after_first(session: Session, name: str) -> int:
+        progress.cancel()
+        return factories.member(session, legal_name=name).id
+
+    task = _Task(
+        sqlite_database, cancel_after_first, True, progress, False, Each(("quatrième", "x"), str)
+    )
+    outcome = task.execute()
+    assert outcome.error is None
+    assert isinstance(outcome.result[1], Cancelled) and isinstance(outcome.result[0], int)
+    with sqlite_database.session() as session:
+        names = set(session.scalars(select(Member.legal_name)))
+    assert "quatrième" in names and "x" not in names
 
 
 def test_the_window_keeps_painting_during_long_work(qtbot: QtBot, context: AppContext) -> None:

@@ -14,7 +14,8 @@ never commit, return plain dataclasses):
 - ``importing``: ``import_files(session, actor, [(name, bytes)], progress=) ->
   ImportOutcome`` (read, new, matched, returned, left): the account checked against the
   service's, each entry stored once (``dedup_key``), then matched. One transaction per
-  call: nothing of a refused file is kept.
+  call: nothing of a refused file is kept; callers import several files one call (one
+  transaction) per file, each file's line from ``file_result``.
 - ``matching``: the automatic rules in order of confidence (``match_entries``).
 - ``returns``: direct debits returned or rejected: instalment reopened with the French
   reason, fee invoice by the ``bank.return_fee_cents`` setting, member flagged, mandate

@@ -13,8 +13,12 @@ whole with its French sentence — nothing of it is stored. Then each file:
 - has its new entries, and its known ones still unmatched, matched (``matching``).
 
 All of it in the caller's transaction: an import interrupted half-way leaves nothing,
-and running it again does it all. The payments are recorded and audited as done by the
-import on behalf of the staff member who ran it (``bank-import:<login>``).
+and running it again does it all. Files dropped together are imported each on its own,
+one call per file in a transaction of its own (the Facturation section through
+``write_each``, the command line file by file): a refused file keeps none of the others
+out, and ``file_result`` says in one French line what each brought or why it was refused.
+The payments are recorded and audited as done by the import on behalf of the staff
+member who ran it (``bank-import:<login>``).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from backoffice.services.bank import matching
 from backoffice.services.bank.formats import BankFileError, ParsedFile, read
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor, Permission, require
-from backoffice.services.progress import Progress, silent
+from backoffice.services.progress import Cancelled, Progress, silent
 from backoffice.services.tracking import mark_touched
 
 CHUNK = 1000
@@ -98,6 +102,54 @@ class ImportOutcome:
         )
 
 
+def file_result(name: str, result: ImportOutcome | ServiceError) -> str:
+    """One file's line once it was imported on its own (``import_files(session, actor,
+    [file])`` in a transaction of its own), or refused, or left out by a cancel."""
+    if isinstance(result, Cancelled):
+        return tr("{file}: not imported (cancelled).", file=name)
+    if isinstance(result, ServiceError):
+        return tr("Refused: {message}", message=result.message)
+    if result.files and result.files[0].already_imported:
+        return tr(
+            "{file}: already imported ({read} entries); {matched} matched now, {left} left "
+            "to reconcile.",
+            file=name,
+            read=result.read,
+            matched=result.matched,
+            left=result.left,
+        )
+    return tr(
+        "{file}: imported, {new} new entries of {read}, {matched} matched, {returned} "
+        "returned, {left} left to reconcile.",
+        file=name,
+        new=result.new,
+        read=result.read,
+        matched=result.matched,
+        returned=result.returned,
+        left=result.left,
+    )
+
+
+def results_summary(results: Sequence[ImportOutcome | ServiceError]) -> str:
+    """The files imported on their own, counted: imported, refused, entries."""
+    imported = [item for item in results if isinstance(item, ImportOutcome)]
+    refused = [
+        item
+        for item in results
+        if isinstance(item, ServiceError) and not isinstance(item, Cancelled)
+    ]
+    return tr(
+        "{files}, {refused}: {new} new entries, {matched} matched, {returned} returned, "
+        "{left} left to reconcile.",
+        files=ntr("{count} file imported", "{count} files imported", len(imported)),
+        refused=ntr("{count} refused", "{count} refused", len(refused)),
+        new=sum(item.new for item in imported),
+        matched=sum(item.matched for item in imported),
+        returned=sum(item.returned for item in imported),
+        left=sum(item.left for item in imported),
+    )
+
+
 def service_accounts(session: Session) -> set[str]:
     """The IBANs statements may be of: the service's bank accounts."""
     service = identity_service.load(session)
@@ -139,9 +191,11 @@ def import_files(
     files: Sequence[tuple[str, bytes]],
     *,
     progress: Progress | None = None,
+    names: matching.MemberNames | None = None,
 ) -> ImportOutcome:
     """Import ``(name, content)`` files: all of them, or nothing (a file refused raises
-    :class:`BankImportRefused` naming it)."""
+    :class:`BankImportRefused` naming it). ``names``: the members' names as the payer's
+    name rule reads them, shared by the calls of one import (one call per file)."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
@@ -151,6 +205,7 @@ def import_files(
     outcomes = []
     read_count = new_count = matched = returned = 0
     importer = by_import(actor)
+    names = names or matching.MemberNames()
     for number, (name, data) in enumerate(files):
         progress.step(number, len(files), tr("Reading {file}…", file=name))
         try:
@@ -159,7 +214,7 @@ def import_files(
         except BankFileError as error:
             raise BankImportRefused(str(error)) from None
         file_outcome, entry_ids = _store(session, importer, parsed, data, default_account)
-        counts = matching.match_entries(session, importer, entry_ids)
+        counts = matching.match_entries(session, importer, entry_ids, names=names)
         outcomes.append(file_outcome)
         read_count += file_outcome.read
         new_count += file_outcome.new
@@ -235,19 +290,24 @@ def _store(
             _entry_row(entry, key, account, file_id, row.id)
             for entry, key in zip(parsed_statement.entries, keys, strict=True)
         ]
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            inserted = session.execute(
-                _insert(session, BankEntry.__table__)
-                .on_conflict_do_nothing(index_elements=["dedup_key"])
-                .returning(BankEntry.__table__.c.id, BankEntry.__table__.c.dedup_key),
-                chunk,
-            ).all()
-            stored = {key for _, key in inserted}
-            new_ids.extend(entry_id for entry_id, _ in inserted)
-            known_keys.extend(
-                item["dedup_key"] for item in chunk if item["dedup_key"] not in stored
+        # one executemany, no RETURNING (the driver's fast path); the entries stored now
+        # are those of this statement, the others were known (of another file)
+        if rows:
+            session.execute(
+                _insert(session, BankEntry.__table__).on_conflict_do_nothing(
+                    index_elements=["dedup_key"]
+                ),
+                rows,
             )
+        table = BankEntry.__table__
+        stored = {
+            key: entry_id
+            for key, entry_id in session.execute(
+                select(table.c.dedup_key, table.c.id).where(table.c.statement_id == row.id)
+            )
+        }
+        new_ids.extend(stored.values())
+        known_keys.extend(item["dedup_key"] for item in rows if item["dedup_key"] not in stored)
     session.execute(
         BankFile.__table__.update()
         .where(BankFile.__table__.c.id == file_id)

@@ -26,8 +26,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from backoffice import clock
 from backoffice.models import (
@@ -49,10 +51,11 @@ from backoffice.models.bank import (
 from backoffice.references import find_references
 from backoffice.services.accounting import events as accounting_events
 from backoffice.services.bank import cheques, returns
-from backoffice.services.billing.payments import record_payment
+from backoffice.services.billing.payments import PaymentBatch
 from backoffice.services.permissions import Actor
 from backoffice.services.progress import Progress, silent
 from backoffice.services.sepa import returns as sepa_returns
+from backoffice.services.tracking import mark_touched
 from backoffice.text import fold
 
 CHUNK = 500
@@ -75,9 +78,11 @@ def match_entries(
     entry_ids: Sequence[int],
     *,
     progress: Progress | None = None,
+    names: MemberNames | None = None,
 ) -> MatchCounts:
     """Match the entries still unmatched among ``entry_ids`` (locked first: two imports
-    never match the same entry)."""
+    never match the same entry). ``names``: the members' names, read once for all the
+    files of an import."""
     progress = progress or silent()
     entries: list[BankEntry] = []
     for start in range(0, len(entry_ids), CHUNK):
@@ -114,16 +119,11 @@ def match_entries(
     matched += _credits_waiting_for(session, actor, rejected_files)
     transfers = [entry for entry in entries if entry.kind in TRANSFERS]
     if transfers:
-        matcher = _TransferMatcher(session, transfers)
-        for entry in transfers:
-            progress.step(done, total, None)
-            done += 1
-            target = matcher.target(entry)
-            if target is None:
-                continue
-            member_id, invoice_id, rule = target
-            payment_ids.append(_pay(session, actor, entry, member_id, invoice_id, rule))
-            matched += 1
+        paid = _match_transfers(
+            session, actor, transfers, names or MemberNames(), progress, done, total
+        )
+        payment_ids.extend(paid)
+        matched += len(paid)
     accounting_events.post_payments(session, payment_ids)
     # cheque remittances: a credit naming a slip, or the only slip of that total (the
     # cheques were recorded as payments with the slip: nothing is paid again)
@@ -136,6 +136,101 @@ def match_entries(
         matched += cheques.match_slips(session, actor, still_open)
     left = sum(1 for entry in entries if entry.match_state == BankMatchState.UNMATCHED)
     return MatchCounts(matched, returned, left)
+
+
+def _match_transfers(
+    session: Session,
+    actor: Actor,
+    transfers: list[BankEntry],
+    names: MemberNames,
+    progress: Progress,
+    done: int,
+    total: int,
+) -> list[int]:
+    """Transfers matched by reference, invoice number, member code, or payer and amount:
+    their payments recorded together (a ``PaymentBatch``); the payments' ids."""
+    matcher = _TransferMatcher(session, actor, transfers, names)
+    paid: list[tuple[BankEntry, int, int | None, str]] = []
+    for entry in transfers:
+        progress.step(done, total, None)
+        done += 1
+        target = matcher.target(entry)
+        if target is None:
+            continue
+        member_id, invoice_id, rule = target
+        matcher.batch.add(
+            member_id,
+            entry.amount_cents,
+            PaymentMethod.TRANSFER,
+            min(entry.booked_on, clock.today()),
+            invoice_id=invoice_id,
+            reference=_reference(entry),
+            allow_overpayment=True,
+        )
+        paid.append((entry, member_id, invoice_id, rule))
+    outcomes = matcher.batch.write(journal=False)
+    _mark_all(
+        session,
+        actor,
+        [(entry, rule, member_id, invoice_id) for entry, member_id, invoice_id, rule in paid],
+    )
+    links = [
+        {"entry_id": entry.id, "payment_id": outcome.payment_id}
+        for (entry, *_target), outcome in zip(paid, outcomes, strict=True)
+    ]
+    if links:
+        session.execute(insert(BankEntryPayment.__table__), links)
+    return [outcome.payment_id for outcome in outcomes]
+
+
+def _mark_all(
+    session: Session, actor: Actor, marks: list[tuple[BankEntry, str, int, int | None]]
+) -> None:
+    """``_mark`` for many entries at once: one UPDATE (``WHERE version = seen``, as the
+    ORM's), the entries' loaded values set to what was written."""
+    if not marks:
+        return
+    table = BankEntry.__table__
+    now = clock.now()
+    updated = session.execute(
+        table.update()
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            match_state=BankMatchState.MATCHED,
+            match_rule=bindparam("b_rule"),
+            member_id=bindparam("b_member"),
+            invoice_id=bindparam("b_invoice"),
+            collection_id=None,
+            matched_at=now,
+            matched_by_id=actor.staff_id,
+            version=table.c.version + 1,
+        ),
+        [
+            {
+                "b_id": entry.id,
+                "b_version": entry.version,
+                "b_rule": rule,
+                "b_member": member_id,
+                "b_invoice": invoice_id,
+            }
+            for entry, rule, member_id, invoice_id in marks
+        ],
+    )
+    if updated.rowcount not in (-1, len(marks)):
+        raise StaleDataError("bank entries changed while they were matched")
+    for entry, rule, member_id, invoice_id in marks:
+        for key, value in (
+            ("match_state", BankMatchState.MATCHED),
+            ("match_rule", rule),
+            ("member_id", member_id),
+            ("invoice_id", invoice_id),
+            ("collection_id", None),
+            ("matched_at", now),
+            ("matched_by_id", actor.staff_id),
+            ("version", entry.version + 1),
+        ):
+            set_committed_value(entry, key, value)
+    mark_touched(session, "bank_entries", {entry.id for entry, *_mark in marks})
 
 
 def _mark(
@@ -302,18 +397,50 @@ def _collection_debits(
 # -- 2 and 3. transfers --------------------------------------------------------------------
 
 
-class _TransferMatcher:
-    """The lookups of a batch of transfers, made with a few queries for all of them."""
+class MemberNames:
+    """The members by folded name (legal, trade and billing names), read once for all
+    the files of one import (a command, a drop of files): the payer's name rule asks
+    for it file after file."""
 
-    def __init__(self, session: Session, entries: Sequence[BankEntry]) -> None:
+    def __init__(self) -> None:
+        self._index: dict[str, set[int]] | None = None
+
+    def members(self, session: Session, wanted: set[str]) -> dict[str, set[int]]:
+        """The members of each of the ``wanted`` folded names that names some."""
+        if not wanted:
+            return {}
+        if self._index is None:
+            index: dict[str, set[int]] = defaultdict(set)
+            for member_id, legal, trade, billing in session.execute(
+                select(Member.id, Member.legal_name, Member.trade_name, Member.billing_name)
+            ):
+                for name in {fold(legal), fold(trade), fold(billing)}:
+                    if name:
+                        index[name].add(member_id)
+            self._index = dict(index)
+        return {name: self._index[name] for name in wanted if name in self._index}
+
+
+class _TransferMatcher:
+    """The lookups of a batch of transfers, made with a few queries for all of them, and
+    the open instalments of every member they may name (``batch``: a ``PaymentBatch``
+    whose answers count the payments already planned)."""
+
+    def __init__(
+        self, session: Session, actor: Actor, entries: Sequence[BankEntry], names: MemberNames
+    ) -> None:
         self.session = session
         references: set[str] = set()
         numbers: set[str] = set()
         tokens: set[str] = set()
+        self._references: dict[int, list[str]] = {}
+        self._numbers: dict[int, set[str]] = {}
         for entry in entries:
             text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
-            references.update(find_references(text))
-            numbers.update(_numbers(text))
+            self._references[entry.id] = find_references(text)
+            self._numbers[entry.id] = _numbers(text)
+            references.update(self._references[entry.id])
+            numbers.update(self._numbers[entry.id])
             tokens.update(token.upper() for token in TOKEN.findall(entry.remittance or ""))
         self.by_reference = self._invoices(Invoice.creditor_reference, references)
         self.by_number = self._invoices(Invoice.number, numbers)
@@ -325,9 +452,16 @@ class _TransferMatcher:
                 )
             ):
                 self.by_code[code.upper()] = member_id
-        self._payers: dict[str, set[int]] | None = None
-        self._names: dict[str, set[int]] | None = None
-        self._entries = entries
+        self.payers = self._payers(entries)
+        self.names = names.members(
+            session, {fold(entry.counterparty_name) for entry in entries if entry.counterparty_name}
+        )
+        candidates = {member_id for _invoice, member_id in self.by_reference.values()}
+        candidates.update(member_id for _invoice, member_id in self.by_number.values())
+        candidates.update(self.by_code.values())
+        for members in (*self.payers.values(), *self.names.values()):
+            candidates.update(members)
+        self.batch = PaymentBatch(session, actor, candidates)
 
     def _invoices(self, column: object, values: set[str]) -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
@@ -339,15 +473,18 @@ class _TransferMatcher:
         return found
 
     def target(self, entry: BankEntry) -> tuple[int, int | None, str] | None:
-        text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
         invoices = {
-            self.by_reference[item] for item in find_references(text) if item in self.by_reference
+            self.by_reference[item]
+            for item in self._references[entry.id]
+            if item in self.by_reference
         }
         if len(invoices) > 1:
             return None
         if invoices:
             return self._owed_invoice(*invoices.pop(), "reference")
-        invoices = {self.by_number[item] for item in _numbers(text) if item in self.by_number}
+        invoices = {
+            self.by_number[item] for item in self._numbers[entry.id] if item in self.by_number
+        }
         if len(invoices) > 1:
             return None
         if invoices:
@@ -361,30 +498,17 @@ class _TransferMatcher:
             return None
         if members:
             member_id = members.pop()
-            return (member_id, None, "member") if self._owed(member_id) else None
+            return (member_id, None, "member") if self.batch.owed(member_id) > 0 else None
         return self._by_payer(entry)
 
     def _owed_invoice(
         self, invoice_id: int, member_id: int, rule: str
     ) -> tuple[int, int | None, str] | None:
-        return (member_id, invoice_id, rule) if self._owed(member_id, invoice_id) else None
+        return (member_id, invoice_id, rule) if self.batch.owed(member_id, invoice_id) > 0 else None
 
-    def _owed(self, member_id: int, invoice_id: int | None = None) -> bool:
-        statement = (
-            select(func.count(Instalment.id))
-            .join(Invoice, Invoice.id == Instalment.invoice_id)
-            .where(
-                Invoice.member_id == member_id,
-                Instalment.superseded_at.is_(None),
-                Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
-            )
-        )
-        if invoice_id is not None:
-            statement = statement.where(Invoice.id == invoice_id)
-        return bool(self.session.scalar(statement))
-
-    def _load_payers(self) -> None:
-        ibans = {entry.counterparty_iban for entry in self._entries if entry.counterparty_iban}
+    def _payers(self, entries: Sequence[BankEntry]) -> dict[str, set[int]]:
+        """The members known to pay from each IBAN: by a mandate, or an entry matched."""
+        ibans = {entry.counterparty_iban for entry in entries if entry.counterparty_iban}
         payers: dict[str, set[int]] = defaultdict(set)
         for chunk in _chunks(sorted(ibans)):
             for iban, member_id in self.session.execute(
@@ -401,27 +525,12 @@ class _TransferMatcher:
                 .distinct()
             ):
                 payers[iban].add(member_id)
-        self._payers = payers
-        names: dict[str, set[int]] = defaultdict(set)
-        wanted = {
-            fold(entry.counterparty_name) for entry in self._entries if entry.counterparty_name
-        }
-        if wanted:
-            for member_id, legal, trade, billing in self.session.execute(
-                select(Member.id, Member.legal_name, Member.trade_name, Member.billing_name)
-            ):
-                for name in {fold(legal), fold(trade), fold(billing)}:
-                    if name and name in wanted:
-                        names[name].add(member_id)
-        self._names = names
+        return payers
 
     def _by_payer(self, entry: BankEntry) -> tuple[int, int | None, str] | None:
-        if self._payers is None:
-            self._load_payers()
-        assert self._payers is not None and self._names is not None
         for rule, members in (
-            ("iban", self._payers.get(entry.counterparty_iban or "", set())),
-            ("name", self._names.get(fold(entry.counterparty_name), set())),
+            ("iban", self.payers.get(entry.counterparty_iban or "", set())),
+            ("name", self.names.get(fold(entry.counterparty_name), set())),
         ):
             if not members:
                 continue
@@ -435,20 +544,12 @@ class _TransferMatcher:
 
     def _fitting(self, member_ids: set[int], cents: int) -> set[tuple[int, int]]:
         """The open invoices of these members owed ``cents`` (whole or one instalment)."""
-        remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
-        rows = self.session.execute(
-            select(Invoice.id, Invoice.member_id, remaining.label("remaining"))
-            .join(Instalment, Instalment.invoice_id == Invoice.id)
-            .where(
-                Invoice.member_id.in_(sorted(member_ids)),
-                Instalment.superseded_at.is_(None),
-                remaining > 0,
-            )
-        ).all()
-        per_invoice: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for invoice_id, member_id, left in rows:
-            per_invoice[(invoice_id, member_id)].append(left)
-        return {key for key, parts in per_invoice.items() if sum(parts) == cents or cents in parts}
+        return {
+            (invoice_id, member_id)
+            for member_id in member_ids
+            for invoice_id, parts in self.batch.open_by_invoice(member_id).items()
+            if sum(parts) == cents or cents in parts
+        }
 
 
 def _numbers(text: str) -> set[str]:
@@ -462,28 +563,7 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-def _pay(
-    session: Session,
-    actor: Actor,
-    entry: BankEntry,
-    member_id: int,
-    invoice_id: int | None,
-    rule: str,
-) -> int:
-    outcome = record_payment(
-        session,
-        actor,
-        member_id,
-        entry.amount_cents,
-        PaymentMethod.TRANSFER,
-        min(entry.booked_on, clock.today()),
-        invoice_id=invoice_id,
-        reference=(entry.bank_reference or entry.end_to_end_id or entry.remittance or "")[:80]
-        or None,
-        allow_overpayment=True,
-        journal=False,
-    )
-    _mark(entry, actor, rule, member_id, invoice_id)
-    session.flush()
-    link_payments(session, entry.id, [outcome.payment_id])
-    return outcome.payment_id
+def _reference(entry: BankEntry) -> str | None:
+    """What the payment recalls of the entry: the bank's reference, else the debit's, else
+    the text."""
+    return (entry.bank_reference or entry.end_to_end_id or entry.remittance or "")[:80] or None

@@ -11,8 +11,10 @@ section, imported in the background (``services/bank/importing``), the counts sh
 - ``accept_dropped_files(widget, view)``: files dropped on ``widget`` are imported.
 
 The files are read on the GUI thread (bytes only, before the work starts); the work
-captures the bytes and the actor, never a widget. A refused file says why, naming it,
-and nothing of the drop is imported.
+captures the bytes and the actor, never a widget. Each file is imported on its own, in
+its own transaction (``write_each``): one line per file says what it brought (entries
+new, matched, returned, left) or why it was refused, and a file refused, or that cannot
+be read, does not keep the others out.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from backoffice.i18n import tr
-from backoffice.services.bank import importing
+from backoffice.services.bank import importing, matching
+from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Permission
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import last_folder
-from backoffice.views.widgets.operations import Feedback, write
+from backoffice.views.widgets.operations import write_each
 
 FOLDER_KIND = "bank"
+SHOWN_LINES = 12  # more files than that: their lines in the message's details
 
 
 def file_filter() -> str:
@@ -39,7 +43,7 @@ def file_filter() -> str:
 
 
 def choose_and_import(
-    view: QWidget, done: Callable[[importing.ImportOutcome], None] | None = None
+    view: QWidget, done: Callable[[list[importing.ImportOutcome]], None] | None = None
 ) -> None:
     names, _filter = QFileDialog.getOpenFileNames(
         view, tr("Bank statements to import"), str(last_folder(FOLDER_KIND)), file_filter()
@@ -51,32 +55,58 @@ def choose_and_import(
 def import_paths(
     view: QWidget,
     paths: Sequence[Path],
-    done: Callable[[importing.ImportOutcome], None] | None = None,
+    done: Callable[[list[importing.ImportOutcome]], None] | None = None,
 ) -> None:
+    """Import each file on its own (its own transaction): a file refused, or that cannot
+    be read, is named with its reason and the others are imported."""
     files: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
     for path in paths:
         try:
             files.append((path.name, path.read_bytes()))
         except OSError as error:
+            unreadable.append(
+                tr("{path} cannot be read: {reason}", path=path.name, reason=error.strerror)
+            )
+    if not files:
+        inform(view, tr("Bank statements"), "\n".join(unreadable))
+        return
+    actor = view.context.actor  # type: ignore[attr-defined]
+    names = matching.MemberNames()  # the members' names read once for all the files
+
+    def work(session: object, file: tuple[str, bytes]) -> importing.ImportOutcome:
+        return importing.import_files(session, actor, [file], names=names)  # type: ignore[arg-type]
+
+    def shown(results: list[importing.ImportOutcome | ServiceError]) -> None:
+        lines = [
+            importing.file_result(name, result)
+            for (name, _data), result in zip(files, results, strict=True)
+        ]
+        summary = importing.results_summary(results)
+        if len(lines) + len(unreadable) <= SHOWN_LINES:
+            inform(view, tr("Bank statements"), "\n\n".join([summary, *unreadable, *lines]))
+        else:  # many files: what went wrong at once, each file's line in the details
+            refused = [
+                line
+                for line, result in zip(lines, results, strict=True)
+                if isinstance(result, ServiceError)
+            ]
             inform(
                 view,
                 tr("Bank statements"),
-                tr("{path} cannot be read: {reason}", path=path, reason=error.strerror),
+                "\n\n".join([summary, *unreadable, *refused]),
+                details="\n".join([*unreadable, *lines]),
             )
-            return
-    actor = view.context.actor  # type: ignore[attr-defined]
-
-    def work(session: object, progress: object) -> importing.ImportOutcome:
-        return importing.import_files(session, actor, files, progress=progress)  # type: ignore[arg-type]
-
-    def shown(outcome: importing.ImportOutcome) -> None:
-        inform(view, tr("Bank statements"), outcome.summary())
         if done is not None:
-            done(outcome)
+            done([result for result in results if isinstance(result, importing.ImportOutcome)])
 
-    write(view, work, tr("Importing the bank statements…"), feedback=Feedback.CANCELLABLE).success(
-        shown
-    ).run()
+    write_each(
+        view,
+        files,
+        work,
+        tr("Importing the bank statements…"),
+        lambda file: tr("Importing {file}…", file=file[0]),
+    ).success(shown).run()
 
 
 class _Drop(QObject):

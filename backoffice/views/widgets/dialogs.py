@@ -40,8 +40,16 @@ def confirm(parent: QWidget | None, title: str, question: str, action: str) -> b
     return box.clickedButton() is go
 
 
-def inform(parent: QWidget | None, title: str, message: str) -> None:
-    QMessageBox.information(parent, title, message)
+def inform(parent: QWidget | None, title: str, message: str, *, details: str | None = None) -> None:
+    """An information box; ``details``: a long text behind its « Show details… » button."""
+    if details is None:
+        QMessageBox.information(parent, title, message)
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setDetailedText(details)
+    box.exec()
 
 
 def ok_cancel(

@@ -4,14 +4,16 @@
 service call that writes, in its own transaction, with a "please wait" dialog over the
 view after a short delay (``feedback=Feedback.CANCELLABLE`` for long work whose
 ``work(session, progress)`` reports its steps), errors as French dialogs, and the change
-notice naming the view as its initiator. ``read(self, work, show)``: a read, no dialog.
+notice naming the view as its initiator. ``write_each(self, items, work, label,
+item_label)``: the same work for each item, each in its own transaction (an item refused
+does not stop the others). ``read(self, work, show)``: a read, no dialog.
 
 ``self`` is any widget with the application's ``context`` (pages, tabs, dialogs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QObject
@@ -19,11 +21,13 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Feedback, Operation, run_query
+from backoffice.ops.operation import Each, Feedback, Operation, run_query
+from backoffice.services.errors import ServiceError
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
-__all__ = ["Feedback", "Latest", "View", "read", "write"]
+__all__ = ["Feedback", "Latest", "View", "read", "write", "write_each"]
 
 
 class View(Protocol):
@@ -51,6 +55,30 @@ def write(
         writes=writes,
         feedback=feedback,
         initiator=initiator or view,
+    )
+
+
+def write_each(
+    view: QWidget,
+    items: Sequence[Item],
+    work: Callable[[Session, Item], T],
+    label: str,
+    item_label: Callable[[Item], str],
+) -> Operation[list[T | ServiceError]]:
+    """The operation of a write made for each item in a transaction of its own (files
+    dropped together: one refused, the others kept), with a cancellable progress dialog
+    (``item_label(item)`` while it is written). Its result is the list of what ``work``
+    returned for each item, or the ``ServiceError`` that refused it (``Cancelled`` for
+    the items a cancel left out)."""
+    context: AppContext = view.context  # type: ignore[attr-defined]
+    return Operation(
+        context,
+        view,
+        work,
+        label=label,
+        feedback=Feedback.CANCELLABLE,
+        initiator=view,
+        each=Each(tuple(items), item_label),
     )
 
 

@@ -110,28 +110,19 @@ class _Reader:
 def read(name: str, data: bytes) -> ParsedFile:
     statements: list[ParsedStatement] = []
     schema: str | None = None
-    reader: _Reader | None = None
-    wanted = ""
     try:
-        events = etree.iterparse(
-            BytesIO(data),
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-        )
-        for event, element in events:
-            if schema is None:
-                schema = _schema(name, element)
-                if schema in REPORTS:
-                    from backoffice.services.bank.formats import pain002
+        for _event, root in _events(data, ("start",)):  # the root says what the file is
+            schema = _schema(name, root)
+            break
+        if schema in REPORTS:
+            from backoffice.services.bank.formats import pain002
 
-                    return pain002.read(name, data, schema)
-                wanted = f"{{{PREFIX}{schema}}}{STATEMENTS[schema]}"
-                reader = _Reader(name, PREFIX + schema)
-                continue
-            if event == "end" and element.tag == wanted:
-                assert reader is not None
+            return pain002.read(name, data, schema)
+        if schema is not None:
+            reader = _Reader(name, PREFIX + schema)
+            wanted = f"{{{PREFIX}{schema}}}{STATEMENTS[schema]}"
+            # only the statements' end tags reach Python: lxml builds the rest
+            for _event, element in _events(data, ("end",), tag=wanted):
                 statements.append(_statement(reader, element, len(statements) + 1))
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:
@@ -146,6 +137,17 @@ def read(name: str, data: bytes) -> ParsedFile:
         raise BankFileError(name, tr("the file holds no statement."))
     kind = BankFileFormat.CAMT053 if schema.startswith("camt.053") else BankFileFormat.CAMT054
     return ParsedFile(name, kind, schema, statements)
+
+
+def _events(data: bytes, events: tuple[str, ...], tag: str | None = None) -> etree.iterparse:
+    return etree.iterparse(
+        BytesIO(data),
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+    )
 
 
 def _schema(name: str, root: etree._Element) -> str:
