@@ -165,10 +165,10 @@ def _ours(database: Database, files: list[tuple[str, bytes]]) -> tuple[float, in
     totals = {"new": 0, "matched": 0, "left": 0}
     early_peak = 0
     start = time.perf_counter()
-    names = matching.MemberNames()  # as `backoffice bank import FILE...` does
+    members = matching.MemberIndex()  # as `backoffice bank import FILE...` does
     for index, (name, data) in enumerate(files):
         with database.transaction() as session:
-            outcome = importing.import_files(session, actor, [(name, data)], names=names)
+            outcome = importing.import_files(session, actor, [(name, data)], members=members)
         totals["new"] += outcome.new
         totals["matched"] += outcome.matched
         totals["left"] += outcome.left

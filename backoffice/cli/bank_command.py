@@ -37,7 +37,7 @@ def run_import(args: argparse.Namespace) -> int:
     actor = acting_actor(database, args)
     totals = {"read": 0, "new": 0, "matched": 0, "returned": 0, "left": 0}
     refused = 0
-    names = matching.MemberNames()  # read once for all the files
+    members = matching.MemberIndex()  # read once for all the files
     for path in args.files:
         try:
             data = path.read_bytes()
@@ -47,7 +47,9 @@ def run_import(args: argparse.Namespace) -> int:
             continue
         try:
             with database.transaction() as session:
-                outcome = importing.import_files(session, actor, [(path.name, data)], names=names)
+                outcome = importing.import_files(
+                    session, actor, [(path.name, data)], members=members
+                )
         except importing.BankImportRefused as error:
             print_error(importing.file_result(path.name, error))
             refused += 1

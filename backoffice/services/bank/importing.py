@@ -191,11 +191,11 @@ def import_files(
     files: Sequence[tuple[str, bytes]],
     *,
     progress: Progress | None = None,
-    names: matching.MemberNames | None = None,
+    members: matching.MemberIndex | None = None,
 ) -> ImportOutcome:
     """Import ``(name, content)`` files: all of them, or nothing (a file refused raises
-    :class:`BankImportRefused` naming it). ``names``: the members' names as the payer's
-    name rule reads them, shared by the calls of one import (one call per file)."""
+    :class:`BankImportRefused` naming it). ``members``: the members' codes and names as
+    the matching rules read them, shared by the calls of one import (one call per file)."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
@@ -205,7 +205,7 @@ def import_files(
     outcomes = []
     read_count = new_count = matched = returned = 0
     importer = by_import(actor)
-    names = names or matching.MemberNames()
+    members = members or matching.MemberIndex()
     for number, (name, data) in enumerate(files):
         progress.step(number, len(files), tr("Reading {file}…", file=name))
         try:
@@ -214,7 +214,7 @@ def import_files(
         except BankFileError as error:
             raise BankImportRefused(str(error)) from None
         file_outcome, entry_ids = _store(session, importer, parsed, data, default_account)
-        counts = matching.match_entries(session, importer, entry_ids, names=names)
+        counts = matching.match_entries(session, importer, entry_ids, members=members)
         outcomes.append(file_outcome)
         read_count += file_outcome.read
         new_count += file_outcome.new
@@ -300,12 +300,11 @@ def _store(
                 rows,
             )
         table = BankEntry.__table__
-        stored = {
-            key: entry_id
-            for key, entry_id in session.execute(
+        stored = dict(
+            session.execute(
                 select(table.c.dedup_key, table.c.id).where(table.c.statement_id == row.id)
-            )
-        }
+            ).all()
+        )
         new_ids.extend(stored.values())
         known_keys.extend(item["dedup_key"] for item in rows if item["dedup_key"] not in stored)
     session.execute(

@@ -78,11 +78,11 @@ def match_entries(
     entry_ids: Sequence[int],
     *,
     progress: Progress | None = None,
-    names: MemberNames | None = None,
+    members: MemberIndex | None = None,
 ) -> MatchCounts:
     """Match the entries still unmatched among ``entry_ids`` (locked first: two imports
-    never match the same entry). ``names``: the members' names, read once for all the
-    files of an import."""
+    never match the same entry). ``members``: the members' codes and names, read once
+    for all the files of an import."""
     progress = progress or silent()
     entries: list[BankEntry] = []
     for start in range(0, len(entry_ids), CHUNK):
@@ -120,7 +120,7 @@ def match_entries(
     transfers = [entry for entry in entries if entry.kind in TRANSFERS]
     if transfers:
         paid = _match_transfers(
-            session, actor, transfers, names or MemberNames(), progress, done, total
+            session, actor, transfers, members or MemberIndex(), progress, done, total
         )
         payment_ids.extend(paid)
         matched += len(paid)
@@ -142,14 +142,14 @@ def _match_transfers(
     session: Session,
     actor: Actor,
     transfers: list[BankEntry],
-    names: MemberNames,
+    members: MemberIndex,
     progress: Progress,
     done: int,
     total: int,
 ) -> list[int]:
     """Transfers matched by reference, invoice number, member code, or payer and amount:
     their payments recorded together (a ``PaymentBatch``); the payments' ids."""
-    matcher = _TransferMatcher(session, actor, transfers, names)
+    matcher = _TransferMatcher(session, actor, transfers, members)
     paid: list[tuple[BankEntry, int, int | None, str]] = []
     for entry in transfers:
         progress.step(done, total, None)
@@ -397,28 +397,50 @@ def _collection_debits(
 # -- 2 and 3. transfers --------------------------------------------------------------------
 
 
-class MemberNames:
-    """The members by folded name (legal, trade and billing names), read once for all
-    the files of one import (a command, a drop of files): the payer's name rule asks
-    for it file after file."""
+class MemberIndex:
+    """The members by code (case ignored) and by folded name (legal, trade and billing
+    names), read once for all the files of one import (a command, a drop of files): the
+    code and payer's name rules ask for them file after file."""
 
     def __init__(self) -> None:
-        self._index: dict[str, set[int]] | None = None
+        self._codes: dict[str, int] | None = None
+        self._names: dict[str, set[int]] | None = None
 
-    def members(self, session: Session, wanted: set[str]) -> dict[str, set[int]]:
+    def _load(self, session: Session) -> None:
+        codes: dict[str, int] = {}
+        names: dict[str, set[int]] = defaultdict(set)
+        for member_id, code, legal, trade, billing in session.execute(
+            select(
+                Member.id,
+                Member.member_code,
+                Member.legal_name,
+                Member.trade_name,
+                Member.billing_name,
+            )
+        ):
+            codes[code.upper()] = member_id
+            for name in {fold(legal), fold(trade), fold(billing)}:
+                if name:
+                    names[name].add(member_id)
+        self._codes, self._names = codes, dict(names)
+
+    def codes(self, session: Session, tokens: set[str]) -> dict[str, int]:
+        """The member of each of the upper-case ``tokens`` that is a member code."""
+        if not tokens:
+            return {}
+        if self._codes is None:
+            self._load(session)
+        assert self._codes is not None
+        return {token: self._codes[token] for token in tokens if token in self._codes}
+
+    def names(self, session: Session, wanted: set[str]) -> dict[str, set[int]]:
         """The members of each of the ``wanted`` folded names that names some."""
         if not wanted:
             return {}
-        if self._index is None:
-            index: dict[str, set[int]] = defaultdict(set)
-            for member_id, legal, trade, billing in session.execute(
-                select(Member.id, Member.legal_name, Member.trade_name, Member.billing_name)
-            ):
-                for name in {fold(legal), fold(trade), fold(billing)}:
-                    if name:
-                        index[name].add(member_id)
-            self._index = dict(index)
-        return {name: self._index[name] for name in wanted if name in self._index}
+        if self._names is None:
+            self._load(session)
+        assert self._names is not None
+        return {name: self._names[name] for name in wanted if name in self._names}
 
 
 class _TransferMatcher:
@@ -427,7 +449,7 @@ class _TransferMatcher:
     whose answers count the payments already planned)."""
 
     def __init__(
-        self, session: Session, actor: Actor, entries: Sequence[BankEntry], names: MemberNames
+        self, session: Session, actor: Actor, entries: Sequence[BankEntry], members: MemberIndex
     ) -> None:
         self.session = session
         references: set[str] = set()
@@ -444,23 +466,16 @@ class _TransferMatcher:
             tokens.update(token.upper() for token in TOKEN.findall(entry.remittance or ""))
         self.by_reference = self._invoices(Invoice.creditor_reference, references)
         self.by_number = self._invoices(Invoice.number, numbers)
-        self.by_code: dict[str, int] = {}
-        for chunk in _chunks(sorted(tokens)):
-            for member_id, code in session.execute(
-                select(Member.id, Member.member_code).where(
-                    func.upper(Member.member_code).in_(chunk)
-                )
-            ):
-                self.by_code[code.upper()] = member_id
+        self.by_code = members.codes(session, tokens)
         self.payers = self._payers(entries)
-        self.names = names.members(
+        self.names = members.names(
             session, {fold(entry.counterparty_name) for entry in entries if entry.counterparty_name}
         )
         candidates = {member_id for _invoice, member_id in self.by_reference.values()}
         candidates.update(member_id for _invoice, member_id in self.by_number.values())
         candidates.update(self.by_code.values())
-        for members in (*self.payers.values(), *self.names.values()):
-            candidates.update(members)
+        for named in (*self.payers.values(), *self.names.values()):
+            candidates.update(named)
         self.batch = PaymentBatch(session, actor, candidates)
 
     def _invoices(self, column: object, values: set[str]) -> dict[str, tuple[int, int]]:

@@ -72,10 +72,10 @@ def import_paths(
         inform(view, tr("Bank statements"), "\n".join(unreadable))
         return
     actor = view.context.actor  # type: ignore[attr-defined]
-    names = matching.MemberNames()  # the members' names read once for all the files
+    members = matching.MemberIndex()  # codes and names read once for all the files
 
     def work(session: object, file: tuple[str, bytes]) -> importing.ImportOutcome:
-        return importing.import_files(session, actor, [file], names=names)  # type: ignore[arg-type]
+        return importing.import_files(session, actor, [file], members=members)  # type: ignore[arg-type]
 
     def shown(results: list[importing.ImportOutcome | ServiceError]) -> None:
         lines = [
