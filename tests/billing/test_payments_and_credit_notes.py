@@ -287,3 +287,47 @@ def test_instalment_amounts_never_break_the_database_rule(
         for item in session.scalars(select(Instalment)):
             assert item.paid_cents + item.credited_cents <= item.amount_cents
         assert payments.member_credit_cents(session, member_id) == 60000  # 500 HT + 100 VAT
+
+
+def test_a_batch_of_payments_follows_the_rules_of_one_payment(
+    database: Database, billing: Actor
+) -> None:
+    """``PaymentBatch``: each payment allocated oldest due first, seeing what the ones added
+    before it settled; the same refusals as ``record_payment``; written all at once."""
+    member_id, invoice_id = billed_member(database, billing, si=10)  # 3 × 420,00 €
+    other_id, other_invoice = billed_member(database, billing, si=5)  # 3 × 210,00 €
+    with database.transaction() as session:
+        batch = payments.PaymentBatch(session, billing, [member_id, other_id])
+        assert batch.owed(member_id) == 126000 and batch.owed(other_id, other_invoice) == 63000
+        batch.add(member_id, 50000, PaymentMethod.TRANSFER, TODAY)
+        assert batch.owed(member_id) == 76000  # the next one sees what this one settles
+        assert batch.open_by_invoice(member_id) == {invoice_id: [34000, 42000]}
+        batch.add(member_id, 80000, PaymentMethod.TRANSFER, TODAY, allow_overpayment=True)
+        with pytest.raises(ValidationFailed):  # more than owed, not confirmed
+            batch.add(other_id, 70000, PaymentMethod.TRANSFER, TODAY)
+        with pytest.raises(ValidationFailed):  # in the future
+            batch.add(other_id, 100, PaymentMethod.TRANSFER, date(2099, 1, 1))
+        batch.add(other_id, 21000, PaymentMethod.CHEQUE, TODAY, invoice_id=other_invoice)
+        first, second, third = batch.write()
+    assert (first.allocated_cents, first.credit_cents) == (50000, 0)
+    assert (second.allocated_cents, second.credit_cents) == (76000, 4000)
+    assert (third.allocated_cents, third.credit_cents) == (21000, 0)
+    with database.session() as session:
+        assert [item.paid_cents for item in instalments_of(session, invoice_id)] == [
+            42000,
+            42000,
+            42000,
+        ]
+        assert [item.paid_cents for item in instalments_of(session, other_invoice)] == [
+            21000,
+            0,
+            0,
+        ]
+        assert payments.member_credit_cents(session, member_id) == 4000
+        recorded = session.scalars(select(Payment).order_by(Payment.id)).all()
+        assert [(p.member_id, p.amount_cents, p.method) for p in recorded] == [
+            (member_id, 50000, PaymentMethod.TRANSFER),
+            (member_id, 80000, PaymentMethod.TRANSFER),
+            (other_id, 21000, PaymentMethod.CHEQUE),
+        ]
+        assert session.scalar(select(func.count()).select_from(PaymentAllocation)) == 5
