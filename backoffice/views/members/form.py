@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backoffice.dates import day_problem
 from backoffice.i18n import tr
 from backoffice.services.member_fields import MemberField, member_fields
 from backoffice.services.members import Choice, MemberDetail
@@ -50,6 +51,17 @@ def section_of(name: str) -> str:
     ):
         return "identity"
     return "address"
+
+
+def date_problem(field: MemberField, day: date | None) -> str | None:
+    """Why ``day`` cannot be the field's value (the service's own check), or None."""
+    if day is None:
+        return None
+    if field.check is not None:
+        problem = field.check(field.label, day)
+        if problem:
+            return problem
+    return day_problem(field.meaning, field.label, day) if field.meaning else None
 
 
 def display(value: object) -> str:
@@ -97,7 +109,11 @@ class MemberForm(QWidget):
 
     def _input(self, name: str, field: MemberField) -> QLineEdit:
         # A day is typed in the one date input (its calendar, its red mark when impossible).
-        line = DateInput(None, optional=True) if field.kind is date else QLineEdit()
+        line = (
+            DateInput(None, optional=True, meaning=field.meaning)
+            if field.kind is date
+            else QLineEdit()
+        )
         line.setObjectName(name)
         if field.input_length:
             line.setMaxLength(field.input_length)  # the column's length (services.limits)
@@ -142,24 +158,42 @@ class MemberForm(QWidget):
             combo.blockSignals(False)
 
     def values(self) -> tuple[dict[str, object], list[str]]:
-        """The typed values, and the fields whose text is not a valid date."""
+        """The typed values, and the date fields whose text is not a plausible day."""
+        values, problems = self.checked_values()
+        return values, list(problems)
+
+    def checked_values(self) -> tuple[dict[str, object], dict[str, str]]:
+        """The typed values, and a French sentence for each date field whose text is not
+        a day or a day outside its bounds (``dates.Meaning``: the service's own check)."""
         values: dict[str, object] = {}
-        bad_dates = []
+        problems: dict[str, str] = {}
         for name, line in self.inputs.items():
             text = line.text().strip()
-            if self.fields[name].kind is date:
-                try:
-                    values[name] = formatting.parse_day(text)
-                except ValueError:
-                    bad_dates.append(name)
-            else:
+            field = self.fields[name]
+            if field.kind is not date:
                 values[name] = text or None
+                continue
+            try:
+                day = formatting.parse_day(text)
+            except ValueError:
+                problems[name] = tr("{field}: not a date (dd/mm/yyyy).", field=field.label)
+                continue
+            stored = self.loaded.values.get(name) if self.loaded is not None else None
+            problem = None if day == stored else date_problem(field, day)  # as it was: kept
+            if problem:
+                problems[name] = problem
+            else:
+                values[name] = day
         values["visit_centre_id"] = self.centre.currentData()
         values["referent_professional_id"] = self.referent.currentData()
-        return values, bad_dates
+        return values, problems
+
+    def date_problems(self) -> str:
+        """What is wrong with the dates typed, one sentence a line (empty: nothing)."""
+        return "\n".join(self.checked_values()[1].values())
 
     def bad_dates(self) -> list[str]:
-        """The date fields whose text is not a day."""
+        """The date fields whose text is not a plausible day."""
         return self.values()[1]
 
     def changed_values(self) -> dict[str, object]:

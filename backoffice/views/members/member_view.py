@@ -213,12 +213,7 @@ class MemberView(LiveTab):
         _values, bad_dates = self.form.values()
         if bad_dates:
             self.form.mark_errors(bad_dates)
-            self.errors.setText(
-                "\n".join(
-                    tr("{field}: not a date (dd/mm/yyyy).", field=self.form.label_of(n))
-                    for n in bad_dates
-                )
-            )
+            self.errors.setText(self.form.date_problems())
             return
         changes = self.form.changed_values()
         if not changes or self.detail is None:
