@@ -22,11 +22,13 @@ from backoffice.models import (
     PortalAccount,
     StaffUser,
 )
+from backoffice.services import visibility
 from backoffice.services.accounts import lookup
 from backoffice.services.accounts.access import postal_address
 from backoffice.services.accounts.firms import FirmInput
 from backoffice.services.members import HistoryRow
-from backoffice.services.permissions import Actor, Permission, allows, current_role, require
+from backoffice.services.permissions import Actor, Permission, allows, require
+from backoffice.services.visibility import Visibility
 from backoffice.text import fold
 
 
@@ -366,11 +368,8 @@ def account_detail(
         if account.firm_id
         else FirmAccess.member_id == account.member_id
     )
-    history = (
-        _history(session, account)
-        if allows(current_role(session, actor), Permission.AUDIT_VIEW)
-        else ()
-    )
+    seen = visibility.of(session, actor)
+    history = _history(session, account, seen) if allows(seen.role, Permission.AUDIT_VIEW) else ()
     return AccountDetail(row, _holder(account), attempts, grants(session, owner), history)
 
 
@@ -439,7 +438,9 @@ def _holder(account: PortalAccount) -> Holder:
     )
 
 
-def _history(session: Session, account: PortalAccount, limit: int = 200) -> tuple[HistoryRow, ...]:
+def _history(
+    session: Session, account: PortalAccount, seen: Visibility, limit: int = 200
+) -> tuple[HistoryRow, ...]:
     """What was done to the account, and to its firm's grants (or the member's)."""
     on_firm = (
         and_(AuditEvent.entity_type == "accounting_firm", AuditEvent.entity_id == account.firm_id)
@@ -460,6 +461,13 @@ def _history(session: Session, account: PortalAccount, limit: int = 200) -> tupl
         .limit(limit)
     )
     return tuple(
-        HistoryRow(e.occurred_at, name or e.actor, e.action, e.summary, e.before, e.after)
+        HistoryRow(
+            e.occurred_at,
+            name or e.actor,
+            e.action,
+            e.summary,
+            seen.strip(e.before),
+            seen.strip(e.after),
+        )
         for e, name in events
     )

@@ -82,8 +82,10 @@ class MemberForm(QWidget):
         self.identity = QLabel()
         grid.addWidget(self.identity, 0, 0, 1, 2)
         forms = {}
+        self.boxes: dict[str, QGroupBox] = {}
         for position, (key, title) in enumerate(sections()):
             box = QGroupBox(title)
+            self.boxes[key] = box
             forms[key] = QFormLayout(box)
             grid.addWidget(box, 1 + position // 2, position % 2)
         for name, field in self.fields.items():
@@ -146,6 +148,12 @@ class MemberForm(QWidget):
         for name, line in self.inputs.items():
             line.setText(display(detail.values.get(name)))
             line.setStyleSheet("")
+        # Need to know: the fields the role may not see are absent from the record read
+        # (the billing ones for a medical assistant): their section is not shown.
+        for key, box in self.boxes.items():
+            names = [name for name in self.inputs if section_of(name) == key]
+            if names:
+                box.setVisible(any(name in detail.values for name in names))
         self._select_assignments(detail)
 
     def _select_assignments(self, detail: MemberDetail) -> None:
