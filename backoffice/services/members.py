@@ -484,10 +484,18 @@ def member_history(
     """The member's history, newest first; ``actor`` is the staff member's name when a
     staff member acted (else the recorded label: ``portal:LOGIN``, ``system``)."""
     require(session, actor, Permission.AUDIT_VIEW)
+    return history_rows(session, actor, AuditEvent.member_id == member_id, limit)
+
+
+def history_rows(
+    session: Session, actor: Actor, condition: ColumnElement[bool], limit: int
+) -> list[HistoryRow]:
+    """The audit events matching ``condition``, newest first, without the fields the
+    role may not see in their before and after (``visibility``)."""
     events = session.execute(
         select(AuditEvent, StaffUser.full_name)
         .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)
-        .where(AuditEvent.member_id == member_id)
+        .where(condition)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )

@@ -22,13 +22,11 @@ from backoffice.models import (
     PortalAccount,
     StaffUser,
 )
-from backoffice.services import visibility
 from backoffice.services.accounts import lookup
 from backoffice.services.accounts.access import postal_address
 from backoffice.services.accounts.firms import FirmInput
-from backoffice.services.members import HistoryRow
-from backoffice.services.permissions import Actor, Permission, allows, require
-from backoffice.services.visibility import Visibility
+from backoffice.services.members import HistoryRow, history_rows
+from backoffice.services.permissions import Actor, Permission, allows, current_role, require
 from backoffice.text import fold
 
 
@@ -368,8 +366,11 @@ def account_detail(
         if account.firm_id
         else FirmAccess.member_id == account.member_id
     )
-    seen = visibility.of(session, actor)
-    history = _history(session, account, seen) if allows(seen.role, Permission.AUDIT_VIEW) else ()
+    history = (
+        _history(session, actor, account)
+        if allows(current_role(session, actor), Permission.AUDIT_VIEW)
+        else ()
+    )
     return AccountDetail(row, _holder(account), attempts, grants(session, owner), history)
 
 
@@ -439,7 +440,7 @@ def _holder(account: PortalAccount) -> Holder:
 
 
 def _history(
-    session: Session, account: PortalAccount, seen: Visibility, limit: int = 200
+    session: Session, actor: Actor, account: PortalAccount, limit: int = 200
 ) -> tuple[HistoryRow, ...]:
     """What was done to the account, and to its firm's grants (or the member's)."""
     on_firm = (
@@ -453,21 +454,4 @@ def _history(
     on_account = and_(
         AuditEvent.entity_type == "portal_account", AuditEvent.entity_id == account.id
     )
-    events = session.execute(
-        select(AuditEvent, StaffUser.full_name)
-        .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)
-        .where(or_(on_account, on_firm))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    )
-    return tuple(
-        HistoryRow(
-            e.occurred_at,
-            name or e.actor,
-            e.action,
-            e.summary,
-            seen.strip(e.before),
-            seen.strip(e.after),
-        )
-        for e, name in events
-    )
+    return tuple(history_rows(session, actor, or_(on_account, on_firm), limit))
