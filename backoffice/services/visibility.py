@@ -128,6 +128,11 @@ class Visibility:
     def sees_change_field(self, kind: ChangeKind, name: str) -> bool:
         return name not in SECRETS and self.sees(group_of_field(name, kind))
 
+    def sees_change(self, kind: ChangeKind) -> bool:
+        """Whether the role may know that such a change was asked at all (a SEPA opt-in
+        tells of the member's bank account)."""
+        return self.sees(CHANGE_KINDS.get(kind))
+
     def sees_mail(self, kind: MailKind) -> bool:
         return self.sees(MAIL_KINDS.get(kind))
 

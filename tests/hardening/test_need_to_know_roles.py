@@ -386,6 +386,16 @@ def test_billing_staff_read_an_employees_change_without_its_health_data(
     assert last_name.submitted_display == "Schwartz"
 
 
+def test_a_medical_assistant_is_not_told_of_a_sepa_opt_in_to_come(
+    database: Database, actors: dict[str, Actor], known: Known
+) -> None:
+    with database.session() as session:
+        hidden = scheduled.scheduled_changes(session, actors["medical_assistant"], known.member_id)
+        shown = scheduled.scheduled_changes(session, actors["administrative"], known.member_id)
+    assert {change.kind for change in shown} == {ChangeKind.SEPA_OPT_IN, ChangeKind.EMPLOYEE_ADDED}
+    assert {change.kind for change in hidden} == {ChangeKind.EMPLOYEE_ADDED}
+
+
 def test_a_convocation_is_an_envelope_for_billing_staff(
     database: Database, actors: dict[str, Actor], known: Known
 ) -> None:

@@ -41,6 +41,8 @@ def scheduled_changes(session: Session, actor: Actor, member_id: int) -> list[Sc
     seen = visibility.of(session, actor)
     found = []
     for request in load_requests(session, ids).values():
+        if not seen.sees_change(request.kind):
+            continue  # need to know: a SEPA opt-in is not shown to a medical assistant
         specs = [
             (catalogue.spec_of(request.kind, f.name), f)
             for f in request.approved_fields
