@@ -91,6 +91,7 @@ class RateLimit:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.per_minute = per_minute
         self.interval = 60.0 / per_minute
         self.monotonic, self.sleep = monotonic, sleep
         self.next_at: float | None = None
@@ -271,10 +272,14 @@ def send_queued(
     on_sent: Callable[[int, int], None] | None = None,
     after_accept: Callable[[int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    limiter: RateLimit | None = None,
 ) -> SendReport:
     """Send what is due, over one connection, at the settings' rate; ``actor`` None is the
     application's own background sender. ``after_accept`` runs between the server's
-    acceptance and the commit (the tests crash there)."""
+    acceptance and the commit (the tests crash there). ``limiter``: a rate kept from one
+    run to the next (the application's sender runs often), used when it is still the
+    settings' rate. ``should_stop`` is read between messages and after each wait for the
+    rate: a stopped run releases what it claimed and did not try."""
     with database.session() as session:
         if actor is not None:
             require(session, actor, Permission.MAIL_SEND)
@@ -283,13 +288,16 @@ def send_queued(
         settings = smtp_settings.load(session)
         identity = identity_service.load(session)
     token = sender_token()
+    if limiter is None or limiter.per_minute != settings.per_minute:
+        limiter = RateLimit(settings.per_minute, sleep=sleep)
     run = _Run(
         settings,
-        RateLimit(settings.per_minute, sleep=sleep),
+        limiter,
         tls_context,
         report,
         after_accept,
         Outcomes(database, token),
+        should_stop,
     )
     batch_size = max(1, min(MAX_BATCH, settings.per_minute))
     try:
@@ -378,6 +386,7 @@ class _Run:
     report: SendReport
     after_accept: Callable[[int], None] | None
     outcomes: Outcomes
+    should_stop: Callable[[], bool] = lambda: False
     connection: smtplib.SMTP | None = None
 
     def send(
@@ -400,6 +409,10 @@ class _Run:
         if self.limiter.due_in() > self.outcomes.GROUP_SECONDS:
             self.outcomes.flush()  # nothing waits uncommitted during a pause
         self.limiter.wait()
+        if self.should_stop():  # stopped during the wait: this one is not tried either
+            self.outcomes.flush()
+            release(self.outcomes.database, self.outcomes.token, claimed)
+            return
         self.connection = self._send_one(message_id, prepared, self.connection)
 
     def _send_one(
