@@ -5,7 +5,7 @@ a bank import posting thousands of payments): without the index each read scanne
 allocation.
 
 Revision ID: 15p
-Revises: 17a
+Revises: 19s
 Create Date: 2026-12-04 15:04:39.812441
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "15p"
-down_revision = "17a"
+down_revision = "19s"
 branch_labels = None
 depends_on = None
 
