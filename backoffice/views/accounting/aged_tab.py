@@ -19,7 +19,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.dialogs import inform, note
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
@@ -108,13 +108,9 @@ class AgedBalanceTab(LiveTab):
         )
         self.actions.list_menu(self.table, "open_schedule", None, "export")
         layout.addWidget(self.table, 1)
-        self.totals = QLabel()
-        self.totals.setWordWrap(True)
+        self.totals = note()
         self.totals.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.totals)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
 
     def load(self) -> None:
         try:

@@ -156,9 +156,6 @@ class JournalTab(LiveTab):
         bar.addWidget(self.search, 1)
         return bar
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-
     # -- reading ----------------------------------------------------------------------------
 
     def load(self) -> None:

@@ -23,6 +23,7 @@ from backoffice.services.members import HistoryRow
 from backoffice.views import formatting
 from backoffice.views.accounts import texts
 from backoffice.views.widgets.actions import Actions
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.history import history_columns
 from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -85,8 +86,7 @@ class AccountDetailPanel(QWidget):
         self.form = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for key, label in self._rows():
-            value = QLabel()
-            value.setWordWrap(True)
+            value = note()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = value
             self.form.addRow(label, value)

@@ -178,10 +178,6 @@ class AccountsPage(Page):
         self.run_search(refreshing=self.loaded_once)
         self.load_rules()
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def open(self, options: dict[str, Any]) -> None:
         """``{"filter": "locked"}`` (the dashboard's card), ``{"search": "100030"}``."""
         self.stale, self.loaded_once = False, True

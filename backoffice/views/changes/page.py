@@ -163,10 +163,6 @@ class ChangesPage(Page):
     def parts(self) -> tuple[QWidget, ...]:
         return (self.panel,)
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def open(self, options: dict[str, Any]) -> None:
         if "kind" in options:
             self.kind.setCurrentIndex(max(0, self.kind.findData(ChangeKind(options["kind"]))))

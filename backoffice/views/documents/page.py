@@ -83,10 +83,6 @@ class DocumentsPage(Page):
         self.actions.list_menu(self.table, "preview", "save_copy", None, *names[2:5])
         self._selection()
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     # -- loading --------------------------------------------------------------------------
 
     def load(self) -> None:

@@ -106,9 +106,6 @@ class FilesTab(LiveTab):
         self.actions.list_menu(self.files_table, "save_copy", "received")
         self.actions.list_menu(self.debits_table, "record_return")
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-
     def load(self) -> None:
         actor = self.context.actor
         self.query(lambda session: queries.list_collections(session, actor), self._show_files)

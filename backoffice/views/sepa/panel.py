@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -21,6 +21,7 @@ from backoffice.views.sepa.mandates_tab import MandatesTab
 from backoffice.views.sepa.prenotifications_tab import PrenotificationsTab
 from backoffice.views.sepa.returns_tab import ReturnsTab
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.page import Tabs
@@ -68,8 +69,7 @@ class SepaPanel(LiveTab):
 
     def _creditor_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.creditor = QLabel()
-        self.creditor.setWordWrap(True)
+        self.creditor = note()
         bar.addWidget(self.creditor, 1)
         bar.addWidget(self.actions.button("edit_creditor"))
         return bar
