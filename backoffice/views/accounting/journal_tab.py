@@ -9,7 +9,6 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -233,8 +232,7 @@ class JournalTab(LiveTab):
     )
     def close_month(self) -> None:
         dialog = CloseDialog(self.context, self, self.state.closed_through if self.state else None)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            outcome = dialog.result
+        if (outcome := dialog.answer()) is not None:
             inform(
                 self,
                 tr("Close the books"),
@@ -254,8 +252,7 @@ class JournalTab(LiveTab):
         dialog = JournalExportDialog(
             self.context, self, self.state.closed_through if self.state else None
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            outcome = dialog.result
+        if (outcome := dialog.answer()) is not None:
             message = tr(
                 "{path}: {entries} entries, {lines} lines, debit {debit}, credit {credit}.",
                 path=outcome.path,
@@ -270,9 +267,7 @@ class JournalTab(LiveTab):
     def produce_fec(self) -> None:
         closed = self.state.closed_through if self.state else None
         year = closed.year if closed else clock.today().year - 1
-        dialog = FecDialog(self.context, self, year)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            outcome = dialog.result
+        if (outcome := FecDialog(self.context, self, year).answer()) is not None:
             inform(
                 self,
                 tr("FEC for the tax authorities"),

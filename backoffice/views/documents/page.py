@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -122,13 +121,7 @@ class DocumentsPage(Page):
     def _select(self, document_id: int) -> None:
         for row, document in enumerate(self.model.rows):
             if document.id == document_id:
-                index = self.proxy.mapFromSource(self.model.index(row, 0))
-                if index.isValid():
-                    self.table.selectionModel().setCurrentIndex(
-                        index,
-                        QItemSelectionModel.SelectionFlag.ClearAndSelect
-                        | QItemSelectionModel.SelectionFlag.Rows,
-                    )
+                self.table.select_source_row(row)
                 return
 
     def _count(self) -> None:

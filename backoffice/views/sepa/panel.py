@@ -41,20 +41,15 @@ class SepaPanel(LiveTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._creditor_bar())
-        self.mandates = MandatesTab(context)
-        self.prenotifications = PrenotificationsTab(context)
-        self.collection = CollectionTab(context)
-        self.files = FilesTab(context)
-        self.returns = ReturnsTab(context)
         self.tabs = Tabs()
-        for key, tab, title in (
-            ("mandates", self.mandates, tr("Mandates")),
-            ("prenotifications", self.prenotifications, tr("Pre-notifications")),
-            ("collection", self.collection, tr("Collection")),
-            ("files", self.files, tr("Files")),
-            ("returns", self.returns, tr("Returns")),
-        ):
-            self.tabs.add(key, tab, title)
+        add = self.tabs.add
+        self.mandates = add("mandates", MandatesTab(context), tr("Mandates"))
+        self.prenotifications = add(
+            "prenotifications", PrenotificationsTab(context), tr("Pre-notifications")
+        )
+        self.collection = add("collection", CollectionTab(context), tr("Collection"))
+        self.files = add("files", FilesTab(context), tr("Files"))
+        self.returns = add("returns", ReturnsTab(context), tr("Returns"))
         layout.addWidget(self.tabs, 1)
         # The two tabs about one collection date show the same date.
         self.collection.date.day_changed.connect(

@@ -90,6 +90,10 @@ class OperationDialog(FormDialog):
         self.result: Any = None
         self.fields: dict[str, QWidget] = {}
 
+    def answer(self) -> Any:
+        """Show the dialog until it closes: the service's answer once saved, else None."""
+        return self.result if self.exec() == QDialog.DialogCode.Accepted else None
+
     # -- building the form ----------------------------------------------------------------
 
     def add_lines(
