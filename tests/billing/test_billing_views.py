@@ -3,14 +3,13 @@ re-planning, overdue reminders, declarations and tariffs (pytest-qt, offscreen).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from backoffice.db import Database
@@ -24,7 +23,6 @@ from backoffice.models import (
     Tariff,
     WorkforceDeclaration,
 )
-from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.actors import actor_of
 from backoffice.services.billing import credit_notes
@@ -39,47 +37,19 @@ from backoffice.views.billing.single_invoice_dialogs import SingleInvoiceDialog
 from backoffice.views.widgets.lists import SearchProxy
 from tests import factories
 from tests.billing.builders import billed_member, declare, instalments_of, pdf_text
+from tests.view_fixtures import finished
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def no_error_dialog(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """An error dialog would block the test: record it instead, and fail at the end."""
-    shown: list[str] = []
-
-    def record(_parent, error, details="", **_options):
-        shown.append(f"{error!r}\n{details}")
-        return error_dialogs.Choice.CLOSE
-
-    monkeypatch.setattr(error_dialogs, "show", record)
-    yield shown
-    assert not shown, "\n".join(shown)
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_error_dialog")]
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    return billing_context
 
 
 @pytest.fixture
-def page(context: AppContext, qtbot) -> BillingPage:
-    page = BillingPage(context)
-    qtbot.addWidget(page)
-    page.show()
-    return page
-
-
-def finished(qtbot, context: AppContext) -> None:
-    """Wait until the operations started (files written, data saved) are over."""
-    qtbot.waitUntil(lambda: not context._running, timeout=10000)
+def page(billing_page: BillingPage) -> BillingPage:
+    return billing_page
 
 
 def count(database: Database, model: type, *conditions: object) -> int:
