@@ -11,6 +11,7 @@ from backoffice import clock
 from backoffice.db import Database
 from backoffice.models import (
     AccountKind,
+    DocumentChannel,
     Instalment,
     Invoice,
     InvoiceKind,
@@ -216,3 +217,33 @@ def test_employee_states_follow_the_portal_colours(
         assert session.scalar(
             select(Member.search_text).where(Member.id == three_members["garage"])
         ).startswith("300002")
+
+
+def test_the_documents_preference_is_edited_checked_and_audited(
+    database: Database, actors: dict[str, Actor], three_members: dict[str, int]
+) -> None:
+    editor = actors["administrative"]
+    member_id = three_members["garage"]
+    with database.session() as session:
+        version = session.get(Member, member_id).version
+        detail = member_service.member_detail(session, editor, member_id)
+    assert detail.values["documents_by"] == DocumentChannel.EMAIL
+    with database.transaction() as session, pytest.raises(ValidationFailed) as refused:
+        member_service.update_member(
+            session, editor, member_id, version, {"documents_by": "pigeon"}
+        )
+    assert refused.value.errors[0].field == "documents_by"
+    assert refused.value.message == ("Envoi des documents : choisissez par e-mail ou par courrier.")
+    with database.transaction() as session:
+        detail = member_service.update_member(
+            session, editor, member_id, version, {"documents_by": "post"}
+        )
+    assert detail.values["documents_by"] == DocumentChannel.POST
+    with database.session() as session:
+        assert session.get(Member, member_id).documents_by == DocumentChannel.POST
+        history = member_service.member_history(session, actors["read_only"], member_id)
+    assert history[0].action == "member.edit"
+    assert (history[0].before, history[0].after) == (
+        {"documents_by": "email"},
+        {"documents_by": "post"},
+    )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from backoffice import clock
 from backoffice.dates import Meaning, day_problem, format_day
 from backoffice.i18n import tr
-from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, Member
+from backoffice.models.members import PORTAL_EDITABLE_MEMBER_FIELDS, DocumentChannel, Member
 from backoffice.services import validation
 from backoffice.services.limits import max_length, too_long
 
@@ -24,9 +24,10 @@ Check = Callable[[str, object], str | None]
 class MemberField:
     name: str
     label: str
-    kind: type = str  # str or date
+    kind: type = str  # str, date, or an enum (a choice: ``DocumentChannel``)
     required: bool = False
     check: Check | None = None
+    default: object = None  # what a new member gets when the field is not given
 
     @property
     def portal_editable(self) -> bool:
@@ -34,7 +35,10 @@ class MemberField:
 
     @property
     def max_length(self) -> int | None:
-        """The column's length (``members``): the form and the checks refuse longer."""
+        """The column's length (``members``): the form and the checks refuse longer (a
+        choice has none: its values are the choices)."""
+        if self.kind is not str:
+            return None
         return max_length(Member.__table__.c[self.name])
 
     @property
@@ -44,9 +48,15 @@ class MemberField:
         return None if validation.is_normalised(self.name) else self.max_length
 
     def clean(self, value: object) -> object:
-        """The value as stored: texts trimmed (empty is None), identifiers normalised."""
+        """The value as stored: texts trimmed (empty is None), identifiers normalised, a
+        choice as its enum (an unknown one left for the check to refuse)."""
         if not isinstance(value, str):
             return value
+        if self.kind is DocumentChannel:
+            try:
+                return DocumentChannel(value.strip())
+            except ValueError:
+                return value
         return validation.as_stored(self.name, value) or None
 
 
@@ -63,6 +73,25 @@ def _within_a_year(label: str, value: date) -> str | None:
     if value > clock.today() + timedelta(days=366):
         return tr("{field}: {date} is more than a year ahead.", field=label, date=format_day(value))
     return day_problem(Meaning.MEMBER_JOINED, label, value)
+
+
+def document_channel_label(channel: DocumentChannel | str) -> str:
+    """« par e-mail » / « par courrier »: how the member receives its documents."""
+    return {
+        DocumentChannel.EMAIL: tr("by e-mail"),
+        DocumentChannel.POST: tr("by post"),
+    }.get(DocumentChannel(channel), str(channel))
+
+
+def _document_channel(label: str, value: object) -> str | None:
+    if value in {channel.value for channel in DocumentChannel}:
+        return None
+    return tr(
+        "{field}: choose {email} or {post}.",
+        field=label,
+        email=document_channel_label(DocumentChannel.EMAIL),
+        post=document_channel_label(DocumentChannel.POST),
+    )
 
 
 def member_fields() -> dict[str, MemberField]:
@@ -98,6 +127,14 @@ def member_fields() -> dict[str, MemberField]:
         MemberField("convocation_city", tr("Convocation city")),
         MemberField("convocation_phone", tr("Convocation phone"), check=validation.check_phone),
         MemberField("convocation_email", tr("Convocation email"), check=validation.check_email),
+        MemberField(
+            "documents_by",
+            tr("Documents sent"),
+            kind=DocumentChannel,
+            required=True,
+            check=_document_channel,
+            default=DocumentChannel.EMAIL,
+        ),
     ]
     return {field.name: field for field in fields}
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from backoffice.db import Database
-from backoffice.models import Member
+from backoffice.models import DocumentChannel, Member
 from backoffice.ops.context import AppContext
 from backoffice.services import members as member_service
 from backoffice.services.permissions import Actor
@@ -229,4 +229,40 @@ def test_an_impossible_date_is_said_and_never_locks_the_form(
     view.save()
     qtbot.waitUntil(lambda: "plus d'un an" in view.errors.text(), timeout=10000)
     assert joined.text() == "01/01/2031"
+    qtbot.waitUntil(idle(context))
+
+
+def test_the_documents_preference_is_chosen_saved_and_told_in_the_history(
+    qtbot: QtBot, sqlite_database: Database, context: AppContext, forty_members: list[int]
+) -> None:
+    """Issue 17, 3: « Envoi des documents : par e-mail / par courrier » on the record."""
+    member_id = forty_members[4]
+    view = MemberView(context, member_id)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10000)
+    combo = view.form.documents_by
+    assert [combo.itemText(i) for i in range(combo.count())] == ["par e-mail", "par courrier"]
+    assert combo.currentText() == "par e-mail" and not view.save_button.isEnabled()
+    combo.setCurrentIndex(combo.findText("par courrier"))
+    assert view.save_button.isEnabled()
+    view.save()
+    qtbot.waitUntil(
+        lambda: view.detail is not None and view.detail.values["documents_by"] == "post",
+        timeout=10000,
+    )
+    assert combo.currentText() == "par courrier" and not view.save_button.isEnabled()
+    with sqlite_database.session() as session:
+        assert session.get(Member, member_id).documents_by == DocumentChannel.POST
+    history = next(
+        view.tabs.widget(i)
+        for i in range(view.tabs.count())
+        if view.tabs.tabText(i) == "Historique"
+    )
+    view.tabs.setCurrentWidget(history)
+    qtbot.waitUntil(lambda: history.history.rowCount() == 1, timeout=10000)
+    before, after = (history.history.data(history.history.index(0, c)) for c in (4, 5))
+    assert before == "Envoi des documents : par e-mail"
+    assert after == "Envoi des documents : par courrier"
     qtbot.waitUntil(idle(context))

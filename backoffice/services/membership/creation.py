@@ -97,7 +97,7 @@ def problems(
         for name in sorted(unknown)
     ]
     if member_id is None:  # a new member: every required field, even when not given
-        values = {name: None for name, field in known.items() if field.required} | values
+        values = {name: field.default for name, field in known.items() if field.required} | values
     errors += [
         FieldError(name, message)
         for name, message in field_errors({k: v for k, v in values.items() if k in known})

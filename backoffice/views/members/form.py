@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice.i18n import tr
-from backoffice.services.member_fields import MemberField, member_fields
+from backoffice.models import DocumentChannel
+from backoffice.services.member_fields import MemberField, document_channel_label, member_fields
 from backoffice.services.members import Choice, MemberDetail
 from backoffice.views import formatting
 from backoffice.views.widgets.inputs import DateInput
@@ -53,6 +54,8 @@ def section_of(name: str) -> str:
 
 
 def display(value: object) -> str:
+    if isinstance(value, DocumentChannel):
+        return document_channel_label(value)
     if isinstance(value, date):
         return formatting.day(value)
     return "" if value is None else str(value)
@@ -74,8 +77,20 @@ class MemberForm(QWidget):
             box = QGroupBox(title)
             forms[key] = QFormLayout(box)
             grid.addWidget(box, 1 + position // 2, position % 2)
+        self.documents_by = QComboBox()
+        self.documents_by.setObjectName("documents_by")
+        for channel in DocumentChannel:
+            self.documents_by.addItem(document_channel_label(channel), channel.value)
+        self.documents_by.setToolTip(
+            tr(
+                "How the member receives its invoices, reminders, pre-notifications and "
+                "convocations; each sending follows it unless staff choose otherwise."
+            )
+        )
+        self.documents_by.currentIndexChanged.connect(lambda _index: self.edited.emit())
         for name, field in self.fields.items():
-            forms[section_of(name)].addRow(self._label(field), self._input(name, field))
+            widget = self.documents_by if name == "documents_by" else self._input(name, field)
+            forms[section_of(name)].addRow(self._label(field), widget)
         self.centre = QComboBox()
         self.referent = QComboBox()
         for combo in (self.centre, self.referent):
@@ -130,7 +145,16 @@ class MemberForm(QWidget):
         for name, line in self.inputs.items():
             line.setText(display(detail.values.get(name)))
             line.setStyleSheet("")
+        self.set_documents_by(detail.values.get("documents_by"))
+        self.documents_by.setStyleSheet("")
         self._select_assignments(detail)
+
+    def set_documents_by(self, channel: object) -> None:
+        self.documents_by.blockSignals(True)
+        self.documents_by.setCurrentIndex(
+            max(0, self.documents_by.findData(str(channel or DocumentChannel.EMAIL)))
+        )
+        self.documents_by.blockSignals(False)
 
     def _select_assignments(self, detail: MemberDetail) -> None:
         for combo, value in (
@@ -154,6 +178,7 @@ class MemberForm(QWidget):
                     bad_dates.append(name)
             else:
                 values[name] = text or None
+        values["documents_by"] = DocumentChannel(self.documents_by.currentData())
         values["visit_centre_id"] = self.centre.currentData()
         values["referent_professional_id"] = self.referent.currentData()
         return values, bad_dates
@@ -179,6 +204,9 @@ class MemberForm(QWidget):
     def mark_errors(self, names: list[str]) -> None:
         for name, line in self.inputs.items():
             line.setStyleSheet("QLineEdit { border: 2px solid #b00020; }" if name in names else "")
+        self.documents_by.setStyleSheet(
+            "QComboBox { border: 2px solid #b00020; }" if "documents_by" in names else ""
+        )
         if names and names[0] in self.inputs:
             self.inputs[names[0]].setFocus()
 

@@ -140,6 +140,7 @@ class MemberView(LiveTab):
             line.setReadOnly(not editable)
         self.form.centre.setEnabled(editable)
         self.form.referent.setEnabled(editable)
+        self.form.documents_by.setEnabled(editable)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
@@ -275,6 +276,8 @@ class MemberView(LiveTab):
             self._show_detail(current)
             for name, text in typed.items():
                 self.form.inputs[name].setText(text)
+            if "documents_by" in mine:
+                self.form.set_documents_by(mine["documents_by"])
             self._save(expected_version=current.version)
         elif dialog.resolution == Resolution.TAKE_THEIRS:
             self._show_detail(current)

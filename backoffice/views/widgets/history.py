@@ -14,7 +14,8 @@ from functools import cache
 from typing import Any
 
 from backoffice.i18n import tr
-from backoffice.models import PaymentMethod
+from backoffice.models import DocumentChannel, PaymentMethod
+from backoffice.services.member_fields import document_channel_label
 from backoffice.views import formatting, labels
 from backoffice.views.widgets.rows_model import Column
 
@@ -47,6 +48,7 @@ def _action_labels() -> dict[str, str]:
         "change.reject": tr("Portal change rejected"),
         "change.take_over": tr("Portal change taken over"),
         "convocation.print": tr("Convocation printed"),
+        "convocation.email": tr("Convocation e-mailed"),
         "credit_note.issue": tr("Credit note issued"),
         "declaration.enter": tr("Workforce declaration entered"),
         "declaration.reminder": tr("Declaration reminder printed"),
@@ -133,6 +135,8 @@ def value_text(name: str, value: Any) -> str:
         return tr("changed")
     if name == "method" and value in {method.value for method in PaymentMethod}:
         return labels.payment_method(PaymentMethod(value))
+    if name == "documents_by" and value in {channel.value for channel in DocumentChannel}:
+        return document_channel_label(value)
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
         try:
             moment = datetime.fromisoformat(value)
