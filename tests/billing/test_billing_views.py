@@ -183,7 +183,7 @@ def test_a_payment_recorded_from_the_invoice(
     dialog.amount.setText("1 300,00")
     confirmations = []
     monkeypatch.setattr(
-        "backoffice.views.billing.payment_dialog.confirm",
+        "backoffice.views.bank.overpayment.confirm",
         lambda *args: confirmations.append(args[2]) or True,
     )
     dialog.submit()

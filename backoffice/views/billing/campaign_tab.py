@@ -44,7 +44,13 @@ from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.preview import show_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel, count_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    count_column,
+    member_columns,
+    money_column,
+)
 from backoffice.views.widgets.table import DataTable
 
 NOT_BILLED = QColor("#fbe3e3")
@@ -63,8 +69,7 @@ def anomaly_label(kind: AnomalyKind) -> str:
 
 def planned_columns() -> list[Column[PlannedInvoice]]:
     return [
-        Column(tr("Member code"), lambda r: r.member_code),
-        Column(tr("Company name"), lambda r: r.member_name),
+        *member_columns(),
         count_column("SI", lambda r: r.headcounts[FollowUpCategory.SI]),
         count_column("SIA", lambda r: r.headcounts[FollowUpCategory.SIA]),
         count_column("SIR", lambda r: r.headcounts[FollowUpCategory.SIR]),
@@ -105,8 +110,7 @@ class CampaignTab(LiveTab):
         self.anomalies: RowsModel[Anomaly] = RowsModel(
             [
                 Column(tr("Anomaly"), lambda r: anomaly_label(r.kind)),
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Consequence"), lambda r: r.message, tooltip=lambda r: r.message),
             ],
             background=lambda r: INFORMATION if r.billed else NOT_BILLED,

@@ -47,6 +47,7 @@ from backoffice.services.einvoicing import queries as einvoicing_queries
 from backoffice.services.einvoicing.queries import DocumentStatus
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
+from backoffice.views.billing import columns
 from backoffice.views.billing.credit_note_dialog import CreditNoteDialog
 from backoffice.views.billing.invoice_detail import InvoiceDetailView
 from backoffice.views.billing.payment_dialog import PaymentDialog
@@ -65,7 +66,11 @@ from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.preview import preview_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    money_column,
+)
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -84,16 +89,7 @@ def settlement_label(settlement: Settlement) -> str:
 
 def invoice_columns() -> list[Column[InvoiceRow]]:
     return [
-        Column(tr("Number"), lambda r: r.number),
-        date_column(tr("Date"), lambda r: r.issued_on),
-        Column(tr("Member code"), lambda r: r.member_code),
-        Column(tr("Company name"), lambda r: r.member_name),
-        Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
-        Column(tr("Period"), lambda r: r.period_label),
-        money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
-        money_column(tr("Amount paid"), lambda r: r.paid_cents),
-        money_column(tr("Credit notes"), lambda r: r.credited_cents),
-        money_column(tr("Left to pay"), lambda r: r.remaining_cents),
+        *columns.invoice_columns(with_member=True),
         money_column(tr("Of which overdue"), lambda r: r.overdue_cents),
         Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
     ]

@@ -35,6 +35,7 @@ from backoffice.views.widgets.rows_model import (
     RowsModel,
     count_column,
     date_column,
+    member_columns,
     money_column,
 )
 from backoffice.views.widgets.search_box import SearchBox
@@ -74,8 +75,7 @@ class OverdueTab(LiveTab):
         bar.addWidget(self.summary, 2)
         self.model: RowsModel[OverdueRow] = RowsModel(
             [
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Invoice"), lambda r: r.invoice_number),
                 date_column(tr("Issued on"), lambda r: r.issued_on),
                 date_column(tr("Due on"), lambda r: r.due_on),

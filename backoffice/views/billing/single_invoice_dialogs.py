@@ -31,7 +31,7 @@ from backoffice.views.widgets.inputs import DateInput, count_spin, typed_day, ye
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.operations import read
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, member_columns
 from backoffice.views.widgets.table import DataTable
 
 CATEGORIES = (FollowUpCategory.SI, FollowUpCategory.SIA, FollowUpCategory.SIR)
@@ -155,8 +155,7 @@ class NoShowDialog(OperationDialog):
                     lambda r: formatting.moment(r.starts_at),
                     lambda r: r.starts_at,
                 ),
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Employee"), lambda r: r.employee),
             ]
         )

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from backoffice.i18n import tr
 from backoffice.text import fold
 from backoffice.views import formatting
 
@@ -56,6 +57,15 @@ def date_column(title: str, day: Callable[[Any], date | None]) -> Column[Any]:
 
 def count_column(title: str, count: Callable[[Any], int]) -> Column[Any]:
     return Column(title, lambda row: str(count(row)), count, align_right=True)
+
+
+def member_columns() -> list[Column[Any]]:
+    """The member's code and company name (rows with ``member_code`` and ``member_name``),
+    as every list about members' money shows them."""
+    return [
+        Column(tr("Member code"), lambda row: row.member_code),
+        Column(tr("Company name"), lambda row: row.member_name),
+    ]
 
 
 ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
