@@ -26,7 +26,7 @@ from backoffice.views.widgets.actions import Actions
 from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.history import history_columns
 from backoffice.views.widgets.page import Tabs
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.table import DataTable
 
 FAILED_COLOUR = texts.LOCKED_COLOUR
@@ -34,7 +34,7 @@ FAILED_COLOUR = texts.LOCKED_COLOUR
 
 def attempt_columns() -> list[Column[AttemptRow]]:
     return [
-        Column(tr("When"), lambda r: formatting.moment(r.attempted_at), lambda r: r.attempted_at),
+        moment_column(tr("When"), lambda r: r.attempted_at),
         Column(tr("Result"), lambda r: tr("Success") if r.succeeded else tr("Failure")),
         Column(tr("From address"), lambda r: r.source_address or ""),
     ]
@@ -55,7 +55,7 @@ def grant_columns(of_firm: bool) -> list[Column[GrantRow]]:
     return [
         *who,
         Column(tr("Consent of"), lambda r: formatting.day(r.consent_on), lambda r: r.consent_on),
-        Column(tr("Granted on"), lambda r: formatting.moment(r.granted_at), lambda r: r.granted_at),
+        moment_column(tr("Granted on"), lambda r: r.granted_at),
         Column(tr("By"), lambda r: r.granted_by or ""),
         Column(
             trc("access", "Revoked on"),

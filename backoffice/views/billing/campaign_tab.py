@@ -49,6 +49,7 @@ from backoffice.views.widgets.rows_model import (
     RowsModel,
     count_column,
     member_columns,
+    moment_column,
     money_column,
 )
 from backoffice.views.widgets.table import DataTable
@@ -139,9 +140,7 @@ class CampaignTab(LiveTab):
     def _runs_panel(self) -> QWidget:
         self.runs: RowsModel[CampaignRun] = RowsModel(
             [
-                Column(
-                    tr("Issued at"), lambda r: formatting.moment(r.issued_at), lambda r: r.issued_at
-                ),
+                moment_column(tr("Issued at"), lambda r: r.issued_at),
                 Column(tr("By"), lambda r: r.issued_by),
                 count_column(tr("Invoices"), lambda r: r.invoice_count),
                 money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),

@@ -29,7 +29,7 @@ from backoffice.views.widgets.files import save_as
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.preview import preview_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -48,7 +48,7 @@ def document_columns() -> list[Column[DocumentRow]]:
         Column(tr("File"), lambda r: r.file_name),
         Column(tr("Size"), lambda r: size(r.size_bytes), lambda r: r.size_bytes, align_right=True),
         Column(tr("Published on the portal"), lambda r: formatting.yes_no(r.published)),
-        Column(tr("Added on"), lambda r: formatting.moment(r.uploaded_at), lambda r: r.uploaded_at),
+        moment_column(tr("Added on"), lambda r: r.uploaded_at),
     ]
 
 

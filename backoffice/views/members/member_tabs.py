@@ -19,7 +19,7 @@ from backoffice.views import formatting, labels
 from backoffice.views.billing.columns import LATE, invoice_columns, schedule_columns
 from backoffice.views.widgets.history import history_columns
 from backoffice.views.widgets.live import LiveTab
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.table import DataTable
 
 
@@ -78,7 +78,7 @@ class AppointmentsOfMember(MemberTab):
         super().__init__(context, member_id, parent)
         self.appointments: RowsModel[appointment_queries.AppointmentRow] = RowsModel(
             [
-                Column(tr("Date"), lambda r: formatting.moment(r.starts_at), lambda r: r.starts_at),
+                moment_column(tr("Date"), lambda r: r.starts_at),
                 Column(tr("Employee"), lambda r: r.employee),
                 Column(tr("Visit"), lambda r: r.visit_type),
                 Column(tr("Professional"), lambda r: r.professional),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -53,6 +53,10 @@ def money_column(title: str, cents: Callable[[Any], int]) -> Column[Any]:
 
 def date_column(title: str, day: Callable[[Any], date | None]) -> Column[Any]:
     return Column(title, lambda row: formatting.day(day(row)), day)
+
+
+def moment_column(title: str, at: Callable[[Any], datetime | None]) -> Column[Any]:
+    return Column(title, lambda row: formatting.moment(at(row)), at)
 
 
 def count_column(title: str, count: Callable[[Any], int]) -> Column[Any]:
