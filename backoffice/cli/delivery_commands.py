@@ -133,7 +133,9 @@ def _say(what: str, emailed: int, printed: int, problems: Sequence[str], already
     )
     if already:
         print(tr("{count} already in the outbox: not queued again.", count=already))
-    for problem in problems:
+    from backoffice.services.mail.documents import grouped_problems
+
+    for problem in grouped_problems(problems):
         print(tr("Kept back, printed instead: {reason}", reason=problem))
 
 

@@ -257,7 +257,7 @@ def deliver_convocations(
             appointment_id=appointment.id,
             values={
                 "employee_name": letter.employee,
-                "visit_type": letter.visit.lower(),
+                "visit_type": letter.visit[:1].lower() + letter.visit[1:],  # (VIP) kept
                 "visit_date": f"{letter.starts_at:%d/%m/%Y}",
                 "visit_time": f"{letter.starts_at:%H:%M}",
                 "centre": letter.centre,

@@ -102,10 +102,11 @@ def delivery_outcome(
             "{count} messages kept back, printed instead:",
             len(problems),
         )
-        text += "".join(f"\n• {problem}" for problem in problems[:SHOWN_PROBLEMS])
-        if len(problems) > SHOWN_PROBLEMS:
+        said = mail_documents.grouped_problems(problems)
+        text += "".join(f"\n• {problem}" for problem in said[:SHOWN_PROBLEMS])
+        if len(said) > SHOWN_PROBLEMS:
             text += "\n" + tr(
                 "… and {count} more (Boîte d'envoi, failed messages).",
-                count=len(problems) - SHOWN_PROBLEMS,
+                count=len(said) - SHOWN_PROBLEMS,
             )
     return text
