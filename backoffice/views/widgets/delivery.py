@@ -24,6 +24,7 @@ class DeliveryDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str, question: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(460)  # the question on a few lines, not a narrow column
         layout = QVBoxLayout(self)
         text = QLabel(question)
         text.setWordWrap(True)
