@@ -548,3 +548,32 @@ def test_without_a_mail_server_reminders_are_printed_without_a_question(
         "0 relance placée dans la boîte d'envoi (par e-mail), 1 relance à imprimer (par courrier)."
     )
     assert target.exists() and outbox(context.database) == []
+
+
+def test_after_issuing_the_campaign_its_invoices_are_offered_by_email(
+    context: AppContext, page: BillingPage, qtbot, monkeypatch, smtp_server
+) -> None:
+    with context.database.transaction() as session:
+        factories.tariff(session, 2027)
+        for headcount in (3, 8):
+            declare(session, factories.member(session), 2027, headcount)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        campaign_tab, "confirm", lambda _parent, title, *_rest: asked.append(title) or True
+    )
+    monkeypatch.setattr(invoice_mailing, "ask_delivery", lambda *_args: Delivery.PREFERENCE)
+    said: list[str] = []
+    monkeypatch.setattr(invoice_mailing, "inform", lambda _p, _t, text: said.append(text))
+    page.open({"tab": "campaign"})
+    page.campaign.year.setValue(2027)
+    page.campaign.run_preview()
+    qtbot.waitUntil(lambda: page.campaign.planned.rowCount() == 2, timeout=10000)
+    page.campaign.issue()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    assert asked == ["Émettre la campagne 2027", "Campagne émise"]
+    assert said == [
+        "2 factures placées dans la boîte d'envoi (par e-mail), 0 facture à imprimer "
+        "(par courrier)."
+    ]
+    assert [kind for kind, _id, _status in outbox(context.database)] == [MailKind.INVOICE] * 2
+    finished(qtbot, context)
