@@ -22,6 +22,7 @@ from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress
 
+CHUNK = 5000  # ids per query: within every database's limit on bound values
 _LIVE = (MailStatus.QUEUED, MailStatus.SENDING, MailStatus.SENT, MailStatus.UNCERTAIN)
 
 
@@ -56,21 +57,25 @@ def email_invoices(
             ),
         )
     ids = list(dict.fromkeys(invoice_ids))
-    already = set(
-        session.scalars(
-            select(MailMessage.record_id).where(
-                MailMessage.kind == MailKind.INVOICE,
-                MailMessage.record_type == "invoice",
-                MailMessage.record_id.in_(ids),
-                MailMessage.status.in_(_LIVE),
+    already: set[int] = set()
+    rows = []
+    for start in range(0, len(ids), CHUNK):  # a campaign's ids, a few thousand at a time
+        chunk = ids[start : start + CHUNK]
+        already.update(
+            session.scalars(
+                select(MailMessage.record_id).where(
+                    MailMessage.kind == MailKind.INVOICE,
+                    MailMessage.record_type == "invoice",
+                    MailMessage.record_id.in_(chunk),
+                    MailMessage.status.in_(_LIVE),
+                )
             )
         )
-    )
-    rows = session.execute(
-        select(Invoice.id, Member)
-        .join(Member, Member.id == Invoice.member_id)
-        .where(Invoice.id.in_(ids))
-    ).all()
+        rows += session.execute(
+            select(Invoice.id, Member)
+            .join(Member, Member.id == Invoice.member_id)
+            .where(Invoice.id.in_(chunk))
+        ).all()
     position = {invoice_id: index for index, invoice_id in enumerate(ids)}
     queued, by_post, kept, problems = [], [], [], []
     rows = sorted(rows, key=lambda row: position[row[0]])
