@@ -4,15 +4,16 @@ A member paying by transfer copies the reference into its payment; the bank carr
 back in the statement, where it names the invoice without doubt (two check digits, the
 MOD 97-10 of ISO 7064). The reference of an invoice is ``RF`` + check digits + its
 number without separators (``FA-2027-000123`` → ``RF78FA2027000123``), so it is unique
-like the number and reads back to it. python-stdnum computes and checks it.
+like the number and reads back to it. python-stdnum checks it; the check digits are
+computed here in one pass (the same as its ``mod_97_10``, which the tests compare).
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 from stdnum import iso11649
-from stdnum.iso7064 import mod_97_10
 
 MAX_BODY = 21  # ISO 11649: at most 25 characters, "RF" and two check digits included
 
@@ -23,10 +24,18 @@ _CANDIDATE = re.compile(r"RF\s?(\d\s?\d)((?:\s?[A-Z0-9]){1,21})", re.IGNORECASE)
 
 def creditor_reference(invoice_number: str) -> str:
     """The structured creditor reference of an invoice number."""
-    body = "".join(char for char in invoice_number.upper() if char.isalnum())
+    body = invoice_number.upper().replace("-", "")  # the usual separator, at C speed
+    if not body.isalnum():
+        body = "".join(char for char in body if char.isalnum())
     if not body or len(body) > MAX_BODY:
         raise ValueError(f"{invoice_number!r} cannot make an ISO 11649 reference")
-    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+    return f"RF{98 - int((body + 'RF00').translate(_BASE_10)) % 97:02d}{body}"
+
+
+# ISO 7064 mod 97-10 reads letters as numbers (A = 10 … Z = 35): python-stdnum's
+# ``mod_97_10.calc_check_digits``, in one ``str.translate`` (a campaign numbers 50,000
+# invoices; the tests compare both).
+_BASE_10 = str.maketrans({char: str(int(char, 36)) for char in string.ascii_uppercase})
 
 
 def display(reference: str) -> str:

@@ -4,8 +4,8 @@
   message and drops it), plain SMTP: both sides pay the same transport.
 - Ours: ``send_queued`` on ``BENCH_MAIL_MESSAGES`` (default 10,000) queued messages, each
   with the same invoice PDF stored as its attachment: claims by batches, composes each
-  message from the database (text, HTML, PDF), one connection, the outcome of each
-  committed alone (the "never twice, never lost" rule).
+  message from the database (text, HTML, PDF), one SMTP connection, the outcomes
+  committed by groups (the "never twice, never lost" rule of ``services/mail/sender.py``).
 - The baseline: ``smtplib.SMTP.sendmail`` over one connection with the same messages
   prepared beforehand (bytes in memory, nothing read nor written).
 - Memory: the sender's peak resident memory in a child process for a quarter of the
@@ -36,6 +36,9 @@ from backoffice.services.mail.recipients import Purpose
 from bench.common import Context, Result, fresh_database, timed
 
 MESSAGES = int(os.environ.get("BENCH_MAIL_MESSAGES", "10000"))
+# The benchmark's database (a PostgreSQL database of that name is dropped and made again):
+# another name when two worktrees run it on the same server.
+DATABASE_LABEL = os.environ.get("BENCH_MAIL_DATABASE", "bench_mail")
 
 
 @contextlib.contextmanager
@@ -172,7 +175,7 @@ def requeue(database: Database) -> None:
 def run(context: Context) -> None:
     pdf = invoice_pdf()
     for backend in context.backends:
-        database = fresh_database(backend, "bench_mail")
+        database = fresh_database(backend, DATABASE_LABEL)
         url = database.engine.url.render_as_string(hide_password=False)
         from tests import factories
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, Signal
@@ -11,6 +12,13 @@ from backoffice.services.permissions import Actor, Permission, allows
 from backoffice.services.tracking import Touched
 
 ALL_TABLES = "*"
+_keys = itertools.count(1)
+
+
+def job_key() -> int:
+    """A key for the ``worker_signals`` channel, unique in the process (operations and
+    the background sender's runs share the channel)."""
+    return next(_keys)
 
 
 class ChangeNotice(dict[str, set[int]]):

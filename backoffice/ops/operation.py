@@ -17,7 +17,6 @@ work wrote is announced on the change bus with the ``initiator``, the view that 
 
 from __future__ import annotations
 
-import itertools
 import logging
 import traceback
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from backoffice.db import Database
 from backoffice.errors import redact
 from backoffice.i18n import tr
 from backoffice.ops import errors as error_dialogs
-from backoffice.ops.context import AppContext, WorkerSignals
+from backoffice.ops.context import AppContext, WorkerSignals, job_key
 from backoffice.services.errors import StaffRightsChanged
 from backoffice.services.progress import Cancelled, Progress
 from backoffice.services.tracking import touched
@@ -43,7 +42,6 @@ from backoffice.services.tracking import touched
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 400
-_keys = itertools.count(1)
 
 
 class Feedback(Enum):
@@ -160,7 +158,7 @@ class Operation(QObject, Generic[T]):
         self.writes = writes
         self.feedback = Feedback.CANCELLABLE if cancellable else feedback
         self.initiator = initiator
-        self.key = next(_keys)
+        self.key = job_key()
         self.login_number = context.login_number
         # The worker reports progress straight to the context's channel, not to this object.
         self.progress = Progress(partial(context.worker_signals.progressed.emit, self.key))

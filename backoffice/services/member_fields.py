@@ -27,6 +27,7 @@ class MemberField:
     kind: type = str  # str, date, or an enum (a choice: ``DocumentChannel``)
     required: bool = False
     check: Check | None = None
+    meaning: Meaning | None = None  # a day's sensible bounds (the form refuses the others)
     default: object = None  # what a new member gets when the field is not given
 
     @property
@@ -101,9 +102,20 @@ def member_fields() -> dict[str, MemberField]:
         MemberField("trade_name", tr("Trade name")),
         MemberField("siret", tr("SIRET"), required=True, check=validation.check_siret),
         MemberField("naf_code", tr("APE code"), check=validation.check_naf),
-        MemberField("joined_on", tr("Joined on"), kind=date, required=True, check=_within_a_year),
         MemberField(
-            "activity_started_on", tr("Activity started on"), kind=date, check=_not_in_future
+            "joined_on",
+            tr("Joined on"),
+            kind=date,
+            required=True,
+            check=_within_a_year,
+            meaning=Meaning.MEMBER_JOINED,
+        ),
+        MemberField(
+            "activity_started_on",
+            tr("Activity started on"),
+            kind=date,
+            check=_not_in_future,
+            meaning=Meaning.ACTIVITY_STARTED,
         ),
         MemberField("address_line1", tr("Address"), required=True),
         MemberField("address_line2", tr("Address (continued)")),

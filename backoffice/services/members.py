@@ -31,12 +31,13 @@ from backoffice.models import (
 )
 from backoffice.models.care_network import HealthProfessional
 from backoffice.models.employees import EmployeeRiskFactor, FollowUpCategory, RiskFactor
-from backoffice.services import audit
+from backoffice.services import audit, visibility
 from backoffice.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from backoffice.services.member_fields import cleaned as cleaned_values
 from backoffice.services.member_fields import field_errors, member_fields
 from backoffice.services.membership.sirets import siret_taken
-from backoffice.services.permissions import Actor, Permission, allows, current_role, require
+from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.visibility import FieldGroup, Visibility
 from backoffice.text import fold
 
 SORT_COLUMNS = {
@@ -56,7 +57,7 @@ BILLING_SORTS = ("sepa", "overdue")
 def sees_billing(session: Session, actor: Actor) -> bool:
     """Whether the staff member may know a member's mandate (IBAN, BIC, RUM) and debts:
     need to know, the others get none of it in the data (not only on the screen)."""
-    return allows(current_role(session, actor), Permission.BILLING_VIEW)
+    return visibility.of(session, actor).sees(FieldGroup.BANK)
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ class MemberDetail:
     status: MemberStatus
     ceased_on: date | None
     has_employees: bool
-    values: dict[str, object]  # the editable fields, by name
+    values: dict[str, object]  # the editable fields the role may see, by name (see visibility)
     visit_centre_id: int | None
     referent_professional_id: int | None
     centre_name: str | None
@@ -245,9 +246,10 @@ class MemberDetail:
 
 
 def member_detail(session: Session, actor: Actor, member_id: int) -> MemberDetail:
-    """The record; its mandate only for a role that may know it (none at all otherwise)."""
+    """The record; its mandate and billing fields only for a role that may know them (none
+    at all otherwise)."""
     require(session, actor, Permission.MEMBERS_VIEW)
-    return _detail(session, _member(session, member_id), sees_billing(session, actor))
+    return _detail(session, _member(session, member_id), visibility.of(session, actor))
 
 
 def _member(session: Session, member_id: int) -> Member:
@@ -257,16 +259,18 @@ def _member(session: Session, member_id: int) -> Member:
     return member
 
 
-def _detail(session: Session, member: Member, with_mandate: bool) -> MemberDetail:
+def _detail(session: Session, member: Member, seen: Visibility) -> MemberDetail:
     mandate = (
         session.scalar(
             select(SepaMandate).where(
                 SepaMandate.member_id == member.id, SepaMandate.status == MandateStatus.ACTIVE
             )
         )
-        if with_mandate
+        if seen.sees(FieldGroup.BANK)
         else None
     )
+    values = seen.strip({name: getattr(member, name) for name in member_fields()})
+    assert values is not None
     return MemberDetail(
         id=member.id,
         member_code=member.member_code,
@@ -274,7 +278,7 @@ def _detail(session: Session, member: Member, with_mandate: bool) -> MemberDetai
         status=member.status,
         ceased_on=member.ceased_on,
         has_employees=member.has_employees,
-        values={name: getattr(member, name) for name in member_fields()},
+        values=values,
         visit_centre_id=member.visit_centre_id,
         referent_professional_id=member.referent_professional_id,
         centre_name=member.visit_centre.name if member.visit_centre else None,
@@ -313,7 +317,7 @@ def update_member(
     require(session, actor, Permission.MEMBERS_EDIT)
     member = _member(session, member_id)
     if member.version != expected_version:
-        raise MemberConflict(_detail(session, member, sees_billing(session, actor)))
+        raise MemberConflict(_detail(session, member, visibility.of(session, actor)))
     editable = set(member_fields()) | set(ASSIGNMENT_FIELDS)
     unknown = set(values) - editable
     if unknown:
@@ -357,7 +361,7 @@ def update_member(
             after=changed_after,
         )
     session.expire(member)
-    return _detail(session, member, sees_billing(session, actor))
+    return _detail(session, member, visibility.of(session, actor))
 
 
 # -- employees, history --------------------------------------------------------------------
@@ -420,27 +424,30 @@ def member_employees(session: Session, actor: Actor, member_id: int) -> list[Emp
         .where(Employee.member_id == member_id)
         .order_by(Employee.last_name, Employee.first_name)
     ).all()
+    if not visibility.of(session, actor).sees(FieldGroup.HEALTH):
+        # Birth dates, risk factors and visits are health data: none at all for this role.
+        return [_employee_row(row, (), {}, today, health=False) for row in rows]
     risks = risk_codes(session, [row.id for row in rows])
     labels: dict[str, str] = dict(session.execute(select(RiskFactor.code, RiskFactor.label)).all())
     return [_employee_row(row, tuple(sorted(risks.get(row.id, ()))), labels, today) for row in rows]
 
 
 def _employee_row(
-    row: Any, risks: tuple[str, ...], labels: dict[str, str], today: date
+    row: Any, risks: tuple[str, ...], labels: dict[str, str], today: date, *, health: bool = True
 ) -> EmployeeRow:
     return EmployeeRow(
         row.id,
         row.civility,
         row.last_name,
         row.first_name,
-        row.birth_date,
+        row.birth_date if health else None,
         row.pcs_code,
         row.job_title,
         row.follow_up_category,
         risks,
         row.hired_on,
         row.exited_on,
-        row.last_visit_on,
+        row.last_visit_on if health else None,
         employee_state(row.hired_on, row.exited_on, today),
         tuple(labels.get(code, code) for code in risks),
     )
@@ -477,15 +484,31 @@ def member_history(
     """The member's history, newest first; ``actor`` is the staff member's name when a
     staff member acted (else the recorded label: ``portal:LOGIN``, ``system``)."""
     require(session, actor, Permission.AUDIT_VIEW)
+    return history_rows(session, actor, AuditEvent.member_id == member_id, limit)
+
+
+def history_rows(
+    session: Session, actor: Actor, condition: ColumnElement[bool], limit: int
+) -> list[HistoryRow]:
+    """The audit events matching ``condition``, newest first, without the fields the
+    role may not see in their before and after (``visibility``)."""
     events = session.execute(
         select(AuditEvent, StaffUser.full_name)
         .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)
-        .where(AuditEvent.member_id == member_id)
+        .where(condition)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
+    seen = visibility.of(session, actor)
     return [
-        HistoryRow(e.occurred_at, name or e.actor, e.action, e.summary, e.before, e.after)
+        HistoryRow(
+            e.occurred_at,
+            name or e.actor,
+            e.action,
+            e.summary,
+            seen.strip(e.before),
+            seen.strip(e.after),
+        )
         for e, name in events
     ]
 

@@ -100,7 +100,8 @@ def _has_staff(database: Database) -> bool:
 
 
 class Workspace(QObject):
-    """The logged-in staff member's main window, with the live refresh it listens to.
+    """The logged-in staff member's main window, with the live refresh it listens to and
+    the outbox's background sender (both stopped when the window closes).
 
     When a service refuses because the staff member was disabled or changed role since
     logging in (``context.rights_changed``), the window closes and the login dialog comes
@@ -130,6 +131,12 @@ class Workspace(QObject):
         window = MainWindow(self.context)
         self._live = LiveRefresh(self.context.database, self.context.bus, window)
         self._live.start()
+        from backoffice.ops.mail_sender import BackgroundSender
+
+        self._sender = BackgroundSender(self.context, self)  # the outbox leaves from here too
+        self._sender.status_changed.connect(window.show_mail_problem)
+        self._sender.stop_with(window)  # stopped before the window waits for the pool
+        self._sender.start()
         window.show()
         self.window = window
         return window
@@ -138,6 +145,7 @@ class Workspace(QObject):
         window, self.window = self.window, None
         if self._sender is not None:
             self._sender.stop()
+            self._sender.deleteLater()  # a run still under way ends without it
             self._sender = None
         if self._live is not None:
             self._live.stop()

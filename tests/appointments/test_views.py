@@ -369,3 +369,70 @@ def test_a_read_only_role_sees_no_booking_buttons(
     assert not shown.requests.can_manage and not shown.agenda.can_manage
     assert not shown.network.editable
     context.wait_for_background_work()
+
+
+def test_convocations_by_email_or_printed_as_each_member_prefers(
+    qtbot: Any,
+    page: AppointmentsPage,
+    sqlite_database: Database,
+    world: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17, 3: the member who takes its documents by e-mail has its convocation
+    queued (the letter attached), the one by post gets it printed."""
+    from backoffice.models import DocumentChannel, MailKind, MailMessage, MailStatus, Member
+    from backoffice.services.mail import sender
+    from backoffice.services.mail.documents import Delivery
+    from backoffice.views.appointments import actions
+    from backoffice.views.widgets import delivery as delivery_widgets
+    from tests.mail.conftest import configure
+    from tests.mail.smtp_server import SmtpServer
+
+    net, actors = world
+    server = SmtpServer(tmp_path, "none").start()
+    try:
+        configure(sqlite_database, actors["administrator"], server)
+        with sqlite_database.transaction() as session:
+            session.get(Member, net.member.id).convocation_email = "rh@boulangerie.fr"
+            by_post = factories.member(session, legal_name="GARAGE DU RHIN")
+            by_post.documents_by = DocumentChannel.POST
+            mechanic = factories.employee(session, by_post.id, last_name="Koenig")
+            mechanic_id = mechanic.id
+        emailed = book(
+            sqlite_database, actors["medical_assistant"], net, net.employee.id, at(TUESDAY, 9)
+        ).id
+        book(sqlite_database, actors["medical_assistant"], net, mechanic_id, at(TUESDAY, 10))
+        asked: list[str] = []
+        monkeypatch.setattr(
+            delivery_widgets,
+            "ask_delivery",
+            lambda _parent, _title, question: asked.append(question) or Delivery.PREFERENCE,
+        )
+        target = tmp_path / "convocations.pdf"
+        monkeypatch.setattr(actions, "ask_save_path", lambda *args: target)
+        notes: list[str] = []
+        monkeypatch.setattr(actions, "show_pdf", lambda *_a, note, **_k: notes.append(note))
+        open_tab(qtbot, page, "list")
+        qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=5000)
+        page.list.table.selectAll()
+        page.list.print_selection()
+        qtbot.waitUntil(lambda: bool(notes), timeout=10000)
+        assert asked and asked[0].startswith("Comment les convocations doivent-elles partir")
+        assert notes[0].startswith(
+            "1 convocation placée dans la boîte d'envoi (par e-mail), "
+            "1 convocation à imprimer (par courrier)."
+        )
+        reader = PdfReader(target)
+        assert len(reader.pages) == 1 and "KOENIG" in reader.pages[0].extract_text()
+        with sqlite_database.session() as session:
+            queued = [(m.kind, m.record_id, m.status) for m in session.scalars(select(MailMessage))]
+        assert queued == [(MailKind.CONVOCATION, emailed, MailStatus.QUEUED)]
+        assert sender.send_queued(sqlite_database, actors["administrator"]).sent == 1
+        [received] = server.received
+        assert received.recipients == ["rh@boulangerie.fr"]
+        [letter] = list(received.message.iter_attachments())
+        assert letter.get_filename() == f"convocation-RDV-{emailed:06d}.pdf"
+        page.context.wait_for_background_work()
+    finally:
+        server.stop()

@@ -15,6 +15,7 @@ from backoffice.models import Role
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Actor
 from tests import factories
+from tests.mail.smtp_server import SmtpServer
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +58,11 @@ def context(make_context: Callable[[Role], AppContext]) -> AppContext:
 def idle(context: AppContext) -> Callable[[], bool]:
     """For ``qtbot.waitUntil``: no background operation is running any more."""
     return lambda: not context._running
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) without TLS nor login: a local relay."""
+    server = SmtpServer(tmp_path, "none").start()
+    yield server
+    server.stop()

@@ -4,8 +4,7 @@ server (aiosmtpd)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QDialog
@@ -29,13 +28,6 @@ from tests.mail.conftest import configure
 from tests.mail.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[SmtpServer]:
-    server = SmtpServer(tmp_path, "none").start()
-    yield server
-    server.stop()
 
 
 def statuses(database: Database) -> list[MailStatus]:

@@ -25,7 +25,7 @@ from backoffice.models import (
 from backoffice.services.accounts import lookup
 from backoffice.services.accounts.access import postal_address
 from backoffice.services.accounts.firms import FirmInput
-from backoffice.services.members import HistoryRow
+from backoffice.services.members import HistoryRow, history_rows
 from backoffice.services.permissions import Actor, Permission, allows, current_role, require
 from backoffice.text import fold
 
@@ -367,7 +367,7 @@ def account_detail(
         else FirmAccess.member_id == account.member_id
     )
     history = (
-        _history(session, account)
+        _history(session, actor, account)
         if allows(current_role(session, actor), Permission.AUDIT_VIEW)
         else ()
     )
@@ -439,7 +439,9 @@ def _holder(account: PortalAccount) -> Holder:
     )
 
 
-def _history(session: Session, account: PortalAccount, limit: int = 200) -> tuple[HistoryRow, ...]:
+def _history(
+    session: Session, actor: Actor, account: PortalAccount, limit: int = 200
+) -> tuple[HistoryRow, ...]:
     """What was done to the account, and to its firm's grants (or the member's)."""
     on_firm = (
         and_(AuditEvent.entity_type == "accounting_firm", AuditEvent.entity_id == account.firm_id)
@@ -452,14 +454,4 @@ def _history(session: Session, account: PortalAccount, limit: int = 200) -> tupl
     on_account = and_(
         AuditEvent.entity_type == "portal_account", AuditEvent.entity_id == account.id
     )
-    events = session.execute(
-        select(AuditEvent, StaffUser.full_name)
-        .outerjoin(StaffUser, AuditEvent.staff_id == StaffUser.id)
-        .where(or_(on_account, on_firm))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    )
-    return tuple(
-        HistoryRow(e.occurred_at, name or e.actor, e.action, e.summary, e.before, e.after)
-        for e, name in events
-    )
+    return tuple(history_rows(session, actor, or_(on_account, on_firm), limit))

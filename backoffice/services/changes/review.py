@@ -4,6 +4,7 @@ submitted, the warnings, the consequences of approving, and who holds it."""
 from __future__ import annotations
 
 import contextlib
+import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,12 +22,14 @@ from backoffice.models import (
     PortalAccount,
     StaffUser,
 )
+from backoffice.services import visibility
 from backoffice.services.changes import claims, timing
 from backoffice.services.changes.assessment import Assessment, FieldAssessment, assess_many
 from backoffice.services.changes.consequences import consequences
 from backoffice.services.changes.facts import RequestFacts, load_requests
 from backoffice.services.errors import Conflict, NotFound
 from backoffice.services.permissions import Actor, Permission, allows, current_role, require
+from backoffice.services.visibility import FieldGroup, Visibility
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDeta
         age_days=timing.age_in_days(request.submitted_at, clock.today()),
         submitted_by=_submitter(session, request.submitted_by_account_id),
         comment=request.comment,
-        fields=assessment.fields,
+        fields=_seen_fields(visibility.of(session, actor), request.kind, assessment.fields),
         warnings=tuple(_warnings(session, assessment, holder, member)),
         consequences=tuple(consequences(session, assessment, records))
         if request.status == ChangeStatus.PENDING and assessment.blocking is None
@@ -102,6 +105,38 @@ def review_detail(session: Session, actor: Actor, request_id: int) -> ReviewDeta
         if request.status == ChangeStatus.PENDING
         else decision_summary(session, request),
     )
+
+
+def _seen_fields(
+    seen: Visibility, kind: ChangeKind, fields: tuple[FieldAssessment, ...]
+) -> tuple[FieldAssessment, ...]:
+    """The fields with the values the role may not see left out (need to know: billing
+    staff read an employee's change without its birth date or risk factors); the row
+    stays, so that they know that the field changes."""
+    return tuple(_seen_field(seen, kind, field) for field in fields)
+
+
+def _seen_field(seen: Visibility, kind: ChangeKind, field: FieldAssessment) -> FieldAssessment:
+    if not seen.sees_change_field(kind, field.name):
+        return _without_values(field)
+    if field.risk_labels and not seen.sees(FieldGroup.HEALTH):
+        return _without_risk_labels(field)
+    return field
+
+
+def _without_risk_labels(field: FieldAssessment) -> FieldAssessment:
+    """The risk factors' names serve only to show an employee's risks."""
+    hidden = copy.copy(field)
+    hidden.risk_labels = {}
+    return hidden
+
+
+def _without_values(field: FieldAssessment) -> FieldAssessment:
+    hidden = copy.copy(field)
+    hidden.shown = hidden.current = hidden.submitted = hidden.expected = None
+    hidden.conflict = hidden.problem = hidden.note = None
+    hidden.risk_labels = {}
+    return hidden
 
 
 def open_for_review(session: Session, actor: Actor, request_id: int) -> ReviewDetail:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice.models import ChangeKind, ChangeRequest, RiskFactor
+from backoffice.services import visibility
 from backoffice.services.changes import fields as catalogue
 from backoffice.services.changes.facts import DECIDED_APPROVED, load_requests
 from backoffice.services.permissions import Actor, Permission, require
@@ -37,9 +38,16 @@ def scheduled_changes(session: Session, actor: Actor, member_id: int) -> list[Sc
     if not ids:
         return []
     labels = dict(session.execute(select(RiskFactor.code, RiskFactor.label)).all())
+    seen = visibility.of(session, actor)
     found = []
     for request in load_requests(session, ids).values():
-        specs = [(catalogue.spec_of(request.kind, f.name), f) for f in request.approved_fields]
+        if not seen.sees_change(request.kind):
+            continue  # need to know: a SEPA opt-in is not shown to a medical assistant
+        specs = [
+            (catalogue.spec_of(request.kind, f.name), f)
+            for f in request.approved_fields
+            if seen.sees_change_field(request.kind, f.name)  # need to know: the others absent
+        ]
         found.append(
             ScheduledChange(
                 request.id,

@@ -18,7 +18,7 @@ from backoffice import dates
 from backoffice.i18n import ntr, tr
 from backoffice.models import Employee, EmployeeOrigin, EmployeeRiskFactor, Member, MemberStatus
 from backoffice.models.employees import FollowUpCategory
-from backoffice.services import audit, validation
+from backoffice.services import audit, validation, visibility
 from backoffice.services.changes import effects
 from backoffice.services.changes.consequences import hiring_visit
 from backoffice.services.employees.checks import EMPLOYEE_FIELDS, RiskCatalogue, label, problems
@@ -55,8 +55,13 @@ class EmployeeExited:
 
 
 def employee_detail(session: Session, actor: Actor, employee_id: int) -> EmployeeDetail:
+    """The employee's values; birth date and risk factors only for a role that may see
+    health data (``visibility``)."""
     require(session, actor, Permission.MEMBERS_VIEW)
-    return _detail(_employee(session, employee_id))
+    detail = _detail(_employee(session, employee_id))
+    values = visibility.of(session, actor).strip(detail.values)
+    assert values is not None
+    return EmployeeDetail(detail.id, detail.member_id, detail.version, values)
 
 
 def _detail(employee: Employee) -> EmployeeDetail:

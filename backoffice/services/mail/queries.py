@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from backoffice import clock
 from backoffice.i18n import tr
-from backoffice.models import MailKind, MailMessage, MailStatus, Member
+from backoffice.models import ChangeRequest, MailKind, MailMessage, MailStatus, Member
 from backoffice.services import identity as identity_service
+from backoffice.services import visibility
 from backoffice.services.errors import NotFound
 from backoffice.services.mail import settings as smtp_settings
 from backoffice.services.mail.compose import sender_header
 from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.visibility import Visibility, group_of_change
 from backoffice.text import fold
 
 LIMIT = 1000
@@ -122,6 +124,9 @@ def preview(session: Session, actor: Actor, message_id: int) -> Preview:
         raise NotFound(tr("This message no longer exists."))
     settings = smtp_settings.load(session)
     identity = identity_service.load(session)
+    # Need to know: a role that may not read what the text tells (a convocation to billing
+    # staff) gets the envelope only.
+    readable = _may_read(session, visibility.of(session, actor), message)
     return Preview(
         message.id,
         message.status,
@@ -129,10 +134,22 @@ def preview(session: Session, actor: Actor, message_id: int) -> Preview:
         ", ".join(message.recipients),
         settings.reply_to,
         message.subject,
-        message.html or "",
-        message.text,
-        tuple(attachment.filename for attachment in message.attachments),
+        (message.html or "") if readable else "",
+        message.text if readable else tr("The text of this message is not shown to your role."),
+        tuple(attachment.filename for attachment in message.attachments) if readable else (),
         message.message_id,
         message.last_error or "",
         message.server_reply or "",
     )
+
+
+def _may_read(session: Session, seen: Visibility, message: MailMessage) -> bool:
+    """Whether the role may read what the message's text tells (``visibility``)."""
+    if not seen.sees_mail(message.kind):
+        return False
+    if message.record_type == "change_request" and message.record_id is not None:
+        kind = session.scalar(
+            select(ChangeRequest.kind).where(ChangeRequest.id == message.record_id)
+        )
+        return kind is None or seen.sees(group_of_change(kind))
+    return True

@@ -3,14 +3,16 @@
 Never twice, never lost — the rule:
 
 1. A message is **claimed** before it is sent, in a transaction of its own that commits:
-   ``queued`` → ``sending``, with the sender's token and the time. The claim is one
+   ``queued`` → ``sending``, with the sender's token and the time — by batches of up to
+   200 (never more than a minute's worth at the settings' rate), one transaction and one
+   synchronous commit for the whole batch. The claim is one
    statement, ``WITH due AS (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE … FROM due
    … RETURNING id``: on PostgreSQL two workstations, or a workstation and the scheduled
    job, share the queue without waiting for each other and never take the same message
    (the locking select is a CTE, run once); on SQLite the statement is atomic under the
    database's write lock.
 2. Each message is then sent (``MAIL``/``RCPT``/``DATA``) and its outcome committed with
-   those of the few messages sent just before it (``Outcomes``: every 20 messages or a
+   those of the few messages sent just before it (``Outcomes``: every 50 messages or a
    quarter of a second, and before any pause, release or return): ``sent`` with the
    server's acceptance (``250 … queued as …``); back to ``queued`` with a growing delay
    after a temporary failure (4xx, connection lost: 1, 5, 15, 60 minutes, then every 3
@@ -21,7 +23,7 @@ Never twice, never lost — the rule:
    crashes may forget the last ones, which then count as a crash of the sender (3.);
    the claims are committed synchronously, so a message claimed is never sent as if new.
 3. A crash between the server's acceptance and that commit leaves the message (and at
-   most 19 others of its group) ``sending``. A sender never resends such a message: at
+   most 49 others of its group) ``sending``. A sender never resends such a message: at
    the start of every run, a message ``sending`` for longer than ``LEASE`` (15 minutes; a
    batch holds at most a minute's worth of messages and each SMTP exchange is bounded by
    the timeout) becomes **uncertain**. The outbox screen shows it with its
@@ -29,7 +31,8 @@ Never twice, never lost — the rule:
    either marks it sent or sends it again — with the same ``Message-ID``, so that a mail
    program that got it already shows it once.
 
-The sender takes the ``Database`` (it commits as it goes), not a session.
+The sender takes the ``Database`` (it commits as it goes), not a session; it holds one
+connection of its own for the whole run (``Link``).
 """
 
 from __future__ import annotations
@@ -41,12 +44,13 @@ import socket
 import ssl
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.db import Database
@@ -67,7 +71,7 @@ from backoffice.services.permissions import Actor, Permission, require
 
 LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
-MAX_BATCH = 50
+MAX_BATCH = 200
 _TABLE = MailMessage.__table__
 
 
@@ -91,6 +95,7 @@ class RateLimit:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.per_minute = per_minute
         self.interval = 60.0 / per_minute
         self.monotonic, self.sleep = monotonic, sleep
         self.next_at: float | None = None
@@ -115,11 +120,58 @@ def sender_token() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def expire_claims(database: Database) -> int:
+class Link:
+    """The run's own database connection, held from its start to its end: each claim,
+    batch read and group of outcomes is a transaction of its own on it, without a
+    check-out from the pool nor its ping (on PostgreSQL a round trip each, as many as the
+    statements themselves). Writes begin ``IMMEDIATE`` on SQLite (a claim never waits to
+    upgrade its lock), reads ``DEFERRED``. A transaction that fails gives the connection
+    back; the next one takes a new one."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.connection: Connection | None = None
+
+    def _open(self) -> Connection:
+        if self.connection is None or self.connection.closed or self.connection.invalidated:
+            self.connection = self.database.engine.connect()
+        return self.connection
+
+    @contextlib.contextmanager
+    def writing(self, *, durable: bool = True) -> Iterator[Connection]:
+        """A transaction that commits; ``durable=False``: on PostgreSQL its commit does not
+        wait for the disk (the outcomes, see the module's rule)."""
+        connection = self._open().execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            with connection.begin():
+                if not durable and connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                yield connection
+        except BaseException:
+            self.close()
+            raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        connection = self._open().execution_options(sqlite_begin="DEFERRED")
+        try:
+            with connection.begin(), Session(bind=connection) as session:
+                yield session
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
+
+
+def expire_claims(link: Link) -> int:
     """Messages left ``sending`` past the lease become ``uncertain`` (never resent)."""
     now = clock.now()
-    with database.transaction() as session:
-        result = session.execute(
+    with link.writing() as connection:
+        result = connection.execute(
             update(_TABLE)
             .where(_TABLE.c.status == MailStatus.SENDING, _TABLE.c.claimed_at < now - LEASE)
             .values(
@@ -134,7 +186,7 @@ def expire_claims(database: Database) -> int:
         return result.rowcount or 0
 
 
-def claim(database: Database, token: str, count: int) -> list[int]:
+def claim(link: Link, token: str, count: int) -> list[int]:
     """Claim up to ``count`` due messages for this sender (committed before sending)."""
     now = clock.now()
     # A CTE, evaluated once: as ``IN (subquery)`` PostgreSQL may run the locking subquery
@@ -147,8 +199,8 @@ def claim(database: Database, token: str, count: int) -> list[int]:
         .with_for_update(skip_locked=True)
         .cte("due")
     )
-    with database.transaction() as session:
-        rows = session.execute(
+    with link.writing() as connection:
+        rows = connection.execute(
             update(_TABLE)
             .where(_TABLE.c.id == due.c.id, _TABLE.c.status == MailStatus.QUEUED)
             .values(
@@ -162,12 +214,12 @@ def claim(database: Database, token: str, count: int) -> list[int]:
     return sorted(row[0] for row in rows)
 
 
-def release(database: Database, token: str, message_ids: list[int]) -> None:
+def release(link: Link, token: str, message_ids: list[int]) -> None:
     """Claimed messages not tried go back to the queue as they were."""
     if not message_ids:
         return
-    with database.transaction() as session:
-        session.execute(
+    with link.writing() as connection:
+        connection.execute(
             update(_TABLE)
             .where(
                 _TABLE.c.id.in_(message_ids),
@@ -191,7 +243,7 @@ class _Prepared:
 
 
 def _prepare_batch(
-    database: Database,
+    link: Link,
     message_ids: list[int],
     settings: smtp_settings.SmtpSettings,
     identity: identity_service.ServiceIdentity,
@@ -200,7 +252,7 @@ def _prepare_batch(
     most a batch in memory, no per-object bookkeeping)."""
     prepared: dict[int, _Prepared | AttachmentMissing] = {}
     files = MailAttachment.__table__
-    with database.session() as session:
+    with link.reading() as session:
         messages = session.execute(select(_TABLE).where(_TABLE.c.id.in_(message_ids))).all()
         attached: dict[int, list[Any]] = {}
         for row in session.execute(
@@ -271,25 +323,33 @@ def send_queued(
     on_sent: Callable[[int, int], None] | None = None,
     after_accept: Callable[[int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    limiter: RateLimit | None = None,
 ) -> SendReport:
     """Send what is due, over one connection, at the settings' rate; ``actor`` None is the
     application's own background sender. ``after_accept`` runs between the server's
-    acceptance and the commit (the tests crash there)."""
-    with database.session() as session:
-        if actor is not None:
+    acceptance and the commit (the tests crash there). ``limiter``: a rate kept from one
+    run to the next (the application's sender runs often), used when it is still the
+    settings' rate. ``should_stop`` is read between messages and after each wait for the
+    rate: a stopped run releases what it claimed and did not try."""
+    link = Link(database)
+    if actor is not None:
+        with link.reading() as session:
             require(session, actor, Permission.MAIL_SEND)
-    report = SendReport(uncertain=expire_claims(database))
-    with database.session() as session:
+    report = SendReport(uncertain=expire_claims(link))
+    with link.reading() as session:
         settings = smtp_settings.load(session)
         identity = identity_service.load(session)
     token = sender_token()
+    if limiter is None or limiter.per_minute != settings.per_minute:
+        limiter = RateLimit(settings.per_minute, sleep=sleep)
     run = _Run(
         settings,
-        RateLimit(settings.per_minute, sleep=sleep),
+        limiter,
         tls_context,
         report,
         after_accept,
-        Outcomes(database, token),
+        Outcomes(link, token),
+        should_stop,
     )
     batch_size = max(1, min(MAX_BATCH, settings.per_minute))
     try:
@@ -298,14 +358,14 @@ def send_queued(
             if limit is not None and done >= limit:
                 break
             count = batch_size if limit is None else min(batch_size, limit - done)
-            ids = claim(database, token, count)
+            ids = claim(link, token, count)
             if not ids:
                 break
-            batch = _prepare_batch(database, ids, settings, identity)
+            batch = _prepare_batch(link, ids, settings, identity)
             for index, message_id in enumerate(ids):
                 if should_stop() or report.stopped:
                     run.outcomes.flush()
-                    release(database, token, ids[index:])
+                    release(link, token, ids[index:])
                     break
                 prepared = batch.pop(message_id, None)
                 if prepared is not None:  # (None: deleted since the claim)
@@ -313,9 +373,12 @@ def send_queued(
                 if on_sent is not None:
                     on_sent(report.sent, report.failed + report.retried)
     finally:
-        run.outcomes.flush()
-        if run.connection is not None:
-            close(run.connection)
+        try:
+            run.outcomes.flush()
+        finally:
+            link.close()
+            if run.connection is not None:
+                close(run.connection)
     return report
 
 
@@ -326,11 +389,11 @@ class Outcomes:
     most that group's outcomes: those messages stay ``sending`` and become uncertain —
     never resent by themselves."""
 
-    GROUP = 20
+    GROUP = 50
     GROUP_SECONDS = 0.25
 
-    def __init__(self, database: Database, token: str) -> None:
-        self.database, self.token = database, token
+    def __init__(self, link: Link, token: str) -> None:
+        self.link, self.token = link, token
         self.pending: list[tuple[int, dict[str, object]]] = []
         self.since = 0.0
 
@@ -349,11 +412,9 @@ class Outcomes:
         shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
         for message_id, values in pending:
             shapes.setdefault(tuple(values), []).append({"_id": message_id, **values})
-        with self.database.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # An outcome lost with the server (not with this process) leaves its message
-                # 'sending', then uncertain: never resent. The claim stays synchronous.
-                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        # An outcome lost with the server (not with this process) leaves its message
+        # 'sending', then uncertain: never resent. The claim stays synchronous.
+        with self.link.writing(durable=False) as connection:
             for names, rows in shapes.items():
                 connection.execute(
                     update(_TABLE)
@@ -378,6 +439,7 @@ class _Run:
     report: SendReport
     after_accept: Callable[[int], None] | None
     outcomes: Outcomes
+    should_stop: Callable[[], bool] = lambda: False
     connection: smtplib.SMTP | None = None
 
     def send(
@@ -394,12 +456,16 @@ class _Run:
                 self.connection = connect(self.settings, tls_context=self.tls_context)
             except MailServerProblem as problem:
                 self.outcomes.flush()
-                release(self.outcomes.database, self.outcomes.token, claimed)
+                release(self.outcomes.link, self.outcomes.token, claimed)
                 self.report.stopped = problem.message
                 return
         if self.limiter.due_in() > self.outcomes.GROUP_SECONDS:
             self.outcomes.flush()  # nothing waits uncommitted during a pause
         self.limiter.wait()
+        if self.should_stop():  # stopped during the wait: this one is not tried either
+            self.outcomes.flush()
+            release(self.outcomes.link, self.outcomes.token, claimed)
+            return
         self.connection = self._send_one(message_id, prepared, self.connection)
 
     def _send_one(

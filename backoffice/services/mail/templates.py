@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from backoffice.i18n import tr
+from backoffice.i18n import tr, trc
 from backoffice.identity import ServiceIdentity
 from backoffice.models import MailKind, MailTemplate
 from backoffice.services import audit
@@ -131,10 +131,10 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
     MailKind.CONVOCATION: (
         "Convocation de {employee_name} le {visit_date} à {visit_time}",
         "Madame, Monsieur,\n\n"
-        "{employee_name} est convoqué(e) pour une {visit_type} le {visit_date} à "
-        "{visit_time} :\n\n{centre}\n{centre_address}\n\n"
-        "La convocation est jointe ; merci de la lui remettre.\n\n"
-        "{what_to_bring}\n\n{how_to_cancel}" + _SIGNATURE,
+        "Nous avons convoqué {employee_name} le {visit_date} à {visit_time} "
+        "({visit_type}) :\n\n{centre}\n{centre_address}\n\n"
+        "La convocation est jointe ; merci de la remettre au salarié. Elle lui rappelle :"
+        "\n\n{what_to_bring}\n\n{how_to_cancel}" + _SIGNATURE,
     ),
     MailKind.CHANGE_APPROVED: (
         "Votre demande du {request_date} est acceptée",
@@ -211,7 +211,10 @@ def named_fields(text: str) -> list[str]:
 def template_problems(kind: MailKind, subject: str, text: str) -> list[FieldError]:
     allowed = allowed_fields(kind)
     errors = []
-    for field, label, value in (("subject", tr("Subject"), subject), ("text", tr("Text"), text)):
+    for field, label, value in (
+        ("subject", tr("Subject"), subject),
+        ("text", trc("mail", "Text"), text),
+    ):
         try:
             names = named_fields(value)
         except ValueError:
@@ -301,6 +304,51 @@ def common_values(identity: ServiceIdentity, member_name: str, member_code: str)
     }
 
 
+# What the editor's preview puts in each field (any kind naming it), beside a real member.
+SAMPLES: dict[str, str] = {
+    "collection_date": "15/03/2027",
+    "total": "1 458,22 €",
+    "lines": "- Échéance du 15/03/2027 : 486,08 €\n- Échéance du 15/05/2027 : 486,07 €",
+    "rum": "SPSTI-200123-01",
+    "ics": "FR12ZZZ123456",
+    "masked_iban": "FR76 **** **** **** **** ***0 189",
+    "bic": "CCBPFRPPMTZ",
+    "mandate_date": "02/01/2025",
+    "billing_contact": "03 89 00 00 01 · comptabilite@spsti.example",
+    "invoice_number": "F2027-000123",
+    "invoice_date": "15/01/2027",
+    "schedule": "- 15/03/2027 : 486,08 €\n- 15/05/2027 : 486,07 €\n- 15/07/2027 : 486,07 €",
+    "due_date": "15/03/2027",
+    "amount_due": "972,15 €",
+    "level": "1re relance",
+    "employee_name": "Camille Martin",
+    "visit_type": "visite d'information et de prévention",
+    "visit_date": "mardi 16/03/2027",
+    "visit_time": "09:30",
+    "centre": "Centre de Mulhouse",
+    "centre_address": "12 rue de la Sinne, 68100 Mulhouse",
+    "what_to_bring": "Merci d'apporter vos lunettes et la liste de vos traitements.",
+    "how_to_cancel": "Pour annuler, prévenez-nous au moins 48 heures à l'avance.",
+    "request_date": "02/03/2027",
+    "change_kind": "modification des coordonnées",
+    "effective_date": "03/03/2027",
+    "changes": "- Téléphone : 03 89 00 00 00 → 03 89 11 22 33",
+    "reason": "Le SIRET indiqué ne correspond pas à l'établissement.",
+    "sent_by": "Claire Dubois",
+}
+
+
+def sample_values(
+    kind: MailKind, identity: ServiceIdentity, member_name: str, member_code: str
+) -> dict[str, str]:
+    """Every field of ``kind`` filled in for a preview: the member's and the service's
+    own, and an example of each of the others."""
+    return {
+        **common_values(identity, member_name, member_code),
+        **{name: SAMPLES[name] for name in FIELDS[kind]},
+    }
+
+
 def render(template: Template, values: Mapping[str, str], identity: ServiceIdentity) -> Rendered:
     """The subject, text and HTML of a message (``TemplateProblem`` when the template names
     an unknown field or a value is missing)."""
@@ -317,7 +365,7 @@ def render(template: Template, values: Mapping[str, str], identity: ServiceIdent
                 raise TemplateProblem(
                     tr(
                         "The template of this message names the field {{{name}}}, which does "
-                        "not exist; correct it in Paramètres › E-mails.",
+                        "not exist; correct it in Paramètres › Modèles d'e-mails.",
                         name=name,
                     )
                 )
@@ -330,6 +378,12 @@ def render(template: Template, values: Mapping[str, str], identity: ServiceIdent
     return Rendered(subject, text, to_html(subject, text, identity))
 
 
+def _escape(line: str) -> str:
+    """HTML text; the narrow no-break space of French amounts (``1 332,94 €``) as a plain
+    no-break space, which every mail program keeps on one line (some break at U+202F)."""
+    return html.escape(line).replace("\u202f", "&nbsp;")
+
+
 def to_html(subject: str, text: str, identity: ServiceIdentity) -> str:
     """The text as a simple HTML page: paragraphs, lists for lines starting with « - »,
     the service's name above and its address below."""
@@ -338,11 +392,11 @@ def to_html(subject: str, text: str, identity: ServiceIdentity) -> str:
         lines = paragraph.split("\n")
         if all(line.strip().startswith("- ") for line in lines if line.strip()):
             items = "".join(
-                f"<li>{html.escape(line.strip()[2:])}</li>" for line in lines if line.strip()
+                f"<li>{_escape(line.strip()[2:])}</li>" for line in lines if line.strip()
             )
             blocks.append(f'<ul style="margin:0 0 12px 0">{items}</ul>')
         else:
-            body = "<br>".join(html.escape(line) for line in lines)
+            body = "<br>".join(_escape(line) for line in lines)
             blocks.append(f'<p style="margin:0 0 12px 0">{body}</p>')
     footer = html.escape(" – ".join((identity.name, *identity.address.lines)))
     return (

@@ -29,6 +29,7 @@ from backoffice.money import format_eur
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa.charset import to_sepa_text
 from backoffice.services import audit
+from backoffice.services.billing.bulk_rows import collector_paused
 from backoffice.services.errors import Conflict, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
@@ -131,7 +132,30 @@ def export_collection(
     ``late_notice`` those not pre-notified in time.
     """
     require(session, actor, Permission.SEPA_MANAGE)
-    progress = progress or silent()
+    with collector_paused():  # tens of thousands of rows and elements, no cycles
+        return _export(
+            session,
+            actor,
+            collection_date,
+            instalment_versions,
+            resend=resend,
+            late_notice=late_notice,
+            file_name=file_name,
+            progress=progress or silent(),
+        )
+
+
+def _export(
+    session: Session,
+    actor: Actor,
+    collection_date: date,
+    instalment_versions: Mapping[int, int] | None,
+    *,
+    resend: bool,
+    late_notice: bool,
+    file_name: str | None,
+    progress: Progress,
+) -> ExportOutcome:
     the_creditor = creditor.load(session)
     ids = list(instalment_versions) if instalment_versions is not None else None
     review = build_review(
@@ -267,19 +291,14 @@ def _mark_sent(
             },
         )
     else:
-        table = Instalment.__table__
-        result = connection.execute(
-            update(table)
-            .where(table.c.id == bindparam("key"), table.c.version == bindparam("seen"))
-            .values(
-                sepa_state=SepaState.SENT.value,
-                collection_id=collection.id,
-                end_to_end_id=bindparam("e2e"),
-                rejection_code=None,
-                version=table.c.version + 1,
-            ),
+        # One executemany through the driver, the parameters as plain tuples (SQLAlchemy's
+        # executemany processes each parameter set: three times slower here).
+        table = Instalment.__table__.name
+        result = connection.exec_driver_sql(
+            f"UPDATE {table} SET sepa_state = ?, collection_id = ?, end_to_end_id = ?,"
+            " rejection_code = NULL, version = version + 1 WHERE id = ? AND version = ?",
             [
-                {"key": line.instalment_id, "seen": line.version, "e2e": e2e_id}
+                (SepaState.SENT.value, collection.id, e2e_id, line.instalment_id, line.version)
                 for line, e2e_id in zip(lines, e2e, strict=True)
             ],
         )

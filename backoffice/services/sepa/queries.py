@@ -21,8 +21,10 @@ from backoffice.models import (
     StaffUser,
 )
 from backoffice.reports.sepa import pain008
+from backoffice.services import visibility
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.sepa.mandates import lapses_on
+from backoffice.services.visibility import FieldGroup
 from backoffice.text import fold
 
 SEARCH_LIMIT = 500
@@ -114,7 +116,7 @@ class MemberChoice:
     id: int
     member_code: str
     legal_name: str
-    has_mandate: bool
+    has_mandate: bool | None  # None: the role may not know (``visibility``)
     street: str
     postcode: str
     town: str
@@ -136,20 +138,25 @@ def find_members(session: Session, actor: Actor, text: str, limit: int = 30) -> 
     for pattern in _like(text):
         statement = statement.where(Member.search_text.like(pattern))
     rows = list(session.execute(statement.order_by(Member.legal_name).limit(limit)))
-    active = set(
-        session.scalars(
-            select(SepaMandate.member_id).where(
-                SepaMandate.status == MandateStatus.ACTIVE,
-                SepaMandate.member_id.in_([row.id for row in rows]),
+    sees_mandates = visibility.of(session, actor).sees(FieldGroup.BANK)
+    active = (
+        set(
+            session.scalars(
+                select(SepaMandate.member_id).where(
+                    SepaMandate.status == MandateStatus.ACTIVE,
+                    SepaMandate.member_id.in_([row.id for row in rows]),
+                )
             )
         )
+        if sees_mandates
+        else set()
     )
     return [
         MemberChoice(
             row.id,
             row.member_code,
             row.legal_name,
-            row.id in active,
+            row.id in active if sees_mandates else None,
             row.address_line1,
             row.postcode,
             row.city,

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backoffice.dates import day_problem
 from backoffice.i18n import tr
 from backoffice.models import DocumentChannel
 from backoffice.services.member_fields import MemberField, document_channel_label, member_fields
@@ -53,6 +54,17 @@ def section_of(name: str) -> str:
     return "address"
 
 
+def date_problem(field: MemberField, day: date | None) -> str | None:
+    """Why ``day`` cannot be the field's value (the service's own check), or None."""
+    if day is None:
+        return None
+    if field.check is not None:
+        problem = field.check(field.label, day)
+        if problem:
+            return problem
+    return day_problem(field.meaning, field.label, day) if field.meaning else None
+
+
 def display(value: object) -> str:
     if isinstance(value, DocumentChannel):
         return document_channel_label(value)
@@ -73,8 +85,10 @@ class MemberForm(QWidget):
         self.identity = QLabel()
         grid.addWidget(self.identity, 0, 0, 1, 2)
         forms = {}
+        self.boxes: dict[str, QGroupBox] = {}
         for position, (key, title) in enumerate(sections()):
             box = QGroupBox(title)
+            self.boxes[key] = box
             forms[key] = QFormLayout(box)
             grid.addWidget(box, 1 + position // 2, position % 2)
         self.documents_by = QComboBox()
@@ -112,7 +126,11 @@ class MemberForm(QWidget):
 
     def _input(self, name: str, field: MemberField) -> QLineEdit:
         # A day is typed in the one date input (its calendar, its red mark when impossible).
-        line = DateInput(None, optional=True) if field.kind is date else QLineEdit()
+        line = (
+            DateInput(None, optional=True, meaning=field.meaning)
+            if field.kind is date
+            else QLineEdit()
+        )
         line.setObjectName(name)
         if field.input_length:
             line.setMaxLength(field.input_length)  # the column's length (services.limits)
@@ -147,6 +165,12 @@ class MemberForm(QWidget):
             line.setStyleSheet("")
         self.set_documents_by(detail.values.get("documents_by"))
         self.documents_by.setStyleSheet("")
+        # Need to know: the fields the role may not see are absent from the record read
+        # (the billing ones for a medical assistant): their section is not shown.
+        for key, box in self.boxes.items():
+            names = [name for name in self.fields if section_of(name) == key]
+            if names:
+                box.setVisible(any(name in detail.values for name in names))
         self._select_assignments(detail)
 
     def set_documents_by(self, channel: object) -> None:
@@ -166,25 +190,43 @@ class MemberForm(QWidget):
             combo.blockSignals(False)
 
     def values(self) -> tuple[dict[str, object], list[str]]:
-        """The typed values, and the fields whose text is not a valid date."""
+        """The typed values, and the date fields whose text is not a plausible day."""
+        values, problems = self.checked_values()
+        return values, list(problems)
+
+    def checked_values(self) -> tuple[dict[str, object], dict[str, str]]:
+        """The typed values, and a French sentence for each date field whose text is not
+        a day or a day outside its bounds (``dates.Meaning``: the service's own check)."""
         values: dict[str, object] = {}
-        bad_dates = []
+        problems: dict[str, str] = {}
         for name, line in self.inputs.items():
             text = line.text().strip()
-            if self.fields[name].kind is date:
-                try:
-                    values[name] = formatting.parse_day(text)
-                except ValueError:
-                    bad_dates.append(name)
-            else:
+            field = self.fields[name]
+            if field.kind is not date:
                 values[name] = text or None
+                continue
+            try:
+                day = formatting.parse_day(text)
+            except ValueError:
+                problems[name] = tr("{field}: not a date (dd/mm/yyyy).", field=field.label)
+                continue
+            stored = self.loaded.values.get(name) if self.loaded is not None else None
+            problem = None if day == stored else date_problem(field, day)  # as it was: kept
+            if problem:
+                problems[name] = problem
+            else:
+                values[name] = day
         values["documents_by"] = DocumentChannel(self.documents_by.currentData())
         values["visit_centre_id"] = self.centre.currentData()
         values["referent_professional_id"] = self.referent.currentData()
-        return values, bad_dates
+        return values, problems
+
+    def date_problems(self) -> str:
+        """What is wrong with the dates typed, one sentence a line (empty: nothing)."""
+        return "\n".join(self.checked_values()[1].values())
 
     def bad_dates(self) -> list[str]:
-        """The date fields whose text is not a day."""
+        """The date fields whose text is not a plausible day."""
         return self.values()[1]
 
     def changed_values(self) -> dict[str, object]:

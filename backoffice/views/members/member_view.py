@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import ALL_TABLES, AppContext, ChangeNotice
 from backoffice.services import members as member_service
+from backoffice.services import visibility
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.members import EmployeeRow, EmployeeState, MemberDetail
 from backoffice.services.permissions import Permission
+from backoffice.services.visibility import FieldGroup
 from backoffice.views import formatting, labels
 from backoffice.views.changes.member_banner import ScheduledChangesBanner
 from backoffice.views.conflict_dialog import ConflictDialog, Resolution
@@ -48,6 +50,11 @@ EXITED = QColor("#fbe3e3")  # red on the portal: employee exited
 
 def employee_colour(row: EmployeeRow) -> QColor | None:
     return {EmployeeState.ADDED: ADDED, EmployeeState.EXITED: EXITED}.get(row.state)
+
+
+def health_columns() -> frozenset[str]:
+    """The titles of the employee columns that show health data (``visibility``)."""
+    return frozenset({tr("Born on"), tr("Risks"), tr("Last visit")})
 
 
 def employee_columns() -> list[Column[EmployeeRow]]:
@@ -214,12 +221,7 @@ class MemberView(LiveTab):
         _values, bad_dates = self.form.values()
         if bad_dates:
             self.form.mark_errors(bad_dates)
-            self.errors.setText(
-                "\n".join(
-                    tr("{field}: not a date (dd/mm/yyyy).", field=self.form.label_of(n))
-                    for n in bad_dates
-                )
-            )
+            self.errors.setText(self.form.date_problems())
             return
         changes = self.form.changed_values()
         if not changes or self.detail is None:
@@ -304,6 +306,11 @@ class MemberView(LiveTab):
         )
         self.employee_table = DataTable("member_employees")
         self.employee_proxy = show_rows(self.employee_table, self.employees)
+        if not visibility.for_role(self.context.actor.role).sees(FieldGroup.HEALTH):
+            # Need to know: the service gives this role no birth date, risk or visit.
+            for index, column in enumerate(employee_columns()):
+                if column.title in health_columns():
+                    self.employee_table.setColumnHidden(index, True)
         self.employee_actions = EmployeesBar(
             self.context,
             self.member_id,

@@ -85,13 +85,7 @@ class NewMemberDialog(OperationDialog):
     def work(self) -> Callable[[Session], Any] | None:
         values, bad_dates = self.record.values()
         if bad_dates:
-            self.show_errors(
-                "\n".join(
-                    tr("{field}: not a date (dd/mm/yyyy).", field=self.record.label_of(name))
-                    for name in bad_dates
-                ),
-                bad_dates,
-            )
+            self.show_errors(self.record.date_problems(), bad_dates)
             return None
         new = NewMember(
             {name: value for name, value in values.items() if value is not None},

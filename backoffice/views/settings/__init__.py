@@ -72,6 +72,12 @@ SETTINGS_TABS: list[TabSpec] = [
         _here("mail_tab", "MailTab"),
     ),
     TabSpec(
+        "mail_templates",
+        lambda: tr("E-mail templates"),
+        Permission.SETTINGS_MANAGE,
+        _here("mail_templates_tab", "MailTemplatesTab"),
+    ),
+    TabSpec(
         "accounting",
         lambda: tr("Chart of accounts"),
         Permission.SETTINGS_MANAGE,
