@@ -29,6 +29,9 @@ from backoffice.ops.garbage import GuiThreadCollector, collect_on_gui_thread
 from backoffice.services.permissions import Actor
 from tests import factories
 
+# The shared fixtures of the billing side's screens (tests/view_fixtures.py).
+pytest_plugins = ["tests.view_fixtures"]
+
 PG_ADMIN_URL = os.environ.get(
     "BACKOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -1,4 +1,5 @@
-"""``backoffice billing preview --year Y`` and ``backoffice billing issue --year Y --as LOGIN``."""
+"""``backoffice billing preview --year Y`` and ``backoffice billing issue --year Y --as LOGIN``;
+``billing email`` and ``billing remind`` are in ``delivery_commands``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from backoffice.i18n import tr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    billing = subparsers.add_parser("billing", help=tr("the annual invoicing campaign"))
+    billing = subparsers.add_parser(
+        "billing", help=tr("the annual invoicing campaign, invoices by e-mail, reminders")
+    )
     commands = billing.add_subparsers(dest="billing_command", metavar="ACTION", required=True)
     preview = commands.add_parser(
         "preview", help=tr("what the campaign would bill, its totals and anomalies (dry run)")
@@ -28,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     acting(issue)
     quiet(issue)
     issue.set_defaults(run=run_issue)
+    from backoffice.cli.delivery_commands import register_billing
+
+    register_billing(commands)
 
 
 def run_preview(args: argparse.Namespace) -> int:

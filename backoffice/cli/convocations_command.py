@@ -1,4 +1,5 @@
-"""``backoffice convocations print --date D [--centre C] --out FILE.pdf [--as LOGIN]``."""
+"""``backoffice convocations print --date D [--centre C] --out FILE.pdf [--as LOGIN]``;
+``convocations send`` (by e-mail or printed) is in ``delivery_commands``."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     acting(printing, required=False)
     quiet(printing)
     printing.set_defaults(run=run_print)
+    from backoffice.cli.delivery_commands import register_convocations
+
+    register_convocations(actions)
 
 
 def run_print(args: argparse.Namespace) -> int:

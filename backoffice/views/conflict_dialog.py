@@ -8,7 +8,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from backoffice.i18n import tr
+from backoffice.views.widgets.dialogs import note
 
 DIFFERENCE = QColor("#fff4ce")
 
@@ -37,8 +37,7 @@ class ConflictDialog(QDialog):
         self.resolution = Resolution.CONTINUE
         self.rows = rows
         layout = QVBoxLayout(self)
-        text = QLabel(message)
-        text.setWordWrap(True)
+        text = note(message)
         layout.addWidget(text)
         table = QTableWidget(len(rows), 4)
         table.setHorizontalHeaderLabels(

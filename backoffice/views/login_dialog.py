@@ -7,25 +7,16 @@ the login and the choice are kept in the workstation's settings.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 
 from backoffice import staff_keyring
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
-from backoffice.ops.operation import Operation
 from backoffice.services import staff
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor
-from backoffice.views.widgets.dialogs import error_label, ok_cancel
+from backoffice.views.widgets.operation_dialog import FormDialog
+from backoffice.views.widgets.operations import write
 
 KEYRING_SERVICE = staff_keyring.KEYRING_SERVICE
 
@@ -38,21 +29,13 @@ def remember_password(context: AppContext, login: str, password: str | None) -> 
     return staff_keyring.remember_password(context.database.description(), login, password)
 
 
-class _FormDialog(QDialog):
+class _FormDialog(FormDialog):
     """A small form with an error line and OK / Cancel; subclasses define ``submit``."""
 
     def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
-        super().__init__(parent)
+        super().__init__(parent, title, width=380)
         self.context = context
-        self.setWindowTitle(title)
-        self.setMinimumWidth(380)
-        self.layout_ = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        self.error = error_label()
-        self.layout_.addWidget(self.error)
-        self.buttons = ok_cancel(self, self.submit)
-        self.layout_.addWidget(self.buttons)
+        self.error = self.errors
 
     def password_field(self) -> QLineEdit:
         field = QLineEdit()
@@ -76,16 +59,14 @@ class LoginDialog(_FormDialog):
         super().__init__(context, parent, tr("Log in"))
         self.actor: Actor | None = None
         self.must_change_password = False
-        intro = QLabel(tr("Back-office — {database}", database=context.database.description()))
-        intro.setWordWrap(True)
-        self.layout_.insertWidget(0, intro)
+        self.add_intro(tr("Back-office — {database}", database=context.database.description()))
         self.login = QLineEdit()
         self.password = self.password_field()
         self.remember = QCheckBox(tr("Remember me on this workstation"))
         self.form.addRow(tr("Login"), self.login)
         self.form.addRow(tr("Password"), self.password)
         self.form.addRow("", self.remember)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Log in"))
+        self.set_action(tr("Log in"))
         settings = QSettings()
         last = str(settings.value("login/last", "") or "")
         self.login.setText(last)
@@ -101,11 +82,10 @@ class LoginDialog(_FormDialog):
             return
         self.busy(True)
         self.error.setText(tr("Checking…"))
-        Operation(
-            self.context,
+        write(
             self,
             lambda session: staff.authenticate(session, login, password),
-            label=tr("Checking your password…"),
+            tr("Checking your password…"),
         ).success(lambda result: self._answered(result, login, password)).failure(self.refuse).run()
 
     def _answered(self, result: staff.LoginResult, login: str, password: str) -> None:
@@ -130,14 +110,12 @@ class FirstAdministratorDialog(_FormDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent, tr("Create the first administrator"))
         self.actor: Actor | None = None
-        intro = QLabel(
+        self.add_intro(
             tr(
                 "This database has no staff account yet. Create the administrator "
                 "account; other accounts are then created in Administration."
             )
         )
-        intro.setWordWrap(True)
-        self.layout_.insertWidget(0, intro)
         self.full_name = QLineEdit()
         self.login = QLineEdit()
         self.password = self.password_field()
@@ -153,10 +131,10 @@ class FirstAdministratorDialog(_FormDialog):
             return
         login, name, password = self.login.text(), self.full_name.text(), self.password.text()
         self.busy(True)
-        Operation(
-            self.context,
+        write(
             self,
             lambda session: staff.create_first_administrator(session, login, name, password),
+            tr("Creating the administrator…"),
         ).success(self._created).failure(self.refuse).run()
 
     def _created(self, actor: Actor) -> None:
@@ -170,11 +148,9 @@ class ChangePasswordDialog(_FormDialog):
     ) -> None:
         super().__init__(context, parent, tr("Change my password"))
         if forced:
-            notice = QLabel(
+            self.add_intro(
                 tr("Your password was set by an administrator: choose your own before going on.")
             )
-            notice.setWordWrap(True)
-            self.layout_.insertWidget(0, notice)
         self.current = self.password_field()
         self.new = self.password_field()
         self.confirmation = self.password_field()
@@ -191,10 +167,10 @@ class ChangePasswordDialog(_FormDialog):
             return
         actor, current, new = self.context.actor, self.current.text(), self.new.text()
         self.busy(True)
-        Operation(
-            self.context,
+        write(
             self,
             lambda session: staff.change_own_password(session, actor, current, new),
+            tr("Changing your password…"),
         ).success(lambda _none: self._changed(new)).failure(self.refuse).run()
 
     def _changed(self, password: str) -> None:

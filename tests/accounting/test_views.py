@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from backoffice.db import Database
 from backoffice.models import AccountingClosure, JournalExport, Role, WriteOff
-from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.actors import actor_of
 from backoffice.views.accounting import dialogs, workbooks
@@ -31,34 +28,16 @@ from backoffice.views.accounting.page import AccountingPage
 from tests import factories
 from tests.accounting.builders import a_year, on
 from tests.accounting.fec_checker import check_fec
+from tests.view_fixtures import finished
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def no_error_dialog(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    shown: list[str] = []
-
-    def record(_parent, error, details="", **_options):
-        shown.append(f"{error!r}\n{details}")
-        return error_dialogs.Choice.CLOSE
-
-    monkeypatch.setattr(error_dialogs, "show", record)
-    yield shown
-    assert not shown, "\n".join(shown)
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_error_dialog")]
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    a_year(sqlite_database, clerk, closing=False)
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    """The billing clerk, a year of books behind."""
+    a_year(billing_context.database, billing_context.actor, closing=False)
+    return billing_context
 
 
 @pytest.fixture
@@ -66,10 +45,6 @@ def out(tmp_path: Path) -> Path:
     folder = tmp_path / "out"
     folder.mkdir()
     return folder
-
-
-def finished(qtbot, context: AppContext) -> None:
-    qtbot.waitUntil(lambda: not context._running, timeout=15000)
 
 
 def count(database: Database, model: type) -> int:

@@ -67,7 +67,7 @@ def count(database: Database, *conditions: Any) -> int:
 
 def open_tab(qtbot: Any, page: AppointmentsPage, key: str, **options: Any) -> None:
     page.activated()
-    qtbot.waitUntil(lambda: page.choices is not None, timeout=5000)
+    qtbot.waitUntil(lambda: page.choices is not None, timeout=30000)
     page.open({"tab": key, **options})
 
 
@@ -84,7 +84,7 @@ def test_the_dashboard_link_opens_the_requests(
         )
     open_tab(qtbot, page, "requests")
     assert page.tabs.currentWidget() is page.requests
-    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=30000)
     qtmodeltester.check(page.requests.model)
     assert "1 demande en attente" in page.requests.count.text()
 
@@ -118,16 +118,16 @@ def test_validating_a_request_from_the_queue(
         requests_tab, "pick_slot", lambda *args, **kwargs: asked.append(args[3]) or picked
     )
     open_tab(qtbot, page, "requests")
-    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=30000)
     page.requests.table.selectRow(0)
     page.requests.handle()
-    qtbot.waitUntil(lambda: count(sqlite_database) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: count(sqlite_database) == 1, timeout=30000)
     assert asked[0].employee_id == net.employee.id and asked[0].first_day is None
     with sqlite_database.session() as session:
         request = session.get(AppointmentRequest, request_id)
         assert request.status == RequestStatus.ACCEPTED
         assert session.get(Appointment, request.appointment_id).starts_at == chosen.starts_at
-    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 0, timeout=30000)
 
 
 def test_refusing_a_late_cancellation_proposes_the_rule(
@@ -153,11 +153,11 @@ def test_refusing_a_late_cancellation_proposes_the_rule(
         lambda *args, initial="", **kwargs: proposed.append(initial) or initial,
     )
     open_tab(qtbot, page, "requests")
-    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=30000)
     assert "trop tard" in page.requests.model.data(page.requests.model.index(0, 6))
     page.requests.table.selectRow(0)
     page.requests.handle()
-    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.requests.model.rowCount() == 0, timeout=30000)
     assert "moins de 48 heures" in proposed[0]
     with sqlite_database.session() as session:
         assert session.get(AppointmentRequest, request_id).status == RequestStatus.REFUSED
@@ -172,7 +172,7 @@ def agenda_on_tuesday(qtbot: Any, page: AppointmentsPage, net: Network) -> agend
     tab = page.agenda
     qtbot.waitUntil(
         lambda: tab.model.grid is not None and tab.model.grid.query.first_day == TUESDAY,
-        timeout=5000,
+        timeout=30000,
     )
     return tab
 
@@ -218,7 +218,7 @@ def test_moving_an_appointment_with_cut_and_paste(
         with sqlite_database.session() as session:
             return session.get(Appointment, appointment_id).starts_at == at(TUESDAY, 14)
 
-    qtbot.waitUntil(moved, timeout=5000)
+    qtbot.waitUntil(moved, timeout=30000)
 
 
 def test_booking_a_free_slot_finds_the_employee(
@@ -233,9 +233,9 @@ def test_booking_a_free_slot_finds_the_employee(
     )
     qtbot.addWidget(dialog)
     dialog.search.setText("schmitt")
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=30000)
     dialog.submit()
-    qtbot.waitUntil(lambda: dialog.booked is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.booked is not None, timeout=30000)
     assert dialog.booked.employee == "SCHMITT Paul"
     # QDialog.result() is shadowed by the attribute that holds the service's answer.
     assert QDialog.result(dialog) == QDialog.DialogCode.Accepted
@@ -244,9 +244,9 @@ def test_booking_a_free_slot_finds_the_employee(
     )
     qtbot.addWidget(second)
     second.search.setText("dupont")
-    qtbot.waitUntil(lambda: second.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: second.model.rowCount() == 1, timeout=30000)
     second.submit()
-    qtbot.waitUntil(lambda: "a déjà un rendez-vous" in second.errors.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "a déjà un rendez-vous" in second.errors.text(), timeout=30000)
     assert second.booked is None
     context.wait_for_background_work()
 
@@ -268,11 +268,11 @@ def test_printing_the_selected_convocations(
     target = tmp_path / "convocations.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
     open_tab(qtbot, page, "list")
-    qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=30000)
     page.list.table.selectAll()
     page.list.print_selection()
     qtbot.waitUntil(target.exists, timeout=10000)
-    qtbot.waitUntil(lambda: len(PdfReader(target).pages) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(PdfReader(target).pages) == 2, timeout=30000)
     assert "SCHMITT" in PdfReader(target).pages[1].extract_text()
 
 
@@ -286,7 +286,7 @@ def test_recording_outcomes_of_the_day(
     book(sqlite_database, actors["medical_assistant"], net, net.colleague.id, at(TUESDAY, 10))
     with clock.frozen(at(TUESDAY, 18)):
         open_tab(qtbot, page, "list", status="to_record")
-        qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=5000)
+        qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=30000)
         rows = {page.list.model.row_at(i).id: i for i in range(2)}
         page.list.table.selectRow(
             page.list.table.model().mapFromSource(page.list.model.index(rows[first], 0)).row()
@@ -294,9 +294,9 @@ def test_recording_outcomes_of_the_day(
         page.list._outcome(AppointmentStatus.ABSENT)
         qtbot.waitUntil(
             lambda: count(sqlite_database, Appointment.status == AppointmentStatus.ABSENT) == 1,
-            timeout=5000,
+            timeout=30000,
         )
-        qtbot.waitUntil(lambda: page.list.model.rowCount() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: page.list.model.rowCount() == 1, timeout=30000)
 
 
 # -- employees to convene -----------------------------------------------------------------------
@@ -320,14 +320,14 @@ def test_bulk_booking_from_the_list_of_new_hires(
         needs_tab.QMessageBox, "information", lambda _p, _t, text: summaries.append(text)
     )
     open_tab(qtbot, page, "needs")
-    qtbot.waitUntil(lambda: page.needs.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: page.needs.model.rowCount() == 2, timeout=30000)
     qtmodeltester.check(page.needs.model)
     page.needs.table.selectAll()
     page.needs.book_selection()
     qtbot.waitUntil(lambda: bool(summaries), timeout=10000)
     assert "2 rendez-vous réservés" in summaries[0]
     assert count(sqlite_database, Appointment.visit_type_code == "vip_embauche") == 2
-    qtbot.waitUntil(lambda: page.needs.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: page.needs.model.rowCount() == 0, timeout=30000)
 
 
 # -- the care network ---------------------------------------------------------------------------
@@ -351,10 +351,10 @@ def test_a_centre_form_shows_the_refusal_and_saves(
     overlapping.weekday.setCurrentIndex(0)
     overlapping.starts.setTime(QTime(11, 0))
     dialog.submit()
-    qtbot.waitUntil(lambda: "se chevauchent" in dialog.errors.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "se chevauchent" in dialog.errors.text(), timeout=30000)
     dialog.opening.remove(dialog.opening.rows[-1])
     dialog.submit()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
     assert dialog.result.values.opening == (dialog.opening.rows[0].hours(),)
     context.wait_for_background_work()
 
@@ -369,3 +369,70 @@ def test_a_read_only_role_sees_no_booking_buttons(
     assert not shown.requests.can_manage and not shown.agenda.can_manage
     assert not shown.network.editable
     context.wait_for_background_work()
+
+
+def test_convocations_by_email_or_printed_as_each_member_prefers(
+    qtbot: Any,
+    page: AppointmentsPage,
+    sqlite_database: Database,
+    world: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 17, 3: the member who takes its documents by e-mail has its convocation
+    queued (the letter attached), the one by post gets it printed."""
+    from backoffice.models import DocumentChannel, MailKind, MailMessage, MailStatus, Member
+    from backoffice.services.mail import sender
+    from backoffice.services.mail.documents import Delivery
+    from backoffice.views.appointments import actions
+    from backoffice.views.widgets import delivery as delivery_widgets
+    from tests.mail.conftest import configure
+    from tests.mail.smtp_server import SmtpServer
+
+    net, actors = world
+    server = SmtpServer(tmp_path, "none").start()
+    try:
+        configure(sqlite_database, actors["administrator"], server)
+        with sqlite_database.transaction() as session:
+            session.get(Member, net.member.id).convocation_email = "rh@boulangerie.fr"
+            by_post = factories.member(session, legal_name="GARAGE DU RHIN")
+            by_post.documents_by = DocumentChannel.POST
+            mechanic = factories.employee(session, by_post.id, last_name="Koenig")
+            mechanic_id = mechanic.id
+        emailed = book(
+            sqlite_database, actors["medical_assistant"], net, net.employee.id, at(TUESDAY, 9)
+        ).id
+        book(sqlite_database, actors["medical_assistant"], net, mechanic_id, at(TUESDAY, 10))
+        asked: list[str] = []
+        monkeypatch.setattr(
+            delivery_widgets,
+            "ask_delivery",
+            lambda _parent, _title, question: asked.append(question) or Delivery.PREFERENCE,
+        )
+        target = tmp_path / "convocations.pdf"
+        monkeypatch.setattr(actions, "ask_save_path", lambda *args: target)
+        notes: list[str] = []
+        monkeypatch.setattr(actions, "show_pdf", lambda *_a, note, **_k: notes.append(note))
+        open_tab(qtbot, page, "list")
+        qtbot.waitUntil(lambda: page.list.model.rowCount() == 2, timeout=5000)
+        page.list.table.selectAll()
+        page.list.print_selection()
+        qtbot.waitUntil(lambda: bool(notes), timeout=10000)
+        assert asked and asked[0].startswith("Comment les convocations doivent-elles partir")
+        assert notes[0].startswith(
+            "1 convocation placée dans la boîte d'envoi (par e-mail), "
+            "1 convocation à imprimer (par courrier)."
+        )
+        reader = PdfReader(target)
+        assert len(reader.pages) == 1 and "KOENIG" in reader.pages[0].extract_text()
+        with sqlite_database.session() as session:
+            queued = [(m.kind, m.record_id, m.status) for m in session.scalars(select(MailMessage))]
+        assert queued == [(MailKind.CONVOCATION, emailed, MailStatus.QUEUED)]
+        assert sender.send_queued(sqlite_database, actors["administrator"]).sent == 1
+        [received] = server.received
+        assert received.recipients == ["rh@boulangerie.fr"]
+        [letter] = list(received.message.iter_attachments())
+        assert letter.get_filename() == f"convocation-RDV-{emailed:06d}.pdf"
+        page.context.wait_for_background_work()
+    finally:
+        server.stop()

@@ -4,46 +4,25 @@ and previewed (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
-from backoffice import clock
-from backoffice.db import Database
-from backoffice.models import ChequeRemittance, Member, Payment, PaymentMethod, Role
+from backoffice.models import ChequeRemittance, Member, Payment, PaymentMethod
 from backoffice.ops.context import AppContext
-from backoffice.services.actors import actor_of
 from backoffice.services.billing import payments
 from backoffice.views.bank import cheque_dialogs, cheques_tab
 from backoffice.views.bank.cheque_dialogs import ChequeDialog, SlipDialog
 from backoffice.views.billing.page import BillingPage
 from backoffice.views.widgets.preview import PdfPreview
-from tests import factories
 from tests.billing.builders import TODAY, billed_member
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    with clock.frozen(TODAY):
-        yield
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("billing_day")]
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    return billing_context
 
 
 def test_a_slip_made_in_the_cheques_tab(

@@ -4,13 +4,11 @@ without being paid twice, refusals name their line, and the PDF reads back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from backoffice import clock
 from backoffice.db import Database
 from backoffice.models import (
     AuditEvent,
@@ -27,13 +25,9 @@ from backoffice.services.errors import PermissionDenied, ValidationFailed
 from backoffice.services.permissions import Actor
 from tests.billing.builders import TODAY, billed_member, flat, instalments_of, pdf_text
 
+pytestmark = pytest.mark.usefixtures("billing_day")
+
 DAY = TODAY.date()
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    with clock.frozen(TODAY):
-        yield
 
 
 def cheque(member_id: int, cents: int, number: str = "1234567", **options) -> ChequeInput:

@@ -8,21 +8,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from sqlalchemy import func, select
 
 from backoffice.db import Database
-from backoffice.models import Role
 from backoffice.models.bank import BankEntry
 from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.reports.bank import Movement
-from backoffice.services.actors import actor_of
 from backoffice.views.bank import import_files
 from backoffice.views.billing.page import BillingPage
-from tests import factories
 from tests.bank import builders
 
 pytestmark = pytest.mark.gui
@@ -42,15 +39,8 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    return billing_context
 
 
 def _statement(context: AppContext, tmp_path: Path, name: str, count: int) -> Path:

@@ -4,7 +4,6 @@ payments; cheque slips matched to their statement line without paying twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -32,13 +31,9 @@ from backoffice.services.permissions import Actor
 from tests.bank.reconcile_builders import entry
 from tests.billing.builders import TODAY, billed_member, instalments_of
 
+pytestmark = pytest.mark.usefixtures("billing_day")
+
 DAY = TODAY.date()
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    with clock.frozen(TODAY):
-        yield
 
 
 def facts(database: Database, member_id: int, invoice_id: int) -> tuple[str, str, str]:

@@ -5,47 +5,29 @@ aside, and a wrong match undone (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from backoffice import clock, references
+from backoffice import references
 from backoffice.db import Database
-from backoffice.models import Invoice, Member, Payment, Role
+from backoffice.models import Invoice, Member, Payment
 from backoffice.models.bank import BankEntry, BankEntryKind, BankMatchState
 from backoffice.ops.context import AppContext
-from backoffice.services.actors import actor_of
 from backoffice.views.bank import reconcile_tab
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.billing.page import BillingPage
 from backoffice.views.main_window import section_shortcuts
 from backoffice.views.pages import PAGES
-from tests import factories
 from tests.bank.reconcile_builders import entry
-from tests.billing.builders import TODAY, billed_member
+from tests.billing.builders import billed_member
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    with clock.frozen(TODAY):
-        yield
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("billing_day")]
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    return billing_context
 
 
 def state(database: Database, entry_id: int) -> BankMatchState:

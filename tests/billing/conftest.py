@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from backoffice import clock
 from backoffice.services.permissions import Actor
-from tests.billing.builders import TODAY
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    with clock.frozen(TODAY):
-        yield
+def _on_billing_day(billing_day: None) -> None:
+    """Every test here lives on the billing tests' day (``tests/view_fixtures.py``)."""
 
 
 @pytest.fixture

@@ -10,76 +10,57 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
 
 from backoffice.db import Database
 from backoffice.models import (
     CreditNote,
+    DocumentChannel,
     Invoice,
     InvoiceKind,
+    MailKind,
+    MailMessage,
+    MailStatus,
     Payment,
     PaymentReminder,
     Role,
     Tariff,
     WorkforceDeclaration,
 )
-from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services.actors import actor_of
-from backoffice.services.billing import credit_notes
+from backoffice.services.billing import campaign_issue, credit_notes
 from backoffice.services.billing.invoice_lists import MemberRef, Settlement
-from backoffice.views.billing import campaign_tab, invoices_tab, overdue_tab
+from backoffice.services.mail import sender
+from backoffice.services.mail.documents import Delivery
+from backoffice.views.billing import campaign_tab, invoice_mailing, invoices_tab, overdue_tab
 from backoffice.views.billing.credit_note_dialog import CreditNoteDialog
 from backoffice.views.billing.declarations_tab import DeclarationDialog
 from backoffice.views.billing.page import BillingPage
 from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import SingleInvoiceDialog
+from backoffice.views.widgets import delivery as delivery_widgets
 from backoffice.views.widgets.lists import SearchProxy
 from tests import factories
-from tests.billing.builders import billed_member, declare, instalments_of, pdf_text
+from tests.billing.builders import billed_member, declare, flat, instalments_of, pdf_text
+from tests.mail.conftest import configure
+from tests.mail.smtp_server import SmtpServer
+from tests.view_fixtures import finished
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def no_error_dialog(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """An error dialog would block the test: record it instead, and fail at the end."""
-    shown: list[str] = []
-
-    def record(_parent, error, details="", **_options):
-        shown.append(f"{error!r}\n{details}")
-        return error_dialogs.Choice.CLOSE
-
-    monkeypatch.setattr(error_dialogs, "show", record)
-    yield shown
-    assert not shown, "\n".join(shown)
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_error_dialog")]
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    return billing_context
 
 
 @pytest.fixture
-def page(context: AppContext, qtbot) -> BillingPage:
-    page = BillingPage(context)
-    qtbot.addWidget(page)
-    page.show()
-    return page
-
-
-def finished(qtbot, context: AppContext) -> None:
-    """Wait until the operations started (files written, data saved) are over."""
-    qtbot.waitUntil(lambda: not context._running, timeout=10000)
+def page(billing_page: BillingPage) -> BillingPage:
+    return billing_page
 
 
 def count(database: Database, model: type, *conditions: object) -> int:
@@ -149,6 +130,12 @@ def test_reminders_all_by_email_print_nothing(
             item.due_on = item.due_on.replace(year=2026)
     target = tmp_path / "relances.pdf"
     said: list[str] = []
+    asked: list[str] = []
+    monkeypatch.setattr(
+        delivery_widgets,
+        "ask_delivery",
+        lambda _parent, _title, question: asked.append(question) or Delivery.PREFERENCE,
+    )
     monkeypatch.setattr(overdue_tab, "ask_save_path", lambda *args: target)
     monkeypatch.setattr(overdue_tab, "inform", lambda _parent, _title, text: said.append(text))
     page.open({"tab": "overdue"})
@@ -157,7 +144,10 @@ def test_reminders_all_by_email_print_nothing(
     page.overdue.send_reminders()
     finished(qtbot, context)
     qtbot.waitUntil(lambda: bool(said), timeout=10000)
-    assert said == ["1 relance placée dans la boîte d'envoi (par e-mail)."]
+    assert asked[0].startswith("1 adhérent, 3 échéances : comment les relances")
+    assert said == [
+        "1 relance placée dans la boîte d'envoi (par e-mail), 0 relance à imprimer (par courrier)."
+    ]
     assert not target.exists()
 
 
@@ -213,7 +203,7 @@ def test_a_payment_recorded_from_the_invoice(
     dialog.amount.setText("1 300,00")
     confirmations = []
     monkeypatch.setattr(
-        "backoffice.views.billing.payment_dialog.confirm",
+        "backoffice.views.bank.overpayment.confirm",
         lambda *args: confirmations.append(args[2]) or True,
     )
     dialog.submit()
@@ -385,3 +375,176 @@ def test_the_search_proxy_ignores_accents_and_case(qtmodeltester) -> None:
     assert proxy.index(0, 0).data() == "ÉLECTRICITÉ"
     proxy.search("")
     assert proxy.rowCount() == 3
+
+
+# -- by e-mail or by post (issue 17, 3) ---------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(context: AppContext, tmp_path: Path) -> Iterator[SmtpServer]:
+    """A real SMTP server, set in Paramètres › E-mails."""
+    server = SmtpServer(tmp_path, "none").start()
+    with context.database.transaction() as session:
+        admin = actor_of(factories.staff(session, Role.ADMINISTRATOR, login="chef"))
+    configure(context.database, admin, server)
+    yield server
+    server.stop()
+
+
+def outbox(database: Database) -> list[tuple[MailKind, int | None, MailStatus]]:
+    with database.session() as session:
+        return [
+            (message.kind, message.record_id, message.status)
+            for message in session.scalars(select(MailMessage).order_by(MailMessage.id))
+        ]
+
+
+def test_one_invoice_sent_by_email_from_the_invoices_tab(
+    context: AppContext, page: BillingPage, qtbot, qtmodeltester, monkeypatch, smtp_server
+) -> None:
+    _member, invoice_id = billed_member(context.database, context.actor, si=10)
+    said: list[str] = []
+    monkeypatch.setattr(invoice_mailing, "inform", lambda _p, _t, text: said.append(text))
+    page.invoices.year.setCurrentIndex(page.invoices.year.findData(2027))
+    page.open({"tab": "invoices"})
+    qtbot.waitUntil(lambda: page.invoices.model.rowCount() == 1, timeout=10000)
+    qtmodeltester.check(page.invoices.model)
+    button = page.invoices.findChild(QPushButton, "action_email_invoices")
+    assert button.text() == "Envoyer par e-mail… (Ctrl+Maj+E)" and button.isVisible()
+    page.invoices.table.selectRow(0)
+    button.click()  # one invoice: by e-mail, no question
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
+    assert said[0].startswith("1 facture placée dans la boîte d'envoi (par e-mail), 0 facture")
+    assert outbox(context.database) == [(MailKind.INVOICE, invoice_id, MailStatus.QUEUED)]
+    button.click()  # never twice
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=10000)
+    assert "1 facture déjà dans la boîte d'envoi" in said[1]
+    assert sender.send_queued(context.database, context.actor).sent == 1
+    [received] = smtp_server.received
+    [attachment] = list(received.message.iter_attachments())
+    assert attachment.get_filename() == "facture-FA-2027-000001.pdf"
+    finished(qtbot, context)
+
+
+def test_a_campaign_run_by_email_as_each_member_prefers(
+    context: AppContext, page: BillingPage, qtbot, monkeypatch, tmp_path: Path, smtp_server
+) -> None:
+    """The members by post get their invoice printed (offered in one PDF); a member
+    without an address has its message kept back, said, and its invoice printed too."""
+    with context.database.transaction() as session:
+        factories.tariff(session, 2027)
+        members = [factories.member(session) for _ in range(3)]
+        for member in members:
+            declare(session, member, 2027, 4)
+        members[1].documents_by = DocumentChannel.POST
+        members[2].email = None
+        ids = [member.id for member in members]
+    with context.database.transaction() as session:
+        campaign_issue.issue(session, context.actor, 2027)
+    with context.database.session() as session:
+        numbers = {
+            invoice.member_id: (invoice.id, invoice.number)
+            for invoice in session.scalars(select(Invoice))
+        }
+    questions: list[str] = []
+    monkeypatch.setattr(
+        invoice_mailing,
+        "ask_delivery",
+        lambda _parent, _title, question: questions.append(question) or Delivery.PREFERENCE,
+    )
+    confirmed: list[str] = []
+    monkeypatch.setattr(
+        invoice_mailing, "confirm", lambda _p, _t, text, _a: confirmed.append(text) or True
+    )
+    target = tmp_path / "par-courrier.pdf"
+    monkeypatch.setattr(invoice_mailing, "ask_save_path", lambda *args: target)
+    shown: list[bytes] = []
+    monkeypatch.setattr(invoice_mailing, "show_pdf", lambda _p, _t, pdf, **_k: shown.append(pdf))
+    page.open({"tab": "campaign"})
+    page.campaign.year.setValue(2027)
+    qtbot.waitUntil(lambda: page.campaign.runs.rowCount() == 1, timeout=10000)
+    page.campaign.run_table.selectRow(0)
+    page.campaign.findChild(QPushButton, "action_email_run").click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert questions[0].startswith("3 factures : chacune avec son PDF")
+    assert confirmed[0].startswith(
+        "1 facture placée dans la boîte d'envoi (par e-mail), 2 factures à imprimer (par courrier)."
+    )
+    assert "1 message retenu, imprimé à la place" in confirmed[0]
+    assert "n'a pas d'adresse e-mail pour" in confirmed[0]
+    printed = flat(" ".join(pdf_text(shown[0])))
+    assert numbers[ids[1]][1] in printed and numbers[ids[2]][1] in printed
+    assert numbers[ids[0]][1] not in printed
+    assert sorted(outbox(context.database)) == sorted(
+        [
+            (MailKind.INVOICE, numbers[ids[0]][0], MailStatus.QUEUED),
+            (MailKind.INVOICE, numbers[ids[2]][0], MailStatus.FAILED),
+        ]
+    )
+    finished(qtbot, context)
+
+
+def test_the_delivery_choice_defaults_to_each_member_s_preference(qtbot) -> None:
+    dialog = delivery_widgets.DeliveryDialog(None, "Relances", "Comment ?")
+    qtbot.addWidget(dialog)
+    labels = [button.text() for button in dialog.choices.values()]
+    assert labels == [
+        "Selon la préférence de chaque adhérent",
+        "Par e-mail",
+        "Par courrier (impression)",
+    ]
+    assert dialog.delivery() == Delivery.PREFERENCE
+    dialog.choices[Delivery.POST].click()
+    assert dialog.delivery() == Delivery.POST
+
+
+def test_without_a_mail_server_reminders_are_printed_without_a_question(
+    context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    _member, invoice_id = billed_member(context.database, context.actor, si=10)
+    with context.database.transaction() as session:
+        for item in instalments_of(session, invoice_id):
+            item.due_on = item.due_on.replace(year=2026)
+    monkeypatch.setattr(delivery_widgets, "ask_delivery", None)  # never asked
+    target = tmp_path / "relances.pdf"
+    monkeypatch.setattr(overdue_tab, "ask_save_path", lambda *args: target)
+    notes: list[str] = []
+    monkeypatch.setattr(overdue_tab, "show_pdf", lambda *_a, note, **_k: notes.append(note))
+    page.open({"tab": "overdue"})
+    qtbot.waitUntil(lambda: page.overdue.model.rowCount() == 3, timeout=10000)
+    page.overdue.table.selectAll()
+    page.overdue.findChild(QPushButton, "action_send_reminders").click()
+    qtbot.waitUntil(lambda: bool(notes), timeout=10000)
+    assert notes[0].startswith(
+        "0 relance placée dans la boîte d'envoi (par e-mail), 1 relance à imprimer (par courrier)."
+    )
+    assert target.exists() and outbox(context.database) == []
+
+
+def test_after_issuing_the_campaign_its_invoices_are_offered_by_email(
+    context: AppContext, page: BillingPage, qtbot, monkeypatch, smtp_server
+) -> None:
+    with context.database.transaction() as session:
+        factories.tariff(session, 2027)
+        for headcount in (3, 8):
+            declare(session, factories.member(session), 2027, headcount)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        campaign_tab, "confirm", lambda _parent, title, *_rest: asked.append(title) or True
+    )
+    monkeypatch.setattr(invoice_mailing, "ask_delivery", lambda *_args: Delivery.PREFERENCE)
+    said: list[str] = []
+    monkeypatch.setattr(invoice_mailing, "inform", lambda _p, _t, text: said.append(text))
+    page.open({"tab": "campaign"})
+    page.campaign.year.setValue(2027)
+    page.campaign.run_preview()
+    qtbot.waitUntil(lambda: page.campaign.planned.rowCount() == 2, timeout=10000)
+    page.campaign.issue()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    assert asked == ["Émettre la campagne 2027", "Campagne émise"]
+    assert said == [
+        "2 factures placées dans la boîte d'envoi (par e-mail), 0 facture à imprimer "
+        "(par courrier)."
+    ]
+    assert [kind for kind, _id, _status in outbox(context.database)] == [MailKind.INVOICE] * 2
+    finished(qtbot, context)

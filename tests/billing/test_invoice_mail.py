@@ -20,7 +20,7 @@ from backoffice.services.errors import ValidationFailed
 from backoffice.services.mail import sender
 from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Actor
-from tests.billing.builders import billed_member
+from tests.billing.builders import billed_member, pdf_text
 from tests.mail.conftest import configure
 from tests.mail.smtp_server import SmtpServer
 
@@ -103,5 +103,108 @@ def test_reminders_by_email_carry_their_letter(
         [letter] = list(mail.iter_attachments())
         assert letter.get_filename().startswith("relance-")
         assert "relance" in PdfReader(BytesIO(letter.get_content())).pages[0].extract_text().lower()
+    finally:
+        server.stop()
+
+
+# -- from the command line ----------------------------------------------------------------
+
+
+def cli(database: Database, *args: str) -> int:
+    from backoffice.cli.main import main
+
+    return main(["--database", database.url.render_as_string(hide_password=False), *args])
+
+
+@pytest.mark.usefixtures("staff_password")
+def test_billing_email_from_the_command_line(
+    database: Database,
+    billing: Actor,
+    actors: dict[str, Actor],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BACKOFFICE_LANG", "fr")
+    server = SmtpServer(tmp_path, "none").start()
+    try:
+        configure(database, actors["administrator"], server)
+        ids = [billed_member(database, billing) for _ in range(3)]
+        with database.transaction() as session:
+            session.get(Member, ids[1][0]).documents_by = DocumentChannel.POST
+            session.get(Member, ids[2][0]).email = None
+            numbers = [session.get(Invoice, invoice_id).number for _m, invoice_id in ids]
+        out = tmp_path / "par-courrier.pdf"
+        campaign = ("billing", "email", "--campaign", "2027", "--as", "billing", "--quiet")
+        assert cli(database, *campaign, "--print", str(out)) == 0
+        said = capsys.readouterr().out
+        assert (
+            "Factures : 1 en file dans la boîte d'envoi (backoffice mail send les envoie), "
+            "2 à imprimer (par courrier)." in said
+        )
+        assert "Retenu, imprimé à la place : " in said and "n'a pas d'adresse e-mail" in said
+        assert f"Les factures à imprimer sont dans {out}." in said
+        printed = " ".join(pdf_text(out.read_bytes()))
+        assert numbers[1] in printed and numbers[2] in printed and numbers[0] not in printed
+        assert cli(database, *campaign) == 0  # again: nothing twice
+        said = capsys.readouterr().out
+        assert "1 déjà dans la boîte d'envoi : pas remis en file." in said
+        assert "Indiquez --print FICHIER.pdf" in said
+        # one invoice: by e-mail, whatever the member prefers
+        assert cli(database, "billing", "email", "--invoice", numbers[1], "--as", "billing") == 0
+        assert "Factures : 1 en file" in capsys.readouterr().out
+        assert cli(database, "billing", "email", "--invoice", "FA-1", "--as", "billing") == 1
+        assert "Aucune facture ne porte le numéro FA-1." in capsys.readouterr().err
+        assert cli(database, "billing", "email", "--invoice", numbers[0], "--as", "read_only") == 1
+        assert "Refusé" in capsys.readouterr().err
+        assert cli(database, "mail", "send", "--as", "billing") == 0
+        received = sorted(item.message["Subject"] for item in server.received)
+        assert [subject.split(" – ")[0] for subject in received] == [
+            f"Facture {numbers[0]}",
+            f"Facture {numbers[1]}",
+        ]
+    finally:
+        server.stop()
+
+
+@pytest.mark.usefixtures("staff_password")
+def test_billing_remind_from_the_command_line(
+    database: Database,
+    billing: Actor,
+    actors: dict[str, Actor],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backoffice.models import PaymentReminder
+    from tests.billing.builders import instalments_of
+
+    monkeypatch.setenv("BACKOFFICE_LANG", "fr")
+    server = SmtpServer(tmp_path, "none").start()
+    try:
+        configure(database, actors["administrator"], server)
+        (emailed, first), (posted, second) = (billed_member(database, billing) for _ in range(2))
+        with database.transaction() as session:
+            session.get(Member, posted).documents_by = DocumentChannel.POST
+            for invoice_id in (first, second):
+                for item in instalments_of(session, invoice_id):
+                    item.due_on = item.due_on.replace(year=2026)
+        remind = ("billing", "remind", "--as", "billing")
+        assert cli(database, *remind) == 1  # a letter to print and nowhere to write it
+        assert "1 à imprimer : indiquez --letters FICHIER.pdf" in capsys.readouterr().err
+        with database.session() as session:
+            assert session.scalars(select(PaymentReminder)).first() is None
+        letters = tmp_path / "relances.pdf"
+        assert cli(database, *remind, "--min-days", "300", "--letters", str(letters)) == 0
+        said = capsys.readouterr().out
+        assert "Relances : 1 en file dans la boîte d'envoi" in said
+        assert "1 à imprimer (par courrier)." in said
+        assert "Relance" in pdf_text(letters.read_bytes())[0]
+        kinds = [(m.kind, m.member_id) for m in messages(database)]
+        assert kinds == [(MailKind.REMINDER, emailed)]
+        assert cli(database, "mail", "send", "--as", "billing") == 0
+        [received] = server.received
+        [letter] = list(received.message.iter_attachments())
+        assert "Relance" in pdf_text(letter.get_content())[0]
     finally:
         server.stop()

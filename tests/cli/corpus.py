@@ -61,6 +61,7 @@ PRENOTIFY = ("sepa", "prenotify", "--as", "billing")
 CONVOCATIONS = ("convocations", "print", "--as", "medical_assistant")
 JOURNAL = ("accounting", "journal", "--as", "billing")
 IMPORT = ("members", "import-employees")
+RESET = ("accounts", "reset", "{locked}", "--as", "administrative")
 
 CASES = _cases(
     # -- the command line itself (exit 64) ----------------------------------------------
@@ -178,7 +179,7 @@ CASES = _cases(
     Case("unblock-without-anything", ("accounts", "unblock"), USAGE, REQUIRED),
     Case(
         "reset-without-letter",
-        ("accounts", "reset", "{locked}", "--as", "administrative"),
+        RESET,
         USAGE,
         REQUIRED,
     ),
@@ -418,29 +419,13 @@ CASES = _cases(
     # -- refused (exit 1): where it would write -----------------------------------------
     Case(
         "letter-is-a-folder",
-        (
-            "accounts",
-            "reset",
-            "{locked}",
-            "--as",
-            "administrative",
-            "--letter",
-            "{out}/dossier.pdf",
-        ),
+        (*RESET, "--letter", "{out}/dossier.pdf"),
         REFUSED,
         FOLDER,
     ),
     Case(
         "letter-in-a-missing-folder",
-        (
-            "accounts",
-            "reset",
-            "{locked}",
-            "--as",
-            "administrative",
-            "--letter",
-            "{out}/absent/l.pdf",
-        ),
+        (*RESET, "--letter", "{out}/absent/l.pdf"),
         REFUSED,
         NO_FOLDER,
     ),

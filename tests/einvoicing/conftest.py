@@ -1,22 +1,8 @@
-"""The e-invoicing tests live on the billing tests' day (10 February 2027)."""
+"""The e-invoicing tests live on the billing tests' day (10 February 2027), with the same
+billing clerk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from tests.billing.conftest import _on_billing_day, billing
 
-import pytest
-
-from backoffice import clock
-from backoffice.services.permissions import Actor
-from tests.billing.builders import TODAY
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock() -> Iterator[None]:
-    with clock.frozen(TODAY):
-        yield
-
-
-@pytest.fixture
-def billing(actors: dict[str, Actor]) -> Actor:
-    return actors["billing"]
+__all__ = ["_on_billing_day", "billing"]

@@ -3,62 +3,31 @@ like a user (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import facturx
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
 
-from backoffice.db import Database
-from backoffice.models import Role, Setting
-from backoffice.ops import errors as error_dialogs
+from backoffice.models import Setting
 from backoffice.ops.context import AppContext
-from backoffice.services.actors import actor_of
 from backoffice.views.billing import campaign_tab, einvoicing_tab, invoices_tab
 from backoffice.views.billing.page import BillingPage
 from backoffice.views.widgets import files
 from tests import factories
 from tests.billing.builders import billed_member, declare
+from tests.view_fixtures import finished
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def no_error_dialog(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    shown: list[str] = []
-
-    def record(_parent, error, details="", **_options):
-        shown.append(f"{error!r}\n{details}")
-        return error_dialogs.Choice.CLOSE
-
-    monkeypatch.setattr(error_dialogs, "show", record)
-    yield shown
-    assert not shown, "\n".join(shown)
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_error_dialog")]
 
 
 @pytest.fixture
-def context(sqlite_database: Database, qapp, tmp_path: Path) -> Iterator[AppContext]:
-    QCoreApplication.setOrganizationName("SPSTI-tests")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    with sqlite_database.transaction() as session:
-        clerk = actor_of(factories.staff(session, Role.BILLING, login="compta"))
-    context = AppContext(sqlite_database, clerk)
-    yield context
-    context.wait_for_background_work()
+def context(billing_context: AppContext) -> AppContext:
+    return billing_context
 
 
 @pytest.fixture
-def page(context: AppContext, qtbot) -> BillingPage:
-    page = BillingPage(context)
-    qtbot.addWidget(page)
-    page.show()
-    return page
-
-
-def finished(qtbot, context: AppContext) -> None:
-    qtbot.waitUntil(lambda: not context._running, timeout=20000)
+def page(billing_page: BillingPage) -> BillingPage:
+    return billing_page
 
 
 def test_deposit_statuses_and_the_invoice_detail(

@@ -105,3 +105,11 @@ def test_a_stored_template_naming_an_unknown_field_says_so(database: Database) -
     with pytest.raises(templates.TemplateProblem) as problem:
         templates.render(template, {"sent_by": "x"}, identity)
     assert "{inconnu}" in problem.value.message and "n'existe pas" in problem.value.message
+
+
+def test_amounts_stay_on_one_line_in_the_html(database: Database) -> None:
+    """French amounts group thousands with U+202F, which some mail programs break at."""
+    with database.session() as session:
+        service = identity_service.load(session)
+    page = templates.to_html("Facture", "Un montant de 1\u202f332,94\u00a0€.", service)
+    assert "1&nbsp;332,94\u00a0€" in page and "\u202f" not in page

@@ -229,7 +229,8 @@ def deliver_convocations(
     progress: Progress,
 ) -> ConvocationDelivery:
     """The convocations of the selection: by e-mail (the letter attached) to the members who
-    take their documents so (``delivery``; a mail server set), the others in one PDF."""
+    take their documents so (``delivery``; a mail server set), the others in one PDF, with
+    those whose message was kept back (no convocation address…: the sentence says which)."""
     require(session, actor, Permission.APPOINTMENTS_MANAGE)
     if not mail_documents.mail_enabled(session):
         batch = print_convocations(session, actor, selection, progress)
@@ -256,7 +257,7 @@ def deliver_convocations(
             appointment_id=appointment.id,
             values={
                 "employee_name": letter.employee,
-                "visit_type": letter.visit.lower(),
+                "visit_type": letter.visit[:1].lower() + letter.visit[1:],  # (VIP) kept
                 "visit_date": f"{letter.starts_at:%d/%m/%Y}",
                 "visit_time": f"{letter.starts_at:%H:%M}",
                 "centre": letter.centre,
@@ -268,6 +269,8 @@ def deliver_convocations(
         )
         if outcome.problem:
             problems.append(outcome.problem)
+            to_print.append(appointment.id)
+            continue
         emailed.append(appointment.id)
         audit.record(
             session,

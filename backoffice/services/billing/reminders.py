@@ -4,7 +4,8 @@ A member receives one letter for its selected instalments. Each letter goes one 
 further than the last one sent for them: first reminder, second reminder, then formal
 notice (*mise en demeure*), which stays the last step. A member who takes its documents
 by e-mail (``Delivery``, a mail server set) gets its letter as the attachment of an e-mail
-queued in the outbox; the others' letters are printed.
+queued in the outbox; the others' letters are printed, and so is the letter of a member
+whose message was kept back (no billing address…: the sentence says which).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class ReminderBatch:
     letters: int  # printed
     instalments: int
     emailed: int = 0  # letters queued in the outbox
+    problems: tuple[str, ...] = ()  # messages kept back (then printed), one sentence each
 
 
 def _overdue_statement(today: date) -> object:
@@ -150,7 +152,7 @@ def send_reminders(
     service = identity(session)
     payment = payment_details(session, service)
     emailing = mail_documents.mail_enabled(session)
-    printed, emailed = [], 0
+    printed, emailed, problems = [], 0, []
     for member_id, items in by_member.items():
         letter = _letter(session, actor, member_id, items, today)
         member = session.get(Member, member_id)
@@ -159,7 +161,7 @@ def send_reminders(
             content = batch.render_batch(
                 service, tr("Payment reminders"), [payment_reminder_story(letter, service, payment)]
             )
-            mail_documents.reminder(
+            outcome = mail_documents.reminder(
                 session,
                 actor,
                 member,
@@ -167,9 +169,11 @@ def send_reminders(
                 lines=[(row.invoice_number, row.due_on, row.remaining_cents) for row in items],
                 letter_pdf=content,
             )
-            emailed += 1
-        else:
-            printed.append(letter)
+            if outcome.problem is None:
+                emailed += 1
+                continue
+            problems.append(outcome.problem)
+        printed.append(letter)
     content = (
         batch.render_batch(
             service,
@@ -179,7 +183,7 @@ def send_reminders(
         if printed
         else b""
     )
-    return ReminderBatch(content, len(printed), len(rows), emailed)
+    return ReminderBatch(content, len(printed), len(rows), emailed, tuple(problems))
 
 
 def _letter(

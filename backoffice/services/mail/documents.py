@@ -46,6 +46,18 @@ def delivery_label(delivery: Delivery) -> str:
     }[delivery]
 
 
+def grouped_problems(problems: Sequence[str]) -> list[str]:
+    """Each sentence once, in order, with how many messages it kept back when more than
+    one (a member convened three times has one missing address, said once)."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    return [
+        problem if count == 1 else tr("{problem} ({count} messages)", problem=problem, count=count)
+        for problem, count in counts.items()
+    ]
+
+
 def by_email(member: Member, delivery: Delivery) -> bool:
     if delivery == Delivery.PREFERENCE:
         return member.documents_by == DocumentChannel.EMAIL

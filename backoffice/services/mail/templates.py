@@ -131,10 +131,10 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
     MailKind.CONVOCATION: (
         "Convocation de {employee_name} le {visit_date} à {visit_time}",
         "Madame, Monsieur,\n\n"
-        "{employee_name} est convoqué(e) pour une {visit_type} le {visit_date} à "
-        "{visit_time} :\n\n{centre}\n{centre_address}\n\n"
-        "La convocation est jointe ; merci de la lui remettre.\n\n"
-        "{what_to_bring}\n\n{how_to_cancel}" + _SIGNATURE,
+        "Nous avons convoqué {employee_name} le {visit_date} à {visit_time} "
+        "({visit_type}) :\n\n{centre}\n{centre_address}\n\n"
+        "La convocation est jointe ; merci de la remettre au salarié. Elle lui rappelle :"
+        "\n\n{what_to_bring}\n\n{how_to_cancel}" + _SIGNATURE,
     ),
     MailKind.CHANGE_APPROVED: (
         "Votre demande du {request_date} est acceptée",
@@ -378,6 +378,12 @@ def render(template: Template, values: Mapping[str, str], identity: ServiceIdent
     return Rendered(subject, text, to_html(subject, text, identity))
 
 
+def _escape(line: str) -> str:
+    """HTML text; the narrow no-break space of French amounts (``1 332,94 €``) as a plain
+    no-break space, which every mail program keeps on one line (some break at U+202F)."""
+    return html.escape(line).replace("\u202f", "&nbsp;")
+
+
 def to_html(subject: str, text: str, identity: ServiceIdentity) -> str:
     """The text as a simple HTML page: paragraphs, lists for lines starting with « - »,
     the service's name above and its address below."""
@@ -386,11 +392,11 @@ def to_html(subject: str, text: str, identity: ServiceIdentity) -> str:
         lines = paragraph.split("\n")
         if all(line.strip().startswith("- ") for line in lines if line.strip()):
             items = "".join(
-                f"<li>{html.escape(line.strip()[2:])}</li>" for line in lines if line.strip()
+                f"<li>{_escape(line.strip()[2:])}</li>" for line in lines if line.strip()
             )
             blocks.append(f'<ul style="margin:0 0 12px 0">{items}</ul>')
         else:
-            body = "<br>".join(html.escape(line) for line in lines)
+            body = "<br>".join(_escape(line) for line in lines)
             blocks.append(f'<p style="margin:0 0 12px 0">{body}</p>')
     footer = html.escape(" – ".join((identity.name, *identity.address.lines)))
     return (

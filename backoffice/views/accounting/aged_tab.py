@@ -19,11 +19,17 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import inform
+from backoffice.views.widgets.dialogs import inform, note
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    date_column,
+    member_columns,
+    money_column,
+)
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -40,8 +46,7 @@ def age_column(title: str, cents: Callable[[AgedRow], int]) -> Column[AgedRow]:
 
 def aged_columns() -> list[Column[AgedRow]]:
     return [
-        Column(tr("Member code"), lambda r: r.member_code),
-        Column(tr("Company name"), lambda r: r.member_name),
+        *member_columns(),
         age_column(tr("Not yet due"), lambda r: r.not_due_cents),
         age_column(tr("0–30 days"), lambda r: r.days_0_30_cents),
         age_column(tr("31–60 days"), lambda r: r.days_31_60_cents),
@@ -108,13 +113,9 @@ class AgedBalanceTab(LiveTab):
         )
         self.actions.list_menu(self.table, "open_schedule", None, "export")
         layout.addWidget(self.table, 1)
-        self.totals = QLabel()
-        self.totals.setWordWrap(True)
+        self.totals = note()
         self.totals.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.totals)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
 
     def load(self) -> None:
         try:

@@ -9,7 +9,6 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -156,9 +155,6 @@ class JournalTab(LiveTab):
         bar.addWidget(self.search, 1)
         return bar
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-
     # -- reading ----------------------------------------------------------------------------
 
     def load(self) -> None:
@@ -236,8 +232,7 @@ class JournalTab(LiveTab):
     )
     def close_month(self) -> None:
         dialog = CloseDialog(self.context, self, self.state.closed_through if self.state else None)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            outcome = dialog.result
+        if (outcome := dialog.answer()) is not None:
             inform(
                 self,
                 tr("Close the books"),
@@ -257,8 +252,7 @@ class JournalTab(LiveTab):
         dialog = JournalExportDialog(
             self.context, self, self.state.closed_through if self.state else None
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            outcome = dialog.result
+        if (outcome := dialog.answer()) is not None:
             message = tr(
                 "{path}: {entries} entries, {lines} lines, debit {debit}, credit {credit}.",
                 path=outcome.path,
@@ -273,9 +267,7 @@ class JournalTab(LiveTab):
     def produce_fec(self) -> None:
         closed = self.state.closed_through if self.state else None
         year = closed.year if closed else clock.today().year - 1
-        dialog = FecDialog(self.context, self, year)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result is not None:
-            outcome = dialog.result
+        if (outcome := FecDialog(self.context, self, year).answer()) is not None:
             inform(
                 self,
                 tr("FEC for the tax authorities"),

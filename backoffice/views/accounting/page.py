@@ -21,14 +21,11 @@ from backoffice.views.widgets.page import TabbedPage
 class AccountingPage(TabbedPage):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.journal = JournalTab(context)
-        self.aged = AgedBalanceTab(context)
-        self.vat = VatTab(context)
-        self.closings = ClosingsTab(context)
-        self.tabs.add("journal", self.journal, tr("Entries"))
-        self.tabs.add("aged", self.aged, tr("Aged balance"))
-        self.tabs.add("vat", self.vat, tr("VAT on receipts"))
-        self.tabs.add("closings", self.closings, tr("Closings and exports"))
+        add = self.tabs.add
+        self.journal = add("journal", JournalTab(context), tr("Entries"))
+        self.aged = add("aged", AgedBalanceTab(context), tr("Aged balance"))
+        self.vat = add("vat", VatTab(context), tr("VAT on receipts"))
+        self.closings = add("closings", ClosingsTab(context), tr("Closings and exports"))
         self.aged.open_member.connect(
             lambda member_id: self.navigate_to.emit(
                 "members", {"member_id": member_id, "tab": "invoices"}

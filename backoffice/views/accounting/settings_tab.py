@@ -21,6 +21,7 @@ from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.accounting import chart
 from backoffice.views.settings.tab import KeysTab
+from backoffice.views.widgets.dialogs import note
 
 NUMBER_WIDTH = 80
 
@@ -36,13 +37,12 @@ class ChartOfAccountsTab(KeysTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        intro = QLabel(
+        intro = note(
             tr(
                 "The accounts the entries are posted to. A change applies to the events "
                 "recorded from then on; the entries already posted keep their accounts."
             )
         )
-        intro.setWordWrap(True)
         self.layout_.addWidget(intro)
         content = QWidget()
         grid = QGridLayout(content)

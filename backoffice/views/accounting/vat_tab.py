@@ -13,6 +13,7 @@ from backoffice.services.accounting.vat_receipts import VatMonth, VatReport
 from backoffice.views.accounting.months import month_name
 from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.inputs import year_spin
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
@@ -59,8 +60,7 @@ class VatTab(LiveTab):
         self.table = DataTable("accounting_vat")
         show_rows(self.table, self.model)
         layout.addWidget(self.table, 1)
-        self.totals = QLabel()
-        self.totals.setWordWrap(True)
+        self.totals = note()
         self.totals.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.totals)
 

@@ -23,9 +23,10 @@ from backoffice.services.members import HistoryRow
 from backoffice.views import formatting
 from backoffice.views.accounts import texts
 from backoffice.views.widgets.actions import Actions
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.history import history_columns
 from backoffice.views.widgets.page import Tabs
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.table import DataTable
 
 FAILED_COLOUR = texts.LOCKED_COLOUR
@@ -33,7 +34,7 @@ FAILED_COLOUR = texts.LOCKED_COLOUR
 
 def attempt_columns() -> list[Column[AttemptRow]]:
     return [
-        Column(tr("When"), lambda r: formatting.moment(r.attempted_at), lambda r: r.attempted_at),
+        moment_column(tr("When"), lambda r: r.attempted_at),
         Column(tr("Result"), lambda r: tr("Success") if r.succeeded else tr("Failure")),
         Column(tr("From address"), lambda r: r.source_address or ""),
     ]
@@ -54,7 +55,7 @@ def grant_columns(of_firm: bool) -> list[Column[GrantRow]]:
     return [
         *who,
         Column(tr("Consent of"), lambda r: formatting.day(r.consent_on), lambda r: r.consent_on),
-        Column(tr("Granted on"), lambda r: formatting.moment(r.granted_at), lambda r: r.granted_at),
+        moment_column(tr("Granted on"), lambda r: r.granted_at),
         Column(tr("By"), lambda r: r.granted_by or ""),
         Column(
             trc("access", "Revoked on"),
@@ -85,8 +86,7 @@ class AccountDetailPanel(QWidget):
         self.form = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for key, label in self._rows():
-            value = QLabel()
-            value.setWordWrap(True)
+            value = note()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = value
             self.form.addRow(label, value)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from backoffice.private_files import write_whole
 from backoffice.reports.accounts_letter import LetterKind, access_letter_pdf
 from backoffice.services.accounts.access import AccessSent
 from backoffice.views import formatting
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.dialogs import confirm, inform, note
 from backoffice.views.widgets.preview import PdfPreview, show_pdf
 
 
@@ -48,8 +47,7 @@ class LetterDialog(QDialog):
         self.setWindowTitle(tr("Access letter"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        headline = QLabel(self._headline())
-        headline.setWordWrap(True)
+        headline = note(self._headline())
         layout.addWidget(headline)
         self.password = QLineEdit(sent.temporary_password)
         self.password.setReadOnly(True)
@@ -59,14 +57,13 @@ class LetterDialog(QDialog):
         font.setBold(True)
         self.password.setFont(font)
         layout.addWidget(self.password)
-        note = QLabel(
+        hint = note(
             tr(
                 "It is shown only this once and is not kept anywhere but in the letter. "
                 "Print the letter and post it to the address it shows."
             )
         )
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        layout.addWidget(hint)
         buttons = QDialogButtonBox()
         save = QPushButton(tr("Save the letter…"))
         save.clicked.connect(lambda _checked=False: self.save_letter())

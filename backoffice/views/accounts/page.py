@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -178,10 +177,6 @@ class AccountsPage(Page):
         self.run_search(refreshing=self.loaded_once)
         self.load_rules()
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def open(self, options: dict[str, Any]) -> None:
         """``{"filter": "locked"}`` (the dashboard's card), ``{"search": "100030"}``."""
         self.stale, self.loaded_once = False, True
@@ -235,13 +230,7 @@ class AccountsPage(Page):
         if position is None and ids:
             position = 0  # the first account at once (the dashboard's locked one)
         if position is not None:
-            index = self.model.index(position, 0)
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+            self.table.select_source_row(position)
         else:
             self.load_detail(None)
 
@@ -380,17 +369,15 @@ class AccountsPage(Page):
     @action(lambda: tr("First access of a new member…"), permission=MANAGE)
     def first_access(self) -> None:
         """A member without a portal account gets its login and a letter."""
-        dialog = FirstAccessDialog(self.context, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.show_letter(dialog.result)
-            self.open({"search": dialog.result[0].login})
+        if (created := FirstAccessDialog(self.context, self).answer()) is not None:
+            self.show_letter(created)
+            self.open({"search": created[0].login})
 
     @action(lambda: tr("New accounting firm…"), shortcut="Ctrl+N", permission=MANAGE)
     def new_firm(self) -> None:
-        dialog = FirmDialog(self.context, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.show_letter(dialog.result)
-            self.open({"search": dialog.result[0].login})
+        if (created := FirmDialog(self.context, self).answer()) is not None:
+            self.show_letter(created)
+            self.open({"search": created[0].login})
 
     @action(lambda: tr("Edit the firm…"), permission=MANAGE)
     def edit_firm(self) -> None:

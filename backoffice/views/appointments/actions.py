@@ -17,13 +17,16 @@ from backoffice.services.appointments import booking, outcomes
 from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.convocations import (
+    ConvocationDelivery,
     ConvocationSelection,
-    print_convocations,
+    deliver_convocations,
 )
+from backoffice.services.mail.documents import Delivery
 from backoffice.services.progress import Progress
 from backoffice.views.appointments.common import slot_text
 from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
-from backoffice.views.widgets.dialogs import ask_reason
+from backoffice.views.widgets.delivery import choose_delivery, delivery_outcome
+from backoffice.views.widgets.dialogs import ask_reason, inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.operations import Feedback, write
 from backoffice.views.widgets.preview import show_pdf
@@ -129,38 +132,63 @@ class AppointmentChanges:
         )
 
     def print(self, selection: ConvocationSelection, name: str) -> None:
-        """Ask where to save, then produce the PDF in the background with progress."""
+        """By e-mail or on paper, as each member prefers (or as chosen; all on paper
+        without a mail server); the letters to print saved, then shown."""
+        choose_delivery(
+            self.parent,
+            tr("Convocations"),
+            tr(
+                "How should the convocations leave? E-mailed ones go to the member's "
+                "convocation contact with their letter; the others are printed."
+            ),
+            lambda delivery: self._deliver(selection, name, delivery),
+        )
+
+    def _deliver(self, selection: ConvocationSelection, name: str, delivery: Delivery) -> None:
+        """Ask where to save the letters to print, then produce them in the background
+        with progress."""
         path = ask_save_path(
-            self.parent, tr("Save the convocations"), name, pdf_filter(), "convocations"
+            self.parent, tr("Save the convocations to print"), name, pdf_filter(), "convocations"
         )
         if path is None:
             return
         actor = self.context.actor
 
-        def work(session: Any, progress: Progress) -> tuple[int, bytes]:
-            batch = print_convocations(session, actor, selection, progress)
-            write_whole(path, batch.pdf, private=True)
-            return len(batch.appointment_ids), batch.pdf
+        def work(session: Any, progress: Progress) -> ConvocationDelivery:
+            delivered = deliver_convocations(session, actor, selection, delivery, progress)
+            if delivered.pdf:
+                write_whole(path, delivered.pdf, private=True)
+            return delivered
 
         write(
-            self.parent, work, tr("Printing the convocations…"), feedback=Feedback.CANCELLABLE
-        ).success(lambda result: self._printed(path, *result)).run()
+            self.parent, work, tr("Sending the convocations…"), feedback=Feedback.CANCELLABLE
+        ).success(lambda delivered: self._delivered(path, delivered)).run()
 
-    def _printed(self, path: Path, count: int, pdf: bytes) -> None:
-        """The convocations saved, shown to print them."""
+    def _delivered(self, path: Path, delivered: ConvocationDelivery) -> None:
+        """What went by e-mail, and the convocations saved, shown to print them."""
+        said = delivery_outcome(
+            lambda count: ntr("{count} convocation", "{count} convocations", count),
+            len(delivered.emailed),
+            len(delivered.printed),
+            delivered.problems,
+        )
+        if not delivered.pdf:
+            inform(self.parent, tr("Convocations"), said)
+            return
+        saved = ntr(
+            "{count} convocation saved in {path}.",
+            "{count} convocations saved in {path}.",
+            len(delivered.printed),
+            path=path,
+        )
         show_pdf(
             self.parent,
             tr("Convocations"),
-            pdf,
+            delivered.pdf,
             name=path.name,
             kind="convocations",
             private=True,
-            note=ntr(
-                "{count} convocation saved in {path}.",
-                "{count} convocations saved in {path}.",
-                count,
-                path=path,
-            ),
+            note=saved if not delivered.emailed and not delivered.problems else f"{said}\n{saved}",
         )
 
 

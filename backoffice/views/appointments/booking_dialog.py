@@ -25,8 +25,8 @@ from backoffice.services.appointments.choices import (
 )
 from backoffice.services.appointments.queries import AppointmentRow
 from backoffice.services.errors import ServiceError
-from backoffice.views import formatting, labels
-from backoffice.views.appointments.common import WARNING, day_label, visit_combo
+from backoffice.views import formatting
+from backoffice.views.appointments.common import WARNING, day_label, employee_columns, visit_combo
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.operations import Latest
@@ -35,12 +35,9 @@ from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 
-def employee_columns() -> list[Column[EmployeeChoice]]:
+def employee_choice_columns() -> list[Column[EmployeeChoice]]:
     return [
-        Column(tr("Employee"), lambda e: e.employee),
-        Column(tr("Member"), lambda e: f"{e.member_code} {e.member_name}"),
-        Column(tr("Follow-up"), lambda e: labels.category(e.category)),
-        Column(tr("Job"), lambda e: e.job_title or ""),
+        *employee_columns(),
         Column(tr("Left on"), lambda e: formatting.day(e.exited_on), lambda e: e.exited_on or ""),
     ]
 
@@ -78,7 +75,7 @@ class BookingDialog(OperationDialog):
         self.search.search.connect(self._search)
         self.form.addRow(self.search)
         self.model: RowsModel[EmployeeChoice] = RowsModel(
-            employee_columns(), background=lambda e: WARNING if e.exited_on else None
+            employee_choice_columns(), background=lambda e: WARNING if e.exited_on else None
         )
         self.table = DataTable("appointment_employee_search")
         self.table.set_rows_model(self.model)

@@ -16,6 +16,8 @@ from backoffice.i18n import tr
 from backoffice.models import AppointmentStatus
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.network import weekday_name
+from backoffice.views import labels
+from backoffice.views.widgets.rows_model import Column
 
 # The agenda's colours, also used by the lists.
 COLOURS = {
@@ -45,6 +47,16 @@ WATCHED = (
     "visit_types",
     "settings",
 )
+
+
+def employee_columns() -> list[Column[Any]]:
+    """Who is to be seen, as every list of employees to book shows them."""
+    return [
+        Column(tr("Employee"), lambda r: r.employee),
+        Column(tr("Member"), lambda r: f"{r.member_code} {r.member_name}"),
+        Column(tr("Follow-up"), lambda r: labels.category(r.category)),
+        Column(tr("Job"), lambda r: r.job_title or ""),
+    ]
 
 
 def day_label(day: date) -> str:

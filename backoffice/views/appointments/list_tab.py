@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -39,10 +38,8 @@ from backoffice.views.appointments.common import (
 from backoffice.views.appointments.tab import AppointmentTab
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.inputs import DateInput
-from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
-from backoffice.views.widgets.table import DataTable
 
 TO_RECORD = "to_record"  # past appointments still "confirmed": their outcome is missing
 
@@ -74,16 +71,12 @@ class AppointmentListTab(AppointmentTab):
             ),
             key=lambda r: r.id,
         )
-        self.table = DataTable("appointment_list")
-        self.table.set_rows_model(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.activated_row.connect(lambda _row: self.actions.run("open_selected_member"))
+        self.table = self.list_table("appointment_list", self.model, "open_selected_member")
         layout.addWidget(self.table)
         self.count = QLabel()
         names = ("print_selection", "attended", "absent", "excused", "move", "cancel")
         layout.addLayout(self.actions.bar("open_selected_member", *names, count=self.count))
         self.actions.list_menu(self.table, "open_selected_member", None, *names)
-        fit_columns_once(self.table)
 
     def _filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,6 +34,7 @@ from backoffice.views import formatting, labels
 from backoffice.views.appointments.common import (
     WARNING,
     centre_combo,
+    employee_columns,
     fill_centres,
     growing_combo,
     professional_combo,
@@ -44,21 +44,16 @@ from backoffice.views.appointments.tab import AppointmentTab
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label, ok_cancel
 from backoffice.views.widgets.inputs import DateInput
-from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
-from backoffice.views.widgets.table import DataTable
 
 ASKED = QColor("#e3f4e6")
 
 
 def need_columns() -> list[Column[NeedRow]]:
     return [
-        Column(tr("Employee"), lambda r: r.employee),
-        Column(tr("Member"), lambda r: f"{r.member_code} {r.member_name}"),
-        Column(tr("Follow-up"), lambda r: labels.category(r.category)),
-        Column(tr("Job"), lambda r: r.job_title or ""),
+        *employee_columns(),
         Column(tr("Hired on"), lambda r: formatting.day(r.hired_on), lambda r: r.hired_on),
         Column(
             tr("Last visit"),
@@ -83,16 +78,12 @@ class NeedsTab(AppointmentTab):
             background=lambda r: WARNING if r.overdue else (ASKED if r.request_pending else None),
             key=lambda r: r.employee_id,
         )
-        self.table = DataTable("appointment_needs")
-        self.table.set_rows_model(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.activated_row.connect(lambda _row: self.actions.run("book_one"))
+        self.table = self.list_table("appointment_needs", self.model, "book_one")
         layout.addWidget(self.table)
         layout.addLayout(self._buttons())
         self.actions.list_menu(
             self.table, "book_one", "book_selection", None, "open_selected_member"
         )
-        fit_columns_once(self.table)
 
     def _filters(self) -> QHBoxLayout:
         bar = QHBoxLayout()

@@ -156,9 +156,30 @@ def line(value: str | None) -> QLineEdit:
     return QLineEdit(value or "")
 
 
-class CentreDialog(OperationDialog):
+class _RecordDialog(OperationDialog):
+    """A record of the care network (a centre, a professional, a kind of visit): new or
+    edited, read only for a role that may only look."""
+
     shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
 
+    def checkbox(self, text: str, checked: bool) -> QCheckBox:
+        box = QCheckBox(text)
+        box.setChecked(checked)
+        self.form.addRow("", box)
+        return box
+
+    def finish(self, editable: bool) -> None:
+        self.set_action(tr("Save"))
+        if not editable:
+            self.set_read_only()
+
+    @staticmethod
+    def saved(row: CentreRow | ProfessionalRow | None) -> tuple[int | None, int | None]:
+        """The id and version of the record edited (None for a new one)."""
+        return (row.id, row.version) if row else (None, None)
+
+
+class CentreDialog(_RecordDialog):
     def __init__(
         self, context: AppContext, parent: QWidget | None, row: CentreRow | None, editable: bool
     ) -> None:
@@ -179,16 +200,12 @@ class CentreDialog(OperationDialog):
                 ("access_notes", tr("Access (parking, transport…)")),
             ),
         )
-        self.active = QCheckBox(tr("Open (appointments can be booked there)"))
-        self.active.setChecked(values.is_active)
-        self.form.addRow("", self.active)
+        self.active = self.checkbox(tr("Open (appointments can be booked there)"), values.is_active)
         self.opening = PeriodsEditor()
         for hours in values.opening:
             self.opening.add(hours)
         self.form.addRow(tr("Opening hours"), self.opening)
-        self.set_action(tr("Save"))
-        if not editable:
-            self.set_read_only()
+        self.finish(editable)
 
     def values(self) -> CentreValues:
         text = {name: edit.text() for name, edit in self.inputs.items()}
@@ -196,13 +213,11 @@ class CentreDialog(OperationDialog):
 
     def work(self) -> Callable[[Session], Any]:
         actor, values = self.context.actor, self.values()
-        centre_id, version = (self.row.id, self.row.version) if self.row else (None, None)
+        centre_id, version = self.saved(self.row)
         return lambda session: centres.save_centre(session, actor, centre_id, version, values)
 
 
-class ProfessionalDialog(OperationDialog):
-    shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
-
+class ProfessionalDialog(_RecordDialog):
     def __init__(
         self,
         context: AppContext,
@@ -234,16 +249,12 @@ class ProfessionalDialog(OperationDialog):
                 ("secretary_email", tr("Secretary's email")),
             ),
         )
-        self.active = QCheckBox(tr("Consults (can be booked)"))
-        self.active.setChecked(values.is_active)
-        self.form.addRow("", self.active)
+        self.active = self.checkbox(tr("Consults (can be booked)"), values.is_active)
         self.sessions = PeriodsEditor(centres_)
         for item in values.sessions:
             self.sessions.add(item.hours, item.centre_id, item.slot_minutes)
         self.form.addRow(tr("Weekly sessions"), self.sessions)
-        self.set_action(tr("Save"))
-        if not editable:
-            self.set_read_only()
+        self.finish(editable)
 
     def values(self) -> ProfessionalValues:
         text = {name: edit.text() for name, edit in self.inputs.items()}
@@ -256,15 +267,13 @@ class ProfessionalDialog(OperationDialog):
 
     def work(self) -> Callable[[Session], Any]:
         actor, values = self.context.actor, self.values()
-        pro_id, version = (self.row.id, self.row.version) if self.row else (None, None)
+        pro_id, version = self.saved(self.row)
         return lambda session: professionals.save_professional(
             session, actor, pro_id, version, values
         )
 
 
-class VisitTypeDialog(OperationDialog):
-    shown_inline = (ServiceError,)  # a conflict too: said under the form, which stays open
-
+class VisitTypeDialog(_RecordDialog):
     def __init__(
         self,
         context: AppContext,
@@ -283,18 +292,12 @@ class VisitTypeDialog(OperationDialog):
         self.duration.setSingleStep(5)
         self.duration.setSuffix(tr(" minutes"))
         self.duration.setValue(values.duration_minutes)
-        self.hiring = QCheckBox(tr("Hiring visit (VIP or SIR exam)"))
-        self.hiring.setChecked(values.is_hiring_visit)
-        self.doctor = QCheckBox(tr("Done by a doctor only"))
-        self.doctor.setChecked(values.by_doctor_only)
         self.form.addRow(tr("Code"), self.code)
         self.form.addRow(tr("Label"), self.label)
         self.form.addRow(tr("Usual length"), self.duration)
-        self.form.addRow("", self.hiring)
-        self.form.addRow("", self.doctor)
-        self.set_action(tr("Save"))
-        if not editable:
-            self.set_read_only()
+        self.hiring = self.checkbox(tr("Hiring visit (VIP or SIR exam)"), values.is_hiring_visit)
+        self.doctor = self.checkbox(tr("Done by a doctor only"), values.by_doctor_only)
+        self.finish(editable)
 
     def work(self) -> Callable[[Session], Any]:
         values = visits.VisitTypeRow(

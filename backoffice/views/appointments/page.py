@@ -33,20 +33,13 @@ class AppointmentsPage(TabbedPage):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.choices: NetworkChoices | None = None
-        self.requests = RequestsTab(context)
-        self.agenda = AgendaTab(context)
-        self.list = AppointmentListTab(context)
-        self.needs = NeedsTab(context)
-        self.network = NetworkTab(context)
         self.tabs.setDocumentMode(False)
-        for key, widget, title in (
-            ("requests", self.requests, tr("&Requests")),
-            ("agenda", self.agenda, tr("&Agenda")),
-            ("list", self.list, tr("Appointments (&day lists)")),
-            ("needs", self.needs, tr("To &convene")),
-            ("network", self.network, tr("Care network (&S)")),
-        ):
-            self.tabs.add(key, widget, title)
+        add = self.tabs.add
+        self.requests = add("requests", RequestsTab(context), tr("&Requests"))
+        self.agenda = add("agenda", AgendaTab(context), tr("&Agenda"))
+        self.list = add("list", AppointmentListTab(context), tr("Appointments (&day lists)"))
+        self.needs = add("needs", NeedsTab(context), tr("To &convene"))
+        self.network = add("network", NetworkTab(context), tr("Care network (&S)"))
         for tab in (self.requests, self.agenda, self.list, self.needs):
             tab.open_member.connect(
                 lambda member_id: self.navigate_to.emit("members", {"member_id": member_id})

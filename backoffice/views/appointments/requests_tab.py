@@ -29,7 +29,7 @@ from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.operations import Feedback
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -61,9 +61,7 @@ def notice(row: RequestRow) -> str:
 
 def request_columns() -> list[Column[RequestRow]]:
     return [
-        Column(
-            tr("Received"), lambda r: formatting.moment(r.submitted_at), lambda r: r.submitted_at
-        ),
+        moment_column(tr("Received"), lambda r: r.submitted_at),
         Column(tr("Request"), lambda r: kind_label(r.kind)),
         Column(tr("Member"), lambda r: f"{r.member_code} {r.member_name}"),
         Column(

@@ -4,8 +4,10 @@ visit: its filters' choices, set by the page) before it reads, and opens a membe
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -13,7 +15,10 @@ from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.permissions import Permission
 from backoffice.views.appointments.common import WATCHED
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.rows_model import RowsModel
+from backoffice.views.widgets.table import DataTable
 
 
 class AppointmentTab(LiveTab):
@@ -34,6 +39,16 @@ class AppointmentTab(LiveTab):
             self.stale = True  # read once the page has the network
             return
         super().reload()
+
+    def list_table(self, key: str, model: RowsModel[Any], activated: str) -> DataTable:
+        """The tab's list: several rows may be selected, Enter or a double click runs the
+        action ``activated``, columns fitted the first time."""
+        table = DataTable(key)
+        table.set_rows_model(model)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.activated_row.connect(lambda _row: self.actions.run(activated))
+        fit_columns_once(table)
+        return table
 
     def selected_member_id(self) -> int | None:
         """The member of what is selected."""

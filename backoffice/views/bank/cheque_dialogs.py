@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,13 +34,19 @@ from backoffice.services.errors import ValidationFailed
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.bank.invoice_picker import InvoicePicker
+from backoffice.views.bank.overpayment import OverpaymentDialog
 from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import confirm, error_label, ok_cancel
+from backoffice.views.widgets.dialogs import error_label, ok_cancel
 from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_day
 from backoffice.views.widgets.lists import fit_columns_once, show_rows
-from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.operations import read
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    date_column,
+    member_columns,
+    money_column,
+)
 from backoffice.views.widgets.table import DataTable
 
 
@@ -58,8 +64,7 @@ def slip_columns() -> list[Column[SlipLine]]:
     return [
         Column(tr("Bank"), lambda r: r.cheque.drawer_bank),
         Column(tr("Cheque no."), lambda r: r.cheque.cheque_number),
-        Column(tr("Member code"), lambda r: r.member_code),
-        Column(tr("Company name"), lambda r: r.member_name),
+        *member_columns(),
         Column(tr("Invoice"), lambda r: r.invoice_number or tr("oldest due first")),
         date_column(tr("Received on"), lambda r: r.cheque.received_on),
         Column(
@@ -203,8 +208,7 @@ class RecordedChequesDialog(QDialog):
         self.model: RowsModel[PendingCheque] = RowsModel(
             [
                 date_column(tr("Received on"), lambda r: r.received_on),
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Invoice"), lambda r: r.invoice_number),
                 Column(tr("Reference"), lambda r: r.reference),
                 money_column(tr("Amount"), lambda r: r.amount_cents),
@@ -245,14 +249,13 @@ class RecordedChequesDialog(QDialog):
             self.accept()
 
 
-class SlipDialog(OperationDialog):
+class SlipDialog(OverpaymentDialog):
     """A new slip: its cheques (Ins adds one, Del removes the selected), the account, the
     day; OK records it, and ``result`` is the ``RemittanceOutcome``."""
 
     def __init__(self, context: AppContext, parent: QWidget | None) -> None:
         super().__init__(context, parent, tr("New cheque remittance slip"))
         self.setMinimumSize(900, 520)
-        self.allow_overpayment = False
         self.deposited_on = DateInput(clock.today())
         self.account = QComboBox()
         self.form.addRow(tr("Handed to the bank on"), self.deposited_on)
@@ -350,16 +353,7 @@ class SlipDialog(OperationDialog):
             allow_overpayment=allow,
         )
 
-    def refused(self, error: BaseException) -> bool:
-        overpaid = (
-            isinstance(error, ValidationFailed)
-            and not self.allow_overpayment
-            and all(item.field.endswith(".overpaid") for item in error.errors)
+    def overpaid(self, error: ValidationFailed) -> bool:
+        return not self.allow_overpayment and all(
+            item.field.endswith(".overpaid") for item in error.errors
         )
-        if overpaid and confirm(
-            self, tr("More than owed"), error.message, tr("Keep the difference as a credit")
-        ):
-            self.allow_overpayment = True
-            QTimer.singleShot(0, self.submit)  # once this refused operation has finished
-            return False
-        return super().refused(error)

@@ -13,7 +13,7 @@ from backoffice.services.billing.invoice_lists import InvoiceQuery, InvoiceRow, 
 from backoffice.services.permissions import Actor
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.picker import Picker
-from backoffice.views.widgets.rows_model import Column, date_column, money_column
+from backoffice.views.widgets.rows_model import Column, date_column, member_columns, money_column
 
 RESULTS = 100
 
@@ -27,8 +27,7 @@ class InvoicePicker(Picker[InvoiceRow]):
             layout_key,
             tr("Member code or name, invoice number…"),
             [
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Invoice"), lambda r: r.number),
                 date_column(tr("Issued on"), lambda r: r.issued_on),
                 money_column(tr("Left to pay"), lambda r: r.remaining_cents),

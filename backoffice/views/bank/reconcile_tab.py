@@ -44,7 +44,13 @@ from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, inform
 from backoffice.views.widgets.lists import fit_columns, searchable, show_rows
 from backoffice.views.widgets.live import LiveTab
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    date_column,
+    member_columns,
+    money_column,
+)
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -67,8 +73,7 @@ def entry_columns() -> list[Column[EntryRow]]:
 def suggestion_columns() -> list[Column[Suggestion]]:
     return [
         Column(tr("Confidence"), lambda s: f"{s.score} %", lambda s: s.score, align_right=True),
-        Column(tr("Member code"), lambda s: s.member_code),
-        Column(tr("Company name"), lambda s: s.member_name),
+        *member_columns(),
         Column(
             tr("Invoice or slip"),
             lambda s: s.remittance_number or s.invoice_number or tr("oldest instalments"),

@@ -32,9 +32,11 @@ from backoffice.services.billing.campaign_issue import CampaignOutcome
 from backoffice.services.einvoicing import platform
 from backoffice.services.einvoicing.platform import DepositOutcome
 from backoffice.services.errors import ServiceError
+from backoffice.services.mail import documents as mail_documents
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.einvoicing_tab import deposited
+from backoffice.views.billing.invoice_mailing import ask_invoice_delivery, send_invoices
 from backoffice.views.billing.widgets import WARNING_STYLE, heading, unbreakable
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
@@ -44,7 +46,14 @@ from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.preview import show_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel, count_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    count_column,
+    member_columns,
+    moment_column,
+    money_column,
+)
 from backoffice.views.widgets.table import DataTable
 
 NOT_BILLED = QColor("#fbe3e3")
@@ -63,8 +72,7 @@ def anomaly_label(kind: AnomalyKind) -> str:
 
 def planned_columns() -> list[Column[PlannedInvoice]]:
     return [
-        Column(tr("Member code"), lambda r: r.member_code),
-        Column(tr("Company name"), lambda r: r.member_name),
+        *member_columns(),
         count_column("SI", lambda r: r.headcounts[FollowUpCategory.SI]),
         count_column("SIA", lambda r: r.headcounts[FollowUpCategory.SIA]),
         count_column("SIR", lambda r: r.headcounts[FollowUpCategory.SIR]),
@@ -105,8 +113,7 @@ class CampaignTab(LiveTab):
         self.anomalies: RowsModel[Anomaly] = RowsModel(
             [
                 Column(tr("Anomaly"), lambda r: anomaly_label(r.kind)),
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Consequence"), lambda r: r.message, tooltip=lambda r: r.message),
             ],
             background=lambda r: INFORMATION if r.billed else NOT_BILLED,
@@ -135,9 +142,7 @@ class CampaignTab(LiveTab):
     def _runs_panel(self) -> QWidget:
         self.runs: RowsModel[CampaignRun] = RowsModel(
             [
-                Column(
-                    tr("Issued at"), lambda r: formatting.moment(r.issued_at), lambda r: r.issued_at
-                ),
+                moment_column(tr("Issued at"), lambda r: r.issued_at),
                 Column(tr("By"), lambda r: r.issued_by),
                 count_column(tr("Invoices"), lambda r: r.invoice_count),
                 money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
@@ -147,8 +152,10 @@ class CampaignTab(LiveTab):
         self.run_table = DataTable("billing_campaign_runs")
         show_rows(self.run_table, self.runs, 0, Qt.SortOrder.DescendingOrder)
         self.run_table.activated_row.connect(lambda _row: self.actions.run("print_run"))
-        print_button, deposit_button = self.actions.buttons("print_run", "deposit_run")
-        self.actions.list_menu(self.run_table, "print_run", "deposit_run")
+        print_button, email_button, deposit_button = self.actions.buttons(
+            "print_run", "email_run", "deposit_run"
+        )
+        self.actions.list_menu(self.run_table, "print_run", "email_run", "deposit_run")
         runs = QWidget()
         runs_layout = QVBoxLayout(runs)
         runs_layout.setContentsMargins(0, 0, 0, 0)
@@ -156,6 +163,7 @@ class CampaignTab(LiveTab):
         runs_layout.addWidget(self.run_table)
         buttons = QHBoxLayout()
         buttons.addWidget(print_button)
+        buttons.addWidget(email_button)
         buttons.addWidget(deposit_button)
         buttons.addStretch()
         runs_layout.addLayout(buttons)
@@ -274,12 +282,15 @@ class CampaignTab(LiveTab):
             lambda session, progress: (
                 campaign_issue.issue(session, actor, year, progress),
                 platform.has_outbox(session),
+                mail_documents.mail_enabled(session),
             ),
             tr("Issuing the campaign {year}…", year=year),
             feedback=Feedback.CANCELLABLE,
         ).success(lambda result: self._issued(*result)).run()
 
-    def _issued(self, outcome: CampaignOutcome, platform_ready: bool = False) -> None:
+    def _issued(
+        self, outcome: CampaignOutcome, platform_ready: bool = False, mail_ready: bool = False
+    ) -> None:
         self._clear_preview("")
         self.load_runs()
         if outcome.invoice_count == 0:
@@ -302,6 +313,18 @@ class CampaignTab(LiveTab):
             tr("Deposit…"),
         ):
             self.deposit_campaign(outcome.campaign_id)
+        elif mail_ready and confirm(
+            self,
+            tr("Campaign issued"),
+            message
+            + "\n\n"
+            + tr(
+                "Send the invoices by e-mail now (with their PDF; those of the members who "
+                "take their documents by post are printed)?"
+            ),
+            tr("Send by e-mail…"),
+        ):
+            self.email_campaign(outcome.campaign_id)
         elif confirm(
             self,
             tr("Campaign issued"),
@@ -331,6 +354,35 @@ class CampaignTab(LiveTab):
         self.write(work, tr("Producing the Factur-X…"), feedback=Feedback.CANCELLABLE).success(
             lambda outcome: deposited(self, outcome)
         ).run()
+
+    # -- e-mail ---------------------------------------------------------------------------
+
+    @action(
+        lambda: tr("Send the invoices by e-mail…"),
+        permission=Permission.BILLING_ISSUE,
+        tip=lambda: tr(
+            "The invoices of the selected run with their PDF, as each member prefers (e-mail "
+            "or post); an invoice already sent is never sent twice"
+        ),
+    )
+    def email_run(self) -> None:
+        """The invoices of the selected run by e-mail (or on paper, as chosen)."""
+        row = self.run_table.current_source_row()
+        if row is None:
+            inform(self, tr("Invoices by e-mail"), tr("Select a run of the campaign first."))
+            return
+        self.email_campaign(self.runs.row_at(row).id, self.runs.row_at(row).invoice_count)
+
+    def email_campaign(self, campaign_id: int, count: int | None = None) -> None:
+        delivery = ask_invoice_delivery(self, count)
+        if delivery is None:
+            return
+        actor = self.context.actor
+        send_invoices(
+            self,
+            lambda session: documents.campaign_invoice_ids(session, actor, campaign_id),
+            delivery,
+        )
 
     # -- printing -------------------------------------------------------------------------
 

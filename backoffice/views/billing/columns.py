@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QColor
 
 from backoffice.i18n import tr
 from backoffice.services.billing import queries as billing_queries
 from backoffice.views import labels
-from backoffice.views.widgets.rows_model import Column, date_column, money_column
+from backoffice.views.widgets.rows_model import Column, date_column, member_columns, money_column
 
 LATE = QColor("#fbe3e3")  # an instalment past its due date
+
+
+def invoice_columns(*, with_member: bool = False) -> list[Column[Any]]:
+    """Every list of invoices: number, date (the member, where the list holds several
+    members' invoices), kind, period, its total and where its payment stands."""
+    return [
+        Column(tr("Number"), lambda r: r.number),
+        date_column(tr("Date"), lambda r: r.issued_on),
+        *(member_columns() if with_member else []),
+        Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
+        Column(tr("Period"), lambda r: r.period_label),
+        money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
+        money_column(tr("Amount paid"), lambda r: r.paid_cents),
+        money_column(tr("Credit notes"), lambda r: r.credited_cents),
+        money_column(tr("Left to pay"), lambda r: r.remaining_cents),
+    ]
 
 
 def schedule_columns() -> list[Column[billing_queries.InstalmentRow]]:

@@ -36,7 +36,13 @@ from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.preview import show_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    count_column,
+    member_columns,
+    moment_column,
+)
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -97,17 +103,12 @@ class DeclarationsTab(LiveTab):
         bar.addWidget(self.count)
         self.declared: RowsModel[DeclarationRow] = RowsModel(
             [
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 count_column("SI", lambda r: r.headcount_si),
                 count_column("SIA", lambda r: r.headcount_sia),
                 count_column("SIR", lambda r: r.headcount_sir),
                 count_column(tr("Total"), lambda r: r.total),
-                Column(
-                    tr("Declared on"),
-                    lambda r: formatting.moment(r.declared_at),
-                    lambda r: r.declared_at,
-                ),
+                moment_column(tr("Declared on"), lambda r: r.declared_at),
                 Column(
                     tr("Declared by"),
                     lambda r: (
@@ -122,8 +123,7 @@ class DeclarationsTab(LiveTab):
         )
         self.undeclared: RowsModel[UndeclaredRow] = RowsModel(
             [
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Postcode"), lambda r: r.postcode),
                 Column(tr("City"), lambda r: r.city),
                 Column(tr("Email"), lambda r: r.email or ""),

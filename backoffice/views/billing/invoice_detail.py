@@ -26,6 +26,7 @@ from backoffice.views.widgets.rows_model import (
     RowsModel,
     count_column,
     date_column,
+    moment_column,
     money_column,
 )
 from backoffice.views.widgets.table import DataTable
@@ -101,11 +102,7 @@ class InvoiceDetailView(QWidget):
         )
         self.einvoice: RowsModel[HistoryRow] = RowsModel(
             [
-                Column(
-                    tr("Date"),
-                    lambda r: formatting.moment(r.happened_at),
-                    lambda r: r.happened_at,
-                ),
+                moment_column(tr("Date"), lambda r: r.happened_at),
                 Column(tr("Status"), lambda r: r.label),
                 Column(tr("Reason"), lambda r: r.reason),
                 Column(

@@ -45,10 +45,13 @@ from backoffice.services.billing.invoice_lists import (
 from backoffice.services.einvoicing import facturx as einvoicing_facturx
 from backoffice.services.einvoicing import queries as einvoicing_queries
 from backoffice.services.einvoicing.queries import DocumentStatus
+from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting, labels
+from backoffice.views.billing import columns
 from backoffice.views.billing.credit_note_dialog import CreditNoteDialog
 from backoffice.views.billing.invoice_detail import InvoiceDetailView
+from backoffice.views.billing.invoice_mailing import ask_invoice_delivery, send_invoices
 from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import NoShowDialog, SingleInvoiceDialog
@@ -65,7 +68,11 @@ from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.preview import preview_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
+from backoffice.views.widgets.rows_model import (
+    Column,
+    RowsModel,
+    money_column,
+)
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -84,16 +91,7 @@ def settlement_label(settlement: Settlement) -> str:
 
 def invoice_columns() -> list[Column[InvoiceRow]]:
     return [
-        Column(tr("Number"), lambda r: r.number),
-        date_column(tr("Date"), lambda r: r.issued_on),
-        Column(tr("Member code"), lambda r: r.member_code),
-        Column(tr("Company name"), lambda r: r.member_name),
-        Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
-        Column(tr("Period"), lambda r: r.period_label),
-        money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
-        money_column(tr("Amount paid"), lambda r: r.paid_cents),
-        money_column(tr("Credit notes"), lambda r: r.credited_cents),
-        money_column(tr("Left to pay"), lambda r: r.remaining_cents),
+        *columns.invoice_columns(with_member=True),
         money_column(tr("Of which overdue"), lambda r: r.overdue_cents),
         Column(tr("Direct debit"), lambda r: formatting.yes_no(r.direct_debit)),
     ]
@@ -158,7 +156,14 @@ class InvoicesTab(LiveTab):
 
     def _actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        names = ("preview_invoice", "record_payment", "reverse_payment", "credit_note", "replan")
+        names = (
+            "preview_invoice",
+            "email_invoices",
+            "record_payment",
+            "reverse_payment",
+            "credit_note",
+            "replan",
+        )
         for button in self.actions.buttons(*names):
             bar.addWidget(button)
         bar.addWidget(
@@ -177,6 +182,7 @@ class InvoicesTab(LiveTab):
         self.actions.list_menu(
             self.table,
             "preview_invoice",
+            "email_invoices",
             "record_payment",
             "credit_note",
             "replan",
@@ -457,6 +463,27 @@ class InvoicesTab(LiveTab):
             lambda s: render(s, actor, record_id),
             kind="invoices",
         )
+
+    @action(
+        lambda: tr("Send by e-mail…"),
+        shortcut="Ctrl+Shift+E",
+        permission=Permission.BILLING_ISSUE,
+        tip=lambda: tr("The selected invoices with their PDF, to the members' billing address"),
+    )
+    def email_invoices(self) -> None:
+        """The selected invoice by e-mail with its PDF (several: as each member prefers, or
+        all by e-mail, or all by post); an invoice already sent is not sent twice."""
+        rows = [self.model.row_at(row) for row in self.table.selected_source_rows()]
+        if not rows:
+            inform(self, tr("Invoices"), tr("Select an invoice first."))
+            return
+        if len(rows) == 1:  # asked for this one: by e-mail, whatever the member prefers
+            delivery: Delivery | None = Delivery.EMAIL
+        else:
+            delivery = ask_invoice_delivery(self, len(rows))
+        if delivery is not None:
+            ids = [row.id for row in rows]
+            send_invoices(self, lambda _session: ids, delivery)
 
     @action(lambda: tr("Invoice PDF…"))
     def invoice_pdf(self) -> None:

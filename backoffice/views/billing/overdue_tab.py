@@ -21,10 +21,12 @@ from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import invoice_lists, reminders
 from backoffice.services.billing.reminders import OverdueRow, ReminderBatch
+from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.delivery import choose_delivery, delivery_outcome
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.lists import searchable
@@ -35,6 +37,7 @@ from backoffice.views.widgets.rows_model import (
     RowsModel,
     count_column,
     date_column,
+    member_columns,
     money_column,
 )
 from backoffice.views.widgets.search_box import SearchBox
@@ -74,8 +77,7 @@ class OverdueTab(LiveTab):
         bar.addWidget(self.summary, 2)
         self.model: RowsModel[OverdueRow] = RowsModel(
             [
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                *member_columns(),
                 Column(tr("Invoice"), lambda r: r.invoice_number),
                 date_column(tr("Issued on"), lambda r: r.issued_on),
                 date_column(tr("Due on"), lambda r: r.due_on),
@@ -149,18 +151,37 @@ class OverdueTab(LiveTab):
             self.open_invoice.emit(rows[0].invoice_number)
 
     @action(
-        lambda: tr("Reminder letters for the selection…"), permission=Permission.PAYMENTS_RECORD
+        lambda: tr("Reminders for the selection…"),
+        permission=Permission.PAYMENTS_RECORD,
+        tip=lambda: tr(
+            "A reminder per member for the selected instalments, each a step further (first, "
+            "second reminder, formal notice): by e-mail or printed, as each member prefers"
+        ),
     )
     def send_reminders(self) -> None:
-        """A letter per member for the selected instalments, each a step further (first,
-        second reminder, formal notice)."""
+        """A reminder per member for the selected instalments, each a step further (first,
+        second reminder, formal notice): e-mailed with its letter or printed."""
         rows = self.selected()
         if not rows:
             inform(self, tr("Reminders"), tr("Select the overdue instalments to remind first."))
             return
+        members = len({row.member_id for row in rows})
+        choose_delivery(
+            self,
+            tr("Reminders"),
+            tr(
+                "{members}, {instalments}: how should the reminders leave? E-mailed ones "
+                "carry their letter; the others are printed.",
+                members=ntr("{count} member", "{count} members", members),
+                instalments=ntr("{count} instalment", "{count} instalments", len(rows)),
+            ),
+            lambda delivery: self._remind(rows, delivery),
+        )
+
+    def _remind(self, rows: list[OverdueRow], delivery: Delivery) -> None:
         path = ask_save_path(
             self,
-            tr("Save the reminder letters"),
+            tr("Save the reminder letters to print"),
             tr("payment-reminders.pdf"),
             pdf_filter(),
             "reminders",
@@ -170,27 +191,24 @@ class OverdueTab(LiveTab):
         actor, ids = self.context.actor, [row.instalment_id for row in rows]
 
         def work(session: object) -> ReminderBatch:
-            batch = reminders.send_reminders(session, actor, ids)
+            batch = reminders.send_reminders(session, actor, ids, delivery)
             if batch.pdf:  # (none to print when every member takes its mail by e-mail)
                 write_whole(path, batch.pdf, private=True)
             return batch
 
-        self.write(work, tr("Printing the reminders…")).success(
+        self.write(work, tr("Sending the reminders…")).success(
             lambda batch: self._reminded(batch, path)
         ).run()
 
     def _reminded(self, batch: ReminderBatch, path: Path) -> None:
-        emailed = (
-            ntr(
-                "{count} reminder queued in the outbox (by e-mail).",
-                "{count} reminders queued in the outbox (by e-mail).",
-                batch.emailed,
-            )
-            if batch.emailed
-            else ""
+        said = delivery_outcome(
+            lambda count: ntr("{count} reminder", "{count} reminders", count),
+            batch.emailed,
+            batch.letters,
+            batch.problems,
         )
         if not batch.pdf:
-            inform(self, tr("Reminders"), emailed)
+            inform(self, tr("Reminders"), said)
             return
         note = tr(
             "{letters} for {instalments} saved in {path}.",
@@ -205,7 +223,7 @@ class OverdueTab(LiveTab):
             name=path.name,
             kind="reminders",
             private=True,
-            note=f"{note} {emailed}".strip(),
+            note=f"{said}\n{note}",
         )
 
     @action(lambda: tr("Record a payment…"), permission=Permission.PAYMENTS_RECORD)

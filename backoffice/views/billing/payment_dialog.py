@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from backoffice import clock
@@ -19,13 +18,12 @@ from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.limits import max_length
 from backoffice.views import formatting
+from backoffice.views.bank.overpayment import OverpaymentDialog
 from backoffice.views.labels import payment_method as method_label
-from backoffice.views.widgets.dialogs import confirm
 from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_cents, typed_day
-from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
-class PaymentDialog(OperationDialog):
+class PaymentDialog(OverpaymentDialog):
     def __init__(
         self,
         context: AppContext,
@@ -38,7 +36,6 @@ class PaymentDialog(OperationDialog):
         super().__init__(context, parent, tr("Record a payment"))
         self.member_id = member_id
         self.invoice = invoice
-        self.allow_overpayment = False
         self.form.addRow(tr("Member"), QLabel(member_label))
         if invoice is not None:
             self.form.addRow(tr("Invoice"), QLabel(invoice[1]))
@@ -88,19 +85,8 @@ class PaymentDialog(OperationDialog):
             allow_overpayment=allow,
         )
 
-    def refused(self, error: BaseException) -> bool:
-        overpaid = (
-            isinstance(error, ValidationFailed)
-            and error.errors[0].field == "amount"
-            and self._typed_positive()
-        )
-        if overpaid and confirm(
-            self, tr("More than owed"), error.message, tr("Keep the difference as a credit")
-        ):
-            self.allow_overpayment = True
-            QTimer.singleShot(0, self.submit)  # once this refused operation has finished
-            return False
-        return super().refused(error)
+    def overpaid(self, error: ValidationFailed) -> bool:
+        return error.errors[0].field == "amount" and self._typed_positive()
 
     def _typed_positive(self) -> bool:
         try:

@@ -26,12 +26,12 @@ from backoffice.services.billing import invoice_lists, single_invoices
 from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.billing.invoicing import PAYMENT_DAYS
 from backoffice.services.billing.single_invoices import HeadcountFacts, NoShowRow
-from backoffice.views import formatting, labels
+from backoffice.views import labels
 from backoffice.views.widgets.inputs import DateInput, count_spin, typed_day, year_spin
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.operations import read
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, member_columns, moment_column
 from backoffice.views.widgets.table import DataTable
 
 CATEGORIES = (FollowUpCategory.SI, FollowUpCategory.SIA, FollowUpCategory.SIR)
@@ -150,13 +150,8 @@ class NoShowDialog(OperationDialog):
         self.resize(820, 480)
         self.model: RowsModel[NoShowRow] = RowsModel(
             [
-                Column(
-                    tr("Appointment"),
-                    lambda r: formatting.moment(r.starts_at),
-                    lambda r: r.starts_at,
-                ),
-                Column(tr("Member code"), lambda r: r.member_code),
-                Column(tr("Company name"), lambda r: r.member_name),
+                moment_column(tr("Appointment"), lambda r: r.starts_at),
+                *member_columns(),
                 Column(tr("Employee"), lambda r: r.employee),
             ]
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -163,10 +163,6 @@ class ChangesPage(Page):
     def parts(self) -> tuple[QWidget, ...]:
         return (self.panel,)
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def open(self, options: dict[str, Any]) -> None:
         if "kind" in options:
             self.kind.setCurrentIndex(max(0, self.kind.findData(ChangeKind(options["kind"]))))
@@ -234,21 +230,12 @@ class ChangesPage(Page):
         )
 
     def _select_view_row(self, view_row: int) -> None:
-        index = self.proxy.index(view_row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        self.table.select_view_row(view_row)
 
     def _select_id(self, request_id: int) -> bool:
         for row, item in enumerate(self.model.rows):
             if item.id == request_id:
-                view = self.proxy.mapFromSource(self.model.index(row, 0))
-                if view.isValid():
-                    self._select_view_row(view.row())
-                    return True
+                return self.table.select_source_row(row)
         return False
 
     @action(lambda: tr("Next request"), shortcut="Ctrl+Down")

@@ -7,9 +7,8 @@ from PySide6.QtGui import QColor
 from backoffice.i18n import tr
 from backoffice.services.changes.fields import kind_label
 from backoffice.services.changes.queue import QueueFlag, QueueRow
-from backoffice.views import formatting
 from backoffice.views.changes.review_text import age_text
-from backoffice.views.widgets.rows_model import Column
+from backoffice.views.widgets.rows_model import Column, moment_column
 
 MISSING = QColor("#f8d0d0")
 DUPLICATE = QColor("#e6e6e6")
@@ -65,8 +64,6 @@ def queue_columns() -> list[Column[QueueRow]]:
         Column(tr("Fields"), lambda r: r.fields, tooltip=lambda r: r.fields),
         Column(tr("To note"), flags_text, tooltip=flags_text),
         Column(tr("Sent by"), lambda r: r.submitted_by),
-        Column(
-            tr("Sent on"), lambda r: formatting.moment(r.submitted_at), lambda r: r.submitted_at
-        ),
+        moment_column(tr("Sent on"), lambda r: r.submitted_at),
         Column(tr("No."), lambda r: str(r.id), lambda r: r.id, align_right=True),
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.models import ChangeKind
@@ -28,7 +28,7 @@ from backoffice.views.changes.review_text import (
     rich_label,
 )
 from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import ask_reason, confirm
+from backoffice.views.widgets.dialogs import ask_reason, confirm, note
 from backoffice.views.widgets.operations import Feedback, Latest, write
 
 WARNING_STYLE = "background: #fff1d6; border: 1px solid #e0b060; padding: 6px; border-radius: 4px;"
@@ -50,8 +50,7 @@ class ReviewPanel(QWidget):
         self.can_review = context.allows(Permission.CHANGES_REVIEW)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
-        self.header = QLabel(tr("Select a request in the queue."))
-        self.header.setWordWrap(True)
+        self.header = note(tr("Select a request in the queue."))
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
         self.warnings = rich_label(WARNING_STYLE)

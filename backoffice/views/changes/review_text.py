@@ -13,6 +13,7 @@ from backoffice.services.changes.decisions import DecisionOutcome
 from backoffice.services.changes.fields import kind_label
 from backoffice.services.changes.review import ReviewDetail
 from backoffice.views import formatting
+from backoffice.views.widgets.dialogs import note
 
 
 def outcome_message(outcome: DecisionOutcome) -> str:
@@ -38,8 +39,7 @@ def outcome_message(outcome: DecisionOutcome) -> str:
 
 
 def rich_label(style: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
+    label = note()
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setStyleSheet(style)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

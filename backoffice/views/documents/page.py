@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -30,7 +29,7 @@ from backoffice.views.widgets.files import save_as
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.preview import preview_pdf
-from backoffice.views.widgets.rows_model import Column, RowsModel
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -49,7 +48,7 @@ def document_columns() -> list[Column[DocumentRow]]:
         Column(tr("File"), lambda r: r.file_name),
         Column(tr("Size"), lambda r: size(r.size_bytes), lambda r: r.size_bytes, align_right=True),
         Column(tr("Published on the portal"), lambda r: formatting.yes_no(r.published)),
-        Column(tr("Added on"), lambda r: formatting.moment(r.uploaded_at), lambda r: r.uploaded_at),
+        moment_column(tr("Added on"), lambda r: r.uploaded_at),
     ]
 
 
@@ -82,10 +81,6 @@ class DocumentsPage(Page):
         layout.addLayout(self.actions.bar(*names, count=self.count))
         self.actions.list_menu(self.table, "preview", "save_copy", None, *names[2:5])
         self._selection()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     # -- loading --------------------------------------------------------------------------
 
@@ -126,13 +121,7 @@ class DocumentsPage(Page):
     def _select(self, document_id: int) -> None:
         for row, document in enumerate(self.model.rows):
             if document.id == document_id:
-                index = self.proxy.mapFromSource(self.model.index(row, 0))
-                if index.isValid():
-                    self.table.selectionModel().setCurrentIndex(
-                        index,
-                        QItemSelectionModel.SelectionFlag.ClearAndSelect
-                        | QItemSelectionModel.SelectionFlag.Rows,
-                    )
+                self.table.select_source_row(row)
                 return
 
     def _count(self) -> None:

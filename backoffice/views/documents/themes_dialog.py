@@ -43,6 +43,17 @@ def _selected(panel: ThemesPanel) -> ThemeRow | None:
     return panel.selected()
 
 
+def _in_use(panel: ThemesPanel) -> bool:
+    """A theme is selected, still shown on the portal."""
+    theme = _selected(panel)
+    return theme is not None and not theme.retired
+
+
+def _retired(panel: ThemesPanel) -> bool:
+    theme = _selected(panel)
+    return theme is not None and theme.retired
+
+
 class ThemesPanel(LiveTab):
     TABLES = ("document_themes", "documents")
 
@@ -148,7 +159,7 @@ class ThemesPanel(LiveTab):
         lambda: tr("Up"),
         shortcut="Ctrl+Up",
         permission=Permission.DOCUMENTS_MANAGE,
-        enabled=lambda panel: (t := _selected(panel)) is not None and not t.retired,
+        enabled=_in_use,
     )
     def move_up(self) -> None:
         self._move(-1)
@@ -157,7 +168,7 @@ class ThemesPanel(LiveTab):
         lambda: tr("Down"),
         shortcut="Ctrl+Down",
         permission=Permission.DOCUMENTS_MANAGE,
-        enabled=lambda panel: (t := _selected(panel)) is not None and not t.retired,
+        enabled=_in_use,
     )
     def move_down(self) -> None:
         self._move(1)
@@ -165,7 +176,7 @@ class ThemesPanel(LiveTab):
     @action(
         lambda: tr("Retire"),
         permission=Permission.DOCUMENTS_MANAGE,
-        enabled=lambda panel: (t := _selected(panel)) is not None and not t.retired,
+        enabled=_in_use,
         tip=lambda: tr("Hide the theme on the portal (no published document may be left)"),
     )
     def retire(self) -> None:
@@ -180,7 +191,7 @@ class ThemesPanel(LiveTab):
     @action(
         lambda: tr("Bring back"),
         permission=Permission.DOCUMENTS_MANAGE,
-        enabled=lambda panel: (t := _selected(panel)) is not None and t.retired,
+        enabled=_retired,
     )
     def restore(self) -> None:
         theme = self.selected()

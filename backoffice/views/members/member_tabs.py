@@ -16,10 +16,10 @@ from backoffice.services.accounts import queries as account_queries
 from backoffice.services.appointments import queries as appointment_queries
 from backoffice.services.billing import queries as billing_queries
 from backoffice.views import formatting, labels
-from backoffice.views.billing.columns import LATE, schedule_columns
+from backoffice.views.billing.columns import LATE, invoice_columns, schedule_columns
 from backoffice.views.widgets.history import history_columns
 from backoffice.views.widgets.live import LiveTab
-from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column
 from backoffice.views.widgets.table import DataTable
 
 
@@ -50,18 +50,7 @@ class InvoicesOfMember(MemberTab):
     def __init__(self, context: AppContext, member_id: int, parent: QWidget | None = None) -> None:
         super().__init__(context, member_id, parent)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.invoices: RowsModel[billing_queries.InvoiceSummary] = RowsModel(
-            [
-                Column(tr("Number"), lambda r: r.number),
-                date_column(tr("Date"), lambda r: r.issued_on),
-                Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
-                Column(tr("Period"), lambda r: r.period_label),
-                money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
-                money_column(tr("Amount paid"), lambda r: r.paid_cents),
-                money_column(tr("Credited"), lambda r: r.credited_cents),
-                money_column(tr("Remaining"), lambda r: r.remaining_cents),
-            ]
-        )
+        self.invoices: RowsModel[billing_queries.InvoiceSummary] = RowsModel(invoice_columns())
         splitter.addWidget(table_of("member_invoices", self.invoices))
         self.schedule: RowsModel[billing_queries.InstalmentRow] = RowsModel(
             schedule_columns(), background=lambda r: LATE if r.days_late else None
@@ -89,7 +78,7 @@ class AppointmentsOfMember(MemberTab):
         super().__init__(context, member_id, parent)
         self.appointments: RowsModel[appointment_queries.AppointmentRow] = RowsModel(
             [
-                Column(tr("Date"), lambda r: formatting.moment(r.starts_at), lambda r: r.starts_at),
+                moment_column(tr("Date"), lambda r: r.starts_at),
                 Column(tr("Employee"), lambda r: r.employee),
                 Column(tr("Visit"), lambda r: r.visit_type),
                 Column(tr("Professional"), lambda r: r.professional),

@@ -3,7 +3,7 @@ declaration: its dates, the declarations received so far, a click to change the 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from backoffice import clock
 from backoffice.dates import format_day
@@ -13,6 +13,7 @@ from backoffice.services import closure
 from backoffice.services.closure import ClosureState
 from backoffice.services.permissions import Permission
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.live import LiveTab
 
 
@@ -27,8 +28,7 @@ class ClosureBanner(LiveTab):
         self.frame.setStyleSheet(
             "QFrame#closure { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 8px; }"
         )
-        self.text = QLabel()
-        self.text.setWordWrap(True)
+        self.text = note()
         row = QHBoxLayout(self.frame)
         row.addWidget(self.text, 1)
         row.addWidget(self.actions.button("change_dates"))

@@ -19,7 +19,7 @@ from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.review_model import ReviewModel, anomaly_text
 from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.dialogs import confirm, inform, note
 from backoffice.views.widgets.files import ask_save_path, write_whole, xml_filter
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import searchable
@@ -57,8 +57,7 @@ class CollectionTab(LiveTab):
         layout.addLayout(options)
         self.summary = QLabel(tr("Choose the collection date, then Prepare."))
         self.summary.setStyleSheet("font-weight: 600;")
-        self.anomalies = QLabel()
-        self.anomalies.setWordWrap(True)
+        self.anomalies = note()
         layout.addWidget(self.summary)
         layout.addWidget(self.anomalies)
         self.search = SearchBox(tr("Filter the lines: member, invoice, anomaly…"))
@@ -70,8 +69,7 @@ class CollectionTab(LiveTab):
         self.search.search.connect(self.proxy.search)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         layout.addWidget(self.table, 1)
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
+        self.detail = note()
         layout.addWidget(self.detail)
         row = QHBoxLayout()
         tick, untick, self.export_button = self.actions.buttons("tick_all", "untick_all", "export")
@@ -81,9 +79,6 @@ class CollectionTab(LiveTab):
         self.actions.enable("export", False)
         layout.addLayout(row)
         self.actions.list_menu(self.table, "tick_all", "untick_all")
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
 
     def load(self) -> None:
         """A review shown is prepared again (what it lists may have changed)."""

@@ -20,7 +20,7 @@ from backoffice.views.widgets.files import save_as, xml_filter
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
-from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
+from backoffice.views.widgets.rows_model import Column, RowsModel, moment_column, money_column
 from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
@@ -42,9 +42,7 @@ def collection_columns() -> list[Column[CollectionRow]]:
         money_column(tr("Total"), lambda r: r.total_cents),
         Column(tr("Format"), lambda r: r.schema),
         Column(tr("Sent again"), lambda r: formatting.yes_no(r.resent)),
-        Column(
-            tr("Exported on"), lambda r: formatting.moment(r.created_at), lambda r: r.created_at
-        ),
+        moment_column(tr("Exported on"), lambda r: r.created_at),
         Column(tr("By"), lambda r: r.created_by or ""),
         Column(tr("File"), lambda r: r.file_name),
     ]
@@ -105,9 +103,6 @@ class FilesTab(LiveTab):
         layout.addLayout(row)
         self.actions.list_menu(self.files_table, "save_copy", "received")
         self.actions.list_menu(self.debits_table, "record_return")
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
 
     def load(self) -> None:
         actor = self.context.actor

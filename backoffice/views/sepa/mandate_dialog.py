@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QWidget,
 )
@@ -24,7 +23,7 @@ from backoffice.services.errors import ValidationFailed
 from backoffice.services.limits import max_length
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import DebtorDetails, MandateInfo
-from backoffice.views.widgets.dialogs import ReasonDialog, error_label, ok_cancel
+from backoffice.views.widgets.dialogs import ReasonDialog, error_label, note, ok_cancel
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.operations import read, write
 from backoffice.views.widgets.search_box import SearchBox
@@ -44,8 +43,7 @@ class MandateDialog(QDialog):
         self.search.search.connect(self._find)
         self.member = QComboBox()
         self.member.currentIndexChanged.connect(self._member_chosen)
-        self.replaces = QLabel()
-        self.replaces.setWordWrap(True)
+        self.replaces = note()
         self.iban = QLineEdit()
         self.iban.setPlaceholderText("FR76 3000 6000 0112 3456 7890 189")
         self.bic = QLineEdit()
@@ -54,8 +52,7 @@ class MandateDialog(QDialog):
         self.holder = QLineEdit()
         self.holder.setMaxLength(max_length(SepaMandate.debtor_name) or 140)
         self.holder.textChanged.connect(self._show_transliteration)
-        self.in_file = QLabel()
-        self.in_file.setWordWrap(True)
+        self.in_file = note()
         self.street = QLineEdit()
         self.street.setMaxLength(max_length(SepaMandate.debtor_street) or 70)
         self.postcode = QLineEdit()

@@ -82,12 +82,7 @@ class MandatesTab(LiveTab):
         searchable(self.table, self.model, 1)
         layout.addWidget(self.table)
         self.count = QLabel()
-        layout.addWidget(self.count)
-        row = QHBoxLayout()
-        for button in self.actions.buttons("create", "revoke", "lapse"):
-            row.addWidget(button)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addLayout(self.actions.bar("create", "revoke", "lapse", count=self.count))
         self.actions.list_menu(self.table, "revoke")
 
     def _colour(self, row: MandateRow) -> QColor | None:
@@ -96,10 +91,6 @@ class MandatesTab(LiveTab):
         if row.lapses_on is not None and (row.lapses_on - clock.today()).days <= LAPSING_DAYS:
             return SOON
         return None
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def load(self) -> None:
         actor, text, choice = self.context.actor, self.search.text(), self.status.currentData()

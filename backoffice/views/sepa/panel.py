@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -21,6 +21,7 @@ from backoffice.views.sepa.mandates_tab import MandatesTab
 from backoffice.views.sepa.prenotifications_tab import PrenotificationsTab
 from backoffice.views.sepa.returns_tab import ReturnsTab
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.page import Tabs
@@ -40,20 +41,15 @@ class SepaPanel(LiveTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._creditor_bar())
-        self.mandates = MandatesTab(context)
-        self.prenotifications = PrenotificationsTab(context)
-        self.collection = CollectionTab(context)
-        self.files = FilesTab(context)
-        self.returns = ReturnsTab(context)
         self.tabs = Tabs()
-        for key, tab, title in (
-            ("mandates", self.mandates, tr("Mandates")),
-            ("prenotifications", self.prenotifications, tr("Pre-notifications")),
-            ("collection", self.collection, tr("Collection")),
-            ("files", self.files, tr("Files")),
-            ("returns", self.returns, tr("Returns")),
-        ):
-            self.tabs.add(key, tab, title)
+        add = self.tabs.add
+        self.mandates = add("mandates", MandatesTab(context), tr("Mandates"))
+        self.prenotifications = add(
+            "prenotifications", PrenotificationsTab(context), tr("Pre-notifications")
+        )
+        self.collection = add("collection", CollectionTab(context), tr("Collection"))
+        self.files = add("files", FilesTab(context), tr("Files"))
+        self.returns = add("returns", ReturnsTab(context), tr("Returns"))
         layout.addWidget(self.tabs, 1)
         # The two tabs about one collection date show the same date.
         self.collection.date.day_changed.connect(
@@ -68,8 +64,7 @@ class SepaPanel(LiveTab):
 
     def _creditor_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.creditor = QLabel()
-        self.creditor.setWordWrap(True)
+        self.creditor = note()
         bar.addWidget(self.creditor, 1)
         bar.addWidget(self.actions.button("edit_creditor"))
         return bar

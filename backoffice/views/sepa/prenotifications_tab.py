@@ -31,7 +31,7 @@ from backoffice.services.sepa.queries import PrenotificationRow
 from backoffice.views import formatting
 from backoffice.views.sepa.common import SEPA_TABLES, channel_label
 from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.dialogs import confirm, inform, note
 from backoffice.views.widgets.files import ask_folder, pdf_filter, save_as, write_whole
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.lists import searchable
@@ -102,8 +102,7 @@ class PrenotificationsTab(LiveTab):
         layout.addLayout(bar)
         self.short_notice = QCheckBox(tr("Shorter notice agreed with the members"))
         layout.addWidget(self.short_notice)  # a row of its own: the tab fits a laptop's screen
-        self.rule = QLabel()
-        self.rule.setWordWrap(True)
+        self.rule = note()
         layout.addWidget(self.rule)
         self.search = SearchBox(tr("Filter: member, RUM…"))
         layout.addWidget(self.search)
@@ -116,16 +115,10 @@ class PrenotificationsTab(LiveTab):
         self.table.activated_row.connect(lambda _row: self.actions.run("show_email"))
         layout.addWidget(self.table, 1)
         self.count = QLabel()
-        layout.addWidget(self.count)
-        row = QHBoxLayout()
-        for button in self.actions.buttons("print_again", "save_emails_again", "show_email"):
-            row.addWidget(button)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addLayout(
+            self.actions.bar("print_again", "save_emails_again", "show_email", count=self.count)
+        )
         self.actions.list_menu(self.table, "show_email", "print_again", "save_emails_again")
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
 
     def load(self) -> None:
         if not self.date.is_valid():

@@ -15,7 +15,7 @@ from backoffice.services.sepa.queries import DebitRow
 from backoffice.services.sepa.reason_codes import reason_labels
 from backoffice.services.sepa.returns import ReturnOutcome
 from backoffice.views import formatting
-from backoffice.views.widgets.dialogs import error_label, inform, ok_cancel
+from backoffice.views.widgets.dialogs import error_label, inform, note, ok_cancel
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.operations import write
 
@@ -35,14 +35,13 @@ class ReturnDialog(QDialog):
         self.returned_on = DateInput(clock.today())
         form.addRow(tr("Reason code"), self.code)
         form.addRow(tr("Returned on"), self.returned_on)
-        note = QLabel(
+        hint = note(
             tr(
                 "The instalment becomes unpaid again (a payment recorded for this debit is "
                 "reversed) and shows among the overdue ones."
             )
         )
-        note.setWordWrap(True)
-        form.addRow(note)
+        form.addRow(hint)
         self.error = error_label()
         form.addRow(self.error)
         form.addRow(ok_cancel(self, self._accept))

@@ -65,10 +65,6 @@ class ReturnsTab(LiveTab):
         layout.addLayout(row)
         self.actions.list_menu(self.table, "record_return")
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def load(self) -> None:
         actor, text, rejected = self.context.actor, self.search.text(), self.which.currentData()
         self.actions.enable("record_return", not rejected)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.dates import format_day_month, parse_day_month
@@ -27,7 +27,7 @@ class ClosureTab(SettingsTab):
         self.fields = {f"{closure.KEY}.start": self.start, f"{closure.KEY}.end": self.end}
         self.form.addRow(tr("Closure from"), self.start)
         self.form.addRow(tr("Closure until"), self.end)
-        note = QLabel(
+        self.add_note(
             tr(
                 "While the members declare their workforce, the portal closes « Mes "
                 "salariés ». The period is shared with the portal (it may run over the new "
@@ -35,8 +35,6 @@ class ClosureTab(SettingsTab):
                 "during it are flagged in the changes to review."
             )
         )
-        note.setWordWrap(True)
-        self.form.addRow("", note)
         self.layout_.addStretch()
 
     @classmethod
@@ -47,14 +45,8 @@ class ClosureTab(SettingsTab):
         self.start.setText(format_day_month(str(values["start"])))
         self.end.setText(format_day_month(str(values["end"])))
 
-    def set_editable(self, editable: bool) -> None:
-        if editable:
-            return
-        for widget in self.fields.values():
-            widget.setEnabled(False)
-        note = QLabel(tr("Only the staff who take the declarations can change these dates."))
-        note.setWordWrap(True)
-        self.layout_.addWidget(note)
+    def read_only_note(self) -> str:
+        return tr("Only the staff who take the declarations can change these dates.")
 
     def save_work(self) -> SaveWork | None:
         if not self.loaded:

@@ -12,6 +12,7 @@ from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings.tab import SettingsTab
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.operations import write
 
 
@@ -75,8 +76,7 @@ class ConnectionTab(SettingsTab):
             form.addRow(label, field)
         test = QPushButton(tr("Test the connection"))
         test.clicked.connect(self.test_connection)
-        self.test_result = QLabel()
-        self.test_result.setWordWrap(True)
+        self.test_result = note()
         form.addRow(test, self.test_result)
         form.addRow("", QLabel(tr("A new connection is used at the next start.")))
         self.layout_.addStretch()

@@ -29,7 +29,7 @@ from backoffice.services import identity as identity_service
 from backoffice.views import formatting
 from backoffice.views.settings.account_dialog import BankAccountDialog
 from backoffice.views.settings.tab import SaveWork, SettingsTab
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.dialogs import confirm, note
 from backoffice.views.widgets.operation_dialog import FIELD_ERROR_STYLE
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
@@ -105,14 +105,13 @@ class IdentityTab(SettingsTab):
         self.fields = dict(self.inputs)
         self.layout_.insertWidget(4, self._logo_box())  # after the contacts
         self.layout_.insertWidget(5, self._accounts_box())
-        note = QLabel(
+        hint = note(
             tr(
                 "The visit centres' addresses, printed on convocations, are kept with the "
                 "centres (Appointments › Care network)."
             )
         )
-        note.setWordWrap(True)
-        self.layout_.addWidget(note)
+        self.layout_.addWidget(hint)
         self.layout_.addStretch()
 
     # -- logo -----------------------------------------------------------------------------

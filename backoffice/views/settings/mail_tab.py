@@ -9,7 +9,6 @@ from dataclasses import replace
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -78,14 +77,12 @@ class MailTab(SettingsTab):
         self.form.addRow(tr("Sender's address"), self.sender_address)
         self.form.addRow(tr("Reply-to"), self.reply_to)
         self.form.addRow(tr("Limit"), self.per_minute)
-        note = QLabel(
+        self.add_note(
             tr(
                 "The password is kept in this computer's keyring, never in the database: "
                 "type it on each workstation that sends (and for the scheduled job)."
             )
         )
-        note.setWordWrap(True)
-        self.form.addRow("", note)
         self.test_recipient = QLineEdit()
         self.test_recipient.setPlaceholderText(tr("address to send the test to"))
         self.fields["test_recipient"] = self.test_recipient

@@ -36,14 +36,12 @@ class MembersTab(KeysTab):
         self.form.addRow(tr("Digits"), self.digits)
         self.form.addRow(tr("First number"), self.first)
         self.form.addRow(tr("Next codes look like"), self.example)
-        note = QLabel(
+        self.add_note(
             tr(
                 "A new member takes the next free number after the highest code of the rule "
                 "already given; its code is also its portal login."
             )
         )
-        note.setWordWrap(True)
-        self.form.addRow("", note)
         self.layout_.addStretch()
 
     def show_values(self, values: dict[str, Any]) -> None:

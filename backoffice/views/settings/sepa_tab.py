@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -25,14 +25,12 @@ class SepaTab(KeysTab):
         self.fields = {"sepa.prenotification_days": self.notice_days, "sepa.schema": self.schema}
         self.form.addRow(tr("Direct-debit notice (days)"), self.notice_days)
         self.form.addRow(tr("SEPA file format"), self.schema)
-        note = QLabel(
+        self.add_note(
             tr(
                 "The creditor identifier (ICS), the account credited and the creditor's "
                 "address are in the service's identity."
             )
         )
-        note.setWordWrap(True)
-        self.form.addRow("", note)
         self.layout_.addStretch()
 
     def show_values(self, values: dict[str, Any]) -> None:

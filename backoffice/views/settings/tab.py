@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services import settings
 from backoffice.services.permissions import Actor
+from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.operation_dialog import FIELD_ERROR_STYLE
 
 SaveWork = Callable[[Session, Actor], object]
@@ -59,14 +60,20 @@ class SettingsTab(QWidget):
         self.show_values(values)
         self.loaded = True
 
+    def read_only_note(self) -> str:
+        """What a member of staff who may not change the tab reads under it."""
+        return tr("Only an administrator can change these values.")
+
+    def add_note(self, text: str) -> None:
+        """A sentence under the inputs of the form."""
+        self.form.addRow("", note(text))
+
     def set_editable(self, editable: bool) -> None:
         if editable:
             return
         for widget in self.fields.values():
             widget.setEnabled(False)
-        note = QLabel(tr("Only an administrator can change these values."))
-        note.setWordWrap(True)
-        self.layout_.addWidget(note)
+        self.layout_.addWidget(note(self.read_only_note()))
 
     def mark(self, names: Collection[str]) -> None:
         """Mark in red the inputs of ``names`` (and unmark the others)."""

@@ -27,6 +27,13 @@ def error_label() -> QLabel:
     return label
 
 
+def note(text: str = "") -> QLabel:
+    """A word-wrapped label: a sentence under a form or beside a list."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def confirm(parent: QWidget | None, title: str, question: str, action: str) -> bool:
     """Ask before a destructive action; the action is named on the button, No is default."""
     box = QMessageBox(parent)

@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 
 from backoffice.i18n import tr
+from backoffice.views.widgets.rows_model import ColumnsModel
 
 PAGE_SIZE = 100
 ANSWERED_ROLES = frozenset(
@@ -46,7 +47,7 @@ class LazyColumn(Generic[Row]):
     align_right: bool = False
 
 
-class LazyRowsModel(QAbstractTableModel, Generic[Row]):
+class LazyRowsModel(ColumnsModel, Generic[Row]):
     sort_requested = Signal(str, bool)  # SQL sort key, descending
 
     def __init__(
@@ -104,11 +105,8 @@ class LazyRowsModel(QAbstractTableModel, Generic[Row]):
 
     # -- Qt model interface ---------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def row_count(self) -> int:
+        return len(self.ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # A paint asks a dozen roles per cell: answer the unused ones first, and fast.
@@ -120,15 +118,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[Row]):
                 self._request_page(index.row() // PAGE_SIZE)
                 return "…"
             return None
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
-            colour = self._background(row)
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return self.cell(row, self.columns[index.column()], role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

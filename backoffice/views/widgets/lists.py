@@ -99,13 +99,17 @@ def fit_columns(table: QTableView, widest: int = MAX_COLUMN_WIDTH) -> None:
 
 def fit_columns_once(table: DataTable) -> None:
     """The first time rows are shown in this table on this workstation, fit the columns
-    to them; the layout is then remembered like any the user makes."""
+    to them (until then, to their headers); the layout is then remembered like any the
+    user makes."""
     if QSettings().value(_fitted_key(table), False, bool):
         return
     model = table.model()
 
     def fit() -> None:
-        if QSettings().value(_fitted_key(table), False, bool) or not model.rowCount():
+        if QSettings().value(_fitted_key(table), False, bool):
+            return
+        if not model.rowCount():
+            fit_columns(table)  # an empty list shows its headers whole
             return
         QSettings().setValue(_fitted_key(table), True)
         fit_columns(table)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.ops.context import AppContext, ChangeNotice, concerns
@@ -66,7 +66,12 @@ class LiveTab(QWidget):
         self.on_change(notice)
 
     def focus_search(self) -> None:
-        """Ctrl+F: the tab's search field, if it has one."""
+        """Ctrl+F: the tab's search field (its ``search``), if it has one, with what was
+        typed selected (typing replaces it)."""
+        search = getattr(self, "search", None)
+        if isinstance(search, QLineEdit):
+            search.setFocus()
+            search.selectAll()
 
     def parts(self) -> tuple[QWidget, ...]:
         """Widgets inside the tab whose operations count as the tab's own (a panel)."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.errors import ServiceError, ValidationFailed
-from backoffice.views.widgets.dialogs import error_label, ok_cancel
+from backoffice.views.widgets.dialogs import error_label, note, ok_cancel
 from backoffice.views.widgets.operations import write
 
 FIELD_ERROR_STYLE = "border: 1px solid #b00020"
@@ -46,22 +46,14 @@ def shown_in(label: QLabel) -> Callable[[BaseException], bool]:
     return show
 
 
-class OperationDialog(QDialog):
-    """Subclasses put their inputs in ``form`` (or more in ``layout_``) and implement
-    :meth:`work`; ``fields`` maps a service's field names to the inputs to mark in red."""
+class FormDialog(QDialog):
+    """A form (``form``, more in ``layout_``), a line saying what is wrong (``errors``) and
+    OK / Cancel; OK calls :meth:`submit`."""
 
-    # Refusals said in the dialog; any other error gets the standard dialog (permission,
-    # conflict with its reload, lost connection with its retry).
-    shown_inline: tuple[type[ServiceError], ...] = (ValidationFailed,)
-
-    def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
+    def __init__(self, parent: QWidget | None, title: str, *, width: int = 460) -> None:
         super().__init__(parent)
-        self.context = context
-        # Shadows QDialog.result(): callers compare exec()'s return value instead.
-        self.result: Any = None
-        self.fields: dict[str, QWidget] = {}
         self.setWindowTitle(title)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(width)
         self.layout_ = QVBoxLayout()
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
@@ -72,12 +64,37 @@ class OperationDialog(QDialog):
         outer.addWidget(self.errors)
         outer.addWidget(self.buttons)
 
-    # -- building the form ----------------------------------------------------------------
+    def submit(self) -> None:
+        raise NotImplementedError
 
     def add_intro(self, text: str) -> None:
-        intro = QLabel(text)
-        intro.setWordWrap(True)
-        self.layout_.insertWidget(0, intro)
+        self.layout_.insertWidget(0, note(text))
+
+    def set_action(self, text: str) -> None:
+        """Name the OK button after what it does."""
+        self.buttons.button(OK).setText(text)
+
+
+class OperationDialog(FormDialog):
+    """Subclasses put their inputs in ``form`` (or more in ``layout_``) and implement
+    :meth:`work`; ``fields`` maps a service's field names to the inputs to mark in red."""
+
+    # Refusals said in the dialog; any other error gets the standard dialog (permission,
+    # conflict with its reload, lost connection with its retry).
+    shown_inline: tuple[type[ServiceError], ...] = (ValidationFailed,)
+
+    def __init__(self, context: AppContext, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent, title)
+        self.context = context
+        # Shadows QDialog.result(): callers compare exec()'s return value instead.
+        self.result: Any = None
+        self.fields: dict[str, QWidget] = {}
+
+    def answer(self) -> Any:
+        """Show the dialog until it closes: the service's answer once saved, else None."""
+        return self.result if self.exec() == QDialog.DialogCode.Accepted else None
+
+    # -- building the form ----------------------------------------------------------------
 
     def add_lines(
         self, values: object, fields: tuple[tuple[str, str], ...]
@@ -90,10 +107,6 @@ class OperationDialog(QDialog):
             self.form.addRow(label, inputs[name])
         self.fields.update(inputs)
         return inputs
-
-    def set_action(self, text: str) -> None:
-        """Name the OK button after what it does."""
-        self.buttons.button(OK).setText(text)
 
     def set_read_only(self) -> None:
         """For a role that may only look: inputs disabled, a single Close button. Call it

@@ -9,13 +9,15 @@ tables changed reloads when it is shown again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from backoffice.ops.context import AppContext
 from backoffice.views.widgets.live import LiveTab
+
+TabT = TypeVar("TabT", bound=QWidget)
 
 
 class Page(LiveTab):
@@ -55,9 +57,11 @@ class Tabs(QTabWidget):
         self.setTabBar(TabBar())
         self.by_key: dict[str, QWidget] = {}
 
-    def add(self, key: str, tab: QWidget, title: str) -> None:
+    def add(self, key: str, tab: TabT, title: str) -> TabT:
+        """Show ``tab`` under ``title``, known by ``key``; returns it."""
         self.by_key[key] = tab
         self.addTab(tab, title)
+        return tab
 
     def show_key(self, key: str, *, fresh: bool = False) -> QWidget | None:
         """Show the tab ``key``; ``fresh``: read it again (another page sent the user here,

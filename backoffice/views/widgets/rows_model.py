@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from backoffice.i18n import tr
 from backoffice.text import fold
 from backoffice.views import formatting
 
@@ -59,11 +55,57 @@ def date_column(title: str, day: Callable[[Any], date | None]) -> Column[Any]:
     return Column(title, lambda row: formatting.day(day(row)), day)
 
 
+def moment_column(title: str, at: Callable[[Any], datetime | None]) -> Column[Any]:
+    return Column(title, lambda row: formatting.moment(at(row)), at)
+
+
 def count_column(title: str, count: Callable[[Any], int]) -> Column[Any]:
     return Column(title, lambda row: str(count(row)), count, align_right=True)
 
 
-class RowsModel(QAbstractTableModel, Generic[Row]):
+def member_columns() -> list[Column[Any]]:
+    """The member's code and company name (rows with ``member_code`` and ``member_name``),
+    as every list about members' money shows them."""
+    return [
+        Column(tr("Member code"), lambda row: row.member_code),
+        Column(tr("Company name"), lambda row: row.member_name),
+    ]
+
+
+ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class ColumnsModel(QAbstractTableModel):
+    """What the table models share: rows described by ``columns``, a cell answered from
+    its row and its column. Subclasses say how many rows they hold (``row_count``)."""
+
+    columns: list[Any]
+    _background: Callable[[Any], QColor | None] | None = None
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def cell(self, row: Any, column: Any, role: int) -> Any:
+        """The text, alignment, colour and tooltip of ``row`` in ``column``."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return ALIGN_RIGHT
+        if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
+            colour = self._background(row)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole and getattr(column, "tooltip", None) is not None:
+            return column.tooltip(row)
+        return None
+
+
+class RowsModel(ColumnsModel, Generic[Row]):
     def __init__(
         self,
         columns: Sequence[Column[Row]],
@@ -153,32 +195,20 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     # -- Qt model interface ---------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in ANSWERED_ROLES or not index.isValid() or index.row() >= len(self.rows):
             return None
         row = self.rows[index.row()]
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
         if role == SORT_ROLE:
             key = column.sort_key(row) if column.sort_key else column.text(row)
             return key if isinstance(key, int | float | str) else str(key)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
-        if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
-            color = self._background(row)
-            return QBrush(color) if color is not None else None
-        return None
+        return self.cell(row, column, role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -3,7 +3,7 @@ friendly, and its column layout remembered between sessions (QSettings)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -77,6 +77,28 @@ class DataTable(QTableView):
             else set()
         )
         return sorted(self.source_row(row) for row in rows)
+
+    def select_view_row(self, view_row: int) -> None:
+        """Make the row shown at ``view_row`` the current, selected one, scrolled to."""
+        index = self.model().index(view_row, 0)
+        self.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.scrollTo(index)
+
+    def select_source_row(self, source_row: int) -> bool:
+        """The same for the model's row ``source_row``; False when a filter hides it."""
+        model = self.model()
+        if isinstance(model, QSortFilterProxyModel):
+            index = model.mapFromSource(model.sourceModel().index(source_row, 0))
+        else:
+            index = model.index(source_row, 0)
+        if not index.isValid():
+            return False
+        self.select_view_row(index.row())
+        return True
 
     def current_source_row(self) -> int | None:
         index = self.currentIndex()
