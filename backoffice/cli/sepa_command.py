@@ -261,25 +261,22 @@ def run_prenotify(args: argparse.Namespace) -> int:
             for name, content in prenotifications.email_files(session, batch.emails):
                 written.append(emails_folder / name)
                 write_whole(emails_folder / name, content, private=True)
+    # Every notice counted once, by the way it leaves: letter, outbox, or .eml file.
     print(
         tr(
-            "{count} members pre-notified for {day}: {letters} letters, {emails} emails; "
-            "{already} already notified, {skipped} left out.",
+            "{count} members pre-notified for {day}: {letters} letters, {queued} emails in "
+            "the outbox, {files} email files; {already} already notified, {skipped} left out.",
             count=len(batch.notices),
             day=format_day(args.date),
             letters=len(batch.letters),
-            emails=len(batch.emails),
+            queued=len(batch.queued),
+            files=len(batch.emails),
             already=batch.already_notified,
             skipped=len(batch.skipped),
         )
     )
     if batch.queued:
-        print(
-            tr(
-                "{count} emails queued in the outbox (backoffice mail send sends them).",
-                count=len(batch.queued),
-            )
-        )
+        print(tr("backoffice mail send sends the emails of the outbox."))
     for item in batch.skipped:
         print(f"  {item.member_code} {item.member_name}: {item.reason}")
     return 0

@@ -97,7 +97,7 @@ def test_reminders_by_email_carry_their_letter(
         [received] = server.received
         assert received.recipients == ["compta@adherent.fr"]
         mail = received.message
-        assert mail["Subject"].startswith("1re relance – facture FA-2027-")
+        assert mail["Subject"].startswith("1re relance – facture FA-2027-")  # one invoice: singular
         text = mail.get_body(("plain",)).get_content()
         assert "restent impayées" in text and "échéance du 15/03/2027" in text
         [letter] = list(mail.iter_attachments())

@@ -113,3 +113,14 @@ def test_amounts_stay_on_one_line_in_the_html(database: Database) -> None:
         service = identity_service.load(session)
     page = templates.to_html("Facture", "Un montant de 1\u202f332,94\u00a0€.", service)
     assert "1&nbsp;332,94\u00a0€" in page and "\u202f" not in page
+
+
+def test_a_reminder_subject_agrees_with_the_number_of_invoices() -> None:
+    from backoffice.services.mail.documents import invoices_phrase
+
+    assert invoices_phrase(["FA-2027-000001"]) == "facture FA-2027-000001"
+    assert invoices_phrase(["FA-2027-000001", "FA-2027-000002"]) == (
+        "factures FA-2027-000001, FA-2027-000002"
+    )
+    subject, _ = templates.DEFAULTS[MailKind.REMINDER]
+    assert "{invoices}" in subject and "facture {" not in subject

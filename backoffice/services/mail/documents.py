@@ -141,6 +141,12 @@ def _reminder_name(member: Member) -> str:
 REMINDER_LEVELS = {1: "1re relance", 2: "2e relance", 3: "Mise en demeure"}
 
 
+def invoices_phrase(numbers: Sequence[str]) -> str:
+    """« facture FA-1 » or « factures FA-1, FA-2 »: a reminder's subject may name several."""
+    word = "factures" if len(numbers) > 1 else "facture"
+    return f"{word} {', '.join(numbers)}"
+
+
 def reminder(
     session: Session,
     actor: Actor | None,
@@ -151,6 +157,7 @@ def reminder(
     letter_pdf: bytes,
 ) -> Queued:
     """A reminder with its letter (stored: the letter of that day, as it was sent)."""
+    numbers = list(dict.fromkeys(line[0] for line in lines))
     return queue(
         session,
         actor,
@@ -158,7 +165,8 @@ def reminder(
         member=member,
         purpose=Purpose.BILLING,
         values={
-            "invoice_number": ", ".join(dict.fromkeys(line[0] for line in lines)),
+            "invoice_number": ", ".join(numbers),
+            "invoices": invoices_phrase(numbers),
             "lines": "\n".join(
                 f"- facture {number}, échéance du {day(due)} : {format_eur(cents)}"
                 for number, due, cents in lines

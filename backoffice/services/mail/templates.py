@@ -52,6 +52,7 @@ FIELDS: dict[MailKind, dict[str, str]] = {
     },
     MailKind.REMINDER: {
         "invoice_number": "les numéros des factures",
+        "invoices": "« facture » ou « factures » suivi de leurs numéros",
         "lines": "les échéances impayées, une par ligne",
         "due_date": "la plus ancienne date d'exigibilité",
         "amount_due": "le montant restant dû",
@@ -120,7 +121,7 @@ DEFAULTS: dict[MailKind, tuple[str, str]] = {
         "Pour toute question : {billing_contact}." + _SIGNATURE,
     ),
     MailKind.REMINDER: (
-        "{level} – facture {invoice_number}",
+        "{level} – {invoices}",
         "Madame, Monsieur,\n\n"
         "Sauf erreur de notre part, les échéances suivantes restent impayées :\n\n{lines}"
         "\n\nMontant restant dû : {amount_due}.\n\n"
@@ -316,6 +317,7 @@ SAMPLES: dict[str, str] = {
     "mandate_date": "02/01/2025",
     "billing_contact": "03 89 00 00 01 · comptabilite@spsti.example",
     "invoice_number": "F2027-000123",
+    "invoices": "facture F2027-000123",
     "invoice_date": "15/01/2027",
     "schedule": "- 15/03/2027 : 486,08 €\n- 15/05/2027 : 486,07 €\n- 15/07/2027 : 486,07 €",
     "due_date": "15/03/2027",
