@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 
-from backoffice.cli.arguments import acting, day_argument, path_argument, quiet
+from backoffice.cli.arguments import acting, path_argument, quiet
 from backoffice.cli.common import open_database
 from backoffice.cli.progress import progress
 from backoffice.i18n import ntr, tr
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from backoffice.cli.delivery_commands import day_and_centre, register_convocations
+
     convocations = subparsers.add_parser("convocations", help=tr("convocation letters"))
     actions = convocations.add_subparsers(
         dest="convocations_command", metavar="ACTION", required=True
@@ -20,24 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "print",
         help=tr("the convocations of a day's confirmed appointments, merged into one PDF"),
     )
-    printing.add_argument(
-        "--date",
-        required=True,
-        type=day_argument,
-        metavar="D",
-        help=tr("day of the appointments (dd/mm/yyyy or yyyy-mm-dd)"),
-    )
-    printing.add_argument(
-        "--centre", metavar="C", help=tr("only this visit centre (its code, e.g. MUL)")
-    )
+    day_and_centre(printing)
     printing.add_argument(
         "--out", required=True, type=path_argument, metavar="FILE.pdf", help=tr("PDF file to write")
     )
     acting(printing, required=False)
     quiet(printing)
     printing.set_defaults(run=run_print)
-    from backoffice.cli.delivery_commands import register_convocations
-
     register_convocations(actions)
 
 

@@ -90,6 +90,20 @@ def register_billing(commands: argparse._SubParsersAction) -> None:
     remind.set_defaults(run=run_remind)
 
 
+def day_and_centre(parser: argparse.ArgumentParser) -> None:
+    """The appointments a convocation command takes: one day's, of one centre or all."""
+    parser.add_argument(
+        "--date",
+        required=True,
+        type=day_argument,
+        metavar="D",
+        help=tr("day of the appointments (dd/mm/yyyy or yyyy-mm-dd)"),
+    )
+    parser.add_argument(
+        "--centre", metavar="C", help=tr("only this visit centre (its code, e.g. MUL)")
+    )
+
+
 def register_convocations(actions: argparse._SubParsersAction) -> None:
     """``convocations send``."""
     send = actions.add_parser(
@@ -99,16 +113,7 @@ def register_convocations(actions: argparse._SubParsersAction) -> None:
             "letter, or printed, as each member prefers"
         ),
     )
-    send.add_argument(
-        "--date",
-        required=True,
-        type=day_argument,
-        metavar="D",
-        help=tr("day of the appointments (dd/mm/yyyy or yyyy-mm-dd)"),
-    )
-    send.add_argument(
-        "--centre", metavar="C", help=tr("only this visit centre (its code, e.g. MUL)")
-    )
+    day_and_centre(send)
     _delivery(send, "preference")
     send.add_argument(
         "--out",
