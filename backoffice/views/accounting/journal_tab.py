@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 
 from backoffice import clock
 from backoffice.dates import format_day
-from backoffice.i18n import ntr, tr, trc
-from backoffice.models import EntrySource
+from backoffice.i18n import ntr, tr
 from backoffice.money import format_eur
 from backoffice.ops.context import AppContext
 from backoffice.services.accounting import chart, fec, history, journal
 from backoffice.services.accounting.journal import BooksState, EntryRow, EntryState, LineRow
 from backoffice.services.permissions import Permission
+from backoffice.views import labels
 from backoffice.views.accounting.dialogs import CloseDialog, FecDialog, JournalExportDialog
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import confirm, inform
@@ -39,36 +39,17 @@ from backoffice.views.widgets.table import DataTable
 DRAFT = "#fff8e1"
 
 
-def state_label(state: EntryState) -> str:
-    return {
-        EntryState.DRAFT: trc("entry", "Draft"),
-        EntryState.VALIDATED: trc("entry", "Validated"),
-        EntryState.EXPORTED: trc("entry", "Exported"),
-    }[state]
-
-
-def source_label(source: EntrySource) -> str:
-    return {
-        EntrySource.INVOICE: tr("Invoice"),
-        EntrySource.CREDIT_NOTE: tr("Credit note"),
-        EntrySource.PAYMENT: tr("Payment"),
-        EntrySource.PAYMENT_REVERSAL: tr("Payment reversed"),
-        EntrySource.COLLECTION: tr("Direct-debit file credited"),
-        EntrySource.WRITE_OFF: tr("Write-off"),
-    }[source]
-
-
 def entry_columns() -> list[Column[EntryRow]]:
     return [
         Column(tr("Number"), lambda r: r.number or "", lambda r: r.number or ""),
         Column(tr("Journal"), lambda r: r.journal),
         date_column(tr("Date"), lambda r: r.entry_date),
         Column(tr("Piece"), lambda r: r.piece_ref),
-        Column(tr("Event"), lambda r: source_label(r.source)),
+        Column(tr("Event"), lambda r: labels.label(r.source)),
         Column(tr("Member code"), lambda r: r.member_code or ""),
         Column(tr("Label"), lambda r: r.label),
         money_column(tr("Amount"), lambda r: r.amount_cents),
-        Column(tr("State"), lambda r: state_label(r.state)),
+        Column(tr("State"), lambda r: labels.label(r.state)),
     ]
 
 

@@ -80,15 +80,6 @@ MAX_EXPORT_SELECTION = 5000
 OVERDUE = QColor("#fbe3e3")
 
 
-def settlement_label(settlement: Settlement) -> str:
-    return {
-        Settlement.ALL: tr("Paid or not"),
-        Settlement.UNPAID: tr("Unpaid"),
-        Settlement.OVERDUE: tr("With overdue instalments"),
-        Settlement.PAID: tr("Paid in full"),
-    }[settlement]
-
-
 def invoice_columns() -> list[Column[InvoiceRow]]:
     return [
         *columns.invoice_columns(with_member=True),
@@ -138,10 +129,10 @@ class InvoicesTab(LiveTab):
         self.kind = QComboBox()
         self.kind.addItem(tr("All types"), None)
         for kind in InvoiceKind:
-            self.kind.addItem(labels.invoice_kind(kind), kind)
+            self.kind.addItem(labels.label(kind), kind)
         self.settlement = QComboBox()
         for settlement in Settlement:
-            self.settlement.addItem(settlement_label(settlement), settlement)
+            self.settlement.addItem(labels.label(settlement), settlement)
         for combo in (self.year, self.kind, self.settlement):
             combo.currentIndexChanged.connect(lambda _index: self.reload())
         self.search = SearchBox(tr("Invoice number, member code or name…"))
@@ -197,7 +188,7 @@ class InvoicesTab(LiveTab):
     def _new_invoice_button(self) -> QToolButton:
         menu = QMenu(self)
         for kind in (InvoiceKind.REGULARISATION, InvoiceKind.JOINING_FEE, InvoiceKind.QUARTERLY):
-            menu.addAction(labels.invoice_kind(kind), lambda k=kind: self.new_invoice(k))
+            menu.addAction(labels.label(kind), lambda k=kind: self.new_invoice(k))
         menu.addAction(tr("Missed appointments…"), self.bill_no_shows)
         button = QToolButton()
         button.setText(tr("New invoice"))
