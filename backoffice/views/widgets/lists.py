@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from backoffice.text import fold
 from backoffice.views.widgets.rows_model import SORT_ROLE, RowsModel
@@ -89,12 +89,40 @@ def _fitted_key(table: DataTable) -> str:
 
 
 def fit_columns(table: QTableView, widest: int = MAX_COLUMN_WIDTH) -> None:
-    """Columns as wide as what they show (headers included), within reason."""
+    """Columns as wide as what they show (headers included), within reason; where they
+    would run past the visible width, the widest give way first (down to
+    ``NARROWEST_SHRUNK``) so that the last columns, often the amounts, stay on screen."""
     table.resizeColumnsToContents()
     header = table.horizontalHeader()
     for column in range(header.count()):
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
+    if table.isVisible():  # a hidden table's width is not yet the one the user will see
+        _shrink_to(header, table.viewport().width())
+
+
+NARROWEST_SHRUNK = 140  # a name or a label cut shorter than this is no longer readable
+
+
+def _shrink_to(header: QHeaderView, available: int) -> None:
+    """Cut the widest shown columns to one level, the highest at which all fit (never
+    below ``NARROWEST_SHRUNK``)."""
+    sizes = {
+        c: header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)
+    }
+    if available <= 0 or sum(sizes.values()) <= available:
+        return
+
+    def total_at(level: int) -> int:
+        return sum(min(size, level) if size > NARROWEST_SHRUNK else size for size in sizes.values())
+
+    low, high = NARROWEST_SHRUNK, max(sizes.values())
+    while low < high:  # the highest level whose total fits
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if total_at(middle) <= available else (low, middle - 1)
+    for column, size in sizes.items():
+        if size > low:
+            header.resizeSection(column, low)
 
 
 def fit_columns_once(table: DataTable) -> None:
