@@ -59,10 +59,6 @@ class ChequesTab(LiveTab):
         layout.addWidget(self.table)
         layout.addLayout(self.actions.bar("show_slip", "new_slip", count=self.count))
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def load(self) -> None:
         actor = self.context.actor
         self.query(lambda s: cheques.remittances(s, actor), self._show)

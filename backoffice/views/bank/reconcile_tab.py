@@ -42,6 +42,7 @@ from backoffice.views.bank.import_files import choose_and_import
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, inform
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import fit_columns, searchable, show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import (
@@ -160,23 +161,16 @@ class ReconcileTab(LiveTab):
         return bar
 
     def _list(self) -> QWidget:
-        top = QWidget()
-        upper = QVBoxLayout(top)
-        upper.setContentsMargins(0, 0, 0, 0)
-        upper.addWidget(self.table, 1)
-        upper.addWidget(self.count)
-        return top
+        return pane((self.table, 1), self.count)
 
     def _panel(self) -> QWidget:
         """The entry under the cursor: its details, its candidates, what to do with it."""
-        panel = QWidget()
-        side = QVBoxLayout(panel)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.details)
-        side.addWidget(QLabel(tr("Candidates, the likeliest first")))
-        side.addWidget(self.suggestion_table, 1)
-        side.addLayout(self.actions.bar("accept", "split", "credit", "ignore", "undo"))
-        return panel
+        return pane(
+            self.details,
+            tr("Candidates, the likeliest first"),
+            (self.suggestion_table, 1),
+            self.actions.bar("accept", "split", "credit", "ignore", "undo"),
+        )
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -185,10 +179,6 @@ class ReconcileTab(LiveTab):
 
     def chosen_month(self) -> date:
         return date.fromisoformat(self.month.currentData())
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def load(self) -> None:
         actor, state, month = self.context.actor, self.chosen_state(), self.chosen_month()

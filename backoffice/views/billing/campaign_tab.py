@@ -41,6 +41,7 @@ from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import ask_folder, ask_save_path, pdf_filter
 from backoffice.views.widgets.inputs import year_spin
+from backoffice.views.widgets.layouts import STRETCH, hbox, pane
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -141,31 +142,17 @@ class CampaignTab(LiveTab):
         self.run_table = DataTable("billing_campaign_runs")
         show_rows(self.run_table, self.runs, 0, Qt.SortOrder.DescendingOrder)
         self.run_table.activated_row.connect(lambda _row: self.actions.run("print_run"))
-        print_button, email_button, deposit_button = self.actions.buttons(
-            "print_run", "email_run", "deposit_run"
+        run_actions = ("print_run", "email_run", "deposit_run")
+        self.actions.list_menu(self.run_table, *run_actions)
+        return pane(
+            heading(tr("Runs of this campaign")),
+            self.run_table,
+            hbox(*self.actions.buttons(*run_actions), STRETCH),
         )
-        self.actions.list_menu(self.run_table, "print_run", "email_run", "deposit_run")
-        runs = QWidget()
-        runs_layout = QVBoxLayout(runs)
-        runs_layout.setContentsMargins(0, 0, 0, 0)
-        runs_layout.addWidget(heading(tr("Runs of this campaign")))
-        runs_layout.addWidget(self.run_table)
-        buttons = QHBoxLayout()
-        buttons.addWidget(print_button)
-        buttons.addWidget(email_button)
-        buttons.addWidget(deposit_button)
-        buttons.addStretch()
-        runs_layout.addLayout(buttons)
-        return runs
 
     @staticmethod
     def _titled(title: str, table: DataTable) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(heading(title))
-        layout.addWidget(table)
-        return box
+        return pane(heading(title), table)
 
     def load(self) -> None:
         """Reload the runs; a preview is a snapshot, marked outdated rather than recomputed

@@ -166,10 +166,6 @@ class DeclarationsTab(LiveTab):
     def showing_declared(self) -> bool:
         return bool(self.mode.currentData())
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def _mode_changed(self, *, reload: bool = True) -> None:
         self.stack.setCurrentIndex(0 if self.showing_declared else 1)
         self.actions.enable("remind", not self.showing_declared)

@@ -201,10 +201,6 @@ class InvoicesTab(LiveTab):
 
     # -- loading --------------------------------------------------------------------------
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def current_query(self) -> InvoiceQuery:
         kind = self.kind.currentData()  # Qt hands enums back as text
         return InvoiceQuery(

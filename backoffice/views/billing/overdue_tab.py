@@ -109,10 +109,6 @@ class OverdueTab(LiveTab):
         layout.addWidget(self.table)
         layout.addLayout(actions)
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def load(self) -> None:
         actor = self.context.actor
         self.query(lambda s: reminders.overdue_instalments(s, actor), self._show)

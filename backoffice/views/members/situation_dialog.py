@@ -51,10 +51,11 @@ class SituationDialog(OperationDialog):
         self.consequences = QLabel()
         self.consequences.setWordWrap(True)
         self.consequences.setMinimumHeight(80)
-        self.form.addRow(tr("Change"), self.kind)
-        self.form.addRow(tr("Date of the change"), self.on)
-        self.form.addRow(tr("What it does"), self.consequences)
-        self.fields.update({"situation": self.kind, "on": self.on})
+        self.add_fields(
+            (tr("Change"), self.kind, "situation"),
+            (tr("Date of the change"), self.on, "on"),
+            (tr("What it does"), self.consequences),
+        )
         self.kind.currentIndexChanged.connect(lambda _index: self.preview())
         self.on.day_changed.connect(lambda _day: self.preview())
         self.set_action(tr("Record the change"))
