@@ -176,8 +176,7 @@ class RequestsTab(AppointmentTab):
         self.count.setText(ntr("{count} request waiting", "{count} requests waiting", visible))
 
     def selected(self) -> RequestRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     def selected_member_id(self) -> int | None:
         row = self.selected()

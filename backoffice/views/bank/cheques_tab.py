@@ -79,8 +79,7 @@ class ChequesTab(LiveTab):
         self.actions.update()
 
     def selected(self) -> RemittanceRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     @action(lambda: tr("New slip…"), shortcut="Ctrl+N", permission=Permission.PAYMENTS_RECORD)
     def new_slip(self) -> None:

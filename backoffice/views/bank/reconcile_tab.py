@@ -42,7 +42,7 @@ from backoffice.views.bank.import_files import choose_and_import
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, inform
-from backoffice.views.widgets.layouts import pane
+from backoffice.views.widgets.layouts import hbox, pane
 from backoffice.views.widgets.lists import fit_columns, searchable, show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import (
@@ -150,15 +150,11 @@ class ReconcileTab(LiveTab):
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = SearchBox(tr("Payer, text, reference, amount…"))
         self.search.search.connect(lambda text: (self.proxy.search(text), self._count()))
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Show")))
-        bar.addWidget(self.state)
-        bar.addWidget(QLabel(tr("Month")))
-        bar.addWidget(self.month)
-        bar.addWidget(self.search, 1)
         # The import beside the filters, not in the panel's bar: the tab fits a laptop's screen.
-        bar.addWidget(self.actions.button("import_statements"))
-        return bar
+        import_button = self.actions.button("import_statements")
+        return hbox(
+            tr("Show"), self.state, tr("Month"), self.month, (self.search, 1), import_button
+        )
 
     def _list(self) -> QWidget:
         return pane((self.table, 1), self.count)
@@ -232,8 +228,7 @@ class ReconcileTab(LiveTab):
         )
 
     def _selected(self) -> None:
-        row = self.table.current_source_row()
-        self.entry = self.model.row_at(row) if row is not None else None
+        self.entry = self.table.current_of(self.model)
         self.suggestions.set_rows([])
         entry = self.entry
         if entry is None:

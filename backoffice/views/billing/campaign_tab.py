@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QSplitter,
@@ -88,12 +87,9 @@ class CampaignTab(LiveTab):
         self.year = year_spin()
         self.year.valueChanged.connect(lambda _value: self.reload())
         self.preview_button, self.issue_button = self.actions.buttons("run_preview", "issue")
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Campaign of the year")))
-        bar.addWidget(self.year)
-        bar.addWidget(self.preview_button)
-        bar.addStretch()
-        bar.addWidget(self.issue_button)
+        bar = hbox(
+            tr("Campaign of the year"), self.year, self.preview_button, STRETCH, self.issue_button
+        )
         self.summary = QLabel(tr("Choose a year and preview its campaign."))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -147,7 +143,7 @@ class CampaignTab(LiveTab):
         return pane(
             heading(tr("Runs of this campaign")),
             self.run_table,
-            hbox(*self.actions.buttons(*run_actions), STRETCH),
+            self.actions.tool_bar(*run_actions),
         )
 
     @staticmethod
@@ -309,16 +305,20 @@ class CampaignTab(LiveTab):
         ):
             self.print_campaign(outcome.campaign_id)
 
+    def _chosen_run(self, title: str) -> CampaignRun | None:
+        """The run selected in the list, or None after saying (under ``title``) to pick one."""
+        run = self.run_table.current_of(self.runs)
+        if run is None:
+            inform(self, title, tr("Select a run of the campaign first."))
+        return run
+
     # -- e-invoicing ----------------------------------------------------------------------
 
     @action(lambda: tr("Deposit the Factur-X of this run…"), permission=Permission.BILLING_ISSUE)
     def deposit_run(self) -> None:
         """The Factur-X of the selected run's invoices, written to the platform's outbox."""
-        row = self.run_table.current_source_row()
-        if row is None:
-            inform(self, tr("E-invoicing"), tr("Select a run of the campaign first."))
-            return
-        self.deposit_campaign(self.runs.row_at(row).id)
+        if (run := self._chosen_run(tr("E-invoicing"))) is not None:
+            self.deposit_campaign(run.id)
 
     def deposit_campaign(self, campaign_id: int) -> None:
         actor = self.context.actor
@@ -343,11 +343,8 @@ class CampaignTab(LiveTab):
     )
     def email_run(self) -> None:
         """The invoices of the selected run by e-mail (or on paper, as chosen)."""
-        row = self.run_table.current_source_row()
-        if row is None:
-            inform(self, tr("Invoices by e-mail"), tr("Select a run of the campaign first."))
-            return
-        self.email_campaign(self.runs.row_at(row).id, self.runs.row_at(row).invoice_count)
+        if (run := self._chosen_run(tr("Invoices by e-mail"))) is not None:
+            self.email_campaign(run.id, run.invoice_count)
 
     def email_campaign(self, campaign_id: int, count: int | None = None) -> None:
         delivery = ask_invoice_delivery(self, count)
@@ -365,11 +362,8 @@ class CampaignTab(LiveTab):
     @action(lambda: tr("Print the invoices of this run…"))
     def print_run(self) -> None:
         """The PDF invoices of the selected run (one file, or one per invoice)."""
-        row = self.run_table.current_source_row()
-        if row is None:
-            inform(self, tr("Printing"), tr("Select a run of the campaign first."))
-            return
-        self.print_campaign(self.runs.row_at(row).id)
+        if (run := self._chosen_run(tr("Printing"))) is not None:
+            self.print_campaign(run.id)
 
     def print_campaign(self, campaign_id: int) -> None:
         box = QMessageBox(self)

@@ -24,7 +24,7 @@ from backoffice.views.billing.widgets import heading
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import read_files
-from backoffice.views.widgets.layouts import STRETCH, hbox, pane
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -77,7 +77,7 @@ class EInvoicingTab(LiveTab):
         self.actions.list_menu(self.rejected_table, "close_task")
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        layout.addLayout(hbox(*self.actions.buttons(*buttons), STRETCH, self.summary))
+        layout.addLayout(self.actions.tool_bar(*buttons, end=self.summary))
 
     def load(self) -> None:
         actor = self.context.actor
@@ -97,8 +97,7 @@ class EInvoicingTab(LiveTab):
         self.actions.update()
 
     def _selected_rejection(self) -> QueueRow | None:
-        row = self.rejected_table.current_source_row()
-        return self.rejected.row_at(row) if row is not None else None
+        return self.rejected_table.current_of(self.rejected)
 
     @action(lambda: tr("Deposit with the platform…"), permission=Permission.BILLING_ISSUE)
     def deposit_waiting(self) -> None:

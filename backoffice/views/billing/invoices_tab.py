@@ -67,6 +67,7 @@ from backoffice.views.widgets.files import (
     write_whole,
 )
 from backoffice.views.widgets.invoice_dialog import InvoiceDialog, InvoiceRef
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -141,12 +142,8 @@ class InvoicesTab(LiveTab):
         self.search = SearchBox(tr("Invoice number, member code or name…"))
         self.search.search.connect(lambda _text: self.reload())
         self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        for combo in (self.year, self.kind, self.settlement):
-            bar.addWidget(combo, 1)
-        bar.addWidget(self.count)
-        return bar
+        combos = ((combo, 1) for combo in (self.year, self.kind, self.settlement))
+        return hbox((self.search, 3), *combos, self.count)
 
     def _actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -238,8 +235,7 @@ class InvoicesTab(LiveTab):
         self.reload()
 
     def current(self) -> InvoiceRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     def load_detail(self) -> None:
         row, actor = self.current(), self.context.actor

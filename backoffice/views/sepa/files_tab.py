@@ -17,7 +17,7 @@ from backoffice.views.sepa.return_dialog import record_return
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import save_as, xml_filter
-from backoffice.views.widgets.layouts import STRETCH, hbox, pane
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -91,8 +91,7 @@ class FilesTab(LiveTab):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter)
-        buttons = self.actions.buttons("save_copy", "received", "record_return")
-        layout.addLayout(hbox(*buttons, STRETCH))
+        layout.addLayout(self.actions.tool_bar("save_copy", "received", "record_return"))
         self.actions.list_menu(self.files_table, "save_copy", "received")
         self.actions.list_menu(self.debits_table, "record_return")
 

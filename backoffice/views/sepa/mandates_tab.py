@@ -108,8 +108,7 @@ class MandatesTab(LiveTab):
         self.count.setText(ntr("{count} mandate", "{count} mandates", len(rows)))
 
     def selected(self) -> MandateRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     @action(lambda: tr("New mandate…"), shortcut="Ctrl+N", permission=Permission.SEPA_MANAGE)
     def create(self) -> None:

@@ -102,6 +102,15 @@ class OperationDialog(FormDialog):
         marked in red when a refusal names its field."""
         add_rows(self.form, rows, self.fields)
 
+    def add_consequences(self, height: int) -> QLabel:
+        """A last row « What it does », where the dialog says what saving would do as the
+        inputs change."""
+        said = QLabel()
+        said.setWordWrap(True)
+        said.setMinimumHeight(height)
+        self.form.addRow(tr("What it does"), said)
+        return said
+
     def add_lines(
         self, values: object, fields: tuple[tuple[str, str], ...]
     ) -> dict[str, QLineEdit]:
