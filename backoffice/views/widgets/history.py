@@ -134,7 +134,7 @@ def value_text(name: str, value: Any) -> str:
     if value == "changed":
         return tr("changed")
     if name == "method" and value in {method.value for method in PaymentMethod}:
-        return labels.payment_method(PaymentMethod(value))
+        return labels.label(PaymentMethod(value))
     if name == "documents_by" and value in {channel.value for channel in DocumentChannel}:
         return document_channel_label(value)
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
