@@ -5,6 +5,8 @@ produce the FEC, post the entries of events older than the books."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -37,6 +39,28 @@ from backoffice.views.widgets.search_box import SearchBox
 from backoffice.views.widgets.table import DataTable
 
 DRAFT = "#fff8e1"
+
+
+class Written(Protocol):
+    """What a file of entries written says of itself (the journal export, the FEC)."""
+
+    path: Path
+    entries: int
+    lines: int
+    debit_cents: int
+    credit_cents: int
+
+
+def written(outcome: Written) -> str:
+    """« FILE : N écritures, N lignes, débit …, crédit … »."""
+    return tr(
+        "{path}: {entries} entries, {lines} lines, debit {debit}, credit {credit}.",
+        path=outcome.path,
+        entries=outcome.entries,
+        lines=outcome.lines,
+        debit=format_eur(outcome.debit_cents),
+        credit=format_eur(outcome.credit_cents),
+    )
 
 
 def entry_columns() -> list[Column[EntryRow]]:
@@ -234,35 +258,15 @@ class JournalTab(LiveTab):
             self.context, self, self.state.closed_through if self.state else None
         )
         if (outcome := dialog.answer()) is not None:
-            message = tr(
-                "{path}: {entries} entries, {lines} lines, debit {debit}, credit {credit}.",
-                path=outcome.path,
-                entries=outcome.entries,
-                lines=outcome.lines,
-                debit=format_eur(outcome.debit_cents),
-                credit=format_eur(outcome.credit_cents),
-            )
-            inform(self, tr("Export the journal"), message)
+            inform(self, tr("Export the journal"), written(outcome))
 
     @action(lambda: tr("FEC…"), permission=Permission.ACCOUNTING_VIEW)
     def produce_fec(self) -> None:
         closed = self.state.closed_through if self.state else None
         year = closed.year if closed else clock.today().year - 1
         if (outcome := FecDialog(self.context, self, year).answer()) is not None:
-            inform(
-                self,
-                tr("FEC for the tax authorities"),
-                tr(
-                    "{path}: {entries} entries, {lines} lines; debit {debit}, credit "
-                    "{credit}. {coverage}",
-                    path=outcome.path,
-                    entries=outcome.entries,
-                    lines=outcome.lines,
-                    debit=format_eur(outcome.debit_cents),
-                    credit=format_eur(outcome.credit_cents),
-                    coverage=fec.coverage_note(outcome),
-                ),
-            )
+            message = f"{written(outcome)} {fec.coverage_note(outcome)}"
+            inform(self, tr("FEC for the tax authorities"), message)
 
     @action(lambda: tr("Post past events…"), permission=Permission.ACCOUNTING_MANAGE)
     def catch_up(self) -> None:
