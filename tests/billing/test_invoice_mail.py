@@ -39,9 +39,7 @@ def test_without_a_server_invoices_are_not_emailed(database: Database, billing: 
 
 
 def test_the_campaign_s_invoices_by_email_with_their_pdf(
-    database: Database,
-    billing: Actor,
-    mail_relay: SmtpServer,
+    database: Database, billing: Actor, mail_relay: SmtpServer
 ) -> None:
     by_mail, first = billed_member(database, billing)
     by_post, second = billed_member(database, billing)
@@ -72,22 +70,29 @@ def test_the_campaign_s_invoices_by_email_with_their_pdf(
 
 
 def test_reminders_by_email_carry_their_letter(
-    database: Database,
-    billing: Actor,
-    mail_relay: SmtpServer,
+    database: Database, billing: Actor, mail_relay: SmtpServer
 ) -> None:
     emailed, _ = billed_member(database, billing)
     posted, _ = billed_member(database, billing)
+    silent, _ = billed_member(database, billing)  # wants e-mail, has no address
     with database.transaction() as session:
         session.get(Member, posted).documents_by = DocumentChannel.POST
         session.get(Member, emailed).billing_email = "compta@adherent.fr"
+        session.get(Member, silent).email = None
     with clock.frozen(datetime(2027, 5, 20, 9, tzinfo=UTC)):
         with database.session() as session:
             ids = [row.instalment_id for row in reminders.overdue_instalments(session, billing)]
         with database.transaction() as session:
             batch = reminders.send_reminders(session, billing, ids)
-        assert (batch.letters, batch.emailed) == (1, 1)
-        assert len(PdfReader(BytesIO(batch.pdf)).pages) >= 1  # the posted member's letter
+        assert (batch.letters, batch.emailed) == (2, 1)  # the silent one printed instead
+        assert len(PdfReader(BytesIO(batch.pdf)).pages) >= 2  # posted and silent letters
+        with database.session() as session:
+            [kept] = session.scalars(
+                select(MailMessage).where(MailMessage.member_id == silent)
+            ).all()
+            # printed instead: closed, so that no retry from the outbox sends it as well
+            assert kept.status == MailStatus.CANCELLED
+            assert kept.last_error.endswith("Imprimé à la place.")
         assert sender.send_queued(database, billing).sent == 1
     [received] = mail_relay.received
     assert received.recipients == ["compta@adherent.fr"]

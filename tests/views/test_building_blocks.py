@@ -264,21 +264,26 @@ def test_columns_fit_their_content_the_first_time_then_keep_the_users_widths(
 def test_columns_too_wide_for_the_table_give_way_from_the_widest(qtbot: QtBot) -> None:
     """Issue 20, 7.5: in Factures at 1400×900, « Reste dû » and what follows were off
     screen. The widest columns are cut to one level so that every column shows, the
-    narrow ones (amounts, dates) whole; none below a readable width."""
-    from backoffice.views.widgets.lists import NARROWEST_SHRUNK, searchable
+    narrow ones (amounts, dates) whole; none below a readable width nor below its title."""
+    from backoffice.views.widgets.lists import NARROWEST_SHRUNK, fit_columns, searchable
     from backoffice.views.widgets.rows_model import Column, RowsModel
     from backoffice.views.widgets.table import DataTable
 
     row = ("AIDE À DOMICILE D'ALSACE VAILLANT EURL", "Centre médical de Saint-Louis", "1 234,56 €")
-    model: RowsModel[tuple[str, str, str]] = RowsModel(
-        [Column(title, lambda r, i=i: r[i]) for i, title in enumerate(("Nom", "Centre", "Dû"))]
-    )
-    table = DataTable("shrunk_test")
-    qtbot.addWidget(table)
-    searchable(table, model, 0)
-    table.resize(420, 300)
-    table.show()
-    model.set_rows([row])
+
+    def table_of(titles: tuple[str, str, str], width: int) -> DataTable:
+        model: RowsModel[tuple[str, str, str]] = RowsModel(
+            [Column(title, lambda r, i=i: r[i]) for i, title in enumerate(titles)]
+        )
+        table = DataTable(f"shrunk_test_{len(titles[1])}")
+        qtbot.addWidget(table)
+        searchable(table, model, 0)
+        table.resize(width, 300)
+        table.show()
+        model.set_rows([row])
+        return table
+
+    table = table_of(("Nom", "Centre", "Dû"), 420)
     amount = table.fontMetrics().horizontalAdvance(row[2])
     widths = [table.columnWidth(column) for column in range(3)]
     assert table.columnViewportPosition(2) + amount <= table.viewport().width()  # on screen
@@ -287,7 +292,31 @@ def test_columns_too_wide_for_the_table_give_way_from_the_widest(qtbot: QtBot) -
 
     table.resize(200, 300)  # too narrow for any reading: cut no further than readable
     table.horizontalHeader().resizeSection(0, 500)
-    from backoffice.views.widgets.lists import fit_columns
-
     fit_columns(table)
     assert min(table.columnWidth(0), table.columnWidth(1)) == NARROWEST_SHRUNK
+
+    long_title = "Période souhaitée / rendez-vous du salarié"  # wider than NARROWEST_SHRUNK
+    titled = table_of(("Nom", long_title, "Dû"), 420)
+    header = titled.horizontalHeader()
+    assert titled.columnWidth(1) >= header.fontMetrics().horizontalAdvance(long_title)  # whole
+    assert titled.columnWidth(0) == NARROWEST_SHRUNK
+
+
+def test_a_large_dialog_takes_the_room_the_screen_has(qtbot: QtBot) -> None:
+    """The settings dialog (e-mail templates: list, text and preview side by side) was
+    900×640 on any screen; it now takes what it wants where the screen has room, never less
+    than it had."""
+    from PySide6.QtWidgets import QDialog
+
+    from backoffice.views.widgets.dialogs import size_within_screen
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    room = dialog.screen().availableGeometry().size()
+    size_within_screen(dialog, wanted=(10_000, 10_000), least=(300, 200))
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+    assert dialog.width() >= room.width() * 0.9  # as large as the screen allows
+    size_within_screen(dialog, wanted=(10_000, 10_000), least=(5_000, 4_000))
+    assert (dialog.width(), dialog.height()) == (5_000, 4_000)  # never below its least
+    size_within_screen(dialog, wanted=(400, 300), least=(300, 200))
+    assert (dialog.width(), dialog.height()) == (400, 300)  # no larger than wanted

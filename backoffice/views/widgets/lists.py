@@ -102,27 +102,37 @@ def fit_columns(table: QTableView, widest: int = MAX_COLUMN_WIDTH) -> None:
 
 
 NARROWEST_SHRUNK = 140  # a name or a label cut shorter than this is no longer readable
+HEADER_ROOM = 28  # a header's margins and its sort arrow, beside its title
 
 
 def _shrink_to(header: QHeaderView, available: int) -> None:
-    """Cut the widest shown columns to one level, the highest at which all fit (never
-    below ``NARROWEST_SHRUNK``)."""
+    """Cut the widest shown columns to one level, the highest at which all fit; none is cut
+    below ``NARROWEST_SHRUNK`` or its own title (a cut header no longer says what it is)."""
     sizes = {
         c: header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)
     }
     if available <= 0 or sum(sizes.values()) <= available:
         return
+    floors = {column: _floor(header, column, size) for column, size in sizes.items()}
 
     def total_at(level: int) -> int:
-        return sum(min(size, level) if size > NARROWEST_SHRUNK else size for size in sizes.values())
+        return sum(max(min(size, level), floors[c]) for c, size in sizes.items())
 
     low, high = NARROWEST_SHRUNK, max(sizes.values())
     while low < high:  # the highest level whose total fits
         middle = (low + high + 1) // 2
         low, high = (middle, high) if total_at(middle) <= available else (low, middle - 1)
     for column, size in sizes.items():
-        if size > low:
-            header.resizeSection(column, low)
+        if size > max(low, floors[column]):
+            header.resizeSection(column, max(low, floors[column]))
+
+
+def _floor(header: QHeaderView, column: int, size: int) -> int:
+    """How narrow ``column`` may become: its title whole, at least ``NARROWEST_SHRUNK``,
+    never wider than it is."""
+    title = str(header.model().headerData(column, Qt.Orientation.Horizontal) or "")
+    titled = header.fontMetrics().horizontalAdvance(title) + HEADER_ROOM
+    return min(size, max(NARROWEST_SHRUNK, titled))
 
 
 def fit_columns_once(table: DataTable) -> None:
