@@ -42,7 +42,7 @@ def test_a_collection_credited_by_batch_settles_all_its_instalments(database, ac
     billing = actors["billing"]
     _, collection_id = exported(database, billing, 48607, 145822, 3000)
     with clock.frozen(AFTER), database.session() as session:
-        data, _credits = builders.credit_statement(session, collection_id, version)
+        data, credits = builders.credit_statement(session, collection_id, version)
     with clock.frozen(AFTER):
         outcome = run_import(database, billing, ("releve.xml", data))
     assert (outcome.read, outcome.new, outcome.matched, outcome.left) == (

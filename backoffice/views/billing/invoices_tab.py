@@ -38,6 +38,7 @@ from backoffice.services.billing import (
 )
 from backoffice.services.billing.exports import ScheduleSelection
 from backoffice.services.billing.invoice_lists import (
+    CreditNoteRow,
     InvoiceDetail,
     InvoiceQuery,
     InvoiceRow,
@@ -266,6 +267,12 @@ class InvoicesTab(LiveTab):
             inform(self, tr("Invoices"), tr("Select an invoice first."))
         return row
 
+    def _chosen_credit_note(self) -> CreditNoteRow | None:
+        note = self.detail.selected_credit_note()
+        if note is None:
+            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
+        return note
+
     def _after(self, dialog: QDialog) -> None:
         """What the dialog saves reloads the list (its change notice)."""
         dialog.exec()
@@ -447,11 +454,8 @@ class InvoicesTab(LiveTab):
     @action(lambda: tr("Credit note PDF…"))
     def credit_note_pdf(self) -> None:
         """The credit note selected below, as a PDF."""
-        note = self.detail.selected_credit_note()
-        if note is None:
-            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
-            return
-        self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
+        if (note := self._chosen_credit_note()) is not None:
+            self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
 
     @action(lambda: tr("Factur-X…"), tip=lambda: tr("The electronic invoice (PDF/A-3 + XML)"))
     def facturx(self) -> None:
@@ -463,11 +467,8 @@ class InvoicesTab(LiveTab):
     @action(lambda: tr("Credit note Factur-X…"))
     def credit_note_facturx(self) -> None:
         """The credit note selected below, as a Factur-X."""
-        note = self.detail.selected_credit_note()
-        if note is None:
-            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
-            return
-        self._save_facturx(note.number, einvoicing_facturx.credit_note_facturx, note.id)
+        if (note := self._chosen_credit_note()) is not None:
+            self._save_facturx(note.number, einvoicing_facturx.credit_note_facturx, note.id)
 
     def _save_facturx(self, number: str, render: Any, record_id: int) -> None:
         """An invoice's or credit note's Factur-X, checked against the norm, saved."""
