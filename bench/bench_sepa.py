@@ -75,8 +75,8 @@ def _database(backend: str) -> Database:
         if not exists:
             create_pg_database(name)
         database = Database(pg_url(name))
+    database.upgrade()  # a database kept from an earlier run follows the migrations
     if not exists:
-        database.upgrade()
         print(f"  generating {INSTALMENTS} instalments to collect ({backend})...", flush=True)
         _populate(database)
     return database

@@ -25,6 +25,7 @@ from backoffice.views.accounting.dialogs import (
     closable_months,
 )
 from backoffice.views.accounting.page import AccountingPage
+from backoffice.views.widgets.invoice_dialog import InvoiceRef
 from tests import factories
 from tests.accounting.builders import a_year, on
 from tests.accounting.fec_checker import check_fec
@@ -211,7 +212,7 @@ def test_a_write_off_from_its_dialog(context, qtbot):
 
         second = session.scalars(select(Invoice).order_by(Invoice.id)).all()[1]
     with on(date(2026, 12, 1)):
-        dialog = WriteOffDialog(context, None, second.id, second.number, 33600)
+        dialog = WriteOffDialog(context, None, InvoiceRef(second.id, second.number), 33600)
         qtbot.addWidget(dialog)
         dialog.submit()
         finished(qtbot, context)

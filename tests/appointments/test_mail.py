@@ -144,7 +144,13 @@ def test_convocations_send_from_the_command_line(
                 for m in session.scalars(select(MailMessage).order_by(MailMessage.id))
             ]
         assert kinds[0] == (MailKind.CONVOCATION, emailed, MailStatus.QUEUED)
-        assert [kind[2] for kind in kinds[1:]] == [MailStatus.FAILED, MailStatus.FAILED]
+        # kept back and printed instead: closed, so that no retry sends them as well
+        assert [kind[2] for kind in kinds[1:]] == [MailStatus.CANCELLED, MailStatus.CANCELLED]
+        with database.session() as session:
+            notes = session.scalars(
+                select(MailMessage.last_error).where(MailMessage.status == MailStatus.CANCELLED)
+            ).all()
+            assert len(notes) == 2 and all(note.endswith("Imprimé à la place.") for note in notes)
         assert sender.send_queued(database, actors["administrator"]).sent == 1
         [received] = server.received
         assert received.recipients == ["rh@boulangerie.fr"]

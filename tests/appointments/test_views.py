@@ -28,7 +28,7 @@ from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import network_choices
 from backoffice.services.appointments.proposals import SlotSearch, propose_slots
 from backoffice.services.permissions import Actor
-from backoffice.views.appointments import agenda_tab, needs_tab, requests_tab
+from backoffice.views.appointments import agenda_tab, needs_tab, requests_tab, slot_dialog
 from backoffice.views.appointments.booking_dialog import BookingDialog
 from backoffice.views.appointments.network_dialogs import CentreDialog
 from backoffice.views.appointments.page import AppointmentsPage
@@ -115,7 +115,7 @@ def test_validating_a_request_from_the_queue(
     picked.chosen = chosen  # type: ignore[attr-defined]
     asked: list[Any] = []
     monkeypatch.setattr(
-        requests_tab, "pick_slot", lambda *args, **kwargs: asked.append(args[3]) or picked
+        slot_dialog, "pick_slot", lambda *args, **kwargs: asked.append(args[3]) or picked
     )
     open_tab(qtbot, page, "requests")
     qtbot.waitUntil(lambda: page.requests.model.rowCount() == 1, timeout=30000)

@@ -43,6 +43,7 @@ from backoffice.views.billing.payment_dialog import PaymentDialog
 from backoffice.views.billing.replan_dialog import ReplanDialog
 from backoffice.views.billing.single_invoice_dialogs import SingleInvoiceDialog
 from backoffice.views.widgets import delivery as delivery_widgets
+from backoffice.views.widgets.invoice_dialog import InvoiceRef
 from backoffice.views.widgets.lists import SearchProxy
 from tests import factories
 from tests.billing.builders import billed_member, declare, flat, instalments_of, pdf_text
@@ -238,7 +239,7 @@ def test_credit_note_and_replan_dialogs(context: AppContext, qtbot) -> None:
     _member, invoice_id = billed_member(context.database, context.actor, si=10)
     with context.database.session() as session:
         left = credit_notes.creditable(session, session.get(Invoice, invoice_id))
-    dialog = CreditNoteDialog(context, None, invoice_id, "FA-2027-000001", 2000, left)
+    dialog = CreditNoteDialog(context, None, InvoiceRef(invoice_id, "FA-2027-000001"), 2000, left)
     qtbot.addWidget(dialog)
     dialog.partial.setChecked(True)
     qtbot.keyClicks(dialog.amount, "250")
@@ -250,7 +251,7 @@ def test_credit_note_and_replan_dialogs(context: AppContext, qtbot) -> None:
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
     assert count(context.database, CreditNote) == 1
-    replan = ReplanDialog(context, None, invoice_id, "FA-2027-000001", 126000 - 30000)
+    replan = ReplanDialog(context, None, InvoiceRef(invoice_id, "FA-2027-000001"), 126000 - 30000)
     qtbot.addWidget(replan)
     replan.dates.set_dates([date(2027, 4, 1), date(2027, 6, 1)])
     assert "01/04/2027 : 480,00" in replan.split.text().replace("\u202f", " ")

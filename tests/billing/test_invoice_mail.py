@@ -83,16 +83,25 @@ def test_reminders_by_email_carry_their_letter(
         configure(database, actors["administrator"], server)
         emailed, _ = billed_member(database, billing)
         posted, _ = billed_member(database, billing)
+        silent, _ = billed_member(database, billing)  # wants e-mail, has no address
         with database.transaction() as session:
             session.get(Member, posted).documents_by = DocumentChannel.POST
             session.get(Member, emailed).billing_email = "compta@adherent.fr"
+            session.get(Member, silent).email = None
         with clock.frozen(datetime(2027, 5, 20, 9, tzinfo=UTC)):
             with database.session() as session:
                 ids = [row.instalment_id for row in reminders.overdue_instalments(session, billing)]
             with database.transaction() as session:
                 batch = reminders.send_reminders(session, billing, ids)
-            assert (batch.letters, batch.emailed) == (1, 1)
-            assert len(PdfReader(BytesIO(batch.pdf)).pages) >= 1  # the posted member's letter
+            assert (batch.letters, batch.emailed) == (2, 1)  # the silent one printed instead
+            assert len(PdfReader(BytesIO(batch.pdf)).pages) >= 2  # posted and silent letters
+            with database.session() as session:
+                [kept] = session.scalars(
+                    select(MailMessage).where(MailMessage.member_id == silent)
+                ).all()
+                # printed instead: closed, so that no retry from the outbox sends it as well
+                assert kept.status == MailStatus.CANCELLED
+                assert kept.last_error.endswith("Imprimé à la place.")
             assert sender.send_queued(database, billing).sent == 1
         [received] = server.received
         assert received.recipients == ["compta@adherent.fr"]

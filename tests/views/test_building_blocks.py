@@ -233,15 +233,17 @@ def test_columns_fit_their_content_the_first_time_then_keep_the_users_widths(
     from backoffice.views.widgets.rows_model import Column, RowsModel
     from backoffice.views.widgets.table import DataTable
 
-    rows = [("AIDE À DOMICILE D'ALSACE VAILLANT EURL", "31442703000908", "x" * 400)]
+    rows = [("AIDE À DOMICILE D'ALSACE VAILLANT EURL", "31442703000908", "x" * 400, "")]
+    titles = ("Nom", "SIRET", "Note", "Fin")  # the last one stretches to the table's edge
 
-    def table_of(rows: list[tuple[str, str, str]]) -> DataTable:
-        model: RowsModel[tuple[str, str, str]] = RowsModel(
-            [Column(title, lambda r, i=i: r[i]) for i, title in enumerate(("Nom", "SIRET", "Note"))]
+    def table_of(rows: list[tuple[str, ...]]) -> DataTable:
+        model: RowsModel[tuple[str, ...]] = RowsModel(
+            [Column(title, lambda r, i=i: r[i]) for i, title in enumerate(titles)]
         )
         table = DataTable("fitted_test")
         qtbot.addWidget(table)
         searchable(table, model, 0)
+        table.resize(1400, 400)  # room for every column: nothing shrunk to fit
         table.show()
         model.set_rows(rows)
         return table
@@ -252,6 +254,49 @@ def test_columns_fit_their_content_the_first_time_then_keep_the_users_widths(
     assert table.columnWidth(1) >= metrics.horizontalAdvance(rows[0][1])
     assert table.columnWidth(2) == MAX_COLUMN_WIDTH  # within reason
     table.setColumnWidth(1, 333)  # the user's choice
-    again = table_of([*rows, ("Un autre nom bien plus long que le premier de la liste", "", "")])
+    again = table_of(
+        [*rows, ("Un autre nom bien plus long que le premier de la liste", "", "", "")]
+    )
     assert again.columnWidth(1) == 333
     assert again.columnWidth(0) == table.columnWidth(0)  # not fitted a second time
+
+
+def test_columns_too_wide_for_the_table_give_way_from_the_widest(qtbot: QtBot) -> None:
+    """Issue 20, 7.5: in Factures at 1400×900, « Reste dû » and what follows were off
+    screen. The widest columns are cut to one level so that every column shows, the
+    narrow ones (amounts, dates) whole; none below a readable width nor below its title."""
+    from backoffice.views.widgets.lists import NARROWEST_SHRUNK, fit_columns, searchable
+    from backoffice.views.widgets.rows_model import Column, RowsModel
+    from backoffice.views.widgets.table import DataTable
+
+    row = ("AIDE À DOMICILE D'ALSACE VAILLANT EURL", "Centre médical de Saint-Louis", "1 234,56 €")
+
+    def table_of(titles: tuple[str, str, str], width: int) -> DataTable:
+        model: RowsModel[tuple[str, str, str]] = RowsModel(
+            [Column(title, lambda r, i=i: r[i]) for i, title in enumerate(titles)]
+        )
+        table = DataTable(f"shrunk_test_{len(titles[1])}")
+        qtbot.addWidget(table)
+        searchable(table, model, 0)
+        table.resize(width, 300)
+        table.show()
+        model.set_rows([row])
+        return table
+
+    table = table_of(("Nom", "Centre", "Dû"), 420)
+    amount = table.fontMetrics().horizontalAdvance(row[2])
+    widths = [table.columnWidth(column) for column in range(3)]
+    assert table.columnViewportPosition(2) + amount <= table.viewport().width()  # on screen
+    assert widths[2] >= amount  # the amount whole
+    assert widths[0] == widths[1] >= NARROWEST_SHRUNK  # the two long ones evened out
+
+    table.resize(200, 300)  # too narrow for any reading: cut no further than readable
+    table.horizontalHeader().resizeSection(0, 500)
+    fit_columns(table)
+    assert min(table.columnWidth(0), table.columnWidth(1)) == NARROWEST_SHRUNK
+
+    long_title = "Période souhaitée / rendez-vous du salarié"  # wider than NARROWEST_SHRUNK
+    titled = table_of(("Nom", long_title, "Dû"), 420)
+    header = titled.horizontalHeader()
+    assert titled.columnWidth(1) >= header.fontMetrics().horizontalAdvance(long_title)  # whole
+    assert titled.columnWidth(0) == NARROWEST_SHRUNK

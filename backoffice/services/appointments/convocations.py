@@ -37,6 +37,7 @@ from backoffice.services.appointments.rules import describe
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.identity import Purpose
 from backoffice.services.mail import documents as mail_documents
+from backoffice.services.mail import outbox
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress
 from backoffice.text import attention_line
@@ -270,6 +271,7 @@ def deliver_convocations(
         if outcome.problem:
             problems.append(outcome.problem)
             to_print.append(appointment.id)
+            outbox.printed_instead(session, actor, outcome.message_id)
             continue
         emailed.append(appointment.id)
         audit.record(

@@ -34,6 +34,7 @@ from backoffice.services.billing.documents import identity, payment_details
 from backoffice.services.billing.search import matches
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.mail import documents as mail_documents
+from backoffice.services.mail import outbox
 from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Actor, Permission, require
 
@@ -173,6 +174,7 @@ def send_reminders(
                 emailed += 1
                 continue
             problems.append(outcome.problem)
+            outbox.printed_instead(session, actor, outcome.message_id)
         printed.append(letter)
     content = (
         batch.render_batch(

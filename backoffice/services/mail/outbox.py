@@ -186,6 +186,18 @@ def cancel(session: Session, actor: Actor, message_id: int) -> MailStatus:
     return message.status
 
 
+def printed_instead(session: Session, actor: Actor | None, message_id: int) -> None:
+    """A message kept back whose document went on paper instead (a convocation, a
+    reminder): closed as cancelled, its sentence saying so, so that nobody sends it a
+    second time from the outbox. The calling service has checked its own permission."""
+    message = _message(session, message_id)
+    before = message.status.value
+    message.status = MailStatus.CANCELLED
+    message.last_error = tr("{problem} Printed on paper instead.", problem=message.last_error or "")
+    if actor is not None:
+        _audit(session, actor, "printed_instead", message, before)
+
+
 def retry_now(session: Session, actor: Actor, message_id: int) -> MailStatus:
     """A queued message waiting for its next attempt, or a failed one (corrected since),
     goes at the sender's next pass."""

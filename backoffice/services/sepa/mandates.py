@@ -34,6 +34,7 @@ from backoffice.services.errors import (
     ValidationFailed,
 )
 from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.sepa import french_accounts
 
 RUM_PREFIX = "STRV"
 LIFETIME_MONTHS = 36
@@ -112,7 +113,11 @@ def _bank_bic(iban: IBAN) -> str | None:
 def _bank_details_fine(iban: str, bic: str) -> bool:
     """schwifty's checks of an account, remembered: a collection's review and its export
     check the same few thousand accounts one after the other (the answer is the same
-    for a given IBAN and BIC whatever the language or the moment)."""
+    for a given IBAN and BIC whatever the language or the moment). A French account is
+    first checked in plain arithmetic (:mod:`french_accounts`: the same rules with
+    schwifty's registry read once); schwifty decides whatever that path does not accept."""
+    if french_accounts.fine(iban, bic):
+        return True
     try:
         parsed = IBAN(iban, validate_bban=True)
         given = BIC(bic)

@@ -232,7 +232,10 @@ def candidate_rows(
     if instalment_ids is not None:
         statement = statement.where(Instalment.id.in_(list(instalment_ids)))
     if lock:
-        statement = statement.with_for_update(of=Instalment)
+        # FOR NO KEY UPDATE: another export or a payment taking the same rows waits as
+        # before, but a row that only references an instalment (an allocation, a
+        # return) is not held up while the file is written.
+        statement = statement.with_for_update(of=Instalment, key_share=True)
     session.flush()  # what the session holds counts, as the ORM's autoflush would make it
     result = session.connection().execute(statement)  # plain rows: no ORM loading
     # Named tuples: a review reads some thirty fields of each of thousands of rows, and

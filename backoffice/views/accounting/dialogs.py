@@ -20,6 +20,7 @@ from backoffice.views import formatting
 from backoffice.views.accounting.months import month_name
 from backoffice.views.widgets.files import ask_folder, ask_save_path, excel_filter
 from backoffice.views.widgets.inputs import DateInput, year_spin
+from backoffice.views.widgets.invoice_dialog import InvoiceDialog, InvoiceRef
 from backoffice.views.widgets.operation_dialog import OperationDialog
 
 
@@ -152,26 +153,23 @@ class FecDialog(OperationDialog):
         return tr("Writing the FEC")
 
 
-class WriteOffDialog(OperationDialog):
+class WriteOffDialog(InvoiceDialog):
     """Give up what is left to pay on an invoice (a debt that will never be paid)."""
 
     def __init__(
-        self,
-        context: AppContext,
-        parent: QWidget | None,
-        invoice_id: int,
-        invoice_number: str,
-        remaining_cents: int,
+        self, context: AppContext, parent: QWidget | None, invoice: InvoiceRef, remaining: int
     ) -> None:
-        super().__init__(context, parent, tr("Write off invoice {number}", number=invoice_number))
-        self.invoice_id, self.remaining = invoice_id, remaining_cents
+        super().__init__(
+            context, parent, invoice, tr("Write off invoice {number}", number=invoice.number)
+        )
+        self.remaining = remaining
         self.add_intro(
             tr(
                 "What is left to pay is booked as a loss (its VAT, never received, is not "
                 "due). The invoice stays as issued; this cannot be undone."
             )
         )
-        self.form.addRow(tr("Left to pay"), QLabel(formatting.amount(remaining_cents)))
+        self.say_left(tr("Left to pay"), formatting.amount(remaining))
         self.reason = QLineEdit()
         self.reason.setMaxLength(write_offs.REASON_LENGTH)
         self.reason.setPlaceholderText(tr("e.g. judicial liquidation closed for lack of assets"))
@@ -179,8 +177,12 @@ class WriteOffDialog(OperationDialog):
         self.fields = {"reason": self.reason}
         self.set_action(tr("Write off"))
 
+    @classmethod
+    def nothing_left(cls, number: str) -> tuple[str, str]:
+        return tr("Write off…"), tr("Invoice {number} has nothing left to pay.", number=number)
+
     def work(self) -> Callable[[Session], Any] | None:
-        actor, invoice_id, reason = self.context.actor, self.invoice_id, self.reason.text()
+        actor, invoice_id, reason = self.context.actor, self.invoice.id, self.reason.text()
         remaining = self.remaining
         return lambda session: write_offs.write_off_invoice(
             session, actor, invoice_id, reason, expected_remaining_cents=remaining

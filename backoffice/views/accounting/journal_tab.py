@@ -5,6 +5,8 @@ produce the FEC, post the entries of events older than the books."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from backoffice import clock
 from backoffice.dates import format_day
-from backoffice.i18n import ntr, tr, trc
-from backoffice.models import EntrySource
+from backoffice.i18n import ntr, tr
 from backoffice.money import format_eur
 from backoffice.ops.context import AppContext
 from backoffice.services.accounting import chart, fec, history, journal
 from backoffice.services.accounting.journal import BooksState, EntryRow, EntryState, LineRow
 from backoffice.services.permissions import Permission
+from backoffice.views import labels
 from backoffice.views.accounting.dialogs import CloseDialog, FecDialog, JournalExportDialog
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import confirm, inform
@@ -39,23 +41,26 @@ from backoffice.views.widgets.table import DataTable
 DRAFT = "#fff8e1"
 
 
-def state_label(state: EntryState) -> str:
-    return {
-        EntryState.DRAFT: trc("entry", "Draft"),
-        EntryState.VALIDATED: trc("entry", "Validated"),
-        EntryState.EXPORTED: trc("entry", "Exported"),
-    }[state]
+class Written(Protocol):
+    """What a file of entries written says of itself (the journal export, the FEC)."""
+
+    path: Path
+    entries: int
+    lines: int
+    debit_cents: int
+    credit_cents: int
 
 
-def source_label(source: EntrySource) -> str:
-    return {
-        EntrySource.INVOICE: tr("Invoice"),
-        EntrySource.CREDIT_NOTE: tr("Credit note"),
-        EntrySource.PAYMENT: tr("Payment"),
-        EntrySource.PAYMENT_REVERSAL: tr("Payment reversed"),
-        EntrySource.COLLECTION: tr("Direct-debit file credited"),
-        EntrySource.WRITE_OFF: tr("Write-off"),
-    }[source]
+def written(outcome: Written) -> str:
+    """« FILE : N écritures, N lignes, débit …, crédit … »."""
+    return tr(
+        "{path}: {entries} entries, {lines} lines, debit {debit}, credit {credit}.",
+        path=outcome.path,
+        entries=outcome.entries,
+        lines=outcome.lines,
+        debit=format_eur(outcome.debit_cents),
+        credit=format_eur(outcome.credit_cents),
+    )
 
 
 def entry_columns() -> list[Column[EntryRow]]:
@@ -64,11 +69,11 @@ def entry_columns() -> list[Column[EntryRow]]:
         Column(tr("Journal"), lambda r: r.journal),
         date_column(tr("Date"), lambda r: r.entry_date),
         Column(tr("Piece"), lambda r: r.piece_ref),
-        Column(tr("Event"), lambda r: source_label(r.source)),
+        Column(tr("Event"), lambda r: labels.label(r.source)),
         Column(tr("Member code"), lambda r: r.member_code or ""),
         Column(tr("Label"), lambda r: r.label),
         money_column(tr("Amount"), lambda r: r.amount_cents),
-        Column(tr("State"), lambda r: state_label(r.state)),
+        Column(tr("State"), lambda r: labels.label(r.state)),
     ]
 
 
@@ -253,35 +258,15 @@ class JournalTab(LiveTab):
             self.context, self, self.state.closed_through if self.state else None
         )
         if (outcome := dialog.answer()) is not None:
-            message = tr(
-                "{path}: {entries} entries, {lines} lines, debit {debit}, credit {credit}.",
-                path=outcome.path,
-                entries=outcome.entries,
-                lines=outcome.lines,
-                debit=format_eur(outcome.debit_cents),
-                credit=format_eur(outcome.credit_cents),
-            )
-            inform(self, tr("Export the journal"), message)
+            inform(self, tr("Export the journal"), written(outcome))
 
     @action(lambda: tr("FEC…"), permission=Permission.ACCOUNTING_VIEW)
     def produce_fec(self) -> None:
         closed = self.state.closed_through if self.state else None
         year = closed.year if closed else clock.today().year - 1
         if (outcome := FecDialog(self.context, self, year).answer()) is not None:
-            inform(
-                self,
-                tr("FEC for the tax authorities"),
-                tr(
-                    "{path}: {entries} entries, {lines} lines; debit {debit}, credit "
-                    "{credit}. {coverage}",
-                    path=outcome.path,
-                    entries=outcome.entries,
-                    lines=outcome.lines,
-                    debit=format_eur(outcome.debit_cents),
-                    credit=format_eur(outcome.credit_cents),
-                    coverage=fec.coverage_note(outcome),
-                ),
-            )
+            message = f"{written(outcome)} {fec.coverage_note(outcome)}"
+            inform(self, tr("FEC for the tax authorities"), message)
 
     @action(lambda: tr("Post past events…"), permission=Permission.ACCOUNTING_MANAGE)
     def catch_up(self) -> None:

@@ -24,7 +24,7 @@ from backoffice.services.appointments.convocations import (
 from backoffice.services.mail.documents import Delivery
 from backoffice.services.progress import Progress
 from backoffice.views.appointments.common import slot_text
-from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
+from backoffice.views.appointments.slot_dialog import SlotRequest, pick_choice
 from backoffice.views.widgets.delivery import choose_delivery, delivery_outcome
 from backoffice.views.widgets.dialogs import ask_reason, inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
@@ -88,7 +88,7 @@ class AppointmentChanges:
         choices = self.choices()
         if choices is None:
             return
-        dialog = pick_slot(
+        picked = pick_choice(
             self.context,
             self.parent,
             choices,
@@ -107,11 +107,8 @@ class AppointmentChanges:
             title=tr("Move the appointment"),
             action=tr("Move here"),
         )
-        if dialog is not None and dialog.chosen is not None:
-            slot = dialog.chosen
-            self.move_to(
-                appointment, SlotChoice(slot.professional_id, slot.centre_id, slot.starts_at)
-            )
+        if picked is not None:
+            self.move_to(appointment, picked[0])
 
     def move_to(self, appointment: AppointmentLike, choice: SlotChoice) -> None:
         actor = self.context.actor

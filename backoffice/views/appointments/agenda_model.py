@@ -103,7 +103,7 @@ class AgendaModel(QAbstractTableModel):
                     f"{a.employee} — {a.member_code} {a.member_name}",
                     self.visit_labels.get(a.visit_type_code, a.visit_type_code),
                     f"{hours_text(a.starts_at, a.ends_at)} · {a.centre}",
-                    labels.appointment_status(a.status),
+                    labels.label(a.status),
                 ]
             )
         if cell.block is not None:

@@ -53,7 +53,7 @@ def appointment_columns() -> list[Column[AppointmentRow]]:
         Column(tr("Visit"), lambda r: r.visit_type),
         Column(tr("Professional"), lambda r: r.professional),
         Column(tr("Centre"), lambda r: r.centre),
-        Column(tr("Status"), lambda r: labels.appointment_status(r.status)),
+        Column(tr("Status"), lambda r: labels.label(r.status)),
         Column(tr("Cancellation reason"), lambda r: r.cancellation_reason or ""),
     ]
 
@@ -88,7 +88,7 @@ class AppointmentListTab(AppointmentTab):
         self.status.addItem(tr("All statuses"), None)
         self.status.addItem(tr("Outcome to record"), TO_RECORD)
         for status in AppointmentStatus:
-            self.status.addItem(labels.appointment_status(status), status)
+            self.status.addItem(labels.label(status), status)
         self.search = SearchBox(tr("Employee, member…"))
         for label, widget in (
             (tr("From"), self.first),

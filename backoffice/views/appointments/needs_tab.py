@@ -25,7 +25,6 @@ from backoffice.i18n import ntr, tr, trc
 from backoffice.models import FollowUpCategory
 from backoffice.ops.context import AppContext
 from backoffice.services.appointments import booking, needs
-from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.bulk import BulkOutcome, BulkPlan, book_in_bulk
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.needs import NeedKind, NeedList, NeedQuery, NeedRow
@@ -39,7 +38,6 @@ from backoffice.views.appointments.common import (
     growing_combo,
     professional_combo,
 )
-from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
 from backoffice.views.appointments.tab import AppointmentTab
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import error_label, ok_cancel
@@ -205,38 +203,26 @@ class NeedsTab(AppointmentTab):
         if not chosen or self.choices is None:
             return
         row = chosen[0]
-        dialog = pick_slot(
-            self.context,
-            self,
-            self.choices,
-            SlotRequest(
-                row.employee_id,
-                row.visit_type_code,
-                tr(
-                    "<b>{employee}</b> — {member} ({code}), {category}: due on {due}.",
-                    employee=row.employee,
-                    member=row.member_name,
-                    code=row.member_code,
-                    category=labels.category(row.category),
-                    due=formatting.day(row.due_on),
-                ),
-                first_day=clock.today(),
-                visit_can_change=True,
-            ),
-            title=tr("Book a visit"),
-            action=tr("Book this slot"),
+        heading = tr(
+            "<b>{employee}</b> — {member} ({code}), {category}: due on {due}.",
+            employee=row.employee,
+            member=row.member_name,
+            code=row.member_code,
+            category=labels.category(row.category),
+            due=formatting.day(row.due_on),
         )
-        if dialog is None or dialog.chosen is None:
+        picked = self.book_slot(
+            row.employee_id,
+            row.visit_type_code,
+            heading,
+            title=tr("Book a visit"),
+            first_day=clock.today(),
+        )
+        if picked is None:
             return
-        slot, visit, actor = dialog.chosen, dialog.visit_type_code, self.context.actor
+        (slot, visit), actor = picked, self.context.actor
         self.write(
-            lambda session: booking.book_appointment(
-                session,
-                actor,
-                row.employee_id,
-                visit,
-                SlotChoice(slot.professional_id, slot.centre_id, slot.starts_at),
-            ),
+            lambda session: booking.book_appointment(session, actor, row.employee_id, visit, slot),
             tr("Booking…"),
         ).run()
 

@@ -18,12 +18,10 @@ from backoffice.i18n import ntr, tr
 from backoffice.models import RequestKind
 from backoffice.ops.context import AppContext
 from backoffice.services.appointments import requests as request_service
-from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.requests import RequestClaimed, RequestRow
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.appointments.common import WARNING, growing_combo
-from backoffice.views.appointments.slot_dialog import SlotRequest, pick_slot
 from backoffice.views.appointments.tab import AppointmentTab
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, confirm
@@ -256,33 +254,20 @@ class RequestsTab(AppointmentTab):
             period=wished(row),
             comment=row.comment or "",
         )
-        dialog = pick_slot(
-            self.context,
-            self,
-            self.choices,
-            SlotRequest(
-                row.employee_id,
-                row.visit_type_code,
-                heading,
-                first_day=row.wished_from,
-                last_day=row.wished_to,
-                visit_can_change=True,
-            ),
+        picked = self.book_slot(
+            row.employee_id,
+            row.visit_type_code,
+            heading,
             title=tr("Validate the request"),
-            action=tr("Book this slot"),
+            first_day=row.wished_from,
+            last_day=row.wished_to,
         )
-        if dialog is None or dialog.chosen is None:
+        if picked is None:
             return False
-        slot, visit = dialog.chosen, dialog.visit_type_code
-        actor = self.context.actor
+        (slot, visit), actor = picked, self.context.actor
         self.write(
             lambda session: request_service.accept_booking_request(
-                session,
-                actor,
-                row.id,
-                row.version,
-                SlotChoice(slot.professional_id, slot.centre_id, slot.starts_at),
-                visit,
+                session, actor, row.id, row.version, slot, visit
             ),
             tr("Booking…"),
         ).conflict(self.reload).run()

@@ -23,6 +23,7 @@ from backoffice import clock
 from backoffice.dates import format_day
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
+from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.appointments.proposals import (
     Proposals,
@@ -221,3 +222,13 @@ def pick_slot(*args: Any, **kwargs: Any) -> SlotDialog | None:
     slot was picked."""
     dialog = SlotDialog(*args, **kwargs)
     return dialog if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen else None
+
+
+def pick_choice(*args: Any, **kwargs: Any) -> tuple[SlotChoice, str] | None:
+    """:func:`pick_slot`, answered as the booking services take it: the slot picked and
+    the kind of visit (which the dialog may have changed), or None."""
+    dialog = pick_slot(*args, **kwargs)
+    if dialog is None or dialog.chosen is None:
+        return None
+    slot = dialog.chosen
+    return SlotChoice(slot.professional_id, slot.centre_id, slot.starts_at), dialog.visit_type_code

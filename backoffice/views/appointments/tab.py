@@ -4,6 +4,7 @@ visit: its filters' choices, set by the page) before it reads, and opens a membe
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -11,9 +12,12 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
+from backoffice.services.appointments.booking import SlotChoice
 from backoffice.services.appointments.choices import NetworkChoices
 from backoffice.services.permissions import Permission
+from backoffice.views.appointments import slot_dialog
 from backoffice.views.appointments.common import WATCHED
+from backoffice.views.appointments.slot_dialog import SlotRequest
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.live import LiveTab
@@ -49,6 +53,35 @@ class AppointmentTab(LiveTab):
         table.activated_row.connect(lambda _row: self.actions.run(activated))
         fit_columns_once(table)
         return table
+
+    def book_slot(
+        self,
+        employee_id: int,
+        visit_type_code: str,
+        heading: str,
+        *,
+        title: str,
+        first_day: date | None,
+        last_day: date | None = None,
+    ) -> tuple[SlotChoice, str] | None:
+        """A free slot for an employee, picked between ``first_day`` and ``last_day``
+        (the kind of visit may change): the slot and the kind of visit, or None."""
+        assert self.choices is not None
+        return slot_dialog.pick_choice(
+            self.context,
+            self,
+            self.choices,
+            SlotRequest(
+                employee_id,
+                visit_type_code,
+                heading,
+                first_day=first_day,
+                last_day=last_day,
+                visit_can_change=True,
+            ),
+            title=title,
+            action=tr("Book this slot"),
+        )
 
     def selected_member_id(self) -> int | None:
         """The member of what is selected."""

@@ -61,7 +61,7 @@ def entry_columns() -> list[Column[EntryRow]]:
     return [
         date_column(tr("Booked on"), lambda r: r.booked_on),
         money_column(tr("Amount"), lambda r: r.amount_cents),
-        Column(tr("Kind"), lambda r: labels.bank_entry_kind(BankEntryKind(r.kind))),
+        Column(tr("Kind"), lambda r: labels.label(BankEntryKind(r.kind))),
         Column(tr("Payer or payee"), lambda r: r.counterparty_name),
         Column(tr("Text"), lambda r: r.remittance, tooltip=lambda r: r.remittance),
         Column(tr("Reference"), lambda r: r.creditor_reference or r.bank_reference),
@@ -138,7 +138,7 @@ class ReconcileTab(LiveTab):
         """What is shown: the state, the month, the search."""
         self.state = QComboBox()
         for state in (BankMatchState.UNMATCHED, BankMatchState.MATCHED, BankMatchState.IGNORED):
-            self.state.addItem(labels.bank_match_state(state), state.value)
+            self.state.addItem(labels.label(state), state.value)
         self.month = QComboBox()
         first = clock.today().replace(day=1)
         for back in range(MONTHS_SHOWN):
@@ -263,7 +263,7 @@ class ReconcileTab(LiveTab):
     def _details(entry: EntryRow) -> str:
         lines = [
             f"{formatting.day(entry.booked_on)} — {formatting.amount(entry.amount_cents)} — "
-            f"{labels.bank_entry_kind(BankEntryKind(entry.kind))}",
+            f"{labels.label(BankEntryKind(entry.kind))}",
             " · ".join(
                 part
                 for part in (entry.counterparty_name, entry.counterparty_iban, entry.bank_reference)

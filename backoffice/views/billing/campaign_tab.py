@@ -23,7 +23,6 @@ from backoffice.ops.context import AppContext, ChangeNotice
 from backoffice.services.billing import campaign, campaign_issue, documents
 from backoffice.services.billing.campaign import (
     Anomaly,
-    AnomalyKind,
     CampaignPreview,
     CampaignRun,
     PlannedInvoice,
@@ -34,7 +33,7 @@ from backoffice.services.einvoicing.platform import DepositOutcome
 from backoffice.services.errors import ServiceError
 from backoffice.services.mail import documents as mail_documents
 from backoffice.services.permissions import Permission
-from backoffice.views import formatting
+from backoffice.views import formatting, labels
 from backoffice.views.billing.einvoicing_tab import deposited
 from backoffice.views.billing.invoice_mailing import ask_invoice_delivery, send_invoices
 from backoffice.views.billing.widgets import WARNING_STYLE, heading, unbreakable
@@ -58,16 +57,6 @@ from backoffice.views.widgets.table import DataTable
 
 NOT_BILLED = QColor("#fbe3e3")
 INFORMATION = QColor("#fff4d6")
-
-
-def anomaly_label(kind: AnomalyKind) -> str:
-    return {
-        AnomalyKind.NO_DECLARATION: tr("No declaration"),
-        AnomalyKind.CEASED: tr("Member ceased"),
-        AnomalyKind.NO_EMPLOYEES: tr("No employee"),
-        AnomalyKind.PRICE_OUT_OF_RANGE: tr("Price out of range"),
-        AnomalyKind.EINVOICING: tr("E-invoicing"),
-    }[kind]
 
 
 def planned_columns() -> list[Column[PlannedInvoice]]:
@@ -112,7 +101,7 @@ class CampaignTab(LiveTab):
         self.outdated.setVisible(False)
         self.anomalies: RowsModel[Anomaly] = RowsModel(
             [
-                Column(tr("Anomaly"), lambda r: anomaly_label(r.kind)),
+                Column(tr("Anomaly"), lambda r: labels.label(r.kind)),
                 *member_columns(),
                 Column(tr("Consequence"), lambda r: r.message, tooltip=lambda r: r.message),
             ],

@@ -21,7 +21,7 @@ def invoice_columns(*, with_member: bool = False) -> list[Column[Any]]:
         Column(tr("Number"), lambda r: r.number),
         date_column(tr("Date"), lambda r: r.issued_on),
         *(member_columns() if with_member else []),
-        Column(tr("Type"), lambda r: labels.invoice_kind(r.kind)),
+        Column(tr("Type"), lambda r: labels.label(r.kind)),
         Column(tr("Period"), lambda r: r.period_label),
         money_column(tr("Total incl. VAT"), lambda r: r.total_ttc_cents),
         money_column(tr("Amount paid"), lambda r: r.paid_cents),

@@ -15,30 +15,29 @@ from backoffice.services.billing.credit_notes import Creditable
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
 from backoffice.views.widgets.inputs import MoneyInput, typed_cents
-from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.invoice_dialog import InvoiceDialog, InvoiceRef
 
 
-class CreditNoteDialog(OperationDialog):
+class CreditNoteDialog(InvoiceDialog):
     def __init__(
         self,
         context: AppContext,
         parent: QWidget | None,
-        invoice_id: int,
-        invoice_number: str,
+        invoice: InvoiceRef,
         vat_rate_bp: int,
         left: Creditable,
     ) -> None:
-        super().__init__(context, parent, tr("Credit note on {number}", number=invoice_number))
-        self.invoice_id, self.vat_rate_bp, self.left = invoice_id, vat_rate_bp, left
-        self.form.addRow(
+        super().__init__(
+            context, parent, invoice, tr("Credit note on {number}", number=invoice.number)
+        )
+        self.vat_rate_bp, self.left = vat_rate_bp, left
+        self.say_left(
             tr("Left to credit"),
-            QLabel(
-                tr(
-                    "{ht} excl. VAT, VAT {vat}, {ttc} incl. VAT",
-                    ht=formatting.amount(left.ht_cents),
-                    vat=formatting.amount(left.vat_cents),
-                    ttc=formatting.amount(left.ttc_cents),
-                )
+            tr(
+                "{ht} excl. VAT, VAT {vat}, {ttc} incl. VAT",
+                ht=formatting.amount(left.ht_cents),
+                vat=formatting.amount(left.vat_cents),
+                ttc=formatting.amount(left.ttc_cents),
             ),
         )
         self.full = QRadioButton(tr("Cancel the whole invoice (what is left)"))
@@ -58,6 +57,23 @@ class CreditNoteDialog(OperationDialog):
         self.partial.toggled.connect(self._mode)
         self.amount.textEdited.connect(lambda _text: self._show_effect())
         self._show_effect()
+
+    @classmethod
+    def left_cents(cls, left: Any) -> int:
+        creditable, _vat_rate_bp = left
+        return int(creditable.ttc_cents)
+
+    @classmethod
+    def nothing_left(cls, number: str) -> tuple[str, str]:
+        return tr("Credit note"), tr("This invoice is already fully credited.")
+
+    @classmethod
+    def opened(
+        cls, context: AppContext, parent: QWidget | None, invoice: InvoiceRef, left: Any
+    ) -> CreditNoteDialog:
+        """``left``: what is left to credit and the invoice's VAT rate."""
+        creditable, vat_rate_bp = left
+        return cls(context, parent, invoice, vat_rate_bp, creditable)
 
     def _mode(self, partial: bool) -> None:
         self.amount.setEnabled(partial)
@@ -91,7 +107,7 @@ class CreditNoteDialog(OperationDialog):
             except ValueError as error:
                 self.errors.setText(str(error))
                 return None
-        actor, invoice_id, reason = self.context.actor, self.invoice_id, self.reason.text()
+        actor, invoice_id, reason = self.context.actor, self.invoice.id, self.reason.text()
         return lambda session: credit_notes.issue_credit_note(
             session, actor, invoice_id, reason, amount
         )

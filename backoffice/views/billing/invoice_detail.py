@@ -18,7 +18,6 @@ from backoffice.services.einvoicing.queries import DocumentStatus, HistoryRow
 from backoffice.views import formatting, labels
 from backoffice.views.billing.columns import LATE, schedule_columns
 from backoffice.views.billing.widgets import unbreakable
-from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import (
@@ -61,7 +60,7 @@ class InvoiceDetailView(QWidget):
         self.payments: RowsModel[PaymentRow] = RowsModel(
             [
                 date_column(tr("Received on"), lambda r: r.received_on),
-                Column(tr("Method"), lambda r: method_label(r.method)),
+                Column(tr("Method"), lambda r: labels.label(r.method)),
                 money_column(tr("Amount"), lambda r: r.amount_cents),
                 money_column(tr("On this invoice"), lambda r: r.on_this_invoice_cents),
                 Column(tr("Reference"), lambda r: r.reference or ""),
@@ -174,7 +173,7 @@ class InvoiceDetailView(QWidget):
                     "discount {discount}, VAT {vat}, <b>total incl. VAT {ttc}</b> · paid {paid}, "
                     "credited {credited}, <b>left to pay {left}</b>{direct_debit}",
                     number=row.number,
-                    kind=labels.invoice_kind(row.kind),
+                    kind=labels.label(row.kind),
                     period=row.period_label,
                     member=row.member_name,
                     code=row.member_code,

@@ -4,6 +4,7 @@ the schedule, print it, export schedules to Excel, issue a single invoice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr
@@ -64,6 +66,7 @@ from backoffice.views.widgets.files import (
     save_as,
     write_whole,
 )
+from backoffice.views.widgets.invoice_dialog import InvoiceDialog, InvoiceRef
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -78,15 +81,6 @@ from backoffice.views.widgets.table import DataTable
 
 MAX_EXPORT_SELECTION = 5000
 OVERDUE = QColor("#fbe3e3")
-
-
-def settlement_label(settlement: Settlement) -> str:
-    return {
-        Settlement.ALL: tr("Paid or not"),
-        Settlement.UNPAID: tr("Unpaid"),
-        Settlement.OVERDUE: tr("With overdue instalments"),
-        Settlement.PAID: tr("Paid in full"),
-    }[settlement]
 
 
 def invoice_columns() -> list[Column[InvoiceRow]]:
@@ -138,10 +132,10 @@ class InvoicesTab(LiveTab):
         self.kind = QComboBox()
         self.kind.addItem(tr("All types"), None)
         for kind in InvoiceKind:
-            self.kind.addItem(labels.invoice_kind(kind), kind)
+            self.kind.addItem(labels.label(kind), kind)
         self.settlement = QComboBox()
         for settlement in Settlement:
-            self.settlement.addItem(settlement_label(settlement), settlement)
+            self.settlement.addItem(labels.label(settlement), settlement)
         for combo in (self.year, self.kind, self.settlement):
             combo.currentIndexChanged.connect(lambda _index: self.reload())
         self.search = SearchBox(tr("Invoice number, member code or name…"))
@@ -197,7 +191,7 @@ class InvoicesTab(LiveTab):
     def _new_invoice_button(self) -> QToolButton:
         menu = QMenu(self)
         for kind in (InvoiceKind.REGULARISATION, InvoiceKind.JOINING_FEE, InvoiceKind.QUARTERLY):
-            menu.addAction(labels.invoice_kind(kind), lambda k=kind: self.new_invoice(k))
+            menu.addAction(labels.label(kind), lambda k=kind: self.new_invoice(k))
         menu.addAction(tr("Missed appointments…"), self.bill_no_shows)
         button = QToolButton()
         button.setText(tr("New invoice"))
@@ -329,55 +323,39 @@ class InvoicesTab(LiveTab):
             tr("Reversing the payment…"),
         ).run()
 
-    @action(lambda: tr("Credit note…"), permission=Permission.BILLING_ISSUE)
-    def credit_note(self) -> None:
-        """An avoir cancelling all or part of the selected invoice."""
+    def _on_invoice(
+        self, read: Callable[[Session, Any, int], Any], dialog: type[InvoiceDialog]
+    ) -> None:
+        """Read what is left on the selected invoice, then open ``dialog`` on it, or say
+        why there is nothing to do."""
         row = self._chosen()
         if row is None:
             return
-        actor, invoice_id = self.context.actor, row.id
+        actor, invoice = self.context.actor, InvoiceRef(row.id, row.number)
 
-        def open_dialog(result: tuple[Any, int]) -> None:
-            left, vat_rate = result
-            if left.ttc_cents <= 0:
-                inform(self, tr("Credit note"), tr("This invoice is already fully credited."))
-                return
-            self._after(
-                CreditNoteDialog(self.context, self, invoice_id, row.number, vat_rate, left)
-            )
+        def open_dialog(left: Any) -> None:
+            if dialog.left_cents(left) > 0:
+                self._after(dialog.opened(self.context, self, invoice, left))
+            else:
+                inform(self, *dialog.nothing_left(invoice.number))
 
-        self.query(
-            lambda s: (
+        self.query(lambda s: read(s, actor, invoice.id), open_dialog, topic="dialog")
+
+    @action(lambda: tr("Credit note…"), permission=Permission.BILLING_ISSUE)
+    def credit_note(self) -> None:
+        """An avoir cancelling all or part of the selected invoice."""
+        self._on_invoice(
+            lambda s, actor, invoice_id: (
                 credit_notes.creditable_of(s, actor, invoice_id),
                 invoice_lists.invoice_detail(s, actor, invoice_id).vat_rate_bp,
             ),
-            open_dialog,
-            topic="dialog",
+            CreditNoteDialog,
         )
 
     @action(lambda: tr("Re-plan…"), permission=Permission.BILLING_ISSUE)
     def replan(self) -> None:
         """New due dates for what is left to pay on the selected invoice."""
-        row = self._chosen()
-        if row is None:
-            return
-        actor, invoice_id = self.context.actor, row.id
-
-        def open_dialog(unpaid: int) -> None:
-            if unpaid == 0:
-                inform(
-                    self,
-                    tr("Re-plan"),
-                    tr("Nothing left to re-plan on invoice {number}.", number=row.number),
-                )
-                return
-            self._after(ReplanDialog(self.context, self, invoice_id, row.number, unpaid))
-
-        self.query(
-            lambda s: replanning.unpaid_to_replan(s, actor, invoice_id),
-            open_dialog,
-            topic="dialog",
-        )
+        self._on_invoice(replanning.unpaid_to_replan, ReplanDialog)
 
     @action(lambda: tr("Write off…"), permission=Permission.ACCOUNTING_MANAGE)
     def write_off(self) -> None:
@@ -385,26 +363,7 @@ class InvoicesTab(LiveTab):
         from backoffice.services.accounting import write_offs
         from backoffice.views.accounting.dialogs import WriteOffDialog
 
-        row = self._chosen()
-        if row is None:
-            return
-        actor, invoice_id = self.context.actor, row.id
-
-        def open_dialog(remaining: int) -> None:
-            if remaining == 0:
-                inform(
-                    self,
-                    tr("Write off…"),
-                    tr("Invoice {number} has nothing left to pay.", number=row.number),
-                )
-                return
-            self._after(WriteOffDialog(self.context, self, invoice_id, row.number, remaining))
-
-        self.query(
-            lambda s: write_offs.left_to_write_off(s, actor, invoice_id),
-            open_dialog,
-            topic="dialog",
-        )
+        self._on_invoice(write_offs.left_to_write_off, WriteOffDialog)
 
     def new_invoice(self, kind: InvoiceKind) -> None:
         row = self.current()
@@ -506,17 +465,8 @@ class InvoicesTab(LiveTab):
     def facturx(self) -> None:
         """The selected invoice as a Factur-X, checked against the norm before it is saved."""
         row = self._chosen()
-        if row is None:
-            return
-        actor, invoice_id = self.context.actor, row.id
-        save_as(
-            self,
-            tr("Factur-X"),
-            f"{row.number}-facturx.pdf",
-            pdf_filter(),
-            lambda s: einvoicing_facturx.invoice_facturx(s, actor, invoice_id).content,
-            kind="invoices",
-        )
+        if row is not None:
+            self._save_facturx(row.number, einvoicing_facturx.invoice_facturx, row.id)
 
     @action(lambda: tr("Credit note Factur-X…"))
     def credit_note_facturx(self) -> None:
@@ -525,13 +475,17 @@ class InvoicesTab(LiveTab):
         if note is None:
             inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
             return
-        actor, note_id = self.context.actor, note.id
+        self._save_facturx(note.number, einvoicing_facturx.credit_note_facturx, note.id)
+
+    def _save_facturx(self, number: str, render: Any, record_id: int) -> None:
+        """An invoice's or credit note's Factur-X, checked against the norm, saved."""
+        actor = self.context.actor
         save_as(
             self,
             tr("Factur-X"),
-            f"{note.number}-facturx.pdf",
+            f"{number}-facturx.pdf",
             pdf_filter(),
-            lambda s: einvoicing_facturx.credit_note_facturx(s, actor, note_id).content,
+            lambda s: render(s, actor, record_id).content,
             kind="invoices",
         )
 

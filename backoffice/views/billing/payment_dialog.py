@@ -17,9 +17,8 @@ from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.limits import max_length
-from backoffice.views import formatting
+from backoffice.views import formatting, labels
 from backoffice.views.bank.overpayment import OverpaymentDialog
-from backoffice.views.labels import payment_method as method_label
 from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_cents, typed_day
 
 
@@ -46,7 +45,7 @@ class PaymentDialog(OverpaymentDialog):
         )
         self.method = QComboBox()
         for method in PaymentMethod:
-            self.method.addItem(method_label(method), method)
+            self.method.addItem(labels.label(method), method)
         self.received_on = DateInput(clock.today(), meaning=Meaning.PAYMENT_RECEIVED)
         self.reference = QLineEdit()
         self.reference.setMaxLength(max_length(Payment.reference) or 80)

@@ -16,7 +16,7 @@ from backoffice.services.billing import replanning
 from backoffice.services.errors import ValidationFailed
 from backoffice.views import formatting
 from backoffice.views.billing.widgets import DatesEditor
-from backoffice.views.widgets.operation_dialog import OperationDialog
+from backoffice.views.widgets.invoice_dialog import InvoiceDialog, InvoiceRef
 
 PROPOSED_INSTALMENTS = 3
 
@@ -33,26 +33,20 @@ def monthly_dates(start: date, count: int) -> list[date]:
     return dates
 
 
-class ReplanDialog(OperationDialog):
+class ReplanDialog(InvoiceDialog):
     def __init__(
-        self,
-        context: AppContext,
-        parent: QWidget | None,
-        invoice_id: int,
-        invoice_number: str,
-        unpaid_cents: int,
+        self, context: AppContext, parent: QWidget | None, invoice: InvoiceRef, unpaid: int
     ) -> None:
-        super().__init__(context, parent, tr("Re-plan {number}", number=invoice_number))
-        self.invoice_id, self.unpaid = invoice_id, unpaid_cents
-        left = QLabel(
+        super().__init__(context, parent, invoice, tr("Re-plan {number}", number=invoice.number))
+        self.unpaid = unpaid
+        self.say_left(
+            tr("Left to re-plan"),
             tr(
-                "{amount} (what is paid, and instalments already sent to the bank, "
-                "stay as they are)",
-                amount=formatting.amount(unpaid_cents),
-            )
+                "{amount} (what is paid, and instalments already sent to the bank, stay as "
+                "they are)",
+                amount=formatting.amount(unpaid),
+            ),
         )
-        left.setWordWrap(True)
-        self.form.addRow(tr("Left to re-plan"), left)
         self.dates = DatesEditor()
         self.dates.set_dates(monthly_dates(clock.today(), PROPOSED_INSTALMENTS))
         self.form.addRow(tr("New due dates"), self.dates)
@@ -61,6 +55,10 @@ class ReplanDialog(OperationDialog):
         self.form.addRow(tr("New instalments"), self.split)
         self.dates.changed.connect(self._show_split)
         self._show_split()
+
+    @classmethod
+    def nothing_left(cls, number: str) -> tuple[str, str]:
+        return tr("Re-plan"), tr("Nothing left to re-plan on invoice {number}.", number=number)
 
     def _show_split(self) -> None:
         try:
@@ -81,7 +79,7 @@ class ReplanDialog(OperationDialog):
     def work(self) -> Callable[[Any], Any] | None:
         actor, invoice_id, dates, unpaid = (
             self.context.actor,
-            self.invoice_id,
+            self.invoice.id,
             self.dates.dates(),
             self.unpaid,
         )

@@ -47,7 +47,7 @@ class SingleInvoiceDialog(OperationDialog):
         kind: InvoiceKind,
         member: MemberRef | None = None,
     ) -> None:
-        super().__init__(context, parent, labels.invoice_kind(kind))
+        super().__init__(context, parent, labels.label(kind))
         self.kind = kind
         self.member = member
         self.code = QLineEdit(member.member_code if member else "")

@@ -39,14 +39,6 @@ COLOURS = {
 }
 
 
-def status_label(status: LineStatus) -> str:
-    return {
-        LineStatus.NEW: tr("To import"),
-        LineStatus.PRESENT: tr("Already recorded"),
-        LineStatus.REFUSED: tr("Refused"),
-    }[status]
-
-
 def _day(line: ImportLine, name: str) -> str:
     value = line.values.get(name)
     return formatting.day(value) if value else ""  # type: ignore[arg-type]
@@ -55,7 +47,7 @@ def _day(line: ImportLine, name: str) -> str:
 def line_columns() -> list[Column[ImportLine]]:
     return [
         Column(tr("Line"), lambda r: str(r.number), lambda r: r.number, align_right=True),
-        Column(tr("Status"), lambda r: status_label(r.status)),
+        Column(tr("Status"), lambda r: labels.label(r.status)),
         Column(tr("Employee"), lambda r: r.name),
         Column(tr("Born on"), lambda r: _day(r, "birth_date")),
         Column(tr("Hired on"), lambda r: _day(r, "hired_on")),

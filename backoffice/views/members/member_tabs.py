@@ -83,7 +83,7 @@ class AppointmentsOfMember(MemberTab):
                 Column(tr("Visit"), lambda r: r.visit_type),
                 Column(tr("Professional"), lambda r: r.professional),
                 Column(tr("Centre"), lambda r: r.centre),
-                Column(tr("Status"), lambda r: labels.appointment_status(r.status)),
+                Column(tr("Status"), lambda r: labels.label(r.status)),
             ]
         )
         self.layout_.addWidget(table_of("member_appointments", self.appointments))

@@ -11,8 +11,8 @@ from backoffice.services.permissions import Permission
 from backoffice.services.sepa import queries, returns
 from backoffice.services.sepa.queries import CollectionRow, DebitRow
 from backoffice.services.sepa.returns import SettlementOutcome
-from backoffice.views import formatting
-from backoffice.views.sepa.common import SEPA_TABLES, state_label
+from backoffice.views import formatting, labels
+from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.return_dialog import record_return
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
@@ -57,7 +57,7 @@ def debit_columns() -> list[Column[DebitRow]]:
         money_column(tr("Amount"), lambda r: r.amount_cents),
         Column(tr("End-to-end id"), lambda r: r.end_to_end_id),
         Column(tr("Sequence"), lambda r: r.sequence),
-        Column(tr("State"), lambda r: state_label(r.sepa_state)),
+        Column(tr("State"), lambda r: labels.sepa_state(r.sepa_state)),
         Column(tr("Return"), lambda r: r.rejection_code or ""),
         money_column(tr("Still owed"), lambda r: r.remaining_cents),
     ]

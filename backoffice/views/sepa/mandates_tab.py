@@ -13,8 +13,8 @@ from backoffice.services.permissions import Permission
 from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import MandateInfo
 from backoffice.services.sepa.queries import MandateRow
-from backoffice.views import formatting
-from backoffice.views.sepa.common import SEPA_TABLES, formatted_iban, mandate_status_label
+from backoffice.views import formatting, labels
+from backoffice.views.sepa.common import SEPA_TABLES, formatted_iban
 from backoffice.views.sepa.mandate_dialog import MandateDialog, RevokeDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
@@ -38,7 +38,7 @@ def mandate_columns() -> list[Column[MandateRow]]:
         Column(tr("IBAN"), lambda r: formatted_iban(r.iban)),
         Column(tr("BIC"), lambda r: r.bic),
         Column(tr("Signed on"), lambda r: formatting.day(r.signed_on), lambda r: r.signed_on),
-        Column(tr("Status"), lambda r: mandate_status_label(r.status)),
+        Column(tr("Status"), lambda r: labels.label(r.status)),
         Column(
             tr("Last debit"),
             lambda r: formatting.day(r.last_collected_on),

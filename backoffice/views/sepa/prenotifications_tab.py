@@ -28,8 +28,8 @@ from backoffice.services.permissions import Permission
 from backoffice.services.sepa import creditor, prenotifications, queries
 from backoffice.services.sepa.prenotifications import Channel, EmailPreview, PrenotificationBatch
 from backoffice.services.sepa.queries import PrenotificationRow
-from backoffice.views import formatting
-from backoffice.views.sepa.common import SEPA_TABLES, channel_label
+from backoffice.views import formatting, labels
+from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform, note
 from backoffice.views.widgets.files import ask_folder, pdf_filter, save_as, write_whole
@@ -48,7 +48,7 @@ def notice_columns() -> list[Column[PrenotificationRow]]:
         Column(tr("Member"), lambda r: r.member_code),
         Column(tr("Company"), lambda r: r.member_name),
         Column(tr("RUM"), lambda r: r.rum),
-        Column(trc("channel", "Sent by"), lambda r: channel_label(r.channel)),
+        Column(trc("channel", "Sent by"), lambda r: labels.channel(r.channel)),
         date_column(tr("Notified on"), lambda r: r.notified_on),
         Column(
             tr("Collection date"),

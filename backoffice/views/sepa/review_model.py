@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor
 
 from backoffice.i18n import tr
 from backoffice.services.sepa.selection import ReviewLine
-from backoffice.views.sepa.common import formatted_iban, state_label
+from backoffice.views import labels
+from backoffice.views.sepa.common import formatted_iban
 from backoffice.views.widgets.rows_model import Column, RowsModel, date_column, money_column
 
 Index = QModelIndex | QPersistentModelIndex
@@ -39,7 +40,7 @@ def review_columns() -> list[Column[ReviewLine]]:
         Column(tr("RUM"), lambda r: r.rum or ""),
         Column(tr("IBAN"), lambda r: formatted_iban(r.iban) if r.iban else ""),
         Column(tr("Sequence"), lambda r: r.sequence or ""),
-        Column(tr("State"), lambda r: state_label(r.sepa_state)),
+        Column(tr("State"), lambda r: labels.sepa_state(r.sepa_state)),
     ]
 
 

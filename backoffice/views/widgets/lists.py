@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from backoffice.text import fold
 from backoffice.views.widgets.rows_model import SORT_ROLE, RowsModel
@@ -89,12 +89,50 @@ def _fitted_key(table: DataTable) -> str:
 
 
 def fit_columns(table: QTableView, widest: int = MAX_COLUMN_WIDTH) -> None:
-    """Columns as wide as what they show (headers included), within reason."""
+    """Columns as wide as what they show (headers included), within reason; where they
+    would run past the visible width, the widest give way first (down to
+    ``NARROWEST_SHRUNK``) so that the last columns, often the amounts, stay on screen."""
     table.resizeColumnsToContents()
     header = table.horizontalHeader()
     for column in range(header.count()):
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
+    if table.isVisible():  # a hidden table's width is not yet the one the user will see
+        _shrink_to(header, table.viewport().width())
+
+
+NARROWEST_SHRUNK = 140  # a name or a label cut shorter than this is no longer readable
+HEADER_ROOM = 28  # a header's margins and its sort arrow, beside its title
+
+
+def _shrink_to(header: QHeaderView, available: int) -> None:
+    """Cut the widest shown columns to one level, the highest at which all fit; none is cut
+    below ``NARROWEST_SHRUNK`` or its own title (a cut header no longer says what it is)."""
+    sizes = {
+        c: header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)
+    }
+    if available <= 0 or sum(sizes.values()) <= available:
+        return
+    floors = {column: _floor(header, column, size) for column, size in sizes.items()}
+
+    def total_at(level: int) -> int:
+        return sum(max(min(size, level), floors[c]) for c, size in sizes.items())
+
+    low, high = NARROWEST_SHRUNK, max(sizes.values())
+    while low < high:  # the highest level whose total fits
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if total_at(middle) <= available else (low, middle - 1)
+    for column, size in sizes.items():
+        if size > max(low, floors[column]):
+            header.resizeSection(column, max(low, floors[column]))
+
+
+def _floor(header: QHeaderView, column: int, size: int) -> int:
+    """How narrow ``column`` may become: its title whole, at least ``NARROWEST_SHRUNK``,
+    never wider than it is."""
+    title = str(header.model().headerData(column, Qt.Orientation.Horizontal) or "")
+    titled = header.fontMetrics().horizontalAdvance(title) + HEADER_ROOM
+    return min(size, max(NARROWEST_SHRUNK, titled))
 
 
 def fit_columns_once(table: DataTable) -> None:
