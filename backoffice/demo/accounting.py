@@ -1,22 +1,23 @@
 """The demo's books: the generated years journalised, closed through last month.
 
-The billing history is written in bulk, below the services; its entries are then made by
-the database in two ``INSERT … SELECT`` statements (:func:`post_in_bulk`: one for the
-entries, one for their lines) — the same rows, ids and numbers as the accounting catch-up
-(:mod:`services.accounting.history`) builds by replaying the events one by one, which a
-test checks field by field. The catch-up remains the judge and the fallback: a database
-that is not as the demo leaves it (entries already posted, a credit note, a write-off, a
-reversal, a direct-debit file, a payment before its invoice, a label the catch-up would
-clip…) is journalised by it. Then the books are closed through the end of last month, as a
-billing clerk would have done month after month — so that last year's FEC and this
-year's closed months can be produced at once.
+The billing history is written in bulk, below the services; so are its entries, by the
+database (:class:`BulkJournal`: one ``INSERT … SELECT`` for the entries, numbered as the
+closing numbers its drafts, one for their lines) — the same rows, ids and numbers as the
+accounting catch-up (:mod:`services.accounting.history`) and the closing give by
+replaying the events one by one, then numbering them, which a test checks field by field.
+The catch-up remains the judge and the fallback: a database that is not as the demo
+leaves it (entries already posted, a credit note, a write-off, a reversal, a direct-debit
+file, a payment before its invoice, a label the catch-up would clip…) is journalised by
+it, then closed. The books are closed through the end of last month, as a billing clerk
+would have done month after month — so that last year's FEC and this year's closed
+months can be produced at once.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, exists, or_, select, text
+from sqlalchemy import Date, bindparam, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -46,80 +47,144 @@ from backoffice.services.tracking import mark_touched
 def keep_books(session: Session, today: date, clerk_id: int) -> int:
     """Post the entries of the generated events and close last month; returns how many
     entries were posted."""
-    posted = post_in_bulk(session)
-    if posted is None:
-        posted = history.post_unposted(session).posted
     clerk = session.get(StaffUser, clerk_id)
     assert clerk is not None
-    closing.close_through(session, actor_of(clerk), today.replace(day=1) - timedelta(days=1))
+    through = today.replace(day=1) - timedelta(days=1)
+    if can_post_in_bulk(session):
+        journal = BulkJournal(session)  # written by the closing, numbered as it numbers
+        closing.close_through(session, actor_of(clerk), through, numbering=journal)
+        return journal.count
+    posted = history.post_unposted(session).posted
+    closing.close_through(session, actor_of(clerk), through)
     return posted
 
 
-def post_in_bulk(session: Session) -> int | None:
-    """The entries the catch-up would post, made by the database; how many, or None (and
-    nothing written) when the database holds anything but what the demo generates: never
-    journalised invoices and payments, nothing closed."""
-    if closed_through(session, exclusive=True) is not None or not _as_generated(session):
-        return None
-    books = chart.load(session)
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    first = IdReserver(session, JournalEntry.__table__).take(1)[0]
-    parameters: dict[str, object] = {"first": first, "posted_at": clock.now()}
-    for key in ("sales", "bank"):
-        journal = books.journal(key)
-        parameters[f"{key}_code"], parameters[f"{key}_label"] = journal.code, journal.label
-    for key in ("customers", "discount", "vat_pending", "vat_collected", "bank"):
-        account = books.account(key)
-        parameters[f"{key}_number"], parameters[f"{key}_label"] = account.number, account.label
-    sales_number, sales_label, receipt_number, receipt_label, words = [], [], [], [], []
-    for index, kind in enumerate(InvoiceKind):
-        account = books.account(SALES_ACCOUNT[kind])
-        parameters[f"kind{index}"] = kind.value
-        parameters[f"kind{index}_number"], parameters[f"kind{index}_label"] = (
-            account.number,
-            account.label,
-        )
-        sales_number.append(f"WHEN :kind{index} THEN :kind{index}_number")
-        sales_label.append(f"WHEN :kind{index} THEN :kind{index}_label")
-    for index, method in enumerate(PaymentMethod):
-        account = books.account(RECEIPT_ACCOUNT[method])
-        parameters[f"method{index}"] = method.value
-        parameters[f"method{index}_word"] = METHOD_WORDS[method]
-        parameters[f"method{index}_number"], parameters[f"method{index}_label"] = (
-            account.number,
-            account.label,
-        )
-        receipt_number.append(f"WHEN :method{index} THEN :method{index}_number")
-        receipt_label.append(f"WHEN :method{index} THEN :method{index}_label")
-        words.append(f"WHEN :method{index} THEN :method{index}_word")
-    cases = {
-        "sales_number": " ".join(sales_number),
-        "sales_label": " ".join(sales_label),
-        "receipt_number": " ".join(receipt_number),
-        "receipt_label": " ".join(receipt_label),
-        "method_word": " ".join(words),
-    }
-    year = (
-        "CAST(EXTRACT(YEAR FROM day) AS INTEGER)"
-        if postgresql
-        else "CAST(substr(day, 1, 4) AS INTEGER)"
-    )
-    entries = text(ENTRIES.format(year=year, **cases)).bindparams(
-        bindparam("posted_at", type_=JournalEntry.__table__.c.posted_at.type)
-    )
-    connection = session.connection()
-    count = connection.execute(entries, _used(entries, parameters)).rowcount
-    lines = text(LINES.format(**cases))
-    connection.execute(lines, _used(lines, parameters))
-    if postgresql and count:
-        connection.execute(
-            text(
-                "SELECT setval(pg_get_serial_sequence('journal_entries', 'id'), "
-                "(SELECT max(id) FROM journal_entries))"
+def can_post_in_bulk(session: Session) -> bool:
+    """Whether :class:`BulkJournal` makes the entries the catch-up would post: the
+    database holds nothing but what the demo generates (never journalised invoices and
+    payments, nothing closed). Takes the books' lock, as the catch-up does."""
+    return closed_through(session, exclusive=True) is None and _as_generated(session)
+
+
+class BulkJournal:
+    """The entries and lines of the generated invoices and payments, written by two
+    ``INSERT … SELECT`` statements; as the closing's :class:`~closing.Numbering`, the
+    entries dated through the closed month are written with their numbers (instead of
+    being written, then all rewritten by the closing's ``UPDATE``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.count = 0
+        books = chart.load(session)
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        parameters: dict[str, object] = {"posted_at": clock.now()}
+        for key in ("sales", "bank"):
+            journal = books.journal(key)
+            parameters[f"{key}_code"], parameters[f"{key}_label"] = journal.code, journal.label
+        for key in ("customers", "discount", "vat_pending", "vat_collected", "bank"):
+            account = books.account(key)
+            parameters[f"{key}_number"] = account.number
+            parameters[f"{key}_label"] = account.label
+        sales_number, sales_label, receipt_number, receipt_label, words = [], [], [], [], []
+        for index, kind in enumerate(InvoiceKind):
+            account = books.account(SALES_ACCOUNT[kind])
+            parameters[f"kind{index}"] = kind.value
+            parameters[f"kind{index}_number"] = account.number
+            parameters[f"kind{index}_label"] = account.label
+            sales_number.append(f"WHEN :kind{index} THEN :kind{index}_number")
+            sales_label.append(f"WHEN :kind{index} THEN :kind{index}_label")
+        for index, method in enumerate(PaymentMethod):
+            account = books.account(RECEIPT_ACCOUNT[method])
+            parameters[f"method{index}"] = method.value
+            parameters[f"method{index}_word"] = METHOD_WORDS[method]
+            parameters[f"method{index}_number"] = account.number
+            parameters[f"method{index}_label"] = account.label
+            receipt_number.append(f"WHEN :method{index} THEN :method{index}_number")
+            receipt_label.append(f"WHEN :method{index} THEN :method{index}_label")
+            words.append(f"WHEN :method{index} THEN :method{index}_word")
+        self.parameters = parameters
+        self.cases = {
+            "sales_number": " ".join(sales_number),
+            "sales_label": " ".join(sales_label),
+            "receipt_number": " ".join(receipt_number),
+            "receipt_label": " ".join(receipt_label),
+            "method_word": " ".join(words),
+            "year": (
+                "CAST(EXTRACT(YEAR FROM day) AS INTEGER)"
+                if self.postgresql
+                else "CAST(substr(day, 1, 4) AS INTEGER)"
+            ),
+        }
+
+    def groups(self, session: Session, through: date) -> list[tuple[str, int, int]]:
+        statement = text(GROUPS.format(**self.cases)).bindparams(bindparam("through", type_=Date))
+        found = session.execute(statement, _used(statement, self.parameters | {"through": through}))
+        return [(journal, int(year), int(count)) for journal, year, count in found]
+
+    def number(
+        self,
+        session: Session,
+        offsets: dict[tuple[str, int], int],
+        closure_id: int,
+        validated_on: date,
+        through: date,
+    ) -> None:
+        self.write(through, validated_on, closure_id, offsets)
+
+    def write(
+        self,
+        through: date | None = None,
+        validated_on: date | None = None,
+        closure_id: int | None = None,
+        offsets: dict[tuple[str, int], int] | None = None,
+    ) -> None:
+        """The entries (numbered through ``through`` after ``offsets``, none when None),
+        then their lines."""
+        session = self.session
+        parameters = self.parameters | {
+            "first": IdReserver(session, JournalEntry.__table__).take(1)[0],
+            "through": through,
+            "validated_on": validated_on,
+            "closure_id": closure_id,
+        }
+        offset = ["CASE"]
+        for index, ((journal, fiscal_year), value) in enumerate((offsets or {}).items()):
+            offset.append(
+                f"WHEN journal = :journal{index} AND {self.cases['year']} = :year{index} "
+                f"THEN :offset{index}"
             )
+            parameters |= {
+                f"journal{index}": journal,
+                f"year{index}": fiscal_year,
+                f"offset{index}": value,
+            }
+        offset.append("ELSE 0 END")
+        typed = "CAST({} AS {})" if self.postgresql else "{}"
+        entries = text(
+            ENTRIES.format(
+                offset=" ".join(offset),
+                validated_on=typed.format(":validated_on", "DATE"),
+                closure_id=typed.format(":closure_id", "INTEGER"),
+                through=typed.format(":through", "DATE"),
+                **self.cases,
+            )
+        ).bindparams(
+            bindparam("posted_at", type_=JournalEntry.__table__.c.posted_at.type),
+            bindparam("through", type_=Date),
+            bindparam("validated_on", type_=Date),
         )
-    mark_touched(session, "journal_entries")
-    return count
+        connection = session.connection()
+        self.count = connection.execute(entries, _used(entries, parameters)).rowcount
+        lines = text(LINES.format(**self.cases))
+        connection.execute(lines, _used(lines, parameters))
+        if self.postgresql and self.count:
+            connection.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('journal_entries', 'id'), "
+                    "(SELECT max(id) FROM journal_entries))"
+                )
+            )
+        mark_touched(session, "journal_entries")
 
 
 def _used(statement: object, parameters: dict[str, object]) -> dict[str, object]:
@@ -181,13 +246,20 @@ def _plain_texts(session: Session) -> bool:
     return True
 
 
-# The entries, numbered in the catch-up's order (day, then invoices before payments, then
-# id), with the builders' journals, pieces and labels.
+# The entries, with ids in the catch-up's order (day, then invoices before payments, then
+# id), with the builders' journals, pieces and labels; those dated through the closed
+# month numbered as the closing numbers its drafts (per journal and fiscal year, after the
+# counter's offset, in date order then id), with its day and id.
 ENTRIES = """
 INSERT INTO journal_entries (id, journal, journal_label, fiscal_year, entry_date, piece_ref,
-                             piece_date, label, source, source_id, member_id, posted_at)
+                             piece_date, label, source, source_id, member_id, posted_at,
+                             sequence, validated_on, closure_id)
 SELECT :first - 1 + row_number() OVER (ORDER BY day, ord, key), journal, journal_label,
-       {year}, day, piece_ref, day, substr(label, 1, 200), source, key, member_id, :posted_at
+       {year}, day, piece_ref, day, substr(label, 1, 200), source, key, member_id, :posted_at,
+       CASE WHEN day <= {through} THEN {offset} + row_number() OVER (
+           PARTITION BY journal, {year} ORDER BY day, ord, key) END,
+       CASE WHEN day <= {through} THEN {validated_on} END,
+       CASE WHEN day <= {through} THEN {closure_id} END
 FROM (
     SELECT v.issued_on AS day, 0 AS ord, v.id AS key,
            CAST(:sales_code AS VARCHAR(10)) AS journal,
@@ -207,6 +279,19 @@ FROM (
     FROM payments p JOIN members m ON m.id = p.member_id
 ) AS events
 ORDER BY 1
+"""
+
+# How many entries of each journal and year the closing numbers (as its drafts would be).
+GROUPS = """
+SELECT journal, {year} AS fiscal_year, count(*)
+FROM (
+    SELECT CAST(:sales_code AS VARCHAR(10)) AS journal, issued_on AS day FROM invoices
+    UNION ALL
+    SELECT CAST(:bank_code AS VARCHAR(10)), received_on FROM payments
+) AS events
+WHERE day <= :through
+GROUP BY journal, {year}
+ORDER BY journal, {year}
 """
 
 # The lines. What a payment moves from pending VAT to collected VAT, per invoice, in the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select, text
@@ -12,8 +12,17 @@ from sqlalchemy.orm import Session
 from backoffice.db import Database
 from backoffice.demo import accounting as demo_books
 from backoffice.demo.generate import DemoOptions, generate
-from backoffice.models import JournalEntry, JournalLine, Member, PaymentMethod
-from backoffice.services.accounting import history
+from backoffice.models import (
+    AccountingClosure,
+    JournalEntry,
+    JournalLine,
+    Member,
+    NumberCounter,
+    PaymentMethod,
+    StaffUser,
+)
+from backoffice.services.accounting import closing, history
+from backoffice.services.actors import actor_of
 from backoffice.services.billing import campaign_issue
 from tests import factories
 from tests.accounting.builders import a_year, billed, on, pay
@@ -37,40 +46,55 @@ def _journal(session: Session) -> tuple[list[dict], list[dict]]:
     return entries, lines
 
 
-def _both_ways(session: Session) -> tuple[int | None, int, tuple, tuple]:
-    """The journal made in bulk (then undone), and the one the catch-up replays."""
-    savepoint = session.begin_nested()
-    in_bulk = demo_books.post_in_bulk(session)
-    bulk = _journal(session)
-    savepoint.rollback()
-    replayed = history.post_unposted(session).posted
-    return in_bulk, replayed, bulk, _journal(session)
+def _closed_books(session: Session) -> dict[str, object]:
+    """The journal, the closing and its counters (the closing's id as a mark)."""
+    entries, lines = _journal(session)
+    closure_id = session.scalar(select(func.max(AccountingClosure.id)))
+    for row in entries:
+        row["closure_id"] = "this closure" if row["closure_id"] == closure_id else None
+    closures = session.execute(
+        select(AccountingClosure.through_day, AccountingClosure.entry_count)
+    ).all()
+    counters = session.execute(
+        select(NumberCounter.series, NumberCounter.last_number)
+        .where(NumberCounter.series.like("journal-%"))
+        .order_by(NumberCounter.series)
+    ).all()
+    return {"entries": entries, "lines": lines, "closures": closures, "counters": counters}
 
 
-def test_the_demos_journal_made_in_bulk_is_the_catch_ups(
+def test_the_demos_books_made_in_bulk_are_the_catch_ups_then_closed(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen = {}
+    """The demo's entries written numbered by its closing, against the catch-up's entries
+    numbered by the closing's update: every column of every entry and line."""
+    seen: dict[str, object] = {}
     keep_books = demo_books.keep_books
 
-    def both_ways_then_close(session: Session, today: date, clerk_id: int) -> int:
-        seen["counts"] = _both_ways(session)
-        # The books now hold the catch-up's entries: the bulk path declines, the closing runs.
-        return keep_books(session, today, clerk_id)
+    def both_ways(session: Session, today: date, clerk_id: int) -> int:
+        savepoint = session.begin_nested()
+        seen["in_bulk"] = keep_books(session, today, clerk_id)
+        seen["bulk"] = _closed_books(session)
+        savepoint.rollback()
+        replayed = history.post_unposted(session).posted
+        clerk = actor_of(session.get(StaffUser, clerk_id))
+        closing.close_through(session, clerk, today.replace(day=1) - timedelta(days=1))
+        seen["replayed"], seen["books"] = replayed, _closed_books(session)
+        return replayed
 
-    monkeypatch.setattr("backoffice.demo.generate.keep_books", both_ways_then_close)
+    monkeypatch.setattr("backoffice.demo.generate.keep_books", both_ways)
     generate(database, DemoOptions(members=80, seed=11))
-    in_bulk, replayed, (bulk_entries, bulk_lines), (entries, lines) = seen["counts"]
-    assert in_bulk == replayed == len(entries) > 200
-    assert len(lines) > 3 * len(entries) // 2
-    assert {row["source"] for row in entries} == {"invoice", "payment"}
-    assert any(row["kind"] == "vat_collected" for row in lines)
-    for made, expected in zip(bulk_entries, entries, strict=True):
+    bulk, books = seen["bulk"], seen["books"]
+    assert seen["in_bulk"] == seen["replayed"] == len(books["entries"]) > 200
+    assert len(books["lines"]) > 3 * len(books["entries"]) // 2
+    assert {row["source"] for row in books["entries"]} == {"invoice", "payment"}
+    assert any(row["kind"] == "vat_collected" for row in books["lines"])
+    assert all(row["sequence"] for row in books["entries"])  # the demo's events are past
+    for made, expected in zip(bulk["entries"], books["entries"], strict=True):
         assert made == expected
-    for made, expected in zip(bulk_lines, lines, strict=True):
+    for made, expected in zip(bulk["lines"], books["lines"], strict=True):
         assert made == expected
-    with database.session() as session:  # then closed through last month, as before
-        assert session.scalar(select(func.count()).where(JournalEntry.sequence.is_not(None)))
+    assert bulk["closures"] == books["closures"] and bulk["counters"] == books["counters"]
 
 
 def test_partial_payments_and_payments_over_two_invoices(database: Database, billing) -> None:
@@ -95,11 +119,20 @@ def test_partial_payments_and_payments_over_two_invoices(database: Database, bil
         session.execute(delete(JournalLine))
         session.execute(delete(JournalEntry))
     with on(date(2026, 3, 10)), database.transaction() as session:
-        in_bulk, replayed, bulk, replay = _both_ways(session)
+        assert demo_books.can_post_in_bulk(session)
+        savepoint = session.begin_nested()
+        journal = demo_books.BulkJournal(session)
+        closing.close_through(session, billing, date(2026, 2, 28), numbering=journal)
+        bulk = _closed_books(session)
+        savepoint.rollback()
+        replayed = history.post_unposted(session).posted
+        closing.close_through(session, billing, date(2026, 2, 28))
+        books = _closed_books(session)
         session.rollback()
-    assert in_bulk == replayed == 14
-    assert bulk == replay
-    settled = Counter(row["entry_id"] for row in replay[1] if row["kind"] == "vat_collected")
+    assert journal.count == replayed == 14
+    assert bulk == books
+    assert {row["sequence"] is None for row in books["entries"]} == {True, False}
+    settled = Counter(row["entry_id"] for row in books["lines"] if row["kind"] == "vat_collected")
     assert max(settled.values()) == 2  # a payment over two invoices
 
 
@@ -109,7 +142,6 @@ def test_anything_else_is_left_to_the_catch_up(database: Database, billing) -> N
         session.execute(delete(JournalLine))
         session.execute(delete(JournalEntry))
     with on(date(2027, 1, 10)), database.transaction() as session:
-        assert demo_books.post_in_bulk(session) is None
-        assert session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+        assert not demo_books.can_post_in_bulk(session)
         assert history.post_unposted(session).posted > 0
-        assert demo_books.post_in_bulk(session) is None  # entries already there
+        assert not demo_books.can_post_in_bulk(session)  # entries already there

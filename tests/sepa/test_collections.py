@@ -4,7 +4,7 @@ and every refusal before anything is written."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -101,6 +101,13 @@ def test_review_selects_due_unpaid_instalments_and_shows_the_anomalies(
     assert overridden.count == 2 and overridden.total_cents == 38608 + 48607
     assert overridden.excluded_count == 3
     assert all(line.sequence == "FRST" for line in overridden.included)
+    for line in result.lines:  # made without __init__ (selection.filled): the same lines
+        assert line == selection.ReviewLine(**vars(line))
+        assert set(vars(line)) == {field.name for field in fields(selection.ReviewLine)}
+        if line.mandate_id is not None:
+            debit = collections.direct_debit(line, 7)
+            assert debit == pain008.DirectDebit(**vars(debit))
+            assert set(vars(debit)) == {field.name for field in fields(pain008.DirectDebit)}
 
 
 def test_prenotified_collection_is_exported_validated_and_kept(

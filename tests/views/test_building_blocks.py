@@ -300,3 +300,23 @@ def test_columns_too_wide_for_the_table_give_way_from_the_widest(qtbot: QtBot) -
     header = titled.horizontalHeader()
     assert titled.columnWidth(1) >= header.fontMetrics().horizontalAdvance(long_title)  # whole
     assert titled.columnWidth(0) == NARROWEST_SHRUNK
+
+
+def test_a_large_dialog_takes_the_room_the_screen_has(qtbot: QtBot) -> None:
+    """The settings dialog (e-mail templates: list, text and preview side by side) was
+    900×640 on any screen; it now takes what it wants where the screen has room, never less
+    than it had."""
+    from PySide6.QtWidgets import QDialog
+
+    from backoffice.views.widgets.dialogs import size_within_screen
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    room = dialog.screen().availableGeometry().size()
+    size_within_screen(dialog, wanted=(10_000, 10_000), least=(300, 200))
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+    assert dialog.width() >= room.width() * 0.9  # as large as the screen allows
+    size_within_screen(dialog, wanted=(10_000, 10_000), least=(5_000, 4_000))
+    assert (dialog.width(), dialog.height()) == (5_000, 4_000)  # never below its least
+    size_within_screen(dialog, wanted=(400, 300), least=(300, 200))
+    assert (dialog.width(), dialog.height()) == (400, 300)  # no larger than wanted

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Date, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
@@ -82,9 +83,69 @@ def check_through(through: date, closed: date | None, today: date) -> None:
         raise ValidationFailed.single("through", problem)
 
 
-def close_through(session: Session, actor: Actor, through: date) -> ClosureOutcome:
+class Numbering(Protocol):
+    """How a closing numbers its entries: by default the drafts in the journal
+    (:class:`DraftNumbering`); the demo writes its entries already numbered instead."""
+
+    def groups(self, session: Session, through: date) -> list[tuple[str, int, int]]:
+        """(journal, fiscal year, how many entries to number), in that order."""
+        ...
+
+    def number(
+        self,
+        session: Session,
+        offsets: dict[tuple[str, int], int],
+        closure_id: int,
+        validated_on: date,
+        through: date,
+    ) -> None:
+        """Give the entries of each group the numbers after its offset, in date order
+        (then in the order they were posted), the closing's day and id."""
+        ...
+
+
+class DraftNumbering:
+    """The draft entries dated up to the closing's day, numbered where they are."""
+
+    def groups(self, session: Session, through: date) -> list[tuple[str, int, int]]:
+        return [
+            (journal, fiscal_year, count)
+            for journal, fiscal_year, count in session.execute(
+                select(JournalEntry.journal, JournalEntry.fiscal_year, func.count())
+                .where(JournalEntry.sequence.is_(None), JournalEntry.entry_date <= through)
+                .group_by(JournalEntry.journal, JournalEntry.fiscal_year)
+                .order_by(JournalEntry.journal, JournalEntry.fiscal_year)
+            )
+        ]
+
+    def number(
+        self,
+        session: Session,
+        offsets: dict[tuple[str, int], int],
+        closure_id: int,
+        validated_on: date,
+        through: date,
+    ) -> None:
+        for (journal, fiscal_year), offset in offsets.items():
+            session.execute(
+                NUMBER_DRAFTS,
+                {
+                    "offset": offset,
+                    "validated_on": validated_on,
+                    "closure_id": closure_id,
+                    "journal": journal,
+                    "fiscal_year": fiscal_year,
+                    "through": through,
+                },
+            )
+
+
+def close_through(
+    session: Session, actor: Actor, through: date, numbering: Numbering | None = None
+) -> ClosureOutcome:
     """Close the books through ``through`` (the last day of a month that is over)."""
     require(session, actor, Permission.ACCOUNTING_MANAGE)
+    numbering = numbering or DraftNumbering()
     closed = closed_through(session, exclusive=True)
     today = clock.today()
     check_through(through, closed, today)
@@ -97,27 +158,14 @@ def close_through(session: Session, actor: Actor, through: date) -> ClosureOutco
     )
     session.add(closure)
     session.flush()
-    groups = session.execute(
-        select(JournalEntry.journal, JournalEntry.fiscal_year, func.count())
-        .where(JournalEntry.sequence.is_(None), JournalEntry.entry_date <= through)
-        .group_by(JournalEntry.journal, JournalEntry.fiscal_year)
-        .order_by(JournalEntry.journal, JournalEntry.fiscal_year)
-    ).all()
+    groups = numbering.groups(session, through)
     numbers: dict[str, tuple[int, int]] = {}
+    offsets: dict[tuple[str, int], int] = {}
     for journal, fiscal_year, count in groups:
         last = take_from(session, counter_key(journal, fiscal_year), count)
-        session.execute(
-            NUMBER_DRAFTS,
-            {
-                "offset": last - count,
-                "validated_on": today,
-                "closure_id": closure.id,
-                "journal": journal,
-                "fiscal_year": fiscal_year,
-                "through": through,
-            },
-        )
+        offsets[journal, fiscal_year] = last - count
         numbers[f"{journal}-{fiscal_year}"] = (last - count + 1, last)
+    numbering.number(session, offsets, closure.id, today, through)
     closure.entry_count = sum(count for _journal, _year, count in groups)
     session.execute(
         update(AccountingBooks)

@@ -35,7 +35,7 @@ from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
 from backoffice.services.sepa import creditor
 from backoffice.services.sepa.mandates import RUM_PREFIX
-from backoffice.services.sepa.selection import CollectionReview, ReviewLine, build_review
+from backoffice.services.sepa.selection import CollectionReview, ReviewLine, build_review, filled
 from backoffice.services.tracking import mark_touched
 
 T = TypeVar("T")
@@ -70,17 +70,20 @@ def end_to_end_id(line: ReviewLine, collection_id: int) -> str:
 
 def direct_debit(line: ReviewLine, collection_id: int) -> pain008.DirectDebit:
     assert line.rum and line.iban and line.mandate_signed_on and line.sequence
-    return pain008.DirectDebit(
-        end_to_end_id=end_to_end_id(line, collection_id),
-        amount_cents=line.amount_cents,
-        sequence=line.sequence,
-        mandate_reference=line.rum,
-        mandate_signed_on=line.mandate_signed_on,
-        debtor_name=line.debtor_name or line.member_name,
-        debtor_address=line.debtor_address,
-        iban=line.iban,
-        bic=line.bic,
-        remittance=line.remittance,
+    return filled(
+        pain008.DirectDebit,
+        {
+            "end_to_end_id": end_to_end_id(line, collection_id),
+            "amount_cents": line.amount_cents,
+            "sequence": line.sequence,
+            "mandate_reference": line.rum,
+            "mandate_signed_on": line.mandate_signed_on,
+            "debtor_name": line.debtor_name or line.member_name,
+            "debtor_address": line.debtor_address,
+            "iban": line.iban,
+            "bic": line.bic,
+            "remittance": line.remittance,
+        },
     )
 
 

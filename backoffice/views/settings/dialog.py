@@ -24,7 +24,7 @@ from backoffice.ops.context import AppContext
 from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings import SETTINGS_TABS
 from backoffice.views.settings.tab import SaveWork, SettingsTab
-from backoffice.views.widgets.dialogs import error_label
+from backoffice.views.widgets.dialogs import error_label, size_within_screen
 from backoffice.views.widgets.operations import read, write
 
 
@@ -43,7 +43,8 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(tr("Settings"))
-        self.resize(900, 640)
+        # the e-mail templates' tab shows a list, a text and its preview side by side
+        size_within_screen(self, wanted=(1180, 820), least=(900, 640))
         self.sections = QListWidget()
         self.sections.setMaximumWidth(200)
         self.pages = QStackedWidget()

@@ -74,6 +74,16 @@ def ok_cancel(
     return buttons
 
 
+def size_within_screen(window: QWidget, wanted: tuple[int, int], least: tuple[int, int]) -> None:
+    """``wanted`` (width, height) where the screen has room for it (with a margin), never
+    smaller than ``least``: a dialog full of lists and previews uses a large screen."""
+    screen = window.screen()
+    room = screen.availableGeometry().size() * 0.92 if screen else None
+    width = max(least[0], min(wanted[0], room.width() if room else least[0]))
+    height = max(least[1], min(wanted[1], room.height() if room else least[1]))
+    window.resize(width, height)
+
+
 class ReasonDialog(QDialog):
     """Ask for a reason (e.g. shown to the member on the portal); required unless optional."""
 
