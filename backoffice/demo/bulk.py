@@ -203,6 +203,10 @@ def reset_sequences(connection: Connection) -> None:
             )
 
 
-def analyze(connection: Connection) -> None:
-    """Statistics for the planner after a bulk load (autovacuum would come much later)."""
-    connection.execute(text("ANALYZE"))
+def analyze(connection: Connection, tables: Sequence[str] = ()) -> None:
+    """Statistics for the planner after a bulk load (autovacuum would come much later):
+    of every table, or of ``tables`` only."""
+    if not tables:
+        connection.execute(text("ANALYZE"))
+    for table in tables:
+        connection.execute(text(f"ANALYZE {table}"))
