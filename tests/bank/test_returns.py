@@ -40,7 +40,9 @@ def _credited(database, actor, *amounts):
         assert run_import(database, actor, ("credit.xml", data)).matched == len(credits)
     with database.session() as session:
         ids = session.scalars(
-            select(Instalment.id).where(Instalment.collection_id == collection_id)
+            select(Instalment.id)
+            .where(Instalment.collection_id == collection_id)
+            .order_by(Instalment.id)  # the order they were made in: PostgreSQL's may differ
         ).all()
     return collection_id, list(ids)
 
