@@ -199,7 +199,13 @@ def test_a_payment_recorded_from_the_invoice(
         for column in range(credit_notes_model.columnCount())
     ]
     assert "Avoir total" in headers and "Total" not in headers  # « Total : Non » misread
-    dialog = PaymentDialog(context, page, member_id, "M", 126000, (invoice_id, "FA-2027-000001"))
+    dialog = PaymentDialog(
+        context,
+        page,
+        MemberRef(member_id, "M", "M"),
+        126000,
+        InvoiceRef(invoice_id, "FA-2027-000001"),
+    )
     qtbot.addWidget(dialog)
     dialog.amount.setText("1 300,00")
     confirmations = []
@@ -223,7 +229,9 @@ def test_a_payment_recorded_from_the_invoice(
 
 def test_refused_input_stays_in_the_form(context: AppContext, qtbot) -> None:
     member_id, invoice_id = billed_member(context.database, context.actor, si=10)
-    dialog = PaymentDialog(context, None, member_id, "M", 126000, (invoice_id, "FA"))
+    dialog = PaymentDialog(
+        context, None, MemberRef(member_id, "M", "M"), 126000, InvoiceRef(invoice_id, "FA")
+    )
     qtbot.addWidget(dialog)
     dialog.amount.setText("douze euros")
     dialog.submit()
@@ -331,7 +339,7 @@ def test_declarations_entered_by_staff(
     qtbot.waitUntil(lambda: page.declarations.undeclared.rowCount() == 1, timeout=10000)
     qtmodeltester.check(page.declarations.undeclared)
     qtmodeltester.check(page.declarations.proxies[1])
-    dialog = DeclarationDialog(context, page, member_id, "SANS DÉCLARATION", 2027)
+    dialog = DeclarationDialog(context, page, MemberRef(member_id, "", "SANS DÉCLARATION"), 2027)
     qtbot.addWidget(dialog)
     dialog.counts[0].setValue(7)
     dialog.submit()
