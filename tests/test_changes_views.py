@@ -77,12 +77,8 @@ def test_queue_oldest_first_and_review_side_by_side(
 ) -> None:
     with sqlite_database.transaction() as session:
         owner = support.member(session)
-        old = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "03 89 12 34 56", "email": owner.email},
-            at=support.days_ago(4),
+        old = support.company_change(
+            session, owner, {"phone": "03 89 12 34 56", "email": owner.email}, 4
         )
         worker = factories.employee(session, owner.id)
         exit_ = support.submit(
@@ -310,20 +306,8 @@ def test_the_queue_sorts_by_any_column_and_filters_as_you_type(
     with sqlite_database.transaction() as session:
         zeta = support.member(session, legal_name="ZÉNITH TOITURES", trade_name=None)
         alpha = support.member(session, legal_name="ALPHA PEINTURE", trade_name=None)
-        first = support.submit(
-            session,
-            zeta,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000030"},
-            at=support.days_ago(3),
-        )
-        second = support.submit(
-            session,
-            alpha,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000031"},
-            at=support.days_ago(1),
-        )
+        first = support.company_change(session, zeta, {"phone": "0389000030"}, 3)
+        second = support.company_change(session, alpha, {"phone": "0389000031"}, 1)
     context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     qtmodeltester.check(page.proxy)
@@ -495,13 +479,7 @@ def test_rejecting_offers_no_internal_text_as_the_reason(
     """Issue 20, 7.2: the reason the member reads starts empty, even for a duplicate."""
     with sqlite_database.transaction() as session:
         member = support.member(session)
-        first = support.submit(
-            session,
-            member,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "03 89 22 22 22"},
-            at=support.days_ago(3),
-        )
+        first = support.company_change(session, member, {"phone": "03 89 22 22 22"}, 3)
         second = support.submit(
             session, member, ChangeKind.COMPANY_RECORD, {"phone": "03 89 22 22 22"}
         )
