@@ -123,20 +123,7 @@ def test_a_request_submitted_twice_is_flagged_as_duplicate(
 ) -> None:
     with database.transaction() as session:
         owner = support.member(session)
-        first = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000003"},
-            at=support.days_ago(2),
-        )
-        again = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000003"},
-            at=support.days_ago(1),
-        )
+        first, again = support.sent_twice(session, owner, {"phone": "0389000003"}, 2, 1)
         other = support.submit(session, owner, ChangeKind.COMPANY_RECORD, {"phone": "0389000004"})
     with database.session() as session:
         rows = {row.id: row for row in queue.pending_queue(session, actors["administrative"])}

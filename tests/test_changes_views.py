@@ -152,17 +152,7 @@ def test_keyboard_flow_next_approve_reject(
     contexts,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with sqlite_database.transaction() as session:
-        ids = [
-            support.submit(
-                session,
-                support.member(session),
-                ChangeKind.COMPANY_RECORD,
-                {"phone": f"03 89 00 00 1{n}"},
-                at=support.days_ago(5 - n),
-            )
-            for n in range(3)
-        ]
+    ids = support.phone_changes(sqlite_database, 3, 1)
     context = contexts(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     page.table.setFocus()
@@ -471,17 +461,7 @@ def test_one_queue_read_and_one_refresh_per_approval(
 ) -> None:
     """Issue 19 item 3: approving reads the queue once, and the page's own change notices
     (the decision, then the claim of the next request) trigger no second refresh."""
-    with sqlite_database.transaction() as session:
-        ids = [
-            support.submit(
-                session,
-                support.member(session),
-                ChangeKind.COMPANY_RECORD,
-                {"phone": f"03 89 00 00 2{n}"},
-                at=support.days_ago(5 - n),
-            )
-            for n in range(3)
-        ]
+    ids = support.phone_changes(sqlite_database, 3, 2)
     context = contexts(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     from backoffice.services.changes import queue

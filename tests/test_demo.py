@@ -168,3 +168,21 @@ def test_background_writer_writes_every_chunk_and_reports_errors(database: Datab
         writer.add("document_themes", {"name": "thème 0-0", "position": 1})  # duplicate name
         writer.flush(background=True)
         writer.drain()
+
+
+def test_email_addresses_keep_only_letters_digits_and_dots() -> None:
+    """The demo's addresses (a regular expression) as the character-by-character rule
+    made them: the name folded, spaces as dots, letters, digits and dots kept."""
+    from backoffice.demo.people import email_for
+    from backoffice.text import fold
+
+    def by_characters(name: str, hint: str) -> str:
+        local = "".join(c for c in fold(name).replace(" ", ".") if c.isalnum() or c == ".")
+        domain = "".join(c for c in fold(hint) if c.isalnum())[:20] or "entreprise"
+        return f"{local.strip('.')}@{domain}.fr"
+
+    names = ["Jean-Pierre Lefèvre", " Œdipe  d'Ørsted_2 ", "Ⅻ ½ ³ ١٢", "", "rh", "a.b c"]
+    hints = ["BOULANGERIE D'ALSACE GUILBERT SARL", "Œuvres & Cie — Straße 12", "_", "ﬁﬂ"]
+    for name in names:
+        for hint in hints:
+            assert email_for(name, hint) == by_characters(name, hint)

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from faker import Faker
 
 from backoffice.demo.data import ADDRESS_EXTRAS, STREET_KINDS, STREET_NAMES, TOWNS
 from backoffice.demo.draw import between, pick
+from backoffice.text import fold
 
 PHONE_PREFIXES = ("03 89", "03 88", "06", "07", "03 29")
 
@@ -53,8 +56,17 @@ def phone(rng: random.Random) -> str:
 
 
 def email_for(name: str, domain_hint: str) -> str:
-    from backoffice.text import fold
+    """``prenom.nom@entreprise.fr``: the name folded, spaces as dots, only letters, digits
+    and dots kept (a regular expression, not a Python step per character: the demo makes
+    some three addresses a member); the domain once per company."""
+    local = _NOT_LOCAL.sub("", fold(name).replace(" ", "."))
+    return f"{local.strip('.')}@{_domain(domain_hint)}.fr"
 
-    local = "".join(ch for ch in fold(name).replace(" ", ".") if ch.isalnum() or ch == ".")
-    domain = "".join(ch for ch in fold(domain_hint) if ch.isalnum())[:20] or "entreprise"
-    return f"{local.strip('.')}@{domain}.fr"
+
+_NOT_LOCAL = re.compile(r"[^\w.]|_")  # \w: what str.isalnum() keeps, and the underscore
+_NOT_DOMAIN = re.compile(r"\W|_")
+
+
+@lru_cache(maxsize=4096)
+def _domain(hint: str) -> str:
+    return _NOT_DOMAIN.sub("", fold(hint))[:20] or "entreprise"

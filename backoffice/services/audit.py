@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -81,25 +81,39 @@ def record_many(
         staff_id, label = actor.staff_id, actor.audit_label
     else:
         staff_id, label = None, actor or "system"
-    now = clock.now()
-    rows = [
-        {
-            "occurred_at": now,
-            "staff_id": staff_id,
-            "actor": label,
-            "action": event["action"],
-            "entity_type": event["entity_type"],
-            "entity_id": event.get("entity_id"),
-            "member_id": event.get("member_id"),
-            "summary": event.get("summary"),
-            "before": _json(event.get("before")),
-            "after": _json(event.get("after")),
-        }
-        for event in events
-    ]
-    if rows:
-        session.execute(insert(AuditEvent.__table__), rows)
+    from backoffice.services.billing.bulk_rows import TableRows
+
+    rows = TableRows(session.connection(), AuditEvent.__table__, _COLUMNS)
+    head = (rows.bind("occurred_at", clock.now()), staff_id, label)
+    for event in events:
+        rows.add(
+            (
+                *head,
+                event["action"],
+                event["entity_type"],
+                event.get("entity_id"),
+                event.get("member_id"),
+                event.get("summary"),
+                rows.bind("before", _json(event.get("before"))),
+                rows.bind("after", _json(event.get("after"))),
+            )
+        )
+    if rows.flush():  # the driver's bulk path: rows of values, COPY on PostgreSQL
         mark_touched(session, "audit_events", None)
+
+
+_COLUMNS = (
+    "occurred_at",
+    "staff_id",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "member_id",
+    "summary",
+    "before",
+    "after",
+)
 
 
 def _json(values: Mapping[str, Any] | None) -> dict[str, Any] | None:

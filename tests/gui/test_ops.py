@@ -156,8 +156,11 @@ def test_the_window_keeps_painting_during_long_work(qtbot: QtBot, context: AppCo
     Operation(context, None, lambda _session: time.sleep(0.8), writes=False).run()
     qtbot.waitUntil(idle(context), timeout=10000)
     ticker.stop()
-    assert len(gaps) > 40
-    assert max(gaps[1:]) < 100
+    # Work on the GUI thread would stop the ticker for the whole 0.8 s. Under a loaded
+    # machine a tick may come late (the process waits for a core): 400 ms of slack still
+    # tells the two apart.
+    assert len(gaps) > 15
+    assert max(gaps[1:]) < 400
 
 
 def wait_for_announcement(

@@ -99,7 +99,7 @@ def test_an_employee_added_then_exited_from_the_dialogs(
     context = make_context(Role.ADMINISTRATIVE)
     dialog = EmployeeDialog(context, None, member_id)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.risk_list.count() == 18, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.risk_list.count() == 18, timeout=30000)
     dialog.last_name.setText("Koenig")
     dialog.first_name.setText("Paul")
     dialog.hired_on.setText("15/02/2027")
@@ -116,7 +116,7 @@ def test_an_employee_added_then_exited_from_the_dialogs(
     assert "n'est pas une date" in dialog.errors.text()
     dialog.birth_date.setText("")
     dialog.submit()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
     assert dialog.result.hiring_visit
     employee_id = dialog.result.id
     with sqlite_database.session() as session:

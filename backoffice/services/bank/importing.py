@@ -44,7 +44,8 @@ from backoffice.models.bank import (
 from backoffice.services import audit
 from backoffice.services import identity as identity_service
 from backoffice.services.bank import matching
-from backoffice.services.bank.formats import BankFileError, ParsedFile, read
+from backoffice.services.bank.formats import BankFileError, ParsedEntry, ParsedFile, read
+from backoffice.services.billing.bulk_rows import TableRows, collector_paused, execute_many
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Cancelled, Progress, silent
@@ -208,13 +209,16 @@ def import_files(
     members = members or matching.MemberIndex()
     for number, (name, data) in enumerate(files):
         progress.step(number, len(files), tr("Reading {file}…", file=name))
-        try:
-            parsed = read(name, data)
-            check(session, parsed, accounts)
-        except BankFileError as error:
-            raise BankImportRefused(str(error)) from None
-        file_outcome, entry_ids = _store(session, importer, parsed, data, default_account)
-        counts = matching.match_entries(session, importer, entry_ids, members=members)
+        # tens of thousands of elements, rows and objects made, none in a cycle: no cyclic
+        # collection while a file is read and matched (it runs again between files)
+        with collector_paused():
+            try:
+                parsed = read(name, data)
+                check(session, parsed, accounts)
+            except BankFileError as error:
+                raise BankImportRefused(str(error)) from None
+            file_outcome, entry_ids = _store(session, importer, parsed, data, default_account)
+            counts = matching.match_entries(session, importer, entry_ids, members=members)
         outcomes.append(file_outcome)
         read_count += file_outcome.read
         new_count += file_outcome.new
@@ -286,19 +290,9 @@ def _store(
         session.add(row)
         session.flush()
         keys = parsed_statement.dedup_keys(account)
-        rows = [
-            _entry_row(entry, key, account, file_id, row.id)
-            for entry, key in zip(parsed_statement.entries, keys, strict=True)
-        ]
-        # one executemany, no RETURNING (the driver's fast path); the entries stored now
-        # are those of this statement, the others were known (of another file)
-        if rows:
-            session.execute(
-                _insert(session, BankEntry.__table__).on_conflict_do_nothing(
-                    index_elements=["dedup_key"]
-                ),
-                rows,
-            )
+        # one executemany of rows of values through the driver, no RETURNING: the entries
+        # stored now are those of this statement, the others were known (of another file)
+        _insert_entries(session, parsed_statement.entries, keys, account, file_id, row.id)
         table = BankEntry.__table__
         stored = dict(
             session.execute(
@@ -306,7 +300,7 @@ def _store(
             ).all()
         )
         new_ids.extend(stored.values())
-        known_keys.extend(item["dedup_key"] for item in rows if item["dedup_key"] not in stored)
+        known_keys.extend(key for key in keys if key not in stored)
     session.execute(
         BankFile.__table__.update()
         .where(BankFile.__table__.c.id == file_id)
@@ -344,33 +338,76 @@ def _store(
     return outcome, sorted(new_ids) + retry
 
 
-def _entry_row(entry: object, key: str, account: str, file_id: int, statement_id: int) -> dict:
-    from backoffice.services.bank.formats import ParsedEntry
+_ENTRY_COLUMNS = (
+    "dedup_key",
+    "account_iban",
+    "file_id",
+    "statement_id",
+    "kind",
+    "amount_cents",
+    "booked_on",
+    "value_on",
+    "bank_reference",
+    "bank_code",
+    "end_to_end_id",
+    "counterparty_name",
+    "counterparty_iban",
+    "counterparty_bic",
+    "remittance",
+    "creditor_reference",
+    "batch_message_id",
+    "batch_payment_info_id",
+    "batch_count",
+    "return_code",
+    "match_state",
+)
+_INSERT_ENTRIES = (
+    f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_ENTRY_COLUMNS))}) ON CONFLICT (dedup_key) DO NOTHING"
+)
 
-    assert isinstance(entry, ParsedEntry)
-    return {
-        "dedup_key": key,
-        "account_iban": account,
-        "file_id": file_id,
-        "statement_id": statement_id,
-        "kind": entry.kind,
-        "amount_cents": entry.amount_cents,
-        "booked_on": entry.booked_on,
-        "value_on": entry.value_on,
-        "bank_reference": entry.bank_reference[:35] if entry.bank_reference else None,
-        "bank_code": entry.bank_code[:40] if entry.bank_code else None,
-        "end_to_end_id": entry.end_to_end_id,
-        "counterparty_name": entry.counterparty_name[:140] if entry.counterparty_name else None,
-        "counterparty_iban": entry.counterparty_iban,
-        "counterparty_bic": entry.counterparty_bic[:11] if entry.counterparty_bic else None,
-        "remittance": entry.remittance,
-        "creditor_reference": entry.creditor_reference,
-        "batch_message_id": entry.batch_message_id,
-        "batch_payment_info_id": entry.batch_payment_info_id,
-        "batch_count": entry.batch_count,
-        "return_code": entry.return_code[:4] if entry.return_code else None,
-        "match_state": BankMatchState.UNMATCHED,
-    }
+
+def _insert_entries(
+    session: Session,
+    entries: Sequence[ParsedEntry],
+    keys: Sequence[str],
+    account: str,
+    file_id: int,
+    statement_id: int,
+) -> None:
+    """The statement's entries, each stored unless its key is known (``ON CONFLICT DO
+    NOTHING``), through the driver: rows of values, no statement compiled per row."""
+    connection = session.connection()
+    values = TableRows(connection, BankEntry.__table__, _ENTRY_COLUMNS)  # binds the values
+    constant = values.constant
+    unmatched = constant("match_state", BankMatchState.UNMATCHED)
+    rows = [
+        (
+            key,
+            account,
+            file_id,
+            statement_id,
+            constant("kind", entry.kind),
+            entry.amount_cents,
+            constant("booked_on", entry.booked_on),
+            constant("value_on", entry.value_on),
+            entry.bank_reference[:35] if entry.bank_reference else None,
+            entry.bank_code[:40] if entry.bank_code else None,
+            entry.end_to_end_id,
+            entry.counterparty_name[:140] if entry.counterparty_name else None,
+            entry.counterparty_iban,
+            entry.counterparty_bic[:11] if entry.counterparty_bic else None,
+            entry.remittance,
+            entry.creditor_reference,
+            entry.batch_message_id,
+            entry.batch_payment_info_id,
+            entry.batch_count,
+            entry.return_code[:4] if entry.return_code else None,
+            unmatched,
+        )
+        for entry, key in zip(entries, keys, strict=True)
+    ]
+    execute_many(connection, _INSERT_ENTRIES, rows)
 
 
 def _still_unmatched(session: Session, file_ids: list[int]) -> int:

@@ -25,10 +25,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from backoffice import clock
@@ -51,6 +52,7 @@ from backoffice.models.bank import (
 from backoffice.references import find_references
 from backoffice.services.accounting import events as accounting_events
 from backoffice.services.bank import cheques, returns
+from backoffice.services.billing.bulk_rows import TableRows, bound, execute_many
 from backoffice.services.billing.payments import PaymentBatch
 from backoffice.services.permissions import Actor
 from backoffice.services.progress import Progress, silent
@@ -84,19 +86,7 @@ def match_entries(
     never match the same entry). ``members``: the members' codes and names, read once
     for all the files of an import."""
     progress = progress or silent()
-    entries: list[BankEntry] = []
-    for start in range(0, len(entry_ids), CHUNK):
-        entries.extend(
-            session.scalars(
-                select(BankEntry)
-                .where(
-                    BankEntry.id.in_(entry_ids[start : start + CHUNK]),
-                    BankEntry.match_state == BankMatchState.UNMATCHED,
-                )
-                .order_by(BankEntry.id)
-                .with_for_update()
-            )
-        )
+    entries = _locked(session, entry_ids)
     matched = returned = 0
     payment_ids: list[int] = []
     total = len(entries)
@@ -132,16 +122,71 @@ def match_entries(
         for entry in entries
         if entry.match_state == BankMatchState.UNMATCHED and entry.amount_cents > 0
     ]
-    if still_open:
-        matched += cheques.match_slips(session, actor, still_open)
     left = sum(1 for entry in entries if entry.match_state == BankMatchState.UNMATCHED)
+    if still_open:
+        slips = cheques.match_slips(session, actor, still_open)
+        matched += slips
+        left -= slips
     return MatchCounts(matched, returned, left)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A bank entry as the transfer and cheque rules read it: a row, not an ORM object
+    (an import matches 100,000 of them); ``_mark_all`` writes their match."""
+
+    id: int
+    version: int
+    kind: BankEntryKind
+    amount_cents: int
+    booked_on: date
+    bank_reference: str | None
+    end_to_end_id: str | None
+    counterparty_name: str | None
+    counterparty_iban: str | None
+    remittance: str | None
+    creditor_reference: str | None
+    match_state: BankMatchState
+
+
+_ROW_COLUMNS = tuple(BankEntry.__table__.c[name] for name in _Row.__dataclass_fields__)
+_ORM_KINDS = (BankEntryKind.COLLECTION, *RETURNS)  # matched by the ORM services
+
+
+def _locked(session: Session, entry_ids: Sequence[int]) -> list[Any]:
+    """The entries still unmatched among ``entry_ids``, locked, in the order of their ids:
+    collection credits and returns as ORM objects (their services change them), the
+    others as ``_Row``."""
+    rows: list[Any] = []
+    for start in range(0, len(entry_ids), CHUNK):
+        rows.extend(
+            _Row(*values)
+            for values in session.execute(
+                select(*_ROW_COLUMNS)
+                .where(
+                    BankEntry.id.in_(entry_ids[start : start + CHUNK]),
+                    BankEntry.match_state == BankMatchState.UNMATCHED,
+                )
+                .order_by(BankEntry.id)
+                .with_for_update()
+            )
+        )
+    wanted = [row.id for row in rows if row.kind in _ORM_KINDS]
+    if not wanted:
+        return rows
+    loaded: dict[int, BankEntry] = {}
+    for start in range(0, len(wanted), CHUNK):
+        for entry in session.scalars(
+            select(BankEntry).where(BankEntry.id.in_(wanted[start : start + CHUNK]))
+        ):
+            loaded[entry.id] = entry
+    return [loaded.get(row.id, row) for row in rows]
 
 
 def _match_transfers(
     session: Session,
     actor: Actor,
-    transfers: list[BankEntry],
+    transfers: list[_Row],
     members: MemberIndex,
     progress: Progress,
     done: int,
@@ -150,7 +195,7 @@ def _match_transfers(
     """Transfers matched by reference, invoice number, member code, or payer and amount:
     their payments recorded together (a ``PaymentBatch``); the payments' ids."""
     matcher = _TransferMatcher(session, actor, transfers, members)
-    paid: list[tuple[BankEntry, int, int | None, str]] = []
+    paid: list[tuple[_Row, int, int | None, str]] = []
     for entry in transfers:
         progress.step(done, total, None)
         done += 1
@@ -174,63 +219,51 @@ def _match_transfers(
         actor,
         [(entry, rule, member_id, invoice_id) for entry, member_id, invoice_id, rule in paid],
     )
-    links = [
-        {"entry_id": entry.id, "payment_id": outcome.payment_id}
-        for (entry, *_target), outcome in zip(paid, outcomes, strict=True)
-    ]
-    if links:
-        session.execute(insert(BankEntryPayment.__table__), links)
+    links = TableRows(session.connection(), BankEntryPayment.__table__, ("entry_id", "payment_id"))
+    for (entry, *_target), outcome in zip(paid, outcomes, strict=True):
+        links.add((entry.id, outcome.payment_id))
+    links.flush()
     return [outcome.payment_id for outcome in outcomes]
 
 
 def _mark_all(
-    session: Session, actor: Actor, marks: list[tuple[BankEntry, str, int, int | None]]
+    session: Session, actor: Actor, marks: list[tuple[_Row, str, int, int | None]]
 ) -> None:
     """``_mark`` for many entries at once: one UPDATE (``WHERE version = seen``, as the
-    ORM's), the entries' loaded values set to what was written."""
+    ORM's) through the driver; the rows say they are matched."""
     if not marks:
         return
     table = BankEntry.__table__
     now = clock.now()
-    updated = session.execute(
-        table.update()
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(
-            match_state=BankMatchState.MATCHED,
-            match_rule=bindparam("b_rule"),
-            member_id=bindparam("b_member"),
-            invoice_id=bindparam("b_invoice"),
-            collection_id=None,
-            matched_at=now,
-            matched_by_id=actor.staff_id,
-            version=table.c.version + 1,
-        ),
+    connection = session.connection()
+    head = (
+        bound(connection, table.c.match_state, BankMatchState.MATCHED),
+        bound(connection, table.c.matched_at, now),
+        actor.staff_id,
+    )
+    # through the driver: a statement compiled and a dictionary for each entry cost more
+    # than the update
+    updated = execute_many(
+        connection,
+        "UPDATE bank_entries SET match_state = ?, matched_at = ?, matched_by_id = ?, "
+        "match_rule = ?, member_id = ?, invoice_id = ?, collection_id = NULL, "
+        "version = version + 1 WHERE id = ? AND version = ?",
         [
-            {
-                "b_id": entry.id,
-                "b_version": entry.version,
-                "b_rule": rule,
-                "b_member": member_id,
-                "b_invoice": invoice_id,
-            }
+            (*head, rule, member_id, invoice_id, entry.id, entry.version)
             for entry, rule, member_id, invoice_id in marks
         ],
     )
-    if updated.rowcount not in (-1, len(marks)):
+    if updated not in (-1, len(marks)):
         raise StaleDataError("bank entries changed while they were matched")
-    for entry, rule, member_id, invoice_id in marks:
-        for key, value in (
-            ("match_state", BankMatchState.MATCHED),
-            ("match_rule", rule),
-            ("member_id", member_id),
-            ("invoice_id", invoice_id),
-            ("collection_id", None),
-            ("matched_at", now),
-            ("matched_by_id", actor.staff_id),
-            ("version", entry.version + 1),
-        ):
-            set_committed_value(entry, key, value)
-    mark_touched(session, "bank_entries", {entry.id for entry, *_mark in marks})
+    for entry, *_match in marks:
+        entry.match_state = BankMatchState.MATCHED
+        entry.version += 1
+    # ORM objects of these entries this session holds are read again
+    ids = {entry.id for entry, *_mark in marks}
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, BankEntry) and instance.id in ids:
+            session.expire(instance)
+    mark_touched(session, "bank_entries", ids)
 
 
 def _mark(
@@ -449,7 +482,7 @@ class _TransferMatcher:
     whose answers count the payments already planned)."""
 
     def __init__(
-        self, session: Session, actor: Actor, entries: Sequence[BankEntry], members: MemberIndex
+        self, session: Session, actor: Actor, entries: Sequence[_Row], members: MemberIndex
     ) -> None:
         self.session = session
         references: set[str] = set()
@@ -487,7 +520,7 @@ class _TransferMatcher:
                 found[key] = (invoice_id, member_id)
         return found
 
-    def target(self, entry: BankEntry) -> tuple[int, int | None, str] | None:
+    def target(self, entry: _Row) -> tuple[int, int | None, str] | None:
         invoices = {
             self.by_reference[item]
             for item in self._references[entry.id]
@@ -521,7 +554,7 @@ class _TransferMatcher:
     ) -> tuple[int, int | None, str] | None:
         return (member_id, invoice_id, rule) if self.batch.owed(member_id, invoice_id) > 0 else None
 
-    def _payers(self, entries: Sequence[BankEntry]) -> dict[str, set[int]]:
+    def _payers(self, entries: Sequence[_Row]) -> dict[str, set[int]]:
         """The members known to pay from each IBAN: by a mandate, or an entry matched."""
         ibans = {entry.counterparty_iban for entry in entries if entry.counterparty_iban}
         payers: dict[str, set[int]] = defaultdict(set)
@@ -542,7 +575,7 @@ class _TransferMatcher:
                 payers[iban].add(member_id)
         return payers
 
-    def _by_payer(self, entry: BankEntry) -> tuple[int, int | None, str] | None:
+    def _by_payer(self, entry: _Row) -> tuple[int, int | None, str] | None:
         for rule, members in (
             ("iban", self.payers.get(entry.counterparty_iban or "", set())),
             ("name", self.names.get(fold(entry.counterparty_name), set())),
@@ -578,7 +611,7 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-def _reference(entry: BankEntry) -> str | None:
+def _reference(entry: _Row) -> str | None:
     """What the payment recalls of the entry: the bank's reference, else the debit's, else
     the text."""
     return (entry.bank_reference or entry.end_to_end_id or entry.remittance or "")[:80] or None

@@ -14,7 +14,7 @@ import gc
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Column, Connection, Table, func, select, text
 from sqlalchemy.orm import Session
 
 
@@ -65,6 +65,30 @@ class TableRows:
                 f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", rows
             )
         return len(rows)
+
+
+def bound(connection: Connection, column: Column[Any], value: Any) -> Any:
+    """``value`` as ``column``'s type sends it to the driver (for :func:`execute_many`)."""
+    process = column.type._cached_bind_processor(connection.dialect)
+    return process(value) if process is not None and value is not None else value
+
+
+def execute_many(connection: Connection, statement: str, rows: Sequence[tuple[Any, ...]]) -> int:
+    """``statement`` (its parameters marked ``?``) run once for each of ``rows`` through
+    the driver — SQLite's ``executemany``, psycopg's pipeline — in the caller's
+    transaction, without a statement compiled or a dictionary made for each row (values
+    bound already: :func:`bound`); the rows it changed (-1: not known)."""
+    if not rows:
+        return 0
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        statement = statement.replace("?", "%s")
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(statement, rows)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 class IdReserver:

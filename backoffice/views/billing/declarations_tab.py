@@ -32,6 +32,7 @@ from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.inputs import count_spin, year_spin
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import OperationDialog
@@ -95,12 +96,7 @@ class DeclarationsTab(LiveTab):
         self.mode.currentIndexChanged.connect(lambda _index: self._mode_changed())
         self.search = SearchBox(tr("Member code or name…"))
         self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Year")))
-        bar.addWidget(self.year)
-        bar.addWidget(self.mode)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.count)
+        bar = hbox(tr("Year"), self.year, self.mode, (self.search, 1), self.count)
         self.declared: RowsModel[DeclarationRow] = RowsModel(
             [
                 *member_columns(),
@@ -165,10 +161,6 @@ class DeclarationsTab(LiveTab):
     @property
     def showing_declared(self) -> bool:
         return bool(self.mode.currentData())
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def _mode_changed(self, *, reload: bool = True) -> None:
         self.stack.setCurrentIndex(0 if self.showing_declared else 1)

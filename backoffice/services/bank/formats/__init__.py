@@ -28,7 +28,8 @@ from backoffice.models.bank import BankEntryKind, BankFileFormat
 class BankFileError(Exception):
     """A file that cannot be imported; ``str()`` is the French sentence for the user."""
 
-    def __init__(self, name: str, problem: str, where: str | None = None) -> None:
+    def __init__(self, name: str, problem: str, where: object = None) -> None:
+        where = str(where) if where is not None else None  # a place made French lazily
         if where:
             message = tr("{file}, {where}: {problem}", file=name, where=where, problem=problem)
         else:
@@ -43,7 +44,7 @@ class ParsedEntry:
     kind: BankEntryKind
     amount_cents: int  # signed: + received, - paid out (a reject: what was not collected)
     booked_on: date
-    where: str  # "écriture 3", "ligne 12": for messages
+    where: object  # "écriture 3", "ligne 12" once str(): for messages
     value_on: date | None = None
     bank_reference: str | None = None
     bank_code: str | None = None

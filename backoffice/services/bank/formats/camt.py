@@ -50,7 +50,7 @@ CHEQUE_FAMILIES = ("RCHQ",)
 RETURN_SUBFAMILIES = ("UPDD", "RRTN", "RPCR", "PRDD")
 
 
-def amount_cents(text: str | None, name: str, where: str) -> int:
+def amount_cents(text: str | None, name: str, where: object) -> int:
     match = AMOUNT.match(text or "")
     if match is None:
         raise BankFileError(name, tr("{amount} is not an amount.", amount=text or "-"), where)
@@ -58,7 +58,7 @@ def amount_cents(text: str | None, name: str, where: str) -> int:
     return int(units) * 100 + int((fraction or "0").ljust(2, "0"))
 
 
-def _day(text: str | None, name: str, where: str) -> date | None:
+def _day(text: str | None, name: str, where: object) -> date | None:
     if not text:
         return None
     try:
@@ -73,7 +73,17 @@ class _Reader:
     def __init__(self, name: str, namespace: str) -> None:
         self.name = name
         self.ns = namespace
+        self.brace = f"{{{namespace}}}"
+        self.names: dict[object, str] = {}  # tag → its name in the namespace, or ""
         self._paths: dict[str, str] = {}
+
+    def name_of(self, tag: object) -> str:
+        """An element's name in the namespace: "" for a comment or another namespace."""
+        name = ""
+        if isinstance(tag, str) and tag.startswith(self.brace):
+            name = tag[len(self.brace) :]
+        self.names[tag] = name
+        return name
 
     def path(self, path: str) -> str:
         made = self._paths.get(path)
@@ -208,7 +218,7 @@ def _statement(reader: _Reader, element: etree._Element, number: int) -> ParsedS
         elif code in CLOSING:
             statement.closing_cents = cents
     for index, entry in enumerate(reader.all(element, "Ntry"), start=1):
-        statement.entries.extend(_entries(reader, entry, tr("entry {n}", n=index), where))
+        statement.entries.extend(_entries(reader, entry, _Place(where, index)))
     if statement.opening_cents is not None and statement.closing_cents is not None:
         moved = sum(item.amount_cents for item in statement.entries)
         if statement.opening_cents + moved != statement.closing_cents:
@@ -232,11 +242,183 @@ def _euros(cents: int) -> str:
     return format_eur(cents)
 
 
+class _Place:
+    """Where an entry is, for a message: made into French only when one is needed (an
+    import reads 100,000 entries and names almost none)."""
+
+    __slots__ = ("detail", "entry", "statement")
+
+    def __init__(self, statement: str, entry: int, detail: int | None = None) -> None:
+        self.statement = statement
+        self.entry = entry
+        self.detail = detail
+
+    def of_detail(self, number: int) -> _Place:
+        return _Place(self.statement, self.entry, number)
+
+    def __str__(self) -> str:
+        place = f"{self.statement}, {tr('entry {n}', n=self.entry)}"
+        if self.detail is None:
+            return place
+        return tr("{place}, detail {n}", place=place, n=self.detail)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+# The paths an entry's and a transaction's texts are read at (``_Fields.text``), each
+# relative to its ``Ntry`` or ``TxDtls`` (an entry without details is read as its own).
+_ENTRY_PATHS = (
+    "Sts",
+    "Sts/Cd",
+    "Amt",
+    "CdtDbtInd",
+    "RvslInd",
+    "BookgDt/Dt",
+    "BookgDt/DtTm",
+    "ValDt/Dt",
+    "ValDt/DtTm",
+    "AcctSvcrRef",
+    "BkTxCd/Domn/Cd",
+    "BkTxCd/Domn/Fmly/Cd",
+    "BkTxCd/Domn/Fmly/SubFmlyCd",
+    "BkTxCd/Prtry/Cd",
+    "NtryDtls/Btch",
+    "NtryDtls/Btch/MsgId",
+    "NtryDtls/Btch/PmtInfId",
+    "NtryDtls/Btch/NbOfTxs",
+    "AddtlNtryInf",
+)
+_DETAIL_PATHS = (
+    "Amt",
+    "AmtDtls/TxAmt/Amt",
+    "Refs/AcctSvcrRef",
+    "Refs/EndToEndId",
+    "Refs/MsgId",
+    "Refs/PmtInfId",
+    "Refs/MndtId",
+    "RtrInf/Rsn/Cd",
+    *(
+        path
+        for them in ("Cdtr", "Dbtr")
+        for path in (
+            f"RltdPties/{them}/Nm",
+            f"RltdPties/{them}/Pty/Nm",
+            f"RltdPties/{them}Acct/Id/IBAN",
+            f"RltdAgts/{them}Agt/FinInstnId/BIC",
+            f"RltdAgts/{them}Agt/FinInstnId/BICFI",
+        )
+    ),
+    "RmtInf/Ustrd",
+    "RmtInf/Strd/CdtrRefInf/Ref",
+    "AddtlTxInf",
+)
+_READ, _DESCEND, _DETAIL, _LINE, _AMOUNT = 1, 2, 4, 8, 16
+
+
+def _actions() -> dict[str, int]:
+    """What the walk does at each path: read its text, descend into it (it leads to a
+    path read), keep it as a transaction (``NtryDtls/TxDtls``), add it to the remittance
+    lines, read its currency."""
+    actions: dict[str, int] = {}
+    for path in (*_ENTRY_PATHS, *_DETAIL_PATHS):
+        actions[path] = actions.get(path, 0) | _READ
+        parts = path.split("/")
+        for end in range(1, len(parts)):
+            above = "/".join(parts[:end])
+            actions[above] = actions.get(above, 0) | _DESCEND
+    actions["NtryDtls"] |= _DESCEND
+    actions["NtryDtls/TxDtls"] = _DETAIL
+    actions["RmtInf/Ustrd"] |= _LINE
+    actions["Amt"] |= _AMOUNT
+    actions["AmtDtls/TxAmt/Amt"] |= _AMOUNT
+    return actions
+
+
+_ACTIONS = _actions()
+
+
+class _Fields:
+    """The texts of an entry (``Ntry``) or of one of its transactions (``TxDtls``), read in
+    one walk of its elements: each path of ``_ENTRY_PATHS`` / ``_DETAIL_PATHS`` below it →
+    the text of its first element in document order, as ``findtext`` answers (a
+    ``findtext`` per path walked the subtree again each time: 20 walks an entry). Only the
+    branches that lead to a path read are walked."""
+
+    __slots__ = ("details", "lines", "texts")
+
+    def __init__(self, reader: _Reader, root: etree._Element) -> None:
+        self.texts: dict[str, str] = {}
+        self.lines: list[str | None] = []  # RmtInf/Ustrd, each of them
+        self.details: list[etree._Element] = []  # NtryDtls/TxDtls of an entry
+        self._walk(reader, root, "")
+
+    def _walk(self, reader: _Reader, element: etree._Element, prefix: str) -> None:
+        texts = self.texts
+        names = reader.names
+        for child in element:
+            tag = child.tag
+            name = names.get(tag)
+            if name is None:
+                name = reader.name_of(tag)
+            if not name:  # a comment, an element of another namespace
+                continue
+            path = prefix + name
+            action = _ACTIONS.get(path)
+            if not action:
+                continue
+            if action & _DETAIL:
+                self.details.append(child)
+                continue
+            if action & _READ:
+                if path not in texts:
+                    texts[path] = child.text or ""
+                    if action & _AMOUNT:
+                        texts[path + "@Ccy"] = child.get("Ccy") or ""
+                elif path == "NtryDtls/Btch":  # the first batch says it, as find() would
+                    continue
+                if action & _LINE:
+                    self.lines.append(child.text)
+            if action & _DESCEND:
+                self._walk(reader, child, path + "/")
+
+    def text(self, *paths: str) -> str | None:
+        """The first of these paths with a text (stripped), as ``_Reader.text``."""
+        texts = self.texts
+        for path in paths:
+            assert path in _ACTIONS, path  # a path the walk reads
+            found = texts.get(path)
+            if found and (found := found.strip()):
+                return found
+        return None
+
+    def has(self, path: str) -> bool:
+        return path in self.texts
+
+    def euros(self, reader: _Reader, path: str, where: object) -> int:
+        if path not in self.texts:
+            raise BankFileError(reader.name, tr("the amount is missing."), where)
+        currency = self.texts[path + "@Ccy"]
+        if currency != "EUR":
+            raise BankFileError(
+                reader.name,
+                tr(
+                    "the amount is in {currency}: only euros (EUR) are imported.",
+                    currency=currency or "-",
+                ),
+                where,
+            )
+        return amount_cents(self.texts[path], reader.name, where)
+
+
 @dataclass
 class _Head:
     """What an entry (``Ntry``) says of itself, shared by its transactions."""
 
-    place: str
+    place: _Place
     cents: int
     credit: bool
     reversal: bool
@@ -251,45 +433,45 @@ class _Head:
     batch_count: int | None = None
 
 
-def _head(reader: _Reader, entry: etree._Element, place: str) -> _Head:
+def _head(reader: _Reader, fields: _Fields, place: _Place) -> _Head:
     name = reader.name
-    booked = _day(reader.text(entry, "BookgDt/Dt", "BookgDt/DtTm"), name, place)
+    booked = _day(fields.text("BookgDt/Dt", "BookgDt/DtTm"), name, place)
     if booked is None:
         raise BankFileError(name, tr("the booking date is missing."), place)
-    family = reader.text(entry, "BkTxCd/Domn/Fmly/Cd")
-    subfamily = reader.text(entry, "BkTxCd/Domn/Fmly/SubFmlyCd")
-    code = "/".join(filter(None, (reader.text(entry, "BkTxCd/Domn/Cd"), family, subfamily)))
+    family = fields.text("BkTxCd/Domn/Fmly/Cd")
+    subfamily = fields.text("BkTxCd/Domn/Fmly/SubFmlyCd")
+    code = "/".join(filter(None, (fields.text("BkTxCd/Domn/Cd"), family, subfamily)))
     return _Head(
         place=place,
-        cents=reader.euros(entry.find(reader.path("Amt")), place),
-        credit=reader.text(entry, "CdtDbtInd") == "CRDT",
-        reversal=reader.text(entry, "RvslInd") in ("true", "1"),
+        cents=fields.euros(reader, "Amt", place),
+        credit=fields.text("CdtDbtInd") == "CRDT",
+        reversal=fields.text("RvslInd") in ("true", "1"),
         booked=booked,
-        value=_day(reader.text(entry, "ValDt/Dt", "ValDt/DtTm"), name, place),
+        value=_day(fields.text("ValDt/Dt", "ValDt/DtTm"), name, place),
         family=family,
         subfamily=subfamily,
-        code=code or reader.text(entry, "BkTxCd/Prtry/Cd"),
-        reference=reader.text(entry, "AcctSvcrRef"),
+        code=code or fields.text("BkTxCd/Prtry/Cd"),
+        reference=fields.text("AcctSvcrRef"),
     )
 
 
-def _entries(
-    reader: _Reader, entry: etree._Element, where: str, statement_where: str
-) -> list[ParsedEntry]:
-    place = f"{statement_where}, {where}"
-    if reader.text(entry, "Sts/Cd", "Sts") not in (None, "BOOK"):
+def _entries(reader: _Reader, entry: etree._Element, place: _Place) -> list[ParsedEntry]:
+    fields = _Fields(reader, entry)
+    if fields.text("Sts/Cd", "Sts") not in (None, "BOOK"):
         return []
-    head = _head(reader, entry, place)
-    batch = entry.find(reader.path("NtryDtls/Btch"))
-    details = reader.all(entry, "NtryDtls/TxDtls")
-    if batch is not None:
-        head.batch_message = reader.text(batch, "MsgId")
-        head.batch_info = reader.text(batch, "PmtInfId")
-        count = reader.text(batch, "NbOfTxs")
+    head = _head(reader, fields, place)
+    details = fields.details
+    if fields.has("NtryDtls/Btch"):
+        head.batch_message = fields.text("NtryDtls/Btch/MsgId")
+        head.batch_info = fields.text("NtryDtls/Btch/PmtInfId")
+        count = fields.text("NtryDtls/Btch/NbOfTxs")
         head.batch_count = int(count) if count and count.isdigit() else None
-    elif len(details) > 1:
-        head.batch_message = reader.text(details[0], "Refs/MsgId")
-        head.batch_info = reader.text(details[0], "Refs/PmtInfId")
+        read_details: list[_Fields] | None = None
+    else:
+        read_details = [_Fields(reader, detail) for detail in details]
+        if len(details) > 1:
+            head.batch_message = read_details[0].text("Refs/MsgId")
+            head.batch_info = read_details[0].text("Refs/PmtInfId")
     collection = (
         head.credit
         and not head.reversal
@@ -312,14 +494,16 @@ def _entries(
                 batch_message_id=head.batch_message,
                 batch_payment_info_id=head.batch_info,
                 batch_count=head.batch_count or len(details) or None,
-                remittance=reader.text(entry, "AddtlNtryInf"),
+                remittance=fields.text("AddtlNtryInf"),
             )
         ]
-    if not details:
-        details = [entry]  # no details: what the entry itself says
+    if read_details is None:
+        read_details = [_Fields(reader, detail) for detail in details]
+    if not read_details:
+        read_details = [fields]  # no details: what the entry itself says
     parts = [
-        _transaction(reader, entry, detail, head, number, len(details))
-        for number, detail in enumerate(details, start=1)
+        _transaction(reader, fields, detail, head, number, len(read_details))
+        for number, detail in enumerate(read_details, start=1)
     ]
     if len(parts) > 1:
         total = sum(abs(part.amount_cents) for part in parts)
@@ -336,52 +520,62 @@ def _entries(
     return parts
 
 
-def _kind(reader: _Reader, detail: etree._Element, head: _Head) -> BankEntryKind:
+def _kind(detail: _Fields, head: _Head) -> BankEntryKind:
     if not head.credit:
         returned = (
-            reader.text(detail, "RtrInf/Rsn/Cd")
+            detail.text("RtrInf/Rsn/Cd")
             or head.reversal
             or (head.family in COLLECTION_FAMILIES and head.subfamily in RETURN_SUBFAMILIES)
         )
         return BankEntryKind.RETURN if returned else BankEntryKind.DEBIT
-    if not head.reversal and (
-        head.family in COLLECTION_FAMILIES or reader.text(detail, "Refs/MndtId")
-    ):
+    if not head.reversal and (head.family in COLLECTION_FAMILIES or detail.text("Refs/MndtId")):
         return BankEntryKind.COLLECTION
     if head.family in CHEQUE_FAMILIES:
         return BankEntryKind.CHEQUE
-    payer = reader.text(detail, "RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm")
+    payer = detail.text("RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm")
     return BankEntryKind.TRANSFER if payer or head.family == "RCDT" else BankEntryKind.OTHER_CREDIT
+
+
+_PARTY_PATHS = {
+    them: (
+        f"RltdPties/{them}Acct/Id/IBAN",
+        f"RltdPties/{them}/Nm",
+        f"RltdPties/{them}/Pty/Nm",
+        f"RltdAgts/{them}Agt/FinInstnId/BIC",
+        f"RltdAgts/{them}Agt/FinInstnId/BICFI",
+    )
+    for them in ("Cdtr", "Dbtr")
+}
 
 
 def _transaction(
     reader: _Reader,
-    entry: etree._Element,
-    detail: etree._Element,
+    entry: _Fields,
+    detail: _Fields,
     head: _Head,
     number: int,
     count: int,
 ) -> ParsedEntry:
     """One transaction of an entry (the entry itself when it has one)."""
-    where = head.place if count == 1 else tr("{place}, detail {n}", place=head.place, n=number)
+    where = head.place if count == 1 else head.place.of_detail(number)
     cents = head.cents
     reference = head.reference
     if count > 1:
-        amount = detail.find(reader.path("Amt"))
-        if amount is None:
-            amount = detail.find(reader.path("AmtDtls/TxAmt/Amt"))
-        cents = reader.euros(amount, where)
-        own = reader.text(detail, "Refs/AcctSvcrRef")
+        path = "Amt" if detail.has("Amt") else "AmtDtls/TxAmt/Amt"
+        cents = detail.euros(reader, path, where)
+        own = detail.text("Refs/AcctSvcrRef")
         reference = own or (f"{head.reference}/{number}" if head.reference else None)
-    end_to_end = reader.text(detail, "Refs/EndToEndId")
-    kind = _kind(reader, detail, head)
-    them = "Cdtr" if kind == BankEntryKind.DEBIT else "Dbtr"
+    end_to_end = detail.text("Refs/EndToEndId")
+    kind = _kind(detail, head)
+    iban_path, name_path, party_name_path, bic_path, bicfi_path = _PARTY_PATHS[
+        "Cdtr" if kind == BankEntryKind.DEBIT else "Dbtr"
+    ]
     remittance = (
-        " ".join((line.text or "").strip() for line in reader.all(detail, "RmtInf/Ustrd")).strip()
-        or reader.text(detail, "AddtlTxInf")
-        or reader.text(entry, "AddtlNtryInf")
+        " ".join((line or "").strip() for line in detail.lines).strip()
+        or detail.text("AddtlTxInf")
+        or entry.text("AddtlNtryInf")
     )
-    iban = reader.text(detail, f"RltdPties/{them}Acct/Id/IBAN")
+    iban = detail.text(iban_path)
     return ParsedEntry(
         kind=kind,
         amount_cents=cents if head.credit else -cents,
@@ -391,17 +585,13 @@ def _transaction(
         bank_reference=reference,
         bank_code=head.code,
         end_to_end_id=None if end_to_end == "NOTPROVIDED" else end_to_end,
-        counterparty_name=reader.text(detail, f"RltdPties/{them}/Nm", f"RltdPties/{them}/Pty/Nm"),
+        counterparty_name=detail.text(name_path, party_name_path),
         counterparty_iban=iban.replace(" ", "").upper() if iban else None,
-        counterparty_bic=reader.text(
-            detail,
-            f"RltdAgts/{them}Agt/FinInstnId/BIC",
-            f"RltdAgts/{them}Agt/FinInstnId/BICFI",
-        ),
+        counterparty_bic=detail.text(bic_path, bicfi_path),
         remittance=remittance[:500] if remittance else None,
-        creditor_reference=reader.text(detail, "RmtInf/Strd/CdtrRefInf/Ref"),
-        batch_message_id=reader.text(detail, "Refs/MsgId") or head.batch_message,
-        batch_payment_info_id=reader.text(detail, "Refs/PmtInfId") or head.batch_info,
+        creditor_reference=detail.text("RmtInf/Strd/CdtrRefInf/Ref"),
+        batch_message_id=detail.text("Refs/MsgId") or head.batch_message,
+        batch_payment_info_id=detail.text("Refs/PmtInfId") or head.batch_info,
         batch_count=head.batch_count if count == 1 else None,
-        return_code=reader.text(detail, "RtrInf/Rsn/Cd"),
+        return_code=detail.text("RtrInf/Rsn/Cd"),
     )
