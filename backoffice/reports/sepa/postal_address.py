@@ -54,11 +54,27 @@ def split_street(street: str) -> tuple[str | None, str]:
     return match.group(1), match.group(2).strip()
 
 
+# Each address's parts, as ``structured`` made them lately: a member's address comes
+# back with each of its instalments, in the review and in the file.
+_MADE: dict[tuple[str | None, str | None, str | None, str], tuple[tuple[str, str], ...]] = {}
+_MADE_AT_MOST = 100_000  # then forgotten all at once, and remembered afresh
+
+
 def structured(address: PostalAddress | None) -> list[tuple[str, str]]:
     """The address as (element, text) pairs in the schema's order, in the SEPA character
     set; empty when it cannot be written structured (no town or no country)."""
     if address is None:
         return []
+    key = (address.street, address.postcode, address.town, address.country)
+    made = _MADE.get(key)
+    if made is None:
+        if len(_MADE) >= _MADE_AT_MOST:
+            _MADE.clear()
+        made = _MADE[key] = tuple(_structured(address))
+    return list(made)
+
+
+def _structured(address: PostalAddress) -> list[tuple[str, str]]:
     town = to_sepa_text(address.town or "", TOWN_LENGTH)
     country = (address.country or "").strip().upper()
     if not town or len(country) != 2 or not country.isalpha():
