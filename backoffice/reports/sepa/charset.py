@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 from text_unidecode import unidecode
 
@@ -38,37 +39,25 @@ def is_sepa_text(text: str) -> bool:
     return _SEPA_TEXT.fullmatch(text) is not None
 
 
-# What ``to_sepa_text`` gave for each (text, max_length) lately: a collection meets the
-# same names, towns and postcodes many times, and the review and the file each put the
-# same names in the set; a value met again costs a dictionary look-up.
-_MADE: dict[tuple[str, int], str] = {}
-_MADE_AT_MOST = 200_000  # then forgotten all at once, and remembered afresh
-
-
 def forget() -> None:
-    """Forget the texts made (and the addresses, :mod:`postal_address`): what a fresh
-    process knows."""
+    """Forget the texts made (and the addresses' parts, :mod:`postal_address`): what a
+    fresh process knows."""
     from backoffice.reports.sepa import postal_address  # it imports this module
 
-    _MADE.clear()
-    postal_address._MADE.clear()
+    to_sepa_text.cache_clear()
+    postal_address.forget()
 
 
+# Remembered: a collection meets the same names, towns and postcodes many times, and the
+# review and the file each put the same names in the set; a value met again costs a
+# look-up in C.
+@lru_cache(maxsize=1 << 17)
 def to_sepa_text(text: str, max_length: int) -> str:
     """``text`` in the SEPA character set, spaces collapsed, cut at ``max_length``."""
-    key = (text, max_length)
-    made = _MADE.get(key)
-    if made is not None:
-        return made
-    if _SEPA_TEXT.fullmatch(text) is not None and "  " not in text and len(text) <= max_length:
-        made = text.strip()
-    else:
-        allowed = text.translate(_TRANSLITERATION)
-        made = _SPACES.sub(" ", allowed).strip()[:max_length].rstrip()
-    if len(_MADE) >= _MADE_AT_MOST:
-        _MADE.clear()
-    _MADE[key] = made
-    return made
+    if is_sepa_text(text) and "  " not in text and len(text) <= max_length:
+        return text.strip()
+    allowed = text.translate(_TRANSLITERATION)
+    return _SPACES.sub(" ", allowed).strip()[:max_length].rstrip()
 
 
 def transliterated(text: str, max_length: int) -> str | None:

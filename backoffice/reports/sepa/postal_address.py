@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from backoffice.reports.sepa.charset import to_sepa_text
 
@@ -54,35 +55,44 @@ def split_street(street: str) -> tuple[str | None, str]:
     return match.group(1), match.group(2).strip()
 
 
-# Each address's parts, as ``structured`` made them lately: a member's address comes
-# back with each of its instalments, in the review and in the file.
-_MADE: dict[tuple[str | None, str | None, str | None, str], tuple[tuple[str, str], ...]] = {}
-_MADE_AT_MOST = 100_000  # then forgotten all at once, and remembered afresh
-
-
 def structured(address: PostalAddress | None) -> list[tuple[str, str]]:
     """The address as (element, text) pairs in the schema's order, in the SEPA character
     set; empty when it cannot be written structured (no town or no country)."""
     if address is None:
         return []
-    key = (address.street, address.postcode, address.town, address.country)
-    made = _MADE.get(key)
-    if made is None:
-        if len(_MADE) >= _MADE_AT_MOST:
-            _MADE.clear()
-        made = _MADE[key] = tuple(_structured(address))
-    return list(made)
-
-
-def _structured(address: PostalAddress) -> list[tuple[str, str]]:
-    town = to_sepa_text(address.town or "", TOWN_LENGTH)
-    country = (address.country or "").strip().upper()
-    if not town or len(country) != 2 or not country.isalpha():
+    place = _place(address.postcode, address.town, address.country)
+    if place is None:
         return []
-    number, name = split_street(to_sepa_text(address.street or "", STREET_LENGTH))
-    postcode = to_sepa_text(address.postcode or "", POSTCODE_LENGTH)
-    parts = [("StrtNm", name), ("BldgNb", number), ("PstCd", postcode)]
-    return [(tag, text) for tag, text in parts if text] + [("TwnNm", town), ("Ctry", country)]
+    return [*_street(address.street), *place]
+
+
+# Remembered: a collection meets the same towns and postcodes many times, and a member's
+# street with each of its instalments.
+@lru_cache(maxsize=1 << 16)
+def _place(
+    postcode: str | None, town: str | None, country: str | None
+) -> tuple[tuple[str, str], ...] | None:
+    """Postcode (when there is one), town and country; None without a town or a
+    country."""
+    town = to_sepa_text(town or "", TOWN_LENGTH)
+    country = (country or "").strip().upper()
+    if not town or len(country) != 2 or not country.isalpha():
+        return None
+    postcode = to_sepa_text(postcode or "", POSTCODE_LENGTH)
+    return ((("PstCd", postcode),) if postcode else ()) + (("TwnNm", town), ("Ctry", country))
+
+
+@lru_cache(maxsize=1 << 16)
+def _street(street: str | None) -> tuple[tuple[str, str], ...]:
+    """Street name and building number, those there are."""
+    number, name = split_street(to_sepa_text(street or "", STREET_LENGTH))
+    return tuple((tag, text) for tag, text in (("StrtNm", name), ("BldgNb", number)) if text)
+
+
+def forget() -> None:
+    """Forget the parts remembered."""
+    _place.cache_clear()
+    _street.cache_clear()
 
 
 def address_required(iban: str | None) -> bool:

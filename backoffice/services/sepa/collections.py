@@ -385,11 +385,12 @@ def _mark_sent_rows(
         # One executemany through the driver, the parameters as plain tuples (SQLAlchemy's
         # executemany processes each parameter set: three times slower here).
         table = Instalment.__table__.name
+        sent = SepaState.SENT.value  # once: an enum member's value is a descriptor call
         result = connection.exec_driver_sql(
             f"UPDATE {table} SET sepa_state = ?, collection_id = ?, end_to_end_id = ?,"
             " rejection_code = NULL, version = version + 1 WHERE id = ? AND version = ?",
             [
-                (SepaState.SENT.value, collection_id, e2e_id, line.instalment_id, line.version)
+                (sent, collection_id, e2e_id, line.instalment_id, line.version)
                 for line, e2e_id in zip(lines, e2e, strict=True)
             ],
         )
@@ -427,6 +428,9 @@ def _remember_use_rows(
         )
 
 
+_VALUES = {state: state.value for state in SepaState}  # a look-up, not a descriptor call
+
+
 def _audit(
     session: Session,
     actor: Actor,
@@ -447,7 +451,9 @@ def _audit(
             total=format_eur(collection.total_cents),
             day=format_day(review.collection_date),
         ),
-        before={"sepa_states": {str(line.instalment_id): line.sepa_state.value for line in lines}},
+        before={
+            "sepa_states": {str(line.instalment_id): _VALUES[line.sepa_state] for line in lines}
+        },
         after={
             "message_id": collection.message_id,
             "collection_date": review.collection_date,

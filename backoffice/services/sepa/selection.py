@@ -384,6 +384,10 @@ def filled(cls: type[F], fields: dict[str, Any]) -> F:
     return made
 
 
+# Each state by its value (a member is its value too): a look-up, not an enum call.
+_STATES = {state.value: state for state in SepaState}
+
+
 def _line(
     row: Any, collection_date: date, notice_days: int, resend: bool, late_notice: bool
 ) -> ReviewLine:
@@ -408,7 +412,7 @@ def _line(
             "position": row.position,
             "due_on": row.due_on,
             "amount_cents": int(row.remaining),
-            "sepa_state": SepaState(row.sepa_state),
+            "sepa_state": _STATES[row.sepa_state],
             "mandate_id": row.mandate_id,
             "rum": row.rum,
             "mandate_signed_on": row.signed_on,
