@@ -65,6 +65,15 @@ def days_ago(days: int) -> datetime:
     return clock.now() - timedelta(days=days)
 
 
+def company_change(
+    session: Session, owner: Member, values: dict[str, object], days_old: int | None = None
+) -> int:
+    """A change of ``owner``'s company record sent on the portal (``days_old`` days ago, or
+    now): the request's id."""
+    at = days_ago(days_old) if days_old is not None else None
+    return submit(session, owner, ChangeKind.COMPANY_RECORD, values, at=at)
+
+
 def sent_twice(
     session: Session, owner: Member, values: dict[str, object], *days_ago_: int
 ) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from backoffice.services.billing.declarations import (
     DeclarationRow,
     UndeclaredRow,
 )
+from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.widgets.actions import action
@@ -55,14 +56,13 @@ class DeclarationDialog(OperationDialog):
         self,
         context: AppContext,
         parent: QWidget | None,
-        member_id: int,
-        member_label: str,
+        member: MemberRef,
         year: int,
         row: DeclarationRow | None = None,
     ) -> None:
         super().__init__(context, parent, tr("Workforce declaration {year}", year=year))
-        self.member_id, self.year, self.row = member_id, year, row
-        self.form.addRow(tr("Member"), QLabel(member_label))
+        self.member_id, self.year, self.row = member.id, year, row
+        self.form.addRow(tr("Member"), QLabel(member.label))
         self.counts = [
             count_spin(row.headcount_si if row else 0),
             count_spin(row.headcount_sia if row else 0),
@@ -216,8 +216,7 @@ class DeclarationsTab(LiveTab):
         dialog = DeclarationDialog(
             self.context,
             self,
-            row.member_id,
-            f"{row.member_code} — {row.member_name}",
+            MemberRef(row.member_id, row.member_code, row.member_name),
             self.year.value(),
             row if isinstance(row, DeclarationRow) else None,
         )

@@ -287,10 +287,9 @@ class InvoicesTab(LiveTab):
             PaymentDialog(
                 self.context,
                 self,
-                row.member_id,
-                f"{row.member_code} — {row.member_name}",
+                MemberRef(row.member_id, row.member_code, row.member_name),
                 row.remaining_cents,
-                (row.id, row.number),
+                InvoiceRef(row.id, row.number),
             )
         )
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import invoice_lists, reminders
+from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.billing.reminders import OverdueRow, ReminderBatch
 from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Permission
@@ -231,7 +232,6 @@ class OverdueTab(LiveTab):
         )
 
     def _pay(self, row: OverdueRow, owed: int) -> None:
-        dialog = PaymentDialog(
-            self.context, self, row.member_id, f"{row.member_code} — {row.member_name}", owed
-        )
+        member = MemberRef(row.member_id, row.member_code, row.member_name)
+        dialog = PaymentDialog(self.context, self, member, owed)
         dialog.exec()  # a payment recorded reloads the list (its change notice)
