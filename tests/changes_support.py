@@ -65,6 +65,42 @@ def days_ago(days: int) -> datetime:
     return clock.now() - timedelta(days=days)
 
 
+def company_change(
+    session: Session, owner: Member, values: dict[str, object], days_old: int | None = None
+) -> int:
+    """A change of ``owner``'s company record sent on the portal (``days_old`` days ago, or
+    now): the request's id."""
+    at = days_ago(days_old) if days_old is not None else None
+    return submit(session, owner, ChangeKind.COMPANY_RECORD, values, at=at)
+
+
+def sent_twice(
+    session: Session, owner: Member, values: dict[str, object], *days_ago_: int
+) -> tuple[int, int]:
+    """The same company-record change sent by ``owner`` twice, ``days_ago_`` days ago
+    (the second one now when only one age is given): the two requests' ids."""
+    first, *rest = days_ago_
+    first_id = submit(session, owner, ChangeKind.COMPANY_RECORD, values, at=days_ago(first))
+    again_at = days_ago(rest[0]) if rest else None
+    return first_id, submit(session, owner, ChangeKind.COMPANY_RECORD, values, at=again_at)
+
+
+def phone_changes(database: Database, count: int, series: int) -> list[int]:
+    """``count`` company-record requests of new members (phones « 03 89 00 00 {series}{n} »),
+    sent 5, 4, 3… days ago."""
+    with database.transaction() as session:
+        return [
+            submit(
+                session,
+                member(session),
+                ChangeKind.COMPANY_RECORD,
+                {"phone": f"03 89 00 00 {series}{n}"},
+                at=days_ago(5 - n),
+            )
+            for n in range(count)
+        ]
+
+
 def firm_for(session: Session, member: Member, code: str = "CAB0001") -> str:
     """An accounting firm acting for ``member``; returns its portal login."""
     firm = AccountingFirm(code=code, name="Cabinet Weber Expertise")

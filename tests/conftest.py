@@ -195,6 +195,24 @@ def actors(database: Database) -> dict[str, Actor]:
         return factories.staff_of_every_role(session)
 
 
+# -- mail -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_relay(database: Database, actors: dict[str, Actor], tmp_path: Path) -> Iterator[object]:
+    """A real local SMTP relay (aiosmtpd, no TLS nor login), set as the service's mail
+    server by the administrator; stopped after the test."""
+    from tests.mail.conftest import configure
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer(tmp_path, "none").start()
+    try:
+        configure(database, actors["administrator"], server)
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(autouse=True)
 def recorded_errors() -> Iterator[list[BaseException]]:
     """Error dialogs never block a test: they are recorded (and answered "Close"). Patched

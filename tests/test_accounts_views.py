@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -34,15 +34,8 @@ from backoffice.views.accounts.rules_dialog import RulesDialog
 from tests import accounts_support as support
 from tests import factories
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("isolated_settings")]
 WAIT_MS = 15000
-
-
-@pytest.fixture(autouse=True)
-def _private_qsettings(tmp_path: Path) -> None:
-    """Remembered column layouts go to a temporary file, not the user's settings."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
 @pytest.fixture

@@ -233,15 +233,9 @@ def test_fields_that_go_together_and_fields_a_request_needs(
 
 def test_a_duplicate_is_closed_not_approved(database: Database, actors: dict[str, Actor]) -> None:
     with database.transaction() as session:
-        owner = support.member(session)
-        first = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000007"},
-            at=support.days_ago(1),
+        first, again = support.sent_twice(
+            session, support.member(session), {"phone": "0389000007"}, 1
         )
-        again = support.submit(session, owner, ChangeKind.COMPANY_RECORD, {"phone": "0389000007"})
     reviewer = actors["administrative"]
     with database.transaction() as session, pytest.raises(ValidationFailed) as caught:
         decisions.approve_all(session, reviewer, again)

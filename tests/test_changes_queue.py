@@ -53,13 +53,7 @@ def test_filters_by_kind_and_age(database: Database, actors: dict[str, Actor]) -
     with database.transaction() as session:
         owner = support.member(session)
         worker = factories.employee(session, owner.id)
-        phone = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000001"},
-            at=support.days_ago(8),
-        )
+        phone = support.company_change(session, owner, {"phone": "0389000001"}, 8)
         exit_ = support.submit(
             session,
             owner,
@@ -123,21 +117,8 @@ def test_a_request_submitted_twice_is_flagged_as_duplicate(
 ) -> None:
     with database.transaction() as session:
         owner = support.member(session)
-        first = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000003"},
-            at=support.days_ago(2),
-        )
-        again = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000003"},
-            at=support.days_ago(1),
-        )
-        other = support.submit(session, owner, ChangeKind.COMPANY_RECORD, {"phone": "0389000004"})
+        first, again = support.sent_twice(session, owner, {"phone": "0389000003"}, 2, 1)
+        other = support.company_change(session, owner, {"phone": "0389000004"})
     with database.session() as session:
         rows = {row.id: row for row in queue.pending_queue(session, actors["administrative"])}
     assert rows[first].duplicate_of is None
@@ -159,8 +140,8 @@ def test_requests_whose_member_or_employee_is_gone_are_flagged(
             {"job_title": "Cariste"},
             employee_id=worker.id,
         )
-        orphan = support.submit(session, leaving, ChangeKind.COMPANY_RECORD, {"city": "Colmar"})
-        kept = support.submit(session, owner, ChangeKind.COMPANY_RECORD, {"city": "Colmar"})
+        orphan = support.company_change(session, leaving, {"city": "Colmar"})
+        kept = support.company_change(session, owner, {"city": "Colmar"})
     with database.transaction() as session:
         session.execute(delete(Employee).where(Employee.id == worker.id))
         session.execute(delete(PortalAccount).where(PortalAccount.member_id == leaving.id))

@@ -4,13 +4,11 @@ member page's banner of approved changes still to come."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from backoffice import clock
@@ -20,23 +18,13 @@ from backoffice.ops import errors as error_dialogs
 from backoffice.ops.context import AppContext
 from backoffice.services import members as member_service
 from backoffice.services.changes import claims, decisions
-from backoffice.services.permissions import Actor
 from backoffice.views.changes import review_panel
 from backoffice.views.changes.fields_model import CHANGED, DECISION, SUBMITTED, Choice
 from backoffice.views.changes.page import ChangesPage
 from tests import changes_support as support
 from tests import factories
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def settings_of_this_test(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
-    qapp.setOrganizationName("backoffice-tests")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings().clear()
-    yield
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("isolated_settings")]
 
 
 @pytest.fixture(autouse=True)
@@ -50,28 +38,6 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
 
     monkeypatch.setattr(error_dialogs, "show", record)
     return shown
-
-
-@pytest.fixture
-def staff(sqlite_database: Database) -> dict[str, Actor]:
-    with sqlite_database.transaction() as session:
-        return factories.staff_of_every_role(session)
-
-
-@pytest.fixture
-def contexts(
-    sqlite_database: Database, staff: dict[str, Actor]
-) -> Iterator[Callable[[Role], AppContext]]:
-    made: list[AppContext] = []
-
-    def make(role: Role) -> AppContext:
-        context = AppContext(sqlite_database, staff[role.value])
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.wait_for_background_work()
 
 
 def idle(context: AppContext) -> Callable[[], bool]:
@@ -107,16 +73,12 @@ def test_queue_oldest_first_and_review_side_by_side(
     qtbot,
     qtmodeltester,
     sqlite_database: Database,
-    contexts,
+    make_context,
 ) -> None:
     with sqlite_database.transaction() as session:
         owner = support.member(session)
-        old = support.submit(
-            session,
-            owner,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "03 89 12 34 56", "email": owner.email},
-            at=support.days_ago(4),
+        old = support.company_change(
+            session, owner, {"phone": "03 89 12 34 56", "email": owner.email}, 4
         )
         worker = factories.employee(session, owner.id)
         exit_ = support.submit(
@@ -126,7 +88,7 @@ def test_queue_oldest_first_and_review_side_by_side(
             {"exited_on": clock.today()},
             employee_id=worker.id,
         )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     qtmodeltester.check(page.model)
     assert shown_ids(page) == [old, exit_]
@@ -149,21 +111,11 @@ def test_queue_oldest_first_and_review_side_by_side(
 def test_keyboard_flow_next_approve_reject(
     qtbot,
     sqlite_database: Database,
-    contexts,
+    make_context,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with sqlite_database.transaction() as session:
-        ids = [
-            support.submit(
-                session,
-                support.member(session),
-                ChangeKind.COMPANY_RECORD,
-                {"phone": f"03 89 00 00 1{n}"},
-                at=support.days_ago(5 - n),
-            )
-            for n in range(3)
-        ]
-    context = contexts(Role.ADMINISTRATIVE)
+    ids = support.phone_changes(sqlite_database, 3, 1)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
@@ -186,8 +138,8 @@ def test_keyboard_flow_next_approve_reject(
 def test_a_conflict_waits_for_an_explicit_choice(
     qtbot,
     sqlite_database: Database,
-    contexts,
-    staff,
+    make_context,
+    sqlite_actors,
 ) -> None:
     owner, request_id = support.one_request(
         sqlite_database,
@@ -198,9 +150,13 @@ def test_a_conflict_waits_for_an_explicit_choice(
     with sqlite_database.transaction() as session:
         version = session.get(Member, owner.id).version
         member_service.update_member(
-            session, staff["administrator"], owner.id, version, {"email": "accueil@exemple.fr"}
+            session,
+            sqlite_actors["administrator"],
+            owner.id,
+            version,
+            {"email": "accueil@exemple.fr"},
         )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     panel = page.panel
     assert panel.model.choices == [Choice.UNDECIDED]
@@ -226,16 +182,16 @@ def test_a_conflict_waits_for_an_explicit_choice(
 def test_the_second_reviewer_sees_who_holds_it_and_may_take_over(
     qtbot,
     sqlite_database: Database,
-    contexts,
-    staff,
+    make_context,
+    sqlite_actors,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _owner, request_id = support.one_request(
         sqlite_database, ChangeKind.COMPANY_RECORD, {"phone": "0389000020"}
     )
     with sqlite_database.transaction() as session:
-        claims.claim(session, staff["administrative"], request_id)
-    context = contexts(Role.ADMINISTRATOR)
+        claims.claim(session, sqlite_actors["administrative"], request_id)
+    context = make_context(Role.ADMINISTRATOR)
     page = open_page(qtbot, context)
     panel = page.panel
     assert panel.detail.holder is not None
@@ -248,14 +204,14 @@ def test_the_second_reviewer_sees_who_holds_it_and_may_take_over(
     qtbot.waitUntil(panel.approve_button.isEnabled)
     assert (
         support.status_of(sqlite_database, request_id).claimed_by_id
-        == staff["administrator"].staff_id
+        == sqlite_actors["administrator"].staff_id
     )
 
 
 def test_bulk_approval_of_the_selection(
     qtbot,
     sqlite_database: Database,
-    contexts,
+    make_context,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with sqlite_database.transaction() as session:
@@ -279,7 +235,7 @@ def test_bulk_approval_of_the_selection(
             ChangeKind.SEPA_OPT_IN,
             {"iban": support.IBAN, "bic": support.BIC},
         )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     from backoffice.views.changes import page as page_module
 
@@ -300,11 +256,11 @@ def test_bulk_approval_of_the_selection(
     assert informed and "1 demande reste à valider" in informed[0]
 
 
-def test_readers_see_but_do_not_decide(qtbot, sqlite_database: Database, contexts) -> None:
+def test_readers_see_but_do_not_decide(qtbot, sqlite_database: Database, make_context) -> None:
     _owner, request_id = support.one_request(
         sqlite_database, ChangeKind.COMPANY_RECORD, {"phone": "0389000021"}
     )
-    page = open_page(qtbot, contexts(Role.BILLING))
+    page = open_page(qtbot, make_context(Role.BILLING))
     assert page.panel.detail is not None and page.panel.detail.id == request_id
     assert not page.panel.approve_button.isVisible() and not page.bulk_button.isVisible()
     flags = page.panel.model.flags(page.panel.model.index(0, DECISION))
@@ -315,8 +271,8 @@ def test_readers_see_but_do_not_decide(qtbot, sqlite_database: Database, context
 def test_the_member_page_shows_what_is_coming(
     qtbot,
     sqlite_database: Database,
-    contexts,
-    staff,
+    make_context,
+    sqlite_actors,
 ) -> None:
     from backoffice.views.changes.member_banner import ScheduledChangesBanner
     from backoffice.views.members.member_view import MemberView
@@ -331,12 +287,12 @@ def test_the_member_page_shows_what_is_coming(
             "address_line2": None,
         },
     )
-    context = contexts(Role.MEDICAL_ASSISTANT)  # anyone who sees the member sees it
+    context = make_context(Role.MEDICAL_ASSISTANT)  # anyone who sees the member sees it
     view = MemberView(context, owner.id)
     qtbot.addWidget(view)
     qtbot.waitUntil(idle(context))
     with sqlite_database.transaction() as session:
-        decisions.approve_all(session, staff["administrative"], request_id)
+        decisions.approve_all(session, sqlite_actors["administrative"], request_id)
     context.bus.announce({"change_requests": {request_id}})
     banner = view.findChild(ScheduledChangesBanner)
     qtbot.waitUntil(lambda: not banner.isHidden())
@@ -345,26 +301,14 @@ def test_the_member_page_shows_what_is_coming(
 
 
 def test_the_queue_sorts_by_any_column_and_filters_as_you_type(
-    qtbot, qtmodeltester, sqlite_database: Database, contexts
+    qtbot, qtmodeltester, sqlite_database: Database, make_context
 ) -> None:
     with sqlite_database.transaction() as session:
         zeta = support.member(session, legal_name="ZÉNITH TOITURES", trade_name=None)
         alpha = support.member(session, legal_name="ALPHA PEINTURE", trade_name=None)
-        first = support.submit(
-            session,
-            zeta,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000030"},
-            at=support.days_ago(3),
-        )
-        second = support.submit(
-            session,
-            alpha,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "0389000031"},
-            at=support.days_ago(1),
-        )
-    context = contexts(Role.ADMINISTRATIVE)
+        first = support.company_change(session, zeta, {"phone": "0389000030"}, 3)
+        second = support.company_change(session, alpha, {"phone": "0389000031"}, 1)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     qtmodeltester.check(page.proxy)
     assert shown_ids(page) == [first, second]  # oldest first
@@ -385,14 +329,14 @@ def test_the_queue_sorts_by_any_column_and_filters_as_you_type(
 
 
 def test_leaving_the_page_lets_go_of_the_request(
-    qtbot, sqlite_database: Database, contexts, staff
+    qtbot, sqlite_database: Database, make_context, sqlite_actors
 ) -> None:
     _owner, request_id = support.one_request(
         sqlite_database, ChangeKind.COMPANY_RECORD, {"phone": "0389000040"}
     )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
-    holder = staff["administrative"].staff_id
+    holder = sqlite_actors["administrative"].staff_id
     assert support.status_of(sqlite_database, request_id).claimed_by_id == holder
     page.hide()
     qtbot.waitUntil(lambda: support.status_of(sqlite_database, request_id).claimed_by_id is None)
@@ -402,7 +346,7 @@ def test_leaving_the_page_lets_go_of_the_request(
 
 
 def test_a_refused_approval_keeps_the_reviewers_choices(
-    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+    qtbot, sqlite_database: Database, make_context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     address = {
         "address_line1": "5 rue Rapp",
@@ -411,7 +355,7 @@ def test_a_refused_approval_keeps_the_reviewers_choices(
         "city": "Colmar",
     }
     _owner, request_id = support.one_request(sqlite_database, ChangeKind.COMPANY_RECORD, address)
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     panel = page.panel
     city = next(row for row, field in enumerate(panel.model.fields) if field.name == "city")
@@ -432,7 +376,7 @@ def test_a_refused_approval_keeps_the_reviewers_choices(
 
 
 def test_the_fields_of_an_address_are_ticked_and_unticked_together(
-    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+    qtbot, sqlite_database: Database, make_context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 20, 7.8: unticking one field of an address unticks the address, so that the
     reason asked once covers it and the approval is not refused afterwards."""
@@ -444,7 +388,7 @@ def test_the_fields_of_an_address_are_ticked_and_unticked_together(
         "phone": "03 89 44 44 44",
     }
     _owner, request_id = support.one_request(sqlite_database, ChangeKind.COMPANY_RECORD, address)
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     panel = page.panel
     rows = {field.name: row for row, field in enumerate(panel.model.fields)}
@@ -467,22 +411,12 @@ def test_the_fields_of_an_address_are_ticked_and_unticked_together(
 
 
 def test_one_queue_read_and_one_refresh_per_approval(
-    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+    qtbot, sqlite_database: Database, make_context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 19 item 3: approving reads the queue once, and the page's own change notices
     (the decision, then the claim of the next request) trigger no second refresh."""
-    with sqlite_database.transaction() as session:
-        ids = [
-            support.submit(
-                session,
-                support.member(session),
-                ChangeKind.COMPANY_RECORD,
-                {"phone": f"03 89 00 00 2{n}"},
-                at=support.days_ago(5 - n),
-            )
-            for n in range(3)
-        ]
-    context = contexts(Role.ADMINISTRATIVE)
+    ids = support.phone_changes(sqlite_database, 3, 2)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     from backoffice.services.changes import queue
 
@@ -509,7 +443,7 @@ def test_one_queue_read_and_one_refresh_per_approval(
 
 
 def test_the_panel_is_the_selected_request_or_empty(
-    qtbot, sqlite_database: Database, contexts
+    qtbot, sqlite_database: Database, make_context
 ) -> None:
     """Issue 20, 7.1: after a filter, the panel shows the selected row, never a request
     that is not in the list."""
@@ -524,7 +458,7 @@ def test_the_panel_is_the_selected_request_or_empty(
             {"iban": support.IBAN, "bic": support.BIC},
             at=support.days_ago(9),
         )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     assert page.panel.detail is not None and page.panel.detail.id == other
     page.kind.setCurrentIndex(page.kind.findData(ChangeKind.COMPANY_RECORD))
@@ -540,22 +474,16 @@ def test_the_panel_is_the_selected_request_or_empty(
 
 
 def test_rejecting_offers_no_internal_text_as_the_reason(
-    qtbot, sqlite_database: Database, contexts, monkeypatch: pytest.MonkeyPatch
+    qtbot, sqlite_database: Database, make_context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 20, 7.2: the reason the member reads starts empty, even for a duplicate."""
     with sqlite_database.transaction() as session:
         member = support.member(session)
-        first = support.submit(
-            session,
-            member,
-            ChangeKind.COMPANY_RECORD,
-            {"phone": "03 89 22 22 22"},
-            at=support.days_ago(3),
-        )
+        first = support.company_change(session, member, {"phone": "03 89 22 22 22"}, 3)
         second = support.submit(
             session, member, ChangeKind.COMPANY_RECORD, {"phone": "03 89 22 22 22"}
         )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
     page.open({"request_id": second})
     qtbot.waitUntil(lambda: page.panel.detail is not None and page.panel.detail.id == second)
@@ -570,7 +498,7 @@ def test_rejecting_offers_no_internal_text_as_the_reason(
 
 
 def test_leaving_the_section_lets_go_of_the_request(
-    qtbot, sqlite_database: Database, contexts
+    qtbot, sqlite_database: Database, make_context
 ) -> None:
     """Issue 20, 7.3: a hidden page takes no request, even when the queue changes; the
     request is taken again when the reviewer comes back."""
@@ -578,7 +506,7 @@ def test_leaving_the_section_lets_go_of_the_request(
         request_id = support.submit(
             session, support.member(session), ChangeKind.COMPANY_RECORD, {"phone": "03 89 33 33 33"}
         )
-    context = contexts(Role.ADMINISTRATIVE)
+    context = make_context(Role.ADMINISTRATIVE)
     page = open_page(qtbot, context)
 
     def holder() -> int | None:

@@ -1,10 +1,12 @@
-"""What the tests of the billing side's screens share (Facturation, its bank, e-invoicing
-and accounting tabs): the billing clerk's day and application context, a billing page on
+"""What the tests of the screens share: this workstation's settings kept apart
+(``isolated_settings``), one staff member per role and their application contexts
+(``sqlite_actors``, ``make_context``); for the billing side (Facturation, its bank,
+e-invoicing and accounting tabs) the billing clerk's day and context, a billing page on
 screen, error dialogs failing the test. A pytest plugin, registered by ``conftest.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,49 @@ from tests.billing.builders import TODAY
 
 if TYPE_CHECKING:
     from backoffice.ops.context import AppContext
+    from backoffice.services.permissions import Actor
     from backoffice.views.billing.page import BillingPage
+
+
+@pytest.fixture
+def isolated_settings(qapp, tmp_path: Path) -> Iterator[None]:
+    """This workstation's settings (QSettings: column layouts, folders used) in the
+    test's folder, empty at first."""
+    from PySide6.QtCore import QSettings
+
+    qapp.setOrganizationName("backoffice-tests")
+    qapp.setApplicationName("backoffice")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings().clear()
+    yield
+
+
+@pytest.fixture
+def sqlite_actors(sqlite_database: Database) -> dict[str, Actor]:
+    """One active staff member per role in the screens' SQLite database."""
+    with sqlite_database.transaction() as session:
+        return factories.staff_of_every_role(session)
+
+
+@pytest.fixture
+def make_context(
+    sqlite_database: Database, sqlite_actors: dict[str, Actor]
+) -> Iterator[Callable[[Role], AppContext]]:
+    """``make_context(role)``: the application as that role's staff member sees it; its
+    background work is waited for after the test."""
+    from backoffice.ops.context import AppContext
+
+    contexts: list[AppContext] = []
+
+    def make(role: Role = Role.ADMINISTRATOR) -> AppContext:
+        context = AppContext(sqlite_database, sqlite_actors[role.value])
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.wait_for_background_work()
 
 
 @pytest.fixture

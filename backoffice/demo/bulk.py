@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Table, exc, func, insert, select, text
 
 from backoffice.models import Base
 
+CACHED_VALUES = 200_000  # processed values kept per column between chunks
+
 
 class Rows(list[tuple[Any, ...]]):
     """The buffered rows of one table: tuples in the order of ``columns``."""
@@ -45,11 +47,11 @@ class _Processed(dict[Any, Any]):
         return processed
 
 
-def _processed_column(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
+def _processed_column(values: Sequence[Any], processed: _Processed) -> list[Any]:
     try:
-        return list(map(_Processed(process).__getitem__, values))
+        return list(map(processed.__getitem__, values))
     except TypeError:  # unhashable values (JSON): processed one by one
-        return [process(value) for value in values]
+        return [processed.process(value) for value in values]
 
 
 class BulkWriter:
@@ -67,6 +69,10 @@ class BulkWriter:
         self.rows: Batch = {}
         self.counts: dict[str, int] = {}
         self._queue: queue.Queue[Batch | None] = queue.Queue(maxsize=1)
+        # Each column's processed values, kept from chunk to chunk (dates, instants and
+        # enums repeat across the whole load); a column of many distinct values starts
+        # over when its memory grows past CACHED_VALUES.
+        self._processed_values: dict[tuple[str, str], _Processed] = {}
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -156,7 +162,11 @@ class BulkWriter:
         columns = list(zip(*rows, strict=True))
         for index, process in enumerate(processors):
             if process is not None:
-                columns[index] = _processed_column(columns[index], process)  # type: ignore[call-overload]
+                key = (table.name, names[index])
+                processed = self._processed_values.get(key)
+                if processed is None or len(processed) > CACHED_VALUES:
+                    processed = self._processed_values[key] = _Processed(process)
+                columns[index] = _processed_column(columns[index], processed)  # type: ignore[call-overload]
         return list(zip(*columns, strict=True))
 
     def _copy(self, table: Table, names: list[str], rows: list[tuple[Any, ...]]) -> None:

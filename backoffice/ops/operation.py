@@ -281,12 +281,13 @@ class Operation(QObject, Generic[T]):
             self._failed(outcome.error, outcome.details, outcome.changed)
 
     def report_progress(self, done: int, total: int, message: str) -> None:
-        if self._dialog is None or not shiboken6.isValid(self._dialog):
+        dialog = self._dialog  # setValue() may run the event loop, which may close it
+        if dialog is None or not shiboken6.isValid(dialog):
             return
-        self._dialog.setMaximum(max(total, 1))
-        self._dialog.setValue(min(done, total))
-        if message:
-            self._dialog.setLabelText(message)
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+        if message and shiboken6.isValid(dialog):
+            dialog.setLabelText(message)
 
     def _close_progress(self) -> None:
         if self._timer is not None:

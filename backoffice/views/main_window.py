@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -125,35 +127,38 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
-        settings = QAction(tr("&Settings…"), self)
-        settings.setShortcut(QKeySequence("Ctrl+,"))
-        settings.triggered.connect(self.open_settings)
-        file_menu.addAction(settings)
-        password = QAction(tr("Change my &password…"), self)
-        password.triggered.connect(self.change_password)
-        file_menu.addAction(password)
+        self._entry(file_menu, tr("&Settings…"), self.open_settings, QKeySequence("Ctrl+,"))
+        self._entry(file_menu, tr("Change my &password…"), self.change_password)
         file_menu.addSeparator()
-        quit_action = QAction(tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self._entry(file_menu, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu(tr("&Help"))
-        shortcuts = QAction(tr("Keyboard &shortcuts"), self)
-        shortcuts.setShortcut(QKeySequence("F1"))
-        shortcuts.triggered.connect(self.show_shortcuts)
-        help_menu.addAction(shortcuts)
-        about = QAction(tr("&About"), self)
-        about.triggered.connect(
-            lambda: inform(
-                self,
-                tr("About"),
-                tr(
-                    "Back-office of the occupational health service, version {version}.",
-                    version=__version__,
-                ),
-            )
+        self._entry(help_menu, tr("Keyboard &shortcuts"), self.show_shortcuts, QKeySequence("F1"))
+        self._entry(help_menu, tr("&About"), self._about)
+
+    def _entry(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        keys: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        """A menu entry running ``slot``, with its shortcut."""
+        entry = QAction(text, self)
+        if keys is not None:
+            entry.setShortcut(keys)
+        entry.triggered.connect(slot)
+        menu.addAction(entry)
+        return entry
+
+    def _about(self) -> None:
+        inform(
+            self,
+            tr("About"),
+            tr(
+                "Back-office of the occupational health service, version {version}.",
+                version=__version__,
+            ),
         )
-        help_menu.addAction(about)
 
     def _build_shortcuts(self) -> None:
         for number in range(1, min(len(self.specs), 9) + 1):

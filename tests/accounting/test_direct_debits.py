@@ -3,7 +3,7 @@ until the bank's credit of the file clears it; a debit returned leaves the bank.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -12,16 +12,13 @@ from backoffice.models import EntrySource, Instalment, JournalEntry, Payment
 from backoffice.services.accounting import history
 from backoffice.services.sepa import returns
 from tests.accounting.builders import balance, entry_of, lines_by_account
-from tests.sepa.builders import TODAY, due, export
-
-AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)  # three days after the collection date
+from tests.bank.builders import AFTER
+from tests.sepa.builders import exported
 
 
 def test_debits_received_then_credited_then_one_returned(database, actors):
     billing = actors["billing"]
-    with clock.frozen(TODAY):
-        due(database, billing, 48607, 145822)
-        collection_id = export(database, billing, late_notice=True).collection_id
+    _, collection_id = exported(database, billing, 48607, 145822)
     with clock.frozen(AFTER), database.transaction() as session:
         returns.record_debits_received(session, billing, collection_id)
     with database.session() as session:

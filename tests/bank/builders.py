@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from backoffice.services.bank import importing
 from backoffice.services.permissions import Actor
 
 XSD = Path(__file__).parent / "xsd"
+AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)  # three days after the collection date
+CREDITED = date(2027, 3, 15)  # the collection date: the bank credits the file
 _references = itertools.count(1)
 
 
@@ -155,3 +157,28 @@ def run_import(
 ) -> importing.ImportOutcome:
     with database.transaction() as session:
         return importing.import_files(session, actor, list(files), **options)
+
+
+def credit_statement(
+    session: Session, collection_id: int, version: str = "08"
+) -> tuple[bytes, list[Movement]]:
+    """A camt.053 of the service's account crediting the whole collection on CREDITED, and
+    its movements."""
+    iban, bic = service_iban(session)
+    credits = collection_credits(session, collection_id, CREDITED)
+    return camt053([statement(iban, bic, credits, day=CREDITED)], version), credits
+
+
+def short_by(credits: Sequence[Movement], cents: int) -> list[Movement]:
+    """The credits of a collection, each ``cents`` short of what the file asked."""
+    return [
+        Movement(
+            credit.amount_cents - cents,
+            credit.booked_on,
+            credit.reference,
+            kind="collection",
+            batch_message_id=credit.batch_message_id,
+            batch_payment_info_id=credit.batch_payment_info_id,
+        )
+        for credit in credits
+    ]

@@ -3,8 +3,6 @@ imported; an interrupted import leaves nothing, and running it again finishes.""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import pytest
 from sqlalchemy import func, select
 
@@ -17,11 +15,9 @@ from backoffice.services.bank import matching
 from backoffice.services.bank.formats import BankFileError, read
 from backoffice.services.bank.importing import BankImportRefused
 from tests.bank import builders
-from tests.bank.builders import run_import
-from tests.sepa.builders import TODAY, due, export
+from tests.bank.builders import AFTER, CREDITED, run_import
+from tests.sepa.builders import exported
 
-AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
-DAY = date(2027, 3, 15)
 IBAN = "FR7610278030000002012340151"
 BIC = "CMCIFR2A"
 
@@ -34,15 +30,15 @@ def _french():
 
 
 def _camt(movements=None, version="08", opening=100_000):
-    movements = movements or [Movement(1000, DAY, "R1", name="A", remittance="x")]
+    movements = movements or [Movement(1000, CREDITED, "R1", name="A", remittance="x")]
     return builders.camt053(
-        [builders.statement(IBAN, BIC, movements, day=DAY, opening=opening)], version
+        [builders.statement(IBAN, BIC, movements, day=CREDITED, opening=opening)], version
     )
 
 
 def _cfonb():
     return builders.cfonb120(
-        [builders.statement(IBAN, BIC, [Movement(1000, DAY, "R1", name="A")], day=DAY)]
+        [builders.statement(IBAN, BIC, [Movement(1000, CREDITED, "R1", name="A")], day=CREDITED)]
     )
 
 
@@ -119,12 +115,10 @@ def test_an_interrupted_import_leaves_nothing_and_the_next_run_finishes(
     database, actors, monkeypatch
 ):
     billing = actors["billing"]
-    with clock.frozen(TODAY):
-        due(database, billing, 48607, 145822)
-        collection_id = export(database, billing, late_notice=True).collection_id
+    _, collection_id = exported(database, billing, 48607, 145822)
     with clock.frozen(AFTER), database.session() as session:
-        credits = builders.collection_credits(session, collection_id, DAY)
-        data = builders.camt053([builders.statement(IBAN, BIC, credits, day=DAY)])
+        credits = builders.collection_credits(session, collection_id, CREDITED)
+        data = builders.camt053([builders.statement(IBAN, BIC, credits, day=CREDITED)])
     real = matching._collection
     done = []
 

@@ -3,7 +3,6 @@ French."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,10 @@ from backoffice.db import Database
 from backoffice.reports.bank import Movement
 from tests import factories
 from tests.bank import builders
-from tests.sepa.builders import TODAY, due, export
+from tests.bank.builders import AFTER, CREDITED
+from tests.sepa.builders import exported
 
 pytestmark = pytest.mark.usefixtures("staff_password")  # --as LOGIN's password
-AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
-DAY = date(2027, 3, 15)
 
 
 @pytest.fixture
@@ -32,16 +30,16 @@ def test_import_prints_the_counts_and_unmatched_lists_what_is_left(
 ) -> None:
     with sqlite_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
-    with clock.frozen(TODAY):
-        due(sqlite_database, actors["billing"], 48607, 145822)
-        collection_id = export(sqlite_database, actors["billing"], late_notice=True).collection_id
+    _, collection_id = exported(sqlite_database, actors["billing"], 48607, 145822)
     with sqlite_database.session() as session:
         iban, bic = builders.service_iban(session)
-        credits = builders.collection_credits(session, collection_id, DAY)
-    unknown = Movement(4200, DAY, "VIRX", name="SOCIETE INCONNUE", remittance="REGLEMENT DIVERS")
+        credits = builders.collection_credits(session, collection_id, CREDITED)
+    unknown = Movement(
+        4200, CREDITED, "VIRX", name="SOCIETE INCONNUE", remittance="REGLEMENT DIVERS"
+    )
     statement = tmp_path / "releve.xml"
     statement.write_bytes(
-        builders.camt053([builders.statement(iban, bic, [*credits, unknown], day=DAY)])
+        builders.camt053([builders.statement(iban, bic, [*credits, unknown], day=CREDITED)])
     )
     bad = tmp_path / "casse.txt"
     bad.write_bytes(b"0130004" + b" " * 50)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -20,12 +19,10 @@ from backoffice.reports.bank import Movement
 from backoffice.services.bank import importing, matching
 from tests import factories
 from tests.bank import builders
-from tests.sepa.builders import TODAY, due, export, invoice, member_with_mandate
+from tests.bank.builders import AFTER, CREDITED
+from tests.sepa.builders import TODAY, exported, invoice, member_with_mandate
 
 pytestmark = pytest.mark.postgres
-
-AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
-DAY = date(2027, 3, 15)
 
 
 def _import_at_once(database: Database, actors: dict, files: list[list[tuple[str, bytes]]]):
@@ -57,19 +54,17 @@ def test_two_workstations_import_the_same_file_at_once(
     with pg_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
     billing = actors["billing"]
-    with clock.frozen(TODAY):
-        due(pg_database, billing, 48607, 145822)
-        collection_id = export(pg_database, billing, late_notice=True).collection_id
+    _, collection_id = exported(pg_database, billing, 48607, 145822)
     with clock.frozen(TODAY), pg_database.transaction() as session:
         member, _ = member_with_mandate(session, billing)
-        paid = invoice(session, member, [(DAY, 12345)], direct_debit=False)
+        paid = invoice(session, member, [(CREDITED, 12345)], direct_debit=False)
     with clock.frozen(AFTER), pg_database.session() as session:
         iban, bic = builders.service_iban(session)
         movements = [
-            *builders.collection_credits(session, collection_id, DAY),
-            Movement(12345, DAY, "VIR1", name="P", creditor_reference=paid.creditor_reference),
+            *builders.collection_credits(session, collection_id, CREDITED),
+            Movement(12345, CREDITED, "VIR1", name="P", creditor_reference=paid.creditor_reference),
         ]
-        data = builders.camt053([builders.statement(iban, bic, movements, day=DAY)])
+        data = builders.camt053([builders.statement(iban, bic, movements, day=CREDITED)])
     real = matching.match_entries
 
     def slow(*args: Any, **kwargs: Any) -> object:
@@ -97,10 +92,14 @@ def test_two_overlapping_statements_at_once_store_each_entry_once(pg_database: D
     with pg_database.transaction() as session:
         actors = factories.staff_of_every_role(session)
         iban, bic = builders.service_iban(session)
-    shared = [Movement(1000 + n, DAY, f"SHARED{n}", name="X") for n in range(50)]
-    one = builders.camt053([builders.statement(iban, bic, shared, day=DAY, identifier="A")])
+    shared = [Movement(1000 + n, CREDITED, f"SHARED{n}", name="X") for n in range(50)]
+    one = builders.camt053([builders.statement(iban, bic, shared, day=CREDITED, identifier="A")])
     two = builders.camt054(
-        [builders.statement(iban, bic, [*shared, Movement(7, DAY, "OWN", name="Y")], day=DAY)]
+        [
+            builders.statement(
+                iban, bic, [*shared, Movement(7, CREDITED, "OWN", name="Y")], day=CREDITED
+            )
+        ]
     )
     with clock.frozen(AFTER):
         outcomes = _import_at_once(pg_database, actors, [[("a.xml", one)], [("b.xml", two)]])

@@ -3,7 +3,7 @@ and returns matched (both backends)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -28,18 +28,8 @@ from backoffice.references import creditor_reference
 from backoffice.reports.bank import Movement
 from backoffice.services.bank.importing import BankImportRefused
 from tests.bank import builders
-from tests.bank.builders import run_import
-from tests.sepa.builders import TODAY, due, export, invoice, member_with_mandate
-
-AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
-CREDITED = date(2027, 3, 15)
-
-
-def _exported(database, actor, *amounts):
-    with clock.frozen(TODAY):
-        members = due(database, actor, *amounts)
-        collection_id = export(database, actor, late_notice=True).collection_id
-    return members, collection_id
+from tests.bank.builders import AFTER, CREDITED, run_import
+from tests.sepa.builders import TODAY, exported, invoice, member_with_mandate
 
 
 def _count(database, model, *where):
@@ -50,11 +40,9 @@ def _count(database, model, *where):
 @pytest.mark.parametrize("version", ["08", "02"])
 def test_a_collection_credited_by_batch_settles_all_its_instalments(database, actors, version):
     billing = actors["billing"]
-    _, collection_id = _exported(database, billing, 48607, 145822, 3000)
+    _, collection_id = exported(database, billing, 48607, 145822, 3000)
     with clock.frozen(AFTER), database.session() as session:
-        iban, bic = builders.service_iban(session)
-        credits = builders.collection_credits(session, collection_id, CREDITED)
-        data = builders.camt053([builders.statement(iban, bic, credits, day=CREDITED)], version)
+        data, credits = builders.credit_statement(session, collection_id, version)
     with clock.frozen(AFTER):
         outcome = run_import(database, billing, ("releve.xml", data))
     assert (outcome.read, outcome.new, outcome.matched, outcome.left) == (
@@ -86,7 +74,7 @@ def test_a_collection_credited_by_batch_settles_all_its_instalments(database, ac
 
 def test_the_same_file_twice_and_an_overlapping_statement_store_nothing_twice(database, actors):
     billing = actors["billing"]
-    _, collection_id = _exported(database, billing, 48607, 145822)
+    _, collection_id = exported(database, billing, 48607, 145822)
     with clock.frozen(AFTER), database.session() as session:
         iban, bic = builders.service_iban(session)
         credits = builders.collection_credits(session, collection_id, CREDITED)
@@ -204,7 +192,7 @@ def test_an_ambiguous_amount_and_name_is_left_to_staff(database, actors):
 
 def test_a_cfonb_statement_imports_and_matches(database, actors):
     billing = actors["billing"]
-    _, collection_id = _exported(database, billing, 48607, 2500)
+    _, collection_id = exported(database, billing, 48607, 2500)
     with clock.frozen(TODAY), database.transaction() as session:
         member, _ = member_with_mandate(session, billing)
         transfer_invoice = invoice(session, member, [(date(2027, 3, 15), 12345)])
@@ -254,21 +242,11 @@ def test_a_role_that_may_not_record_payments_cannot_import(database, actors):
 def test_instalments_sent_stay_sent_until_credited(database, actors):
     """A credit that does not add up to the batch (a debit missing) is left to staff."""
     billing = actors["billing"]
-    _, collection_id = _exported(database, billing, 48607, 145822)
+    _, collection_id = exported(database, billing, 48607, 145822)
     with clock.frozen(AFTER), database.session() as session:
         iban, bic = builders.service_iban(session)
         credits = builders.collection_credits(session, collection_id, CREDITED)
-        wrong = [
-            Movement(
-                credit.amount_cents - 100,
-                credit.booked_on,
-                credit.reference,
-                kind="collection",
-                batch_message_id=credit.batch_message_id,
-                batch_payment_info_id=credit.batch_payment_info_id,
-            )
-            for credit in credits
-        ]
+        wrong = builders.short_by(credits, 100)
         data = builders.camt053([builders.statement(iban, bic, wrong, day=CREDITED)])
     with clock.frozen(AFTER):
         outcome = run_import(database, billing, ("a.xml", data))

@@ -5,7 +5,7 @@ mandate following the code (both backends)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -24,24 +24,18 @@ from backoffice.models.bank import BankEntry, BankMatchState, BankReturn
 from backoffice.services import settings
 from backoffice.services.sepa.reason_codes import reason_label
 from tests.bank import builders
-from tests.bank.builders import run_import
-from tests.sepa.builders import TODAY, due, export
+from tests.bank.builders import AFTER, CREDITED, run_import
+from tests.sepa.builders import TODAY, exported
 
-AFTER = datetime(2027, 3, 18, 9, tzinfo=UTC)
-CREDITED = date(2027, 3, 15)
 RETURNED = date(2027, 3, 17)
 ENDING = ["AC04", "AC06", "MD01", "MD07"]
 
 
 def _credited(database, actor, *amounts):
     """Debits exported, then credited by the bank (a camt.053)."""
-    with clock.frozen(TODAY):
-        due(database, actor, *amounts)
-        collection_id = export(database, actor, late_notice=True).collection_id
+    _, collection_id = exported(database, actor, *amounts)
     with clock.frozen(AFTER), database.session() as session:
-        iban, bic = builders.service_iban(session)
-        credits = builders.collection_credits(session, collection_id, CREDITED)
-        data = builders.camt053([builders.statement(iban, bic, credits, day=CREDITED)])
+        data, credits = builders.credit_statement(session, collection_id)
     with clock.frozen(AFTER):
         assert run_import(database, actor, ("credit.xml", data)).matched == len(credits)
     with database.session() as session:
@@ -170,9 +164,7 @@ def test_no_fee_by_default_and_the_same_return_twice_is_applied_once(database, a
 
 def test_a_pain002_reject_reopens_before_anything_was_received(database, actors):
     billing = actors["billing"]
-    with clock.frozen(TODAY):
-        due(database, billing, 48607, 145822)
-        collection_id = export(database, billing, late_notice=True).collection_id
+    _, collection_id = exported(database, billing, 48607, 145822)
     with clock.frozen(AFTER), database.session() as session:
         first, _second = builders.end_to_end_ids(session, collection_id)
         first_id = session.scalar(select(Instalment.id).where(Instalment.end_to_end_id == first))
@@ -191,17 +183,7 @@ def test_a_pain002_reject_reopens_before_anything_was_received(database, actors)
     with clock.frozen(AFTER), database.session() as session:
         iban, bic = builders.service_iban(session)
         credits = builders.collection_credits(session, collection_id, CREDITED)
-        credits = [
-            type(credit)(
-                credit.amount_cents - 48607,
-                credit.booked_on,
-                credit.reference,
-                kind="collection",
-                batch_message_id=credit.batch_message_id,
-                batch_payment_info_id=credit.batch_payment_info_id,
-            )
-            for credit in credits
-        ]
+        credits = builders.short_by(credits, 48607)
         data = builders.camt053([builders.statement(iban, bic, credits, day=CREDITED)])
     with clock.frozen(AFTER):
         outcome = run_import(database, billing, ("credit.xml", data))
@@ -232,9 +214,7 @@ def test_a_return_for_a_debit_we_never_sent_is_left_to_staff(database, actors):
 
 def test_a_credit_imported_before_the_reject_is_matched_when_the_reject_comes(database, actors):
     billing = actors["billing"]
-    with clock.frozen(TODAY):
-        due(database, billing, 48607, 145822)
-        collection_id = export(database, billing, late_notice=True).collection_id
+    _, collection_id = exported(database, billing, 48607, 145822)
     with clock.frozen(AFTER), database.session() as session:
         iban, bic = builders.service_iban(session)
         first = builders.end_to_end_ids(session, collection_id)[0]

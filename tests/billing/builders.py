@@ -89,6 +89,16 @@ def billed_member(
     return member_id, invoice_id
 
 
+def long_overdue(database: Database, actor: Actor) -> tuple[int, int]:
+    """:func:`billed_member` (ten SI employees) whose instalments all fell due a year
+    earlier: (member id, invoice id)."""
+    member_id, invoice_id = billed_member(database, actor, si=10)
+    with database.transaction() as session:
+        for item in instalments_of(session, invoice_id):
+            item.due_on = item.due_on.replace(year=item.due_on.year - 1)
+    return member_id, invoice_id
+
+
 def instalments_of(session: Session, invoice_id: int, *, live: bool = True) -> list[Instalment]:
     statement = select(Instalment).where(Instalment.invoice_id == invoice_id)
     if live:

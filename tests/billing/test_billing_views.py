@@ -46,7 +46,14 @@ from backoffice.views.widgets import delivery as delivery_widgets
 from backoffice.views.widgets.invoice_dialog import InvoiceRef
 from backoffice.views.widgets.lists import SearchProxy
 from tests import factories
-from tests.billing.builders import billed_member, declare, flat, instalments_of, pdf_text
+from tests.billing.builders import (
+    billed_member,
+    declare,
+    flat,
+    instalments_of,
+    long_overdue,
+    pdf_text,
+)
 from tests.mail.conftest import configure
 from tests.mail.smtp_server import SmtpServer
 from tests.view_fixtures import finished
@@ -72,10 +79,7 @@ def count(database: Database, model: type, *conditions: object) -> int:
 def test_the_dashboard_card_opens_the_overdue_tab(
     context: AppContext, page: BillingPage, qtbot, qtmodeltester
 ) -> None:
-    member_id, _invoice = billed_member(context.database, context.actor, si=10)
-    with context.database.transaction() as session:  # long overdue
-        for item in instalments_of(session, _invoice):
-            item.due_on = item.due_on.replace(year=2026)
+    member_id, _invoice = long_overdue(context.database, context.actor)
     page.open({"tab": "overdue"})
     assert page.current_tab() is page.overdue
     qtbot.waitUntil(lambda: page.overdue.model.rowCount() == 3, timeout=10000)
@@ -95,10 +99,7 @@ def test_the_dashboard_card_opens_the_overdue_tab(
 def test_reminder_letters_for_a_selection(
     context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    _member, invoice_id = billed_member(context.database, context.actor, si=10)
-    with context.database.transaction() as session:
-        for item in instalments_of(session, invoice_id):
-            item.due_on = item.due_on.replace(year=2026)
+    long_overdue(context.database, context.actor)
     target = tmp_path / "relances.pdf"
     monkeypatch.setattr(overdue_tab, "ask_save_path", lambda *args: target)
     monkeypatch.setattr(overdue_tab, "inform", lambda *args: None)
@@ -125,10 +126,7 @@ def test_reminders_all_by_email_print_nothing(
             admin,
             smtp.SmtpSettings(host="127.0.0.1", port=2525, sender_address="envoi@spsti.test"),
         )
-    _member, invoice_id = billed_member(context.database, context.actor, si=10)
-    with context.database.transaction() as session:
-        for item in instalments_of(session, invoice_id):
-            item.due_on = item.due_on.replace(year=2026)
+    long_overdue(context.database, context.actor)
     target = tmp_path / "relances.pdf"
     said: list[str] = []
     asked: list[str] = []
@@ -199,7 +197,13 @@ def test_a_payment_recorded_from_the_invoice(
         for column in range(credit_notes_model.columnCount())
     ]
     assert "Avoir total" in headers and "Total" not in headers  # « Total : Non » misread
-    dialog = PaymentDialog(context, page, member_id, "M", 126000, (invoice_id, "FA-2027-000001"))
+    dialog = PaymentDialog(
+        context,
+        page,
+        MemberRef(member_id, "M", "M"),
+        126000,
+        InvoiceRef(invoice_id, "FA-2027-000001"),
+    )
     qtbot.addWidget(dialog)
     dialog.amount.setText("1 300,00")
     confirmations = []
@@ -223,7 +227,9 @@ def test_a_payment_recorded_from_the_invoice(
 
 def test_refused_input_stays_in_the_form(context: AppContext, qtbot) -> None:
     member_id, invoice_id = billed_member(context.database, context.actor, si=10)
-    dialog = PaymentDialog(context, None, member_id, "M", 126000, (invoice_id, "FA"))
+    dialog = PaymentDialog(
+        context, None, MemberRef(member_id, "M", "M"), 126000, InvoiceRef(invoice_id, "FA")
+    )
     qtbot.addWidget(dialog)
     dialog.amount.setText("douze euros")
     dialog.submit()
@@ -331,7 +337,7 @@ def test_declarations_entered_by_staff(
     qtbot.waitUntil(lambda: page.declarations.undeclared.rowCount() == 1, timeout=10000)
     qtmodeltester.check(page.declarations.undeclared)
     qtmodeltester.check(page.declarations.proxies[1])
-    dialog = DeclarationDialog(context, page, member_id, "SANS DÉCLARATION", 2027)
+    dialog = DeclarationDialog(context, page, MemberRef(member_id, "", "SANS DÉCLARATION"), 2027)
     qtbot.addWidget(dialog)
     dialog.counts[0].setValue(7)
     dialog.submit()
@@ -502,10 +508,7 @@ def test_the_delivery_choice_defaults_to_each_member_s_preference(qtbot) -> None
 def test_without_a_mail_server_reminders_are_printed_without_a_question(
     context: AppContext, page: BillingPage, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    _member, invoice_id = billed_member(context.database, context.actor, si=10)
-    with context.database.transaction() as session:
-        for item in instalments_of(session, invoice_id):
-            item.due_on = item.due_on.replace(year=2026)
+    long_overdue(context.database, context.actor)
     monkeypatch.setattr(delivery_widgets, "ask_delivery", None)  # never asked
     target = tmp_path / "relances.pdf"
     monkeypatch.setattr(overdue_tab, "ask_save_path", lambda *args: target)

@@ -28,7 +28,7 @@ from tests.gui.conftest import idle
 
 
 def test_login_refuses_then_accepts_and_remembers(
-    qtbot: QtBot, sqlite_database: Database, gui_actors: dict[str, Actor]
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[str, Actor]
 ) -> None:
     context = AppContext(sqlite_database)
     dialog = LoginDialog(context)

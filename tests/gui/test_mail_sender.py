@@ -35,8 +35,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def workspace(sqlite_database: Database, gui_actors: dict[str, Actor]) -> Iterator[Workspace]:
-    context = AppContext(sqlite_database, gui_actors["billing"])
+def workspace(sqlite_database: Database, sqlite_actors: dict[str, Actor]) -> Iterator[Workspace]:
+    context = AppContext(sqlite_database, sqlite_actors["billing"])
     opened = Workspace(context)
     yield opened
     opened.close_window()
@@ -76,12 +76,12 @@ def sender_of(workspace: Workspace) -> BackgroundSender:
 def test_a_message_queued_while_the_window_is_open_leaves_and_the_dashboard_follows(
     qtbot: QtBot,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     relay: SmtpServer,
     workspace: Workspace,
     recorded_errors: list[BaseException],
 ) -> None:
-    configure(sqlite_database, gui_actors["administrator"], relay, security=smtp.Security.NONE)
+    configure(sqlite_database, sqlite_actors["administrator"], relay, security=smtp.Security.NONE)
     member_id = member(sqlite_database, email="paie@exemple.fr")
     window = workspace.open_window()
     dashboard = window.page("dashboard")
@@ -108,18 +108,18 @@ def test_a_message_queued_while_the_window_is_open_leaves_and_the_dashboard_foll
 def test_the_window_closing_stops_a_run_waiting_for_the_rate(
     qtbot: QtBot,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     relay: SmtpServer,
     workspace: Workspace,
 ) -> None:
     configure(
         sqlite_database,
-        gui_actors["administrator"],
+        sqlite_actors["administrator"],
         relay,
         security=smtp.Security.NONE,
         per_minute=1,  # one message, then a minute's wait
     )
-    queue_tests(sqlite_database, gui_actors["billing"], 3)
+    queue_tests(sqlite_database, sqlite_actors["billing"], 3)
     workspace.open_window()
     sender = sender_of(workspace)
     qtbot.waitUntil(lambda: len(relay.received) == 1, timeout=15000)
@@ -150,14 +150,14 @@ def test_the_rate_holds_from_one_run_to_the_next() -> None:
 def test_opening_and_closing_the_window_many_times_while_sending(
     qtbot: QtBot,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     relay: SmtpServer,
     workspace: Workspace,
     recorded_errors: list[BaseException],
 ) -> None:
     configure(  # a tenth of a second between messages: windows close during the runs
         sqlite_database,
-        gui_actors["administrator"],
+        sqlite_actors["administrator"],
         relay,
         security=smtp.Security.NONE,
         per_minute=600,
@@ -165,7 +165,7 @@ def test_opening_and_closing_the_window_many_times_while_sending(
     member_id = member(sqlite_database, email="paie@exemple.fr")
     windows: list[MainWindow] = []
     for round_ in range(12):
-        queue_tests(sqlite_database, gui_actors["billing"], 5, member_id=member_id)
+        queue_tests(sqlite_database, sqlite_actors["billing"], 5, member_id=member_id)
         window = workspace.open_window()
         windows.append(window)
         if round_ % 2:

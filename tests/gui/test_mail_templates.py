@@ -106,11 +106,13 @@ def test_restoring_the_default_asks_first_and_a_refusal_keeps_what_was_typed(
     qtbot: QtBot,
     sqlite_database: Database,
     context: AppContext,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with sqlite_database.transaction() as session:
-        templates.save(session, gui_actors["administrator"], MailKind.REMINDER, "Relance", "Payez.")
+        templates.save(
+            session, sqlite_actors["administrator"], MailKind.REMINDER, "Relance", "Payez."
+        )
     dialog, tab = open_tab(qtbot, context)
     tab.select_kind(MailKind.REMINDER)
     assert tab.body.toPlainText() == "Payez."

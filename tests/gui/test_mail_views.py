@@ -39,12 +39,12 @@ def test_the_outbox_lists_filters_previews_and_acts(
     qtbot: QtBot,
     qtmodeltester: object,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     make_context: Callable[[Role], AppContext],
     monkeypatch: pytest.MonkeyPatch,
     recorded_errors: list[BaseException],
 ) -> None:
-    first, second, third = queue_tests(sqlite_database, gui_actors["billing"], 3)
+    first, second, third = queue_tests(sqlite_database, sqlite_actors["billing"], 3)
     with sqlite_database.transaction() as session:
         session.execute(
             update(MailMessage)
@@ -84,9 +84,9 @@ def test_the_outbox_lists_filters_previews_and_acts(
 
 
 def test_a_read_only_role_sees_but_cannot_act(
-    qtbot: QtBot, sqlite_database: Database, gui_actors: dict[str, Actor], make_context
+    qtbot: QtBot, sqlite_database: Database, sqlite_actors: dict[str, Actor], make_context
 ) -> None:
-    queue_tests(sqlite_database, gui_actors["billing"], 1)
+    queue_tests(sqlite_database, sqlite_actors["billing"], 1)
     context = make_context(Role.READ_ONLY)
     page = OutboxPage(context)
     qtbot.addWidget(page)
@@ -162,12 +162,12 @@ def test_the_test_message_says_what_went_wrong(
 def test_the_dashboard_counts_failed_messages_and_the_background_sender_sends(
     qtbot: QtBot,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     make_context: Callable[[Role], AppContext],
     relay: SmtpServer,
 ) -> None:
-    configure(sqlite_database, gui_actors["administrator"], relay, security=smtp.Security.NONE)
-    ids = queue_tests(sqlite_database, gui_actors["billing"], 3)
+    configure(sqlite_database, sqlite_actors["administrator"], relay, security=smtp.Security.NONE)
+    ids = queue_tests(sqlite_database, sqlite_actors["billing"], 3)
     with sqlite_database.transaction() as session:
         session.execute(
             update(MailMessage).where(MailMessage.id == ids[0]).values(status=MailStatus.FAILED)
@@ -186,7 +186,7 @@ def test_the_dashboard_counts_failed_messages_and_the_background_sender_sends(
     qtbot.waitUntil(lambda: not sender.running, timeout=10000)
     assert statuses(sqlite_database) == [MailStatus.FAILED, MailStatus.SENT, MailStatus.SENT]
     relay.stop()  # the server goes away: the status bar is told, in French
-    queue_tests(sqlite_database, gui_actors["billing"], 1)
+    queue_tests(sqlite_database, sqlite_actors["billing"], 1)
     sender.tick()
     qtbot.waitUntil(lambda: bool(problems), timeout=20000)
     assert "refuse la connexion" in problems[-1]

@@ -92,7 +92,7 @@ def test_member_edit_conflict_is_shown_and_resolved(
     monkeypatch: pytest.MonkeyPatch,
     sqlite_database: Database,
     context: AppContext,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     forty_members: list[int],
 ) -> None:
     member_id = forty_members[1]
@@ -102,7 +102,11 @@ def test_member_edit_conflict_is_shown_and_resolved(
     with sqlite_database.transaction() as session:  # a colleague saves meanwhile
         version = session.get(Member, member_id).version
         member_service.update_member(
-            session, gui_actors["administrative"], member_id, version, {"phone": "03 89 99 99 99"}
+            session,
+            sqlite_actors["administrative"],
+            member_id,
+            version,
+            {"phone": "03 89 99 99 99"},
         )
     shown: list[list[tuple[str, str, str, str]]] = []
 

@@ -75,13 +75,13 @@ def test_documents_page_lists_and_publishes(
     qtmodeltester: object,
     sqlite_database: Database,
     context: AppContext,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
 ) -> None:
     with sqlite_database.transaction() as session:
-        theme = documents.themes(session, gui_actors["administrator"])[0]
+        theme = documents.themes(session, sqlite_actors["administrator"])[0]
         documents.add_document(
             session,
-            gui_actors["administrator"],
+            sqlite_actors["administrator"],
             theme.id,
             "Statuts",
             "statuts.pdf",

@@ -94,7 +94,7 @@ def test_an_employee_added_then_exited_from_the_dialogs(
     sqlite_database: Database,
     make_context: Callable[[Role], AppContext],
     member_id: int,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
 ) -> None:
     context = make_context(Role.ADMINISTRATIVE)
     dialog = EmployeeDialog(context, None, member_id)
@@ -120,10 +120,12 @@ def test_an_employee_added_then_exited_from_the_dialogs(
     assert dialog.result.hiring_visit
     employee_id = dialog.result.id
     with sqlite_database.session() as session:
-        rows = member_service.member_employees(session, gui_actors["administrative"], member_id)
+        rows = member_service.member_employees(session, sqlite_actors["administrative"], member_id)
         from backoffice.services.employees import staff_records
 
-        detail = staff_records.employee_detail(session, gui_actors["administrative"], employee_id)
+        detail = staff_records.employee_detail(
+            session, sqlite_actors["administrative"], employee_id
+        )
     # The member's list of employees names the risk factors in French, not by their codes.
     listed = RowsModel(employee_columns())
     listed.set_rows(rows)
@@ -195,11 +197,11 @@ def test_a_cessation_shown_then_recorded(
     sqlite_database: Database,
     make_context: Callable[[Role], AppContext],
     member_id: int,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
 ) -> None:
     context = make_context(Role.ADMINISTRATIVE)
     with sqlite_database.session() as session:
-        detail = member_service.member_detail(session, gui_actors["administrative"], member_id)
+        detail = member_service.member_detail(session, sqlite_actors["administrative"], member_id)
     dialog = SituationDialog(context, None, detail)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "1 salarié" in dialog.consequences.text(), timeout=10000)
@@ -248,14 +250,14 @@ def test_documents_searched_filtered_and_themes_kept(
     qtmodeltester: object,
     sqlite_database: Database,
     context: AppContext,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from backoffice.services import documents
     from backoffice.views.documents import themes_dialog
     from backoffice.views.documents.page import DocumentsPage
 
-    admin = gui_actors["administrator"]
+    admin = sqlite_actors["administrator"]
     with sqlite_database.transaction() as session:
         first, second = documents.themes(session, admin)[:2]
         for theme, title in ((first, "Statuts"), (first, "Règlement"), (second, "Guide DUERP")):
@@ -301,7 +303,7 @@ def test_documents_keep_their_selection_and_each_kind_is_previewed(
     qtbot: QtBot,
     sqlite_database: Database,
     context: AppContext,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue 20, 7.10 and issue 13.6: after « Publier / retirer » the document stays
@@ -319,7 +321,7 @@ def test_documents_keep_their_selection_and_each_kind_is_previewed(
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
-    admin = gui_actors["administrator"]
+    admin = sqlite_actors["administrator"]
     with sqlite_database.transaction() as session:
         theme = documents.themes(session, admin)[0]
         for title, name, media_type, content in (
@@ -377,7 +379,7 @@ def test_adding_a_document_checks_before_closing_and_keeps_what_was_typed(
     qtbot: QtBot,
     sqlite_database: Database,
     context: AppContext,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     tmp_path: Path,
 ) -> None:
     """Issue 20, 7.9: the add-document dialog says what is wrong and stays open with the
@@ -387,7 +389,7 @@ def test_adding_a_document_checks_before_closing_and_keeps_what_was_typed(
     from backoffice.views.documents.add_dialog import AddDocumentDialog
 
     with sqlite_database.session() as session:
-        themes = documents.themes(session, gui_actors["administrator"])
+        themes = documents.themes(session, sqlite_actors["administrator"])
     empty = tmp_path / "reglement-interieur.pdf"
     empty.write_bytes(b"")
     dialog = AddDocumentDialog(context, None, themes, empty)

@@ -66,19 +66,24 @@ def login_answers(
 def test_a_demoted_staff_member_goes_back_to_the_login_dialog(
     qtbot: QtBot,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     login_answers: Callable[[str | None], list[str]],
     recorded_errors: list[BaseException],
     workspaces: list[Workspace],
 ) -> None:
-    context = AppContext(sqlite_database, gui_actors["billing"])
+    context = AppContext(sqlite_database, sqlite_actors["billing"])
     workspace = Workspace(context)
     workspaces.append(workspace)
     old = workspace.open_window()
     qtbot.waitUntil(idle(context), timeout=15000)
     assert "billing" in [spec.key for spec in old.specs]  # the billing role's section
     shown = login_answers("billing")
-    demote(sqlite_database, gui_actors["administrator"], gui_actors["billing"], role=Role.READ_ONLY)
+    demote(
+        sqlite_database,
+        sqlite_actors["administrator"],
+        sqlite_actors["billing"],
+        role=Role.READ_ONLY,
+    )
     old.navigate("billing")  # its lists load through the services: refused
     qtbot.waitUntil(lambda: bool(shown), timeout=15000)
     assert shown == [
@@ -96,7 +101,7 @@ def test_a_demoted_staff_member_goes_back_to_the_login_dialog(
 def test_a_disabled_staff_member_who_cancels_ends_the_application(
     qtbot: QtBot,
     sqlite_database: Database,
-    gui_actors: dict[str, Actor],
+    sqlite_actors: dict[str, Actor],
     login_answers: Callable[[str | None], list[str]],
     monkeypatch: pytest.MonkeyPatch,
     workspaces: list[Workspace],
@@ -105,7 +110,7 @@ def test_a_disabled_staff_member_who_cancels_ends_the_application(
 
     quits: list[bool] = []
     monkeypatch.setattr(QApplication, "quit", lambda *_: quits.append(True))
-    context = AppContext(sqlite_database, gui_actors["medical_assistant"])
+    context = AppContext(sqlite_database, sqlite_actors["medical_assistant"])
     workspace = Workspace(context)
     workspaces.append(workspace)
     window = workspace.open_window()
@@ -113,8 +118,8 @@ def test_a_disabled_staff_member_who_cancels_ends_the_application(
     shown = login_answers(None)
     demote(
         sqlite_database,
-        gui_actors["administrator"],
-        gui_actors["medical_assistant"],
+        sqlite_actors["administrator"],
+        sqlite_actors["medical_assistant"],
         is_active=False,
     )
     window.navigate("appointments")

@@ -115,3 +115,14 @@ def due(database: Database, actor: Actor, *amounts: int) -> list[int]:
             invoice(session, member, [(COLLECTION, amount)])
             members.append(member.id)
         return members
+
+
+def exported(database: Database, actor: Actor, *amounts: int) -> tuple[list[int], int]:
+    """:func:`due`, then the file of COLLECTION exported (on TODAY, a late notice allowed):
+    the members' ids and the collection's."""
+    from backoffice import clock
+
+    with clock.frozen(TODAY):
+        members = due(database, actor, *amounts)
+        collection_id = export(database, actor, late_notice=True).collection_id
+    return members, collection_id

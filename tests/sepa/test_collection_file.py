@@ -43,6 +43,26 @@ def test_a_file_failing_the_schema_is_never_kept_and_nothing_is_marked_sent(
         assert set(session.scalars(select(SepaMandate.first_collected_on))) == {None}
 
 
+def test_a_refused_file_leaves_nothing_marked_sent_even_if_the_unit_of_work_goes_on(
+    database: Database, actors: dict[str, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the rows are updated while the file is built (a thread, under a
+    savepoint): a refused file undoes them itself, whatever the caller does next."""
+    due(database, actors["billing"], 10000, 20000)
+
+    def refuse(_document: object, schema: str) -> None:
+        raise pain008.SchemaInvalid(schema, ["refused for the test"])
+
+    monkeypatch.setattr(pain008, "validate", refuse)
+    # The refusal caught inside the unit of work, which then commits.
+    with database.transaction() as session, pytest.raises(ValidationFailed):
+        collections.export_collection(session, actors["billing"], COLLECTION, late_notice=True)
+    with database.session() as session:
+        assert set(session.scalars(select(Instalment.sepa_state))) == {SepaState.NONE}
+        assert set(session.scalars(select(Instalment.end_to_end_id))) == {None}
+        assert set(session.scalars(select(SepaMandate.first_collected_on))) == {None}
+
+
 def _swiss_member(database: Database, actor: Actor, town: str | None) -> int:
     with database.transaction() as session:
         member = factories.member(session, legal_name=f"UHRWERK {town} AG")

@@ -3,13 +3,12 @@ pre-notifications, a new mandate refused then accepted, files and returns."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -33,16 +32,7 @@ from tests import factories
 from tests.sepa.builders import COLLECTION, due, export, prenotify
 from tests.sepa.xsd import assert_valid
 
-pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
-    qapp.setOrganizationName("backoffice-tests")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings().clear()
-    yield
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("isolated_settings")]
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The views' building blocks are tested with the GUI fixtures."""
 
-from tests.gui.conftest import context, gui_actors, isolated_settings, make_context
+from tests.gui.conftest import _settings_kept_apart, context
 
-__all__ = ["context", "gui_actors", "isolated_settings", "make_context"]
+__all__ = ["_settings_kept_apart", "context"]

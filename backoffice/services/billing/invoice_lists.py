@@ -310,6 +310,11 @@ class MemberRef:
     member_code: str
     name: str
 
+    @property
+    def label(self) -> str:
+        """« CODE — NAME », as the forms name the member."""
+        return f"{self.member_code} — {self.name}"
+
 
 def find_member(session: Session, actor: Actor, member_code: str) -> MemberRef | None:
     """The member with this code (the single-invoice forms type it)."""

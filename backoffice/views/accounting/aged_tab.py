@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from backoffice import clock
 from backoffice.dates import format_day
@@ -21,6 +21,7 @@ from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import inform, note
 from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import (
@@ -92,18 +93,19 @@ class AgedBalanceTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("On")))
         self.on = DateInput(clock.today())
         self.on.day_changed.connect(lambda _day: self.reload())
-        bar.addWidget(self.on)
         self.search = SearchBox(tr("Member code or name…"))
-        bar.addWidget(self.search, 1)
         self.actions = Actions(self, context)
-        bar.addWidget(self.actions.button("open_schedule"))
-        bar.addWidget(self.actions.button("export"))
-        layout.addLayout(bar)
+        layout = QVBoxLayout(self)
+        layout.addLayout(
+            hbox(
+                tr("On"),
+                self.on,
+                (self.search, 1),
+                *self.actions.buttons("open_schedule", "export"),
+            )
+        )
         self.model: RowsModel[AgedRow] = RowsModel(aged_columns())
         self.table = DataTable("accounting_aged_balance")
         self.proxy = searchable(self.table, self.model, 7, Qt.SortOrder.DescendingOrder)

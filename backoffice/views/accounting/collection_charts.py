@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -24,6 +24,7 @@ from backoffice.services.accounting import figures
 from backoffice.services.permissions import Actor
 from backoffice.views.accounting.chart_box import ChartBox
 from backoffice.views.widgets.inputs import year_spin
+from backoffice.views.widgets.layouts import fill, hbox
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.preview import preview_pdf
 
@@ -96,27 +97,24 @@ class CollectionTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Campaign")))
         self.year = year_spin()
         self.year.valueChanged.connect(self._year_changed)
-        bar.addWidget(self.year)
         self.summary = QLabel()
         self.summary.setStyleSheet("font-weight: 600;")
-        bar.addWidget(self.summary, 1)
         self.pdf_button = QPushButton(tr("Preview and print…"))
         self.pdf_button.clicked.connect(self.print_report)
-        bar.addWidget(self.pdf_button)
-        layout.addLayout(bar)
         self.campaign = ChartBox(260)
-        layout.addWidget(self.campaign, 3)
-        row = QHBoxLayout()
         self.ages = ChartBox(220)
         self.returns = ChartBox(220)
-        row.addWidget(self.ages)
-        row.addWidget(self.returns)
-        layout.addLayout(row, 2)
+        layout = QVBoxLayout(self)
+        fill(
+            layout,
+            (
+                hbox(tr("Campaign"), self.year, (self.summary, 1), self.pdf_button),
+                (self.campaign, 3),
+                (hbox(self.ages, self.returns), 2),
+            ),
+        )
         self._year_chosen = False
 
     def load(self) -> None:

@@ -56,12 +56,10 @@ class CloseDialog(OperationDialog):
             self.months.addItem(
                 tr("{month} (through {day})", month=month_name(day), day=format_day(day)), day
             )
-        self.form.addRow(tr("Close through"), self.months)
-        self.form.addRow(
-            tr("Closed so far"),
-            QLabel(format_day(closed_through) if closed_through else tr("nothing yet")),
+        closed = format_day(closed_through) if closed_through else tr("nothing yet")
+        self.add_fields(
+            (tr("Close through"), self.months, "through"), (tr("Closed so far"), QLabel(closed))
         )
-        self.fields = {"through": self.months}
         self.set_action(tr("Close"))
         if self.months.count() == 0:
             self.show_errors(tr("No month is over since the last closing."))
@@ -95,11 +93,12 @@ class JournalExportDialog(OperationDialog):
         self.format.addItem(tr("Excel workbook (.xlsx)"), ".xlsx")
         self.format.addItem(tr("CSV file for the accounting software (.csv)"), ".csv")
         self.again = QCheckBox(tr("Also the entries already exported (a lost file)"))
-        self.form.addRow(tr("From"), self.start)
-        self.form.addRow(tr("To"), self.end)
-        self.form.addRow(tr("Format"), self.format)
-        self.form.addRow("", self.again)
-        self.fields = {"date_from": self.start, "out": self.format}
+        self.add_fields(
+            (tr("From"), self.start, "date_from"),
+            (tr("To"), self.end),
+            (tr("Format"), self.format, "out"),
+            ("", self.again),
+        )
         self.set_action(tr("Export…"))
 
     def work(self) -> Callable[[Session], Any] | None:
@@ -136,8 +135,7 @@ class FecDialog(OperationDialog):
             )
         )
         self.year = year_spin(year)
-        self.form.addRow(tr("Fiscal year"), self.year)
-        self.fields = {"year": self.year}
+        self.add_fields((tr("Fiscal year"), self.year, "year"))
         self.folder: Path | None = None
         self.set_action(tr("Produce…"))
 

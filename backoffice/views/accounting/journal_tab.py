@@ -31,6 +31,7 @@ from backoffice.views.accounting.dialogs import CloseDialog, FecDialog, JournalE
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import searchable, show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -115,11 +116,9 @@ class JournalTab(LiveTab):
         layout.addWidget(self.status)
         layout.addLayout(self._filters())
         self.actions = Actions(self, context)
-        bar = QHBoxLayout()
-        for name in ("close_month", "export_journal", "produce_fec", "catch_up"):
-            bar.addWidget(self.actions.button(name))
-        bar.addStretch()
-        layout.addLayout(bar)
+        layout.addLayout(
+            self.actions.tool_bar("close_month", "export_journal", "produce_fec", "catch_up")
+        )
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.entries: RowsModel[EntryRow] = RowsModel(
             entry_columns(),
@@ -141,7 +140,6 @@ class JournalTab(LiveTab):
         self.actions.show("catch_up", False)
 
     def _filters(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
         today = clock.today()
         self.start = DateInput(today.replace(day=1) - timedelta(days=1))
         self.start.set_day(self.start.day().replace(day=1))  # type: ignore[union-attr]
@@ -152,13 +150,7 @@ class JournalTab(LiveTab):
             widget.day_changed.connect(lambda _day: self.reload())
         self.journal.currentIndexChanged.connect(lambda _index: self.reload())
         self.search = SearchBox(tr("Number, piece, member, label…"))
-        bar.addWidget(QLabel(tr("From")))
-        bar.addWidget(self.start)
-        bar.addWidget(QLabel(tr("to")))
-        bar.addWidget(self.end)
-        bar.addWidget(self.journal)
-        bar.addWidget(self.search, 1)
-        return bar
+        return hbox(tr("From"), self.start, tr("to"), self.end, self.journal, (self.search, 1))
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ received, beside the VAT-collected account of the journal; exported to Excel."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.money import format_eur, format_rate
@@ -15,6 +15,7 @@ from backoffice.views.accounting.workbooks import save_workbook
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.dialogs import note
 from backoffice.views.widgets.inputs import year_spin
+from backoffice.views.widgets.layouts import STRETCH, hbox
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel, money_column
@@ -44,16 +45,11 @@ class VatTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Fiscal year")))
         self.year = year_spin()
         self.year.valueChanged.connect(lambda _year: self.reload())
-        bar.addWidget(self.year)
-        bar.addStretch()
         self.actions = Actions(self, context)
-        bar.addWidget(self.actions.button("export"))
-        layout.addLayout(bar)
+        layout = QVBoxLayout(self)
+        layout.addLayout(hbox(tr("Fiscal year"), self.year, STRETCH, self.actions.button("export")))
         self.model: RowsModel[VatMonth] = RowsModel(
             vat_columns(), background=lambda r: DIFFERENT if r.difference_cents else None
         )

@@ -248,8 +248,7 @@ class AccountDetailPanel(QWidget):
         self.actions.enable("revoke", row is not None)
 
     def selected_grant(self) -> GrantRow | None:
-        row = self.grants_table.current_source_row()
-        return self.grants.row_at(row) if row is not None else None
+        return self.grants_table.current_of(self.grants)
 
 
 def _password_text(detail: AccountDetail) -> str:

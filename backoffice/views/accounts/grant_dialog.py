@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDateEdit, QPushButton, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -21,6 +21,7 @@ from backoffice.services.accounts.firms import GrantInput
 from backoffice.services.members import MemberRow
 from backoffice.views import formatting
 from backoffice.views.accounts.member_picker import MemberPicker
+from backoffice.views.widgets.layouts import STRETCH, hbox
 from backoffice.views.widgets.operation_dialog import OperationDialog
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
@@ -50,18 +51,13 @@ class GrantDialog(OperationDialog):
         self.picker = MemberPicker(context)
         self.picker.picked.connect(self.add)
         self.layout_.addWidget(self.picker, 3)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Consent date")))
         self.consent = QDateEdit(QDate(clock.today()))
         self.consent.setCalendarPopup(True)
         self.consent.setDisplayFormat("dd/MM/yyyy")
         self.consent.setMaximumDate(QDate(clock.today()))
-        bar.addWidget(self.consent)
         add = QPushButton(tr("Add the selected member ↓"))
         add.clicked.connect(lambda _checked=False: self.add(self.picker.selected()))
-        bar.addWidget(add)
-        bar.addStretch()
-        self.layout_.addLayout(bar)
+        self.layout_.addLayout(hbox(tr("Consent date"), self.consent, add, STRETCH))
         self.chosen: RowsModel[Chosen] = RowsModel(
             [
                 Column(tr("Code"), lambda r: r.member_code),

@@ -152,10 +152,6 @@ class AppointmentListTab(AppointmentTab):
         self.model.set_rows(rows)
         self.count.setText(ntr("{count} appointment", "{count} appointments", len(rows)))
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def open(self, options: dict[str, Any]) -> None:
         if options.get("status") == TO_RECORD:
             self.status.setCurrentIndex(self.status.findData(TO_RECORD))

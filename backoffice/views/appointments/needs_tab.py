@@ -174,10 +174,6 @@ class NeedsTab(AppointmentTab):
             )
         )
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def open(self, options: dict[str, Any]) -> None:
         if options.get("kind") in (NeedKind.HIRING, NeedKind.PERIODIC):
             self.kind.setCurrentIndex(self.kind.findData(NeedKind(options["kind"])))

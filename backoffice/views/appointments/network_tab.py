@@ -161,8 +161,7 @@ class ListSection(QWidget, Generic[Row]):
             self._edit(row)
 
     def selected(self) -> Row | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     def show_rows(self, rows: list[Row]) -> None:
         self.model.set_rows(rows)

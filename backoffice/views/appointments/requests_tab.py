@@ -175,13 +175,8 @@ class RequestsTab(AppointmentTab):
         visible = sum(1 for row in range(self.proxy.rowCount()) if not self.table.isRowHidden(row))
         self.count.setText(ntr("{count} request waiting", "{count} requests waiting", visible))
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def selected(self) -> RequestRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     def selected_member_id(self) -> int | None:
         row = self.selected()

@@ -59,10 +59,6 @@ class ChequesTab(LiveTab):
         layout.addWidget(self.table)
         layout.addLayout(self.actions.bar("show_slip", "new_slip", count=self.count))
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def load(self) -> None:
         actor = self.context.actor
         self.query(lambda s: cheques.remittances(s, actor), self._show)
@@ -83,8 +79,7 @@ class ChequesTab(LiveTab):
         self.actions.update()
 
     def selected(self) -> RemittanceRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     @action(lambda: tr("New slip…"), shortcut="Ctrl+N", permission=Permission.PAYMENTS_RECORD)
     def new_slip(self) -> None:

@@ -31,7 +31,7 @@ from backoffice.services.bank import importing, matching
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Permission
 from backoffice.views.widgets.dialogs import inform
-from backoffice.views.widgets.files import last_folder
+from backoffice.views.widgets.files import last_folder, read_files
 from backoffice.views.widgets.operations import write_each
 
 FOLDER_KIND = "bank"
@@ -59,15 +59,7 @@ def import_paths(
 ) -> None:
     """Import each file on its own (its own transaction): a file refused, or that cannot
     be read, is named with its reason and the others are imported."""
-    files: list[tuple[str, bytes]] = []
-    unreadable: list[str] = []
-    for path in paths:
-        try:
-            files.append((path.name, path.read_bytes()))
-        except OSError as error:
-            unreadable.append(
-                tr("{path} cannot be read: {reason}", path=path.name, reason=error.strerror)
-            )
+    files, unreadable = read_files(paths)
     if not files:
         inform(view, tr("Bank statements"), "\n".join(unreadable))
         return

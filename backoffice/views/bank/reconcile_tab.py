@@ -42,6 +42,7 @@ from backoffice.views.bank.import_files import choose_and_import
 from backoffice.views.bank.reconcile_dialogs import CreditDialog, IgnoreDialog, SplitDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import ask_reason, inform
+from backoffice.views.widgets.layouts import hbox, pane
 from backoffice.views.widgets.lists import fit_columns, searchable, show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import (
@@ -149,34 +150,23 @@ class ReconcileTab(LiveTab):
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = SearchBox(tr("Payer, text, reference, amount…"))
         self.search.search.connect(lambda text: (self.proxy.search(text), self._count()))
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Show")))
-        bar.addWidget(self.state)
-        bar.addWidget(QLabel(tr("Month")))
-        bar.addWidget(self.month)
-        bar.addWidget(self.search, 1)
         # The import beside the filters, not in the panel's bar: the tab fits a laptop's screen.
-        bar.addWidget(self.actions.button("import_statements"))
-        return bar
+        import_button = self.actions.button("import_statements")
+        return hbox(
+            tr("Show"), self.state, tr("Month"), self.month, (self.search, 1), import_button
+        )
 
     def _list(self) -> QWidget:
-        top = QWidget()
-        upper = QVBoxLayout(top)
-        upper.setContentsMargins(0, 0, 0, 0)
-        upper.addWidget(self.table, 1)
-        upper.addWidget(self.count)
-        return top
+        return pane((self.table, 1), self.count)
 
     def _panel(self) -> QWidget:
         """The entry under the cursor: its details, its candidates, what to do with it."""
-        panel = QWidget()
-        side = QVBoxLayout(panel)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.details)
-        side.addWidget(QLabel(tr("Candidates, the likeliest first")))
-        side.addWidget(self.suggestion_table, 1)
-        side.addLayout(self.actions.bar("accept", "split", "credit", "ignore", "undo"))
-        return panel
+        return pane(
+            self.details,
+            tr("Candidates, the likeliest first"),
+            (self.suggestion_table, 1),
+            self.actions.bar("accept", "split", "credit", "ignore", "undo"),
+        )
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -185,10 +175,6 @@ class ReconcileTab(LiveTab):
 
     def chosen_month(self) -> date:
         return date.fromisoformat(self.month.currentData())
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def load(self) -> None:
         actor, state, month = self.context.actor, self.chosen_state(), self.chosen_month()
@@ -242,8 +228,7 @@ class ReconcileTab(LiveTab):
         )
 
     def _selected(self) -> None:
-        row = self.table.current_source_row()
-        self.entry = self.model.row_at(row) if row is not None else None
+        self.entry = self.table.current_of(self.model)
         self.suggestions.set_rows([])
         entry = self.entry
         if entry is None:

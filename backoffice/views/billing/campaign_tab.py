@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QSplitter,
@@ -41,6 +40,7 @@ from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import ask_folder, ask_save_path, pdf_filter
 from backoffice.views.widgets.inputs import year_spin
+from backoffice.views.widgets.layouts import STRETCH, hbox, pane
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -87,12 +87,9 @@ class CampaignTab(LiveTab):
         self.year = year_spin()
         self.year.valueChanged.connect(lambda _value: self.reload())
         self.preview_button, self.issue_button = self.actions.buttons("run_preview", "issue")
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Campaign of the year")))
-        bar.addWidget(self.year)
-        bar.addWidget(self.preview_button)
-        bar.addStretch()
-        bar.addWidget(self.issue_button)
+        bar = hbox(
+            tr("Campaign of the year"), self.year, self.preview_button, STRETCH, self.issue_button
+        )
         self.summary = QLabel(tr("Choose a year and preview its campaign."))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -141,31 +138,17 @@ class CampaignTab(LiveTab):
         self.run_table = DataTable("billing_campaign_runs")
         show_rows(self.run_table, self.runs, 0, Qt.SortOrder.DescendingOrder)
         self.run_table.activated_row.connect(lambda _row: self.actions.run("print_run"))
-        print_button, email_button, deposit_button = self.actions.buttons(
-            "print_run", "email_run", "deposit_run"
+        run_actions = ("print_run", "email_run", "deposit_run")
+        self.actions.list_menu(self.run_table, *run_actions)
+        return pane(
+            heading(tr("Runs of this campaign")),
+            self.run_table,
+            self.actions.tool_bar(*run_actions),
         )
-        self.actions.list_menu(self.run_table, "print_run", "email_run", "deposit_run")
-        runs = QWidget()
-        runs_layout = QVBoxLayout(runs)
-        runs_layout.setContentsMargins(0, 0, 0, 0)
-        runs_layout.addWidget(heading(tr("Runs of this campaign")))
-        runs_layout.addWidget(self.run_table)
-        buttons = QHBoxLayout()
-        buttons.addWidget(print_button)
-        buttons.addWidget(email_button)
-        buttons.addWidget(deposit_button)
-        buttons.addStretch()
-        runs_layout.addLayout(buttons)
-        return runs
 
     @staticmethod
     def _titled(title: str, table: DataTable) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(heading(title))
-        layout.addWidget(table)
-        return box
+        return pane(heading(title), table)
 
     def load(self) -> None:
         """Reload the runs; a preview is a snapshot, marked outdated rather than recomputed
@@ -322,16 +305,20 @@ class CampaignTab(LiveTab):
         ):
             self.print_campaign(outcome.campaign_id)
 
+    def _chosen_run(self, title: str) -> CampaignRun | None:
+        """The run selected in the list, or None after saying (under ``title``) to pick one."""
+        run = self.run_table.current_of(self.runs)
+        if run is None:
+            inform(self, title, tr("Select a run of the campaign first."))
+        return run
+
     # -- e-invoicing ----------------------------------------------------------------------
 
     @action(lambda: tr("Deposit the Factur-X of this run…"), permission=Permission.BILLING_ISSUE)
     def deposit_run(self) -> None:
         """The Factur-X of the selected run's invoices, written to the platform's outbox."""
-        row = self.run_table.current_source_row()
-        if row is None:
-            inform(self, tr("E-invoicing"), tr("Select a run of the campaign first."))
-            return
-        self.deposit_campaign(self.runs.row_at(row).id)
+        if (run := self._chosen_run(tr("E-invoicing"))) is not None:
+            self.deposit_campaign(run.id)
 
     def deposit_campaign(self, campaign_id: int) -> None:
         actor = self.context.actor
@@ -356,11 +343,8 @@ class CampaignTab(LiveTab):
     )
     def email_run(self) -> None:
         """The invoices of the selected run by e-mail (or on paper, as chosen)."""
-        row = self.run_table.current_source_row()
-        if row is None:
-            inform(self, tr("Invoices by e-mail"), tr("Select a run of the campaign first."))
-            return
-        self.email_campaign(self.runs.row_at(row).id, self.runs.row_at(row).invoice_count)
+        if (run := self._chosen_run(tr("Invoices by e-mail"))) is not None:
+            self.email_campaign(run.id, run.invoice_count)
 
     def email_campaign(self, campaign_id: int, count: int | None = None) -> None:
         delivery = ask_invoice_delivery(self, count)
@@ -378,11 +362,8 @@ class CampaignTab(LiveTab):
     @action(lambda: tr("Print the invoices of this run…"))
     def print_run(self) -> None:
         """The PDF invoices of the selected run (one file, or one per invoice)."""
-        row = self.run_table.current_source_row()
-        if row is None:
-            inform(self, tr("Printing"), tr("Select a run of the campaign first."))
-            return
-        self.print_campaign(self.runs.row_at(row).id)
+        if (run := self._chosen_run(tr("Printing"))) is not None:
+            self.print_campaign(run.id)
 
     def print_campaign(self, campaign_id: int) -> None:
         box = QMessageBox(self)

@@ -26,12 +26,14 @@ from backoffice.services.billing.declarations import (
     DeclarationRow,
     UndeclaredRow,
 )
+from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
 from backoffice.views.widgets.inputs import count_spin, year_spin
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operation_dialog import OperationDialog
@@ -54,14 +56,13 @@ class DeclarationDialog(OperationDialog):
         self,
         context: AppContext,
         parent: QWidget | None,
-        member_id: int,
-        member_label: str,
+        member: MemberRef,
         year: int,
         row: DeclarationRow | None = None,
     ) -> None:
         super().__init__(context, parent, tr("Workforce declaration {year}", year=year))
-        self.member_id, self.year, self.row = member_id, year, row
-        self.form.addRow(tr("Member"), QLabel(member_label))
+        self.member_id, self.year, self.row = member.id, year, row
+        self.form.addRow(tr("Member"), QLabel(member.label))
         self.counts = [
             count_spin(row.headcount_si if row else 0),
             count_spin(row.headcount_sia if row else 0),
@@ -95,12 +96,7 @@ class DeclarationsTab(LiveTab):
         self.mode.currentIndexChanged.connect(lambda _index: self._mode_changed())
         self.search = SearchBox(tr("Member code or name…"))
         self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(tr("Year")))
-        bar.addWidget(self.year)
-        bar.addWidget(self.mode)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.count)
+        bar = hbox(tr("Year"), self.year, self.mode, (self.search, 1), self.count)
         self.declared: RowsModel[DeclarationRow] = RowsModel(
             [
                 *member_columns(),
@@ -166,10 +162,6 @@ class DeclarationsTab(LiveTab):
     def showing_declared(self) -> bool:
         return bool(self.mode.currentData())
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def _mode_changed(self, *, reload: bool = True) -> None:
         self.stack.setCurrentIndex(0 if self.showing_declared else 1)
         self.actions.enable("remind", not self.showing_declared)
@@ -224,8 +216,7 @@ class DeclarationsTab(LiveTab):
         dialog = DeclarationDialog(
             self.context,
             self,
-            row.member_id,
-            f"{row.member_code} — {row.member_name}",
+            MemberRef(row.member_id, row.member_code, row.member_name),
             self.year.value(),
             row if isinstance(row, DeclarationRow) else None,
         )

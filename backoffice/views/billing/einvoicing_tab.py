@@ -4,12 +4,9 @@ depositing, reading a status file back, reporting the payments collected."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QVBoxLayout,
@@ -26,6 +23,8 @@ from backoffice.views import formatting
 from backoffice.views.billing.widgets import heading
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.files import read_files
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -73,23 +72,12 @@ class EInvoicingTab(LiveTab):
             (tr("Waiting for the platform"), self.waiting_table),
             (tr("Rejected or refused: to handle"), self.rejected_table),
         ):
-            panel = QWidget()
-            box = QVBoxLayout(panel)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(heading(title))
-            box.addWidget(table)
-            splitter.addWidget(panel)
-        bar = QHBoxLayout()
-        for button in self.actions.buttons(
-            "deposit_waiting", "import_statuses", "report_collections", "close_task"
-        ):
-            bar.addWidget(button)
-        bar.addStretch()
-        bar.addWidget(self.summary)
+            splitter.addWidget(pane(heading(title), table))
+        buttons = ("deposit_waiting", "import_statuses", "report_collections", "close_task")
         self.actions.list_menu(self.rejected_table, "close_task")
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        layout.addLayout(bar)
+        layout.addLayout(self.actions.tool_bar(*buttons, end=self.summary))
 
     def load(self) -> None:
         actor = self.context.actor
@@ -109,8 +97,7 @@ class EInvoicingTab(LiveTab):
         self.actions.update()
 
     def _selected_rejection(self) -> QueueRow | None:
-        row = self.rejected_table.current_source_row()
-        return self.rejected.row_at(row) if row is not None else None
+        return self.rejected_table.current_of(self.rejected)
 
     @action(lambda: tr("Deposit with the platform…"), permission=Permission.BILLING_ISSUE)
     def deposit_waiting(self) -> None:
@@ -151,19 +138,13 @@ class EInvoicingTab(LiveTab):
         )
         if not name:
             return
-        path = Path(name)
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            inform(
-                self,
-                tr("E-invoicing"),
-                tr("Cannot read {file}: {error}", file=path, error=error.strerror),
-            )
+        files, unreadable = read_files([name])
+        if unreadable:
+            inform(self, tr("E-invoicing"), unreadable[0])
             return
-        actor = self.context.actor
+        (file_name, content), actor = files[0], self.context.actor
         self.write(
-            lambda s: platform.record_statuses(s, actor, path.name, content),
+            lambda s: platform.record_statuses(s, actor, file_name, content),
             tr("Recording the statuses…"),
         ).success(
             lambda outcome: inform(

@@ -141,12 +141,10 @@ class InvoiceDetailView(QWidget):
         return table
 
     def selected_payment(self) -> PaymentRow | None:
-        row = self.payment_table.current_source_row()
-        return self.payments.row_at(row) if row is not None else None
+        return self.payment_table.current_of(self.payments)
 
     def selected_credit_note(self) -> CreditNoteRow | None:
-        row = self.credit_table.current_source_row()
-        return self.credit_notes.row_at(row) if row is not None else None
+        return self.credit_table.current_of(self.credit_notes)
 
     def show_detail(
         self, detail: InvoiceDetail | None, status: DocumentStatus | None = None

@@ -38,6 +38,7 @@ from backoffice.services.billing import (
 )
 from backoffice.services.billing.exports import ScheduleSelection
 from backoffice.services.billing.invoice_lists import (
+    CreditNoteRow,
     InvoiceDetail,
     InvoiceQuery,
     InvoiceRow,
@@ -67,6 +68,7 @@ from backoffice.views.widgets.files import (
     write_whole,
 )
 from backoffice.views.widgets.invoice_dialog import InvoiceDialog, InvoiceRef
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -141,12 +143,8 @@ class InvoicesTab(LiveTab):
         self.search = SearchBox(tr("Invoice number, member code or name…"))
         self.search.search.connect(lambda _text: self.reload())
         self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        for combo in (self.year, self.kind, self.settlement):
-            bar.addWidget(combo, 1)
-        bar.addWidget(self.count)
-        return bar
+        combos = ((combo, 1) for combo in (self.year, self.kind, self.settlement))
+        return hbox((self.search, 3), *combos, self.count)
 
     def _actions(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -201,10 +199,6 @@ class InvoicesTab(LiveTab):
 
     # -- loading --------------------------------------------------------------------------
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     def current_query(self) -> InvoiceQuery:
         kind = self.kind.currentData()  # Qt hands enums back as text
         return InvoiceQuery(
@@ -242,8 +236,7 @@ class InvoicesTab(LiveTab):
         self.reload()
 
     def current(self) -> InvoiceRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     def load_detail(self) -> None:
         row, actor = self.current(), self.context.actor
@@ -274,6 +267,12 @@ class InvoicesTab(LiveTab):
             inform(self, tr("Invoices"), tr("Select an invoice first."))
         return row
 
+    def _chosen_credit_note(self) -> CreditNoteRow | None:
+        note = self.detail.selected_credit_note()
+        if note is None:
+            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
+        return note
+
     def _after(self, dialog: QDialog) -> None:
         """What the dialog saves reloads the list (its change notice)."""
         dialog.exec()
@@ -288,10 +287,9 @@ class InvoicesTab(LiveTab):
             PaymentDialog(
                 self.context,
                 self,
-                row.member_id,
-                f"{row.member_code} — {row.member_name}",
+                MemberRef(row.member_id, row.member_code, row.member_name),
                 row.remaining_cents,
-                (row.id, row.number),
+                InvoiceRef(row.id, row.number),
             )
         )
 
@@ -455,11 +453,8 @@ class InvoicesTab(LiveTab):
     @action(lambda: tr("Credit note PDF…"))
     def credit_note_pdf(self) -> None:
         """The credit note selected below, as a PDF."""
-        note = self.detail.selected_credit_note()
-        if note is None:
-            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
-            return
-        self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
+        if (note := self._chosen_credit_note()) is not None:
+            self._save_pdf(tr("Credit note PDF"), note.number, documents.credit_note_pdf, note.id)
 
     @action(lambda: tr("Factur-X…"), tip=lambda: tr("The electronic invoice (PDF/A-3 + XML)"))
     def facturx(self) -> None:
@@ -471,11 +466,8 @@ class InvoicesTab(LiveTab):
     @action(lambda: tr("Credit note Factur-X…"))
     def credit_note_facturx(self) -> None:
         """The credit note selected below, as a Factur-X."""
-        note = self.detail.selected_credit_note()
-        if note is None:
-            inform(self, tr("Credit notes"), tr("Select a credit note in the tab below."))
-            return
-        self._save_facturx(note.number, einvoicing_facturx.credit_note_facturx, note.id)
+        if (note := self._chosen_credit_note()) is not None:
+            self._save_facturx(note.number, einvoicing_facturx.credit_note_facturx, note.id)
 
     def _save_facturx(self, number: str, render: Any, record_id: int) -> None:
         """An invoice's or credit note's Factur-X, checked against the norm, saved."""

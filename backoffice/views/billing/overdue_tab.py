@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import invoice_lists, reminders
+from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.billing.reminders import OverdueRow, ReminderBatch
 from backoffice.services.mail.documents import Delivery
 from backoffice.services.permissions import Permission
@@ -29,6 +29,7 @@ from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.delivery import choose_delivery, delivery_outcome
 from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import ask_save_path, pdf_filter, write_whole
+from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.preview import show_pdf
@@ -71,10 +72,7 @@ class OverdueTab(LiveTab):
         self.minimum_days.setSuffix(tr(" days late or more"))
         self.minimum_days.valueChanged.connect(lambda _value: self._filter())
         self.summary = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.minimum_days)
-        bar.addWidget(self.summary, 2)
+        bar = hbox((self.search, 3), self.minimum_days, (self.summary, 2))
         self.model: RowsModel[OverdueRow] = RowsModel(
             [
                 *member_columns(),
@@ -97,10 +95,7 @@ class OverdueTab(LiveTab):
             lambda row: self.open_invoice.emit(self.model.row_at(row).invoice_number)
         )
         self.search.search.connect(lambda text: (self.proxy.search(text), self._count()))
-        actions = QHBoxLayout()
-        for button in self.actions.buttons("send_reminders", "record_payment", "open_selected"):
-            actions.addWidget(button)
-        actions.addStretch()
+        actions = self.actions.tool_bar("send_reminders", "record_payment", "open_selected")
         self.actions.list_menu(
             self.table, "open_selected", None, "record_payment", "send_reminders"
         )
@@ -108,10 +103,6 @@ class OverdueTab(LiveTab):
         layout.addLayout(bar)
         layout.addWidget(self.table)
         layout.addLayout(actions)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def load(self) -> None:
         actor = self.context.actor
@@ -241,7 +232,6 @@ class OverdueTab(LiveTab):
         )
 
     def _pay(self, row: OverdueRow, owed: int) -> None:
-        dialog = PaymentDialog(
-            self.context, self, row.member_id, f"{row.member_code} — {row.member_name}", owed
-        )
+        member = MemberRef(row.member_id, row.member_code, row.member_name)
+        dialog = PaymentDialog(self.context, self, member, owed)
         dialog.exec()  # a payment recorded reloads the list (its change notice)

@@ -15,11 +15,13 @@ from backoffice.i18n import tr
 from backoffice.models import Payment, PaymentMethod
 from backoffice.ops.context import AppContext
 from backoffice.services.billing import payments
+from backoffice.services.billing.invoice_lists import MemberRef
 from backoffice.services.errors import ValidationFailed
 from backoffice.services.limits import max_length
 from backoffice.views import formatting, labels
 from backoffice.views.bank.overpayment import OverpaymentDialog
 from backoffice.views.widgets.inputs import DateInput, MoneyInput, typed_cents, typed_day
+from backoffice.views.widgets.invoice_dialog import InvoiceRef
 
 
 class PaymentDialog(OverpaymentDialog):
@@ -27,17 +29,16 @@ class PaymentDialog(OverpaymentDialog):
         self,
         context: AppContext,
         parent: QWidget | None,
-        member_id: int,
-        member_label: str,
+        member: MemberRef,
         outstanding_cents: int,
-        invoice: tuple[int, str] | None = None,  # (id, number) when paying one invoice
+        invoice: InvoiceRef | None = None,  # when paying one invoice
     ) -> None:
         super().__init__(context, parent, tr("Record a payment"))
-        self.member_id = member_id
+        self.member_id = member.id
         self.invoice = invoice
-        self.form.addRow(tr("Member"), QLabel(member_label))
+        self.form.addRow(tr("Member"), QLabel(member.label))
         if invoice is not None:
-            self.form.addRow(tr("Invoice"), QLabel(invoice[1]))
+            self.form.addRow(tr("Invoice"), QLabel(invoice.number))
         self.form.addRow(tr("Left to pay"), QLabel(formatting.amount(outstanding_cents)))
         # The sign is the service's to judge (it says why a payment must be positive).
         self.amount = MoneyInput(
@@ -70,7 +71,7 @@ class PaymentDialog(OverpaymentDialog):
         if received_on is None:
             return None
         reference = self.reference.text().strip() or None
-        invoice_id = self.invoice[0] if self.invoice else None
+        invoice_id = self.invoice.id if self.invoice else None
         allow = self.allow_overpayment
         return lambda session: payments.record_payment(
             session,

@@ -7,7 +7,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QInputDialog,
     QVBoxLayout,
     QWidget,
@@ -70,12 +69,9 @@ class ThemesPanel(LiveTab):
         self.table.restore_layout([60, 320, 90, 90, 70])
         self.errors = error_label()
         self.actions.extend_to(self.table)
-        buttons = QHBoxLayout()
-        for button in self.actions.buttons(
+        buttons = self.actions.tool_bar(
             "create", "rename", "move_up", "move_down", "retire", "restore"
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch()
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.errors)

@@ -32,6 +32,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm
 from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.rows_model import Column, RowsModel, count_column
@@ -135,16 +136,14 @@ class OutboxPage(Page):
         self.viewer.setPlaceholderText(tr("Select a message to see it as the member will."))
         self.actions.list_menu(self.table, "retry_now", "resend", "mark_sent", None, "cancel")
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.table)
-        left_layout.addLayout(
-            self.actions.bar("retry_now", "resend", "mark_sent", "cancel", count=self.count)
-        )
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
+        splitter.addWidget(
+            pane(
+                filters,
+                self.table,
+                self.actions.bar("retry_now", "resend", "mark_sent", "cancel", count=self.count),
+            )
+        )
         splitter.addWidget(self.viewer)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

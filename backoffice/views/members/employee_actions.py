@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext
@@ -49,13 +49,11 @@ class EmployeesBar(QWidget):
         self.member_label = member_label
         self.actions = Actions(self, context)
         self.actions.extend_to(table)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for button in self.actions.buttons(
+        bar = self.actions.tool_bar(
             "add_employee", "edit_employee", "record_exit", "cancel_exit", "import_employees"
-        ):
-            layout.addWidget(button)
-        layout.addStretch()
+        )
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.setLayout(bar)
         self.actions.list_menu(table, "edit_employee", "record_exit", "cancel_exit")
         table.activated_row.connect(lambda _row: self.actions.run("edit_employee"))
         self.update_actions()

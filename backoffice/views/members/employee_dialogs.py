@@ -159,13 +159,11 @@ class ExitDialog(OperationDialog):
         self.reason = QLineEdit(str(detail.values.get("exit_reason") or ""))
         self.reason.setPlaceholderText(tr("e.g. resignation, end of contract"))
         self.setMinimumWidth(580)
-        self.consequences = QLabel()
-        self.consequences.setWordWrap(True)
-        self.consequences.setMinimumHeight(56)
-        self.form.addRow(label("exited_on"), self.exited_on)
-        self.form.addRow(label("exit_reason"), self.reason)
-        self.form.addRow(tr("What it does"), self.consequences)
-        self.fields.update({"exited_on": self.exited_on, "exit_reason": self.reason})
+        self.add_fields(
+            (label("exited_on"), self.exited_on, "exited_on"),
+            (label("exit_reason"), self.reason, "exit_reason"),
+        )
+        self.consequences = self.add_consequences(56)
         self.exited_on.day_changed.connect(self._preview)
         self.set_action(tr("Record the exit"))
         self._preview(self.exited_on.day() if self.exited_on.is_valid() else None)

@@ -5,7 +5,6 @@ transaction. Nothing is written before « Import »."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QColor
@@ -26,6 +25,7 @@ from backoffice.services.employees import importing
 from backoffice.services.employees.importing import ImportLine, ImportPreview, LineStatus
 from backoffice.services.errors import Conflict, ValidationFailed
 from backoffice.views import formatting, labels
+from backoffice.views.widgets.files import read_files
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.operation_dialog import OK, OperationDialog
 from backoffice.views.widgets.operations import write
@@ -120,16 +120,13 @@ class ImportDialog(OperationDialog):
             )
         if not path:
             return
-        try:
-            content = Path(path).read_bytes()
-        except OSError as error:
-            self.show_errors(
-                tr("{path} cannot be read: {reason}", path=path, reason=error.strerror)
-            )
+        files, unreadable = read_files([path])
+        if unreadable:
+            self.show_errors(unreadable[0])
             return
         self.file.setText(path)
+        (name, content), actor, member_id = files[0], self.context.actor, self.member_id
         self.content = content
-        actor, member_id, name = self.context.actor, self.member_id, Path(path).name
         write(
             self,
             lambda session: importing.preview_import(session, actor, member_id, name, content),

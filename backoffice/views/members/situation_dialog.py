@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
@@ -18,6 +18,7 @@ from backoffice.services.errors import ValidationFailed
 from backoffice.services.members import MemberDetail
 from backoffice.services.membership import situation
 from backoffice.services.permissions import Permission
+from backoffice.views.widgets import layouts
 from backoffice.views.widgets.actions import Actions, action
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.operation_dialog import OperationDialog
@@ -44,17 +45,12 @@ class SituationDialog(OperationDialog):
                 "change of situation sent on the portal, from the date given."
             )
         )
-        self.kind = QComboBox()
-        for kind, text in choices(detail):
-            self.kind.addItem(text, kind)
+        self.kind = layouts.choices((text, kind) for kind, text in choices(detail))
         self.on = DateInput()
-        self.consequences = QLabel()
-        self.consequences.setWordWrap(True)
-        self.consequences.setMinimumHeight(80)
-        self.form.addRow(tr("Change"), self.kind)
-        self.form.addRow(tr("Date of the change"), self.on)
-        self.form.addRow(tr("What it does"), self.consequences)
-        self.fields.update({"situation": self.kind, "on": self.on})
+        self.add_fields(
+            (tr("Change"), self.kind, "situation"), (tr("Date of the change"), self.on, "on")
+        )
+        self.consequences = self.add_consequences(80)
         self.kind.currentIndexChanged.connect(lambda _index: self.preview())
         self.on.day_changed.connect(lambda _day: self.preview())
         self.set_action(tr("Record the change"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from backoffice.i18n import tr
@@ -104,12 +104,8 @@ class AdministrationPage(Page):
         self.table.activated_row.connect(lambda _row: self.actions.run("edit"))
         layout.addWidget(self.table)
         names = ("create", "edit", "unlock", "reset_password", "toggle_active")
-        buttons = QHBoxLayout()
-        for button in self.actions.buttons(*names):
-            buttons.addWidget(button)
-        buttons.addStretch()  # the settings on the right
-        buttons.addWidget(self.actions.button("open_settings"))
-        layout.addLayout(buttons)
+        # the settings on the right
+        layout.addLayout(self.actions.tool_bar(*names, end=self.actions.button("open_settings")))
         self.actions.list_menu(self.table, *names[1:])
 
     def load(self) -> None:
@@ -117,8 +113,7 @@ class AdministrationPage(Page):
         self.query(lambda s: staff_service.list_staff(s, actor), self.model.set_rows)
 
     def selected(self) -> StaffRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     def _run(self, work: Any, label: str, done: Callable[[Any], None] | None = None) -> None:
         operation = self.write(work, label)

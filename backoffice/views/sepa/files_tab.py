@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
@@ -17,6 +17,7 @@ from backoffice.views.sepa.return_dialog import record_return
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.files import save_as, xml_filter
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.operations import Feedback
@@ -77,30 +78,20 @@ class FilesTab(LiveTab):
         self.files_proxy = searchable(self.files_table, self.files, 0, Qt.SortOrder.DescendingOrder)
         self.files_table.selectionModel().currentRowChanged.connect(lambda *_: self.load_debits())
         splitter.addWidget(self.files_table)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600;")
-        lower_layout.addWidget(self.title)
         self.search = SearchBox(tr("Filter the debits: member, invoice, end-to-end id…"))
-        lower_layout.addWidget(self.search)
         self.debits: RowsModel[DebitRow] = RowsModel(
             debit_columns(), key=lambda row: row.end_to_end_id
         )
         self.debits_table = DataTable("sepa_file_debits")
         proxy = searchable(self.debits_table, self.debits, 1)
         self.search.search.connect(proxy.search)
-        lower_layout.addWidget(self.debits_table)
-        splitter.addWidget(lower)
+        splitter.addWidget(pane(self.title, self.search, self.debits_table))
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter)
-        row = QHBoxLayout()
-        for button in self.actions.buttons("save_copy", "received", "record_return"):
-            row.addWidget(button)
-        row.addStretch()
-        layout.addLayout(row)
+        layout.addLayout(self.actions.tool_bar("save_copy", "received", "record_return"))
         self.actions.list_menu(self.files_table, "save_copy", "received")
         self.actions.list_menu(self.debits_table, "record_return")
 

@@ -25,6 +25,7 @@ from backoffice.services.sepa import mandates, queries
 from backoffice.services.sepa.mandates import DebtorDetails, MandateInfo
 from backoffice.views.widgets.dialogs import ReasonDialog, error_label, note, ok_cancel
 from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.layouts import Row, add_rows
 from backoffice.views.widgets.operations import read, write
 from backoffice.views.widgets.search_box import SearchBox
 
@@ -63,7 +64,7 @@ class MandateDialog(QDialog):
         self.country.setMaxLength(2)
         self.email = QLineEdit()
         self.email.setPlaceholderText(tr("for the pre-notifications (optional)"))
-        for label, widget in (
+        rows: tuple[Row, ...] = (
             (tr("Find the member"), self.search),
             (tr("Member"), self.member),
             ("", self.replaces),
@@ -77,8 +78,8 @@ class MandateDialog(QDialog):
             (tr("Town"), self.town),
             (tr("Country"), self.country),
             (tr("Email"), self.email),
-        ):
-            form.addRow(label, widget)
+        )
+        add_rows(form, rows)
         self.errors = error_label()
         form.addRow(self.errors)
         form.addRow(ok_cancel(self, self.save))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from backoffice import clock
 from backoffice.i18n import ntr, tr
@@ -18,6 +18,7 @@ from backoffice.views.sepa.common import SEPA_TABLES, formatted_iban
 from backoffice.views.sepa.mandate_dialog import MandateDialog, RevokeDialog
 from backoffice.views.widgets.actions import action
 from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.layouts import choices, hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -58,23 +59,20 @@ class MandatesTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.search = SearchBox(tr("Member, RUM or IBAN…"))
         self.search.search.connect(lambda _text: self.load())
-        self.status = QComboBox()
-        for label, value in (
-            (tr("Active mandates"), MandateStatus.ACTIVE),
-            (tr("Lapsing within {days} days", days=LAPSING_DAYS), LAPSING),
-            (tr("Revoked"), MandateStatus.REVOKED),
-            (tr("Lapsed"), MandateStatus.LAPSED),
-            (tr("All mandates"), None),
-        ):
-            self.status.addItem(label, value)
+        self.status = choices(
+            (
+                (tr("Active mandates"), MandateStatus.ACTIVE),
+                (tr("Lapsing within {days} days", days=LAPSING_DAYS), LAPSING),
+                (tr("Revoked"), MandateStatus.REVOKED),
+                (tr("Lapsed"), MandateStatus.LAPSED),
+                (tr("All mandates"), None),
+            )
+        )
         self.status.currentIndexChanged.connect(lambda _index: self.load())
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.status, 1)
-        layout.addLayout(bar)
+        layout = QVBoxLayout(self)
+        layout.addLayout(hbox((self.search, 3), (self.status, 1)))
         self.model: RowsModel[MandateRow] = RowsModel(
             mandate_columns(), background=self._colour, key=lambda row: row.id
         )
@@ -110,8 +108,7 @@ class MandatesTab(LiveTab):
         self.count.setText(ntr("{count} mandate", "{count} mandates", len(rows)))
 
     def selected(self) -> MandateRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)
 
     @action(lambda: tr("New mandate…"), shortcut="Ctrl+N", permission=Permission.SEPA_MANAGE)
     def create(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from backoffice.i18n import ntr, tr
 from backoffice.ops.context import AppContext, ChangeNotice
@@ -16,6 +16,7 @@ from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.files_tab import debit_columns
 from backoffice.views.sepa.return_dialog import record_return
 from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.layouts import choices, hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
 from backoffice.views.widgets.rows_model import Column, RowsModel
@@ -28,17 +29,14 @@ class ReturnsTab(LiveTab):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.search = SearchBox(tr("Member, invoice number or end-to-end id of the debit…"))
         self.search.search.connect(lambda _text: self.load())
-        self.which = QComboBox()
-        self.which.addItem(tr("Debits sent to the bank"), False)
-        self.which.addItem(tr("Returns recorded"), True)
+        self.which = choices(
+            ((tr("Debits sent to the bank"), False), (tr("Returns recorded"), True))
+        )
         self.which.currentIndexChanged.connect(lambda _index: self.load())
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.which, 1)
-        layout.addLayout(bar)
+        layout = QVBoxLayout(self)
+        layout.addLayout(hbox((self.search, 3), (self.which, 1)))
         self.model: RowsModel[DebitRow] = RowsModel(
             [
                 *(column for column in debit_columns() if column.title != tr("Sequence")),

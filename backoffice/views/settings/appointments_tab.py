@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QSpinBox, QWidget
 
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.views.settings.tab import KeysTab
+from backoffice.views.widgets.inputs import text_area
 
 NOTICE = "appointments.cancellation_notice_hours"
 TEXTS = "convocation.texts"
@@ -21,14 +22,13 @@ class AppointmentsTab(KeysTab):
         super().__init__(context, parent)
         self.cancellation_hours = QSpinBox()
         self.cancellation_hours.setRange(0, 24 * 30)
-        self.what_to_bring = QPlainTextEdit()
-        self.how_to_cancel = QPlainTextEdit()
-        for text in (self.what_to_bring, self.how_to_cancel):
-            text.setMaximumHeight(90)
-        self.fields = {NOTICE: self.cancellation_hours, TEXTS: self.what_to_bring}
-        self.form.addRow(tr("Late cancellation under (hours)"), self.cancellation_hours)
-        self.form.addRow(tr("Convocation: what to bring"), self.what_to_bring)
-        self.form.addRow(tr("Convocation: how to cancel"), self.how_to_cancel)
+        self.what_to_bring = text_area(90)
+        self.how_to_cancel = text_area(90)
+        self.add_fields(
+            (tr("Late cancellation under (hours)"), self.cancellation_hours, NOTICE),
+            (tr("Convocation: what to bring"), self.what_to_bring, TEXTS),
+            (tr("Convocation: how to cancel"), self.how_to_cancel),
+        )
         self.layout_.addStretch()
 
     def show_values(self, values: dict[str, Any]) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from backoffice.dates import format_day_month, parse_day_month
 from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings.tab import KeysTab
+from backoffice.views.widgets.inputs import text_area
 
 PLAN = "billing.default_instalment_plan"
 
@@ -23,18 +24,17 @@ class BillingTab(KeysTab):
         super().__init__(context, parent)
         self.plan = QLineEdit()
         self.plan.setPlaceholderText("15/03, 15/05, 15/07")
-        self.terms = QPlainTextEdit()
-        self.late_interest = QPlainTextEdit()
-        for text in (self.terms, self.late_interest):
-            text.setMaximumHeight(70)
-        self.fields = {
-            PLAN: self.plan,
-            "billing.payment_terms": self.terms,
-            "billing.late_interest_rate": self.late_interest,
-        }
-        self.form.addRow(tr("Instalment plan (day/month)"), self.plan)
-        self.form.addRow(tr("Payment terms (on invoices)"), self.terms)
-        self.form.addRow(tr("Late-payment interest (on invoices)"), self.late_interest)
+        self.terms = text_area(70)
+        self.late_interest = text_area(70)
+        self.add_fields(
+            (tr("Instalment plan (day/month)"), self.plan, PLAN),
+            (tr("Payment terms (on invoices)"), self.terms, "billing.payment_terms"),
+            (
+                tr("Late-payment interest (on invoices)"),
+                self.late_interest,
+                "billing.late_interest_rate",
+            ),
+        )
         self.layout_.addStretch()
 
     def show_values(self, values: dict[str, Any]) -> None:

@@ -24,16 +24,15 @@ class ClosureTab(SettingsTab):
         for line in (self.start, self.end):
             line.setPlaceholderText(tr("dd/mm"))
             line.setMaximumWidth(90)
-        self.fields = {f"{closure.KEY}.start": self.start, f"{closure.KEY}.end": self.end}
-        self.form.addRow(tr("Closure from"), self.start)
-        self.form.addRow(tr("Closure until"), self.end)
-        self.add_note(
-            tr(
+        self.add_fields(
+            (tr("Closure from"), self.start, f"{closure.KEY}.start"),
+            (tr("Closure until"), self.end, f"{closure.KEY}.end"),
+            note=tr(
                 "While the members declare their workforce, the portal closes « Mes "
                 "salariés ». The period is shared with the portal (it may run over the new "
                 "year); the dashboard shows it while it runs, and employee changes sent "
                 "during it are flagged in the changes to review."
-            )
+            ),
         )
         self.layout_.addStretch()
 

@@ -13,6 +13,7 @@ from backoffice.ops.context import AppContext
 from backoffice.services.errors import ValidationFailed
 from backoffice.views.settings.tab import SettingsTab
 from backoffice.views.widgets.dialogs import note
+from backoffice.views.widgets.layouts import Row, add_rows
 from backoffice.views.widgets.operations import write
 
 
@@ -64,7 +65,7 @@ class ConnectionTab(SettingsTab):
             self.user.setText(url.username or "")
         else:
             self.sqlite_path.setText(url.database or "")
-        for label, field in (
+        rows: tuple[Row, ...] = (
             (tr("Kind"), self.backend),
             (tr("SQLite file"), self.sqlite_path),
             (tr("Server"), self.host),
@@ -72,8 +73,8 @@ class ConnectionTab(SettingsTab):
             (tr("Database"), self.database_name),
             (tr("User"), self.user),
             (tr("Password"), self.password),
-        ):
-            form.addRow(label, field)
+        )
+        add_rows(form, rows)
         test = QPushButton(tr("Test the connection"))
         test.clicked.connect(self.test_connection)
         self.test_result = note()

@@ -57,31 +57,20 @@ class MailTab(SettingsTab):
         self.per_minute = QSpinBox()
         self.per_minute.setRange(1, 100_000)
         self.per_minute.setSuffix(tr(" messages a minute"))
-        self.fields = {
-            "host": self.host,
-            "port": self.port,
-            "security": self.security,
-            "user": self.user,
-            "password": self.password,
-            "sender_name": self.sender_name,
-            "sender_address": self.sender_address,
-            "reply_to": self.reply_to,
-            "per_minute": self.per_minute,
-        }
-        self.form.addRow(tr("SMTP server"), self.host)
-        self.form.addRow(tr("Port"), self.port)
-        self.form.addRow(tr("Security"), self.security)
-        self.form.addRow(tr("Login"), self.user)
-        self.form.addRow(tr("Password"), self.password)
-        self.form.addRow(tr("Sender's name"), self.sender_name)
-        self.form.addRow(tr("Sender's address"), self.sender_address)
-        self.form.addRow(tr("Reply-to"), self.reply_to)
-        self.form.addRow(tr("Limit"), self.per_minute)
-        self.add_note(
-            tr(
+        self.add_fields(
+            (tr("SMTP server"), self.host, "host"),
+            (tr("Port"), self.port, "port"),
+            (tr("Security"), self.security, "security"),
+            (tr("Login"), self.user, "user"),
+            (tr("Password"), self.password, "password"),
+            (tr("Sender's name"), self.sender_name, "sender_name"),
+            (tr("Sender's address"), self.sender_address, "sender_address"),
+            (tr("Reply-to"), self.reply_to, "reply_to"),
+            (tr("Limit"), self.per_minute, "per_minute"),
+            note=tr(
                 "The password is kept in this computer's keyring, never in the database: "
                 "type it on each workstation that sends (and for the scheduled job)."
-            )
+            ),
         )
         self.test_recipient = QLineEdit()
         self.test_recipient.setPlaceholderText(tr("address to send the test to"))

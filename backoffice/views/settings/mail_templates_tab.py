@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
@@ -39,6 +38,7 @@ from backoffice.services.permissions import Actor
 from backoffice.views.mail.page import preview_html
 from backoffice.views.settings.tab import SaveWork, SettingsTab
 from backoffice.views.widgets.dialogs import confirm, error_label
+from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
@@ -135,19 +135,9 @@ class MailTemplatesTab(SettingsTab):
         top.addWidget(editor)
         top.setStretchFactor(1, 3)
         top.setSizes([290, 420])
-        fields_box = QWidget()
-        fields_layout = QVBoxLayout(fields_box)
-        fields_layout.setContentsMargins(0, 0, 0, 0)
-        fields_layout.addWidget(QLabel(tr("Fields this message may use (double-click):")))
-        fields_layout.addWidget(self.fields_table)
-        preview_box = QWidget()
-        preview_layout = QVBoxLayout(preview_box)
-        preview_layout.setContentsMargins(0, 0, 0, 0)
-        preview_layout.addWidget(self.preview_note)
-        preview_layout.addWidget(self.preview)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(fields_box)
-        bottom.addWidget(preview_box)
+        bottom.addWidget(pane(tr("Fields this message may use (double-click):"), self.fields_table))
+        bottom.addWidget(pane(self.preview_note, self.preview))
         bottom.setStretchFactor(1, 2)
         bottom.setSizes([260, 440])
         both = QSplitter(Qt.Orientation.Vertical)

@@ -27,20 +27,15 @@ class MembersTab(KeysTab):
         self.example = QLabel()
         for signal in (self.prefix.textChanged, self.digits.valueChanged, self.first.valueChanged):
             signal.connect(self._show_example)
-        self.fields = {
-            f"{RULE_KEY}.prefix": self.prefix,
-            f"{RULE_KEY}.digits": self.digits,
-            f"{RULE_KEY}.first": self.first,
-        }
-        self.form.addRow(tr("Member code prefix"), self.prefix)
-        self.form.addRow(tr("Digits"), self.digits)
-        self.form.addRow(tr("First number"), self.first)
-        self.form.addRow(tr("Next codes look like"), self.example)
-        self.add_note(
-            tr(
+        self.add_fields(
+            (tr("Member code prefix"), self.prefix, f"{RULE_KEY}.prefix"),
+            (tr("Digits"), self.digits, f"{RULE_KEY}.digits"),
+            (tr("First number"), self.first, f"{RULE_KEY}.first"),
+            (tr("Next codes look like"), self.example),
+            note=tr(
                 "A new member takes the next free number after the highest code of the rule "
                 "already given; its code is also its portal login."
-            )
+            ),
         )
         self.layout_.addStretch()
 

@@ -20,8 +20,9 @@ class PortalTab(KeysTab):
         super().__init__(context, parent)
         self.effective_delay = QSpinBox()
         self.effective_delay.setRange(0, 60)
-        self.fields = {DELAY: self.effective_delay}
-        self.form.addRow(tr("Portal changes take effect after (days)"), self.effective_delay)
+        self.add_fields(
+            (tr("Portal changes take effect after (days)"), self.effective_delay, DELAY)
+        )
         self.layout_.addStretch()
 
     def show_values(self, values: dict[str, Any]) -> None:

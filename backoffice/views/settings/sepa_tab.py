@@ -22,14 +22,13 @@ class SepaTab(KeysTab):
         self.notice_days.setRange(0, 60)
         self.schema = QComboBox()
         self.schema.addItems(list(SCHEMAS))
-        self.fields = {"sepa.prenotification_days": self.notice_days, "sepa.schema": self.schema}
-        self.form.addRow(tr("Direct-debit notice (days)"), self.notice_days)
-        self.form.addRow(tr("SEPA file format"), self.schema)
-        self.add_note(
-            tr(
+        self.add_fields(
+            (tr("Direct-debit notice (days)"), self.notice_days, "sepa.prenotification_days"),
+            (tr("SEPA file format"), self.schema, "sepa.schema"),
+            note=tr(
                 "The creditor identifier (ICS), the account credited and the creditor's "
                 "address are in the service's identity."
-            )
+            ),
         )
         self.layout_.addStretch()
 

@@ -14,6 +14,7 @@ from backoffice.ops.context import AppContext
 from backoffice.services import settings
 from backoffice.services.permissions import Actor
 from backoffice.views.widgets.dialogs import note
+from backoffice.views.widgets.layouts import Row, add_rows
 from backoffice.views.widgets.operation_dialog import FIELD_ERROR_STYLE
 
 SaveWork = Callable[[Session, Actor], object]
@@ -63,6 +64,12 @@ class SettingsTab(QWidget):
     def read_only_note(self) -> str:
         """What a member of staff who may not change the tab reads under it."""
         return tr("Only an administrator can change these values.")
+
+    def add_fields(self, *rows: Row, note: str = "") -> None:
+        """The form's rows (see :func:`add_rows`); ``note``: a sentence under them."""
+        add_rows(self.form, rows, self.fields)
+        if note:
+            self.add_note(note)
 
     def add_note(self, text: str) -> None:
         """A sentence under the inputs of the form."""

@@ -279,6 +279,17 @@ class Actions:
             bar.addWidget(button)
         return bar
 
+    def tool_bar(self, *names: str, end: QWidget | None = None) -> QHBoxLayout:
+        """The buttons of ``names`` from the left, ``end`` (a summary, a button apart) on
+        the right."""
+        bar = QHBoxLayout()
+        for button in self.buttons(*names):
+            bar.addWidget(button)
+        bar.addStretch()
+        if end is not None:
+            bar.addWidget(end)
+        return bar
+
     def menu(self, names: Iterable[str | None], parent: QWidget | None = None) -> QMenu:
         """A menu of the actions ``names`` (None in the list: a separator)."""
         menu = QMenu(parent or self.view)

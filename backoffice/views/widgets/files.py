@@ -1,4 +1,8 @@
-"""Saving what the application produces: one "save as" for every file.
+"""Reading the files the user picks, and saving what the application produces: one
+"save as" for every file.
+
+``files, unreadable = read_files(paths)`` reads each file whole: its name and content, or
+a sentence saying why it cannot be read (the others are still read).
 
 ``save_as(self, title, "relance.pdf", PDF, produce, kind="reminders")`` asks where (in the
 folder used last time for that kind of file), produces the bytes in the background, writes
@@ -8,7 +12,7 @@ folder, then renamed), then says where. Folders are remembered per ``kind``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
@@ -31,6 +35,21 @@ def excel_filter() -> str:
 
 def xml_filter() -> str:
     return tr("XML files (*.xml)")
+
+
+def read_files(paths: Iterable[Path | str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Each readable file's name and content, and for each file that cannot be read a
+    sentence « NAME cannot be read: reason »."""
+    files: list[tuple[str, bytes]] = []
+    unreadable: list[str] = []
+    for path in map(Path, paths):
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as error:
+            unreadable.append(
+                tr("{path} cannot be read: {reason}", path=path.name, reason=error.strerror)
+            )
+    return files, unreadable
 
 
 def _folder_key(kind: str) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QSpinBox,
     QStyle,
     QWidgetAction,
@@ -237,6 +238,13 @@ class RateInput(QLineEdit):
         """ValueError when the text is not a percentage with two decimals at most (a
         percentage with two decimals, read as an amount, is its basis points)."""
         return parse_amount(self.text().replace("%", ""))
+
+
+def text_area(height: int) -> QPlainTextEdit:
+    """A few lines of text to type (``height`` pixels at most): a setting's paragraph."""
+    area = QPlainTextEdit()
+    area.setMaximumHeight(height)
+    return area
 
 
 def year_spin(value: int | None = None) -> QSpinBox:

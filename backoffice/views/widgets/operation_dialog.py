@@ -26,6 +26,7 @@ from backoffice.i18n import tr
 from backoffice.ops.context import AppContext
 from backoffice.services.errors import ServiceError, ValidationFailed
 from backoffice.views.widgets.dialogs import error_label, note, ok_cancel
+from backoffice.views.widgets.layouts import Row, add_rows
 from backoffice.views.widgets.operations import write
 
 FIELD_ERROR_STYLE = "border: 1px solid #b00020"
@@ -95,6 +96,20 @@ class OperationDialog(FormDialog):
         return self.result if self.exec() == QDialog.DialogCode.Accepted else None
 
     # -- building the form ----------------------------------------------------------------
+
+    def add_fields(self, *rows: Row) -> None:
+        """The form's rows, (label, input) or (label, input, field name): a named input is
+        marked in red when a refusal names its field."""
+        add_rows(self.form, rows, self.fields)
+
+    def add_consequences(self, height: int) -> QLabel:
+        """A last row « What it does », where the dialog says what saving would do as the
+        inputs change."""
+        said = QLabel()
+        said.setWordWrap(True)
+        said.setMinimumHeight(height)
+        self.form.addRow(tr("What it does"), said)
+        return said
 
     def add_lines(
         self, values: object, fields: tuple[tuple[str, str], ...]

@@ -14,7 +14,7 @@ does not stop the others). ``read(self, work, show)``: a read, no dialog.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -46,15 +46,8 @@ def write(
     """The operation (to configure, then ``.run()``) of a write asked by ``view``;
     ``writes=False`` for long reads that show progress (exports, printing); ``initiator``
     when another view acts through ``view`` (a dialog for the page that opened it)."""
-    context: AppContext = view.context  # type: ignore[attr-defined]
-    return Operation(
-        context,
-        view,
-        work,
-        label=label,
-        writes=writes,
-        feedback=feedback,
-        initiator=initiator or view,
+    return _asked_by(
+        view, work, label, writes=writes, feedback=feedback, initiator=initiator or view
     )
 
 
@@ -70,16 +63,14 @@ def write_each(
     (``item_label(item)`` while it is written). Its result is the list of what ``work``
     returned for each item, or the ``ServiceError`` that refused it (``Cancelled`` for
     the items a cancel left out)."""
+    each = Each(tuple(items), item_label)
+    return _asked_by(view, work, label, feedback=Feedback.CANCELLABLE, initiator=view, each=each)
+
+
+def _asked_by(view: QWidget, work: Callable[..., T], label: str, **options: Any) -> Operation[T]:
+    """The operation of ``work`` in ``view``'s context, ``view`` its parent."""
     context: AppContext = view.context  # type: ignore[attr-defined]
-    return Operation(
-        context,
-        view,
-        work,
-        label=label,
-        feedback=Feedback.CANCELLABLE,
-        initiator=view,
-        each=Each(tuple(items), item_label),
-    )
+    return Operation(context, view, work, label=label, **options)
 
 
 def read(view: QWidget, work: Callable[[Session], T], show: Callable[[T], None]) -> None:

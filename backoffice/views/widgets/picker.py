@@ -83,5 +83,4 @@ class Picker(QWidget, Generic[Row]):
         self.count.setText(self.found_text(found) + (f" — {shown}" if shown else ""))
 
     def selected(self) -> Row | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None else None
+        return self.table.current_of(self.model)

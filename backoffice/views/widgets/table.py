@@ -3,11 +3,15 @@ friendly, and its column layout remembered between sessions (QSettings)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QItemSelectionModel, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from backoffice.views.widgets.rows_model import RowsModel
+
+Row = TypeVar("Row")
 
 
 class SortingByModel(QSortFilterProxyModel):
@@ -103,6 +107,11 @@ class DataTable(QTableView):
     def current_source_row(self) -> int | None:
         index = self.currentIndex()
         return self.source_row(index.row()) if index.isValid() else None
+
+    def current_of(self, model: RowsModel[Row]) -> Row | None:
+        """The row of ``model`` (the one this table shows) under the cursor, or None."""
+        row = self.current_source_row()
+        return model.row_at(row) if row is not None else None
 
     def _activate(self, view_row: int) -> None:
         if view_row >= 0:
