@@ -29,8 +29,7 @@ from backoffice.services.mail import outbox, queries
 from backoffice.services.mail.labels import kind_label, status_label
 from backoffice.services.mail.queries import OutboxFilter, OutboxRow, Preview
 from backoffice.services.permissions import Permission
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.actions import Ask, action
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import show_rows
@@ -234,17 +233,10 @@ class OutboxPage(Page):
         enabled=lambda view: view._status_is(
             MailStatus.SENT, MailStatus.CANCELLED, MailStatus.UNCERTAIN
         ),
+        ask=Ask(lambda row: tr("Send this message again to {to}?", to=row.recipients)),
     )
-    def resend(self) -> None:
+    def resend(self, _row: OutboxRow) -> None:
         """Send the selected message again (same Message-ID)."""
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Send again"),
-            tr("Send this message again to {to}?", to=row.recipients),
-            tr("Send again"),
-        ):
-            return
         self._act(outbox.resend, tr("Queuing…"))
 
     @action(
@@ -262,15 +254,8 @@ class OutboxPage(Page):
         enabled=lambda view: view._status_is(
             MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNCERTAIN
         ),
+        ask=Ask(lambda row: tr("This message will not be sent: {subject}", subject=row.subject)),
     )
-    def cancel(self) -> None:
+    def cancel(self, _row: OutboxRow) -> None:
         """The selected message will not be sent."""
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Cancel the message"),
-            tr("This message will not be sent: {subject}", subject=row.subject),
-            tr("Cancel the message"),
-        ):
-            return
         self._act(outbox.cancel, tr("Cancelling…"))
