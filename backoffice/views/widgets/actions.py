@@ -48,12 +48,14 @@ Icon = QStyle.StandardPixmap
 class Ask:
     """What an action asks before it runs on the view's selected row: ``question(row)``
     under ``title``, the button that goes on named ``go`` (both the action's label when
-    not given). ``row``: the view's method that gives the row (None: nothing to do)."""
+    not given). ``row``: the view's method that gives the row (None from it: nothing to
+    do); ``row=None``: an action on no row, ``question()`` takes nothing and neither does
+    the method."""
 
-    question: Callable[[Any], str]
+    question: Callable[..., str]
     title: Callable[[], str] | None = None
     go: Callable[[], str] | None = None
-    row: str = "selected"
+    row: str | None = "selected"
 
 
 class action:  # noqa: N801 - used as a decorator, like ``property``
@@ -112,11 +114,11 @@ class action:  # noqa: N801 - used as a decorator, like ``property``
     def _asking(self, view: QWidget) -> None:
         ask, method = self.ask, self.method
         assert ask is not None and method is not None
-        row = getattr(view, ask.row)()
-        if row is not None and dialogs.confirm(
-            view, (ask.title or self.label)(), ask.question(row), (ask.go or self.label)()
+        rows = () if ask.row is None else (getattr(view, ask.row)(),)
+        if None not in rows and dialogs.confirm(
+            view, (ask.title or self.label)(), ask.question(*rows), (ask.go or self.label)()
         ):
-            method(view, row)
+            method(view, *rows)
 
     def keys_text(self) -> str:
         return key_text(self.shortcuts[0]) if self.shortcuts else ""
