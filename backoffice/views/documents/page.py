@@ -23,8 +23,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.documents.add_dialog import AddDocumentDialog
 from backoffice.views.documents.preview import PreviewDialog, open_in_viewer, shown_here
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.actions import Ask, action
 from backoffice.views.widgets.files import save_as
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.page import Page
@@ -159,18 +158,20 @@ class DocumentsPage(Page):
             tr("Saving…"),
         ).run()
 
-    @action(lambda: tr("Remove…"), shortcut="Del", permission=MANAGE, on_list=True)
-    def remove(self) -> None:
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Remove a document"),
-            tr(
+    @action(
+        lambda: tr("Remove…"),
+        shortcut="Del",
+        permission=MANAGE,
+        on_list=True,
+        ask=Ask(
+            lambda row: tr(
                 "Remove “{title}” from the library? Members will no longer see it.", title=row.title
             ),
-            tr("Remove"),
-        ):
-            return
+            title=lambda: tr("Remove a document"),
+            go=lambda: tr("Remove"),
+        ),
+    )
+    def remove(self, row: DocumentRow) -> None:
         actor = self.context.actor
         self.write(
             lambda s: document_service.remove_document(s, actor, row.id), tr("Removing…")

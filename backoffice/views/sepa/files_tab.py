@@ -14,8 +14,8 @@ from backoffice.services.sepa.returns import SettlementOutcome
 from backoffice.views import formatting, labels
 from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.return_dialog import record_return
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.actions import Ask, action
+from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import save_as, xml_filter
 from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import searchable
@@ -154,23 +154,24 @@ class FilesTab(LiveTab):
             kind="sepa-files",
         )
 
-    @action(lambda: tr("Record the debits as received"), permission=Permission.SEPA_MANAGE)
-    def received(self) -> None:
-        """The debits of the file were paid by the bank (the returned ones left out)."""
-        chosen = self.selected_file()
-        if chosen is None or not confirm(
-            self,
-            tr("Debits received"),
-            tr(
+    @action(
+        lambda: tr("Record the debits as received"),
+        permission=Permission.SEPA_MANAGE,
+        ask=Ask(
+            lambda chosen: tr(
                 "Record the {count} debits of the file {message_id} as paid on {day}? The "
                 "returned ones are left out.",
                 count=chosen.transaction_count,
                 message_id=chosen.message_id,
                 day=formatting.day(chosen.collection_date),
             ),
-            tr("Record"),
-        ):
-            return
+            title=lambda: tr("Debits received"),
+            go=lambda: tr("Record"),
+            row="selected_file",
+        ),
+    )
+    def received(self, chosen: CollectionRow) -> None:
+        """The debits of the file were paid by the bank (the returned ones left out)."""
         actor = self.context.actor
         self.write(
             lambda session, progress: returns.record_debits_received(
