@@ -275,13 +275,17 @@ class PaymentBatch:
         self._invoices: dict[int, int] = {}  # invoice → member, of the open instalments
         members = sorted(set(member_ids))
         remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+        postgresql = session.get_bind().dialect.name == "postgresql"
         for start in range(0, len(members), _CHUNK):
             chunk = members[start : start + _CHUNK]
-            # their invoices first: named by id, the open instalments are found through
-            # their partial index (by member, PostgreSQL scanned all open instalments)
-            invoices = list(session.scalars(select(Invoice.id).where(Invoice.member_id.in_(chunk))))
-            if not invoices:
-                continue
+            whose = Invoice.member_id.in_(chunk)
+            if postgresql:
+                # their invoices first: named by id, the open instalments are found through
+                # their partial index (by member, PostgreSQL scanned all open instalments)
+                invoices = list(session.scalars(select(Invoice.id).where(whose)))
+                if not invoices:
+                    continue
+                whose = Instalment.invoice_id.in_(invoices)
             rows = session.execute(
                 select(
                     Invoice.member_id,
@@ -292,7 +296,7 @@ class PaymentBatch:
                 )
                 .join(Invoice, Invoice.id == Instalment.invoice_id)
                 .where(
-                    Instalment.invoice_id.in_(invoices),
+                    whose,
                     Instalment.superseded_at.is_(None),
                     Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
                 )
