@@ -202,10 +202,7 @@ class JournalTab(LiveTab):
         self.lines.set_rows([])
 
     def current(self) -> EntryRow | None:
-        row = self.table.current_source_row()
-        if row is None or row >= len(self.entries.rows):
-            return None
-        return self.entries.row_at(row)
+        return self.table.current_of(self.entries)
 
     def load_lines(self) -> None:
         entry = self.current()

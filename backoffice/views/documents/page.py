@@ -118,10 +118,7 @@ class DocumentsPage(Page):
         self._selection()
 
     def _select(self, document_id: int) -> None:
-        for row, document in enumerate(self.model.rows):
-            if document.id == document_id:
-                self.table.select_source_row(row)
-                return
+        self.table.select_key(self.model, document_id)
 
     def _count(self) -> None:
         self.count.setText(ntr("{count} document", "{count} documents", self.proxy.rowCount()))
@@ -132,8 +129,7 @@ class DocumentsPage(Page):
             self.actions.enable(name, row is not None)
 
     def selected(self) -> DocumentRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None and row < len(self.model.rows) else None
+        return self.table.current_of(self.model)
 
     # -- actions --------------------------------------------------------------------------
 

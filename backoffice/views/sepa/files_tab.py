@@ -103,22 +103,14 @@ class FilesTab(LiveTab):
         current = self.selected_file()
         self.files.set_rows(rows)
         if rows:
-            source = next(
-                (i for i, row in enumerate(rows) if current and row.id == current.id), None
-            )
-            view_row = (
-                self.files_proxy.mapFromSource(self.files.index(source, 0)).row()
-                if source is not None
-                else 0  # the most recent file
-            )
-            self.files_table.selectRow(view_row)
+            if current is None or not self.files_table.select_key(self.files, current.id):
+                self.files_table.selectRow(0)  # the most recent file
         else:
             self.debits.set_rows([])
             self.title.setText(tr("No direct-debit file exported yet."))
 
     def selected_file(self) -> CollectionRow | None:
-        row = self.files_table.current_source_row()
-        return self.files.row_at(row) if row is not None and row < len(self.files.rows) else None
+        return self.files_table.current_of(self.files)
 
     def load_debits(self) -> None:
         chosen = self.selected_file()
@@ -200,6 +192,6 @@ class FilesTab(LiveTab):
     @action(lambda: tr("Record a return…"), permission=Permission.SEPA_MANAGE)
     def record_return(self) -> None:
         """The bank returned the selected debit (pain.002 or statement)."""
-        row = self.debits_table.current_source_row()
+        row = self.debits_table.current_of(self.debits)
         if row is not None:
-            record_return(self.context, self, self.debits.row_at(row), self.load_debits)
+            record_return(self.context, self, row, self.load_debits)
