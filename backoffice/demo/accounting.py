@@ -159,6 +159,8 @@ class BulkJournal:
                 f"offset{index}": value,
             }
         offset.append("ELSE 0 END")
+        if not offsets:  # nothing to number (no event in the closed months, or no closing)
+            offset = ["0"]
         typed = "CAST({} AS {})" if self.postgresql else "{}"
         entries = text(
             ENTRIES.format(

@@ -145,3 +145,30 @@ def test_anything_else_is_left_to_the_catch_up(database: Database, billing) -> N
         assert not demo_books.can_post_in_bulk(session)
         assert history.post_unposted(session).posted > 0
         assert not demo_books.can_post_in_bulk(session)  # entries already there
+
+
+def test_a_closing_with_nothing_to_number(database: Database, billing) -> None:
+    """No event in the closed months (none at all, then an invoice after them): the
+    entries are written as drafts, as the catch-up leaves them."""
+    with on(date(2026, 3, 10)), database.transaction() as session:
+        assert demo_books.can_post_in_bulk(session)
+        journal = demo_books.BulkJournal(session)
+        outcome = closing.close_through(session, billing, date(2025, 12, 31), numbering=journal)
+        assert journal.count == outcome.entry_count == 0
+        session.rollback()
+    billed(database, billing, si=5)  # issued on 10 February 2026
+    with database.transaction() as session:
+        session.execute(delete(JournalLine))
+        session.execute(delete(JournalEntry))
+    with on(date(2026, 3, 10)), database.transaction() as session:
+        savepoint = session.begin_nested()
+        journal = demo_books.BulkJournal(session)
+        closing.close_through(session, billing, date(2026, 1, 31), numbering=journal)
+        bulk = _closed_books(session)
+        savepoint.rollback()
+        history.post_unposted(session)
+        closing.close_through(session, billing, date(2026, 1, 31))
+        books = _closed_books(session)
+        session.rollback()
+    assert journal.count == len(books["entries"]) == 1
+    assert bulk == books and books["entries"][0]["sequence"] is None

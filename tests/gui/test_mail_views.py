@@ -17,11 +17,11 @@ from backoffice.ops.context import AppContext
 from backoffice.ops.mail_sender import BackgroundSender
 from backoffice.services.mail import settings as smtp
 from backoffice.services.permissions import Actor
-from backoffice.views.mail import page as outbox_page
 from backoffice.views.mail.page import OutboxPage
 from backoffice.views.pages.dashboard import DashboardPage
 from backoffice.views.settings import mail_tab
 from backoffice.views.settings.dialog import SettingsDialog
+from backoffice.views.widgets import dialogs
 from tests.gui.conftest import idle
 from tests.mail.builders import queue_tests
 from tests.mail.conftest import configure
@@ -70,7 +70,7 @@ def test_the_outbox_lists_filters_previews_and_acts(
     qtbot.waitUntil(lambda: statuses(sqlite_database)[1] == MailStatus.QUEUED, timeout=10000)
     page.status.setCurrentIndex(0)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
-    monkeypatch.setattr(outbox_page, "confirm", lambda *_args: True)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_args: True)  # asked by @action(ask=…)
     row = next(r for r in range(3) if page.model.row_at(r).id == third)
     proxy = page.table.model()
     page.table.selectRow(proxy.mapFromSource(page.model.index(row, 0)).row())

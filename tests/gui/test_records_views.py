@@ -30,6 +30,7 @@ from backoffice.views.members.new_member_dialog import NewMemberDialog
 from backoffice.views.members.page import MembersPage
 from backoffice.views.members.situation_dialog import SituationDialog
 from backoffice.views.settings.dialog import SettingsDialog
+from backoffice.views.widgets import dialogs
 from backoffice.views.widgets.rows_model import RowsModel
 from tests import factories
 from tests.gui.conftest import idle
@@ -368,7 +369,7 @@ def test_documents_keep_their_selection_and_each_kind_is_previewed(
     kept = page.selected()
     assert kept is not None and kept.title == "Horaires"  # still selected after the reload
     assert page.actions["remove"].isEnabled()
-    monkeypatch.setattr(documents_page, "confirm", lambda *_args: True)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_args: True)  # asked by @action(ask=…)
     page.remove()
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
     assert "Horaires" not in [row.title for row in page.model.rows]

@@ -27,7 +27,7 @@ from backoffice.views.sepa import (
 from backoffice.views.sepa.mandate_dialog import MandateDialog
 from backoffice.views.sepa.panel import SepaPanel
 from backoffice.views.sepa.return_dialog import ReturnDialog
-from backoffice.views.widgets import files
+from backoffice.views.widgets import dialogs, files
 from tests import factories
 from tests.sepa.builders import COLLECTION, due, export, prenotify
 from tests.sepa.xsd import assert_valid
@@ -49,6 +49,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(module, "inform", lambda _p, _t, text: said.append(text))
         if hasattr(module, "confirm"):
             monkeypatch.setattr(module, "confirm", lambda _p, _t, question, _a: True)
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, question, _a: True)  # @action(ask=…)
     return said
 
 

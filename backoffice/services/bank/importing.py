@@ -365,6 +365,13 @@ _INSERT_ENTRIES = (
     f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_ENTRY_COLUMNS))}) ON CONFLICT (dedup_key) DO NOTHING"
 )
+_ARRAY_TYPES = {"amount_cents": "bigint", "booked_on": "date", "value_on": "date"}
+_ARRAY_TYPES.update(dict.fromkeys(("file_id", "statement_id", "batch_count"), "int"))
+_INSERT_ENTRIES_POSTGRESQL = (  # the statement's columns as arrays: one statement
+    f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"%s::{_ARRAY_TYPES.get(name, 'text')}[]" for name in _ENTRY_COLUMNS)
+    + ") ON CONFLICT (dedup_key) DO NOTHING"
+)
 
 
 def _insert_entries(
@@ -407,7 +414,7 @@ def _insert_entries(
         )
         for entry, key in zip(entries, keys, strict=True)
     ]
-    execute_many(connection, _INSERT_ENTRIES, rows)
+    execute_many(connection, _INSERT_ENTRIES, rows, postgresql=_INSERT_ENTRIES_POSTGRESQL)
 
 
 def _still_unmatched(session: Session, file_ids: list[int]) -> int:

@@ -252,6 +252,12 @@ def _mark_all(
             (*head, rule, member_id, invoice_id, entry.id, entry.version)
             for entry, rule, member_id, invoice_id in marks
         ],
+        postgresql="UPDATE bank_entries AS e SET match_state = v.state, matched_at = v.at, "
+        "matched_by_id = v.by, match_rule = v.rule, member_id = v.member, "
+        "invoice_id = v.invoice, collection_id = NULL, version = e.version + 1 "
+        "FROM unnest(%s::text[], %s::timestamptz[], %s::int[], %s::text[], %s::int[], "
+        "%s::int[], %s::int[], %s::int[]) AS v(state, at, by, rule, member, invoice, id, seen) "
+        "WHERE e.id = v.id AND e.version = v.seen",
     )
     if updated not in (-1, len(marks)):
         raise StaleDataError("bank entries changed while they were matched")

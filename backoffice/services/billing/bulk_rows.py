@@ -73,19 +73,32 @@ def bound(connection: Connection, column: Column[Any], value: Any) -> Any:
     return process(value) if process is not None and value is not None else value
 
 
-def execute_many(connection: Connection, statement: str, rows: Sequence[tuple[Any, ...]]) -> int:
+def execute_many(
+    connection: Connection,
+    statement: str,
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    postgresql: str | None = None,
+) -> int:
     """``statement`` (its parameters marked ``?``) run once for each of ``rows`` through
-    the driver — SQLite's ``executemany``, psycopg's pipeline — in the caller's
-    transaction, without a statement compiled or a dictionary made for each row (values
-    bound already: :func:`bound`); the rows it changed (-1: not known)."""
+    the driver — SQLite's ``executemany`` — in the caller's transaction, without a
+    statement compiled or a dictionary made for each row (values bound already:
+    :func:`bound`); the rows it changed (-1: not known).
+
+    On PostgreSQL, ``postgresql`` is the same work done by one statement that reads the
+    rows' columns as arrays (``FROM unnest(%s::int[], %s::text[]) AS v(id, name)``): the
+    server plans and runs it once, not once a row."""
     if not rows:
         return 0
     raw = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        statement = statement.replace("?", "%s")
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(statement, rows)
+        if connection.dialect.name != "postgresql":
+            cursor.executemany(statement, rows)
+        elif postgresql is not None:
+            cursor.execute(postgresql, [list(column) for column in zip(*rows, strict=True)])
+        else:
+            cursor.executemany(statement.replace("?", "%s"), rows)
         return int(cursor.rowcount)
     finally:
         cursor.close()

@@ -275,8 +275,17 @@ class PaymentBatch:
         self._invoices: dict[int, int] = {}  # invoice → member, of the open instalments
         members = sorted(set(member_ids))
         remaining = Instalment.amount_cents - Instalment.paid_cents - Instalment.credited_cents
+        postgresql = session.get_bind().dialect.name == "postgresql"
         for start in range(0, len(members), _CHUNK):
             chunk = members[start : start + _CHUNK]
+            whose = Invoice.member_id.in_(chunk)
+            if postgresql:
+                # their invoices first: named by id, the open instalments are found through
+                # their partial index (by member, PostgreSQL scanned all open instalments)
+                invoices = list(session.scalars(select(Invoice.id).where(whose)))
+                if not invoices:
+                    continue
+                whose = Instalment.invoice_id.in_(invoices)
             rows = session.execute(
                 select(
                     Invoice.member_id,
@@ -287,7 +296,7 @@ class PaymentBatch:
                 )
                 .join(Invoice, Invoice.id == Instalment.invoice_id)
                 .where(
-                    Invoice.member_id.in_(chunk),
+                    whose,
                     Instalment.superseded_at.is_(None),
                     Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
                 )
@@ -426,6 +435,9 @@ class PaymentBatch:
                 "UPDATE instalments SET paid_cents = paid_cents + ?, version = version + 1 "
                 "WHERE id = ? AND version = ?",
                 [(item.paid, item.id, item.version) for item in paid],
+                postgresql="UPDATE instalments AS i SET paid_cents = i.paid_cents + v.paid, "
+                "version = i.version + 1 FROM unnest(%s::bigint[], %s::int[], %s::int[]) "
+                "AS v(paid, id, version) WHERE i.id = v.id AND i.version = v.version",
             )
             if updated not in (-1, len(paid)):
                 raise StaleDataError("instalments changed while the payments were recorded")

@@ -133,11 +133,11 @@ class AgedBalanceTab(LiveTab):
 
     @action(lambda: tr("Open the schedule"), shortcut="Ctrl+O")
     def open_schedule(self) -> None:
-        row = self.table.current_source_row()
+        row = self.table.current_of(self.model)
         if row is None:
             inform(self, tr("Aged balance"), tr("Select a member first."))
             return
-        self.open_member.emit(self.model.row_at(row).member_id)
+        self.open_member.emit(row.member_id)
 
     @action(
         lambda: tr("Export to Excel…"), shortcut="Ctrl+E", permission=Permission.ACCOUNTING_VIEW

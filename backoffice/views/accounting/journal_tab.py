@@ -28,8 +28,8 @@ from backoffice.services.accounting.journal import BooksState, EntryRow, EntrySt
 from backoffice.services.permissions import Permission
 from backoffice.views import labels
 from backoffice.views.accounting.dialogs import CloseDialog, FecDialog, JournalExportDialog
-from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.actions import Actions, Ask, action
+from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.layouts import hbox
 from backoffice.views.widgets.lists import searchable, show_rows
@@ -202,10 +202,7 @@ class JournalTab(LiveTab):
         self.lines.set_rows([])
 
     def current(self) -> EntryRow | None:
-        row = self.table.current_source_row()
-        if row is None or row >= len(self.entries.rows):
-            return None
-        return self.entries.row_at(row)
+        return self.table.current_of(self.entries)
 
     def load_lines(self) -> None:
         entry = self.current()
@@ -260,18 +257,20 @@ class JournalTab(LiveTab):
             message = f"{written(outcome)} {fec.coverage_note(outcome)}"
             inform(self, tr("FEC for the tax authorities"), message)
 
-    @action(lambda: tr("Post past events…"), permission=Permission.ACCOUNTING_MANAGE)
-    def catch_up(self) -> None:
-        if not confirm(
-            self,
-            tr("Post past events"),
-            tr(
+    @action(
+        lambda: tr("Post past events…"),
+        permission=Permission.ACCOUNTING_MANAGE,
+        ask=Ask(
+            lambda: tr(
                 "Post the entries of the invoices, credit notes and payments recorded before "
                 "the books existed, in date order?"
             ),
-            tr("Post"),
-        ):
-            return
+            title=lambda: tr("Post past events"),
+            go=lambda: tr("Post"),
+            row=None,
+        ),
+    )
+    def catch_up(self) -> None:
         actor = self.context.actor
         self.write(
             lambda session, progress: history.catch_up(session, actor, progress),

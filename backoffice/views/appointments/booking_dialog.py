@@ -110,11 +110,10 @@ class BookingDialog(OperationDialog):
         return tr("Booking…")
 
     def work(self) -> Callable[[Session], Any] | None:
-        row = self.table.current_source_row()
-        if row is None:
+        employee = self.table.current_of(self.model)
+        if employee is None:
             self.show_errors(tr("Choose the employee in the list."))
             return None
-        employee = self.model.row_at(row)
         actor, choice, visit = self.context.actor, self.choice, self.visit.currentData()
         note = self.note.text().strip() or None
         return lambda session: booking.book_appointment(

@@ -40,8 +40,9 @@ from backoffice.views.appointments.common import (
 )
 from backoffice.views.appointments.tab import AppointmentTab
 from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import error_label, ok_cancel
 from backoffice.views.widgets.inputs import DateInput
+from backoffice.views.widgets.layouts import add_rows
+from backoffice.views.widgets.operation_dialog import FormDialog
 from backoffice.views.widgets.operations import Feedback
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.search_box import SearchBox
@@ -273,40 +274,39 @@ class NeedsTab(AppointmentTab):
         self.write(lambda session: needs.set_intervals(session, actor, values), tr("Saving…")).run()
 
 
-class BulkDialog(QDialog):
+class BulkDialog(FormDialog):
     """Where and when to book a selection: each member's referent and centre by default."""
 
     def __init__(self, parent: QWidget, choices: NetworkChoices, count: int) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("Book the selection"))
-        form = QFormLayout(self)
-        form.addRow(
-            QLabel(
-                ntr(
-                    "Book {count} employee in the first free slots of:",
-                    "Book {count} employees, one after the other, in the first free slots of:",
-                    count,
-                )
+        super().__init__(parent, tr("Book the selection"))
+        self.add_intro(
+            ntr(
+                "Book {count} employee in the first free slots of:",
+                "Book {count} employees, one after the other, in the first free slots of:",
+                count,
             )
         )
         self.professional = professional_combo(choices, everyone=tr("Each member's referent"))
         self.centre = centre_combo(choices, everyone=tr("Each member's centre"))
         self.first = DateInput(clock.today() + timedelta(days=1))
         self.last = DateInput(clock.today() + timedelta(days=30))
-        form.addRow(tr("Professional"), self.professional)
-        form.addRow(tr("Centre"), self.centre)
-        form.addRow(tr("From"), self.first)
-        form.addRow(tr("Until"), self.last)
-        self.error = error_label()
-        form.addRow(self.error)
-        form.addRow(ok_cancel(self, self._accept, ok_text=tr("Book")))
+        add_rows(
+            self.form,
+            (
+                (tr("Professional"), self.professional),
+                (tr("Centre"), self.centre),
+                (tr("From"), self.first),
+                (tr("Until"), self.last),
+            ),
+        )
+        self.set_action(tr("Book"))
 
-    def _accept(self) -> None:
+    def submit(self) -> None:
         for edit in (self.first, self.last):
             try:
                 edit.day()
             except ValueError as error:
-                self.error.setText(str(error))
+                self.errors.setText(str(error))
                 edit.setFocus()
                 return
         self.accept()

@@ -10,7 +10,6 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFormLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -36,9 +35,11 @@ from backoffice.views.appointments.network_dialogs import (
     VisitTypeDialog,
 )
 from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import confirm, ok_cancel
+from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.layouts import add_rows
 from backoffice.views.widgets.lists import fit_columns_once
 from backoffice.views.widgets.live import LiveTab
+from backoffice.views.widgets.operation_dialog import FormDialog
 from backoffice.views.widgets.page import Tabs
 from backoffice.views.widgets.rows_model import Column, RowsModel
 from backoffice.views.widgets.table import DataTable
@@ -268,24 +269,21 @@ class NetworkTab(LiveTab):
         ).run()
 
 
-class ReassignDialog(QDialog):
+class ReassignDialog(FormDialog):
     def __init__(self, parent: QWidget, choices: NetworkChoices, row: ProfessionalRow) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("Give their members another referent"))
-        form = QFormLayout(self)
-        form.addRow(
-            QLabel(
-                ntr(
-                    "{name} is the referent of {count} member.",
-                    "{name} is the referent of {count} members.",
-                    row.members,
-                    name=row.display_name,
-                )
+        super().__init__(parent, tr("Give their members another referent"))
+        self.add_intro(
+            ntr(
+                "{name} is the referent of {count} member.",
+                "{name} is the referent of {count} members.",
+                row.members,
+                name=row.display_name,
             )
         )
         self.target: QComboBox = professional_combo(choices)
         self.target.removeItem(self.target.findData(row.id))
         self.centre: QComboBox = centre_combo(choices, everyone=tr("every centre"))
-        form.addRow(tr("New referent"), self.target)
-        form.addRow(tr("Members of"), self.centre)
-        form.addRow(ok_cancel(self))
+        add_rows(self.form, ((tr("New referent"), self.target), (tr("Members of"), self.centre)))
+
+    def submit(self) -> None:
+        self.accept()

@@ -210,11 +210,10 @@ class SlotDialog(QDialog):
         return str(self.visit.currentData())
 
     def _choose(self) -> None:
-        row = self.table.current_source_row()
-        if row is None:
-            return
-        self.chosen = self.model.row_at(row)
-        self.accept()
+        chosen = self.table.current_of(self.model)
+        if chosen is not None:
+            self.chosen = chosen
+            self.accept()
 
 
 def pick_slot(*args: Any, **kwargs: Any) -> SlotDialog | None:

@@ -243,9 +243,9 @@ class RecordedChequesDialog(QDialog):
             self.table.selectRow(0)
 
     def _accept(self) -> None:
-        row = self.table.current_source_row()
-        if row is not None:
-            self.choice = self.model.row_at(row)
+        choice = self.table.current_of(self.model)
+        if choice is not None:
+            self.choice = choice
             self.accept()
 
 

@@ -183,9 +183,9 @@ class TariffsTab(LiveTab):
                 break
 
     def _select(self) -> None:
-        row = self.table.current_source_row()
+        row = self.table.current_of(self.model)
         if row is not None:
-            self._show(self.model.row_at(row))
+            self._show(row)
 
     def _show(self, info: TariffInfo | None) -> None:
         self.current = info

@@ -224,10 +224,8 @@ class ChangesPage(Page):
         )
 
     def current_id(self) -> int | None:
-        row = self.table.current_source_row()
-        return (
-            self.model.row_at(row).id if row is not None and row < self.model.rowCount() else None
-        )
+        row = self.table.current_of(self.model)
+        return row.id if row is not None else None
 
     def _select_view_row(self, view_row: int) -> None:
         self.table.select_view_row(view_row)

@@ -23,8 +23,7 @@ from backoffice.services.permissions import Permission
 from backoffice.views import formatting
 from backoffice.views.documents.add_dialog import AddDocumentDialog
 from backoffice.views.documents.preview import PreviewDialog, open_in_viewer, shown_here
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.actions import Ask, action
 from backoffice.views.widgets.files import save_as
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.page import Page
@@ -119,10 +118,7 @@ class DocumentsPage(Page):
         self._selection()
 
     def _select(self, document_id: int) -> None:
-        for row, document in enumerate(self.model.rows):
-            if document.id == document_id:
-                self.table.select_source_row(row)
-                return
+        self.table.select_key(self.model, document_id)
 
     def _count(self) -> None:
         self.count.setText(ntr("{count} document", "{count} documents", self.proxy.rowCount()))
@@ -133,8 +129,7 @@ class DocumentsPage(Page):
             self.actions.enable(name, row is not None)
 
     def selected(self) -> DocumentRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None and row < len(self.model.rows) else None
+        return self.table.current_of(self.model)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -159,18 +154,20 @@ class DocumentsPage(Page):
             tr("Saving…"),
         ).run()
 
-    @action(lambda: tr("Remove…"), shortcut="Del", permission=MANAGE, on_list=True)
-    def remove(self) -> None:
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Remove a document"),
-            tr(
+    @action(
+        lambda: tr("Remove…"),
+        shortcut="Del",
+        permission=MANAGE,
+        on_list=True,
+        ask=Ask(
+            lambda row: tr(
                 "Remove “{title}” from the library? Members will no longer see it.", title=row.title
             ),
-            tr("Remove"),
-        ):
-            return
+            title=lambda: tr("Remove a document"),
+            go=lambda: tr("Remove"),
+        ),
+    )
+    def remove(self, row: DocumentRow) -> None:
         actor = self.context.actor
         self.write(
             lambda s: document_service.remove_document(s, actor, row.id), tr("Removing…")

@@ -90,14 +90,11 @@ class ThemesPanel(LiveTab):
         chosen = self.selected()
         self.model.set_rows(rows)
         if chosen is not None:
-            for row, theme in enumerate(rows):
-                if theme.id == chosen.id:
-                    self.table.selectRow(row)
+            self.table.select_key(self.model, chosen.id)
         self.actions.update()
 
     def selected(self) -> ThemeRow | None:
-        row = self.table.current_source_row()
-        return self.model.row_at(row) if row is not None and row < len(self.model.rows) else None
+        return self.table.current_of(self.model)
 
     def _run(self, work: object, label: str) -> None:
         self.errors.clear()

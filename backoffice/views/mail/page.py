@@ -8,6 +8,7 @@ again, cancel, retry now, mark sent (an uncertain one found in the server's log)
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,8 +30,7 @@ from backoffice.services.mail import outbox, queries
 from backoffice.services.mail.labels import kind_label, status_label
 from backoffice.services.mail.queries import OutboxFilter, OutboxRow, Preview
 from backoffice.services.permissions import Permission
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm
+from backoffice.views.widgets.actions import Ask, action
 from backoffice.views.widgets.inputs import DateInput
 from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import show_rows
@@ -76,6 +76,19 @@ def preview_html(item: Preview) -> str:
     return (
         f"<table style='margin-bottom:8px'>{header}</table>{notes}<hr>{body}<hr>"
         f"<p style='color:#667085;font-size:11px'>{footer}</p>"
+    )
+
+
+def on_message(
+    label: Callable[[], str], statuses: tuple[MailStatus, ...], *, ask: Ask | None = None
+) -> action:
+    """An action on the selected message of the outbox, for the staff who send mail,
+    offered while the message is in one of ``statuses``."""
+    return action(
+        label,
+        permission=Permission.MAIL_SEND,
+        enabled=lambda view: view._status_is(*statuses),
+        ask=ask,
     )
 
 
@@ -212,65 +225,36 @@ class OutboxPage(Page):
         row = self.selected()
         return row is not None and row.status in statuses
 
-    def _act(self, work: Any, label: str) -> None:
-        row = self.selected()
+    def _act(self, row: OutboxRow | None, work: Any, label: str) -> None:
         if row is None:
             return
         actor, message_id = self.context.actor, row.id
         self.write(lambda session: work(session, actor, message_id), label).run()
 
-    @action(
-        lambda: tr("Retry now"),
-        permission=Permission.MAIL_SEND,
-        enabled=lambda view: view._status_is(MailStatus.QUEUED, MailStatus.FAILED),
-    )
+    @on_message(lambda: tr("Retry now"), (MailStatus.QUEUED, MailStatus.FAILED))
     def retry_now(self) -> None:
         """Send the selected message at the sender's next pass (a failed one corrected)."""
-        self._act(outbox.retry_now, tr("Retrying…"))
+        self._act(self.selected(), outbox.retry_now, tr("Retrying…"))
 
-    @action(
+    @on_message(
         lambda: tr("Send again"),
-        permission=Permission.MAIL_SEND,
-        enabled=lambda view: view._status_is(
-            MailStatus.SENT, MailStatus.CANCELLED, MailStatus.UNCERTAIN
-        ),
+        (MailStatus.SENT, MailStatus.CANCELLED, MailStatus.UNCERTAIN),
+        ask=Ask(lambda row: tr("Send this message again to {to}?", to=row.recipients)),
     )
-    def resend(self) -> None:
+    def resend(self, row: OutboxRow) -> None:
         """Send the selected message again (same Message-ID)."""
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Send again"),
-            tr("Send this message again to {to}?", to=row.recipients),
-            tr("Send again"),
-        ):
-            return
-        self._act(outbox.resend, tr("Queuing…"))
+        self._act(row, outbox.resend, tr("Queuing…"))
 
-    @action(
-        lambda: tr("Mark as sent"),
-        permission=Permission.MAIL_SEND,
-        enabled=lambda view: view._status_is(MailStatus.UNCERTAIN),
-    )
+    @on_message(lambda: tr("Mark as sent"), (MailStatus.UNCERTAIN,))
     def mark_sent(self) -> None:
         """An uncertain message found in the mail server's log: it left."""
-        self._act(outbox.mark_sent, tr("Saving…"))
+        self._act(self.selected(), outbox.mark_sent, tr("Saving…"))
 
-    @action(
+    @on_message(
         lambda: tr("Cancel the message"),
-        permission=Permission.MAIL_SEND,
-        enabled=lambda view: view._status_is(
-            MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNCERTAIN
-        ),
+        (MailStatus.QUEUED, MailStatus.FAILED, MailStatus.UNCERTAIN),
+        ask=Ask(lambda row: tr("This message will not be sent: {subject}", subject=row.subject)),
     )
-    def cancel(self) -> None:
+    def cancel(self, row: OutboxRow) -> None:
         """The selected message will not be sent."""
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Cancel the message"),
-            tr("This message will not be sent: {subject}", subject=row.subject),
-            tr("Cancel the message"),
-        ):
-            return
-        self._act(outbox.cancel, tr("Cancelling…"))
+        self._act(row, outbox.cancel, tr("Cancelling…"))

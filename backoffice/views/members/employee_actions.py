@@ -16,8 +16,8 @@ from backoffice.services.employees.importing import ImportDone
 from backoffice.services.employees.staff_records import EmployeeDetail, EmployeeSaved
 from backoffice.services.members import EmployeeRow, EmployeeState
 from backoffice.services.permissions import Permission
-from backoffice.views.widgets.actions import Actions, action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.actions import Actions, Ask, action
+from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.operations import read, write
 from backoffice.views.widgets.page import Page
 from backoffice.views.widgets.table import DataTable
@@ -110,21 +110,16 @@ class EmployeesBar(QWidget):
         enabled=lambda bar: (
             (row := _selected(bar)) is not None and row.state == EmployeeState.EXITED
         ),
-    )
-    def cancel_exit(self) -> None:
-        """An exit recorded by mistake: the employee is present again."""
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Cancel the exit"),
-            tr(
+        ask=Ask(
+            lambda row: tr(
                 "{name} is recorded as present again. Appointments its exit cancelled stay "
                 "cancelled. Go on?",
                 name=f"{row.last_name.upper()} {row.first_name}",
-            ),
-            tr("Cancel the exit"),
-        ):
-            return
+            )
+        ),
+    )
+    def cancel_exit(self, row: EmployeeRow) -> None:
+        """An exit recorded by mistake: the employee is present again."""
         actor, employee_id = self.context.actor, row.id
         write(
             self,

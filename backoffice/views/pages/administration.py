@@ -15,7 +15,7 @@ from backoffice.services import staff as staff_service
 from backoffice.services.permissions import role_label
 from backoffice.services.staff import StaffRow
 from backoffice.views import formatting
-from backoffice.views.widgets.actions import action
+from backoffice.views.widgets.actions import Ask, action
 from backoffice.views.widgets.dialogs import confirm, inform
 from backoffice.views.widgets.lists import show_rows
 from backoffice.views.widgets.operation_dialog import OperationDialog
@@ -143,19 +143,18 @@ class AdministrationPage(Page):
             actor = self.context.actor
             self._run(lambda s: staff_service.unlock_staff(s, actor, row.id), tr("Saving…"))
 
-    @action(lambda: tr("Reset the password…"))
-    def reset_password(self) -> None:
-        row = self.selected()
-        if row is None or not confirm(
-            self,
-            tr("Reset the password"),
-            tr(
+    @action(
+        lambda: tr("Reset the password…"),
+        ask=Ask(
+            lambda row: tr(
                 "Give {name} a new temporary password? The current one stops working.",
                 name=row.full_name,
             ),
-            tr("Reset"),
-        ):
-            return
+            title=lambda: tr("Reset the password"),
+            go=lambda: tr("Reset"),
+        ),
+    )
+    def reset_password(self, row: StaffRow) -> None:
         actor = self.context.actor
         self._run(
             lambda s: staff_service.reset_staff_password(s, actor, row.id),

@@ -158,11 +158,10 @@ class CollectionTab(LiveTab):
         self.actions.enable("export", bool(chosen))
 
     def _show_detail(self) -> None:
-        row = self.table.current_source_row()
-        if row is None or row >= len(self.model.rows):
+        line = self.table.current_of(self.model)
+        if line is None:
             self.detail.clear()
             return
-        line = self.model.row_at(row)
         self.detail.setText(anomaly_text(line))
 
     # -- export ---------------------------------------------------------------------------

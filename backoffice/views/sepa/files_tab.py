@@ -14,8 +14,8 @@ from backoffice.services.sepa.returns import SettlementOutcome
 from backoffice.views import formatting, labels
 from backoffice.views.sepa.common import SEPA_TABLES
 from backoffice.views.sepa.return_dialog import record_return
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.actions import Ask, action
+from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.files import save_as, xml_filter
 from backoffice.views.widgets.layouts import pane
 from backoffice.views.widgets.lists import searchable
@@ -103,22 +103,14 @@ class FilesTab(LiveTab):
         current = self.selected_file()
         self.files.set_rows(rows)
         if rows:
-            source = next(
-                (i for i, row in enumerate(rows) if current and row.id == current.id), None
-            )
-            view_row = (
-                self.files_proxy.mapFromSource(self.files.index(source, 0)).row()
-                if source is not None
-                else 0  # the most recent file
-            )
-            self.files_table.selectRow(view_row)
+            if current is None or not self.files_table.select_key(self.files, current.id):
+                self.files_table.selectRow(0)  # the most recent file
         else:
             self.debits.set_rows([])
             self.title.setText(tr("No direct-debit file exported yet."))
 
     def selected_file(self) -> CollectionRow | None:
-        row = self.files_table.current_source_row()
-        return self.files.row_at(row) if row is not None and row < len(self.files.rows) else None
+        return self.files_table.current_of(self.files)
 
     def load_debits(self) -> None:
         chosen = self.selected_file()
@@ -154,23 +146,24 @@ class FilesTab(LiveTab):
             kind="sepa-files",
         )
 
-    @action(lambda: tr("Record the debits as received"), permission=Permission.SEPA_MANAGE)
-    def received(self) -> None:
-        """The debits of the file were paid by the bank (the returned ones left out)."""
-        chosen = self.selected_file()
-        if chosen is None or not confirm(
-            self,
-            tr("Debits received"),
-            tr(
+    @action(
+        lambda: tr("Record the debits as received"),
+        permission=Permission.SEPA_MANAGE,
+        ask=Ask(
+            lambda chosen: tr(
                 "Record the {count} debits of the file {message_id} as paid on {day}? The "
                 "returned ones are left out.",
                 count=chosen.transaction_count,
                 message_id=chosen.message_id,
                 day=formatting.day(chosen.collection_date),
             ),
-            tr("Record"),
-        ):
-            return
+            title=lambda: tr("Debits received"),
+            go=lambda: tr("Record"),
+            row="selected_file",
+        ),
+    )
+    def received(self, chosen: CollectionRow) -> None:
+        """The debits of the file were paid by the bank (the returned ones left out)."""
         actor = self.context.actor
         self.write(
             lambda session, progress: returns.record_debits_received(
@@ -199,6 +192,6 @@ class FilesTab(LiveTab):
     @action(lambda: tr("Record a return…"), permission=Permission.SEPA_MANAGE)
     def record_return(self) -> None:
         """The bank returned the selected debit (pain.002 or statement)."""
-        row = self.debits_table.current_source_row()
+        row = self.debits_table.current_of(self.debits)
         if row is not None:
-            record_return(self.context, self, self.debits.row_at(row), self.load_debits)
+            record_return(self.context, self, row, self.load_debits)

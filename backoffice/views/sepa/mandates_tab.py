@@ -16,8 +16,8 @@ from backoffice.services.sepa.queries import MandateRow
 from backoffice.views import formatting, labels
 from backoffice.views.sepa.common import SEPA_TABLES, formatted_iban
 from backoffice.views.sepa.mandate_dialog import MandateDialog, RevokeDialog
-from backoffice.views.widgets.actions import action
-from backoffice.views.widgets.dialogs import confirm, inform
+from backoffice.views.widgets.actions import Ask, action
+from backoffice.views.widgets.dialogs import inform
 from backoffice.views.widgets.layouts import choices, hbox
 from backoffice.views.widgets.lists import searchable
 from backoffice.views.widgets.live import LiveTab
@@ -143,19 +143,21 @@ class MandatesTab(LiveTab):
             tr("Revoking the mandate…"),
         ).conflict(self.reload).run()
 
-    @action(lambda: tr("Mark the unused mandates lapsed…"), permission=Permission.SEPA_MANAGE)
-    def lapse(self) -> None:
-        """Mandates with no debit presented for 36 months lapse (SEPA rulebook)."""
-        if not confirm(
-            self,
-            tr("Lapsed mandates"),
-            tr(
+    @action(
+        lambda: tr("Mark the unused mandates lapsed…"),
+        permission=Permission.SEPA_MANAGE,
+        ask=Ask(
+            lambda: tr(
                 "Mark lapsed every active mandate with no debit presented for 36 months? "
                 "Their members will need to sign a new mandate."
             ),
-            tr("Mark lapsed"),
-        ):
-            return
+            title=lambda: tr("Lapsed mandates"),
+            go=lambda: tr("Mark lapsed"),
+            row=None,
+        ),
+    )
+    def lapse(self) -> None:
+        """Mandates with no debit presented for 36 months lapse (SEPA rulebook)."""
         actor = self.context.actor
         self.write(
             lambda session: mandates.lapse_mandates(session, actor),

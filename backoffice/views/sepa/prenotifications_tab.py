@@ -317,10 +317,10 @@ class PrenotificationsTab(LiveTab):
 
     @action(lambda: tr("Show the email"), permission=Permission.SEPA_MANAGE)
     def show_email(self) -> None:
-        row = self.table.current_source_row()
+        row = self.table.current_of(self.model)
         if row is None:
             return
-        notice_id, actor = self.model.row_at(row).id, self.context.actor
+        notice_id, actor = row.id, self.context.actor
         self.query(
             lambda session: prenotifications.email_preview(session, actor, notice_id),
             lambda preview: EmailDialog(self, preview).exec(),

@@ -81,9 +81,9 @@ class ReturnsTab(LiveTab):
     @action(lambda: tr("Record a return…"), permission=Permission.SEPA_MANAGE)
     def record_return(self) -> None:
         """The bank returned the selected debit: its reason code, the instalment due again."""
-        row = self.table.current_source_row()
+        row = self.table.current_of(self.model)
         if row is not None and not self.which.currentData():
-            record_return(self.context, self, self.model.row_at(row), self.reload)
+            record_return(self.context, self, row, self.reload)
 
     def on_own_change(self, notice: ChangeNotice) -> None:
         """A return recorded here reloads the list once, when it is said (``record_return``)."""

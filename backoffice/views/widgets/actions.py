@@ -39,8 +39,23 @@ from PySide6.QtWidgets import (
 from backoffice.i18n import tr, trc
 from backoffice.ops.context import AppContext
 from backoffice.services.permissions import Permission
+from backoffice.views.widgets import dialogs
 
 Icon = QStyle.StandardPixmap
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What an action asks before it runs on the view's selected row: ``question(row)``
+    under ``title``, the button that goes on named ``go`` (both the action's label when
+    not given). ``row``: the view's method that gives the row (None from it: nothing to
+    do); ``row=None``: an action on no row, ``question()`` takes nothing and neither does
+    the method."""
+
+    question: Callable[..., str]
+    title: Callable[[], str] | None = None
+    go: Callable[[], str] | None = None
+    row: str | None = "selected"
 
 
 class action:  # noqa: N801 - used as a decorator, like ``property``
@@ -51,7 +66,9 @@ class action:  # noqa: N801 - used as a decorator, like ``property``
     (without it the action is hidden and does nothing); ``enabled``: whether it applies
     now, given the view (selection, state), re-read by :meth:`Actions.update`; ``tip``: a
     longer explanation; ``default``: its button is the one Enter presses; ``on_list``: the
-    shortcut works in the view's list only (Enter, Del), bound by :meth:`Actions.list_menu`."""
+    shortcut works in the view's list only (Enter, Del), bound by :meth:`Actions.list_menu`;
+    ``ask``: the question about the selected row asked first (the method then takes the
+    row, and runs only when there is one and the user said yes)."""
 
     def __init__(
         self,
@@ -64,8 +81,10 @@ class action:  # noqa: N801 - used as a decorator, like ``property``
         tip: Callable[[], str] | None = None,
         default: bool = False,
         on_list: bool = False,
+        ask: Ask | None = None,
     ) -> None:
         self.label = label
+        self.ask = ask
         self.on_list = on_list
         self.shortcuts = (shortcut,) if isinstance(shortcut, str) else tuple(shortcut)
         self.permission = permission
@@ -90,7 +109,16 @@ class action:  # noqa: N801 - used as a decorator, like ``property``
         if view is None:
             return self
         assert self.method is not None, f"@action {self.name} decorates no method"
-        return types.MethodType(self.method, view)
+        return types.MethodType(self.method if self.ask is None else self._asking, view)
+
+    def _asking(self, view: QWidget) -> None:
+        ask, method = self.ask, self.method
+        assert ask is not None and method is not None
+        rows = () if ask.row is None else (getattr(view, ask.row)(),)
+        if None not in rows and dialogs.confirm(
+            view, (ask.title or self.label)(), ask.question(*rows), (ask.go or self.label)()
+        ):
+            method(view, *rows)
 
     def keys_text(self) -> str:
         return key_text(self.shortcuts[0]) if self.shortcuts else ""

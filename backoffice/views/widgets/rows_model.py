@@ -193,6 +193,11 @@ class RowsModel(ColumnsModel, Generic[Row]):
     def row_at(self, row: int) -> Row:
         return self.rows[row]
 
+    def position_of(self, key: object) -> int | None:
+        """Where the row whose key (the model's ``key``) is ``key`` stands, or None."""
+        assert self._key is not None, "a model without key finds no row by key"
+        return next((i for i, row in enumerate(self.rows) if self._key(row) == key), None)
+
     # -- Qt model interface ---------------------------------------------------------------
 
     def row_count(self) -> int:

@@ -3,7 +3,7 @@ friendly, and its column layout remembered between sessions (QSettings)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -109,9 +109,16 @@ class DataTable(QTableView):
         return self.source_row(index.row()) if index.isValid() else None
 
     def current_of(self, model: RowsModel[Row]) -> Row | None:
-        """The row of ``model`` (the one this table shows) under the cursor, or None."""
+        """The row of ``model`` (the one this table shows) under the cursor, or None (also
+        while the model is being reset)."""
         row = self.current_source_row()
-        return model.row_at(row) if row is not None else None
+        return model.row_at(row) if row is not None and row < len(model.rows) else None
+
+    def select_key(self, model: RowsModel[Any], key: object) -> bool:
+        """Select the row of ``model`` whose key is ``key`` (a row kept selected across a
+        reload); False when there is none or a filter hides it."""
+        position = model.position_of(key)
+        return position is not None and self.select_source_row(position)
 
     def _activate(self, view_row: int) -> None:
         if view_row >= 0:

@@ -74,16 +74,7 @@ class _Reader:
         self.name = name
         self.ns = namespace
         self.brace = f"{{{namespace}}}"
-        self.names: dict[object, str] = {}  # tag → its name in the namespace, or ""
         self._paths: dict[str, str] = {}
-
-    def name_of(self, tag: object) -> str:
-        """An element's name in the namespace: "" for a comment or another namespace."""
-        name = ""
-        if isinstance(tag, str) and tag.startswith(self.brace):
-            name = tag[len(self.brace) :]
-        self.names[tag] = name
-        return name
 
     def path(self, path: str) -> str:
         made = self._paths.get(path)
@@ -340,6 +331,25 @@ def _actions() -> dict[str, int]:
 
 _ACTIONS = _actions()
 
+# The walk's table for one namespace: an element's tag → (what to do, its path, the
+# table of its children); one dictionary look-up an element.
+_Node = dict[object, tuple[int, str, "_Node"]]
+_TREES: dict[str, _Node] = {}
+
+
+def _tree(brace: str) -> _Node:
+    tree = _TREES.get(brace)
+    if tree is None:
+        tree = {}
+        nodes: dict[str, _Node] = {"": tree}
+        for path in sorted(_ACTIONS, key=lambda item: item.count("/")):
+            above, _, name = path.rpartition("/")
+            below: _Node = {}
+            nodes[above][brace + name] = (_ACTIONS[path], path, below)
+            nodes[path] = below
+        _TREES[brace] = tree
+    return tree
+
 
 class _Fields:
     """The texts of an entry (``Ntry``) or of one of its transactions (``TxDtls``), read in
@@ -354,22 +364,15 @@ class _Fields:
         self.texts: dict[str, str] = {}
         self.lines: list[str | None] = []  # RmtInf/Ustrd, each of them
         self.details: list[etree._Element] = []  # NtryDtls/TxDtls of an entry
-        self._walk(reader, root, "")
+        self._walk(_tree(reader.brace), root)
 
-    def _walk(self, reader: _Reader, element: etree._Element, prefix: str) -> None:
+    def _walk(self, node: _Node, element: etree._Element) -> None:
         texts = self.texts
-        names = reader.names
         for child in element:
-            tag = child.tag
-            name = names.get(tag)
-            if name is None:
-                name = reader.name_of(tag)
-            if not name:  # a comment, an element of another namespace
+            found = node.get(child.tag)  # a comment, another namespace: not there
+            if found is None:
                 continue
-            path = prefix + name
-            action = _ACTIONS.get(path)
-            if not action:
-                continue
+            action, path, below = found
             if action & _DETAIL:
                 self.details.append(child)
                 continue
@@ -383,7 +386,7 @@ class _Fields:
                 if action & _LINE:
                     self.lines.append(child.text)
             if action & _DESCEND:
-                self._walk(reader, child, path + "/")
+                self._walk(below, child)
 
     def text(self, *paths: str) -> str | None:
         """The first of these paths with a text (stripped), as ``_Reader.text``."""
