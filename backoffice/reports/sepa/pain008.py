@@ -219,10 +219,13 @@ def debit_texts(
     if bic:
         texts.append(bic)
     texts.append(name_in_file)
-    texts += [text for _tag, text in address]
+    address_tags: tuple[str, ...] = ()
+    if address:
+        address_tags, address_texts = zip(*address, strict=True)  # in C
+        texts += address_texts
     texts.append(iban.replace(" ", "").upper())
     texts.append(remittance_in_file)
-    return (bool(bic), tuple(tag for tag, _text in address)), texts
+    return (bool(bic), address_tags), texts
 
 
 def prepared(debit: DirectDebit) -> PreparedDebit:

@@ -86,7 +86,11 @@ def _place(
 def _street(street: str | None) -> tuple[tuple[str, str], ...]:
     """Street name and building number, those there are."""
     number, name = split_street(to_sepa_text(street or "", STREET_LENGTH))
-    return tuple((tag, text) for tag, text in (("StrtNm", name), ("BldgNb", number)) if text)
+    if name and number:
+        return (("StrtNm", name), ("BldgNb", number))
+    if name:
+        return (("StrtNm", name),)
+    return (("BldgNb", number),) if number else ()
 
 
 def forget() -> None:
