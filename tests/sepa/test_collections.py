@@ -24,6 +24,7 @@ from backoffice.models import (
     Setting,
 )
 from backoffice.reports.sepa import pain008
+from backoffice.reports.sepa.charset import to_sepa_text
 from backoffice.services import identity, settings
 from backoffice.services.billing.payments import record_payment
 from backoffice.services.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
@@ -108,6 +109,61 @@ def test_review_selects_due_unpaid_instalments_and_shows_the_anomalies(
             debit = collections.direct_debit(line, 7)
             assert debit == pain008.DirectDebit(**vars(debit))
             assert set(vars(debit)) == {field.name for field in fields(pain008.DirectDebit)}
+            assert collections.prepared_debit(line, 7) == pain008.prepared(debit)
+
+
+def _line(**changes: object) -> selection.ReviewLine:
+    values: dict[str, object] = {
+        "instalment_id": 1,
+        "version": 1,
+        "member_id": 1,
+        "member_code": "300001",
+        "member_name": "ETS DURAND SARL",
+        "invoice_number": "FA-2027-000001",
+        "creditor_reference": "RF18FA2027000001",
+        "position": 2,
+        "due_on": COLLECTION,
+        "amount_cents": 48607,
+        "sepa_state": SepaState.PRENOTIFIED,
+        "mandate_id": 1,
+        "rum": "STRV-300001-001",
+        "mandate_signed_on": date(2025, 1, 10),
+        "iban": "fr76 3000 6000 0112 3456 7890 189",
+        "bic": "agri frpp",
+        "debtor_name": "ETS DURAND SARL",
+        "name_in_file": None,
+        "debtor_address": pain008.PostalAddress("12 bis rue de la Paix", "68100", "Mulhouse", "FR"),
+        "sequence": "RCUR",
+        "prenotification_id": 1,
+        "anomalies": (),
+    }
+    values.update(changes)
+    name = values["debtor_name"]
+    if name and "name_in_file" not in changes:  # as the review makes it
+        values["name_in_file"] = to_sepa_text(str(name), pain008.NAME_LENGTH)
+    return selection.ReviewLine(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"debtor_name": "Boulangerie Müller & Fils", "bic": None},
+        {"debtor_name": "", "member_name": "ŒUVRES  SOCIALES  D'ÉTÉ"},
+        {"debtor_name": "  ", "debtor_address": None},
+        {"creditor_reference": "RF18 FA_2027", "member_code": "É-12"},
+        {"invoice_number": "FA 2027 " + "9" * 120, "member_code": " 300001 "},
+        {"invoice_number": "FA-2027-000001  bis", "position": 12},
+        {"debtor_address": pain008.PostalAddress(None, None, "Zürich", "CH")},
+    ],
+)
+def test_the_debits_texts_taken_from_the_review_are_the_files(changes: dict[str, object]) -> None:
+    """The export reuses the name the review put in the SEPA set and writes the
+    remittance without transliterating it: the same texts as from the debit itself."""
+    line = _line(**changes)
+    assert line.remittance_in_file == to_sepa_text(line.remittance, pain008.REMITTANCE_LENGTH)
+    debit = collections.direct_debit(line, 7)
+    assert collections.prepared_debit(line, 7) == pain008.prepared(debit)
 
 
 def test_prenotified_collection_is_exported_validated_and_kept(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 from text_unidecode import unidecode
 
@@ -38,6 +39,19 @@ def is_sepa_text(text: str) -> bool:
     return _SEPA_TEXT.fullmatch(text) is not None
 
 
+def forget() -> None:
+    """Forget the texts made (and the addresses' parts, :mod:`postal_address`): what a
+    fresh process knows."""
+    from backoffice.reports.sepa import postal_address  # it imports this module
+
+    to_sepa_text.cache_clear()
+    postal_address.forget()
+
+
+# Remembered: a collection meets the same names, towns and postcodes many times, and the
+# review and the file each put the same names in the set; a value met again costs a
+# look-up in C.
+@lru_cache(maxsize=1 << 17)
 def to_sepa_text(text: str, max_length: int) -> str:
     """``text`` in the SEPA character set, spaces collapsed, cut at ``max_length``."""
     if is_sepa_text(text) and "  " not in text and len(text) <= max_length:

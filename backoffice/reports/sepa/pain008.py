@@ -18,10 +18,11 @@ sum, the creditor's name, address, account, bank and identifier (ICS), then one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -36,8 +37,11 @@ __all__ = [
     "DirectDebit",
     "FileTransaction",
     "PostalAddress",
+    "PreparedDebit",
     "SchemaInvalid",
     "build",
+    "debit_texts",
+    "prepared",
     "read_transactions",
     "serialise",
     "validate",
@@ -178,6 +182,68 @@ class _Batch:
         self.sum_element.text = amount_text(self.total_cents)
 
 
+# Which elements a debit's ``DrctDbtTxInf`` has: a BIC or not, and its address's parts.
+Variant = tuple[bool, tuple[str, ...]]
+
+
+class PreparedDebit(NamedTuple):
+    """A debit as the file writes it: its texts already in the SEPA character set, in
+    document order (:func:`debit_texts` makes them)."""
+
+    sequence: str
+    amount_cents: int
+    variant: Variant
+    texts: list[str]
+
+
+def debit_texts(
+    end_to_end_id: str,
+    amount_cents: int,
+    mandate_reference: str,
+    mandate_signed_on: date,
+    bic: str | None,
+    name_in_file: str,
+    address: list[tuple[str, str]],
+    iban: str,
+    remittance_in_file: str,
+) -> tuple[Variant, list[str]]:
+    """A debit's variant and texts, from its name and remittance already put in the SEPA
+    character set (``to_sepa_text``) and its address already ``structured``."""
+    bic = (bic or "").replace(" ", "").upper()
+    texts = [
+        end_to_end_id,
+        amount_text(amount_cents),
+        mandate_reference,
+        mandate_signed_on.isoformat(),
+    ]
+    if bic:
+        texts.append(bic)
+    texts.append(name_in_file)
+    address_tags: tuple[str, ...] = ()
+    if address:
+        address_tags, address_texts = zip(*address, strict=True)  # in C
+        texts += address_texts
+    texts.append(iban.replace(" ", "").upper())
+    texts.append(remittance_in_file)
+    return (bool(bic), address_tags), texts
+
+
+def prepared(debit: DirectDebit) -> PreparedDebit:
+    """The debit's texts in the SEPA character set."""
+    variant, texts = debit_texts(
+        debit.end_to_end_id,
+        debit.amount_cents,
+        debit.mandate_reference,
+        debit.mandate_signed_on,
+        debit.bic,
+        to_sepa_text(debit.debtor_name, NAME_LENGTH),
+        structured(debit.debtor_address),
+        debit.iban,
+        to_sepa_text(debit.remittance, REMITTANCE_LENGTH),
+    )
+    return PreparedDebit(debit.sequence, debit.amount_cents, variant, texts)
+
+
 class _Transactions:
     """A debit's ``DrctDbtTxInf`` is the same tree every time but for its texts and two
     variants (a BIC or not; which parts of the address): one prototype per variant is
@@ -186,25 +252,10 @@ class _Transactions:
 
     def __init__(self, tags: _Tags) -> None:
         self.tags = tags
-        self._prototypes: dict[tuple[bool, tuple[str, ...]], tuple[etree._Element, list[int]]]
+        self._prototypes: dict[Variant, tuple[etree._Element, list[int]]]
         self._prototypes = {}
 
-    def append(self, block: etree._Element, debit: DirectDebit) -> None:
-        bic = (debit.bic or "").replace(" ", "").upper()
-        address = structured(debit.debtor_address)
-        texts = [
-            debit.end_to_end_id,
-            amount_text(debit.amount_cents),
-            debit.mandate_reference,
-            debit.mandate_signed_on.isoformat(),
-        ]
-        if bic:
-            texts.append(bic)
-        texts.append(to_sepa_text(debit.debtor_name, NAME_LENGTH))
-        texts += [text for _tag, text in address]
-        texts.append(debit.iban.replace(" ", "").upper())
-        texts.append(to_sepa_text(debit.remittance, REMITTANCE_LENGTH))
-        variant = (bool(bic), tuple(tag for tag, _text in address))
+    def append(self, block: etree._Element, variant: Variant, texts: Sequence[str]) -> None:
         prototype, slots = self._prototypes.get(variant) or self._prototype(variant)
         # lxml's copy is libxml2's copy of the whole subtree: copy.deepcopy's memo and
         # bookkeeping around it cost half as much again.
@@ -214,7 +265,7 @@ class _Transactions:
             nodes[slot].text = text
         block.append(transaction)
 
-    def _prototype(self, variant: tuple[bool, tuple[str, ...]]) -> tuple[etree._Element, list[int]]:
+    def _prototype(self, variant: Variant) -> tuple[etree._Element, list[int]]:
         """The variant's tree, and the positions (in document order) of the elements
         that take the debit's texts, in the order :meth:`append` lists them."""
         has_bic, address_tags = variant
@@ -256,12 +307,14 @@ def build(
     collection_date: date,
     message_id: str,
     created_at: str,
-    debits: Iterable[DirectDebit],
+    debits: Iterable[DirectDebit | PreparedDebit],
     schema: str = SCHEMAS[0],
     on_each: Callable[[int], None] | None = None,
 ) -> etree._Element:
     """The document as a tree, not validated yet: :func:`validate` it, then
-    :func:`serialise` it."""
+    :func:`serialise` it. The debits as they are, or already :func:`prepared` (a
+    caller that has their texts in the SEPA set already makes them with
+    :func:`debit_texts`)."""
     if schema not in SCHEMAS:
         raise ValueError(f"unsupported schema {schema}")
     tags = _Tags(schema)
@@ -278,7 +331,8 @@ def build(
     _path(party, tags, "Id/OrgId/Othr/Id", creditor.creditor_id.replace(" ", "").upper())
     batches: dict[str, _Batch] = {}
     transactions = _Transactions(tags)
-    for index, debit in enumerate(debits):
+    for index, given in enumerate(debits):
+        debit = given if isinstance(given, PreparedDebit) else prepared(given)
         batch = batches.get(debit.sequence)
         if batch is None:
             batch = batches[debit.sequence] = _Batch(
@@ -290,7 +344,7 @@ def build(
                 debit.sequence,
                 collection_date,
             )
-        transactions.append(batch.element, debit)
+        transactions.append(batch.element, debit.variant, debit.texts)
         batch.count += 1
         batch.total_cents += debit.amount_cents
         if on_each is not None:
@@ -312,7 +366,7 @@ def write(
     collection_date: date,
     message_id: str,
     created_at: str,
-    debits: Iterable[DirectDebit],
+    debits: Iterable[DirectDebit | PreparedDebit],
     schema: str = SCHEMAS[0],
     on_each: Callable[[int], None] | None = None,
 ) -> bytes:

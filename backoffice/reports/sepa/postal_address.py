@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from backoffice.reports.sepa.charset import to_sepa_text
 
@@ -59,14 +60,43 @@ def structured(address: PostalAddress | None) -> list[tuple[str, str]]:
     set; empty when it cannot be written structured (no town or no country)."""
     if address is None:
         return []
-    town = to_sepa_text(address.town or "", TOWN_LENGTH)
-    country = (address.country or "").strip().upper()
-    if not town or len(country) != 2 or not country.isalpha():
+    place = _place(address.postcode, address.town, address.country)
+    if place is None:
         return []
-    number, name = split_street(to_sepa_text(address.street or "", STREET_LENGTH))
-    postcode = to_sepa_text(address.postcode or "", POSTCODE_LENGTH)
-    parts = [("StrtNm", name), ("BldgNb", number), ("PstCd", postcode)]
-    return [(tag, text) for tag, text in parts if text] + [("TwnNm", town), ("Ctry", country)]
+    return [*_street(address.street), *place]
+
+
+# Remembered: a collection meets the same towns and postcodes many times, and a member's
+# street with each of its instalments.
+@lru_cache(maxsize=1 << 16)
+def _place(
+    postcode: str | None, town: str | None, country: str | None
+) -> tuple[tuple[str, str], ...] | None:
+    """Postcode (when there is one), town and country; None without a town or a
+    country."""
+    town = to_sepa_text(town or "", TOWN_LENGTH)
+    country = (country or "").strip().upper()
+    if not town or len(country) != 2 or not country.isalpha():
+        return None
+    postcode = to_sepa_text(postcode or "", POSTCODE_LENGTH)
+    return ((("PstCd", postcode),) if postcode else ()) + (("TwnNm", town), ("Ctry", country))
+
+
+@lru_cache(maxsize=1 << 16)
+def _street(street: str | None) -> tuple[tuple[str, str], ...]:
+    """Street name and building number, those there are."""
+    number, name = split_street(to_sepa_text(street or "", STREET_LENGTH))
+    if name and number:
+        return (("StrtNm", name), ("BldgNb", number))
+    if name:
+        return (("StrtNm", name),)
+    return (("BldgNb", number),) if number else ()
+
+
+def forget() -> None:
+    """Forget the parts remembered."""
+    _place.cache_clear()
+    _street.cache_clear()
 
 
 def address_required(iban: str | None) -> bool:

@@ -29,6 +29,7 @@ from backoffice.models.invoices import Instalment
 from backoffice.money import format_eur
 from backoffice.reports.sepa import pain008
 from backoffice.reports.sepa.charset import to_sepa_text
+from backoffice.reports.sepa.postal_address import structured
 from backoffice.services import audit
 from backoffice.services.billing.bulk_rows import collector_paused
 from backoffice.services.errors import Conflict, ServiceError, ValidationFailed
@@ -86,6 +87,28 @@ def direct_debit(line: ReviewLine, collection_id: int) -> pain008.DirectDebit:
             "remittance": line.remittance,
         },
     )
+
+
+def prepared_debit(line: ReviewLine, collection_id: int) -> pain008.PreparedDebit:
+    """``pain008.prepared(direct_debit(line, collection_id))``, the texts the review put
+    in the SEPA set taken from it rather than made again."""
+    assert line.rum and line.iban and line.mandate_signed_on and line.sequence
+    if line.debtor_name:
+        name_in_file = line.name_in_file or ""
+    else:
+        name_in_file = to_sepa_text(line.member_name, pain008.NAME_LENGTH)
+    variant, texts = pain008.debit_texts(
+        end_to_end_id(line, collection_id),
+        line.amount_cents,
+        line.rum,
+        line.mandate_signed_on,
+        line.bic,
+        name_in_file,
+        structured(line.debtor_address),
+        line.iban,
+        line.remittance_in_file,
+    )
+    return pain008.PreparedDebit(line.sequence, line.amount_cents, variant, texts)
 
 
 def _check_unchanged(review: CollectionReview, seen: Mapping[int, int] | None) -> None:
@@ -177,8 +200,8 @@ def _export(
     progress.step(0, len(lines), tr("Writing the file…"))
     collection = _new_collection(session, actor, review, lines, file_name)
     collection_id = collection.id
-    debits = [direct_debit(line, collection_id) for line in lines]
-    e2e = [debit.end_to_end_id for debit in debits]
+    debits = [prepared_debit(line, collection_id) for line in lines]
+    e2e = [debit.texts[0] for debit in debits]  # the end-to-end id comes first
     mandate_ids = sorted({line.mandate_id for line in lines if line.mandate_id is not None})
     now = clock.now()
 
@@ -247,7 +270,7 @@ def _new_collection(
 def _build_file(
     the_creditor: pain008.Creditor,
     review: CollectionReview,
-    debits: Sequence[pain008.DirectDebit],
+    debits: Sequence[pain008.PreparedDebit],
     collection: SepaCollection,
     progress: Progress,
 ) -> bytes:
@@ -362,11 +385,12 @@ def _mark_sent_rows(
         # One executemany through the driver, the parameters as plain tuples (SQLAlchemy's
         # executemany processes each parameter set: three times slower here).
         table = Instalment.__table__.name
+        sent = SepaState.SENT.value  # once: an enum member's value is a descriptor call
         result = connection.exec_driver_sql(
             f"UPDATE {table} SET sepa_state = ?, collection_id = ?, end_to_end_id = ?,"
             " rejection_code = NULL, version = version + 1 WHERE id = ? AND version = ?",
             [
-                (SepaState.SENT.value, collection_id, e2e_id, line.instalment_id, line.version)
+                (sent, collection_id, e2e_id, line.instalment_id, line.version)
                 for line, e2e_id in zip(lines, e2e, strict=True)
             ],
         )
@@ -404,6 +428,9 @@ def _remember_use_rows(
         )
 
 
+_VALUES = {state: state.value for state in SepaState}  # a look-up, not a descriptor call
+
+
 def _audit(
     session: Session,
     actor: Actor,
@@ -424,7 +451,9 @@ def _audit(
             total=format_eur(collection.total_cents),
             day=format_day(review.collection_date),
         ),
-        before={"sepa_states": {str(line.instalment_id): line.sepa_state.value for line in lines}},
+        before={
+            "sepa_states": {str(line.instalment_id): _VALUES[line.sepa_state] for line in lines}
+        },
         after={
             "message_id": collection.message_id,
             "collection_date": review.collection_date,
