@@ -46,7 +46,7 @@ def test_a_file_failing_the_schema_is_never_kept_and_nothing_is_marked_sent(
 def test_a_refused_file_leaves_nothing_marked_sent_even_if_the_unit_of_work_goes_on(
     database: Database, actors: dict[str, Actor], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL the rows are updated while the file is built (a thread, under a
+    """The rows are updated while the file is built (a thread, under a
     savepoint): a refused file undoes them itself, whatever the caller does next."""
     due(database, actors["billing"], 10000, 20000)
 
