@@ -503,7 +503,9 @@ def match_slips(session: Session, actor: Actor, entries: Sequence[BankEntry]) ->
     matched = 0
     taken: set[int] = set()
     for entry in candidates:
-        slips = [slip for slip in open_slips.get(entry.amount_cents, []) if slip[0] not in taken]
+        if entry.amount_cents not in open_slips:  # no slip of that total: nothing to read
+            continue
+        slips = [slip for slip in open_slips[entry.amount_cents] if slip[0] not in taken]
         chosen = _slip_of(entry, slips)
         if chosen is not None:
             reconcile.match_slip(session, actor, entry.id, chosen, rule=reconcile.SLIP)
