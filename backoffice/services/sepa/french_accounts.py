@@ -102,13 +102,20 @@ def fine(iban: str, bic: str) -> bool:
     bban = iban[4:]
     if spec.pattern.match(bban) is None:
         return False
-    if f"{98 - int((bban + _FRANCE).translate(_IBAN_DIGITS)) % 97:02d}" != iban[2:4]:
+    # Digits only, as most are, need no translation; iban[2:4] is two ASCII digits.
+    number = bban + _FRANCE
+    if not number.isdigit():
+        number = number.translate(_IBAN_DIGITS)
+    if 98 - int(number) % 97 != int(iban[2:4]):
         return False
     bank_code = bban[:5]
     default_key, expected = _bank(bank_code)
     if not default_key:
         return False
-    account = int(bban[10:21].translate(_RIB_DIGITS))
+    account_text = bban[10:21]
+    if not account_text.isdigit():
+        account_text = account_text.translate(_RIB_DIGITS)
+    account = int(account_text)
     key = 97 - (89 * int(bank_code) + 15 * int(bban[5:10]) + 3 * account) % 97
     if f"{key:02d}" != bban[21:23]:
         return False
