@@ -74,7 +74,16 @@ class _Reader:
         self.name = name
         self.ns = namespace
         self.brace = f"{{{namespace}}}"
+        self._days: dict[str, date | None] = {}  # a statement's entries share their days
         self._paths: dict[str, str] = {}
+
+    def day(self, text: str | None, where: object) -> date | None:
+        """``_day``, each text read once."""
+        if not text:
+            return None
+        if text not in self._days:
+            self._days[text] = _day(text, self.name, where)
+        return self._days[text]
 
     def path(self, path: str) -> str:
         made = self._paths.get(path)
@@ -388,12 +397,14 @@ class _Fields:
             if action & _DESCEND:
                 self._walk(below, child)
 
-    def text(self, *paths: str) -> str | None:
-        """The first of these paths with a text (stripped), as ``_Reader.text``."""
-        texts = self.texts
-        for path in paths:
-            assert path in _ACTIONS, path  # a path the walk reads
-            found = texts.get(path)
+    def text(self, path: str, other: str | None = None) -> str | None:
+        """The text at ``path`` (stripped), else at ``other``, as ``_Reader.text`` (the
+        paths are among those the walk reads: tests/bank/test_camt_paths.py)."""
+        found = self.texts.get(path)
+        if found and (found := found.strip()):
+            return found
+        if other is not None:
+            found = self.texts.get(other)
             if found and (found := found.strip()):
                 return found
         return None
@@ -438,7 +449,7 @@ class _Head:
 
 def _head(reader: _Reader, fields: _Fields, place: _Place) -> _Head:
     name = reader.name
-    booked = _day(fields.text("BookgDt/Dt", "BookgDt/DtTm"), name, place)
+    booked = reader.day(fields.text("BookgDt/Dt", "BookgDt/DtTm"), place)
     if booked is None:
         raise BankFileError(name, tr("the booking date is missing."), place)
     family = fields.text("BkTxCd/Domn/Fmly/Cd")
@@ -450,7 +461,7 @@ def _head(reader: _Reader, fields: _Fields, place: _Place) -> _Head:
         credit=fields.text("CdtDbtInd") == "CRDT",
         reversal=fields.text("RvslInd") in ("true", "1"),
         booked=booked,
-        value=_day(fields.text("ValDt/Dt", "ValDt/DtTm"), name, place),
+        value=reader.day(fields.text("ValDt/Dt", "ValDt/DtTm"), place),
         family=family,
         subfamily=subfamily,
         code=code or fields.text("BkTxCd/Prtry/Cd"),
