@@ -178,71 +178,10 @@ def _collection(
     """A direct-debit file collected on ``day`` for the next open instalments of members
     with an active mandate; its credit by batch, two returns, one reject."""
     day = days[1]
-    rows = session.execute(
-        select(Instalment, Invoice, SepaMandate)
-        .join(Invoice, Invoice.id == Instalment.invoice_id)
-        .join(
-            SepaMandate,
-            and_(
-                SepaMandate.member_id == Invoice.member_id,
-                SepaMandate.status == MandateStatus.ACTIVE,
-            ),
-        )
-        .where(
-            Instalment.superseded_at.is_(None),
-            Instalment.sepa_state == SepaState.NONE,
-            Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
-        )
-        .order_by(Instalment.due_on, Instalment.id)
-        .limit(COLLECTED)
-    ).all()
-    seen: set[int] = set()
-    rows = [row for row in rows if not (row[1].member_id in seen or seen.add(row[1].member_id))]
-    if len(rows) < 4:
+    made = collect(session, rng, day, staff_id, COLLECTED)
+    if made is None:
         return None, [], [], []
-    creditor = sepa_creditor.load(session)
-    now = clock.now()
-    collection = SepaCollection(
-        message_id=f"SPSTI-{day:%Y%m%d}-DEMO{rng.randrange(10**6):06d}",
-        collection_date=day,
-        schema="pain.008.001.08",
-        created_at=now - timedelta(days=max((clock.today() - day).days + 5, 5)),
-        created_by_id=staff_id,
-        transaction_count=len(rows),
-        total_cents=sum(item.remaining_cents for item, _, _ in rows),
-        file_name=f"prelevements-{day:%Y%m%d}-demo.xml",
-        xml=b"",
-    )
-    session.add(collection)
-    session.flush()
-    debits = []
-    for instalment, invoice, mandate in rows:
-        instalment.end_to_end_id = to_sepa_text(
-            f"{invoice.number}-{instalment.position}-{collection.id}", 35
-        )
-        instalment.sepa_state = SepaState.SENT
-        instalment.collection_id = collection.id
-        debits.append(
-            pain008.DirectDebit(
-                end_to_end_id=instalment.end_to_end_id,
-                amount_cents=instalment.remaining_cents,
-                sequence="RCUR" if mandate.first_collected_on else "FRST",
-                mandate_reference=mandate.rum,
-                mandate_signed_on=mandate.signed_on,
-                debtor_name=mandate.debtor_name,
-                debtor_address=None,
-                iban=mandate.iban,
-                bic=mandate.bic,
-                remittance=f"{invoice.creditor_reference} {invoice.number}",
-            )
-        )
-        if mandate.first_collected_on is None:
-            mandate.first_collected_on = day
-        mandate.last_collected_on = day
-    collection.xml = pain008.write(
-        creditor, day, collection.message_id, f"{now:%Y-%m-%dT%H:%M:%S}", debits
-    )
-    session.flush()
+    collection, debits = made
     rejected_debit = debits[0]
     rejected = [
         Rejected(
@@ -283,6 +222,86 @@ def _collection(
         for debit, code, return_day in ((debits[1], "AM04", days[3]), (debits[2], "MD07", days[4]))
     ]
     return collection, credits, returned, rejected
+
+
+def collect(
+    session: Session,
+    rng: random.Random,
+    day: date,
+    staff_id: int,
+    size: int,
+    message_id: str | None = None,
+) -> tuple[SepaCollection, list[pain008.DirectDebit]] | None:
+    """A direct-debit file collected on ``day`` for the next open instalment of up to
+    ``size`` members with an active mandate, kept as the SEPA export keeps it (its rows
+    marked sent, its mandates' dates, its pain.008); None when fewer than four are due.
+    The benchmark of the bank import makes a year of them."""
+    rows = session.execute(
+        select(Instalment, Invoice, SepaMandate)
+        .join(Invoice, Invoice.id == Instalment.invoice_id)
+        .join(
+            SepaMandate,
+            and_(
+                SepaMandate.member_id == Invoice.member_id,
+                SepaMandate.status == MandateStatus.ACTIVE,
+            ),
+        )
+        .where(
+            Instalment.superseded_at.is_(None),
+            Instalment.sepa_state == SepaState.NONE,
+            Instalment.amount_cents > Instalment.paid_cents + Instalment.credited_cents,
+        )
+        .order_by(Instalment.due_on, Instalment.id)
+        .limit(size)
+    ).all()
+    seen: set[int] = set()
+    rows = [row for row in rows if not (row[1].member_id in seen or seen.add(row[1].member_id))]
+    if len(rows) < 4:
+        return None
+    creditor = sepa_creditor.load(session)
+    now = clock.now()
+    collection = SepaCollection(
+        message_id=message_id or f"SPSTI-{day:%Y%m%d}-DEMO{rng.randrange(10**6):06d}",
+        collection_date=day,
+        schema="pain.008.001.08",
+        created_at=now - timedelta(days=max((clock.today() - day).days + 5, 5)),
+        created_by_id=staff_id,
+        transaction_count=len(rows),
+        total_cents=sum(item.remaining_cents for item, _, _ in rows),
+        file_name=f"prelevements-{day:%Y%m%d}-demo.xml",
+        xml=b"",
+    )
+    session.add(collection)
+    session.flush()
+    debits = []
+    for instalment, invoice, mandate in rows:
+        instalment.end_to_end_id = to_sepa_text(
+            f"{invoice.number}-{instalment.position}-{collection.id}", 35
+        )
+        instalment.sepa_state = SepaState.SENT
+        instalment.collection_id = collection.id
+        debits.append(
+            pain008.DirectDebit(
+                end_to_end_id=instalment.end_to_end_id,
+                amount_cents=instalment.remaining_cents,
+                sequence="RCUR" if mandate.first_collected_on else "FRST",
+                mandate_reference=mandate.rum,
+                mandate_signed_on=mandate.signed_on,
+                debtor_name=mandate.debtor_name,
+                debtor_address=None,
+                iban=mandate.iban,
+                bic=mandate.bic,
+                remittance=f"{invoice.creditor_reference} {invoice.number}",
+            )
+        )
+        if mandate.first_collected_on is None:
+            mandate.first_collected_on = day
+        mandate.last_collected_on = day
+    collection.xml = pain008.write(
+        creditor, day, collection.message_id, f"{now:%Y-%m-%dT%H:%M:%S}", debits
+    )
+    session.flush()
+    return collection, debits
 
 
 def _transfers(session: Session, rng: random.Random, days: list[date]) -> list[Movement]:
