@@ -8,7 +8,7 @@ had settled are due again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,6 +40,7 @@ _PAYMENT_COLUMNS = (
     "reference",
     "recorded_at",
     "recorded_by_id",
+    "collection_id",
 )
 _ALLOCATION_COLUMNS = ("payment_id", "instalment_id", "amount_cents")
 
@@ -251,6 +252,7 @@ class _Planned:
     invoice_id: int | None
     reference: str | None
     shares: tuple[tuple[int, int], ...]  # (instalment id, cents)
+    collection_id: int | None = None  # a direct debit of that SEPA file
 
 
 class PaymentBatch:
@@ -326,11 +328,18 @@ class PaymentBatch:
             self._known_members.add(member_id)
         return True
 
-    def _parts(self, member_id: int, invoice_id: int | None) -> list[_Open]:
+    def _parts(
+        self,
+        member_id: int,
+        invoice_id: int | None,
+        instalment_ids: Collection[int] | None = None,
+    ) -> list[_Open]:
         return [
             item
             for item in self._open.get(member_id, ())
-            if item.remaining > 0 and (invoice_id is None or item.invoice_id == invoice_id)
+            if item.remaining > 0
+            and (invoice_id is None or item.invoice_id == invoice_id)
+            and (instalment_ids is None or item.id in instalment_ids)
         ]
 
     def owed(self, member_id: int, invoice_id: int | None = None) -> int:
@@ -353,10 +362,13 @@ class PaymentBatch:
         *,
         invoice_id: int | None = None,
         reference: str | None = None,
+        instalment_ids: Collection[int] | None = None,
+        collection_id: int | None = None,
         allow_overpayment: bool = False,
     ) -> None:
         """Plan a payment of one of the batch's members, refused as ``record_payment``
-        refuses it."""
+        refuses it (``instalment_ids``: it settles only these, as ``record_payment``'s;
+        ``collection_id``: the SEPA file of a direct debit)."""
         _check_amount_and_day(amount_cents, received_on)
         if member_id not in self._members:
             raise ValueError(f"member {member_id} is not one of the batch's")
@@ -364,7 +376,7 @@ class PaymentBatch:
             raise NotFound(tr("This member no longer exists."))
         if invoice_id is not None and self._invoice_member(invoice_id) != member_id:
             raise NotFound(tr("This invoice does not belong to the member."))
-        parts = self._parts(member_id, invoice_id)
+        parts = self._parts(member_id, invoice_id, instalment_ids)
         owed = sum(item.remaining for item in parts)
         if amount_cents > owed and not allow_overpayment:
             raise _more_than_owed(amount_cents, owed)
@@ -381,6 +393,7 @@ class PaymentBatch:
                 invoice_id,
                 reference,
                 tuple((item.id, share) for item, share in zip(parts, shares, strict=False)),
+                collection_id,
             )
         )
 
@@ -420,6 +433,7 @@ class PaymentBatch:
                     item.reference,
                     recorded_at,
                     self.actor.staff_id,
+                    item.collection_id,
                 )
             )
         payments.flush()

@@ -1,10 +1,10 @@
 """After the collection date: the debits received, and the returns (R-transactions).
 
 Each debit of a file becomes one direct-debit payment on its instalment (recorded with
-the billing rules, ``record_payment``), once the collection date is reached. A debit the
-bank returns — before or after it was received — marks the instalment ``rejected`` with
-the ISO reason code; a payment recorded for it is reversed (``reverse_payment``), so the
-instalment is unpaid again and shows among the overdue ones.
+the billing rules, all of a file's together: a ``PaymentBatch``), once the collection
+date is reached. A debit the bank returns — before or after it was received — marks the
+instalment ``rejected`` with the ISO reason code; a payment recorded for it is reversed
+(``reverse_payment``), so the instalment is unpaid again and shows among the overdue ones.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from backoffice.money import format_eur
 from backoffice.reports.sepa import pain008
 from backoffice.services import audit
 from backoffice.services.accounting import events as accounting_events
-from backoffice.services.billing.payments import record_payment, reverse_payment
+from backoffice.services.billing.payments import PaymentBatch, reverse_payment
 from backoffice.services.errors import (
     Conflict,
     FieldError,
@@ -120,10 +120,9 @@ def record_debits_received(
         transactions = [item for item in transactions if item.end_to_end_id in only]
     instalments = _file_instalments(session, collection.id)
     received = _received(session, collection.id)
-    recorded = already = total = credit = 0
-    payment_ids: list[int] = []
-    for done, transaction in enumerate(transactions):
-        progress.step(done, len(transactions), tr("Recording the debits received…"))
+    already = 0
+    debits: list[tuple[int, int, pain008.FileTransaction]] = []  # member, instalment, debit
+    for transaction in transactions:
         instalment, member_id = instalments.get(transaction.end_to_end_id, (None, 0))
         if (
             instalment is None
@@ -132,23 +131,29 @@ def record_debits_received(
         ):
             already += 1
             continue
-        outcome = record_payment(
-            session,
-            actor,
-            member_id,
-            transaction.amount_cents,
-            PaymentMethod.DIRECT_DEBIT,
-            collection.collection_date,
-            reference=transaction.end_to_end_id,
-            instalment_ids=[instalment.id],
-            collection_id=collection.id,
-            allow_overpayment=True,  # the bank did debit it: an excess becomes a credit
-            journal=False,  # posted together below
-        )
-        recorded += 1
-        total += transaction.amount_cents
-        credit += outcome.credit_cents
-        payment_ids.append(outcome.payment_id)
+        debits.append((member_id, instalment.id, transaction))
+    payment_ids: list[int] = []
+    total = credit = 0
+    if debits:
+        # one payment per debit, settling its instalment, written together
+        batch = PaymentBatch(session, actor, {member_id for member_id, _, _ in debits})
+        for done, (member_id, instalment_id, transaction) in enumerate(debits):
+            progress.step(done, len(debits), tr("Recording the debits received…"))
+            batch.add(
+                member_id,
+                transaction.amount_cents,
+                PaymentMethod.DIRECT_DEBIT,
+                collection.collection_date,
+                reference=transaction.end_to_end_id,
+                instalment_ids=(instalment_id,),
+                collection_id=collection.id,
+                allow_overpayment=True,  # the bank did debit it: an excess becomes a credit
+            )
+            total += transaction.amount_cents
+        for outcome in batch.write(journal=False):  # posted together below
+            credit += outcome.credit_cents
+            payment_ids.append(outcome.payment_id)
+    recorded = len(payment_ids)
     accounting_events.post_payments(session, payment_ids)
     accounting_events.post_collection(session, payment_ids)
     audit.record(
