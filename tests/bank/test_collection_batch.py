@@ -38,8 +38,11 @@ from tests.bank.builders import AFTER
 from tests.sepa.builders import exported, invoice
 
 
-def _per_debit(session: Session, actor, collection_id: int, *, progress=None, only=None):
-    """``record_debits_received`` as it was: one ``record_payment`` per debit."""
+def _per_debit(
+    session: Session, actor, collection_id: int, *, progress=None, only=None, transactions=None
+):
+    """``record_debits_received`` as it was: one ``record_payment`` per debit, the file
+    read again (``transactions``, what the matcher read, left aside)."""
     collection = session.get(SepaCollection, collection_id, with_for_update=True)
     transactions = pain008.read_transactions(collection.xml)
     if only is not None:

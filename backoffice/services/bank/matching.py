@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ from backoffice.models.bank import (
     BankReturn,
 )
 from backoffice.references import find_references
+from backoffice.reports.sepa import pain008
 from backoffice.services.accounting import events as accounting_events
 from backoffice.services.bank import cheques, returns
 from backoffice.services.billing.bulk_rows import TableRows, bound, execute_many
@@ -361,7 +362,9 @@ def _collection(session: Session, actor: Actor, entry: BankEntry) -> bool:
     credited = owed | settled_then_returned
     if not owed or sum(_file_amounts(collection, credited).values()) != entry.amount_cents:
         return False  # not what the file says: staff will look
-    outcome = sepa_returns.record_debits_received(session, actor, collection.id, only=owed)
+    outcome = sepa_returns.record_debits_received(
+        session, actor, collection.id, only=owed, transactions=_read(collection)[0]
+    )
     if not outcome.payment_ids:
         return False
     _mark(entry, actor, "collection", None, None, collection.id)
@@ -370,24 +373,33 @@ def _collection(session: Session, actor: Actor, entry: BankEntry) -> bool:
     return True
 
 
-_FILE_CACHE: dict[tuple[int, str], dict[str, tuple[str, int]]] = {}
+_FILE_CACHE: dict[
+    tuple[int, str], tuple[list[pain008.FileTransaction], dict[str, tuple[str, int]]]
+] = {}
+
+
+def _read(
+    collection: SepaCollection,
+) -> tuple[list[pain008.FileTransaction], dict[str, tuple[str, int]]]:
+    """The transactions of a kept pain.008 (read once per process), and by end-to-end id
+    their (sequence, cents)."""
+    key = (collection.id, collection.message_id)
+    known = _FILE_CACHE.get(key)
+    if known is None:
+        if len(_FILE_CACHE) > 64:
+            _FILE_CACHE.clear()
+        transactions = pain008.read_transactions(collection.xml)
+        known = (
+            transactions,
+            {item.end_to_end_id: (item.sequence, item.amount_cents) for item in transactions},
+        )
+        _FILE_CACHE[key] = known
+    return known
 
 
 def _transactions(collection: SepaCollection) -> dict[str, tuple[str, int]]:
     """End-to-end id → (sequence, cents) of a kept pain.008 (read once per process)."""
-    key = (collection.id, collection.message_id)
-    known = _FILE_CACHE.get(key)
-    if known is None:
-        from backoffice.reports.sepa import pain008
-
-        if len(_FILE_CACHE) > 64:
-            _FILE_CACHE.clear()
-        known = {
-            item.end_to_end_id: (item.sequence, item.amount_cents)
-            for item in pain008.read_transactions(collection.xml)
-        }
-        _FILE_CACHE[key] = known
-    return known
+    return _read(collection)[1]
 
 
 def _file_amounts(collection: SepaCollection, ids: set[str]) -> dict[str, int]:
@@ -482,6 +494,17 @@ class MemberIndex:
         return {name: self._names[name] for name in wanted if name in self._names}
 
 
+class _Keys(NamedTuple):
+    """What the rules look up for one transfer: the valid creditor references and invoice
+    numbers of its texts, the upper-case tokens of its remittance (member codes?), its
+    payer's folded name."""
+
+    references: list[str]
+    numbers: set[str]
+    tokens: set[str]
+    name: str
+
+
 class _TransferMatcher:
     """The lookups of a batch of transfers, made with a few queries for all of them, and
     the open instalments of every member they may name (``batch``: a ``PaymentBatch``
@@ -494,22 +517,29 @@ class _TransferMatcher:
         references: set[str] = set()
         numbers: set[str] = set()
         tokens: set[str] = set()
-        self._references: dict[int, list[str]] = {}
-        self._numbers: dict[int, set[str]] = {}
+        names: set[str] = set()
+        # what each rule looks for in an entry, read once (most entries are noise that
+        # every rule examines and leaves: their texts are not scanned again by ``target``)
+        self._keys: dict[int, _Keys] = {}
         for entry in entries:
             text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
-            self._references[entry.id] = find_references(text)
-            self._numbers[entry.id] = _numbers(text)
-            references.update(self._references[entry.id])
-            numbers.update(self._numbers[entry.id])
-            tokens.update(token.upper() for token in TOKEN.findall(entry.remittance or ""))
+            keys = _Keys(
+                find_references(text) if "RF" in text.upper() else [],
+                _numbers(text),
+                {token.upper() for token in TOKEN.findall(entry.remittance or "")},
+                fold(entry.counterparty_name),
+            )
+            self._keys[entry.id] = keys
+            references.update(keys.references)
+            numbers.update(keys.numbers)
+            tokens.update(keys.tokens)
+            if keys.name:
+                names.add(keys.name)
         self.by_reference = self._invoices(Invoice.creditor_reference, references)
         self.by_number = self._invoices(Invoice.number, numbers)
         self.by_code = members.codes(session, tokens)
         self.payers = self._payers(entries)
-        self.names = members.names(
-            session, {fold(entry.counterparty_name) for entry in entries if entry.counterparty_name}
-        )
+        self.names = members.names(session, names)
         candidates = {member_id for _invoice, member_id in self.by_reference.values()}
         candidates.update(member_id for _invoice, member_id in self.by_number.values())
         candidates.update(self.by_code.values())
@@ -527,33 +557,26 @@ class _TransferMatcher:
         return found
 
     def target(self, entry: _Row) -> tuple[int, int | None, str] | None:
+        keys = self._keys[entry.id]
         invoices = {
-            self.by_reference[item]
-            for item in self._references[entry.id]
-            if item in self.by_reference
+            self.by_reference[item] for item in keys.references if item in self.by_reference
         }
         if len(invoices) > 1:
             return None
         if invoices:
             return self._owed_invoice(*invoices.pop(), "reference")
-        invoices = {
-            self.by_number[item] for item in self._numbers[entry.id] if item in self.by_number
-        }
+        invoices = {self.by_number[item] for item in keys.numbers if item in self.by_number}
         if len(invoices) > 1:
             return None
         if invoices:
             return self._owed_invoice(*invoices.pop(), "invoice")
-        members = {
-            self.by_code[token.upper()]
-            for token in TOKEN.findall(entry.remittance or "")
-            if token.upper() in self.by_code
-        }
+        members = {self.by_code[token] for token in keys.tokens if token in self.by_code}
         if len(members) > 1:
             return None
         if members:
             member_id = members.pop()
             return (member_id, None, "member") if self.batch.owed(member_id) > 0 else None
-        return self._by_payer(entry)
+        return self._by_payer(entry, keys.name)
 
     def _owed_invoice(
         self, invoice_id: int, member_id: int, rule: str
@@ -581,10 +604,10 @@ class _TransferMatcher:
                 payers[iban].add(member_id)
         return payers
 
-    def _by_payer(self, entry: _Row) -> tuple[int, int | None, str] | None:
+    def _by_payer(self, entry: _Row, name: str) -> tuple[int, int | None, str] | None:
         for rule, members in (
             ("iban", self.payers.get(entry.counterparty_iban or "", set())),
-            ("name", self.names.get(fold(entry.counterparty_name), set())),
+            ("name", self.names.get(name, set())),
         ):
             if not members:
                 continue

@@ -9,11 +9,12 @@ instalment ``rejected`` with the ISO reason code; a payment recorded for it is r
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from backoffice import clock
@@ -65,19 +66,17 @@ class ReturnOutcome:
     mandate_unusable: bool  # the code says the account cannot be debited any more
 
 
-def _file_instalments(session: Session, collection_id: int) -> dict[str, tuple[Instalment, int]]:
-    """The instalments still pointing to the file, by end-to-end id, with their member."""
+def _file_instalments(session: Session, collection_id: int) -> dict[str, tuple[Row[Any], int]]:
+    """The instalments still pointing to the file, by end-to-end id, with their member:
+    rows of their ``id`` and ``sepa_state`` (locked), not ORM objects (a file holds
+    hundreds of debits)."""
     rows = session.execute(
-        select(Instalment, Invoice.member_id)
+        select(Instalment.id, Instalment.sepa_state, Instalment.end_to_end_id, Invoice.member_id)
         .join(Invoice)
         .where(Instalment.collection_id == collection_id)
         .with_for_update(of=Instalment)
     )
-    return {
-        instalment.end_to_end_id: (instalment, member_id)
-        for instalment, member_id in rows
-        if instalment.end_to_end_id
-    }
+    return {row.end_to_end_id: (row, row.member_id) for row in rows if row.end_to_end_id}
 
 
 def _received(session: Session, collection_id: int) -> set[int]:
@@ -97,11 +96,14 @@ def record_debits_received(
     *,
     progress: Progress | None = None,
     only: Collection[str] | None = None,
+    transactions: Sequence[pain008.FileTransaction] | None = None,
 ) -> SettlementOutcome:
     """The bank credited the file's debits: one payment per instalment, on the collection
     date. Debits returned or recorded before are left alone; running it twice is harmless.
     ``only``: the end-to-end ids of the debits credited (a bank credits a file by batch,
-    one per sequence type), all of them by default."""
+    one per sequence type), all of them by default. ``transactions``: the file's, as
+    ``pain008.read_transactions(collection.xml)`` reads them, when the caller read them
+    already (the bank matcher keeps them: the file is not parsed again)."""
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
     collection = session.get(SepaCollection, collection_id, with_for_update=True)
@@ -115,7 +117,8 @@ def record_debits_received(
                 day=format_day(collection.collection_date),
             )
         )
-    transactions = pain008.read_transactions(collection.xml)
+    if transactions is None:
+        transactions = pain008.read_transactions(collection.xml)
     if only is not None:
         transactions = [item for item in transactions if item.end_to_end_id in only]
     instalments = _file_instalments(session, collection.id)
