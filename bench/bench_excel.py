@@ -188,7 +188,7 @@ def excel_peak_mib(rows: int) -> int:
 def from_database(context: Context, url: str, sample: list[ScheduleLine], year: int) -> None:
     """The export of a year, reading the database included, against the limit writing the
     same rows already in memory."""
-    from backoffice.cli.billing_command import command_line_reader
+    from backoffice.services.actors import command_line_reader
 
     database = Database(url)
     with database.session() as session:
