@@ -12,13 +12,21 @@ from schwifty import IBAN
 from backoffice.reports.bank import Movement, Statement
 from backoffice.reports.sepa.charset import to_sepa_text
 
+# CFONB interbank operation codes (positions 33-34) as the creditor's bank writes them;
+# the sources are named beside the reader's tables (services/bank/formats/cfonb.py): 05
+# transfers received, A1 SEPA direct debits remitted (credit to the creditor), B3 SEPA
+# direct debits rejected/unpaid received by the creditor (debit; A3 is the debtor's
+# side, a credit), 02 cheques remitted, 62 « commissions et frais divers » (14 is a
+# treasury transfer sent).
 OPERATION_CODES = {
     "transfer": "05",
     "collection": "A1",
-    "return": "A3",
+    "return": "B3",
     "cheque": "02",
-    "fee": "14",
+    "fee": "62",
 }
+# The reader's reject reasons the other way round; not checked against the CFONB's list
+# (see the reader).
 REASONS = {"AC04": "01", "AC06": "02", "MS02": "03", "AM04": "04", "MD01": "05", "MD07": "06"}
 POSITIVE = "{ABCDEFGHI"
 NEGATIVE = "}JKLMNOPQR"

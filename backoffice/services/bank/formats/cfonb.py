@@ -19,9 +19,10 @@ account is given as a French RIB without its key; its IBAN is rebuilt (schwifty 
 the RIB key and the IBAN's check digits).
 
 Movements are classified by sign, reject reason and interbank code: a debit with a reject
-reason is a return; credits with the SEPA direct-debit codes are collections, with the
-cheque codes cheque remittances, others transfers. The reject reasons of CFONB are mapped
-to their ISO 20022 equivalents for the returns.
+reason or a SEPA direct-debit return code is a return; credits with the SEPA
+direct-debit codes are collections, with the cheque codes cheque remittances, others
+transfers. The reject reasons of CFONB are mapped to their ISO 20022 equivalents for the
+returns (the codes' sources are named beside their tables below).
 """
 
 from __future__ import annotations
@@ -46,11 +47,29 @@ SIGNS = {"{": (1, 0), "}": (-1, 0)}
 SIGNS.update({chr(ord("A") + n): (1, n + 1) for n in range(9)})
 SIGNS.update({chr(ord("J") + n): (-1, n + 1) for n in range(9)})
 # Interbank operation codes (positions 33-34) the import tells apart; the rest are
-# classified by their sign.
-COLLECTION_CODES = ("A1", "B1", "85", "87")  # SEPA direct debits remitted, credited
-CHEQUE_CODES = ("01", "02", "15")  # cheques remitted
-RETURN_CODES = ("A3", "B3", "86", "88")  # SEPA direct debits returned, rejected
+# classified by their sign. Checked against the CFONB's own text: « Evolutions du Relevé
+# de Compte 120 caractères pour les opérations de virements et de prélèvements SEPA »
+# (v2.0, March 2010, §2.3.2; kept as specs/EvolutionRelevComptes.pdf in
+# github.com/ebics-api/cfonb-php), which gives the SEPA direct-debit codes and whose
+# account they land on: A1 (CORE) / A2 (B2B) remitted, a credit to the creditor; B1 / B2
+# paid, a debit to the debtor; A3 / A4 rejected or unpaid, a credit back to the debtor;
+# B3 / B4 rejected or unpaid, a debit to the creditor. The numeric codes from the list
+# « Codes opérations interbancaires » as copied in that repository's
+# specs/error_codes.csv and, identically for these codes, in an unrelated Dynamics NAV
+# reconciliation module of 2002: 01 cheques paid (debit), 02 cheques remitted, 05 transfers
+# received, 15 cheques remitted over the counter, 62 fees; 85-88 are securities (sales on
+# foreign exchanges, operations, income, custody fees), not direct debits. The 2010
+# brochure, the csv and real statements in the fixtures of ebics-api/cfonb-php and
+# pennylane-hq/cfonb agree: B1 debits (« PRLV SEPA … »), A3 credits, 62 fees.
+COLLECTION_CODES = ("A1", "A2")  # SEPA direct debits remitted: CORE, B2B
+CHEQUE_CODES = ("02", "15")  # cheques remitted
+RETURN_CODES = ("B3", "B4")  # SEPA direct debits rejected/unpaid, received by the creditor
 # CFONB reject reasons of direct debits (positions 41-42) and their ISO 20022 codes.
+# NOT checked against the CFONB: its « Liste interbancaire des codes motifs de
+# rejet/retour » (the CFONB-to-ISO correspondence) was not found. The 2010 brochure above
+# only says that 64 (doublon), 65 (retour suite à demande) and 66 (données mandat
+# incorrectes) were created for SEPA direct debits; this table has none of them. A reason
+# not in the table is read as MS03 (not specified).
 REASONS = {
     "01": "AC04",  # compte soldé, clos ou viré
     "02": "AC06",  # compte bloqué
