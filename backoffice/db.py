@@ -78,6 +78,13 @@ def _configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            # A page cache of 64 MiB (SQLite's default is 2 MiB: a database of a service
+            # holds hundreds of MiB, and a bulk write — an import, a billing run — reads
+            # and rewrites the same index pages over and over), and the WAL copied back
+            # into the database every 80 MiB rather than every 4 MiB: a page written by
+            # many transactions in a row is copied once.
+            cursor.execute("PRAGMA cache_size = -65536")
+            cursor.execute("PRAGMA wal_autocheckpoint = 20000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.models import EntrySource, Instalment, JournalEntry
 from backoffice.services.accounting import builders, chart, facts, posting
+from backoffice.services.sql_values import among
 
 
 def remaining_now(session: Session, invoice_ids: Sequence[int]) -> dict[int, int]:
@@ -24,7 +25,7 @@ def remaining_now(session: Session, invoice_ids: Sequence[int]) -> dict[int, int
     for chunk in facts.in_chunks(sorted(set(invoice_ids))):
         for invoice_id, cents in session.execute(
             select(Instalment.invoice_id, func.sum(remaining))
-            .where(Instalment.invoice_id.in_(chunk), Instalment.superseded_at.is_(None))
+            .where(among(session, Instalment.invoice_id, chunk), Instalment.superseded_at.is_(None))
             .group_by(Instalment.invoice_id)
         ):
             left[invoice_id] = int(cents or 0)

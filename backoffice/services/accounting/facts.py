@@ -41,6 +41,7 @@ from backoffice.services.accounting.builders import (
 )
 from backoffice.services.accounting.chart import Account
 from backoffice.services.accounting.drafts import LineDraft
+from backoffice.services.sql_values import among
 
 IN_LIST = 900  # ids per IN (...) list: below SQLite's limit on bound parameters
 
@@ -68,7 +69,10 @@ class VatLedger:
                     JournalLine.invoice_id,
                     func.sum(JournalLine.credit_cents - JournalLine.debit_cents),
                 )
-                .where(JournalLine.invoice_id.in_(chunk), JournalLine.kind == LineKind.VAT_PENDING)
+                .where(
+                    among(self.session, JournalLine.invoice_id, chunk),
+                    JournalLine.kind == LineKind.VAT_PENDING,
+                )
                 .group_by(JournalLine.invoice_id)
             )
             for invoice_id, cents in rows:
@@ -126,7 +130,7 @@ def invoices(session: Session, ids: Sequence[int]) -> dict[int, InvoiceFacts]:
                 Invoice.vat_cents,
                 Invoice.total_ttc_cents,
                 Invoice.vat_rate_bp,
-            ).where(Invoice.id.in_(chunk))
+            ).where(among(session, Invoice.id, chunk))
         ):
             facts[row.id] = InvoiceFacts(*row)
     return facts
@@ -150,7 +154,7 @@ def credit_notes(session: Session, ids: Sequence[int]) -> dict[int, CreditNoteFa
                 Invoice.vat_rate_bp,
             )
             .join(Invoice, Invoice.id == CreditNote.invoice_id)
-            .where(CreditNote.id.in_(chunk))
+            .where(among(session, CreditNote.id, chunk))
         ):
             facts[row[0]] = CreditNoteFacts(*row)
     return facts
@@ -176,7 +180,7 @@ def payments(
                 Payment.collection_id,
             )
             .join(Member, Member.id == Payment.member_id)
-            .where(Payment.id.in_(chunk))
+            .where(among(session, Payment.id, chunk))
         ):
             found[row[0]] = (PaymentRow(*row), [])
         allocations = session.execute(
@@ -190,7 +194,7 @@ def payments(
             )
             .join(Instalment, Instalment.id == PaymentAllocation.instalment_id)
             .join(Invoice, Invoice.id == Instalment.invoice_id)
-            .where(PaymentAllocation.payment_id.in_(chunk))
+            .where(among(session, PaymentAllocation.payment_id, chunk))
             .group_by(
                 PaymentAllocation.payment_id,
                 Instalment.invoice_id,
@@ -248,7 +252,7 @@ def entry_lines(
         rows = session.execute(
             select(JournalEntry.source_id, JournalLine)
             .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-            .where(JournalEntry.source == source, JournalEntry.source_id.in_(chunk))
+            .where(JournalEntry.source == source, among(session, JournalEntry.source_id, chunk))
             .order_by(JournalEntry.source_id, JournalLine.position)
         )
         for source_id, line in rows:
@@ -276,7 +280,7 @@ def collection_credit(session: Session, payment_ids: Sequence[int]) -> Collectio
     for chunk in in_chunks(sorted(payment_ids)):
         for file_id, cents in session.execute(
             select(Payment.collection_id, func.sum(Payment.amount_cents))
-            .where(Payment.id.in_(chunk))
+            .where(among(session, Payment.id, chunk))
             .group_by(Payment.collection_id)
         ):
             collection_id, total = file_id, total + int(cents)
@@ -321,7 +325,7 @@ def write_offs(session: Session, ids: Sequence[int]) -> dict[int, WriteOffRow]:
                 WriteOff.reason,
             )
             .join(Invoice, Invoice.id == WriteOff.invoice_id)
-            .where(WriteOff.id.in_(chunk))
+            .where(among(session, WriteOff.id, chunk))
         ):
             found[row[0]] = WriteOffRow(*row)
     return found

@@ -49,6 +49,7 @@ from backoffice.services.billing.bulk_rows import TableRows, collector_paused, e
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Cancelled, Progress, silent
+from backoffice.services.sql_values import among
 from backoffice.services.tracking import mark_touched
 
 CHUNK = 1000
@@ -217,8 +218,12 @@ def import_files(
                 check(session, parsed, accounts)
             except BankFileError as error:
                 raise BankImportRefused(str(error)) from None
-            file_outcome, entry_ids = _store(session, importer, parsed, data, default_account)
-            counts = matching.match_entries(session, importer, entry_ids, members=members)
+            file_outcome, fresh, known_ids = _store(
+                session, importer, parsed, data, default_account
+            )
+            counts = matching.match_entries(
+                session, importer, known_ids, fresh=fresh, members=members
+            )
         outcomes.append(file_outcome)
         read_count += file_outcome.read
         new_count += file_outcome.new
@@ -241,7 +246,9 @@ def _store(
     parsed: ParsedFile,
     data: bytes,
     default_account: str | None,
-) -> tuple[FileOutcome, list[int]]:
+) -> tuple[FileOutcome, list[matching.EntryRow], list[int]]:
+    """Store the file and its new entries: its outcome, the entries it stored (as the
+    matching rules read them) and the ids of those it knew already, still unmatched."""
     digest = hashlib.sha256(data).hexdigest()
     now = clock.now()
     statement = (
@@ -272,8 +279,8 @@ def _store(
             )
         )
         outcome = FileOutcome(parsed.name, known.id, parsed.format, parsed.entry_count, 0, True)
-        return outcome, entry_ids
-    new_ids: list[int] = []
+        return outcome, [], entry_ids
+    fresh: list[matching.EntryRow] = []
     known_keys: list[str] = []
     for parsed_statement in parsed.statements:
         account = parsed_statement.account_iban or default_account or "-"
@@ -293,14 +300,10 @@ def _store(
         # one executemany of rows of values through the driver, no RETURNING: the entries
         # stored now are those of this statement, the others were known (of another file)
         _insert_entries(session, parsed_statement.entries, keys, account, file_id, row.id)
-        table = BankEntry.__table__
-        stored = dict(
-            session.execute(
-                select(table.c.dedup_key, table.c.id).where(table.c.statement_id == row.id)
-            ).all()
-        )
-        new_ids.extend(stored.values())
+        stored = matching.stored_rows(session, row.id)
+        fresh.extend(stored.values())
         known_keys.extend(key for key in keys if key not in stored)
+    new_ids = [entry.id for entry in fresh]
     session.execute(
         BankFile.__table__.update()
         .where(BankFile.__table__.c.id == file_id)
@@ -313,7 +316,7 @@ def _store(
         retry.extend(
             session.scalars(
                 select(BankEntry.id).where(
-                    BankEntry.dedup_key.in_(known_keys[start : start + CHUNK]),
+                    among(session, BankEntry.dedup_key, known_keys[start : start + CHUNK]),
                     BankEntry.match_state == BankMatchState.UNMATCHED,
                 )
             )
@@ -335,7 +338,7 @@ def _store(
     outcome = FileOutcome(
         parsed.name, file_id, parsed.format, parsed.entry_count, len(new_ids), False
     )
-    return outcome, sorted(new_ids) + retry
+    return outcome, fresh, retry
 
 
 _ENTRY_COLUMNS = (

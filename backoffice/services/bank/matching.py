@@ -58,6 +58,7 @@ from backoffice.services.billing.payments import PaymentBatch
 from backoffice.services.permissions import Actor
 from backoffice.services.progress import Progress, silent
 from backoffice.services.sepa import returns as sepa_returns
+from backoffice.services.sql_values import among
 from backoffice.services.tracking import mark_touched
 from backoffice.text import fold
 
@@ -80,14 +81,17 @@ def match_entries(
     actor: Actor,
     entry_ids: Sequence[int],
     *,
+    fresh: Sequence[EntryRow] = (),
     progress: Progress | None = None,
     members: MemberIndex | None = None,
 ) -> MatchCounts:
     """Match the entries still unmatched among ``entry_ids`` (locked first: two imports
-    never match the same entry). ``members``: the members' codes and names, read once
-    for all the files of an import."""
+    never match the same entry) and the ``fresh`` ones (``stored_rows``: stored by this
+    transaction, which no other sees). ``members``: the members' codes and names, read
+    once for all the files of an import."""
     progress = progress or silent()
-    entries = _locked(session, entry_ids)
+    rows = sorted([*fresh, *_locked_rows(session, entry_ids)], key=lambda row: row.id)
+    entries = _with_services_objects(session, rows)
     matched = returned = 0
     payment_ids: list[int] = []
     total = len(entries)
@@ -132,7 +136,7 @@ def match_entries(
 
 
 @dataclass(slots=True)
-class _Row:
+class EntryRow:
     """A bank entry as the transfer and cheque rules read it: a row, not an ORM object
     (an import matches 100,000 of them); ``_mark_all`` writes their match."""
 
@@ -150,35 +154,52 @@ class _Row:
     match_state: BankMatchState
 
 
-_ROW_COLUMNS = tuple(BankEntry.__table__.c[name] for name in _Row.__dataclass_fields__)
+_ROW_COLUMNS = tuple(BankEntry.__table__.c[name] for name in EntryRow.__dataclass_fields__)
 _ORM_KINDS = (BankEntryKind.COLLECTION, *RETURNS)  # matched by the ORM services
 
 
-def _locked(session: Session, entry_ids: Sequence[int]) -> list[Any]:
-    """The entries still unmatched among ``entry_ids``, locked, in the order of their ids:
-    collection credits and returns as ORM objects (their services change them), the
-    others as ``_Row``."""
-    rows: list[Any] = []
+def stored_rows(session: Session, statement_id: int) -> dict[str, EntryRow]:
+    """The entries a statement stored (``statement_id``: only those it inserted), by their
+    key, as the rules read them: new in this transaction, no other sees or locks them."""
+    table = BankEntry.__table__
+    return {
+        key: EntryRow(*values)
+        for key, *values in session.execute(
+            select(table.c.dedup_key, *_ROW_COLUMNS).where(table.c.statement_id == statement_id)
+        )
+    }
+
+
+def _locked_rows(session: Session, entry_ids: Sequence[int]) -> list[EntryRow]:
+    """The entries still unmatched among ``entry_ids``, locked, in the order of their
+    ids."""
+    rows: list[EntryRow] = []
     for start in range(0, len(entry_ids), CHUNK):
         rows.extend(
-            _Row(*values)
+            EntryRow(*values)
             for values in session.execute(
                 select(*_ROW_COLUMNS)
                 .where(
-                    BankEntry.id.in_(entry_ids[start : start + CHUNK]),
+                    among(session, BankEntry.id, entry_ids[start : start + CHUNK]),
                     BankEntry.match_state == BankMatchState.UNMATCHED,
                 )
                 .order_by(BankEntry.id)
                 .with_for_update()
             )
         )
+    return rows
+
+
+def _with_services_objects(session: Session, rows: list[EntryRow]) -> list[Any]:
+    """``rows`` with the collection credits and returns as ORM objects (their services
+    change them), the others as they are."""
     wanted = [row.id for row in rows if row.kind in _ORM_KINDS]
     if not wanted:
         return rows
     loaded: dict[int, BankEntry] = {}
     for start in range(0, len(wanted), CHUNK):
         for entry in session.scalars(
-            select(BankEntry).where(BankEntry.id.in_(wanted[start : start + CHUNK]))
+            select(BankEntry).where(among(session, BankEntry.id, wanted[start : start + CHUNK]))
         ):
             loaded[entry.id] = entry
     return [loaded.get(row.id, row) for row in rows]
@@ -187,7 +208,7 @@ def _locked(session: Session, entry_ids: Sequence[int]) -> list[Any]:
 def _match_transfers(
     session: Session,
     actor: Actor,
-    transfers: list[_Row],
+    transfers: list[EntryRow],
     members: MemberIndex,
     progress: Progress,
     done: int,
@@ -196,7 +217,7 @@ def _match_transfers(
     """Transfers matched by reference, invoice number, member code, or payer and amount:
     their payments recorded together (a ``PaymentBatch``); the payments' ids."""
     matcher = _TransferMatcher(session, actor, transfers, members)
-    paid: list[tuple[_Row, int, int | None, str]] = []
+    paid: list[tuple[EntryRow, int, int | None, str]] = []
     for entry in transfers:
         progress.step(done, total, None)
         done += 1
@@ -228,7 +249,7 @@ def _match_transfers(
 
 
 def _mark_all(
-    session: Session, actor: Actor, marks: list[tuple[_Row, str, int, int | None]]
+    session: Session, actor: Actor, marks: list[tuple[EntryRow, str, int, int | None]]
 ) -> None:
     """``_mark`` for many entries at once: one UPDATE (``WHERE version = seen``, as the
     ORM's) through the driver; the rows say they are matched."""
@@ -511,7 +532,7 @@ class _TransferMatcher:
     whose answers count the payments already planned)."""
 
     def __init__(
-        self, session: Session, actor: Actor, entries: Sequence[_Row], members: MemberIndex
+        self, session: Session, actor: Actor, entries: Sequence[EntryRow], members: MemberIndex
     ) -> None:
         self.session = session
         references: set[str] = set()
@@ -551,12 +572,14 @@ class _TransferMatcher:
         found: dict[str, tuple[int, int]] = {}
         for chunk in _chunks(sorted(values)):
             for key, invoice_id, member_id in self.session.execute(
-                select(column, Invoice.id, Invoice.member_id).where(column.in_(chunk))  # type: ignore[attr-defined]
+                select(column, Invoice.id, Invoice.member_id).where(
+                    among(self.session, column, chunk)
+                )
             ):
                 found[key] = (invoice_id, member_id)
         return found
 
-    def target(self, entry: _Row) -> tuple[int, int | None, str] | None:
+    def target(self, entry: EntryRow) -> tuple[int, int | None, str] | None:
         keys = self._keys[entry.id]
         invoices = {
             self.by_reference[item] for item in keys.references if item in self.by_reference
@@ -583,19 +606,21 @@ class _TransferMatcher:
     ) -> tuple[int, int | None, str] | None:
         return (member_id, invoice_id, rule) if self.batch.owed(member_id, invoice_id) > 0 else None
 
-    def _payers(self, entries: Sequence[_Row]) -> dict[str, set[int]]:
+    def _payers(self, entries: Sequence[EntryRow]) -> dict[str, set[int]]:
         """The members known to pay from each IBAN: by a mandate, or an entry matched."""
         ibans = {entry.counterparty_iban for entry in entries if entry.counterparty_iban}
         payers: dict[str, set[int]] = defaultdict(set)
         for chunk in _chunks(sorted(ibans)):
             for iban, member_id in self.session.execute(
-                select(SepaMandate.iban, SepaMandate.member_id).where(SepaMandate.iban.in_(chunk))
+                select(SepaMandate.iban, SepaMandate.member_id).where(
+                    among(self.session, SepaMandate.iban, chunk)
+                )
             ):
                 payers[iban].add(member_id)
             for iban, member_id in self.session.execute(
                 select(BankEntry.counterparty_iban, BankEntry.member_id)
                 .where(
-                    BankEntry.counterparty_iban.in_(chunk),
+                    among(self.session, BankEntry.counterparty_iban, chunk),
                     BankEntry.member_id.is_not(None),
                     BankEntry.match_state == BankMatchState.MATCHED,
                 )
@@ -604,7 +629,7 @@ class _TransferMatcher:
                 payers[iban].add(member_id)
         return payers
 
-    def _by_payer(self, entry: _Row, name: str) -> tuple[int, int | None, str] | None:
+    def _by_payer(self, entry: EntryRow, name: str) -> tuple[int, int | None, str] | None:
         for rule, members in (
             ("iban", self.payers.get(entry.counterparty_iban or "", set())),
             ("name", self.names.get(name, set())),
@@ -640,7 +665,7 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-def _reference(entry: _Row) -> str | None:
+def _reference(entry: EntryRow) -> str | None:
     """What the payment recalls of the entry: the bank's reference, else the debit's, else
     the text."""
     return (entry.bank_reference or entry.end_to_end_id or entry.remittance or "")[:80] or None

@@ -27,6 +27,7 @@ from backoffice.services.accounting import events as accounting_events
 from backoffice.services.billing.bulk_rows import IdReserver, TableRows, execute_many
 from backoffice.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.sql_values import among
 from backoffice.services.tracking import mark_touched
 
 _CHUNK = 500
@@ -280,14 +281,14 @@ class PaymentBatch:
         postgresql = session.get_bind().dialect.name == "postgresql"
         for start in range(0, len(members), _CHUNK):
             chunk = members[start : start + _CHUNK]
-            whose = Invoice.member_id.in_(chunk)
+            whose = among(session, Invoice.member_id, chunk)
             if postgresql:
                 # their invoices first: named by id, the open instalments are found through
                 # their partial index (by member, PostgreSQL scanned all open instalments)
                 invoices = list(session.scalars(select(Invoice.id).where(whose)))
                 if not invoices:
                     continue
-                whose = Instalment.invoice_id.in_(invoices)
+                whose = among(session, Instalment.invoice_id, invoices)
             rows = session.execute(
                 select(
                     Invoice.member_id,

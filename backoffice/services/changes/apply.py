@@ -45,7 +45,6 @@ from backoffice.services.changes.facts import (
     CHUNK,
     DECIDED_APPROVED,
     RequestFacts,
-    among,
     chunks,
     load_requests,
 )
@@ -54,6 +53,7 @@ from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Progress, silent
 from backoffice.services.sepa.mandates import create_opt_in_mandate
+from backoffice.services.sql_values import among
 from backoffice.services.tracking import mark_touched
 
 Doer = Actor | None  # None: no one in particular ("system" in the audit trail)

@@ -7,14 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, any_, bindparam, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice.models import ChangeKind, ChangeRequest, ChangeRequestField, ChangeStatus
 from backoffice.models.change_requests import FieldDecision
+from backoffice.services.sql_values import among
 
 DECIDED_APPROVED = (ChangeStatus.APPROVED, ChangeStatus.PARTIALLY_APPROVED)
 CHUNK = 500  # ids per IN (...) list
@@ -77,14 +77,6 @@ _FIELD_COLUMNS = (
     ChangeRequestField.decision_reason,
     ChangeRequestField.value_at_review,
 )
-
-
-def among(session: Session, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
-    """``column IN values``; on PostgreSQL one array parameter (``= ANY``), which the driver
-    parses once, rather than hundreds of placeholders in a query parsed every time."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(list(values))
 
 
 def chunks(ids: list, size: int = CHUNK) -> list[list]:

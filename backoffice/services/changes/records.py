@@ -30,7 +30,8 @@ from backoffice.models import (
 )
 from backoffice.models.change_requests import SUBMITTABLE_FIELDS, FieldDecision, encode_value
 from backoffice.models.employees import FollowUpCategory
-from backoffice.services.changes.facts import DECIDED_APPROVED, RequestFacts, among, chunks
+from backoffice.services.changes.facts import DECIDED_APPROVED, RequestFacts, chunks
+from backoffice.services.sql_values import among
 
 MEMBER_COLUMNS = (
     "id",
