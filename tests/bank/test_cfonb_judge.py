@@ -102,7 +102,8 @@ def test_the_complements_say_the_same_to_both() -> None:
     assert transfer["creditor_ref_information"] == "RF18539007547034"
     assert ours.entries[1].creditor_reference == "RF18539007547034"
     assert transfer["end2end_identification"] == "E2E-MULLER-0001" == ours.entries[1].end_to_end_id
-    assert returned["reject_code"] != "" and ours.entries[2].return_code == "AM04"
+    # AM04 written as the CFONB's 20 « provision insuffisante », read back as AM04
+    assert returned["reject_code"] == "20" and ours.entries[2].return_code == "AM04"
     assert returned["end2end_identification"] == ours.entries[2].end_to_end_id
 
 

@@ -59,13 +59,17 @@ def _return_file(database, instalment_id, code, fmt="camt.054"):
         return builders.camt053([statement], "02")
 
 
+@pytest.mark.parametrize("fmt", ["camt.054", "cfonb"])  # CFONB: its reject reasons, 14, 34…
 @pytest.mark.parametrize("code", [*ENDING, "AM04"])
-def test_each_return_code_reopens_the_instalment_and_the_mandate_follows(database, actors, code):
+def test_each_return_code_reopens_the_instalment_and_the_mandate_follows(
+    database, actors, code, fmt
+):
     billing = actors["billing"]
     _, (instalment_id, other_id) = _credited(database, billing, 48607, 145822)
-    data = _return_file(database, instalment_id, code)
+    data = _return_file(database, instalment_id, code, fmt=fmt)
     with clock.frozen(AFTER):
-        outcome = run_import(database, billing, ("retour.xml", data))
+        name = "retour.txt" if fmt == "cfonb" else "retour.xml"
+        outcome = run_import(database, billing, (name, data))
     assert (outcome.returned, outcome.left) == (1, 0)
     with database.session() as session:
         instalment = session.get(Instalment, instalment_id)

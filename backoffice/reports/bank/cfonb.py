@@ -25,9 +25,28 @@ OPERATION_CODES = {
     "cheque": "02",
     "fee": "62",
 }
-# The reader's reject reasons the other way round; not checked against the CFONB's list
-# (see the reader).
-REASONS = {"AC04": "01", "AC06": "02", "MS02": "03", "AM04": "04", "MD01": "05", "MD07": "06"}
+# ISO 20022 reasons of returned direct debits as CFONB reject reasons (positions 41-42):
+# the reader's table the other way round (its sources are named there). A code without
+# a CFONB equivalent is written 59, « raison non communiquée ».
+REASONS = {
+    "AC01": "12",  # coordonnées bancaires inexploitables
+    "AC04": "14",  # compte soldé, clôturé, viré
+    "AM04": "20",  # provision insuffisante
+    "MD01": "31",  # pas d'autorisation
+    "AC06": "34",  # opposition sur compte
+    "MD07": "35",  # titulaire décédé
+    "AG02": "52",  # code opération incorrect
+    "MS02": "58",  # sur ordre du client
+    "MS03": "59",  # raison non communiquée
+    "RC01": "60",  # code banque incorrect
+    "RR04": "62",  # motif réglementaire
+    "SL01": "63",  # service spécifique
+    "AM05": "64",  # doublon
+    "MD02": "66",  # donnée mandat incorrecte
+    "MD06": "80",  # contestation débiteur
+    "AG01": "99",  # opération non admise
+}
+UNSPECIFIED = "59"
 POSITIVE = "{ABCDEFGHI"
 NEGATIVE = "}JKLMNOPQR"
 
@@ -89,7 +108,7 @@ def write(statements: Iterable[Statement]) -> bytes:
 
 def _movement(record: object, movement: Movement, index: int) -> list[str]:
     code = OPERATION_CODES.get(movement.kind, "05")
-    reason = REASONS.get(movement.return_code or "", "09") if movement.return_code else "  "
+    reason = REASONS.get(movement.return_code, UNSPECIFIED) if movement.return_code else "  "
     label = movement.remittance or movement.name or ""
     rest = (
         code

@@ -22,7 +22,8 @@ Movements are classified by sign, reject reason and interbank code: a debit with
 reason or a SEPA direct-debit return code is a return; credits with the SEPA
 direct-debit codes are collections, with the cheque codes cheque remittances, others
 transfers. The reject reasons of CFONB are mapped to their ISO 20022 equivalents for the
-returns (the codes' sources are named beside their tables below).
+returns, but for returned cheques (interbank code 03), whose reasons are another list's:
+MS03 (the codes' sources are named beside their tables below).
 """
 
 from __future__ import annotations
@@ -56,32 +57,54 @@ SIGNS.update({chr(ord("J") + n): (-1, n + 1) for n in range(9)})
 # B3 / B4 rejected or unpaid, a debit to the creditor. The numeric codes from the list
 # « Codes opérations interbancaires » as copied in that repository's
 # specs/error_codes.csv and, identically for these codes, in an unrelated Dynamics NAV
-# reconciliation module of 2002: 01 cheques paid (debit), 02 cheques remitted, 05 transfers
-# received, 15 cheques remitted over the counter, 62 fees; 85-88 are securities (sales on
-# foreign exchanges, operations, income, custody fees), not direct debits. The 2010
-# brochure, the csv and real statements in the fixtures of ebics-api/cfonb-php and
-# pennylane-hq/cfonb agree: B1 debits (« PRLV SEPA … »), A3 credits, 62 fees.
+# reconciliation module of 2002: 01 cheques paid (debit), 02 cheques remitted, 03 cheques
+# returned unpaid (debit), 05 transfers received, 15 cheques remitted over the counter,
+# 62 fees; 85-88 are securities (sales on foreign exchanges, operations, income, custody
+# fees), not direct debits. The 2010 brochure, the csv and real statements in the
+# fixtures of ebics-api/cfonb-php and pennylane-hq/cfonb agree: B1 debits (« PRLV SEPA
+# … »), A3 credits, 62 fees.
 COLLECTION_CODES = ("A1", "A2")  # SEPA direct debits remitted: CORE, B2B
 CHEQUE_CODES = ("02", "15")  # cheques remitted
 RETURN_CODES = ("B3", "B4")  # SEPA direct debits rejected/unpaid, received by the creditor
-# CFONB reject reasons of direct debits (positions 41-42) and their ISO 20022 codes.
-# NOT checked against the CFONB: its « Liste interbancaire des codes motifs de
-# rejet/retour » (the CFONB-to-ISO correspondence) was not found. The 2010 brochure above
-# only says that 64 (doublon), 65 (retour suite à demande) and 66 (données mandat
-# incorrectes) were created for SEPA direct debits; this table has none of them. A reason
-# not in the table is read as MS03 (not specified).
+# CFONB reject reasons (positions 41-42) of direct debits and their ISO 20022 codes. The
+# CFONB codes and labels are those of its « Codes et motifs de rejet de virements,
+# prélèvements, TIP, prélèvement SEPA » as two independent repositories copy it, and
+# agree on: akretion/l10n-france (account_payment_batch_oca_rejection_fr_cfonb,
+# wizards/account_payment_order_rejection_import.py, _cfonb_rejection_reason_codes) and
+# axelor/axelor-open-suite (axelor-bank-payment, demo data
+# bankpayment_interBankCodeReject.csv, which also says which codes apply to SEPA direct
+# debits); 01-06 are LCR-only there (endos erroné, échéance hors limite, …). The ISO
+# equivalents were matched by label, with the French titles French SEPA code lists give
+# the ISO codes (AM04 « provision insuffisante », MS02 « sur ordre du client / refus du
+# débiteur », MD06 « contestation débiteur », RC01 « code banque incorrect », …). The
+# authority is the CFONB's brochure « Liste interbancaire délais et codes motifs de
+# rejet/retour » (June 2012), which gives the CFONB-to-ISO correspondence: it was not
+# reachable offline (only its first page was found). A reason not in the table is read
+# as MS03 (not specified).
 REASONS = {
-    "01": "AC04",  # compte soldé, clos ou viré
-    "02": "AC06",  # compte bloqué
-    "03": "MS02",  # opposition du débiteur
-    "04": "AM04",  # provision insuffisante
-    "05": "MD01",  # pas d'autorisation de prélever
-    "06": "MD07",  # débiteur décédé
-    "07": "AC01",  # coordonnées bancaires inexploitables
-    "08": "AM05",  # double prélèvement
-    "09": "MS03",  # raison non communiquée
-    "10": "RR04",  # raison réglementaire
+    "12": "AC01",  # coordonnées bancaires inexploitables
+    "14": "AC04",  # compte soldé, clôturé, viré
+    "20": "AM04",  # provision insuffisante
+    "31": "MD01",  # pas d'autorisation
+    "34": "AC06",  # opposition sur compte (compte bloqué)
+    "35": "MD07",  # titulaire décédé
+    "52": "AG02",  # code opération incorrect
+    "58": "MS02",  # sur ordre du client (refus du débiteur)
+    "59": "MS03",  # raison non communiquée
+    "60": "RC01",  # code banque (BIC) incorrect
+    "62": "RR04",  # motif réglementaire
+    "63": "SL01",  # service spécifique
+    "64": "AM05",  # doublon
+    "66": "MD02",  # donnée mandat incorrecte
+    "80": "MD06",  # contestation débiteur
+    "99": "AG01",  # opération non admise
 }
+# Returned cheques (« chèques impayés », interbank code 03, a debit) carry the reasons of
+# the CFONB's other list, « Codes et motifs de rejets relatifs aux Chèques » (in the same
+# axelor file), whose numbers mean other things (10 perte, 20 chèque prescrit, 31
+# signature non conforme, 34 faux chèque, 35 absence d'endos…): their reason is left
+# unmapped, MS03.
+CHEQUE_RETURN_CODES = ("03",)
 
 
 def read(name: str, data: bytes) -> ParsedFile:
@@ -256,8 +279,17 @@ def _movement(name: str, line: str, where: str) -> ParsedEntry:
         bank_reference=f"{line[34:40]}-{reference}" if reference else None,
         bank_code=code,
         remittance=line[48:79].strip() or None,
-        return_code=REASONS.get(reject, "MS03") if reject else None,
+        return_code=_reason(code, reject),
     )
+
+
+def _reason(code: str, reject: str) -> str | None:
+    """The ISO 20022 code of a movement's CFONB reject reason (None without one)."""
+    if not reject:
+        return None
+    if code in CHEQUE_RETURN_CODES:
+        return "MS03"
+    return REASONS.get(reject, "MS03")
 
 
 def _complement(entry: ParsedEntry, line: str) -> None:
