@@ -41,6 +41,7 @@ from backoffice.services.bank import reconcile
 from backoffice.services.billing import numbering, payments
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
+from backoffice.services.sql_values import among
 
 SERIES = "cheque_remittance"
 PREFIX = "RC"
@@ -496,7 +497,9 @@ def match_slips(session: Session, actor: Actor, entries: Sequence[BankEntry]) ->
             ChequeRemittance.deposited_on,
         ).where(
             ChequeRemittance.bank_entry_id.is_(None),
-            ChequeRemittance.total_cents.in_({entry.amount_cents for entry in candidates}),
+            among(
+                session, ChequeRemittance.total_cents, {entry.amount_cents for entry in candidates}
+            ),
         )
     ):
         open_slips.setdefault(total, []).append((remittance_id, number, deposited_on))

@@ -427,7 +427,7 @@ def _still_unmatched(session: Session, file_ids: list[int]) -> int:
     return int(
         session.scalar(
             select(func.count(BankEntry.id)).where(
-                BankEntry.file_id.in_(sorted(set(file_ids))),
+                among(session, BankEntry.file_id, sorted(set(file_ids))),
                 BankEntry.match_state == BankMatchState.UNMATCHED,
             )
         )
