@@ -154,7 +154,10 @@ def results_summary(results: Sequence[ImportOutcome | ServiceError]) -> str:
 
 def service_accounts(session: Session) -> set[str]:
     """The IBANs statements may be of: the service's bank accounts."""
-    service = identity_service.load(session)
+    return _accounts(identity_service.load(session))
+
+
+def _accounts(service: identity_service.ServiceIdentity) -> set[str]:
     return {account.iban.replace(" ", "").upper() for account in service.bank_accounts}
 
 
@@ -201,8 +204,9 @@ def import_files(
     require(session, actor, Permission.PAYMENTS_RECORD)
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
-    accounts = service_accounts(session)
-    direct_debit = identity_service.load(session).direct_debit_account
+    identity = identity_service.load(session)
+    accounts = _accounts(identity)
+    direct_debit = identity.direct_debit_account
     default_account = direct_debit.iban if direct_debit is not None else None
     outcomes = []
     read_count = new_count = matched = returned = 0
@@ -368,12 +372,18 @@ _INSERT_ENTRIES = (
     f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_ENTRY_COLUMNS))}) ON CONFLICT (dedup_key) DO NOTHING"
 )
-_ARRAY_TYPES = {"amount_cents": "bigint", "booked_on": "date", "value_on": "date"}
-_ARRAY_TYPES.update(dict.fromkeys(("file_id", "statement_id", "batch_count"), "int"))
-_INSERT_ENTRIES_POSTGRESQL = (  # the statement's columns as arrays: one statement
-    f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) SELECT * FROM unnest("
-    + ", ".join(f"%s::{_ARRAY_TYPES.get(name, 'text')}[]" for name in _ENTRY_COLUMNS)
-    + ") ON CONFLICT (dedup_key) DO NOTHING"
+# On PostgreSQL the rows are copied (COPY) into a temporary table of the same columns,
+# then inserted from it in their order by one statement: the driver dumps 100,000 rows'
+# values as arrays far slower than it copies them.
+_STAGING = "bank_entries_incoming"
+_STAGE_ENTRIES_POSTGRESQL = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ON COMMIT DELETE ROWS AS "
+    f"SELECT {', '.join(_ENTRY_COLUMNS)}, 0 AS position FROM bank_entries WITH NO DATA"
+)
+_INSERT_STAGED_ENTRIES_POSTGRESQL = (
+    f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) "
+    f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM {_STAGING} ORDER BY position "
+    "ON CONFLICT (dedup_key) DO NOTHING"
 )
 
 
@@ -417,19 +427,30 @@ def _insert_entries(
         )
         for entry, key in zip(entries, keys, strict=True)
     ]
-    execute_many(connection, _INSERT_ENTRIES, rows, postgresql=_INSERT_ENTRIES_POSTGRESQL)
+    if connection.dialect.name != "postgresql":
+        execute_many(connection, _INSERT_ENTRIES, rows)
+        return
+    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(_STAGE_ENTRIES_POSTGRESQL)
+        columns = ", ".join((*_ENTRY_COLUMNS, "position"))
+        with cursor.copy(f"COPY {_STAGING} ({columns}) FROM STDIN") as copy:
+            for position, row in enumerate(rows):
+                copy.write_row((*row, position))
+        cursor.execute(_INSERT_STAGED_ENTRIES_POSTGRESQL)
+        cursor.execute(f"DELETE FROM {_STAGING}")  # another statement of the file may follow
 
 
 def _still_unmatched(session: Session, file_ids: list[int]) -> int:
-    """Entries of these files left to reconcile once all of them were matched."""
+    """Entries of these files left to reconcile once all of them were matched. Counted
+    among the files' entries (``FILTER``): a condition on the state beside the file let
+    PostgreSQL, its statistics not yet aware of a large import, read the partial index of
+    every unmatched entry as well."""
     from sqlalchemy import func
 
+    unmatched = func.count(BankEntry.id).filter(BankEntry.match_state == BankMatchState.UNMATCHED)
     return int(
         session.scalar(
-            select(func.count(BankEntry.id)).where(
-                among(session, BankEntry.file_id, sorted(set(file_ids))),
-                BankEntry.match_state == BankMatchState.UNMATCHED,
-            )
+            select(unmatched).where(among(session, BankEntry.file_id, sorted(set(file_ids))))
         )
         or 0
     )
