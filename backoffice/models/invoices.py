@@ -202,6 +202,13 @@ class Instalment(Versioned, Base):
             sqlite_where=text(OPEN_INSTALMENT),
             postgresql_where=text(OPEN_INSTALMENT),
         ),
+        # the debits of one direct-debit file (its settlement, its returns, its screen)
+        Index(
+            "ix_instalments_collection_id",
+            "collection_id",
+            sqlite_where=text("collection_id IS NOT NULL"),
+            postgresql_where=text("collection_id IS NOT NULL"),
+        ),
         writers(BACKOFFICE, "The schedule of each invoice; the portal shows it."),
     )
 

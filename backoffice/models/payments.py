@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.models.base import BACKOFFICE, Base, Versioned, enum_column, writers
@@ -27,6 +27,13 @@ class Payment(Versioned, Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # the debits received of one direct-debit file
+        Index(
+            "ix_payments_collection_id",
+            "collection_id",
+            sqlite_where=text("collection_id IS NOT NULL"),
+            postgresql_where=text("collection_id IS NOT NULL"),
+        ),
         writers(BACKOFFICE, "Payments received (card payments are recorded from the portal)."),
     )
 
