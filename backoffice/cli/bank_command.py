@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Each file in its own transaction: a refused file is named on stderr, the others
-    are imported; exit 0 even when entries are left to reconcile, 1 when a file was
-    refused."""
+    """Each file in its own transaction (on PostgreSQL the next one read meanwhile): a
+    refused file is named on stderr, the others are imported; exit 0 even when entries
+    are left to reconcile, 1 when a file was refused."""
     from backoffice.cli.auth import acting_actor
     from backoffice.services.bank import importing, matching
 
@@ -38,23 +38,22 @@ def run_import(args: argparse.Namespace) -> int:
     totals = {"read": 0, "new": 0, "matched": 0, "returned": 0, "left": 0}
     refused = 0
     members = matching.MemberIndex()  # read once for all the files
-    for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            print_error(file_refused(error))
+    files = ((path.name, path.read_bytes) for path in args.files)
+    for item in importing.read_ahead(files, ahead=database.is_postgresql):
+        if item.unreadable is not None:
+            print_error(file_refused(item.unreadable))
             refused += 1
             continue
         try:
             with database.transaction() as session:
                 outcome = importing.import_files(
-                    session, actor, [(path.name, data)], members=members
+                    session, actor, [(item.name, item.data)], members=members, parsed=[item.parsed]
                 )
         except importing.BankImportRefused as error:
-            print_error(importing.file_result(path.name, error))
+            print_error(importing.file_result(item.name, error))
             refused += 1
             continue
-        print(importing.file_result(path.name, outcome))
+        print(importing.file_result(item.name, outcome))
         for key in totals:
             totals[key] += getattr(outcome, key)
     print(

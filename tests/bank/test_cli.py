@@ -26,12 +26,18 @@ def url(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_import_prints_the_counts_and_unmatched_lists_what_is_left(
-    url: str, sqlite_database: Database, tmp_path: Path, capsys: pytest.CaptureFixture
+    database: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with sqlite_database.transaction() as session:
+    """On PostgreSQL the files are read one ahead (``read_ahead``): the same lines."""
+    monkeypatch.setenv("BACKOFFICE_LANG", "fr")
+    url = database.url.render_as_string(hide_password=False)
+    with database.transaction() as session:
         actors = factories.staff_of_every_role(session)
-    _, collection_id = exported(sqlite_database, actors["billing"], 48607, 145822)
-    with sqlite_database.session() as session:
+    _, collection_id = exported(database, actors["billing"], 48607, 145822)
+    with database.session() as session:
         iban, bic = builders.service_iban(session)
         credits = builders.collection_credits(session, collection_id, CREDITED)
     unknown = Movement(

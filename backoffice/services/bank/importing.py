@@ -24,7 +24,8 @@ member who ran it (``bank-import:<login>``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -190,6 +191,51 @@ def check(session: Session, parsed: ParsedFile, accounts: set[str]) -> None:
             )
 
 
+@dataclass(frozen=True)
+class ReadFile:
+    """A file of an import as :func:`read_ahead` hands it over: its content and what
+    ``formats.read`` made of it, or why it could not be read (``OSError``) or is not a
+    statement we read (``BankFileError``)."""
+
+    name: str
+    data: bytes
+    parsed: ParsedFile | BankFileError | None
+    unreadable: OSError | None = None
+
+
+def read_ahead(
+    files: Iterable[tuple[str, Callable[[], bytes]]], *, ahead: bool
+) -> Iterator[ReadFile]:
+    """The files of one import (``(name, fetch)``: ``fetch()`` gives the content), read in
+    turn. With ``ahead`` the next file is fetched and read in a thread of its own while
+    the caller imports this one: on PostgreSQL the importing thread mostly waits for the
+    server (a year of 250 statements: 33 s → 27 s). On SQLite the database's work holds
+    the interpreter, and reading ahead gains nothing. At most two files are held."""
+    if not ahead:
+        yield from (_read_file(name, fetch) for name, fetch in files)
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="bank-read") as pool:
+        waiting: Future[ReadFile] | None = None
+        for name, fetch in files:
+            upcoming = pool.submit(_read_file, name, fetch)
+            if waiting is not None:
+                yield waiting.result()
+            waiting = upcoming
+        if waiting is not None:
+            yield waiting.result()
+
+
+def _read_file(name: str, fetch: Callable[[], bytes]) -> ReadFile:
+    try:
+        data = fetch()
+    except OSError as error:
+        return ReadFile(name, b"", None, error)
+    try:
+        return ReadFile(name, data, read(name, data))
+    except BankFileError as error:
+        return ReadFile(name, data, error)
+
+
 def import_files(
     session: Session,
     actor: Actor,
@@ -197,10 +243,13 @@ def import_files(
     *,
     progress: Progress | None = None,
     members: matching.MemberIndex | None = None,
+    parsed: Sequence[ParsedFile | BankFileError | None] | None = None,
 ) -> ImportOutcome:
     """Import ``(name, content)`` files: all of them, or nothing (a file refused raises
     :class:`BankImportRefused` naming it). ``members``: the members' codes and names as
-    the matching rules read them, shared by the calls of one import (one call per file)."""
+    the matching rules read them, shared by the calls of one import (one call per file).
+    ``parsed``: what ``formats.read`` made of each file, when read already
+    (:func:`read_ahead`)."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
@@ -218,12 +267,16 @@ def import_files(
         # collection while a file is read and matched (it runs again between files)
         with collector_paused():
             try:
-                parsed = read(name, data)
-                check(session, parsed, accounts)
+                content = parsed[number] if parsed is not None else None
+                if content is None:
+                    content = read(name, data)
+                elif isinstance(content, BankFileError):
+                    raise content
+                check(session, content, accounts)
             except BankFileError as error:
                 raise BankImportRefused(str(error)) from None
             file_outcome, fresh, known_ids = _store(
-                session, importer, parsed, data, default_account
+                session, importer, content, data, default_account
             )
             counts = matching.match_entries(
                 session, importer, known_ids, fresh=fresh, members=members
