@@ -15,7 +15,8 @@ name and the amount due (15 %); and noise that matches nothing (20 %: unknown pa
 fees).
 
 Ours: ``backoffice bank import``'s work — each file in its own transaction, read with
-iterparse (on PostgreSQL the next file while this one is imported: ``read_ahead``),
+iterparse (the next file while this one is imported: ``read_ahead``, a thread on
+PostgreSQL, a process on SQLite),
 checked, its entries stored once, matched, payments recorded through the billing service
 and posted to the books. The limit: the same files parsed with
 ``etree.iterparse`` (the same fields taken from each ``Ntry``) and the rows inserted with
@@ -238,8 +239,8 @@ def _ours(database: Database, files: list[tuple[str, bytes]]) -> tuple[float, in
     early_peak = 0
     start = time.perf_counter()
     members = matching.MemberIndex()  # as `backoffice bank import FILE...` does
-    sources = ((name, (lambda data=data: data)) for name, data in files)
-    for index, item in enumerate(importing.read_ahead(sources, ahead=database.is_postgresql)):
+    reading = importing.reading_for(database.is_postgresql, len(files))
+    for index, item in enumerate(importing.read_ahead(files, reading=reading)):
         with database.transaction() as session:
             outcome = importing.import_files(
                 session, actor, [(item.name, item.data)], members=members, parsed=[item.parsed]

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Each file in its own transaction (on PostgreSQL the next one read meanwhile): a
+    """Each file in its own transaction (the next one read meanwhile: ``read_ahead``): a
     refused file is named on stderr, the others are imported; exit 0 even when entries
     are left to reconcile, 1 when a file was refused."""
     from backoffice.cli.auth import acting_actor
@@ -38,8 +38,9 @@ def run_import(args: argparse.Namespace) -> int:
     totals = {"read": 0, "new": 0, "matched": 0, "returned": 0, "left": 0}
     refused = 0
     members = matching.MemberIndex()  # read once for all the files
-    files = ((path.name, path.read_bytes) for path in args.files)
-    for item in importing.read_ahead(files, ahead=database.is_postgresql):
+    reading = importing.reading_for(database.is_postgresql, len(args.files))
+    files = ((path.name, path) for path in args.files)
+    for item in importing.read_ahead(files, reading=reading):
         if item.unreadable is not None:
             print_error(file_refused(item.unreadable))
             refused += 1

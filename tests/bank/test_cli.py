@@ -81,3 +81,31 @@ def test_import_needs_a_role_that_records_payments(
     path.write_bytes(b"<x/>")
     assert main(["--database", url, "bank", "import", str(path), "--as", "read_only"]) == 1
     assert "Refusé" in capsys.readouterr().err
+
+
+def test_many_files_are_read_by_a_process_of_their_own_and_imported_in_order(
+    url: str, sqlite_database: Database, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Four files or more on SQLite: read ahead by a process (``Reading.PROCESS``), each
+    file's line in its order, the refused one in French."""
+    with sqlite_database.transaction() as session:
+        factories.staff_of_every_role(session)
+        iban, bic = builders.service_iban(session)
+    paths = []
+    for number in range(4):
+        movement = Movement(1000 + number, CREDITED, f"VIR{number}", name="INCONNU")
+        path = tmp_path / f"releve-{number}.xml"
+        statement = builders.statement(iban, bic, [movement], day=CREDITED)
+        path.write_bytes(builders.camt053([statement]))
+        paths.append(path)
+    bad = tmp_path / "casse.txt"
+    bad.write_bytes(b"0130004" + b" " * 50)
+    paths.insert(2, bad)
+    with clock.frozen(AFTER):
+        code = main(["--database", url, "bank", "import", *map(str, paths), "--as", "billing"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "casse.txt, ligne 1 : 57 caractères au lieu de 120" in err
+    lines = [line for line in out.splitlines() if line.startswith("releve-")]
+    assert [line.split(" : ")[0] for line in lines] == [f"releve-{n}.xml" for n in range(4)]
+    assert all("importé, 1 nouvelles opérations sur 1" in line for line in lines)

@@ -1,15 +1,17 @@
 """The files of an import read one ahead (``importing.read_ahead``): the same files, in
-the same order, with the same contents and refusals as read in turn, the next one read
-in a thread of its own, never more than one file ahead."""
+the same order, with the same contents and refusals — in the user's language — as read in
+turn, the next one read by a thread or a process of its own, never more than one file
+ahead."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from backoffice import i18n
 from backoffice.reports.bank import Movement, Statement, camt
 from backoffice.services.bank import importing
 from backoffice.services.bank.formats import BankFileError, ParsedFile
@@ -24,65 +26,91 @@ def _statement(number: int) -> bytes:
     return camt.write([statement], "camt.053.001.08")
 
 
-def _files() -> list[tuple[str, bytes | None]]:
+def _files(folder: Path) -> list[tuple[str, bytes | Path]]:
+    on_disk = folder / "b.xml"
+    on_disk.write_bytes(_statement(2))
     return [
         ("a.xml", _statement(1)),
         ("casse.xml", b"<Document><pas fini"),
-        ("illisible.xml", None),  # fetching it fails
-        ("b.xml", _statement(2)),
+        ("absent.xml", folder / "absent.xml"),  # cannot be read
+        ("b.xml", on_disk),
     ]
-
-
-def _sources(
-    files: list[tuple[str, bytes | None]], fetched: list[tuple[str, str]]
-) -> list[tuple[str, Callable[[], bytes]]]:
-    def fetch(name: str, data: bytes | None) -> Callable[[], bytes]:
-        def content() -> bytes:
-            fetched.append((name, threading.current_thread().name))
-            if data is None:
-                raise PermissionError(13, "Permission non accordée", name)
-            return data
-
-        return content
-
-    return [(name, fetch(name, data)) for name, data in files]
 
 
 def _summary(item: importing.ReadFile) -> tuple[object, ...]:
     parsed = item.parsed
     if isinstance(parsed, ParsedFile):
-        entries = [entry.amount_cents for st in parsed.statements for entry in st.entries]
-        return (item.name, "read", entries)
+        entries = [entry.amount_cents for part in parsed.statements for entry in part.entries]
+        return (item.name, "read", entries, len(item.data))
     if isinstance(parsed, BankFileError):
-        return (item.name, "refused", str(parsed))
+        return (item.name, "refused", str(parsed), parsed.file_name)
     return (item.name, "unreadable", type(item.unreadable).__name__)
 
 
-@pytest.mark.parametrize("ahead", [False, True])
-def test_the_same_files_come_back_in_order_read_or_refused(ahead: bool) -> None:
-    fetched: list[tuple[str, str]] = []
-    items = list(importing.read_ahead(_sources(_files(), fetched), ahead=ahead))
-    assert [_summary(item) for item in items] == [
-        ("a.xml", "read", [1001]),
-        ("casse.xml", "refused", str(items[1].parsed)),
-        ("illisible.xml", "unreadable", "PermissionError"),
-        ("b.xml", "read", [1002]),
+@pytest.fixture
+def french() -> object:
+    before = i18n.language()
+    i18n.set_language("fr")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.mark.usefixtures("french")
+@pytest.mark.parametrize("reading", list(importing.Reading))
+def test_the_same_files_come_back_in_order_read_or_refused(
+    reading: importing.Reading, tmp_path: Path
+) -> None:
+    files = _files(tmp_path)
+    in_turn = [_summary(item) for item in importing.read_ahead(files)]
+    items = list(importing.read_ahead(files, reading=reading))
+    assert [_summary(item) for item in items] == in_turn
+    assert [row[:2] for row in in_turn] == [
+        ("a.xml", "read"),
+        ("casse.xml", "refused"),
+        ("absent.xml", "unreadable"),
+        ("b.xml", "read"),
     ]
-    assert "casse.xml" in str(items[1].parsed)
-    assert items[0].data == _statement(1)
-    here = threading.current_thread().name
-    threads = {thread for _name, thread in fetched}
-    assert (here not in threads) if ahead else (threads == {here})
+    assert "casse.xml : ce fichier n'est pas un relevé bancaire" in in_turn[1][2]  # French,
+    # in the reading process too
+    assert items[0].data == files[0][1]
 
 
-def test_ahead_reads_one_file_ahead_and_no_more() -> None:
-    fetched: list[tuple[str, str]] = []
+def test_a_thread_reads_one_file_ahead_and_no_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_by: list[tuple[str, str]] = []
+    real = importing.read
+
+    def recorded(name: str, data: bytes) -> ParsedFile:
+        read_by.append((name, threading.current_thread().name))
+        return real(name, data)
+
+    monkeypatch.setattr(importing, "read", recorded)
     files = [(f"{number}.xml", _statement(number)) for number in range(6)]
     seen = []
-    for position, item in enumerate(
-        importing.read_ahead(_sources(list(files), fetched), ahead=True)
-    ):
+    for position, item in enumerate(importing.read_ahead(files, reading=importing.Reading.THREAD)):
         seen.append(item.name)
-        assert len(fetched) <= position + 2  # this file and the next, not more
+        assert len(read_by) <= position + 2  # this file and the next, not more
     assert seen == [name for name, _data in files]
-    assert [name for name, _thread in fetched] == seen
+    assert [name for name, _thread in read_by] == seen
+    assert threading.current_thread().name not in {thread for _name, thread in read_by}
+
+
+@pytest.mark.parametrize(
+    ("postgresql", "files", "frozen", "expected"),
+    [
+        (True, 1, False, importing.Reading.IN_TURN),
+        (True, 2, False, importing.Reading.THREAD),
+        (False, 3, False, importing.Reading.IN_TURN),
+        (False, 250, False, importing.Reading.PROCESS),
+        (False, 250, True, importing.Reading.IN_TURN),
+    ],
+)
+def test_how_files_are_read_depends_on_the_database_and_their_number(
+    postgresql: bool,
+    files: int,
+    frozen: bool,
+    expected: importing.Reading,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if frozen:
+        monkeypatch.setattr(importing.sys, "frozen", True, raising=False)
+    assert importing.reading_for(postgresql, files) is expected

@@ -38,6 +38,18 @@ class BankFileError(Exception):
         self.file_name = name
         self.where = where
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # sent back from the process that read the file (``importing.read_ahead``)
+        return (_file_error, (str(self), self.file_name, self.where))
+
+
+def _file_error(message: str, name: str, where: str | None) -> BankFileError:
+    """A ``BankFileError`` as its sentence was made (not translated again)."""
+    error = BankFileError.__new__(BankFileError)
+    Exception.__init__(error, message)
+    error.file_name, error.where = name, where
+    return error
+
 
 @dataclass
 class ParsedEntry:
