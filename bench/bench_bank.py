@@ -14,9 +14,9 @@ the RF reference (40 %), the invoice number (15 %), the member code (10 %), only
 name and the amount due (15 %); and noise that matches nothing (20 %: unknown payers,
 fees).
 
-Ours: ``backoffice bank import``'s work — each file in its own transaction, read with
-iterparse (the next file while this one is imported: ``read_ahead``, a thread on
-PostgreSQL, a process on SQLite),
+Ours: ``backoffice bank import``'s work (``import_run``) — each file in a savepoint of its
+own, committed with those of the last second, read with iterparse (the next file while
+this one is imported: a thread on PostgreSQL, a process on SQLite),
 checked, its entries stored once, matched, payments recorded through the billing service
 and posted to the books. The limit: the same files parsed with
 ``etree.iterparse`` (the same fields taken from each ``Ntry``) and the rows inserted with
@@ -59,7 +59,7 @@ from backoffice.reports.bank import Movement, Statement, camt
 from backoffice.reports.sepa import pain008
 from backoffice.services import identity as identity_service
 from backoffice.services.actors import actor_of
-from backoffice.services.bank import importing, matching
+from backoffice.services.bank import import_run, importing
 from bench.common import (
     OUT,
     Context,
@@ -238,13 +238,11 @@ def _ours(database: Database, files: list[tuple[str, bytes]]) -> tuple[float, in
     totals = {"new": 0, "matched": 0, "returned": 0, "left": 0}
     early_peak = 0
     start = time.perf_counter()
-    members = matching.MemberIndex()  # as `backoffice bank import FILE...` does
-    reading = importing.reading_for(database.is_postgresql, len(files))
-    for index, item in enumerate(importing.read_ahead(files, reading=reading)):
-        with database.transaction() as session:
-            outcome = importing.import_files(
-                session, actor, [(item.name, item.data)], members=members, parsed=[item.parsed]
-            )
+    # as `backoffice bank import FILE...` does
+    reading = import_run.reading_for(database.is_postgresql, len(files))
+    read = import_run.read_ahead(files, reading=reading)
+    for index, (_item, outcome) in enumerate(import_run.import_each(database, actor, read)):
+        assert isinstance(outcome, importing.ImportOutcome), outcome
         totals["new"] += outcome.new
         totals["matched"] += outcome.matched
         totals["returned"] += outcome.returned

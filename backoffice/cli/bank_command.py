@@ -27,36 +27,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Each file in its own transaction (the next one read meanwhile: ``read_ahead``): a
-    refused file is named on stderr, the others are imported; exit 0 even when entries
-    are left to reconcile, 1 when a file was refused."""
+    """Each file in a savepoint of its own, committed with those of the last second, the
+    next one read meanwhile (``import_run``): a refused file is named on stderr, the
+    others are imported; exit 0 even when entries are left to reconcile, 1 when a file
+    was refused."""
     from backoffice.cli.auth import acting_actor
-    from backoffice.services.bank import importing, matching
+    from backoffice.services.bank import import_run, importing
 
     database = open_database(args)
     actor = acting_actor(database, args)
     totals = {"read": 0, "new": 0, "matched": 0, "returned": 0, "left": 0}
     refused = 0
-    members = matching.MemberIndex()  # read once for all the files
-    reading = importing.reading_for(database.is_postgresql, len(args.files))
-    files = ((path.name, path) for path in args.files)
-    for item in importing.read_ahead(files, reading=reading):
-        if item.unreadable is not None:
-            print_error(file_refused(item.unreadable))
+    reading = import_run.reading_for(database.is_postgresql, len(args.files))
+    files = import_run.read_ahead(((path.name, path) for path in args.files), reading=reading)
+    for item, result in import_run.import_each(database, actor, files):
+        if isinstance(result, OSError):
+            print_error(file_refused(result))
             refused += 1
-            continue
-        try:
-            with database.transaction() as session:
-                outcome = importing.import_files(
-                    session, actor, [(item.name, item.data)], members=members, parsed=[item.parsed]
-                )
-        except importing.BankImportRefused as error:
-            print_error(importing.file_result(item.name, error))
+        elif isinstance(result, importing.BankImportRefused):
+            print_error(importing.file_result(item.name, result))
             refused += 1
-            continue
-        print(importing.file_result(item.name, outcome))
-        for key in totals:
-            totals[key] += getattr(outcome, key)
+        else:
+            print(importing.file_result(item.name, result))
+            for key in totals:
+                totals[key] += getattr(result, key)
     print(
         tr(
             "Entries read: {read}, new: {new}, matched: {matched}, returned: {returned}, "

@@ -1,4 +1,4 @@
-"""The files of an import read one ahead (``importing.read_ahead``): the same files, in
+"""The files of an import read one ahead (``import_run.read_ahead``): the same files, in
 the same order, with the same contents and refusals — in the user's language — as read in
 turn, the next one read by a thread or a process of its own, never more than one file
 ahead."""
@@ -13,7 +13,7 @@ import pytest
 
 from backoffice import i18n
 from backoffice.reports.bank import Movement, Statement, camt
-from backoffice.services.bank import importing
+from backoffice.services.bank import import_run
 from backoffice.services.bank.formats import BankFileError, ParsedFile
 
 IBAN = "FR7630006000011234567890189"
@@ -37,7 +37,7 @@ def _files(folder: Path) -> list[tuple[str, bytes | Path]]:
     ]
 
 
-def _summary(item: importing.ReadFile) -> tuple[object, ...]:
+def _summary(item: import_run.ReadFile) -> tuple[object, ...]:
     parsed = item.parsed
     if isinstance(parsed, ParsedFile):
         entries = [entry.amount_cents for part in parsed.statements for entry in part.entries]
@@ -56,13 +56,13 @@ def french() -> object:
 
 
 @pytest.mark.usefixtures("french")
-@pytest.mark.parametrize("reading", list(importing.Reading))
+@pytest.mark.parametrize("reading", list(import_run.Reading))
 def test_the_same_files_come_back_in_order_read_or_refused(
-    reading: importing.Reading, tmp_path: Path
+    reading: import_run.Reading, tmp_path: Path
 ) -> None:
     files = _files(tmp_path)
-    in_turn = [_summary(item) for item in importing.read_ahead(files)]
-    items = list(importing.read_ahead(files, reading=reading))
+    in_turn = [_summary(item) for item in import_run.read_ahead(files)]
+    items = list(import_run.read_ahead(files, reading=reading))
     assert [_summary(item) for item in items] == in_turn
     assert [row[:2] for row in in_turn] == [
         ("a.xml", "read"),
@@ -77,16 +77,18 @@ def test_the_same_files_come_back_in_order_read_or_refused(
 
 def test_a_thread_reads_one_file_ahead_and_no_more(monkeypatch: pytest.MonkeyPatch) -> None:
     read_by: list[tuple[str, str]] = []
-    real = importing.read
+    real = import_run.read
 
     def recorded(name: str, data: bytes) -> ParsedFile:
         read_by.append((name, threading.current_thread().name))
         return real(name, data)
 
-    monkeypatch.setattr(importing, "read", recorded)
+    monkeypatch.setattr(import_run, "read", recorded)
     files = [(f"{number}.xml", _statement(number)) for number in range(6)]
     seen = []
-    for position, item in enumerate(importing.read_ahead(files, reading=importing.Reading.THREAD)):
+    for position, item in enumerate(
+        import_run.read_ahead(files, reading=import_run.Reading.THREAD)
+    ):
         seen.append(item.name)
         assert len(read_by) <= position + 2  # this file and the next, not more
     assert seen == [name for name, _data in files]
@@ -97,20 +99,20 @@ def test_a_thread_reads_one_file_ahead_and_no_more(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize(
     ("postgresql", "files", "frozen", "expected"),
     [
-        (True, 1, False, importing.Reading.IN_TURN),
-        (True, 2, False, importing.Reading.THREAD),
-        (False, 3, False, importing.Reading.IN_TURN),
-        (False, 250, False, importing.Reading.PROCESS),
-        (False, 250, True, importing.Reading.IN_TURN),
+        (True, 1, False, import_run.Reading.IN_TURN),
+        (True, 2, False, import_run.Reading.THREAD),
+        (False, 3, False, import_run.Reading.IN_TURN),
+        (False, 250, False, import_run.Reading.PROCESS),
+        (False, 250, True, import_run.Reading.IN_TURN),
     ],
 )
 def test_how_files_are_read_depends_on_the_database_and_their_number(
     postgresql: bool,
     files: int,
     frozen: bool,
-    expected: importing.Reading,
+    expected: import_run.Reading,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if frozen:
-        monkeypatch.setattr(importing.sys, "frozen", True, raising=False)
-    assert importing.reading_for(postgresql, files) is expected
+        monkeypatch.setattr(import_run.sys, "frozen", True, raising=False)
+    assert import_run.reading_for(postgresql, files) is expected

@@ -16,6 +16,10 @@ never commit, return plain dataclasses):
   service's, each entry stored once (``dedup_key``), then matched. One transaction per
   call: nothing of a refused file is kept; callers import several files one call (one
   transaction) per file, each file's line from ``file_result``.
+- ``import_run``: many files as the command line imports them — ``read_ahead`` (the next
+  file read by a thread on PostgreSQL, a process on SQLite, while this one is imported)
+  and ``import_each(database, actor, files)`` (each file in a savepoint of its own, the
+  files of each second committed together; results handed over once committed).
 - ``matching``: the automatic rules in order of confidence (``match_entries``).
 - ``returns``: direct debits returned or rejected: instalment reopened with the French
   reason, fee invoice by the ``bank.return_fee_cents`` setting, member flagged, mandate

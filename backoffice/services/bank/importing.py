@@ -23,20 +23,15 @@ member who ran it (``bank-import:<login>``).
 
 from __future__ import annotations
 
-import enum
 import hashlib
-import multiprocessing
-import sys
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from backoffice import clock, i18n
+from backoffice import clock
 from backoffice.i18n import ntr, tr
 from backoffice.models import SepaCollection
 from backoffice.models.bank import (
@@ -195,83 +190,6 @@ def check(session: Session, parsed: ParsedFile, accounts: set[str]) -> None:
             )
 
 
-@dataclass(frozen=True)
-class ReadFile:
-    """A file of an import as :func:`read_ahead` hands it over: its content and what
-    ``formats.read`` made of it, or why it could not be read (``OSError``) or is not a
-    statement we read (``BankFileError``)."""
-
-    name: str
-    data: bytes
-    parsed: ParsedFile | BankFileError | None
-    unreadable: OSError | None = None
-
-
-class Reading(enum.Enum):
-    """How :func:`read_ahead` reads the files of an import."""
-
-    IN_TURN = "in turn"
-    THREAD = "thread"  # the next file in a thread while this one is imported
-    PROCESS = "process"  # the next file in a process of its own
-
-
-def reading_for(postgresql: bool, files: int) -> Reading:
-    """On PostgreSQL the importing thread mostly waits for the server: a thread reads the
-    next file meanwhile (a year of 250 statements: 33 s → 26 s). On SQLite the
-    database's work holds the interpreter, and a thread gains nothing: a process of its
-    own reads the next file, worth its start (half a second) from a few files on — not in
-    the frozen application, which does not start such processes."""
-    if files < 2:
-        return Reading.IN_TURN
-    if postgresql:
-        return Reading.THREAD
-    if files < 4 or getattr(sys, "frozen", False):
-        return Reading.IN_TURN
-    return Reading.PROCESS
-
-
-def read_ahead(
-    files: Iterable[tuple[str, bytes | Path]], *, reading: Reading = Reading.IN_TURN
-) -> Iterator[ReadFile]:
-    """The files of one import (``(name, content or path)``) read, in their order: with
-    a thread or a process, the next one is read while the caller imports this one (see
-    :func:`reading_for`). At most two files are held."""
-    if reading is Reading.IN_TURN:
-        yield from (_read_file(name, source) for name, source in files)
-        return
-    with _reader(reading) as pool:
-        waiting: Future[ReadFile] | None = None
-        for name, source in files:
-            upcoming = pool.submit(_read_file, name, source)
-            if waiting is not None:
-                yield waiting.result()
-            waiting = upcoming
-        if waiting is not None:
-            yield waiting.result()
-
-
-def _reader(reading: Reading) -> Executor:
-    if reading is Reading.THREAD:
-        return ThreadPoolExecutor(1, thread_name_prefix="bank-read")
-    return ProcessPoolExecutor(  # a fresh interpreter: no database connection inherited
-        1,
-        mp_context=multiprocessing.get_context("forkserver"),
-        initializer=i18n.set_language,  # its sentences in the user's language
-        initargs=(i18n.language(),),
-    )
-
-
-def _read_file(name: str, source: bytes | Path) -> ReadFile:
-    try:
-        data = source.read_bytes() if isinstance(source, Path) else source
-    except OSError as error:
-        return ReadFile(name, b"", None, error)
-    try:
-        return ReadFile(name, data, read(name, data))
-    except BankFileError as error:
-        return ReadFile(name, data, error)
-
-
 def import_files(
     session: Session,
     actor: Actor,
@@ -285,7 +203,7 @@ def import_files(
     :class:`BankImportRefused` naming it). ``members``: the members' codes and names as
     the matching rules read them, shared by the calls of one import (one call per file).
     ``parsed``: what ``formats.read`` made of each file, when read already
-    (:func:`read_ahead`)."""
+    (``import_run.read_ahead``)."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
