@@ -75,8 +75,13 @@ def read_ahead(
         yield from (_read_file(name, source) for name, source in files)
         return
     with _reader(reading) as pool:
+        # a process takes most of a second to start: the files are read here meanwhile
+        started = pool.submit(_started) if reading is Reading.PROCESS else None
         waiting: Future[ReadFile] | None = None
         for name, source in files:
+            if waiting is None and started is not None and not started.done():
+                yield _read_file(name, source)
+                continue
             upcoming = pool.submit(_read_file, name, source)
             if waiting is not None:
                 yield waiting.result()
@@ -94,6 +99,10 @@ def _reader(reading: Reading) -> Executor:
         initializer=i18n.set_language,  # its sentences in the user's language
         initargs=(i18n.language(),),
     )
+
+
+def _started() -> bool:
+    return True
 
 
 def _read_file(name: str, source: bytes | Path) -> ReadFile:
