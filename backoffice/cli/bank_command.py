@@ -40,15 +40,15 @@ def run_import(args: argparse.Namespace) -> int:
     refused = 0
     reading = import_run.reading_for(database.is_postgresql, len(args.files))
     files = import_run.read_ahead(((path.name, path) for path in args.files), reading=reading)
-    for item, result in import_run.import_each(database, actor, files):
+    for name, result in import_run.import_each(database, actor, files):
         if isinstance(result, OSError):
             print_error(file_refused(result))
             refused += 1
         elif isinstance(result, importing.BankImportRefused):
-            print_error(importing.file_result(item.name, result))
+            print_error(importing.file_result(name, result))
             refused += 1
         else:
-            print(importing.file_result(item.name, result))
+            print(importing.file_result(name, result))
             for key in totals:
                 totals[key] += getattr(result, key)
     print(

@@ -29,11 +29,11 @@ def test_each_result_is_committed_when_handed_over(database: Database, commit_ev
     files.insert(1, ("casse.xml", b"<Document><pas fini"))
     read = import_run.read_ahead(files)
     seen = []
-    for item, result in import_run.import_each(database, billing, read, commit_every=commit_every):
-        seen.append(item.name)
+    for name, result in import_run.import_each(database, billing, read, commit_every=commit_every):
+        seen.append(name)
         with database.session() as other:  # another workstation sees what was handed over
             stored = other.scalar(select(func.count(BankFile.id)))
-        if item.name == "casse.xml":
+        if name == "casse.xml":
             assert isinstance(result, importing.BankImportRefused)
             continue
         assert isinstance(result, importing.ImportOutcome) and result.new == 1

@@ -123,21 +123,23 @@ def import_each(
     *,
     members: matching.MemberIndex | None = None,
     commit_every: float = COMMIT_EVERY,
-) -> Iterator[tuple[ReadFile, ImportOutcome | BankImportRefused | OSError]]:
-    """Each file and what became of it — imported, refused (``BankImportRefused``), or
-    unreadable (``OSError``) — handed over once committed: the files of each second in
-    one transaction, each in a savepoint of its own."""
+) -> Iterator[tuple[str, ImportOutcome | BankImportRefused | OSError]]:
+    """Each file's name and what became of it — imported, refused
+    (``BankImportRefused``), or unreadable (``OSError``) — handed over once committed: the
+    files of each second in one transaction, each in a savepoint of its own. A file's
+    content and entries are let go once imported (only its result waits for the
+    commit): the memory does not grow with the files of a second."""
     members = members or matching.MemberIndex()  # codes and names read once for all
     remaining = iter(files)
     finished = False
     while not finished:
-        done: list[tuple[ReadFile, ImportOutcome | BankImportRefused | OSError]] = []
+        done: list[tuple[str, ImportOutcome | BankImportRefused | OSError]] = []
         started = time.monotonic()
         finished = True
         with database.transaction() as session:
             for item in remaining:
                 if item.unreadable is not None:
-                    done.append((item, item.unreadable))
+                    done.append((item.name, item.unreadable))
                     continue
                 try:
                     with session.begin_nested():
@@ -149,9 +151,9 @@ def import_each(
                             parsed=[item.parsed],
                         )
                 except BankImportRefused as error:
-                    done.append((item, error))
+                    done.append((item.name, error))
                     continue
-                done.append((item, outcome))
+                done.append((item.name, outcome))
                 if time.monotonic() - started >= commit_every:
                     finished = False
                     break
