@@ -22,6 +22,7 @@ from pathlib import Path
 
 from backoffice import i18n
 from backoffice.db import Database
+from backoffice.services import identity as identity_service
 from backoffice.services.bank import matching
 from backoffice.services.bank.formats import BankFileError, ParsedFile, read
 from backoffice.services.bank.importing import BankImportRefused, ImportOutcome, import_files
@@ -137,6 +138,7 @@ def import_each(
         started = time.monotonic()
         finished = True
         with database.transaction() as session:
+            service = identity_service.load(session)  # its accounts, once a transaction
             for item in remaining:
                 if item.unreadable is not None:
                     done.append((item.name, item.unreadable))
@@ -149,6 +151,7 @@ def import_each(
                             [(item.name, item.data)],
                             members=members,
                             parsed=[item.parsed],
+                            service=service,
                         )
                 except BankImportRefused as error:
                     done.append((item.name, error))

@@ -198,16 +198,18 @@ def import_files(
     progress: Progress | None = None,
     members: matching.MemberIndex | None = None,
     parsed: Sequence[ParsedFile | BankFileError | None] | None = None,
+    service: identity_service.ServiceIdentity | None = None,
 ) -> ImportOutcome:
     """Import ``(name, content)`` files: all of them, or nothing (a file refused raises
     :class:`BankImportRefused` naming it). ``members``: the members' codes and names as
     the matching rules read them, shared by the calls of one import (one call per file).
     ``parsed``: what ``formats.read`` made of each file, when read already
-    (``import_run.read_ahead``)."""
+    (``import_run.read_ahead``); ``service``: the service's identity (its accounts), when
+    read already in this transaction."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     require(session, actor, Permission.SEPA_MANAGE)
     progress = progress or silent()
-    identity = identity_service.load(session)
+    identity = service or identity_service.load(session)
     accounts = _accounts(identity)
     direct_debit = identity.direct_debit_account
     default_account = direct_debit.iban if direct_debit is not None else None
