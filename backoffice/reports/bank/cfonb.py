@@ -25,27 +25,42 @@ OPERATION_CODES = {
     "cheque": "02",
     "fee": "62",
 }
-# ISO 20022 reasons of returned direct debits as CFONB reject reasons (positions 41-42):
-# the reader's table the other way round (its sources are named there). A code without
-# a CFONB equivalent is written 59, « raison non communiquée ».
-REASONS = {
-    "AC01": "12",  # coordonnées bancaires inexploitables
-    "AC04": "14",  # compte soldé, clôturé, viré
-    "AM04": "20",  # provision insuffisante
-    "MD01": "31",  # pas d'autorisation
-    "AC06": "34",  # opposition sur compte
-    "MD07": "35",  # titulaire décédé
-    "AG02": "52",  # code opération incorrect
-    "MS02": "58",  # sur ordre du client
-    "MS03": "59",  # raison non communiquée
-    "RC01": "60",  # code banque incorrect
-    "RR04": "62",  # motif réglementaire
-    "SL01": "63",  # service spécifique
-    "AM05": "64",  # doublon
-    "MD02": "66",  # donnée mandat incorrecte
-    "MD06": "80",  # contestation débiteur
-    "AG01": "99",  # opération non admise
+# CFONB reject reasons (positions 41-42) of direct debits and their ISO 20022 codes. The
+# CFONB codes and labels are those of its « Codes et motifs de rejet de virements,
+# prélèvements, TIP, prélèvement SEPA » as two independent repositories copy it, and
+# agree on: akretion/l10n-france (account_payment_batch_oca_rejection_fr_cfonb,
+# wizards/account_payment_order_rejection_import.py, _cfonb_rejection_reason_codes) and
+# axelor/axelor-open-suite (axelor-bank-payment, demo data
+# bankpayment_interBankCodeReject.csv, which also says which codes apply to SEPA direct
+# debits); 01-06 are LCR-only there (endos erroné, échéance hors limite, …). The ISO
+# equivalents were matched by label, with the French titles French SEPA code lists give
+# the ISO codes (AM04 « provision insuffisante », MS02 « sur ordre du client / refus du
+# débiteur », MD06 « contestation débiteur », RC01 « code banque incorrect », …). The
+# authority is the CFONB's brochure « Liste interbancaire délais et codes motifs de
+# rejet/retour » (June 2012), which gives the CFONB-to-ISO correspondence: it was not
+# reachable offline (only its first page was found). A reason not in the table is read
+# as MS03 (not specified).
+REJECT_REASONS = {
+    "12": "AC01",  # coordonnées bancaires inexploitables
+    "14": "AC04",  # compte soldé, clôturé, viré
+    "20": "AM04",  # provision insuffisante
+    "31": "MD01",  # pas d'autorisation
+    "34": "AC06",  # opposition sur compte (compte bloqué)
+    "35": "MD07",  # titulaire décédé
+    "52": "AG02",  # code opération incorrect
+    "58": "MS02",  # sur ordre du client (refus du débiteur)
+    "59": "MS03",  # raison non communiquée
+    "60": "RC01",  # code banque (BIC) incorrect
+    "62": "RR04",  # motif réglementaire
+    "63": "SL01",  # service spécifique
+    "64": "AM05",  # doublon
+    "66": "MD02",  # donnée mandat incorrecte
+    "80": "MD06",  # contestation débiteur
+    "99": "AG01",  # opération non admise
 }
+# The same the other way round, for the writer. A code without a CFONB equivalent is
+# written 59, « raison non communiquée ».
+REASONS = {iso: code for code, iso in REJECT_REASONS.items()}
 UNSPECIFIED = "59"
 POSITIVE = "{ABCDEFGHI"
 NEGATIVE = "}JKLMNOPQR"

@@ -35,6 +35,7 @@ from schwifty import IBAN
 from backoffice.i18n import tr
 from backoffice.models.bank import BankEntryKind, BankFileFormat
 from backoffice.money import format_eur
+from backoffice.reports.bank.cfonb import REJECT_REASONS
 from backoffice.services.bank.formats import (
     BankFileError,
     ParsedEntry,
@@ -66,39 +67,9 @@ SIGNS.update({chr(ord("J") + n): (-1, n + 1) for n in range(9)})
 COLLECTION_CODES = ("A1", "A2")  # SEPA direct debits remitted: CORE, B2B
 CHEQUE_CODES = ("02", "15")  # cheques remitted
 RETURN_CODES = ("B3", "B4")  # SEPA direct debits rejected/unpaid, received by the creditor
-# CFONB reject reasons (positions 41-42) of direct debits and their ISO 20022 codes. The
-# CFONB codes and labels are those of its « Codes et motifs de rejet de virements,
-# prélèvements, TIP, prélèvement SEPA » as two independent repositories copy it, and
-# agree on: akretion/l10n-france (account_payment_batch_oca_rejection_fr_cfonb,
-# wizards/account_payment_order_rejection_import.py, _cfonb_rejection_reason_codes) and
-# axelor/axelor-open-suite (axelor-bank-payment, demo data
-# bankpayment_interBankCodeReject.csv, which also says which codes apply to SEPA direct
-# debits); 01-06 are LCR-only there (endos erroné, échéance hors limite, …). The ISO
-# equivalents were matched by label, with the French titles French SEPA code lists give
-# the ISO codes (AM04 « provision insuffisante », MS02 « sur ordre du client / refus du
-# débiteur », MD06 « contestation débiteur », RC01 « code banque incorrect », …). The
-# authority is the CFONB's brochure « Liste interbancaire délais et codes motifs de
-# rejet/retour » (June 2012), which gives the CFONB-to-ISO correspondence: it was not
-# reachable offline (only its first page was found). A reason not in the table is read
-# as MS03 (not specified).
-REASONS = {
-    "12": "AC01",  # coordonnées bancaires inexploitables
-    "14": "AC04",  # compte soldé, clôturé, viré
-    "20": "AM04",  # provision insuffisante
-    "31": "MD01",  # pas d'autorisation
-    "34": "AC06",  # opposition sur compte (compte bloqué)
-    "35": "MD07",  # titulaire décédé
-    "52": "AG02",  # code opération incorrect
-    "58": "MS02",  # sur ordre du client (refus du débiteur)
-    "59": "MS03",  # raison non communiquée
-    "60": "RC01",  # code banque (BIC) incorrect
-    "62": "RR04",  # motif réglementaire
-    "63": "SL01",  # service spécifique
-    "64": "AM05",  # doublon
-    "66": "MD02",  # donnée mandat incorrecte
-    "80": "MD06",  # contestation débiteur
-    "99": "AG01",  # opération non admise
-}
+# CFONB reject reasons (positions 41-42) of direct debits → ISO 20022 codes: the table
+# and its sources are beside the writer (reports/bank/cfonb.py).
+REASONS = REJECT_REASONS
 # Returned cheques (« chèques impayés », interbank code 03, a debit) carry the reasons of
 # the CFONB's other list, « Codes et motifs de rejets relatifs aux Chèques » (in the same
 # axelor file), whose numbers mean other things (10 perte, 20 chèque prescrit, 31
