@@ -13,9 +13,10 @@ never commit, return plain dataclasses):
   French sentence naming the file and the line or entry.
 - ``importing``: ``import_files(session, actor, [(name, bytes)], progress=) ->
   ImportOutcome`` (read, new, matched, returned, left): the account checked against the
-  service's, each entry stored once (``dedup_key``), then matched. One transaction per
-  call: nothing of a refused file is kept; callers import several files one call (one
-  transaction) per file, each file's line from ``file_result``.
+  service's, each entry stored once (``dedup_key``), then matched, in the caller's
+  transaction: nothing of a refused file is kept; callers import several files one call
+  per file (a transaction, or a savepoint: ``import_run``), each file's line from
+  ``file_result``.
 - ``import_run``: many files as the command line imports them — ``read_ahead`` (the next
   file read by a thread on PostgreSQL, a process on SQLite, while this one is imported)
   and ``import_each(database, actor, files)`` (each file in a savepoint of its own, the

@@ -14,9 +14,10 @@ whole with its French sentence — nothing of it is stored. Then each file:
 
 All of it in the caller's transaction: an import interrupted half-way leaves nothing,
 and running it again does it all. Files dropped together are imported each on its own,
-one call per file in a transaction of its own (the Facturation section through
-``write_each``, the command line file by file): a refused file keeps none of the others
-out, and ``file_result`` says in one French line what each brought or why it was refused.
+one call per file: in a transaction of its own (the Facturation section through
+``write_each``) or in a savepoint of its own (the command line, ``import_run``): a
+refused file keeps none of the others out, and ``file_result`` says in one French line
+what each brought or why it was refused.
 The payments are recorded and audited as done by the import on behalf of the staff
 member who ran it (``bank-import:<login>``).
 """
@@ -152,12 +153,8 @@ def results_summary(results: Sequence[ImportOutcome | ServiceError]) -> str:
     )
 
 
-def service_accounts(session: Session) -> set[str]:
-    """The IBANs statements may be of: the service's bank accounts."""
-    return _accounts(identity_service.load(session))
-
-
 def _accounts(service: identity_service.ServiceIdentity) -> set[str]:
+    """The IBANs statements may be of: the service's bank accounts."""
     return {account.iban.replace(" ", "").upper() for account in service.bank_accounts}
 
 
