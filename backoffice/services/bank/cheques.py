@@ -41,7 +41,6 @@ from backoffice.services.bank import reconcile
 from backoffice.services.billing import numbering, payments
 from backoffice.services.errors import FieldError, NotFound, ValidationFailed
 from backoffice.services.permissions import Actor, Permission, require
-from backoffice.services.sql_values import among
 
 SERIES = "cheque_remittance"
 PREFIX = "RC"
@@ -488,6 +487,9 @@ def match_slips(session: Session, actor: Actor, entries: Sequence[BankEntry]) ->
     ]
     if not candidates:
         return 0
+    # the slips not yet matched are few (those of the last days): all read, their totals
+    # compared here — a list of the credits' hundreds of amounts cost more to send
+    amounts = {entry.amount_cents for entry in candidates}
     open_slips: dict[int, list[tuple[int, str, date]]] = {}
     for remittance_id, number, total, deposited_on in session.execute(
         select(
@@ -495,14 +497,10 @@ def match_slips(session: Session, actor: Actor, entries: Sequence[BankEntry]) ->
             ChequeRemittance.number,
             ChequeRemittance.total_cents,
             ChequeRemittance.deposited_on,
-        ).where(
-            ChequeRemittance.bank_entry_id.is_(None),
-            among(
-                session, ChequeRemittance.total_cents, {entry.amount_cents for entry in candidates}
-            ),
-        )
+        ).where(ChequeRemittance.bank_entry_id.is_(None))
     ):
-        open_slips.setdefault(total, []).append((remittance_id, number, deposited_on))
+        if total in amounts:
+            open_slips.setdefault(total, []).append((remittance_id, number, deposited_on))
     matched = 0
     taken: set[int] = set()
     for entry in candidates:

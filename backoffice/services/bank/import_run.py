@@ -6,7 +6,9 @@ A refused file is rolled back alone (its savepoint), the others are kept; a file
 is handed over once it is committed. An import interrupted leaves at most the last
 second's files out, and running it again imports them (``importing``: nothing twice).
 Committing every file on its own cost SQLite a tenth of the year's import (250
-statements: 250 commits, each writing the pages it changed again).
+statements: 250 commits, each writing the pages it changed again). On SQLite the log is
+copied back into the database by another thread after each commit (``checkpoints``): no
+commit waits for it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import enum
 import multiprocessing
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from backoffice import i18n
+from backoffice import checkpoints, i18n
 from backoffice.db import Database
 from backoffice.services import identity as identity_service
 from backoffice.services.bank import matching
@@ -131,6 +133,18 @@ def import_each(
     content and entries are let go once imported (only its result waits for the
     commit): the memory does not grow with the files of a second."""
     members = members or matching.MemberIndex()  # codes and names read once for all
+    with checkpoints.beside(database) as committed:
+        yield from _import_groups(database, actor, files, members, commit_every, committed)
+
+
+def _import_groups(
+    database: Database,
+    actor: Actor,
+    files: Iterable[ReadFile],
+    members: matching.MemberIndex,
+    commit_every: float,
+    committed: Callable[[], None],
+) -> Iterator[tuple[str, ImportOutcome | BankImportRefused | OSError]]:
     remaining = iter(files)
     finished = False
     while not finished:
@@ -160,4 +174,5 @@ def import_each(
                 if time.monotonic() - started >= commit_every:
                     finished = False
                     break
+        committed()
         yield from done

@@ -27,8 +27,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,7 +47,12 @@ from backoffice.services import audit
 from backoffice.services import identity as identity_service
 from backoffice.services.bank import matching
 from backoffice.services.bank.formats import BankFileError, ParsedEntry, ParsedFile, read
-from backoffice.services.billing.bulk_rows import TableRows, collector_paused, execute_many
+from backoffice.services.billing.bulk_rows import (
+    IdReserver,
+    TableRows,
+    collector_paused,
+    execute_many,
+)
 from backoffice.services.errors import ServiceError
 from backoffice.services.permissions import Actor, Permission, require
 from backoffice.services.progress import Cancelled, Progress, silent
@@ -307,10 +313,7 @@ def _store(
         session.add(row)
         session.flush()
         keys = parsed_statement.dedup_keys(account)
-        # one executemany of rows of values through the driver, no RETURNING: the entries
-        # stored now are those of this statement, the others were known (of another file)
-        _insert_entries(session, parsed_statement.entries, keys, account, file_id, row.id)
-        stored = matching.stored_rows(session, row.id)
+        stored = _insert_entries(session, parsed_statement.entries, keys, account, file_id, row.id)
         fresh.extend(stored.values())
         known_keys.extend(key for key in keys if key not in stored)
     new_ids = [entry.id for entry in fresh]
@@ -375,8 +378,8 @@ _ENTRY_COLUMNS = (
     "match_state",
 )
 _INSERT_ENTRIES = (
-    f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_ENTRY_COLUMNS))}) ON CONFLICT (dedup_key) DO NOTHING"
+    f"INSERT INTO bank_entries (id, {', '.join(_ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (1 + len(_ENTRY_COLUMNS)))}) ON CONFLICT (dedup_key) DO NOTHING"
 )
 # On PostgreSQL the rows are copied (COPY) into a temporary table of the same columns,
 # then inserted from it in their order by one statement: the driver dumps 100,000 rows'
@@ -389,7 +392,7 @@ _STAGE_ENTRIES_POSTGRESQL = (
 _INSERT_STAGED_ENTRIES_POSTGRESQL = (
     f"INSERT INTO bank_entries ({', '.join(_ENTRY_COLUMNS)}) "
     f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM {_STAGING} ORDER BY position "
-    "ON CONFLICT (dedup_key) DO NOTHING"
+    "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key"
 )
 
 
@@ -400,13 +403,16 @@ def _insert_entries(
     account: str,
     file_id: int,
     statement_id: int,
-) -> None:
+) -> dict[str, matching.EntryRow]:
     """The statement's entries, each stored unless its key is known (``ON CONFLICT DO
-    NOTHING``), through the driver: rows of values, no statement compiled per row."""
+    NOTHING``), through the driver: rows of values, no statement compiled per row. Returns
+    those it stored, by key, as the matching rules read them — made from what was sent,
+    not read back (``version`` 1: new rows)."""
     connection = session.connection()
     values = TableRows(connection, BankEntry.__table__, _ENTRY_COLUMNS)  # binds the values
     constant = values.constant
     unmatched = constant("match_state", BankMatchState.UNMATCHED)
+    sent = [_sent(entry) for entry in entries]
     rows = [
         (
             key,
@@ -417,10 +423,10 @@ def _insert_entries(
             entry.amount_cents,
             constant("booked_on", entry.booked_on),
             constant("value_on", entry.value_on),
-            entry.bank_reference[:35] if entry.bank_reference else None,
+            fields.bank_reference,
             entry.bank_code[:40] if entry.bank_code else None,
             entry.end_to_end_id,
-            entry.counterparty_name[:140] if entry.counterparty_name else None,
+            fields.counterparty_name,
             entry.counterparty_iban,
             entry.counterparty_bic[:11] if entry.counterparty_bic else None,
             entry.remittance,
@@ -431,11 +437,63 @@ def _insert_entries(
             entry.return_code[:4] if entry.return_code else None,
             unmatched,
         )
-        for entry, key in zip(entries, keys, strict=True)
+        for entry, key, fields in zip(entries, keys, sent, strict=True)
     ]
-    if connection.dialect.name != "postgresql":
-        execute_many(connection, _INSERT_ENTRIES, rows)
-        return
+    if connection.dialect.name == "postgresql":
+        stored_ids = _insert_staged(connection, rows)
+    else:
+        # the ids given here (the writer holds the database's write lock): when every row
+        # was stored, each has the id it was sent with; else they are read back
+        ids = IdReserver(session, BankEntry.__table__).take(len(rows))
+        written = execute_many(
+            connection, _INSERT_ENTRIES, [(item, *row) for item, row in zip(ids, rows, strict=True)]
+        )
+        if written != len(rows):
+            return matching.stored_rows(session, statement_id)
+        stored_ids = dict(zip(keys, ids, strict=True))
+    first_of_key: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        first_of_key.setdefault(key, position)  # a key twice: the first row was stored
+    return {
+        key: _entry_row(entry_id, entries[first_of_key[key]], sent[first_of_key[key]])
+        for key, entry_id in stored_ids.items()
+    }
+
+
+class _Sent(NamedTuple):
+    """An entry's texts cut to their columns' lengths, as stored."""
+
+    bank_reference: str | None
+    counterparty_name: str | None
+
+
+def _sent(entry: ParsedEntry) -> _Sent:
+    return _Sent(
+        entry.bank_reference[:35] if entry.bank_reference else None,
+        entry.counterparty_name[:140] if entry.counterparty_name else None,
+    )
+
+
+def _entry_row(entry_id: int, entry: ParsedEntry, sent: _Sent) -> matching.EntryRow:
+    return matching.EntryRow(
+        entry_id,
+        1,
+        entry.kind,
+        entry.amount_cents,
+        entry.booked_on,
+        sent.bank_reference,
+        entry.end_to_end_id,
+        sent.counterparty_name,
+        entry.counterparty_iban,
+        entry.remittance,
+        entry.creditor_reference,
+        BankMatchState.UNMATCHED,
+    )
+
+
+def _insert_staged(connection: Connection, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    """PostgreSQL: the rows copied into the staging table, then stored in their order by
+    one statement; the id of each stored, by key."""
     with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
         cursor.execute(_STAGE_ENTRIES_POSTGRESQL)
         columns = ", ".join((*_ENTRY_COLUMNS, "position"))
@@ -443,7 +501,9 @@ def _insert_entries(
             for position, row in enumerate(rows):
                 copy.write_row((*row, position))
         cursor.execute(_INSERT_STAGED_ENTRIES_POSTGRESQL)
+        stored = {key: entry_id for entry_id, key in cursor.fetchall()}
         cursor.execute(f"DELETE FROM {_STAGING}")  # another statement of the file may follow
+    return stored
 
 
 def _still_unmatched(session: Session, file_ids: list[int]) -> int:
