@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -312,9 +312,13 @@ def _mark(
 
 
 def link_payments(session: Session, entry_id: int, payment_ids: Iterable[int]) -> None:
-    rows = [{"entry_id": entry_id, "payment_id": payment_id} for payment_id in payment_ids]
-    if rows:
-        session.execute(insert(BankEntryPayment), rows)
+    """The entry pays these payments (a collection credit: its file's hundreds of debits,
+    copied on PostgreSQL rather than inserted one by one)."""
+    session.flush()
+    links = TableRows(session.connection(), BankEntryPayment.__table__, ("entry_id", "payment_id"))
+    for payment_id in payment_ids:
+        links.add((entry_id, payment_id))
+    links.flush()
 
 
 # -- 1. collection credits -----------------------------------------------------------------
@@ -389,7 +393,6 @@ def _collection(session: Session, actor: Actor, entry: BankEntry) -> bool:
     if not outcome.payment_ids:
         return False
     _mark(entry, actor, "collection", None, None, collection.id)
-    session.flush()
     link_payments(session, entry.id, outcome.payment_ids)
     return True
 
@@ -526,46 +529,52 @@ class _Keys(NamedTuple):
     name: str
 
 
+class _Lead(NamedTuple):
+    """Where the rules lead for one transfer, before what is owed is known: the rule that
+    names someone first, and whom — an invoice of a member (``reference``, ``invoice``),
+    a member (``member``), or the members its payer's IBAN and name point to (``payer``)."""
+
+    rule: str
+    invoice_id: int | None = None
+    member_id: int | None = None
+    by_iban: frozenset[int] = frozenset()
+    by_name: frozenset[int] = frozenset()
+
+    def members(self) -> set[int]:
+        if self.rule == "payer":
+            return {*self.by_iban, *self.by_name}
+        return {self.member_id} if self.member_id is not None else set()
+
+
 class _TransferMatcher:
     """The lookups of a batch of transfers, made with a few queries for all of them, and
-    the open instalments of every member they may name (``batch``: a ``PaymentBatch``
-    whose answers count the payments already planned)."""
+    the open instalments of the members their rules lead to (``batch``: a
+    ``PaymentBatch`` whose answers count the payments already planned)."""
 
     def __init__(
         self, session: Session, actor: Actor, entries: Sequence[EntryRow], members: MemberIndex
     ) -> None:
         self.session = session
-        references: set[str] = set()
-        numbers: set[str] = set()
-        tokens: set[str] = set()
-        names: set[str] = set()
-        # what each rule looks for in an entry, read once (most entries are noise that
-        # every rule examines and leaves: their texts are not scanned again by ``target``)
-        self._keys: dict[int, _Keys] = {}
-        for entry in entries:
-            text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
-            keys = _Keys(
-                find_references(text) if "RF" in text.upper() else [],
-                _numbers(text),
-                {token.upper() for token in TOKEN.findall(entry.remittance or "")},
-                fold(entry.counterparty_name),
-            )
-            self._keys[entry.id] = keys
-            references.update(keys.references)
-            numbers.update(keys.numbers)
-            tokens.update(keys.tokens)
-            if keys.name:
-                names.add(keys.name)
-        self.by_reference = self._invoices(Invoice.creditor_reference, references)
-        self.by_number = self._invoices(Invoice.number, numbers)
+        keys = {entry.id: _keys(entry) for entry in entries}
+        self.by_reference = self._invoices(
+            Invoice.creditor_reference, {item for key in keys.values() for item in key.references}
+        )
+        self.by_number = self._invoices(
+            Invoice.number, {item for key in keys.values() for item in key.numbers}
+        )
+        tokens = {item for key in keys.values() for item in key.tokens}
         self.by_code = members.codes(session, tokens)
         self.payers = self._payers(entries)
-        self.names = members.names(session, names)
-        candidates = {member_id for _invoice, member_id in self.by_reference.values()}
-        candidates.update(member_id for _invoice, member_id in self.by_number.values())
-        candidates.update(self.by_code.values())
-        for named in (*self.payers.values(), *self.names.values()):
-            candidates.update(named)
+        self.names = members.names(session, {key.name for key in keys.values() if key.name})
+        # most entries are noise that every rule examines and leaves: where each one leads
+        # is found once, and only the members some rule leads to have their instalments read
+        self._leads = {entry.id: self._lead(entry, keys[entry.id]) for entry in entries}
+        candidates = {
+            member_id
+            for lead in self._leads.values()
+            if lead is not None
+            for member_id in lead.members()
+        }
         self.batch = PaymentBatch(session, actor, candidates)
 
     def _invoices(self, column: object, values: set[str]) -> dict[str, tuple[int, int]]:
@@ -579,32 +588,39 @@ class _TransferMatcher:
                 found[key] = (invoice_id, member_id)
         return found
 
-    def target(self, entry: EntryRow) -> tuple[int, int | None, str] | None:
-        keys = self._keys[entry.id]
-        invoices = {
-            self.by_reference[item] for item in keys.references if item in self.by_reference
-        }
-        if len(invoices) > 1:
-            return None
-        if invoices:
-            return self._owed_invoice(*invoices.pop(), "reference")
-        invoices = {self.by_number[item] for item in keys.numbers if item in self.by_number}
-        if len(invoices) > 1:
-            return None
-        if invoices:
-            return self._owed_invoice(*invoices.pop(), "invoice")
+    def _lead(self, entry: EntryRow, keys: _Keys) -> _Lead | None:
+        """The first rule that names someone (None: a rule names several: nobody)."""
+        for rule, lookup, items in (
+            ("reference", self.by_reference, keys.references),
+            ("invoice", self.by_number, keys.numbers),
+        ):
+            invoices = {lookup[item] for item in items if item in lookup}
+            if len(invoices) > 1:
+                return None
+            if invoices:
+                invoice_id, member_id = invoices.pop()
+                return _Lead(rule, invoice_id, member_id)
         members = {self.by_code[token] for token in keys.tokens if token in self.by_code}
         if len(members) > 1:
             return None
         if members:
-            member_id = members.pop()
-            return (member_id, None, "member") if self.batch.owed(member_id) > 0 else None
-        return self._by_payer(entry, keys.name)
+            return _Lead("member", member_id=members.pop())
+        return _Lead(
+            "payer",
+            by_iban=frozenset(self.payers.get(entry.counterparty_iban or "", ())),
+            by_name=frozenset(self.names.get(keys.name, ())),
+        )
 
-    def _owed_invoice(
-        self, invoice_id: int, member_id: int, rule: str
-    ) -> tuple[int, int | None, str] | None:
-        return (member_id, invoice_id, rule) if self.batch.owed(member_id, invoice_id) > 0 else None
+    def target(self, entry: EntryRow) -> tuple[int, int | None, str] | None:
+        lead = self._leads[entry.id]
+        if lead is None:
+            return None
+        if lead.rule == "payer":
+            return self._by_payer(entry.amount_cents, lead)
+        assert lead.member_id is not None
+        if self.batch.owed(lead.member_id, lead.invoice_id) <= 0:
+            return None
+        return lead.member_id, lead.invoice_id, lead.rule
 
     def _payers(self, entries: Sequence[EntryRow]) -> dict[str, set[int]]:
         """The members known to pay from each IBAN: by a mandate, or an entry matched."""
@@ -629,14 +645,11 @@ class _TransferMatcher:
                 payers[iban].add(member_id)
         return payers
 
-    def _by_payer(self, entry: EntryRow, name: str) -> tuple[int, int | None, str] | None:
-        for rule, members in (
-            ("iban", self.payers.get(entry.counterparty_iban or "", set())),
-            ("name", self.names.get(name, set())),
-        ):
+    def _by_payer(self, cents: int, lead: _Lead) -> tuple[int, int | None, str] | None:
+        for rule, members in (("iban", lead.by_iban), ("name", lead.by_name)):
             if not members:
                 continue
-            fitting = self._fitting(members, entry.amount_cents)
+            fitting = self._fitting(members, cents)
             if len(fitting) == 1:
                 invoice_id, member_id = fitting.pop()
                 return member_id, invoice_id, rule
@@ -644,7 +657,7 @@ class _TransferMatcher:
                 return None
         return None
 
-    def _fitting(self, member_ids: set[int], cents: int) -> set[tuple[int, int]]:
+    def _fitting(self, member_ids: frozenset[int], cents: int) -> set[tuple[int, int]]:
         """The open invoices of these members owed ``cents`` (whole or one instalment)."""
         return {
             (invoice_id, member_id)
@@ -652,6 +665,16 @@ class _TransferMatcher:
             for invoice_id, parts in self.batch.open_by_invoice(member_id).items()
             if sum(parts) == cents or cents in parts
         }
+
+
+def _keys(entry: EntryRow) -> _Keys:
+    text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
+    return _Keys(
+        find_references(text) if "RF" in text.upper() else [],
+        _numbers(text),
+        {token.upper() for token in TOKEN.findall(entry.remittance or "")},
+        fold(entry.counterparty_name),
+    )
 
 
 def _numbers(text: str) -> set[str]:
