@@ -1,11 +1,12 @@
-"""The files of an import read one ahead (``import_run.read_ahead``): the same files, in
+"""The files of an import read ahead (``import_run.read_ahead``): the same files, in
 the same order, with the same contents and refusals — in the user's language — as read in
-turn, the next one read by a thread or a process of its own, never more than one file
-ahead."""
+turn, the next ones read by a thread or a process of its own, never more than ``ahead``
+files ahead."""
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -61,9 +62,12 @@ def test_the_same_files_come_back_in_order_read_or_refused(
     reading: import_run.Reading, tmp_path: Path
 ) -> None:
     files = _files(tmp_path)
-    in_turn = [_summary(item) for item in import_run.read_ahead(files)]
+    read_in_turn = list(import_run.read_ahead(files))
+    in_turn = [_summary(item) for item in read_in_turn]
     items = list(import_run.read_ahead(files, reading=reading))
     assert [_summary(item) for item in items] == in_turn
+    # every field of every entry, where it is included, as read here (pickled by a process)
+    assert [item.parsed for item in items[::3]] == [item.parsed for item in read_in_turn[::3]]
     assert [row[:2] for row in in_turn] == [
         ("a.xml", "read"),
         ("casse.xml", "refused"),
@@ -75,7 +79,10 @@ def test_the_same_files_come_back_in_order_read_or_refused(
     assert items[0].data == files[0][1]
 
 
-def test_a_thread_reads_one_file_ahead_and_no_more(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("ahead", [1, 3])
+def test_a_thread_reads_the_next_files_ahead_and_no_more(
+    ahead: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     read_by: list[tuple[str, str]] = []
     real = import_run.read
 
@@ -84,16 +91,26 @@ def test_a_thread_reads_one_file_ahead_and_no_more(monkeypatch: pytest.MonkeyPat
         return real(name, data)
 
     monkeypatch.setattr(import_run, "read", recorded)
-    files = [(f"{number}.xml", _statement(number)) for number in range(6)]
+    files = [(f"{number}.xml", _statement(number)) for number in range(8)]
     seen = []
     for position, item in enumerate(
-        import_run.read_ahead(files, reading=import_run.Reading.THREAD)
+        import_run.read_ahead(files, reading=import_run.Reading.THREAD, ahead=ahead)
     ):
         seen.append(item.name)
-        assert len(read_by) <= position + 2  # this file and the next, not more
+        # while this one is imported, the reader reads the next ones, and no more
+        expected = min(len(files), position + 1 + ahead)
+        assert _read_soon(read_by, expected) == expected
     assert seen == [name for name, _data in files]
     assert [name for name, _thread in read_by] == seen
     assert threading.current_thread().name not in {thread for _name, thread in read_by}
+
+
+def _read_soon(read_by: list[tuple[str, str]], count: int, seconds: float = 5.0) -> int:
+    """How many files the reader has read once it had time to read ``count``."""
+    deadline = time.monotonic() + seconds
+    while len(read_by) < count and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return len(read_by)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import enum
 import multiprocessing
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from backoffice.services.bank.formats import BankFileError, ParsedFile, read
 from backoffice.services.bank.importing import BankImportRefused, ImportOutcome, import_files
 from backoffice.services.permissions import Actor
 
+READ_AHEAD = 8  # files read ahead of the one imported
 COMMIT_EVERY = 1.0  # seconds: how long a workstation may wait for the import's locks
 
 
@@ -69,28 +71,31 @@ def reading_for(postgresql: bool, files: int) -> Reading:
 
 
 def read_ahead(
-    files: Iterable[tuple[str, bytes | Path]], *, reading: Reading = Reading.IN_TURN
+    files: Iterable[tuple[str, bytes | Path]],
+    *,
+    reading: Reading = Reading.IN_TURN,
+    ahead: int = READ_AHEAD,
 ) -> Iterator[ReadFile]:
     """The files of one import (``(name, content or path)``) read, in their order: with
-    a thread or a process, the next one is read while the caller imports this one (see
-    :func:`reading_for`). At most two files are held."""
+    a thread or a process, the next ``ahead`` ones are read while the caller imports this
+    one (see :func:`reading_for`), so that a file read slowly or imported quickly keeps
+    no one waiting. At most ``ahead`` + 1 files are held."""
     if reading is Reading.IN_TURN:
         yield from (_read_file(name, source) for name, source in files)
         return
     with _reader(reading) as pool:
         # a process takes most of a second to start: the files are read here meanwhile
         started = pool.submit(_started) if reading is Reading.PROCESS else None
-        waiting: Future[ReadFile] | None = None
+        waiting: deque[Future[ReadFile]] = deque()
         for name, source in files:
-            if waiting is None and started is not None and not started.done():
+            if not waiting and started is not None and not started.done():
                 yield _read_file(name, source)
                 continue
-            upcoming = pool.submit(_read_file, name, source)
-            if waiting is not None:
-                yield waiting.result()
-            waiting = upcoming
-        if waiting is not None:
-            yield waiting.result()
+            waiting.append(pool.submit(_read_file, name, source))
+            if len(waiting) > ahead:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def _reader(reading: Reading) -> Executor:

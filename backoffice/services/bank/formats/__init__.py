@@ -18,8 +18,9 @@ naming the file and the line or entry. A file is read whole before anything is s
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Any
 
 from backoffice.i18n import tr
 from backoffice.models.bank import BankEntryKind, BankFileFormat
@@ -72,6 +73,11 @@ class ParsedEntry:
     return_code: str | None = None
     remittance_complemented: bool = False  # CFONB: the 05 LCC record replaced the label
 
+    def __reduce__(self) -> tuple[type[ParsedEntry], tuple[Any, ...]]:
+        # sent from the reading process by the hundred thousand: its values in their
+        # order, not a dictionary of them each
+        return ParsedEntry, tuple(getattr(self, name) for name in _ENTRY_FIELDS)
+
     def content_hash(self) -> str:
         """What identifies an entry that carries no bank reference."""
         parts = (
@@ -89,6 +95,9 @@ class ParsedEntry:
             self.return_code or "",
         )
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+_ENTRY_FIELDS = tuple(item.name for item in fields(ParsedEntry))
 
 
 @dataclass

@@ -253,6 +253,9 @@ class _Place:
         self.entry = entry
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[_Place], tuple[str, int, int | None]]:
+        return _Place, (self.statement, self.entry, self.detail)  # pickled by the thousand
+
     def of_detail(self, number: int) -> _Place:
         return _Place(self.statement, self.entry, number)
 
