@@ -27,10 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Each file in a savepoint of its own, committed with those of the last second, the
-    next one read meanwhile (``import_run``): a refused file is named on stderr, the
-    others are imported; exit 0 even when entries are left to reconcile, 1 when a file
-    was refused."""
+    """Each file committed with those of the last second, the next ones read
+    meanwhile (``import_run``): a refused file is named on stderr, the others are
+    imported; exit 0 even when entries are left to reconcile, 1 when a file was
+    refused."""
     from backoffice.cli.auth import acting_actor
     from backoffice.services.bank import import_run, importing
 

@@ -14,13 +14,13 @@ never commit, return plain dataclasses):
 - ``importing``: ``import_files(session, actor, [(name, bytes)], progress=) ->
   ImportOutcome`` (read, new, matched, returned, left): the account checked against the
   service's, each entry stored once (``dedup_key``), then matched, in the caller's
-  transaction: nothing of a refused file is kept; callers import several files one call
-  per file (a transaction, or a savepoint: ``import_run``), each file's line from
-  ``file_result``.
+  transaction: a refused file is refused before anything is written; callers import
+  several files one call per file (a transaction each, or the command line's files of a
+  second in one: ``import_run``), each file's line from ``file_result``.
 - ``import_run``: many files as the command line imports them — ``read_ahead`` (the next
   file read by a thread on PostgreSQL, a process on SQLite, while this one is imported)
-  and ``import_each(database, actor, files)`` (each file in a savepoint of its own, the
-  files of each second committed together; results handed over once committed).
+  and ``import_each(database, actor, files)`` (the files of each second committed
+  together, a refused one left out; results handed over once committed).
 - ``matching``: the automatic rules in order of confidence (``match_entries``).
 - ``returns``: direct debits returned or rejected: instalment reopened with the French
   reason, fee invoice by the ``bank.return_fee_cents`` setting, member flagged, mandate

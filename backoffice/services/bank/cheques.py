@@ -510,6 +510,7 @@ def match_slips(session: Session, actor: Actor, entries: Sequence[BankEntry]) ->
         chosen = _slip_of(entry, slips)
         if chosen is not None:
             reconcile.match_slip(session, actor, entry.id, chosen, rule=reconcile.SLIP)
+            entry.match_state = BankMatchState.MATCHED  # the caller's row says so too
             taken.add(chosen)
             matched += 1
     return matched

@@ -1,8 +1,9 @@
 """Importing many bank files, as the command line does: each file read ahead while the
-previous one is imported (:func:`read_ahead`), each imported in a savepoint of its own
-and committed with the others of the last second (:func:`import_each`).
+previous one is imported (:func:`read_ahead`), and committed with the others of the last
+second (:func:`import_each`).
 
-A refused file is rolled back alone (its savepoint), the others are kept; a file's result
+A refused file is refused before anything of it is written (``importing``), the others
+are kept; a file's result
 is handed over once it is committed. An import interrupted leaves at most the last
 second's files out, and running it again imports them (``importing``: nothing twice).
 Committing every file on its own cost SQLite a tenth of the year's import (250
@@ -134,7 +135,7 @@ def import_each(
 ) -> Iterator[tuple[str, ImportOutcome | BankImportRefused | OSError]]:
     """Each file's name and what became of it — imported, refused
     (``BankImportRefused``), or unreadable (``OSError``) — handed over once committed: the
-    files of each second in one transaction, each in a savepoint of its own. A file's
+    files of each second in one transaction, a refused one left out. A file's
     content and entries are let go once imported (only its result waits for the
     commit): the memory does not grow with the files of a second."""
     members = members or matching.MemberIndex()  # codes and names read once for all
@@ -162,16 +163,15 @@ def _import_groups(
                 if item.unreadable is not None:
                     done.append((item.name, item.unreadable))
                     continue
-                try:
-                    with session.begin_nested():
-                        outcome = import_files(
-                            session,
-                            actor,
-                            [(item.name, item.data)],
-                            members=members,
-                            parsed=[item.parsed],
-                            service=service,
-                        )
+                try:  # refused before anything is written (``import_files``)
+                    outcome = import_files(
+                        session,
+                        actor,
+                        [(item.name, item.data)],
+                        members=members,
+                        parsed=[item.parsed],
+                        service=service,
+                    )
                 except BankImportRefused as error:
                     done.append((item.name, error))
                     continue

@@ -1,8 +1,9 @@
 """Importing bank files: each entry stored once, then matched.
 
-``import_files`` reads every file first (``formats.read``): a file that cannot be read,
-or whose statements are of an account that is not one of the service's, refuses the call
-whole with its French sentence — nothing of it is stored. Then each file:
+``import_files`` reads and checks every file first (``formats.read``): a file that cannot
+be read, or whose statements are of an account that is not one of the service's,
+refuses the call whole with its French sentence, before anything is written. Then each
+file:
 
 - is recorded by its SHA-256 (``bank_files``, inserted with ``ON CONFLICT DO NOTHING``):
   a file already imported — or being imported at this moment on another workstation,
@@ -15,9 +16,10 @@ whole with its French sentence — nothing of it is stored. Then each file:
 All of it in the caller's transaction: an import interrupted half-way leaves nothing,
 and running it again does it all. Files dropped together are imported each on its own,
 one call per file: in a transaction of its own (the Facturation section through
-``write_each``) or in a savepoint of its own (the command line, ``import_run``): a
-refused file keeps none of the others out, and ``file_result`` says in one French line
-what each brought or why it was refused.
+``write_each``) or with the others of the last second (the command line,
+``import_run``): a file is refused before anything of it is written, it keeps none of
+the others out, and ``file_result`` says in one French line what each brought or why it
+was refused.
 The payments are recorded and audited as done by the import on behalf of the staff
 member who ran it (``bank-import:<login>``).
 """
@@ -217,23 +219,20 @@ def import_files(
     direct_debit = identity.direct_debit_account
     default_account = direct_debit.iban if direct_debit is not None else None
     outcomes = []
-    read_count = new_count = matched = returned = 0
+    read_count = new_count = matched = returned = fresh_left = 0
     importer = by_import(actor)
     members = members or matching.MemberIndex()
-    for number, (name, data) in enumerate(files):
+    # every file read and checked before anything is written: a refusal leaves the
+    # caller's transaction as it was (``import_run`` needs no savepoint for it)
+    contents = [
+        _checked(session, name, data, parsed[number] if parsed is not None else None, accounts)
+        for number, (name, data) in enumerate(files)
+    ]
+    for number, ((name, data), content) in enumerate(zip(files, contents, strict=True)):
         progress.step(number, len(files), tr("Reading {file}…", file=name))
         # tens of thousands of elements, rows and objects made, none in a cycle: no cyclic
         # collection while a file is read and matched (it runs again between files)
         with collector_paused():
-            try:
-                content = parsed[number] if parsed is not None else None
-                if content is None:
-                    content = read(name, data)
-                elif isinstance(content, BankFileError):
-                    raise content
-                check(session, content, accounts)
-            except BankFileError as error:
-                raise BankImportRefused(str(error)) from None
             file_outcome, fresh, known_ids = _store(
                 session, importer, content, data, default_account
             )
@@ -245,9 +244,33 @@ def import_files(
         new_count += file_outcome.new
         matched += counts.matched
         returned += counts.returned
-    left = _still_unmatched(session, [item.file_id for item in outcomes])
+        fresh_left = counts.fresh_left
+    if len(outcomes) == 1 and not outcomes[0].already_imported:
+        left = fresh_left  # its entries are those it stored, all just matched
+    else:  # a later file may have matched an earlier one's; a file known has older ones
+        left = _still_unmatched(session, [item.file_id for item in outcomes])
     progress.step(len(files), len(files), None)
     return ImportOutcome(tuple(outcomes), read_count, new_count, matched, returned, left)
+
+
+def _checked(
+    session: Session,
+    name: str,
+    data: bytes,
+    content: ParsedFile | BankFileError | None,
+    accounts: set[str],
+) -> ParsedFile:
+    """The file as read (``content``, or read now), refused when it cannot be imported."""
+    try:
+        if content is None:
+            with collector_paused():
+                content = read(name, data)
+        elif isinstance(content, BankFileError):
+            raise content
+        check(session, content, accounts)
+    except BankFileError as error:
+        raise BankImportRefused(str(error)) from None
+    return content
 
 
 def _insert(session: Session, table: object) -> object:

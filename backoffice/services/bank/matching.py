@@ -74,6 +74,7 @@ class MatchCounts:
     matched: int
     returned: int
     left: int
+    fresh_left: int = 0  # of the ``fresh`` entries, still unmatched
 
 
 def match_entries(
@@ -127,12 +128,11 @@ def match_entries(
         for entry in entries
         if entry.match_state == BankMatchState.UNMATCHED and entry.amount_cents > 0
     ]
-    left = sum(1 for entry in entries if entry.match_state == BankMatchState.UNMATCHED)
     if still_open:
-        slips = cheques.match_slips(session, actor, still_open)
-        matched += slips
-        left -= slips
-    return MatchCounts(matched, returned, left)
+        matched += cheques.match_slips(session, actor, still_open)
+    unmatched = {entry.id for entry in entries if entry.match_state == BankMatchState.UNMATCHED}
+    fresh_left = sum(1 for row in fresh if row.id in unmatched)
+    return MatchCounts(matched, returned, len(unmatched), fresh_left)
 
 
 @dataclass(slots=True)
