@@ -14,9 +14,9 @@ the RF reference (40 %), the invoice number (15 %), the member code (10 %), only
 name and the amount due (15 %); and noise that matches nothing (20 %: unknown payers,
 fees).
 
-Ours: ``backoffice bank import``'s work (``import_run``) — each file in a savepoint of its
-own, committed with those of the last second, read with iterparse (the next file while
-this one is imported: a thread on PostgreSQL, a process on SQLite),
+Ours: ``backoffice bank import``'s work (``import_run``) — each file committed with those
+of the last second, read with iterparse (the next files by a process of their own while
+this one is imported),
 checked, its entries stored once, matched, payments recorded through the billing service
 and posted to the books. The limit: the same files parsed with
 ``etree.iterparse`` (the same fields taken from each ``Ntry``) and the rows inserted with

@@ -118,6 +118,8 @@ def _read_soon(read_by: list[tuple[str, str]], count: int, seconds: float = 5.0)
     [
         (True, 1, False, import_run.Reading.IN_TURN),
         (True, 2, False, import_run.Reading.THREAD),
+        (True, 250, False, import_run.Reading.PROCESS),
+        (True, 250, True, import_run.Reading.THREAD),
         (False, 3, False, import_run.Reading.IN_TURN),
         (False, 250, False, import_run.Reading.PROCESS),
         (False, 250, True, import_run.Reading.IN_TURN),

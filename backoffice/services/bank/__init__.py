@@ -18,7 +18,7 @@ never commit, return plain dataclasses):
   several files one call per file (a transaction each, or the command line's files of a
   second in one: ``import_run``), each file's line from ``file_result``.
 - ``import_run``: many files as the command line imports them — ``read_ahead`` (the next
-  file read by a thread on PostgreSQL, a process on SQLite, while this one is imported)
+  files read by a process of their own while this one is imported)
   and ``import_each(database, actor, files)`` (the files of each second committed
   together, a refused one left out; results handed over once committed).
 - ``matching``: the automatic rules in order of confidence (``match_entries``).
