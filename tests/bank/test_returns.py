@@ -12,9 +12,12 @@ from sqlalchemy import func, select
 
 from backoffice import clock
 from backoffice.models import (
+    EntrySource,
     Instalment,
     Invoice,
     InvoiceKind,
+    JournalEntry,
+    JournalLine,
     MandateStatus,
     Payment,
     SepaMandate,
@@ -45,6 +48,19 @@ def _credited(database, actor, *amounts):
             .order_by(Instalment.id)  # the order they were made in: PostgreSQL's may differ
         ).all()
     return collection_id, list(ids)
+
+
+def _entry_amounts(session, source, payment_id):
+    """The (debit, credit) of each line of the payment's entry from ``source``."""
+    return [
+        (line.debit_cents, line.credit_cents)
+        for line in session.scalars(
+            select(JournalLine)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalEntry.source == source, JournalEntry.source_id == payment_id)
+            .order_by(JournalLine.position)
+        )
+    ]
 
 
 def _return_file(database, instalment_id, code, fmt="camt.054"):
@@ -80,6 +96,15 @@ def test_each_return_code_reopens_the_instalment_and_the_mandate_follows(
         payment = session.scalar(select(Payment).where(Payment.amount_cents == 48607))
         assert payment.reversed_on == RETURNED
         assert reason_label(code) in payment.reversal_reason
+        # in the books: the payment's entry, then its mirror (posted with the file's others)
+        assert (
+            _entry_amounts(session, EntrySource.PAYMENT_REVERSAL, payment.id)
+            == [
+                (credit, debit)
+                for debit, credit in _entry_amounts(session, EntrySource.PAYMENT, payment.id)
+            ]
+            != []
+        )
         member_id = instalment.invoice.member_id
         mandate = session.scalar(select(SepaMandate).where(SepaMandate.member_id == member_id))
         flag = session.scalar(select(BankReturn).where(BankReturn.member_id == member_id))

@@ -87,31 +87,54 @@ def post_payments(session: Session, payment_ids: Sequence[int]) -> None:
     posting.post(session, books, drafts)
 
 
-def _has_entry(session: Session, source: EntrySource, source_id: int) -> bool:
-    return (
-        session.scalar(
-            select(JournalEntry.id).where(
-                JournalEntry.source == source, JournalEntry.source_id == source_id
-            )
-        )
-        is not None
-    )
-
-
 def post_reversal(session: Session, payment_id: int) -> None:
     """The payment's entry on the other side (a payment older than the books is first
     posted as it was, so that its reversal has something to mirror)."""
+    post_reversals(session, [payment_id])
+
+
+def post_reversals(session: Session, payment_ids: Sequence[int]) -> None:
+    """:func:`post_reversal` of payments just reversed (a bank file's returns: with
+    ``payments.reverse_payment(..., journal=False)``), together."""
+    if not payment_ids:
+        return
     session.flush()
-    if not _has_entry(session, EntrySource.PAYMENT, payment_id):
-        post_payment(session, payment_id)
+    posted = _posted(session, EntrySource.PAYMENT, payment_ids)
+    for payment_id in payment_ids:
+        if payment_id not in posted:
+            post_payment(session, payment_id)
     books = chart.load(session)
-    row, _allocations = facts.payments(session, [payment_id])[payment_id]
-    lines = facts.entry_lines(session, EntrySource.PAYMENT, [payment_id])[payment_id]
-    assert row.reversed_on is not None
-    entry = builders.reversal_entry(
-        payment_id, row.reversed_on, row.reversal_reason or "", row.member_id, lines, books
-    )
-    posting.post(session, books, [entry])
+    found = facts.payments(session, payment_ids)
+    lines = facts.entry_lines(session, EntrySource.PAYMENT, payment_ids)
+    drafts = []
+    for payment_id in payment_ids:
+        row, _allocations = found[payment_id]
+        assert row.reversed_on is not None
+        drafts.append(
+            builders.reversal_entry(
+                payment_id,
+                row.reversed_on,
+                row.reversal_reason or "",
+                row.member_id,
+                lines[payment_id],
+                books,
+            )
+        )
+    posting.post(session, books, drafts)
+
+
+def _posted(session: Session, source: EntrySource, source_ids: Sequence[int]) -> set[int]:
+    """Those of ``source_ids`` with an entry in the books."""
+    posted: set[int] = set()
+    for chunk in facts.in_chunks(source_ids):
+        posted.update(
+            session.scalars(
+                select(JournalEntry.source_id).where(
+                    JournalEntry.source == source, among(session, JournalEntry.source_id, chunk)
+                )
+            )
+        )
+    return posted
 
 
 def post_collection(session: Session, payment_ids: Sequence[int]) -> None:

@@ -104,14 +104,19 @@ def match_entries(
             if _collection(session, actor, entry):
                 matched += 1
     rejected_files: set[int] = set()
+    reversed_payments: list[int] = []
     for entry in entries:
         if entry.kind in RETURNS:
             progress.step(done, total, None)
             done += 1
-            if returns.apply(session, actor, entry) is not None:
+            applied = returns.apply(session, actor, entry, journal=False)
+            if applied is not None:
                 returned += 1
+                reversed_payments.extend(applied.reversed_payment_ids)
                 if entry.kind == BankEntryKind.REJECT and entry.collection_id:
                     rejected_files.add(entry.collection_id)
+    # the file's reversals posted together, before any payment of it reads the VAT left
+    accounting_events.post_reversals(session, reversed_payments)
     matched += _credits_waiting_for(session, actor, rejected_files)
     transfers = [entry for entry in entries if entry.kind in TRANSFERS]
     if transfers:

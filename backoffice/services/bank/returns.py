@@ -56,11 +56,16 @@ class AppliedReturn:
     code: str
     mandate_ended: bool
     fee_invoice_id: int | None
+    reversed_payment_ids: tuple[int, ...] = ()  # not yet in the books when ``journal=False``
 
 
-def apply(session: Session, actor: Actor, entry: BankEntry) -> AppliedReturn | None:
+def apply(
+    session: Session, actor: Actor, entry: BankEntry, *, journal: bool = True
+) -> AppliedReturn | None:
     """Apply the return ``entry`` reports; None (the entry stays unmatched, for staff)
-    when it names no debit of ours still out, or a code we do not know."""
+    when it names no debit of ours still out, or a code we do not know. The payments it
+    reverses are posted to the books unless ``journal=False`` (a file's returns: then
+    ``accounting.events.post_reversals``, with the others)."""
     code = (entry.return_code or "").strip().upper()
     if not entry.end_to_end_id or code not in reason_labels():
         return None
@@ -76,7 +81,7 @@ def apply(session: Session, actor: Actor, entry: BankEntry) -> AppliedReturn | N
     returned_on = min(entry.booked_on, clock.today())
     try:
         outcome = sepa_returns.record_return(
-            session, actor, instalment.id, code, returned_on=returned_on
+            session, actor, instalment.id, code, returned_on=returned_on, journal=journal
         )
     except ServiceError:
         return None
@@ -104,7 +109,15 @@ def apply(session: Session, actor: Actor, entry: BankEntry) -> AppliedReturn | N
     entry.matched_at = clock.now()
     entry.matched_by_id = actor.staff_id
     session.flush()
-    return AppliedReturn(row.id, instalment.id, outcome.member_id, code, ended, fee_invoice_id)
+    return AppliedReturn(
+        row.id,
+        instalment.id,
+        outcome.member_id,
+        code,
+        ended,
+        fee_invoice_id,
+        outcome.reversed_payment_ids,
+    )
 
 
 def _already_applied(

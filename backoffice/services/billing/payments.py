@@ -501,9 +501,11 @@ def reverse_payment(
     reason: str,
     *,
     reversed_on: date | None = None,
+    journal: bool = True,
 ) -> list[int]:
     """Undo a payment that did not go through (the money went back on ``reversed_on``,
-    today by default); returns the instalments due again."""
+    today by default); returns the instalments due again. Posted to the books unless
+    ``journal=False`` (then ``accounting.events.post_reversals``, with others)."""
     require(session, actor, Permission.PAYMENTS_RECORD)
     payment = session.get(Payment, payment_id, with_for_update=True)
     if payment is None:
@@ -522,7 +524,8 @@ def reverse_payment(
     payment.reversed_on = reversed_on or clock.today()
     payment.reversed_by_id = actor.staff_id
     payment.reversal_reason = reason.strip()
-    accounting_events.post_reversal(session, payment.id)
+    if journal:
+        accounting_events.post_reversal(session, payment.id)
     audit.record(
         session,
         actor,

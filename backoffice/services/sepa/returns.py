@@ -218,8 +218,11 @@ def record_return(
     *,
     returned_on: date | None = None,
     expected_version: int | None = None,
+    journal: bool = True,
 ) -> ReturnOutcome:
-    """The bank returned the debit of this instalment with ``code`` (ISO 20022)."""
+    """The bank returned the debit of this instalment with ``code`` (ISO 20022). The
+    payments reversed are posted to the books unless ``journal=False`` (then
+    ``accounting.events.post_reversals``, with others)."""
     require(session, actor, Permission.SEPA_MANAGE)
     code = code.strip().upper()
     returned_on = returned_on or clock.today()
@@ -242,7 +245,9 @@ def record_return(
     reason = tr("Direct debit returned: {code} – {label}", code=code, label=reason_label(code))
     reversed_ids = _direct_debit_payments(session, instalment.id)
     for payment_id in reversed_ids:
-        reverse_payment(session, actor, payment_id, reason, reversed_on=returned_on)
+        reverse_payment(
+            session, actor, payment_id, reason, reversed_on=returned_on, journal=journal
+        )
     before = {"sepa_state": instalment.sepa_state, "rejection_code": instalment.rejection_code}
     instalment.sepa_state = SepaState.REJECTED
     instalment.rejection_code = code
