@@ -86,15 +86,17 @@ def bounds(meaning: Meaning, today: date | None = None) -> Bounds:
     """The first and last sensible day for ``meaning`` (for a year: its 1 January and
     31 December)."""
     today = today or clock.today()
-    earliest, latest = {
-        Meaning.PAYMENT_RECEIVED: (_years_before(today, 10), today),
-        Meaning.MEMBER_JOINED: (date(1946, 10, 11), today + timedelta(days=366)),
-        Meaning.ACTIVITY_STARTED: (date(1800, 1, 1), today),
-        Meaning.MANDATE_SIGNED: (date(2000, 1, 1), today),
-        Meaning.DUE: (_years_before(today, 10), _years_before(today, -3)),
-        Meaning.BILLED_YEAR: (date(2000, 1, 1), date(today.year + 2, 12, 31)),
-    }[meaning]
-    return Bounds(earliest, latest)
+    return Bounds(*_BOUNDS[meaning](today))  # only this meaning's (checked per payment)
+
+
+_BOUNDS: dict[Meaning, Callable[[date], tuple[date, date]]] = {
+    Meaning.PAYMENT_RECEIVED: lambda today: (_years_before(today, 10), today),
+    Meaning.MEMBER_JOINED: lambda today: (date(1946, 10, 11), today + timedelta(days=366)),
+    Meaning.ACTIVITY_STARTED: lambda today: (date(1800, 1, 1), today),
+    Meaning.MANDATE_SIGNED: lambda today: (date(2000, 1, 1), today),
+    Meaning.DUE: lambda today: (_years_before(today, 10), _years_before(today, -3)),
+    Meaning.BILLED_YEAR: lambda today: (date(2000, 1, 1), date(today.year + 2, 12, 31)),
+}
 
 
 def _years_before(day: date, years: int) -> date:

@@ -683,9 +683,10 @@ def _keys(entry: EntryRow) -> _Keys:
 
 
 def _numbers(text: str) -> set[str]:
-    return {
-        f"{prefix.upper()}-{year}-{number}" for prefix, year, number in INVOICE_NUMBER.findall(text)
-    }
+    upper = text.upper()
+    if "FA" not in upper and "AV" not in upper:  # most texts: no number to look for
+        return set()
+    return {f"{prefix}-{year}-{number}" for prefix, year, number in INVOICE_NUMBER.findall(upper)}
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
