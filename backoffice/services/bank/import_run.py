@@ -105,9 +105,17 @@ def _reader(reading: Reading) -> Executor:
     return ProcessPoolExecutor(  # a fresh interpreter: no database connection inherited
         1,
         mp_context=multiprocessing.get_context("forkserver"),
-        initializer=i18n.set_language,  # its sentences in the user's language
+        initializer=_start_reader,
         initargs=(i18n.language(),),
     )
+
+
+def _start_reader(language: str) -> None:
+    """The reading process speaks the user's language, its translations read as it starts
+    (the files are read here meanwhile), not while the import waits for its first file."""
+    i18n.set_language(language)
+    if language != "en":
+        i18n.catalogue(language)
 
 
 def _started() -> bool:
@@ -120,9 +128,16 @@ def _read_file(name: str, source: bytes | Path) -> ReadFile:
     except OSError as error:
         return ReadFile(name, b"", None, error)
     try:
-        return ReadFile(name, data, read(name, data))
+        parsed = read(name, data)
     except BankFileError as error:
         return ReadFile(name, data, error)
+    # what the transfer rules look up, found here: in the reading process, beside the
+    # import rather than in it
+    for statement in parsed.statements:
+        for entry in statement.entries:
+            if entry.kind in matching.TRANSFERS:
+                entry.match_keys = matching.keys_of(entry)
+    return ReadFile(name, data, parsed)
 
 
 def import_each(

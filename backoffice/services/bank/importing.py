@@ -511,6 +511,7 @@ def _entry_row(entry_id: int, entry: ParsedEntry, sent: _Sent) -> matching.Entry
         entry.remittance,
         entry.creditor_reference,
         BankMatchState.UNMATCHED,
+        entry.match_keys,
     )
 
 

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -157,9 +157,12 @@ class EntryRow:
     remittance: str | None
     creditor_reference: str | None
     match_state: BankMatchState
+    keys: _Keys | None = None  # what the transfer rules look up, when found already
 
 
-_ROW_COLUMNS = tuple(BankEntry.__table__.c[name] for name in EntryRow.__dataclass_fields__)
+_ROW_COLUMNS = tuple(
+    BankEntry.__table__.c[name] for name in EntryRow.__dataclass_fields__ if name != "keys"
+)
 _ORM_KINDS = (BankEntryKind.COLLECTION, *RETURNS)  # matched by the ORM services
 
 
@@ -560,7 +563,7 @@ class _TransferMatcher:
         self, session: Session, actor: Actor, entries: Sequence[EntryRow], members: MemberIndex
     ) -> None:
         self.session = session
-        keys = {entry.id: _keys(entry) for entry in entries}
+        keys = {entry.id: entry.keys or keys_of(entry) for entry in entries}
         self.by_reference = self._invoices(
             Invoice.creditor_reference, {item for key in keys.values() for item in key.references}
         )
@@ -672,7 +675,15 @@ class _TransferMatcher:
         }
 
 
-def _keys(entry: EntryRow) -> _Keys:
+class _Texts(Protocol):
+    creditor_reference: str | None
+    remittance: str | None
+    counterparty_name: str | None
+
+
+def keys_of(entry: _Texts) -> _Keys:
+    """What the transfer rules look up for an entry (a row, or a parsed entry: the
+    reading process finds them for the entries it reads, ``import_run``)."""
     text = " ".join(filter(None, (entry.creditor_reference, entry.remittance)))
     return _Keys(
         find_references(text) if "RF" in text.upper() else [],

@@ -72,6 +72,7 @@ class ParsedEntry:
     batch_count: int | None = None
     return_code: str | None = None
     remittance_complemented: bool = False  # CFONB: the 05 LCC record replaced the label
+    match_keys: Any = None  # what the matching rules look up, found by the reader ahead
 
     def __reduce__(self) -> tuple[type[ParsedEntry], tuple[Any, ...]]:
         # sent from the reading process by the hundred thousand: its values in their
