@@ -30,6 +30,7 @@ from backoffice.services import identity as identity_service
 from backoffice.services.bank import matching
 from backoffice.services.bank.formats import BankFileError, ParsedFile, read
 from backoffice.services.bank.importing import BankImportRefused, ImportOutcome, import_files
+from backoffice.services.billing.bulk_rows import collector_sparing_what_exists
 from backoffice.services.permissions import Actor
 
 READ_AHEAD = 8  # files read ahead of the one imported
@@ -154,7 +155,7 @@ def import_each(
     content and entries are let go once imported (only its result waits for the
     commit): the memory does not grow with the files of a second."""
     members = members or matching.MemberIndex()  # codes and names read once for all
-    with checkpoints.beside(database) as committed:
+    with checkpoints.beside(database) as committed, collector_sparing_what_exists():
         yield from _import_groups(database, actor, files, members, commit_every, committed)
 
 
