@@ -62,6 +62,16 @@ def test_a_collection_credited_by_batch_settles_all_its_instalments(database, ac
         payments = session.scalars(select(Payment)).all()
         assert {payment.method for payment in payments} == {PaymentMethod.DIRECT_DEBIT}
         assert sum(payment.amount_cents for payment in payments) == 48607 + 145822 + 3000
+        # the file's import in the audit trail, as done by the import for its staff member
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "bank.import"))
+        file_id = session.scalar(select(BankFile.id))
+        assert (event.entity_type, event.entity_id, event.staff_id) == (
+            "bank_file",
+            file_id,
+            billing.staff_id,
+        )
+        assert event.actor == f"bank-import:{billing.login}"
+        assert event.after["new"] == len(credits) and "releve.xml" in event.summary
         linked = session.scalar(select(func.count()).select_from(BankEntryPayment))
         assert linked == 3
         actors_seen = set(

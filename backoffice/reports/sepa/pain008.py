@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -377,17 +378,15 @@ def write(
     return serialise(document)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _child_text(element: etree._Element, *path: str) -> str:
-    node: etree._Element | None = element
-    for name in path:
-        node = next((child for child in node if _local(child.tag) == name), None)  # type: ignore[union-attr]
-        if node is None:
-            return ""
-    return (node.text or "").strip()
+    """The text of the first element at ``path`` below ``element``, whatever its
+    namespace (found by lxml itself: a collection's file has thousands of them)."""
+    return (element.findtext(_any_namespace(path)) or "").strip()
+
+
+@lru_cache(maxsize=64)
+def _any_namespace(path: tuple[str, ...]) -> str:
+    return "/".join(f"{{*}}{name}" for name in path)
 
 
 def read_transactions(xml: bytes) -> list[FileTransaction]:

@@ -357,19 +357,24 @@ def _store(
                 )
             )
         )
-    audit.record(
+    # written at once, not left to the next query's flush (a row through the driver)
+    audit.record_many(
         session,
         actor,
-        "bank.import",
-        "bank_file",
-        file_id,
-        summary=tr(
-            "{file}: {read} entries read, {new} new",
-            file=parsed.name,
-            read=parsed.entry_count,
-            new=len(new_ids),
-        ),
-        after={"sha256": digest, "format": parsed.format, "new": len(new_ids)},
+        [
+            {
+                "action": "bank.import",
+                "entity_type": "bank_file",
+                "entity_id": file_id,
+                "summary": tr(
+                    "{file}: {read} entries read, {new} new",
+                    file=parsed.name,
+                    read=parsed.entry_count,
+                    new=len(new_ids),
+                ),
+                "after": {"sha256": digest, "format": parsed.format, "new": len(new_ids)},
+            }
+        ],
     )
     outcome = FileOutcome(
         parsed.name, file_id, parsed.format, parsed.entry_count, len(new_ids), False
