@@ -323,20 +323,25 @@ def _store(
     known_keys: list[str] = []
     for parsed_statement in parsed.statements:
         account = parsed_statement.account_iban or default_account or "-"
-        row = BankStatement(
-            file_id=file_id,
-            account_iban=account,
-            identifier=(parsed_statement.identifier or "")[:35] or None,
-            from_on=parsed_statement.from_on,
-            to_on=parsed_statement.to_on,
-            opening_cents=parsed_statement.opening_cents,
-            closing_cents=parsed_statement.closing_cents,
-            entry_count=len(parsed_statement.entries),
-        )
-        session.add(row)
-        session.flush()
+        # a statement: no unit of work for one row
+        statement_id = session.execute(
+            BankStatement.__table__.insert().returning(BankStatement.__table__.c.id),
+            {
+                "file_id": file_id,
+                "account_iban": account,
+                "identifier": (parsed_statement.identifier or "")[:35] or None,
+                "from_on": parsed_statement.from_on,
+                "to_on": parsed_statement.to_on,
+                "opening_cents": parsed_statement.opening_cents,
+                "closing_cents": parsed_statement.closing_cents,
+                "entry_count": len(parsed_statement.entries),
+            },
+        ).scalar_one()
+        mark_touched(session, "bank_statements", {statement_id})
         keys = parsed_statement.dedup_keys(account)
-        stored = _insert_entries(session, parsed_statement.entries, keys, account, file_id, row.id)
+        stored = _insert_entries(
+            session, parsed_statement.entries, keys, account, file_id, statement_id
+        )
         fresh.extend(stored.values())
         known_keys.extend(key for key in keys if key not in stored)
     new_ids = [entry.id for entry in fresh]
