@@ -51,7 +51,9 @@ class _Checkpointer:
         self.stopping = True
         self.wanted.set()
         if self.connection is not None:
-            self.connection.interrupt()
+            # the thread may have closed it already, seeing it should stop
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.interrupt()
         self.thread.join()
 
 
