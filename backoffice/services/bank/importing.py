@@ -244,7 +244,7 @@ def import_files(
         new_count += file_outcome.new
         matched += counts.matched
         returned += counts.returned
-        fresh_left = counts.fresh_left
+        fresh_left = counts.left
     if len(outcomes) == 1 and not outcomes[0].already_imported:
         left = fresh_left  # its entries are those it stored, all just matched
     else:  # a later file may have matched an earlier one's; a file known has older ones

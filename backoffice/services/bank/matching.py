@@ -73,8 +73,7 @@ RETURNS = (BankEntryKind.RETURN, BankEntryKind.REJECT)
 class MatchCounts:
     matched: int
     returned: int
-    left: int
-    fresh_left: int = 0  # of the ``fresh`` entries, still unmatched
+    left: int  # of the ``fresh`` entries, those still unmatched
 
 
 def match_entries(
@@ -136,8 +135,7 @@ def match_entries(
     if still_open:
         matched += cheques.match_slips(session, actor, still_open)
     unmatched = {entry.id for entry in entries if entry.match_state == BankMatchState.UNMATCHED}
-    fresh_left = sum(1 for row in fresh if row.id in unmatched)
-    return MatchCounts(matched, returned, len(unmatched), fresh_left)
+    return MatchCounts(matched, returned, sum(1 for row in fresh if row.id in unmatched))
 
 
 @dataclass(slots=True)
